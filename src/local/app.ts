@@ -1,0 +1,103 @@
+/**
+ * The local cloud as one function: `handle(LocalRequest) → LocalResponse`. It names the service
+ * from the SigV4 credential scope, verifies the signature, resolves the principal, and hands the
+ * request to the service; every error leaves through that service's protocol.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LocalRequest, LocalResponse } from './http.js';
+import { ServiceError } from './service-error.js';
+import type { LocalService, Principal, ServiceCall, ServiceId } from './service.js';
+import { AuthError, parseAuthorization, verifySignature } from './auth/sigv4.js';
+import type { CredentialStore } from './auth/credentials.js';
+import { accessDeniedError, authServiceError, errorFormatterFor, notImplementedError } from './protocols/index.js';
+
+/** Decides whether a principal may act; the access-control layer plugs in here. */
+export type Authorizer = (
+  principal: Principal,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[] | undefined>,
+) => { allowed: true } | { allowed: false; message: string };
+
+/** Until IAM policies are evaluated, only the account root (which may do anything) is allowed. */
+export const rootOnlyAuthorizer: Authorizer = (principal, action, resource) =>
+  principal.kind === 'root'
+    ? { allowed: true }
+    : { allowed: false, message: `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}` };
+
+export interface AppOptions {
+  credentials: CredentialStore;
+  services: Partial<Record<ServiceId, LocalService>>;
+  authorizer?: Authorizer;
+  now?: () => Date;
+  /** Called with unexpected (non-service) errors, e.g. to log them; they answer 500. */
+  onInternalError?: (err: unknown, request: LocalRequest) => void;
+}
+
+export type App = (request: LocalRequest) => Promise<LocalResponse>;
+
+const SCOPE_SERVICES: Record<string, ServiceId> = { s3: 's3', iam: 'iam', sts: 'sts', monitoring: 'monitoring' };
+
+/** Which service a request is for. `signingName` is the credential scope's service, if any. */
+export function identifyService(request: LocalRequest, signingName?: string): ServiceId | undefined {
+  if (signingName === 'sagemaker' || (!signingName && request.headers['x-amz-target']?.startsWith('SageMaker.'))) {
+    // One signing name, two APIs: the control plane names its operation in X-Amz-Target.
+    return request.headers['x-amz-target'] ? 'sagemaker' : 'sagemaker-runtime';
+  }
+  if (signingName) return SCOPE_SERVICES[signingName];
+  // Unsigned requests: guess from the request's shape, only to answer in the right protocol.
+  if (request.headers['x-amz-target']?.startsWith('GraniteServiceVersion20100801.')) return 'monitoring';
+  if (/^\/endpoints\/[^/]+\/invocations$/.test(request.rawPath)) return 'sagemaker-runtime';
+  const type = request.headers['content-type'] ?? '';
+  if (request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) {
+    const body = request.body.toString('utf8');
+    if (body.includes('Version=2011-06-15')) return 'sts';
+    if (body.includes('Version=2010-08-01')) return 'monitoring';
+    return 'iam';
+  }
+  return 's3';
+}
+
+export function createApp(options: AppOptions): App {
+  const now = options.now ?? (() => new Date());
+  const authorizer = options.authorizer ?? rootOnlyAuthorizer;
+
+  return async function handle(request) {
+    const requestId = randomUUID();
+    let serviceId: ServiceId = identifyService(request) ?? 's3';
+    try {
+      const auth = parseAuthorization(request.headers.authorization);
+      const identified = identifyService(request, auth.service);
+      if (!identified) throw new ServiceError('UnrecognizedClientException', `Unknown service '${auth.service}' in the credential scope.`, 400);
+      serviceId = identified;
+      const record = options.credentials.lookup(auth.accessKeyId);
+      if (!record) throw new AuthError('UnknownAccessKey', 'unknown access key');
+      if (record.expiresAt && record.expiresAt.getTime() <= now().getTime()) {
+        throw new AuthError('ExpiredToken', 'expired');
+      }
+      await verifySignature({ request, auth, secretAccessKey: record.secretAccessKey, sessionToken: record.sessionToken, now: now() });
+
+      const service = options.services[serviceId];
+      if (!service) throw notImplementedError(serviceId, `the ${serviceId} API`);
+      const principal = record.principal;
+      const call: ServiceCall = {
+        request,
+        principal,
+        region: auth.region,
+        requestId,
+        authorize(action, resource, context = {}) {
+          const decision = authorizer(principal, action, resource, context);
+          if (!decision.allowed) throw accessDeniedError(serviceId, decision.message);
+        },
+      };
+      return await service.handle(call);
+    } catch (err) {
+      const formatter = options.services[serviceId]?.protocol ?? errorFormatterFor(serviceId, request);
+      if (err instanceof ServiceError) return formatter.formatError(err, requestId, request);
+      if (err instanceof AuthError) return formatter.formatError(authServiceError(serviceId, err.failure, err.message), requestId, request);
+      options.onInternalError?.(err, request);
+      const internal = new ServiceError(serviceId === 's3' ? 'InternalError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
+      return formatter.formatError(internal, requestId, request);
+    }
+  };
+}

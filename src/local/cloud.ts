@@ -1,0 +1,85 @@
+/**
+ * The local cloud assembled: the account, its credentials, the services over one object store,
+ * the app, and the listener. Used by the daemon (main.ts) and, in-process, by tests.
+ */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { createApp } from './app.js';
+import { InMemoryCredentialStore, newRootAccount, type RootAccount } from './auth/credentials.js';
+import { listen } from './server.js';
+import { createS3Service } from './services/s3/index.js';
+import { createFileExclusive, readJsonFile } from '../util/fs.js';
+
+export const DEFAULT_REGION = 'us-east-1';
+
+/** Files in the state directory. */
+export const statePaths = (stateDir: string) => ({
+  account: join(stateDir, 'account.json'),
+  daemon: join(stateDir, 'daemon.json'),
+  log: join(stateDir, 'daemon.log'),
+  settings: join(stateDir, 'local-cloud.json'),
+  s3: join(stateDir, 's3'),
+});
+
+/**
+ * The account's root credentials: created at first start with mode 0600, then reused, so state
+ * and keys survive restarts. Two starts at once agree on one account: the file is created
+ * complete and exclusively, and the loser of the race reads the winner's.
+ */
+export async function loadOrCreateAccount(stateDir: string): Promise<RootAccount> {
+  const path = statePaths(stateDir).account;
+  const existing = await readJsonFile<RootAccount>(path);
+  if (existing) return validateAccount(existing, path);
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const account = newRootAccount();
+  if (await createFileExclusive(path, JSON.stringify(account, null, 2) + '\n', 0o600)) return account;
+  // Another process created it first: use theirs.
+  return validateAccount((await readJsonFile<RootAccount>(path))!, path);
+}
+
+function validateAccount(value: RootAccount, path: string): RootAccount {
+  if (!/^\d{12}$/.test(value.accountId ?? '') || !value.accessKeyId || !value.secretAccessKey) {
+    throw new Error(`${path} is not a valid local cloud account file; move it away to start afresh`);
+  }
+  return value;
+}
+
+export interface OpenOptions {
+  stateDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** The region `mme local env` advertises; requests may be signed for any region. */
+  region?: string;
+  log?: (line: string) => void;
+}
+
+export interface OpenLocalCloud {
+  endpoint: string;
+  port: number;
+  region: string;
+  account: RootAccount;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalCloud> {
+  const paths = statePaths(options.stateDir);
+  const account = await loadOrCreateAccount(options.stateDir);
+  const log = options.log ?? (() => {});
+  const credentials = new InMemoryCredentialStore(account);
+  const s3 = createS3Service({ dataDir: paths.s3 });
+  const app = createApp({
+    credentials,
+    services: { s3 },
+    onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? err}`),
+  });
+  const running = await listen(app, { port: options.port ?? 0, onError: (err) => log(`server error: ${err}`) });
+  return {
+    endpoint: running.endpoint,
+    port: running.port,
+    region: options.region ?? DEFAULT_REGION,
+    account,
+    stateDir: options.stateDir,
+    close: () => running.close(),
+  };
+}

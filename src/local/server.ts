@@ -1,0 +1,117 @@
+/**
+ * The node:http adapter around the app: read the request fully, hand it over, write the answer.
+ * Listens on 127.0.0.1 only: the local cloud holds an account's root keys and is for this
+ * machine alone.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { App } from './app.js';
+import { parseQuery, type LocalRequest, type LocalResponse } from './http.js';
+
+/**
+ * The largest request body the local cloud reads. S3 allows 5 GiB in one PUT; the SDKs switch
+ * to multipart long before that, and a local emulator holding 5 GiB in memory helps nobody.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024 * 1024;
+
+export const HEALTH_PATH = '/__mme/health';
+
+export interface ListenOptions {
+  port: number;
+  host?: string;
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function toLocalRequest(req: IncomingMessage, body: Buffer, receivedAt: Date): LocalRequest {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const rawPath = q < 0 ? url : url.slice(0, q);
+  const rawQuery = q < 0 ? '' : url.slice(q + 1);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return { method: req.method ?? 'GET', rawPath, rawQuery, query: parseQuery(rawQuery), headers, body, receivedAt };
+}
+
+function send(res: ServerResponse, response: LocalResponse): void {
+  const body = response.body;
+  if (body instanceof Readable) {
+    res.writeHead(response.status, response.headers);
+    body.on('error', () => res.destroy());
+    body.pipe(res);
+    return;
+  }
+  const headers = { ...response.headers };
+  const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
+  if (payload && headers['content-length'] === undefined) headers['content-length'] = String(payload.length);
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+export function listen(app: App, options: ListenOptions & { onError?: (err: unknown) => void }): Promise<RunningServer> {
+  const server = createServer((req, res) => {
+    if (req.url === HEALTH_PATH && req.method === 'GET') {
+      send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'mme-local-cloud', pid: process.pid }) });
+      req.resume();
+      return;
+    }
+    readBody(req)
+      .then(async (body) => {
+        if (body === undefined) {
+          send(res, { status: 413, headers: { connection: 'close' }, body: 'Request body too large' });
+          return;
+        }
+        send(res, await app(toLocalRequest(req, body, new Date())));
+      })
+      .catch((err) => {
+        options.onError?.(err);
+        if (!res.headersSent) send(res, { status: 500, headers: {}, body: 'Internal error' });
+        else res.destroy();
+      });
+  });
+  // Keep-alive connections from SDK clients would otherwise hold close() open.
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      const port = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port,
+        endpoint: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

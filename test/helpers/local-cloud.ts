@@ -1,0 +1,57 @@
+/**
+ * An in-process local cloud for tests: its own temp state dir, port 0, stopped by the test.
+ * Clients built here are the real SDK clients, pointed at it as users point theirs.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { openLocalCloud, type OpenLocalCloud } from '../../src/local/cloud.js';
+
+export interface TestCloud {
+  endpoint: string;
+  region: string;
+  accountId: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  stateDir: string;
+  s3(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): S3Client;
+  /** The config any SDK client needs to reach this cloud. */
+  clientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  stop(): Promise<void>;
+  /** Close and reopen on the same state dir (and port), as a daemon restart would. */
+  restart(): Promise<void>;
+}
+
+export async function startTestCloud(options: { stateDir?: string } = {}): Promise<TestCloud> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mme-test-')));
+  const ownsState = options.stateDir === undefined;
+  let cloud: OpenLocalCloud = await openLocalCloud({ stateDir, port: 0 });
+  const clients: S3Client[] = [];
+
+  const self: TestCloud = {
+    get endpoint() {
+      return cloud.endpoint;
+    },
+    region: cloud.region,
+    accountId: cloud.account.accountId,
+    credentials: { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey },
+    stateDir,
+    clientConfig: () => ({ endpoint: cloud.endpoint, region: cloud.region, credentials: { ...self.credentials } }),
+    s3(overrides = {}) {
+      const client = new S3Client({ ...self.clientConfig(), ...overrides, forcePathStyle: true });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      for (const c of clients) c.destroy();
+      await cloud.close();
+      if (ownsState) await rm(stateDir, { recursive: true, force: true });
+    },
+    async restart() {
+      const port = cloud.port;
+      await cloud.close();
+      cloud = await openLocalCloud({ stateDir, port });
+    },
+  };
+  return self;
+}
