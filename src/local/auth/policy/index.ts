@@ -1,0 +1,13 @@
+/**
+ * The IAM policy evaluator of the local cloud: pure functions over plain values (no fs, http or
+ * SDK), run on every request. See document.ts (parse/validate), evaluate.ts (decisions),
+ * conditions.ts + operators.ts (Condition element), wildcard.ts (globs, ARNs, variables).
+ */
+export type * from './types.js';
+export { MalformedPolicyError, parsePolicyDocument, validatePolicyDocument, type PolicyKind, type PolicyValidation } from './document.js';
+export { evaluate, evaluateTrust, type PolicyInput } from './evaluate.js';
+export { buildGlobalContext, RequestContext, type PrincipalInfo } from './context.js';
+export { formatAccessDenied, type AccessDeniedOptions } from './messages.js';
+export { actionMatches, resourceMatches, arnConditionMatches, globMatches } from './wildcard.js';
+export { conditionsMatch, parseOperator } from './conditions.js';
+export { principalMatches } from './principal.js';
