@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import type { App } from './app.js';
 import { parseQuery, type LocalRequest, type LocalResponse } from './http.js';
 
@@ -63,8 +63,8 @@ function send(res: ServerResponse, response: LocalResponse): void {
   const body = response.body;
   if (body instanceof Readable) {
     res.writeHead(response.status, response.headers);
-    body.on('error', () => res.destroy());
-    body.pipe(res);
+    // pipeline, not pipe: a client that disconnects mid-download must close the file too.
+    pipeline(body, res, () => {});
     return;
   }
   const headers = { ...response.headers };

@@ -108,12 +108,16 @@ export function accessDeniedError(service: ServiceId, message: string): ServiceE
   return new ServiceError('AccessDeniedException', message, 403);
 }
 
-/** A service the local cloud does not serve (yet). 501 for S3, as S3 names it; 400 elsewhere. */
+/**
+ * A service or operation the local cloud does not serve. S3 says NotImplemented with 501; we
+ * answer 400, because the SDKs retry every 5xx and the answer will not change (an improvement
+ * on AWS for a local tool: fail fast).
+ */
 export function notImplementedError(service: ServiceId, what: string): ServiceError {
   const message = `The mme local cloud does not implement ${what}.`;
   switch (family(service)) {
     case 's3':
-      return new ServiceError('NotImplemented', message, 501);
+      return new ServiceError('NotImplemented', message, 400);
     case 'query':
       return new ServiceError('InvalidAction', message, 400);
     default:
