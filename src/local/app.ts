@@ -17,6 +17,8 @@ export type Authorizer = (
   action: string,
   resource: string,
   context: Record<string, string | string[] | undefined>,
+  /** About the request itself (optional, so authorizers that ignore it still fit). */
+  request?: { region: string; receivedAt: Date },
 ) => { allowed: true } | { allowed: false; message: string };
 
 /** Until IAM policies are evaluated, only the account root (which may do anything) is allowed. */
@@ -86,7 +88,7 @@ export function createApp(options: AppOptions): App {
         region: auth.region,
         requestId,
         authorize(action, resource, context = {}) {
-          const decision = authorizer(principal, action, resource, context);
+          const decision = authorizer(principal, action, resource, context, { region: auth.region, receivedAt: request.receivedAt });
           if (!decision.allowed) throw accessDeniedError(serviceId, decision.message);
         },
       };

@@ -1,0 +1,34 @@
+/**
+ * The local cloud's IAM (Query protocol, API version 2010-05-08): roles, customer managed
+ * policies with versions, attachments, inline role policies and role tags, over IamState. Every
+ * operation is authorized through `call.authorize('iam:…', arn)` before it looks anything up, so
+ * a role session can do in IAM only what its own policies allow (no widening itself).
+ */
+import { awsId } from '../../auth/credentials.js';
+import { IAM_XMLNS } from '../../protocols/index.js';
+import { parseQueryParams, queryProtocol } from '../../protocols/query.js';
+import type { LocalService } from '../../service.js';
+import { routeIam } from './routes.js';
+import type { IamState } from './state.js';
+
+export { IamState } from './state.js';
+export type { RoleRecord, ManagedPolicyRecord } from './types.js';
+
+export interface IamServiceOptions {
+  state: IamState;
+  now?: () => Date;
+  newId?: (prefix: string) => string;
+}
+
+export function createIamService(options: IamServiceOptions): LocalService {
+  const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? awsId;
+  return {
+    id: 'iam',
+    protocol: queryProtocol(IAM_XMLNS),
+    async handle(call) {
+      const params = parseQueryParams(call.request);
+      return routeIam({ call, params, state: options.state, now, newId });
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Roles: CreateRole, GetRole, DeleteRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy.
+ */
+import { validatePolicyDocument } from '../../auth/policy/index.js';
+import { queryList } from '../../protocols/query.js';
+import type { LocalResponse } from '../../http.js';
+import { alreadyExists, authorizedRole, deleteConflict, limitExceeded, page, reply, roleArn, type IamContext } from './context.js';
+import { roleXml } from './shapes.js';
+import type { RoleRecord } from './types.js';
+import { checkDuplicateTagKeys, Constraints, NAME_PATTERN_TEXT, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
+
+/** IAM quotas (reference_iam-quotas.html), at their defaults. */
+const ROLES_PER_ACCOUNT = 1000;
+/** "Role trust policy length: 2,048 characters" (whitespace not counted). */
+const TRUST_POLICY_SIZE = 2048;
+
+export function roleNameConstraint(c: Constraints, value: string | undefined): string {
+  return c.string('roleName', value, { max: 64, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ?? '';
+}
+
+function pathConstraint(c: Constraints, value: string | undefined): string {
+  return c.string('path', value, { max: 512, pattern: PATTERNS.path, patternText: PATH_PATTERN_TEXT }) ?? '/';
+}
+
+/** Validate a trust policy as IAM does for CreateRole and UpdateAssumeRolePolicy. */
+function checkTrustPolicy(text: string): void {
+  const result = validatePolicyDocument(text, 'trust');
+  if (!result.ok) throw result.errors[0]!;
+  if (text.replace(/\s/g, '').length > TRUST_POLICY_SIZE) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_SIZE}`);
+}
+
+function documentConstraint(c: Constraints, member: string, value: string | undefined): string {
+  return c.string(member, value, { max: 131072, pattern: PATTERNS.document, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', required: true }) ?? '';
+}
+
+/** Condition keys of a request that sets tags (aws:RequestTag/…, aws:TagKeys). */
+export function requestTagContext(tags: { Key: string; Value: string }[]): Record<string, string | string[]> {
+  if (tags.length === 0) return {};
+  const context: Record<string, string | string[]> = { 'aws:TagKeys': tags.map((t) => t.Key) };
+  for (const t of tags) context[`aws:RequestTag/${t.Key}`] = t.Value;
+  return context;
+}
+
+export async function createRole(ctx: IamContext): Promise<LocalResponse> {
+  const p = ctx.params;
+  const c = new Constraints();
+  const name = roleNameConstraint(c, p.RoleName);
+  const path = pathConstraint(c, p.Path);
+  const trust = documentConstraint(c, 'assumeRolePolicyDocument', p.AssumeRolePolicyDocument);
+  const maxSession = c.integer('maxSessionDuration', p.MaxSessionDuration, 3600, 43200) ?? 3600;
+  const description = c.string('description', p.Description, { min: 0, max: 1000, pattern: PATTERNS.description });
+  const tags = parseTags(queryList(p, 'Tags'), c);
+  c.done();
+  checkDuplicateTagKeys(tags);
+
+  const arn = roleArn(ctx.state.accountId, path, name);
+  ctx.call.authorize('iam:CreateRole', arn, requestTagContext(tags));
+  const existing = ctx.state.role(name);
+  // Names are unique regardless of case, and the message names the role as the caller wrote it.
+  if (existing) throw alreadyExists(`Role with name ${name} already exists.`);
+  checkTrustPolicy(trust);
+  if (ctx.state.roles().length >= ROLES_PER_ACCOUNT) throw limitExceeded(`Cannot exceed quota for RolesPerAccount: ${ROLES_PER_ACCOUNT}`);
+
+  const role: RoleRecord = {
+    roleName: name,
+    roleId: ctx.newId('AROA'),
+    path,
+    arn,
+    createDate: ctx.now().toISOString(),
+    assumeRolePolicyDocument: trust,
+    ...(description ? { description } : {}),
+    maxSessionDuration: maxSession,
+    tags,
+    attachedPolicyArns: [],
+    inlinePolicies: {},
+  };
+  ctx.state.putRole(role);
+  await ctx.state.save();
+  // CreateRole answers without RoleLastUsed; tags are echoed.
+  const xml = roleXml(role);
+  delete xml.RoleLastUsed;
+  return reply(ctx, { Role: xml });
+}
+
+export async function getRole(ctx: IamContext): Promise<LocalResponse> {
+  const c = new Constraints();
+  const name = roleNameConstraint(c, ctx.params.RoleName);
+  c.done();
+  const role = authorizedRole(ctx, 'iam:GetRole', name);
+  return reply(ctx, { Role: roleXml(role) });
+}
+
+export async function deleteRole(ctx: IamContext): Promise<LocalResponse> {
+  const c = new Constraints();
+  const name = roleNameConstraint(c, ctx.params.RoleName);
+  c.done();
+  const role = authorizedRole(ctx, 'iam:DeleteRole', name);
+  // IAM's two messages, one per kind of policy still on the role (DeleteRole API reference:
+  // "you must first remove … inline policies … and detach … managed policies").
+  if (role.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+  if (Object.keys(role.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  ctx.state.deleteRole(role.roleName);
+  await ctx.state.save();
+  return reply(ctx);
+}
+
+export async function listRoles(ctx: IamContext): Promise<LocalResponse> {
+  const c = new Constraints();
+  const prefix = c.string('pathPrefix', ctx.params.PathPrefix, { max: 512, pattern: PATTERNS.pathPrefix, patternText: '\\u002F[\\u0021-\\u007F]*' }) ?? '/';
+  c.done();
+  // ListRoles has no resource type in the service authorization reference: it is authorized on "*".
+  ctx.call.authorize('iam:ListRoles', '*');
+  const roles = ctx.state.roles().filter((r) => r.path.startsWith(prefix));
+  const result = page(roles, (r) => r.roleName.toLowerCase(), ctx.params);
+  return reply(ctx, { Roles: { member: result.items.map((r) => roleXml(r, 'list')) }, IsTruncated: result.IsTruncated, Marker: result.Marker });
+}
+
+export async function updateRole(ctx: IamContext): Promise<LocalResponse> {
+  const p = ctx.params;
+  const c = new Constraints();
+  const name = roleNameConstraint(c, p.RoleName);
+  const description = c.string('description', p.Description, { min: 0, max: 1000, pattern: PATTERNS.description });
+  const maxSession = c.integer('maxSessionDuration', p.MaxSessionDuration, 3600, 43200);
+  c.done();
+  const role = authorizedRole(ctx, 'iam:UpdateRole', name);
+  const updated: RoleRecord = { ...role, ...(maxSession !== undefined ? { maxSessionDuration: maxSession } : {}) };
+  if (description !== undefined) {
+    if (description) updated.description = description;
+    else delete updated.description;
+  }
+  ctx.state.putRole(updated);
+  await ctx.state.save();
+  return reply(ctx, {});
+}
+
+export async function updateAssumeRolePolicy(ctx: IamContext): Promise<LocalResponse> {
+  const c = new Constraints();
+  const name = roleNameConstraint(c, ctx.params.RoleName);
+  const trust = documentConstraint(c, 'policyDocument', ctx.params.PolicyDocument);
+  c.done();
+  const role = authorizedRole(ctx, 'iam:UpdateAssumeRolePolicy', name);
+  checkTrustPolicy(trust);
+  ctx.state.putRole({ ...role, assumeRolePolicyDocument: trust });
+  await ctx.state.save();
+  return reply(ctx);
+}

@@ -1,0 +1,169 @@
+/**
+ * IAM's state: roles (with their attachments and inline policies) and customer managed
+ * policies, in memory, saved whole to {stateDir}/iam/state.json after every change (atomic
+ * rename, so a crash leaves the old file or the new, never half of one) and loaded at start.
+ * The state is small (IAM quotas keep it so) and read on every request by the authorizer, so
+ * one JSON file beats a file per entity.
+ *
+ * IAM is global: ARNs carry no region, and the same state answers every region.
+ */
+import { join } from 'node:path';
+import { parsePolicyDocument, type PolicyDocument } from '../../auth/policy/index.js';
+import { readJsonFile, writeFileAtomic } from '../../../util/fs.js';
+import { AWS_MANAGED_POLICIES } from './aws-managed.js';
+import type { IamSnapshot, ManagedPolicyRecord, RoleRecord } from './types.js';
+
+export interface IamStateOptions {
+  accountId: string;
+  /** Directory for state.json; undefined keeps the state in memory only (unit tests). */
+  dir?: string;
+}
+
+/** A policy the authorizer evaluates, named for diagnostics. */
+export interface NamedPolicy {
+  id: string;
+  document: PolicyDocument;
+}
+
+const key = (name: string): string => name.toLowerCase();
+
+export class IamState {
+  readonly accountId: string;
+  private readonly file: string | undefined;
+  /**
+   * Role names are unique without regard to case ("Role names are not distinguished by case",
+   * IAM User Guide, reference_iam-quotas.html#reference_iam-quotas-names); so are policy names.
+   */
+  private readonly roleMap = new Map<string, RoleRecord>();
+  private readonly policyMap = new Map<string, ManagedPolicyRecord>();
+  private readonly parsed = new Map<string, PolicyDocument>();
+  private saving: Promise<void> = Promise.resolve();
+
+  private constructor(options: IamStateOptions) {
+    this.accountId = options.accountId;
+    this.file = options.dir === undefined ? undefined : join(options.dir, 'state.json');
+    for (const p of AWS_MANAGED_POLICIES) this.policyMap.set(p.arn, p);
+  }
+
+  static async open(options: IamStateOptions): Promise<IamState> {
+    const state = new IamState(options);
+    if (state.file) {
+      const snapshot = await readJsonFile<IamSnapshot>(state.file);
+      if (snapshot) {
+        if (snapshot.format !== 1 || !Array.isArray(snapshot.roles) || !Array.isArray(snapshot.policies)) {
+          throw new Error(`${state.file} is not an IAM state file this version understands`);
+        }
+        for (const role of snapshot.roles) state.roleMap.set(key(role.roleName), role);
+        for (const policy of snapshot.policies) state.policyMap.set(policy.arn, policy);
+      }
+    }
+    return state;
+  }
+
+  // Roles
+
+  role(name: string): RoleRecord | undefined {
+    return this.roleMap.get(key(name));
+  }
+
+  /** The role an ARN names, if it exists with exactly that path and name. */
+  roleByArn(arn: string): RoleRecord | undefined {
+    const m = /^arn:aws:iam::(\d{12}):role(\/(?:.*\/)?)([^/]+)$/.exec(arn);
+    if (!m || m[1] !== this.accountId) return undefined;
+    const role = this.role(m[3]!);
+    return role && role.path === m[2] ? role : undefined;
+  }
+
+  roles(): RoleRecord[] {
+    return [...this.roleMap.values()].sort((a, b) => compare(key(a.roleName), key(b.roleName)));
+  }
+
+  putRole(role: RoleRecord): void {
+    this.roleMap.set(key(role.roleName), role);
+  }
+
+  deleteRole(name: string): void {
+    this.roleMap.delete(key(name));
+  }
+
+  // Managed policies
+
+  policy(arn: string): ManagedPolicyRecord | undefined {
+    return this.policyMap.get(arn);
+  }
+
+  policyNamed(name: string): ManagedPolicyRecord | undefined {
+    for (const p of this.policyMap.values()) if (!p.awsManaged && key(p.policyName) === key(name)) return p;
+    return undefined;
+  }
+
+  policies(): ManagedPolicyRecord[] {
+    return [...this.policyMap.values()].sort((a, b) => compare(`${key(a.policyName)}\0${a.arn}`, `${key(b.policyName)}\0${b.arn}`));
+  }
+
+  putPolicy(policy: ManagedPolicyRecord): void {
+    this.policyMap.set(policy.arn, policy);
+  }
+
+  deletePolicy(arn: string): void {
+    this.policyMap.delete(arn);
+  }
+
+  /** How many roles a policy is attached to (IAM's AttachmentCount). */
+  attachmentCount(arn: string): number {
+    let count = 0;
+    for (const role of this.roleMap.values()) if (role.attachedPolicyArns.includes(arn)) count++;
+    return count;
+  }
+
+  // For the authorizer
+
+  /** The documents that grant a role's sessions their permissions: attached, then inline. */
+  rolePolicies(role: RoleRecord): NamedPolicy[] {
+    const out: NamedPolicy[] = [];
+    for (const arn of role.attachedPolicyArns) {
+      const policy = this.policyMap.get(arn);
+      const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
+      if (version) out.push({ id: arn, document: this.document(version.document) });
+    }
+    for (const [name, text] of Object.entries(role.inlinePolicies)) out.push({ id: `${role.arn}#${name}`, document: this.document(text) });
+    return out;
+  }
+
+  /** Parse (once) a document validated when it was stored. */
+  document(text: string, kind: 'identity' | 'trust' = 'identity'): PolicyDocument {
+    const cacheKey = `${kind}\0${text}`;
+    let doc = this.parsed.get(cacheKey);
+    if (!doc) {
+      if (this.parsed.size > 2000) this.parsed.clear();
+      doc = parsePolicyDocument(text, kind);
+      this.parsed.set(cacheKey, doc);
+    }
+    return doc;
+  }
+
+  // Persistence
+
+  /**
+   * Save the whole state. Saves run one after another, each writing the state as it is when
+   * it starts, so the file always ends at the latest state whatever the interleaving.
+   */
+  save(): Promise<void> {
+    const file = this.file;
+    if (!file) return Promise.resolve();
+    const run = this.saving.catch(() => {}).then(async () => {
+      const snapshot: IamSnapshot = {
+        format: 1,
+        roles: [...this.roleMap.values()],
+        policies: [...this.policyMap.values()].filter((p) => !p.awsManaged),
+      };
+      await writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + '\n', 0o600);
+    });
+    this.saving = run;
+    return run;
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

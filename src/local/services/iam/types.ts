@@ -1,0 +1,58 @@
+/**
+ * The IAM entities the local cloud keeps, as stored in {stateDir}/iam/state.json. Documents are
+ * kept as the text the caller sent: IAM returns a policy exactly as written (whitespace and key
+ * order included), URL-encoded, so re-serialising a parsed form would change what users read back.
+ */
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface RoleRecord {
+  roleName: string;
+  /** AROA…: sessions of the role carry it in their UserId (AROA…:session). */
+  roleId: string;
+  path: string;
+  arn: string;
+  /** ISO 8601. */
+  createDate: string;
+  assumeRolePolicyDocument: string;
+  description?: string;
+  maxSessionDuration: number;
+  tags: Tag[];
+  /** Managed policy ARNs in attachment order. */
+  attachedPolicyArns: string[];
+  /** Inline policies: name → document text, in creation order. */
+  inlinePolicies: Record<string, string>;
+}
+
+export interface PolicyVersionRecord {
+  versionId: string;
+  document: string;
+  createDate: string;
+}
+
+export interface ManagedPolicyRecord {
+  policyName: string;
+  /** ANPA… */
+  policyId: string;
+  path: string;
+  arn: string;
+  description?: string;
+  createDate: string;
+  updateDate: string;
+  defaultVersionId: string;
+  versions: PolicyVersionRecord[];
+  tags: Tag[];
+  /** Version ids are never reused (IAM counts on: v1, v2, … even after deletions). */
+  nextVersion: number;
+  /** True for the built-in arn:aws:iam::aws:policy/… catalog: not deletable, not persisted. */
+  awsManaged?: boolean;
+}
+
+export interface IamSnapshot {
+  format: 1;
+  roles: RoleRecord[];
+  policies: ManagedPolicyRecord[];
+}
