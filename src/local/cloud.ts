@@ -8,6 +8,11 @@ import { createApp } from './app.js';
 import { InMemoryCredentialStore, newRootAccount, type RootAccount } from './auth/credentials.js';
 import { listen } from './server.js';
 import { createS3Service } from './services/s3/index.js';
+import { createSageMakerService, type SageMakerDeps } from './services/sagemaker/index.js';
+import { createIamService, IamState } from './services/iam/index.js';
+import { createStsService } from './services/sts/index.js';
+import { createPolicyAuthorizer } from './auth/authorizer.js';
+import { SessionStore } from './auth/sessions.js';
 import { createFileExclusive, readJsonFile } from '../util/fs.js';
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -17,6 +22,8 @@ export const statePaths = (stateDir: string) => ({
   account: join(stateDir, 'account.json'),
   daemon: join(stateDir, 'daemon.json'),
   log: join(stateDir, 'daemon.log'),
+  iam: join(stateDir, 'iam'),
+  sts: join(stateDir, 'sts'),
   settings: join(stateDir, 'local-cloud.json'),
   s3: join(stateDir, 's3'),
 });
@@ -51,6 +58,10 @@ export interface OpenOptions {
   /** The region `mme local env` advertises; requests may be signed for any region. */
   region?: string;
   log?: (line: string) => void;
+  /** The clock of authentication, IAM and STS (tests: expire sessions without waiting). */
+  now?: () => Date;
+  /** SageMaker job settings (pool size; tests: a worker delay hook). */
+  sagemaker?: Pick<SageMakerDeps, 'poolSize' | 'workerDelayMs'>;
 }
 
 export interface OpenLocalCloud {
@@ -66,11 +77,20 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const paths = statePaths(options.stateDir);
   const account = await loadOrCreateAccount(options.stateDir);
   const log = options.log ?? (() => {});
-  const credentials = new InMemoryCredentialStore(account);
+  const now = options.now ?? (() => new Date());
+  const iamState = await IamState.open({ accountId: account.accountId, dir: paths.iam });
+  // Temporary credentials from STS, layered over the root key.
+  const credentials = await SessionStore.open({ base: new InMemoryCredentialStore(account), dir: paths.sts, now });
+  const iam = createIamService({ state: iamState, now });
+  const sts = createStsService({ iam: iamState, sessions: credentials, now });
   const s3 = createS3Service({ dataDir: paths.s3 });
+  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log });
+  await sagemaker.open();
   const app = createApp({
     credentials,
-    services: { s3 },
+    services: { s3, sagemaker, iam, sts },
+    authorizer: createPolicyAuthorizer(iamState, now, credentials),
+    now,
     onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? err}`),
   });
   const running = await listen(app, { port: options.port ?? 0, onError: (err) => log(`server error: ${err}`) });
@@ -80,6 +100,11 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     region: options.region ?? DEFAULT_REGION,
     account,
     stateDir: options.stateDir,
-    close: () => running.close(),
+    close: async () => {
+      await running.close();
+      await sagemaker.close();
+      // Last: pending object writes finish and the journal closes before the next open.
+      await s3.store.close();
+    },
   };
 }

@@ -6,7 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { openLocalCloud, type OpenLocalCloud } from '../../src/local/cloud.js';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { openLocalCloud, type OpenLocalCloud, type OpenOptions } from '../../src/local/cloud.js';
 
 export interface TestCloud {
   endpoint: string;
@@ -15,6 +16,7 @@ export interface TestCloud {
   credentials: { accessKeyId: string; secretAccessKey: string };
   stateDir: string;
   s3(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): S3Client;
+  sagemaker(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): SageMakerClient;
   /** The config any SDK client needs to reach this cloud. */
   clientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   stop(): Promise<void>;
@@ -22,11 +24,11 @@ export interface TestCloud {
   restart(): Promise<void>;
 }
 
-export async function startTestCloud(options: { stateDir?: string } = {}): Promise<TestCloud> {
+export async function startTestCloud(options: { stateDir?: string; sagemaker?: OpenOptions['sagemaker'] } = {}): Promise<TestCloud> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mme-test-')));
   const ownsState = options.stateDir === undefined;
-  let cloud: OpenLocalCloud = await openLocalCloud({ stateDir, port: 0 });
-  const clients: S3Client[] = [];
+  let cloud: OpenLocalCloud = await openLocalCloud({ stateDir, port: 0, sagemaker: options.sagemaker });
+  const clients: { destroy(): void }[] = [];
 
   const self: TestCloud = {
     get endpoint() {
@@ -42,6 +44,11 @@ export async function startTestCloud(options: { stateDir?: string } = {}): Promi
       clients.push(client);
       return client;
     },
+    sagemaker(overrides = {}) {
+      const client = new SageMakerClient({ ...self.clientConfig(), ...overrides });
+      clients.push(client);
+      return client;
+    },
     async stop() {
       for (const c of clients) c.destroy();
       await cloud.close();
@@ -50,7 +57,7 @@ export async function startTestCloud(options: { stateDir?: string } = {}): Promi
     async restart() {
       const port = cloud.port;
       await cloud.close();
-      cloud = await openLocalCloud({ stateDir, port });
+      cloud = await openLocalCloud({ stateDir, port, sagemaker: options.sagemaker });
     },
   };
   return self;

@@ -1,0 +1,121 @@
+/**
+ * The narrow interface between the job runner and the pure algorithms (src/algorithms): what a
+ * SageMaker container does inside a training or transform job, for the images the local cloud
+ * runs natively. Runs inside a worker thread (worker.ts); takes bytes, returns bytes.
+ *
+ * Training failures caused by the customer's input throw AlgorithmClientError, whose message
+ * ("ClientError: …") becomes the job's FailureReason as the built-in algorithms report it.
+ */
+import {
+  LINEAR_LEARNER_ARTIFACT_FILE,
+  PREPROCESSOR_ARTIFACT_FILE,
+  parseArtifact,
+  serializeLinearLearner,
+  serializePreprocessor,
+} from '../../algorithms/artifact.js';
+import { AlgorithmClientError } from '../../algorithms/errors.js';
+import { parseTrainingCsv } from '../../algorithms/linear-learner/data.js';
+import { parseHyperparameters } from '../../algorithms/linear-learner/hyperparameters.js';
+import { invokeLinearLearner } from '../../algorithms/linear-learner/predict.js';
+import { trainLinearLearner } from '../../algorithms/linear-learner/train.js';
+import { fitPreprocessorFromCsv, invokePreprocessor } from '../../algorithms/preprocessor.js';
+import type { ModelFile } from './model-tar.js';
+
+/** The containers the local cloud can run (images.ts maps image URIs to these). */
+export type AlgorithmId = 'linear-learner' | 'sklearn-preprocessor';
+
+export interface ChannelData {
+  name: string;
+  contentType?: string;
+  files: { relativeKey: string; data: Uint8Array }[];
+}
+
+export interface TrainingOutput {
+  /** Files to put in model.tar.gz. */
+  files: ModelFile[];
+  /** Final metrics, as FinalMetricDataList reports them (e.g. `validation:objective_loss`). */
+  metrics: { name: string; value: number }[];
+}
+
+export type Log = (line: string) => void;
+
+const text = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+
+function channel(channels: ChannelData[], name: string, required: boolean): ChannelData | undefined {
+  const found = channels.find((c) => c.name === name);
+  if (!found && required) {
+    throw new AlgorithmClientError(`Unable to find the '${name}' channel in the input data configuration (channels given: ${channels.map((c) => c.name).join(', ') || 'none'})`);
+  }
+  return found;
+}
+
+function trainLinear(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+  // Hyperparameters first, as the container validates them before reading any data.
+  const hp = parseHyperparameters(hyperparameters);
+  const train = channel(channels, 'train', true)!;
+  const validation = channel(channels, 'validation', false);
+  const read = (c: ChannelData) =>
+    parseTrainingCsv(c.files.map((f) => text(f.data)), hp.featureDim, { contentType: c.contentType, channel: c.name });
+  const trainData = read(train);
+  const validationData = validation && read(validation);
+  log(`#train records: ${trainData.rows}${validationData ? `, #validation records: ${validationData.rows}` : ''}`);
+  const result = trainLinearLearner(hp, trainData, {
+    validation: validationData,
+    onEpoch: (e) => log(`#quality_metric: host=algo-1, epoch=${e.epoch}, ${e.lossKind} objective_loss <loss>=${e.bestLoss}`),
+  });
+  log(`Selected model ${result.selected.index} of ${hp.numModels}`);
+  const metrics = Object.entries(result.metrics).map(([name, value]) => ({ name, value }));
+  for (const m of metrics) log(`#quality_metric: host=algo-1, ${m.name} <score>=${m.value}`);
+  return { files: [{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(result.model) }], metrics };
+}
+
+/**
+ * The scikit-learn container runs the customer's script (sourcedir.tar.gz, SAGEMAKER_PROGRAM);
+ * the local cloud does not run Python. It runs its native equivalent of the reference
+ * workflow's sklearn_preprocessor.py instead, and ignores the uploaded source.
+ *
+ * Which files it fits on: the CSV files of the train channel. When the channel holds a tree such
+ * as housing-data/{LOC}/train/train.csv and housing-data/{LOC}/test/test.csv, only files inside
+ * a `train/` directory are used (the one preprocessor is fitted on ALL locations' training data;
+ * see workflow.md §2); a channel without such a directory is used whole.
+ */
+function fitSklearn(channels: ChannelData[], log: Log): TrainingOutput {
+  const train = channel(channels, 'train', true)!;
+  const csv = train.files.filter((f) => /\.csv$/i.test(f.relativeKey));
+  const candidates = csv.length > 0 ? csv : train.files;
+  const underTrain = candidates.filter((f) => /(^|\/)train\//.test(f.relativeKey));
+  const chosen = underTrain.length > 0 ? underTrain : candidates;
+  log(`Fitting the preprocessor on ${chosen.length} file(s): ${chosen.map((f) => f.relativeKey).join(', ')}`);
+  const model = fitPreprocessorFromCsv(chosen.map((f) => text(f.data)));
+  log(`Fitted on ${model.samples} rows`);
+  return { files: [{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(model) }], metrics: [] };
+}
+
+export function train(algorithm: AlgorithmId, hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+  return algorithm === 'linear-learner' ? trainLinear(hyperparameters, channels, log) : fitSklearn(channels, log);
+}
+
+/** A loaded model: one container's answer to one request. */
+export interface NativeModel {
+  invoke(body: Uint8Array, contentType: string | undefined, accept: string | undefined): { body: string; contentType: string };
+}
+
+/** Load a container's model from the files of its model.tar.gz. */
+export function loadModel(algorithm: AlgorithmId, files: ModelFile[]): NativeModel {
+  const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
+  const file = files.find((f) => f.name === wanted);
+  if (!file) {
+    throw new AlgorithmClientError(`The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`);
+  }
+  const artifact = parseArtifact(file.data);
+  if (artifact.kind !== algorithm) {
+    throw new AlgorithmClientError(`The model archive holds a ${artifact.kind} model, but the container is ${algorithm}`);
+  }
+  return {
+    invoke(body, contentType, accept) {
+      return artifact.kind === 'linear-learner'
+        ? invokeLinearLearner(artifact.model, text(body), contentType, accept)
+        : invokePreprocessor(artifact.model, text(body), contentType, accept);
+    },
+  };
+}

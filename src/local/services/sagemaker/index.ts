@@ -1,0 +1,117 @@
+/**
+ * The SageMaker control plane of the local cloud (AWS JSON 1.1, `X-Amz-Target: SageMaker.<Op>`):
+ * training jobs, models, transform jobs and their tags. Operations are split by resource;
+ * this file wires them to the protocol and to the job runner.
+ *
+ * Files on disk (under the local cloud's state dir):
+ *   sagemaker/{training-jobs,transform-jobs,models}/{name}.json   one document per resource
+ *   logs/{training-job,transform-job}/{name}.log                  each job's log, for `mme` to read
+ */
+import { join } from 'node:path';
+import { JobLogs, type JobKind } from '../../jobs/logs.js';
+import { JobPool } from '../../jobs/pool.js';
+import { JobRunner } from '../../jobs/runner.js';
+import { jsonProtocol, jsonResponse, operationFromTarget, parseJsonBody } from '../../protocols/json.js';
+import { notImplementedError } from '../../protocols/index.js';
+import type { LocalService, ServiceCall } from '../../service.js';
+import { DocumentStore } from '../../store/documents.js';
+import type { ObjectStore } from '../../store/object-store.js';
+import { sagemakerArn, type ResourceType } from './arns.js';
+import type { SageMakerContext } from './context.js';
+import { modelOperations } from './models.js';
+import { recoverInterruptedJobs } from './recovery.js';
+import { SageMakerState } from './state.js';
+import { tagOperations } from './tags.js';
+import { trainingJobOperations } from './training-jobs.js';
+import { transformJobOperations } from './transform-jobs.js';
+import type { Json } from './validation.js';
+
+export interface SageMakerDeps {
+  /** The local cloud's state dir: documents go to {stateDir}/sagemaker, job logs to {stateDir}/logs. */
+  stateDir: string;
+  /** The object store the S3 service serves (jobs read and write it directly). */
+  store: ObjectStore;
+  now?: () => Date;
+  /** Jobs running at once; more wait in a queue. Default: os.availableParallelism(). */
+  poolSize?: number;
+  /** Test hook: make a job's worker wait before working (to stop it, or restart mid-run). */
+  workerDelayMs?: (kind: JobKind, name: string) => number | undefined;
+  /** Worker entry override (tests). */
+  workerEntry?: () => string;
+  log?: (line: string) => void;
+}
+
+export interface SageMakerService extends LocalService {
+  /** Load state and recover interrupted jobs. Requests wait for it; call it to fail early. */
+  open(): Promise<void>;
+  /** Abandon running jobs (they stay InProgress on disk for recovery) and flush state. */
+  close(): Promise<void>;
+}
+
+type Handler = (input: Json, call: ServiceCall) => Promise<unknown>;
+
+/** The resource an operation acts on, for the authorizer (List operations act on '*'). */
+const RESOURCE_OF: Record<string, [ResourceType, string]> = {
+  CreateTrainingJob: ['training-job', 'TrainingJobName'],
+  DescribeTrainingJob: ['training-job', 'TrainingJobName'],
+  StopTrainingJob: ['training-job', 'TrainingJobName'],
+  CreateTransformJob: ['transform-job', 'TransformJobName'],
+  DescribeTransformJob: ['transform-job', 'TransformJobName'],
+  StopTransformJob: ['transform-job', 'TransformJobName'],
+  CreateModel: ['model', 'ModelName'],
+  DescribeModel: ['model', 'ModelName'],
+  DeleteModel: ['model', 'ModelName'],
+};
+
+function resourceFor(operation: string, input: Json, call: ServiceCall): string {
+  if (typeof input.ResourceArn === 'string') return input.ResourceArn;
+  const target = RESOURCE_OF[operation];
+  const name = target && input[target[1]];
+  return target && typeof name === 'string' ? sagemakerArn(call.region, call.principal.accountId, target[0], name) : '*';
+}
+
+export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
+  const protocol = jsonProtocol('1.1');
+  const log = deps.log ?? (() => {});
+  const now = deps.now ?? (() => new Date());
+  const state = new SageMakerState(new DocumentStore(join(deps.stateDir, 'sagemaker')), (err) => log(`sagemaker state: ${(err as Error)?.message ?? err}`));
+  const logs = new JobLogs(join(deps.stateDir, 'logs'), now);
+  const pool = new JobPool(deps.poolSize, { entry: deps.workerEntry });
+  const runner = new JobRunner({ store: deps.store, logs, pool, workerDelayMs: deps.workerDelayMs });
+  const ctx: SageMakerContext = { state, runner, store: deps.store, logs, now, closing: false, running: new Map(), log };
+  const handlers: Record<string, Handler> = {
+    ...trainingJobOperations(ctx),
+    ...modelOperations(ctx),
+    ...transformJobOperations(ctx),
+    ...tagOperations(state),
+  };
+
+  let opening: Promise<void> | undefined;
+  const open = () =>
+    (opening ??= (async () => {
+      await state.load();
+      const recovered = await recoverInterruptedJobs(state, now());
+      if (recovered.length > 0) log(`marked ${recovered.length} interrupted job(s) Failed: ${recovered.join(', ')}`);
+    })());
+
+  return {
+    id: 'sagemaker',
+    protocol,
+    open,
+    async handle(call) {
+      await open();
+      const operation = operationFromTarget(call.request, 'SageMaker');
+      const handler = Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
+      if (!handler) throw notImplementedError('sagemaker', `the SageMaker operation ${operation}`);
+      const input = parseJsonBody(call.request);
+      call.authorize(`sagemaker:${operation}`, resourceFor(operation, input, call));
+      return jsonResponse('1.1', await handler(input, call), call.requestId);
+    },
+    async close() {
+      ctx.closing = true;
+      await opening?.catch(() => undefined);
+      await pool.close();
+      await state.flush();
+    },
+  };
+}
