@@ -1,17 +1,35 @@
 /** Small file-system helpers the local cloud and the workflow share. */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+
+/** Temp files start with this, so a store can sweep the ones a crash left behind. */
+export const TEMP_PREFIX = '.tmp-';
+
+export function tempName(): string {
+  return `${TEMP_PREFIX}${randomUUID()}`;
+}
+
+/** fsync a directory so that a rename or create inside it survives power loss, not just a crash. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * Write a file so that readers see the old content or the new, never a torn one: write a temp
- * file beside it, fsync, rename over. `mode` applies from creation (secrets are never readable
- * by others, not even for an instant).
+ * file in the same directory, fsync, rename over (atomic within a directory on POSIX), fsync the
+ * directory. `mode` applies from creation (secrets are never readable by others, not even for an
+ * instant).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w', mode);
+  const temp = join(dirname(path), tempName());
+  const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -24,6 +42,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await rm(temp, { force: true });
     throw err;
   }
+  await fsyncDir(dirname(path));
 }
 
 /** Parse a JSON file, or undefined when it does not exist. Malformed JSON throws. */
@@ -44,7 +63,7 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
  * Returns false when another writer got there first.
  */
 export async function createFileExclusive(path: string, data: string | Uint8Array, mode = 0o644): Promise<boolean> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = join(dirname(path), tempName());
   const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);

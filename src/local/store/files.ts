@@ -7,44 +7,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { open, rename, rm, readdir } from 'node:fs/promises';
+import { tempName, TEMP_PREFIX } from '../../util/fs.js';
 import { join, dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
-export const TEMP_PREFIX = '.tmp-';
-
-export function tempName(): string {
-  return `${TEMP_PREFIX}${randomUUID()}`;
-}
-
-/** fsync a directory so that a rename or create inside it survives power loss, not just a crash. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Replace `path` with `data` atomically (temp + fsync + rename + fsync of the directory). */
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = join(dirname(path), tempName());
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fsyncDir(dirname(path));
-}
+// The atomic-write primitives are shared with the rest of the local cloud (src/util/fs.ts).
+export { fsyncDir, TEMP_PREFIX, tempName, writeFileAtomic } from '../../util/fs.js';
 
 export interface WrittenBody {
   size: number;
