@@ -1,0 +1,131 @@
+/**
+ * The ONE place AWS SDK clients are constructed. Each client package is imported lazily, on
+ * first use: loading all six costs about 120 ms over bare node (wire-protocols.md, "Other
+ * notes"), so `mme --help` and commands that need only S3 never pay for SageMaker.
+ *
+ * Both targets go through the same clients; only the connection differs:
+ * - local: the daemon's endpoint and static keys (forcePathStyle on S3: with `localhost`
+ *   virtual-host style would resolve `bucket.localhost`);
+ * - aws: no endpoint, the standard credential chain, honouring --profile via the client's
+ *   `profile` option.
+ * Explicit credentials (an assumed-role session, for `invoke --role-arn`) override either.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { Settings } from '../config/settings.js';
+import { packageVersion } from '../config/version.js';
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+/** How to reach the cloud. On local it comes from the daemon; on aws it is undefined. */
+export interface TargetConnection {
+  endpoint: string;
+  region: string;
+  credentials: AwsCredentials;
+}
+
+/** Async factories: the first call loads the package and builds the client, later calls reuse it. */
+export interface Clients {
+  s3(): Promise<S3Client>;
+  sageMaker(): Promise<SageMakerClient>;
+  sageMakerRuntime(): Promise<SageMakerRuntimeClient>;
+  iam(): Promise<IAMClient>;
+  sts(): Promise<STSClient>;
+  cloudWatch(): Promise<CloudWatchClient>;
+  /** The same connection with other credentials (an assumed role's session). */
+  withCredentials(credentials: AwsCredentials): Clients;
+  /** Release sockets of the clients built so far, so the process can exit promptly. */
+  destroy(): void;
+}
+
+export interface ClientOptions {
+  credentials?: AwsCredentials;
+  /** Override the retry budget (tests use 1). */
+  maxAttempts?: number;
+}
+
+/**
+ * Real AWS: the SDK's standard mode with 4 attempts rides out SageMaker control-plane throttling
+ * while waiters poll several jobs. Local: a refused connection means the daemon is gone, and
+ * retrying only delays the error, so 2.
+ */
+const MAX_ATTEMPTS = { aws: 4, local: 2 } as const;
+
+type ClientSettings = Pick<Settings, 'region' | 'profile'>;
+
+export function createClients(settings: ClientSettings, target: TargetConnection | undefined, options: ClientOptions = {}): Clients {
+  const config = clientConfig(settings, target, options);
+  const built: Array<Promise<{ destroy(): void }>> = [];
+
+  /** Memoise one client; `load` imports its package only when first called. */
+  function lazy<T extends { destroy(): void }>(load: () => Promise<T>): () => Promise<T> {
+    let client: Promise<T> | undefined;
+    return () => {
+      if (!client) {
+        client = load();
+        built.push(client);
+      }
+      return client;
+    };
+  }
+
+  return {
+    s3: lazy(async () => {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      return new S3Client({ ...config, forcePathStyle: target !== undefined });
+    }),
+    sageMaker: lazy(async () => new (await import('@aws-sdk/client-sagemaker')).SageMakerClient(config)),
+    sageMakerRuntime: lazy(async () => new (await import('@aws-sdk/client-sagemaker-runtime')).SageMakerRuntimeClient(config)),
+    iam: lazy(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
+    sts: lazy(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
+    cloudWatch: lazy(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
+    withCredentials: (credentials) => createClients(settings, target, { ...options, credentials }),
+    destroy() {
+      for (const client of built) void client.then((c) => c.destroy(), () => {});
+    },
+  };
+}
+
+/** The part of the client configuration every client shares (a subset of each client's config). */
+export interface SharedClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentials;
+  profile?: string;
+  maxAttempts: number;
+  customUserAgent: string;
+}
+
+/** The configuration every client shares. Exported for tests. */
+export function clientConfig(settings: ClientSettings, target: TargetConnection | undefined, options: ClientOptions = {}): SharedClientConfig {
+  const common = {
+    // Appended to the SDK's own user agent, so server logs (and the local cloud) can tell mme apart.
+    customUserAgent: `mme/${packageVersion()}`,
+  };
+  if (target) {
+    return {
+      ...common,
+      region: target.region,
+      endpoint: target.endpoint,
+      credentials: options.credentials ?? target.credentials,
+      maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS.local,
+    };
+  }
+  return {
+    ...common,
+    region: settings.region,
+    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS.aws,
+    // With explicit credentials the profile would be ignored anyway; without, the default
+    // provider chain (env, SSO, ini, process, IMDS/ECS) reads this profile.
+    ...(options.credentials ? { credentials: options.credentials } : settings.profile ? { profile: settings.profile } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * `mme data generate`: synthetic housing CSV per location (src/workflow/data.ts), optionally
+ * uploaded to s3://{bucket}/housing-data/{LOC}/. Defaults: 4 locations (the notebook's first
+ * four), 1000 rows, seed 42 (any fixed seed would do; 42 is what people expect to see and the
+ * same seed always writes byte-identical files), ./data.
+ */
+import path from 'node:path';
+import type { GenerateDataResult } from '../../workflow/data.js';
+import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+
+export interface GenerateOptions {
+  locations: number | string[];
+  rows: number;
+  seed: number;
+  out: string;
+  upload?: boolean;
+}
+
+export async function generate(options: GenerateOptions, ctx: CommandContext): Promise<CommandResult<GenerateDataResult>> {
+  const { generateData } = await import('../../workflow/data.js');
+  const outDir = path.resolve(ctx.cwd, options.out);
+
+  let upload: Parameters<typeof generateData>[0]['upload'];
+  if (options.upload) {
+    const bucket = requireBucket(ctx.settings);
+    const { clients } = await connect(ctx);
+    const { s3WriterFromClient } = await import('../../aws/s3-writer.js');
+    // On local the bucket is ours to create; on AWS a missing bucket is more likely a typo.
+    upload = { s3: s3WriterFromClient(await clients.s3()), bucket, createBucket: ctx.settings.target === 'local' };
+  }
+
+  const result = await generateData({ locations: options.locations, rows: options.rows, seed: options.seed, outDir, upload }, ctx.reporter);
+  return { data: result, human: renderTable(result, ctx) };
+}
+
+/** One row per location: counts, where the files went, and a short digest to compare runs by. */
+function renderTable(result: GenerateDataResult, ctx: CommandContext): string {
+  const { out } = ctx.output;
+  const rel = (file: string) => {
+    const r = path.relative(ctx.cwd, file);
+    return r.startsWith('..') ? file : r;
+  };
+  const header = ['location', 'rows', 'train', 'test', 'train file', 'sha256 (train)'];
+  const rows = result.locations.map((l) => [l.location, String(l.rows), String(l.trainRows), String(l.testRows), rel(l.files.train), l.sha256.train.slice(0, 12)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const numeric = new Set([1, 2, 3]);
+  const format = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+
+  const lines = [out.bold(format(header)), ...rows.map(format)];
+  lines.push('', `seed ${result.seed} · ${rel(result.outDir) || '.'}`);
+  if (result.bucket) lines.push(`uploaded to ${out.cyan(`s3://${result.bucket}/housing-data/`)}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,88 @@
+/**
+ * What a command's action receives, and how it reaches the cloud. A command is a plain function
+ * `(options, ctx) => Promise<CommandResult>`: it gets settings and a reporter, calls the
+ * workflow, and returns data (printed as JSON with --json) plus a human rendering.
+ */
+import type { Clients, TargetConnection } from '../aws/clients.js';
+import type { Settings } from '../config/settings.js';
+import { ConfigError, type ExitCode } from '../errors.js';
+import type { LocalCloudInfo } from '../local/daemon.js';
+import type { CliReporter } from './progress.js';
+import type { Output } from './output.js';
+
+export interface CommandContext {
+  settings: Settings;
+  output: Output;
+  reporter: CliReporter;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommandResult<T = unknown> {
+  /** The --json `result`. */
+  data: T;
+  /** Human output for stdout; omitted when the progress lines on stderr already said it all. */
+  human?: string;
+  /** Non-zero when the command ran but the outcome is a failure (e.g. a job failed); default 0. */
+  exitCode?: ExitCode;
+}
+
+export type CommandFn<O = Record<string, unknown>> = (options: O, ctx: CommandContext, args: string[]) => Promise<CommandResult>;
+
+export interface Connected {
+  clients: Clients;
+  /** Undefined on aws (SDK defaults: public endpoints, the credential chain). */
+  connection?: TargetConnection;
+  /** The running local cloud, on the local target. */
+  local?: LocalCloudInfo;
+  /** The region requests go to: on local the daemon's, which may differ from settings.region. */
+  region: string;
+}
+
+/**
+ * Connect to the target: on local, make sure the daemon runs (starting it in the background if
+ * needed, safely if two commands race) and use its endpoint and keys; on aws, nothing to start.
+ */
+export async function connect(ctx: CommandContext): Promise<Connected> {
+  const { settings, reporter } = ctx;
+  const { createClients } = await import('../aws/clients.js');
+  if (settings.target === 'aws') {
+    // After `eval "$(mme local env)"` the SDK would send "aws" traffic to the local cloud.
+    if (ctx.env.AWS_ENDPOINT_URL) {
+      reporter.report({ kind: 'warn', text: `AWS_ENDPOINT_URL is set (${ctx.env.AWS_ENDPOINT_URL}): requests go there, not to AWS` });
+    }
+    return { clients: createClients(settings, undefined), region: settings.region };
+  }
+
+  const { ensureLocalCloud } = await import('../local/daemon.js');
+  const local = await ensureLocalCloud(settings.localStateDir, {
+    ...(settings.localPort ? { port: settings.localPort } : {}),
+    region: settings.region,
+  });
+  if (settings.sources.region !== 'default' && local.region !== settings.region) {
+    reporter.report({
+      kind: 'warn',
+      text: `the local cloud runs in ${local.region}, not ${settings.region} (from ${settings.sources.region}); restart it with 'mme local stop' to change`,
+    });
+  }
+  if (settings.debug) reporter.report({ kind: 'info', text: `local cloud ${local.endpoint} (pid ${local.pid}, state ${local.stateDir})` });
+  const connection = localConnection(local);
+  return { clients: createClients(settings, connection), connection, local, region: local.region };
+}
+
+export function localConnection(local: LocalCloudInfo): TargetConnection {
+  return {
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: { accessKeyId: local.accessKeyId, secretAccessKey: local.secretAccessKey },
+  };
+}
+
+/** The bucket, or a ConfigError that says how to choose one (aws has no default). */
+export function requireBucket(settings: Settings): string {
+  if (settings.bucket) return settings.bucket;
+  throw new ConfigError(
+    `no S3 bucket is configured for --target ${settings.target}`,
+    `Pass --bucket NAME, set MME_BUCKET, or add "bucket" to mme.config.json (for example mme-<account-id>-${settings.region}).`,
+  );
+}

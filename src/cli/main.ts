@@ -1,0 +1,79 @@
+/**
+ * The entry point: parse argv, run the command, and the ONE top-level catch that turns any
+ * failure into a printed error and an exit code (src/errors.ts ExitCode):
+ *   MmeError          → its exitCode (2 usage, 3 config, 4 not found, 5 access denied, …)
+ *   AWS SDK errors    → fromAwsError (by name and HTTP status)
+ *   commander errors  → 2 (unknown command or option, bad option value, missing argument)
+ *   anything else     → 1, "unexpected error", with a hint to re-run with --debug
+ *   Ctrl-C            → 130
+ * Stack traces only with --debug. Nothing below this file prints an error or exits.
+ */
+import { CommanderError } from 'commander';
+import { packageVersion } from '../config/version.js';
+import { ExitCode, MmeError, UsageError, fromAwsError } from '../errors.js';
+import { buildProgram, type Runner } from './program.js';
+import type { RunState } from './run.js';
+
+export async function main(argv: string[]): Promise<number> {
+  // Before any SDK module loads: the SDK warns on Node < 22 and a CLI must not leak that.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const env = process.env;
+  const state: RunState = {};
+
+  const onInterrupt = () => {
+    void report(new MmeError('Interrupted', 'interrupted', { exitCode: ExitCode.Interrupted }), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
+  };
+  process.once('SIGINT', onInterrupt);
+  // `mme … | head` closes our stdout early: that is the reader's choice, not an error.
+  const onPipeError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(state.exitCode ?? ExitCode.Ok);
+  };
+  process.stdout.on('error', onPipeError);
+
+  try {
+    // run.ts (settings, chalk, output) loads only when a command runs: `--help` stays cheap.
+    const runner: Runner = async (command, load) => (await import('./run.js')).makeRunner({ env, cwd: process.cwd(), state })(command, load);
+    const program = buildProgram(runner, packageVersion());
+    await program.parseAsync(argv);
+    return state.exitCode ?? ExitCode.Ok;
+  } catch (err) {
+    // --help and --version end parsing through the same exit path, with code 0.
+    if (err instanceof CommanderError && err.exitCode === 0) return ExitCode.Ok;
+    return report(await toMmeError(err), argv, env, state);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    process.stdout.off('error', onPipeError);
+  }
+}
+
+export async function toMmeError(err: unknown): Promise<MmeError> {
+  if (err instanceof MmeError) return err;
+  if (err instanceof CommanderError) {
+    // `mme` or `mme data` without a command: commander has printed the help on stderr.
+    if (err.code === 'commander.help') return new UsageError('a command is required', "Run 'mme --help' to see the commands.");
+    return new UsageError(err.message.replace(/^error: /, ''), "Run 'mme --help' or 'mme <command> --help' for usage.");
+  }
+  if (isAwsError(err)) return fromAwsError(err);
+  return (await import('./output.js')).unexpected(err);
+}
+
+/** SDK exceptions carry $metadata (service errors) or come from the credential providers. */
+function isAwsError(err: unknown): boolean {
+  const e = err as { $metadata?: unknown; name?: string } | undefined;
+  return !!e && typeof e === 'object' && (e.$metadata !== undefined || e.name === 'CredentialsProviderError');
+}
+
+/** Print the error once, as JSON or for people, and return its exit code. */
+async function report(error: MmeError, argv: string[], env: NodeJS.ProcessEnv, state: RunState): Promise<number> {
+  const { createOutput, printHumanError, printJsonError } = await import('./output.js');
+  // When settings never resolved (a parse error, a bad MME_TARGET), read the switches from argv.
+  const args = argv.slice(2, argv.includes('--') ? argv.indexOf('--') : undefined);
+  const json = state.settings?.json ?? args.includes('--json');
+  const debug = state.settings?.debug ?? (args.includes('--debug') || /^(1|true|yes|on)$/i.test(env.MME_DEBUG ?? ''));
+  const noColor = args.includes('--no-color') || !!env.NO_COLOR;
+  const output = state.output ?? createOutput({ json, color: noColor ? 'off' : 'auto' });
+  state.reporter?.close(error.exitCode === ExitCode.Interrupted ? 'interrupted' : 'failed');
+  if (json) printJsonError(output, error, debug);
+  else printHumanError(output, error, debug);
+  return error.exitCode;
+}

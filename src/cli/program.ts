@@ -1,0 +1,219 @@
+/**
+ * Every command of mme, declared in this one file (the changesets way): names, options, help.
+ * Each action is a plain function in ./commands/<name>.ts, imported only when its command runs,
+ * so `mme --help` loads commander and nothing else. Commands not built yet say so (exit 2).
+ *
+ * Global options are accepted before or after the command (`mme --json invoke …` and
+ * `mme invoke … --json`): the program parses positionally and every leaf command carries its own
+ * copy of them under "Global Options:"; run.ts merges the copies. Two leaves reuse a global
+ * option's name with another meaning and so drop the copy: `grant --prefix` (model prefixes to
+ * grant) and `invoke --role-arn` (a role to assume). There the global one goes before the command.
+ */
+import { Command, Option } from 'commander';
+import { NotImplementedError } from '../errors.js';
+import type { CommandFn } from './context.js';
+import * as parse from './parse.js';
+
+export type Load = () => Promise<CommandFn<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Runner = (command: Command, load: Load) => Promise<void>;
+
+export const GLOBAL_OPTIONS_GROUP = 'Global Options:';
+
+function globalOptions(): Option[] {
+  return [
+    new Option('--target <target>', 'where to run: local (the embedded local cloud) or aws (env MME_TARGET; default: local)'),
+    new Option('--region <region>', 'AWS region (env MME_REGION, AWS_REGION, AWS_DEFAULT_REGION; default: us-east-1)'),
+    new Option('--profile <name>', 'AWS named profile, for --target aws (env AWS_PROFILE)'),
+    new Option('--bucket <name>', 'S3 bucket for data and models (env MME_BUCKET; default on local: mme-local; on aws it must be set)'),
+    new Option('--prefix <prefix>', 'S3 prefix of the multi-model artifacts (env MME_PREFIX; default: DEMO_MME_LINEAR_LEARNER)'),
+    new Option('--role-arn <arn>', 'SageMaker execution role (env MME_ROLE_ARN; on local a default role is used)'),
+    new Option('--json', 'print one JSON document on stdout: {"ok":true,"result":…} or {"ok":false,"error":…}'),
+    new Option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)'),
+    new Option('--debug', 'show stack traces and SDK details on errors (env MME_DEBUG=1)'),
+    new Option('-y, --yes', 'do not ask before deleting or replacing resources'),
+  ];
+}
+
+const ROOT_HELP = `
+Configuration (highest first): flags > environment > ./mme.config.json > defaults.
+  mme.config.json keys: target, region, profile, bucket, prefix, roleArn, localStateDir, localPort
+  Local cloud: MME_LOCAL_STATE (default ./.mme/local), MME_LOCAL_PORT (default 0: pick a free port)
+
+Exit codes: 0 ok, 1 a step failed, 2 usage, 3 configuration or credentials, 4 not found,
+  5 access denied, 6 service error, 130 interrupted.
+
+Examples:
+  $ mme demo                          # the whole workflow on the local cloud
+  $ mme data generate --upload        # 4 locations x 1000 houses, uploaded to S3
+  $ mme invoke --model Chicago_IL --random 3
+  $ mme --target aws --bucket my-bucket --role-arn arn:aws:iam::123456789012:role/SageMaker train
+  $ eval "$(mme local env)"; aws s3 ls`;
+
+export function buildProgram(run: Runner, version: string): Command {
+  const program = new Command('mme')
+    .description('Serve many ML models from one SageMaker multi-model endpoint behind an inference pipeline, on AWS or on an embedded local cloud (the default).')
+    .version(version, '-V, --version', 'print the version')
+    .enablePositionalOptions()
+    .exitOverride() // main.ts maps every commander error to exit code 2
+    .configureOutput({ outputError: () => {} }) // ...and prints it, once, in human or JSON form
+    .showSuggestionAfterError()
+    .addHelpText('after', ROOT_HELP);
+  for (const option of globalOptions()) program.addOption(option);
+
+  /** A leaf command: options are added by the caller; the global copies at the end. */
+  const act = (load: Load) => async (...args: unknown[]) => run(args.at(-1) as Command, load);
+  const leaf = (parent: Command, name: string, description: string, examples: string[]) =>
+    parent.command(name).description(description).addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
+  const notYet = (name: string): Load => async () => async () => { throw new NotImplementedError(name); };
+
+  // ── data ───────────────────────────────────────────────────────────────────────────────
+  const data = program.command('data').description('synthetic housing data: generate');
+  leaf(data, 'generate', 'generate headerless CSV per location: {out}/{LOC}/train/train.csv and test/test.csv (90/10)', [
+    'mme data generate',
+    'mme data generate --locations NewYork_NY,Chicago_IL --rows 5000 --seed 7',
+    'mme data generate --locations 10 --upload      # all ten reference cities, to s3://{bucket}/housing-data/',
+  ])
+    .addOption(new Option('--locations <names|count>', 'a count (the first N reference cities) or a comma-separated list of names').default(4, 'the notebook\'s first 4').argParser(parse.locations))
+    .addOption(new Option('--rows <n>', 'houses per location, before the train/test split').default(1000).argParser(parse.integer(1)))
+    .addOption(new Option('--seed <n>', 'random seed: the same seed writes byte-identical files').default(42).argParser(parse.integer(0, 0xffff_ffff)))
+    .addOption(new Option('--out <dir>', 'output directory').default('data', './data'))
+    .option('--upload', 'also upload to s3://{bucket}/housing-data/{LOC}/ (on local the bucket is created)')
+    .action(act(async () => (await import('./commands/data.js')).generate));
+
+  // ── the workflow, step by step ─────────────────────────────────────────────────────────
+  leaf(program, 'preprocess', 'fit the scikit-learn preprocessor on all locations\' training data, then batch-transform each location', [
+    'mme preprocess',
+  ]).action(act(notYet('preprocess')));
+
+  leaf(program, 'train', 'train one linear-learner model per location (regressor, absolute loss, 10 features)', [
+    'mme train',
+    'mme train --parallel 2 --no-wait      # start the jobs and return; `mme status` follows them',
+  ])
+    .addOption(new Option('--parallel <n>', 'training jobs running at once').default(4).argParser(parse.integer(1, 64)))
+    .option('--no-wait', 'start the jobs and return without waiting for them')
+    .action(act(notYet('train')));
+
+  leaf(program, 'deploy', 'copy the models under the multi-model prefix and create the pipeline endpoint (preprocessor → linear learner)', [
+    'mme deploy',
+    'mme deploy --hold-out Houston_TX      # leave one model out, to add later with `mme add-model`',
+  ])
+    .option('--hold-out <locations...>', 'locations whose models are not copied yet (the notebook holds out Houston_TX)')
+    .action(act(notYet('deploy')));
+
+  leaf(program, 'invoke', 'invoke one model of the endpoint (X-Amzn-SageMaker-Target-Model: {LOC}/{LOC}.tar.gz)', [
+    'mme invoke --model Chicago_IL --features 1995,3000,3,2,1.0,2,y,n',
+    'mme invoke --model NewYork_NY --random 5',
+    'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY',
+  ])
+    .addOption(new Option('--model <location>', 'the target model: a location (shorthand for {LOC}/{LOC}.tar.gz) or a key under the prefix').makeOptionMandatory())
+    .addOption(new Option('--features <csv>', 'one row of the 8 features: YEAR_BUILT,SQUARE_FEET,NUM_BEDROOMS,NUM_BATHROOMS,LOT_ACRES,GARAGE_SPACES,FRONT_PORCH,DECK').conflicts('random'))
+    .addOption(new Option('--random <n>', 'invoke with n random houses instead (default when --features is absent: 1)').argParser(parse.integer(1, 10_000)))
+    .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
+    .addOption(new Option('--content-type <type>', 'request body type').default('text/csv'))
+    .addOption(new Option('--accept <type>', 'response type').default('application/json'))
+    .addOption(new Option('--role-arn <arn>', 'assume this role first and invoke with its session (see `mme grant`)').argParser(parse.roleArn))
+    .addOption(new Option('--session-name <name>', 'role session name, with --role-arn').default('mme-invoke'))
+    .action(act(notYet('invoke')));
+
+  leaf(program, 'add-model', 'add a model to the running endpoint by copying its artifact under the prefix (no endpoint update)', [
+    'mme add-model Houston_TX',
+    'mme add-model Houston_TX --as Houston_TX_v2     # never overwrite a loaded model: use a new name',
+  ])
+    .argument('<location>', 'the location whose trained model to add')
+    .option('--as <name>', 'model name under the prefix (default: the location)')
+    .addOption(new Option('--artifact <s3uri>', 'copy this model.tar.gz instead of the location\'s latest training output').argParser(parse.s3Uri))
+    .action(act(notYet('add-model')));
+
+  leaf(program, 'grant', 'create a role that may invoke only some models (IAM condition sagemaker:TargetModel), or remove it', [
+    'mme grant --prefix NewYork_NY/',
+    'mme grant --prefix NewYork_NY/ Chicago_IL/ --role-name city-analysts',
+    'mme grant --prefix NewYork_NY/ --remove',
+  ])
+    .addOption(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (StringLike "{prefix}*"); not the S3 prefix').makeOptionMandatory())
+    .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
+    .option('--principal <arn>', 'who may assume the role (default: the caller)')
+    .option('--role-name <name>', 'role name (default: derived from the prefixes)')
+    .option('--remove', 'delete the role and its policy instead')
+    .action(act(notYet('grant')));
+
+  leaf(program, 'metrics', 'chart the endpoint\'s multi-model metrics from CloudWatch (LoadedModelCount, ModelCacheHit, …)', [
+    'mme metrics',
+    'mme metrics --since 2h --period 300 --metric LoadedModelCount,MemoryUtilization',
+    'mme metrics --json --no-chart',
+  ])
+    .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
+    .addOption(new Option('--since <duration>', 'look-back window: 90s, 30m, 6h, 2d').default(1800, '30m').argParser(parse.duration))
+    .addOption(new Option('--period <seconds>', 'datapoint period').default(60).argParser(parse.integer(1, 86_400)))
+    .addOption(new Option('--metric <names...>', 'metrics to show (repeatable or comma-separated; default: the cache metrics)').argParser(parse.list))
+    .option('--no-chart', 'print the datapoints as a table instead of charts')
+    .action(act(notYet('metrics')));
+
+  const experiment = program.command('experiment').description('the multi-model cache experiment: cache | replay');
+  leaf(experiment, 'cache', 'upload 200 copies of one model and invoke them 0-99, 0-99, 0-199 (400 calls), watching the cache fill and evict', [
+    'mme experiment cache',
+    'mme experiment cache --copies 50',
+  ])
+    .addOption(new Option('--copies <n>', 'copies of the model under the prefix').default(200).argParser(parse.integer(1, 10_000)))
+    .option('--model <location>', 'the model to copy', 'Houston_TX')
+    .action(act(notYet('experiment cache')));
+  leaf(experiment, 'replay', 'run the experiment\'s invocation sequence again over the copies already uploaded', [
+    'mme experiment replay && mme metrics --since 15m',
+  ]).action(act(notYet('experiment replay')));
+
+  // ── the local cloud ────────────────────────────────────────────────────────────────────
+  const local = program.command('local').description('the embedded local cloud: start | stop | status | env (commands on --target local start it by themselves)');
+  const state = () => new Option('--state <dir>', 'state directory (env MME_LOCAL_STATE; default: ./.mme/local)');
+  leaf(local, 'start', 'start the local cloud in the background (nothing happens if it already runs)', [
+    'mme local start',
+    'mme local start --port 4566 --state /tmp/mme-state',
+  ])
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (env MME_LOCAL_PORT; default: the last one used, else a free one)').argParser(parse.integer(0, 65_535)))
+    .addOption(state())
+    .action(act(async () => (await import('./commands/local.js')).start));
+  leaf(local, 'stop', 'stop the local cloud (its state stays on disk)', ['mme local stop']).addOption(state())
+    .action(act(async () => (await import('./commands/local.js')).stop));
+  leaf(local, 'status', 'show whether the local cloud runs, where, and its credentials', ['mme local status', 'mme local status --json']).addOption(state())
+    .action(act(async () => (await import('./commands/local.js')).status));
+  leaf(local, 'env', 'print shell exports that point AWS tools (AWS CLI, boto3, SDKs) at the local cloud; starts it if needed', [
+    'eval "$(mme local env)" && aws s3 ls && aws sagemaker list-endpoints',
+  ]).addOption(state())
+    .action(act(async () => (await import('./commands/local.js')).env));
+
+  // ── everything at once ─────────────────────────────────────────────────────────────────
+  leaf(program, 'demo', 'run the whole workflow: data, preprocess, train, deploy, invoke, add a model, grant, metrics', [
+    'mme demo',
+    'mme demo --clean         # tear everything down afterwards',
+  ])
+    .option('--keep', 'keep the endpoint and data afterwards (the default)')
+    .addOption(new Option('--clean', 'tear down everything the demo created when it ends').conflicts('keep'))
+    .action(act(notYet('demo')));
+
+  leaf(program, 'status', 'show the data, jobs, models and endpoint mme knows about on the target', ['mme status', 'mme --target aws status --json'])
+    .action(act(notYet('status')));
+
+  leaf(program, 'teardown', 'delete the endpoint, its config and models (asks first unless --yes)', [
+    'mme teardown',
+    'mme teardown --all --yes     # also the S3 data and the IAM roles mme created',
+  ])
+    .option('--all', 'also delete the S3 data, artifacts and the IAM roles and policies mme created')
+    .action(act(notYet('teardown')));
+
+  addGlobalCopies(program);
+  return program;
+}
+
+/**
+ * Give every leaf command its own copy of the global options (see the top of this file), under
+ * "Global Options:" in its help. A leaf that defines an option of the same name keeps its own.
+ */
+function addGlobalCopies(command: Command): void {
+  for (const sub of command.commands) {
+    if (sub.commands.length > 0) {
+      addGlobalCopies(sub);
+      continue;
+    }
+    for (const option of globalOptions()) {
+      if (!sub.options.some((o) => o.long === option.long)) sub.addOption(option.helpGroup(GLOBAL_OPTIONS_GROUP));
+    }
+  }
+}
