@@ -51,7 +51,10 @@ export async function connect(ctx: CommandContext): Promise<Connected> {
     if (ctx.env.AWS_ENDPOINT_URL) {
       reporter.report({ kind: 'warn', text: `AWS_ENDPOINT_URL is set (${ctx.env.AWS_ENDPOINT_URL}): requests go there, not to AWS` });
     }
-    return { clients: createClients(settings, undefined), region: settings.region };
+    // No region from flags, environment or mme.config.json: the profile's own region (in
+    // ~/.aws/config) beats our us-east-1 default, as it does for the AWS CLI.
+    const region = settings.sources.region === 'default' ? ((await sdkConfiguredRegion(settings.profile)) ?? settings.region) : settings.region;
+    return { clients: createClients({ ...settings, region }, undefined), region };
   }
 
   const { ensureLocalCloud } = await import('../local/daemon.js');
@@ -85,4 +88,17 @@ export function requireBucket(settings: Settings): string {
     `no S3 bucket is configured for --target ${settings.target}`,
     `Pass --bucket NAME, set MME_BUCKET, or add "bucket" to mme.config.json (for example mme-<account-id>-${settings.region}).`,
   );
+}
+
+/** The region the SDK itself would resolve (environment, shared config profile), if any. */
+async function sdkConfiguredRegion(profile: string | undefined): Promise<string | undefined> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  const client = new STSClient(profile ? { profile } : {});
+  try {
+    return await client.config.region();
+  } catch {
+    return undefined; // "Region is missing": keep the default
+  } finally {
+    client.destroy();
+  }
 }
