@@ -11,6 +11,7 @@ import { createS3Service } from './services/s3/index.js';
 import { createSageMakerService, type SageMakerDeps } from './services/sagemaker/index.js';
 import { createIamService, IamState } from './services/iam/index.js';
 import { createStsService } from './services/sts/index.js';
+import { createCloudWatchService } from './services/cloudwatch/index.js';
 import { createPolicyAuthorizer } from './auth/authorizer.js';
 import { SessionStore } from './auth/sessions.js';
 import { createFileExclusive, readJsonFile } from '../util/fs.js';
@@ -26,6 +27,7 @@ export const statePaths = (stateDir: string) => ({
   sts: join(stateDir, 'sts'),
   settings: join(stateDir, 'local-cloud.json'),
   s3: join(stateDir, 's3'),
+  cloudwatch: join(stateDir, 'cloudwatch'),
 });
 
 /**
@@ -86,9 +88,11 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const s3 = createS3Service({ dataDir: paths.s3 });
   const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log });
   await sagemaker.open();
+  const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
+  await cloudwatch.open();
   const app = createApp({
     credentials,
-    services: { s3, sagemaker, iam, sts },
+    services: { s3, sagemaker, iam, sts, monitoring: cloudwatch },
     authorizer: createPolicyAuthorizer(iamState, now, credentials),
     now,
     onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? err}`),
@@ -103,6 +107,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     close: async () => {
       await running.close();
       await sagemaker.close();
+      await cloudwatch.close();
       // Last: pending object writes finish and the journal closes before the next open.
       await s3.store.close();
     },

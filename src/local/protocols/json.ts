@@ -52,9 +52,19 @@ export function jsonProtocol(version: '1.0' | '1.1', options: { queryCompatibleN
         // Query-compatible services (CloudWatch) carry the Query error code in a header and a
         // namespaced shape name in the body; the SDK reads the header to name the exception.
         headers['x-amzn-query-error'] = `${err.code};${err.fault}`;
-        type = `${options.queryCompatibleNamespace}#${err.code}`;
+        type = `${options.queryCompatibleNamespace}#${queryCompatibleShape(err.code)}`;
       }
       return { status: err.status, headers, body: JSON.stringify({ __type: type, message: err.message, ...err.extra }) };
     },
   };
+}
+
+/**
+ * The modelled shape name behind a Query error code, as query-compatible services write it in
+ * `__type` (InvalidParameterValue → InvalidParameterValueException). CloudWatch's one irregular
+ * name is MissingParameter, modelled as MissingRequiredParameterException.
+ */
+function queryCompatibleShape(code: string): string {
+  if (code === 'MissingParameter') return 'MissingRequiredParameterException';
+  return code.endsWith('Exception') ? code : `${code}Exception`;
 }
