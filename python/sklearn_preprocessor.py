@@ -77,11 +77,17 @@ def make_preprocessor():
 
 
 def list_csv_files(root):
-    """Every CSV file under root, recursively, in a stable order."""
+    """The CSV files to fit on, recursively, in a stable order.
+
+    The channel is all of housing-data/, which holds {LOC}/train/ and {LOC}/test/: when any file
+    sits in a train/ directory, only those are used, so held-out test rows never leak into the
+    fit (the local cloud's native fit applies the same rule).
+    """
     found = []
     for directory, _, files in os.walk(root):
         found.extend(os.path.join(directory, f) for f in files if f.endswith(".csv"))
-    return sorted(found)
+    train = [f for f in found if "train" in os.path.relpath(f, root).split(os.sep)[:-1]]
+    return sorted(train or found)
 
 
 def read_frame(text_or_path):

@@ -14,6 +14,8 @@ import { ExitCode, MmeError, UsageError, fromAwsError } from '../errors.js';
 import { buildProgram, type Runner } from './program.js';
 import type { RunState } from './run.js';
 
+let pipeGuarded = false;
+
 export async function main(argv: string[]): Promise<number> {
   // Before any SDK module loads: the SDK warns on Node < 22 and a CLI must not leak that.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -24,11 +26,14 @@ export async function main(argv: string[]): Promise<number> {
     void report(new MmeError('Interrupted', 'interrupted', { exitCode: ExitCode.Interrupted }), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
   };
   process.once('SIGINT', onInterrupt);
-  // `mme … | head` closes our stdout early: that is the reader's choice, not an error.
-  const onPipeError = (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(state.exitCode ?? ExitCode.Ok);
-  };
-  process.stdout.on('error', onPipeError);
+  // `mme … | head` closes our stdout early: that is the reader's choice, not an error. Kept for
+  // the whole process (once): the write that fails may be flushed after main() returns.
+  if (!pipeGuarded) {
+    pipeGuarded = true;
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
+    });
+  }
 
   try {
     // run.ts (settings, chalk, output) loads only when a command runs: `--help` stays cheap.
@@ -42,7 +47,6 @@ export async function main(argv: string[]): Promise<number> {
     return report(await toMmeError(err), argv, env, state);
   } finally {
     process.off('SIGINT', onInterrupt);
-    process.stdout.off('error', onPipeError);
   }
 }
 

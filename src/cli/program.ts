@@ -83,15 +83,30 @@ export function buildProgram(run: Runner, version: string): Command {
   // ── the workflow, step by step ─────────────────────────────────────────────────────────
   leaf(program, 'preprocess', 'fit the scikit-learn preprocessor on all locations\' training data, then batch-transform each location', [
     'mme preprocess',
-  ]).action(act(notYet('preprocess')));
+    'mme preprocess --locations NewYork_NY,Chicago_IL --sklearn-version 1.0-1',
+    'mme preprocess --dry-run            # print the API requests, send none',
+  ])
+    .addOption(new Option('--locations <names|count>', 'a count (the first N reference cities) or a comma-separated list (default: those under s3://{bucket}/housing-data/)').argParser(parse.locations))
+    .addOption(new Option('--instance-type <type>', 'instance of the preprocessor\'s training job').default('ml.c4.xlarge'))
+    .addOption(new Option('--transform-instance-type <type>', 'instance of the batch transform jobs').default('ml.c4.xlarge'))
+    .addOption(new Option('--sklearn-version <version>', 'scikit-learn framework version of the container (image tag {version}-cpu-py3)').default('1.2-1'))
+    .addOption(new Option('--parallel <n>', 'batch transform jobs running at once').default(4).argParser(parse.integer(1, 64)))
+    .addOption(new Option('--seed <n>', 'seed of the 70/30 train/validation split').default(42).argParser(parse.integer(0, 0xffff_ffff)))
+    .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
+    .action(act(async () => (await import('./commands/preprocess.js')).preprocess));
 
   leaf(program, 'train', 'train one linear-learner model per location (regressor, absolute loss, 10 features)', [
     'mme train',
     'mme train --parallel 2 --no-wait      # start the jobs and return; `mme status` follows them',
   ])
+    .addOption(new Option('--locations <names|count>', 'a count (the first N reference cities) or a comma-separated list (default: those preprocessed under s3://{bucket}/{prefix}/preprocessed/)').argParser(parse.locations))
+    .addOption(new Option('--instance-type <type>', 'instance of each training job').default('ml.c4.xlarge'))
     .addOption(new Option('--parallel <n>', 'training jobs running at once').default(4).argParser(parse.integer(1, 64)))
     .option('--no-wait', 'start the jobs and return without waiting for them')
-    .action(act(notYet('train')));
+    .addOption(new Option('--epochs <n>', 'passes over the data (default: the notebook\'s 10)').argParser(parse.integer(1, 10_000)))
+    .addOption(new Option('--hyperparameter <key=value>', 'override a linear-learner hyperparameter (repeatable)').argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]))
+    .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
+    .action(act(async () => (await import('./commands/train.js')).train));
 
   leaf(program, 'deploy', 'copy the models under the multi-model prefix and create the pipeline endpoint (preprocessor → linear learner)', [
     'mme deploy',

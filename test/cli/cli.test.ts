@@ -68,9 +68,9 @@ describe('usage errors exit 2', () => {
   });
 
   it('not-implemented command says so', async () => {
-    const r = await mme(['train'], { cwd });
+    const r = await mme(['teardown'], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("'mme train' is not implemented yet");
+    expect(r.stderr).toContain("'mme teardown' is not implemented yet");
   });
 });
 
@@ -110,7 +110,7 @@ describe('--json', () => {
   });
 
   it('--debug adds the stack', async () => {
-    const r = await mme(['train', '--json', '--debug'], { cwd });
+    const r = await mme(['teardown', '--json', '--debug'], { cwd });
     expect(JSON.parse(r.stdout).error.stack).toContain('NotImplementedError');
   });
 });

@@ -1,0 +1,229 @@
+/**
+ * Workflow step 3, `mme train` (workflow.md §3): one linear-learner training job per location on
+ * its preprocessed train/validation channels, at most `parallel` running at once; the rest wait
+ * in a client-side queue. Each job is tagged (jobs.ts) so that `deploy` finds the latest
+ * Completed job per location on the target itself: latestCompletedTrainingJobs below.
+ *
+ * --no-wait returns once every job has been CREATED: with more locations than `parallel`, it
+ * still waits for slots to start the queued ones, but not for the last jobs to finish.
+ */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand,
+  type CreateTrainingJobRequest, type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import type { Clients } from '../aws/clients.js';
+import { ExitCode, MmeError, fromAwsError } from '../errors.js';
+import { imageUri } from './image-uris.js';
+import {
+  TAG_KEYS, jobName, jobTags, runBounded, tagValue, trainingJobResult, waitForJob, withLogTail,
+  type JobResult, type LogTailReader, type PollOptions,
+} from './jobs.js';
+import { PREPROCESS_JOB_METADATA, firstLine, trackIn, type JobTarget } from './preprocess.js';
+import type { Reporter } from './reporter.js';
+import { layout, linearLearnerTrainingJob } from './requests.js';
+
+export interface TrainOptions extends JobTarget {
+  locations: string[];
+  instanceType: string;
+  /** Overrides of the notebook's hyperparameters (e.g. epochs). */
+  hyperparameters?: Readonly<Record<string, string>>;
+  parallel: number;
+  wait: boolean;
+  poll: PollOptions;
+  /** The preprocess job each location's data came from (trainingData()); tagged on the job. */
+  preprocessors?: Readonly<Record<string, string | undefined>>;
+  readLogTail?: LogTailReader;
+  inFlight?: Set<string>;
+}
+
+export interface TrainPlan {
+  runId: string;
+  jobs: { location: string; request: CreateTrainingJobRequest }[];
+}
+
+/** The CreateTrainingJob requests, from the options alone: the run and --dry-run both use it. */
+export function planTrain(o: Omit<TrainOptions, 'poll' | 'wait' | 'parallel'>): TrainPlan {
+  const image = imageUri('linear-learner', o.region);
+  return {
+    runId: o.runId,
+    jobs: o.locations.map((location) => ({
+      location,
+      request: linearLearnerTrainingJob({
+        name: jobName(['mme', 'train', location], o.runId),
+        bucket: o.bucket,
+        prefix: o.prefix,
+        location,
+        roleArn: o.roleArn,
+        image,
+        instanceType: o.instanceType,
+        ...(o.hyperparameters ? { hyperparameters: o.hyperparameters } : {}),
+        tags: jobTags({ step: 'train', location, run: o.runId, prefix: o.prefix, preprocessor: o.preprocessors?.[location] }),
+      }),
+    })),
+  };
+}
+
+export interface TrainResult {
+  runId: string;
+  /** Every job Completed (or, with --no-wait, every job started). */
+  ok: boolean;
+  waited: boolean;
+  jobs: JobResult[];
+}
+
+export async function train(clients: Pick<Clients, 'sageMaker'>, reporter: Reporter, o: TrainOptions): Promise<TrainResult> {
+  const plan = planTrain(o);
+  const sm = await clients.sageMaker();
+  const track = trackIn(o.inFlight);
+  let created = 0;
+  const queueEmpty = () => created >= plan.jobs.length;
+
+  const settled = await runBounded(plan.jobs, o.parallel, async ({ location, request }) => {
+    const id = `train.${location}`;
+    const name = request.TrainingJobName!;
+    reporter.report({ kind: 'start', id, text: `Training ${location}: ${name}` });
+    // Counted when attempted: a job that could not be created must not hold the queue open.
+    created++;
+    try {
+      await sm.send(new CreateTrainingJobCommand(request));
+    } catch (err) {
+      const error = fromAwsError(err, `creating training job ${name}`);
+      reporter.report({ kind: 'fail', id, text: `${location}: ${error.message}` });
+      throw error;
+    }
+    const described = await track(name, () =>
+      waitForJob(
+        `training job ${name}`,
+        () => sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name })),
+        (d) => ({ status: d.TrainingJobStatus ?? 'Unknown', secondaryStatus: d.SecondaryStatus }),
+        // --no-wait: hold the slot only while jobs are still queued behind it.
+        o.wait ? o.poll : { ...o.poll, until: queueEmpty },
+        (s) => reporter.report({ kind: 'update', id, text: `Training ${location}: ${name} ${s.secondaryStatus ?? s.status}` }),
+      ),
+    );
+    const result = await withLogTail(trainingJobResult(described, location), o.readLogTail);
+    if (result.status === 'Completed') {
+      reporter.report({ kind: 'succeed', id, text: `${location}: ${name} Completed in ${result.durationSeconds ?? '?'} s${metricText(result)}` });
+    } else if (result.status === 'InProgress' || result.status === 'Stopping') {
+      reporter.report({ kind: 'succeed', id, text: `${location}: ${name} started (${result.secondaryStatus ?? result.status}; not waiting)` });
+    } else {
+      reporter.report({ kind: 'fail', id, text: `${location}: ${name} ${result.status}: ${firstLine(result.failureReason)}` });
+    }
+    return result;
+  });
+
+  const jobs = settled.map((s, i): JobResult => {
+    if (s.status === 'fulfilled') return s.value;
+    const { location, request } = plan.jobs[i]!;
+    return { kind: 'training-job', name: request.TrainingJobName!, location, status: 'NotStarted', failureReason: (s.reason as Error)?.message };
+  });
+  // Nothing started at all: an API or permission problem, shown as that error (its exit code).
+  const firstError = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (firstError && jobs.every((j) => j.status === 'NotStarted')) throw firstError.reason;
+  const good = new Set(o.wait ? ['Completed'] : ['Completed', 'InProgress', 'Stopping']);
+  return { runId: o.runId, ok: jobs.every((j) => good.has(j.status)), waited: o.wait, jobs };
+}
+
+/** The validation error in the label's units (else any validation metric), for a progress line. */
+function metricText(result: JobResult): string {
+  const entries = Object.entries(result.metrics ?? {});
+  const pick = ['validation:absolute_loss', 'validation:rmse'].map((k) => entries.find(([name]) => name === k)).find(Boolean) ?? entries.find(([k]) => k.startsWith('validation:'));
+  return pick ? `, ${pick[0]} ${Number(pick[1].toPrecision(6))}` : '';
+}
+
+/**
+ * Which preprocess job made each location's training data (the split files' metadata), checking
+ * that the data exists: a location without it would fail minutes later as a job with "No S3
+ * objects found".
+ */
+export async function trainingData(clients: Pick<Clients, 's3'>, bucket: string, prefix: string, locations: string[]): Promise<Record<string, string | undefined>> {
+  const s3c = await clients.s3();
+  const found: Record<string, string | undefined> = {};
+  const missing: string[] = [];
+  await Promise.all(
+    locations.map(async (location) => {
+      const key = layout.preprocessedKey(prefix, location, 'train');
+      try {
+        const head = await s3c.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        found[location] = head.Metadata?.[PREPROCESS_JOB_METADATA];
+      } catch (err) {
+        const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+        if (e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404) missing.push(location);
+        else throw fromAwsError(err, `reading s3://${bucket}/${key}`);
+      }
+    }),
+  );
+  if (missing.length > 0) {
+    throw new MmeError('NoData', `no preprocessed training data for ${missing.sort().join(', ')} under s3://${bucket}/${layout.preprocessedPrefix(prefix)}`, {
+      exitCode: ExitCode.NotFound,
+      hint: `Run 'mme preprocess --locations ${missing.join(',')}' first.`,
+    });
+  }
+  return found;
+}
+
+export interface TrainedModel {
+  location: string;
+  jobName: string;
+  jobArn: string;
+  /** s3://…/model.tar.gz */
+  artifact: string;
+  creationTime?: Date;
+  runId?: string;
+  /** The preprocess job (and model) whose features the model was trained on. */
+  preprocessor?: string;
+}
+
+/**
+ * The latest Completed `mme train` job per location, found on the target: ListTrainingJobs
+ * (newest first, names containing mme-train) and each job's tags. With `locations`, it stops as
+ * soon as each has been found. `prefix` keeps to jobs of that S3 prefix. Works the same on AWS
+ * and the local cloud (AWS's Search API could filter by tag server-side; the local cloud has no
+ * Search, and one code path matters more than the saved calls).
+ */
+export async function latestCompletedTrainingJobs(
+  sm: Pick<SageMakerClient, 'send'>,
+  options: { locations?: readonly string[]; prefix?: string } = {},
+): Promise<TrainedModel[]> {
+  const wanted = options.locations ? new Set(options.locations) : undefined;
+  const found = new Map<string, TrainedModel>();
+  let token: string | undefined;
+  do {
+    const page = await sm.send(
+      new ListTrainingJobsCommand({ StatusEquals: 'Completed', NameContains: 'mme-train', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100, NextToken: token }),
+    );
+    for (const summary of page.TrainingJobSummaries ?? []) {
+      if (!summary.TrainingJobArn || !summary.TrainingJobName) continue;
+      const { Tags: tags } = await sm.send(new ListTagsCommand({ ResourceArn: summary.TrainingJobArn }));
+      const location = tagValue(tags, TAG_KEYS.location);
+      if (tagValue(tags, TAG_KEYS.step) !== 'train' || !location || found.has(location)) continue;
+      if (wanted && !wanted.has(location)) continue;
+      if (options.prefix !== undefined && tagValue(tags, TAG_KEYS.prefix) !== options.prefix) continue;
+      const d = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: summary.TrainingJobName }));
+      const artifact = d.ModelArtifacts?.S3ModelArtifacts;
+      if (!artifact) continue;
+      found.set(location, {
+        location,
+        jobName: summary.TrainingJobName,
+        jobArn: summary.TrainingJobArn,
+        artifact,
+        ...(summary.CreationTime ? { creationTime: summary.CreationTime } : {}),
+        ...optionalTag('runId', tagValue(tags, TAG_KEYS.run)),
+        ...optionalTag('preprocessor', tagValue(tags, TAG_KEYS.preprocessor)),
+      });
+      if (wanted && found.size === wanted.size) return ordered(found, options.locations);
+    }
+    token = page.NextToken;
+  } while (token);
+  return ordered(found, options.locations);
+}
+
+function ordered(found: Map<string, TrainedModel>, locations: readonly string[] | undefined): TrainedModel[] {
+  const order = locations ?? [...found.keys()].sort();
+  return order.flatMap((l) => (found.has(l) ? [found.get(l)!] : []));
+}
+
+function optionalTag<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
