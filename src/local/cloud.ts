@@ -12,6 +12,8 @@ import { createSageMakerService, type SageMakerDeps } from './services/sagemaker
 import { createIamService, IamState } from './services/iam/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
+import { createRuntimeService } from './services/runtime/index.js';
+import { EndpointHost, lineLogger, type EndpointHostOptions } from './hosting/index.js';
 import { createPolicyAuthorizer } from './auth/authorizer.js';
 import { SessionStore } from './auth/sessions.js';
 import { createFileExclusive, readJsonFile } from '../util/fs.js';
@@ -28,6 +30,7 @@ export const statePaths = (stateDir: string) => ({
   settings: join(stateDir, 'local-cloud.json'),
   s3: join(stateDir, 's3'),
   cloudwatch: join(stateDir, 'cloudwatch'),
+  hosting: join(stateDir, 'hosting'),
 });
 
 /**
@@ -64,7 +67,12 @@ export interface OpenOptions {
   now?: () => Date;
   /** SageMaker job settings (pool size; tests: a worker delay hook). */
   sagemaker?: Pick<SageMakerDeps, 'poolSize' | 'workerDelayMs'>;
+  /** Endpoint hosting settings (experiments: instance memory/disk, per-model overhead, eviction policy). */
+  hosting?: Pick<EndpointHostOptions, 'instance' | 'modelOverheadBytes' | 'cacheMemoryFraction' | 'evictionPolicy' | 'modelLoadWaitLimitMs'>;
 }
+
+/** How often the endpoint host's counters go to CloudWatch (AWS publishes per minute; we aggregate on read). */
+const METRICS_FLUSH_MS = 5_000;
 
 export interface OpenLocalCloud {
   endpoint: string;
@@ -86,13 +94,17 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const iam = createIamService({ state: iamState, now });
   const sts = createStsService({ iam: iamState, sessions: credentials, now });
   const s3 = createS3Service({ dataDir: paths.s3 });
-  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log });
+  const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log) });
+  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
   await cloudwatch.open();
+  const forwardMetrics = () => host.metrics.flush((ns, name, dims, value, unit, at) => void cloudwatch.metrics.put(ns, name, dims, value, unit, at));
+  const metricsTimer = setInterval(forwardMetrics, METRICS_FLUSH_MS);
+  metricsTimer.unref();
   const app = createApp({
     credentials,
-    services: { s3, sagemaker, iam, sts, monitoring: cloudwatch },
+    services: { s3, sagemaker, iam, sts, monitoring: cloudwatch, 'sagemaker-runtime': createRuntimeService(host) },
     authorizer: createPolicyAuthorizer(iamState, now, credentials),
     now,
     onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? err}`),
@@ -105,8 +117,11 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     account,
     stateDir: options.stateDir,
     close: async () => {
+      clearInterval(metricsTimer);
       await running.close();
       await sagemaker.close();
+      await host.close();
+      forwardMetrics();
       await cloudwatch.close();
       // Last: pending object writes finish and the journal closes before the next open.
       await s3.store.close();

@@ -3,7 +3,7 @@
  * in ARNs (a job created as "MyJob" has the ARN …:training-job/myjob), which is also why names
  * are unique regardless of case.
  */
-export type ResourceType = 'training-job' | 'transform-job' | 'model';
+export type ResourceType = 'training-job' | 'transform-job' | 'model' | 'endpoint-config' | 'endpoint';
 
 export function sagemakerArn(region: string, account: string, type: ResourceType, name: string): string {
   const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';

@@ -19,6 +19,8 @@ import type { ObjectStore } from '../../store/object-store.js';
 import { sagemakerArn, type ResourceType } from './arns.js';
 import type { SageMakerContext } from './context.js';
 import { modelOperations } from './models.js';
+import { EndpointControlPlane } from './endpoints.js';
+import type { EndpointHost } from '../../hosting/index.js';
 import { recoverInterruptedJobs } from './recovery.js';
 import { SageMakerState } from './state.js';
 import { tagOperations } from './tags.js';
@@ -39,6 +41,8 @@ export interface SageMakerDeps {
   /** Worker entry override (tests). */
   workerEntry?: () => string;
   log?: (line: string) => void;
+  /** The endpoint host (src/local/hosting); without it the endpoint operations are not served. */
+  host?: EndpointHost;
 }
 
 export interface SageMakerService extends LocalService {
@@ -61,6 +65,13 @@ const RESOURCE_OF: Record<string, [ResourceType, string]> = {
   CreateModel: ['model', 'ModelName'],
   DescribeModel: ['model', 'ModelName'],
   DeleteModel: ['model', 'ModelName'],
+  CreateEndpointConfig: ['endpoint-config', 'EndpointConfigName'],
+  DescribeEndpointConfig: ['endpoint-config', 'EndpointConfigName'],
+  DeleteEndpointConfig: ['endpoint-config', 'EndpointConfigName'],
+  CreateEndpoint: ['endpoint', 'EndpointName'],
+  DescribeEndpoint: ['endpoint', 'EndpointName'],
+  UpdateEndpoint: ['endpoint', 'EndpointName'],
+  DeleteEndpoint: ['endpoint', 'EndpointName'],
 };
 
 function resourceFor(operation: string, input: Json, call: ServiceCall): string {
@@ -79,11 +90,13 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
   const pool = new JobPool(deps.poolSize, { entry: deps.workerEntry });
   const runner = new JobRunner({ store: deps.store, logs, pool, workerDelayMs: deps.workerDelayMs });
   const ctx: SageMakerContext = { state, runner, store: deps.store, logs, now, closing: false, running: new Map(), log };
+  const endpoints = deps.host ? new EndpointControlPlane(ctx, deps.host, deps.stateDir) : undefined;
   const handlers: Record<string, Handler> = {
     ...trainingJobOperations(ctx),
     ...modelOperations(ctx),
     ...transformJobOperations(ctx),
     ...tagOperations(state),
+    ...(endpoints?.operations() ?? {}),
   };
 
   let opening: Promise<void> | undefined;
@@ -92,6 +105,7 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
       await state.load();
       const recovered = await recoverInterruptedJobs(state, now());
       if (recovered.length > 0) log(`marked ${recovered.length} interrupted job(s) Failed: ${recovered.join(', ')}`);
+      await endpoints?.open();
     })());
 
   return {
@@ -111,6 +125,7 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
       ctx.closing = true;
       await opening?.catch(() => undefined);
       await pool.close();
+      await endpoints?.close();
       await state.flush();
     },
   };

@@ -1,0 +1,31 @@
+/**
+ * Hosting: the endpoint host (data plane of SageMaker endpoints) and what it is made of.
+ * The SageMaker control plane deploys endpoints here; SageMaker Runtime invokes them.
+ */
+export {
+  EndpointHost,
+  type EndpointHostOptions, type EndpointSpec, type EndpointState, type EndpointStatus, type InvokeRequest, type InvokeResult,
+} from './endpoint-host.js';
+export type { VariantSpec } from './deployment.js';
+export type { ContainerDefinition } from './containers/index.js';
+export { planContainers, MAX_PIPELINE_CONTAINERS } from './containers/index.js';
+export { createPolicy, POLICY_NAMES, type EvictionPolicy, type PolicyName } from '../../algorithms/cache/index.js';
+export { instanceResources, knownInstanceTypes, DEFAULT_DISK_BYTES, type InstanceResources } from './instance-types.js';
+export type { HostLogger, InstanceStatus } from './instance.js';
+export {
+  MetricsRecorder, NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER,
+  type Datapoint, type FlushedValue, type MetricSeries, type MetricSink, type MetricsSnapshot, type ModelFigures, type StatisticSet,
+} from './metrics.js';
+export { validateTargetModel, TARGET_MODEL_MAX_LENGTH } from './target-model.js';
+export { logGroupArn } from './errors.js';
+
+/** A HostLogger over a line logger such as the daemon's `log(line)`. */
+export function lineLogger(log: (line: string) => void): import('./instance.js').HostLogger {
+  return { info: (m) => log(`hosting: ${m}`), warn: (m) => log(`hosting: warning: ${m}`) };
+}
+
+/** arn:aws:sagemaker:{region}:{account}:endpoint/{name}, the name lower-cased as AWS does. */
+export function endpointArn(region: string, accountId: string, name: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:sagemaker:${region}:${accountId}:endpoint/${name.toLowerCase()}`;
+}

@@ -1,0 +1,189 @@
+/**
+ * One instance of a production variant: its containers (the model's pipeline), and, when one of
+ * them is MultiModel, its disk tier and memory cache sized from the instance type. Instances of a
+ * variant share nothing, as on SageMaker: each downloads and loads its own copy of a model.
+ *
+ * Memory: the multi-model cache may use `cacheMemoryFraction` of the instance's memory (default
+ * 0.8: SageMaker's MME plateau in workflow.md §6 sits near 79% MemoryUtilization). Utilisation
+ * reports single-model containers' bytes plus the cache's. Disk: the whole volume is the tier's.
+ */
+import type { ObjectStore } from '../store/object-store.js';
+import {
+  MultiModelContainer, SingleModelContainer, type Container, type ContainerPlan, type NativeModel,
+} from './containers/index.js';
+import { DiskTier } from './disk-tier.js';
+import type { EvictionPolicy } from '../../algorithms/cache/index.js';
+import type { InstanceResources } from './instance-types.js';
+import { figuresFor, type VariantMetrics } from './metrics.js';
+import { ModelCache, type LoadedModelInfo } from './model-cache.js';
+
+export interface HostLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface InstanceSetup {
+  id: string;
+  endpointName: string;
+  variantName: string;
+  resources: InstanceResources;
+  plans: readonly ContainerPlan[];
+  /** This instance's "volume" (the disk tier's files). */
+  dir: string;
+  store: ObjectStore;
+  now: () => Date;
+  monotonicMs: () => number;
+  modelOverheadBytes: number;
+  cacheMemoryFraction: number;
+  loadWaitLimitMs: number;
+  policy: EvictionPolicy;
+  metrics: VariantMetrics;
+  logger: HostLogger;
+  beforeDownload?: (bucket: string, key: string) => Promise<void> | void;
+}
+
+export interface InstanceStatus {
+  instanceId: string;
+  instanceType: string;
+  inFlight: number;
+  invocations: number;
+  memory: { totalBytes: number; cacheBudgetBytes: number; usedBytes: number; utilization: number };
+  disk: { totalBytes: number; usedBytes: number; utilization: number; files: number };
+  loadedModels: LoadedModelInfo[];
+}
+
+export class EndpointInstance {
+  readonly id: string;
+  readonly resources: InstanceResources;
+  readonly containers: Container[];
+  readonly disk?: DiskTier;
+  readonly cache?: ModelCache<NativeModel>;
+  /** Requests being served now: the router's measure of load. */
+  inFlight = 0;
+  invocations = 0;
+  private readonly warned = new Set<string>();
+  /** Target models of requests routed here and not finished: they will be (or are) loaded here. */
+  private readonly routed = new Map<string, number>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly setup: InstanceSetup) {
+    this.id = setup.id;
+    this.resources = setup.resources;
+    const { metrics, logger } = setup;
+    if (setup.plans.some((p) => p.mode === 'MultiModel')) {
+      this.disk = new DiskTier({
+        dir: setup.dir, budgetBytes: setup.resources.diskBytes, store: setup.store, monotonicMs: setup.monotonicMs,
+        beforeDownload: setup.beforeDownload,
+        onStale: (bucket, key, diskEtag, storeEtag) => {
+          const once = `${bucket}/${key}@${storeEtag}`;
+          if (this.warned.has(once)) return;
+          this.warned.add(once);
+          logger.warn(
+            `Endpoint ${setup.endpointName} (${setup.variantName}, ${this.id}): s3://${bucket}/${key} ` +
+              (storeEtag ? `was overwritten (ETag ${diskEtag} → ${storeEtag})` : 'was deleted') +
+              ' after this instance downloaded it; the instance keeps serving its copy on disk, as SageMaker may. Give new model versions new names.',
+          );
+        },
+      });
+      this.cache = new ModelCache<NativeModel>({
+        budgetBytes: Math.floor(setup.resources.memoryBytes * setup.cacheMemoryFraction),
+        policy: setup.policy, now: setup.now, monotonicMs: setup.monotonicMs,
+        onUnload: (key, _size, micros, reason) => {
+          metrics.modelUnloadingTime.add(micros);
+          if (reason === 'evicted') figuresFor(metrics.models, key).evictions++;
+          this.sampleGauges();
+        },
+      });
+    }
+    this.containers = setup.plans.map((plan) =>
+      plan.mode === 'SingleModel'
+        ? new SingleModelContainer({ ...plan, variantName: setup.variantName }, setup.store, setup.monotonicMs, setup.modelOverheadBytes)
+        : new MultiModelContainer(
+            { name: plan.name, algorithm: plan.algorithm, prefix: plan.prefix, environment: plan.environment, cacheEnabled: plan.cacheEnabled },
+            {
+              disk: this.disk!, cache: this.cache!, monotonicMs: setup.monotonicMs, overheadBytes: setup.modelOverheadBytes,
+              loadWaitLimitMs: setup.loadWaitLimitMs,
+              events: {
+                downloaded: (_target, micros) => metrics.modelDownloadingTime.add(micros),
+                loaded: (target, micros) => {
+                  metrics.modelLoadingTime.add(micros);
+                  figuresFor(metrics.models, target).loads++;
+                  // Sampled once the cache has admitted the model (after this callback returns).
+                  queueMicrotask(() => this.sampleGauges());
+                },
+                warn: (message) => logger.warn(`Endpoint ${setup.endpointName} (${setup.variantName}, ${this.id}): ${message}`),
+              },
+            },
+          ),
+    );
+  }
+
+  /** Start the containers: single models load now (CreateEndpoint); throws DeployFailure. */
+  async start(): Promise<void> {
+    for (const c of this.containers) await c.load?.();
+  }
+
+  /**
+   * Loaded, loading, or about to load here: routing keeps a model's requests on the instances
+   * that have it, including requests that arrive while the first one is still in the preprocessor.
+   */
+  hasModel(targetModel: string): boolean {
+    return this.routed.has(targetModel) || (this.cache?.has(targetModel) ?? false);
+  }
+
+  /** A request for `targetModel` was routed here (undefined: no multi-model). Call `done` after. */
+  begin(targetModel: string | undefined): void {
+    this.inFlight++;
+    if (targetModel !== undefined) this.routed.set(targetModel, (this.routed.get(targetModel) ?? 0) + 1);
+  }
+
+  done(targetModel: string | undefined): void {
+    this.inFlight--;
+    this.invocations++;
+    if (this.inFlight === 0 && this.idleWaiters.length > 0) {
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+    if (targetModel === undefined) return;
+    const n = (this.routed.get(targetModel) ?? 1) - 1;
+    if (n === 0) this.routed.delete(targetModel);
+    else this.routed.set(targetModel, n);
+  }
+
+  memoryUsedBytes(): number {
+    let bytes = this.cache?.usedBytes ?? 0;
+    for (const c of this.containers) bytes += c.memoryBytes;
+    return bytes;
+  }
+
+  /** LoadedModelCount, MemoryUtilization, DiskUtilization of this instance, now. */
+  sampleGauges(): void {
+    const m = this.setup.metrics;
+    if (this.cache) m.loadedModelCount.add(this.cache.loadedCount);
+    m.memoryUtilization.add((100 * this.memoryUsedBytes()) / this.resources.memoryBytes);
+    m.diskUtilization.add(this.disk ? (100 * this.disk.usedBytes) / this.resources.diskBytes : 0);
+  }
+
+  status(): InstanceStatus {
+    const used = this.memoryUsedBytes();
+    const diskUsed = this.disk?.usedBytes ?? 0;
+    return {
+      instanceId: this.id,
+      instanceType: this.resources.instanceType,
+      inFlight: this.inFlight,
+      invocations: this.invocations,
+      memory: { totalBytes: this.resources.memoryBytes, cacheBudgetBytes: this.cache?.budgetBytes ?? 0, usedBytes: used, utilization: (100 * used) / this.resources.memoryBytes },
+      disk: { totalBytes: this.resources.diskBytes, usedBytes: diskUsed, utilization: (100 * diskUsed) / this.resources.diskBytes, files: this.disk?.fileCount ?? 0 },
+      loadedModels: this.cache?.list() ?? [],
+    };
+  }
+
+  /** Resolves when no request is being served here (before the instance is torn down). */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async dispose(): Promise<void> {
+    this.cache?.clear();
+    await this.disk?.dispose();
+  }
+}

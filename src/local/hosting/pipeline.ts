@@ -1,0 +1,60 @@
+/**
+ * A serial inference pipeline: SageMaker sends the request to the first container and each
+ * container's response, with its Content-Type, becomes the next container's request; the last
+ * container's response goes back to the client. A one-container model is the same with one step.
+ *
+ * Accept: the client's Accept goes to the last container only. An intermediate container gets the
+ * SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT of its Environment if set (the variable SageMaker's
+ * framework containers read), else none, i.e. its own default (application/json for the
+ * preprocessor, which the linear learner reads).
+ *
+ * A container's error (InferenceError, or a failure to load a multi-model) becomes ModelError 424
+ * naming that container; errors of the platform (ServiceError) pass through unchanged.
+ */
+import { AlgorithmClientError, ArtifactError, InferenceError } from '../../algorithms/errors.js';
+import { ServiceError } from '../service-error.js';
+import type { Container, ContainerResponse, InvocationContext } from './containers/container.js';
+import { ContainerFailure, modelError } from './errors.js';
+
+export interface ErrorScope {
+  endpointName: string;
+  region: string;
+  accountId: string;
+}
+
+const INTERMEDIATE_ACCEPT = 'SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT';
+
+export async function runPipeline(
+  containers: readonly Container[],
+  body: Buffer,
+  contentType: string | undefined,
+  accept: string | undefined,
+  context: InvocationContext,
+  scope: ErrorScope,
+): Promise<ContainerResponse> {
+  let payload = body;
+  let type = contentType;
+  const last = containers.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const container = containers[i]!;
+    const acceptHere = i === last ? accept : container.environment[INTERMEDIATE_ACCEPT];
+    try {
+      const out = await container.invoke(payload, type, acceptHere, context);
+      payload = out.body;
+      type = out.contentType;
+    } catch (err) {
+      throw asModelError(err, container, scope);
+    }
+  }
+  return { body: payload, contentType: type ?? 'application/octet-stream' };
+}
+
+function asModelError(err: unknown, container: Container, scope: ErrorScope): unknown {
+  if (err instanceof ServiceError) return err;
+  let status: number | undefined;
+  if (err instanceof InferenceError) status = err.httpStatus;
+  else if (err instanceof ContainerFailure) status = err.status;
+  else if (err instanceof ArtifactError || err instanceof AlgorithmClientError) status = 500;
+  if (status === undefined) return err;
+  return modelError({ status, message: (err as Error).message, container: container.name, ...scope });
+}

@@ -1,0 +1,67 @@
+/**
+ * SageMaker Runtime (REST-JSON): InvokeEndpoint, `POST /endpoints/{EndpointName}/invocations`.
+ * The body goes to the endpoint raw, with the caller's Content-Type and Accept; the answer comes
+ * back raw with the last container's Content-Type and `X-Amzn-Invoked-Production-Variant`.
+ *
+ * Order of checks: the caller is authorised first (sagemaker:InvokeEndpoint on the endpoint's
+ * ARN, with the sagemaker:TargetModel condition key), so that an unauthorised caller learns
+ * nothing, not even whether the endpoint exists; then the body size; then the endpoint host.
+ * Anything the host throws that is not a ServiceError answers 500 (InternalFailure) through the
+ * app, and the host stays up.
+ */
+import { safeDecode, type LocalResponse } from '../../http.js';
+import { notImplementedError } from '../../protocols/index.js';
+import { restJson } from '../../protocols/rest-json.js';
+import type { LocalService, ServiceCall } from '../../service.js';
+import { endpointArn, type EndpointHost } from '../../hosting/index.js';
+import { oversizeBody, validationError } from '../../hosting/errors.js';
+
+/** InvokeEndpoint's payload limit: 6 MiB. */
+export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+const INVOCATIONS_PATH = /^\/endpoints\/([^/]+)\/invocations$/;
+const TARGET_MODEL = 'x-amzn-sagemaker-target-model';
+const TARGET_VARIANT = 'x-amzn-sagemaker-target-variant';
+const CUSTOM_ATTRIBUTES = 'x-amzn-sagemaker-custom-attributes';
+
+export function createRuntimeService(host: EndpointHost): LocalService {
+  return {
+    id: 'sagemaker-runtime',
+    protocol: restJson,
+    async handle(call: ServiceCall): Promise<LocalResponse> {
+      const { request } = call;
+      const match = request.method === 'POST' ? INVOCATIONS_PATH.exec(request.rawPath) : null;
+      if (!match) throw notImplementedError('sagemaker-runtime', `${request.method} ${request.rawPath} (only InvokeEndpoint is served)`);
+      const endpointName = safeDecode(match[1]!);
+      const headers = request.headers;
+      const targetModel = headers[TARGET_MODEL];
+      call.authorize('sagemaker:InvokeEndpoint', endpointArn(call.region, call.principal.accountId, endpointName), {
+        'sagemaker:TargetModel': targetModel,
+      });
+      if (request.body.length > MAX_PAYLOAD_BYTES) throw oversizeBody(call.requestId);
+      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(endpointName) || endpointName.length > 63) {
+        throw validationError(`1 validation error detected: Value at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`);
+      }
+      const result = await host.invoke({
+        endpointName,
+        body: request.body,
+        contentType: headers['content-type'],
+        accept: headers.accept,
+        targetModel,
+        targetVariant: headers[TARGET_VARIANT],
+        customAttributes: headers[CUSTOM_ATTRIBUTES],
+        accountId: call.principal.accountId,
+        region: call.region,
+        requestId: call.requestId,
+      });
+      const out: Record<string, string> = {
+        'content-type': result.contentType,
+        'x-amzn-requestid': call.requestId,
+        'x-amzn-invoked-production-variant': result.invokedProductionVariant,
+      };
+      // SageMaker returns the container's custom attributes; ours echo the request's.
+      if (result.customAttributes !== undefined) out[CUSTOM_ATTRIBUTES] = result.customAttributes;
+      return { status: 200, headers: out, body: result.body };
+    },
+  };
+}
