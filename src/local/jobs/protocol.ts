@@ -1,7 +1,8 @@
 /**
- * Messages between the job runner (main thread) and a job's worker thread. A worker runs one
- * task, given as workerData, posts `log` lines while it works, then one `done` or `failed`.
- * Bytes go in and come out as Uint8Arrays (structured clone).
+ * Messages between the job pool (main thread) and its worker threads. A worker is reused across
+ * tasks, one at a time: the pool posts a `task` with a fresh id; the worker posts `log` lines
+ * while it works, then one `done` or `failed`, each carrying that id, so that a message is never
+ * taken for another task's. Bytes go in and come out as Uint8Arrays (structured clone).
  */
 import type { AlgorithmId, ChannelData } from './algorithms.js';
 import type { ModelFile } from './model-tar.js';
@@ -41,8 +42,17 @@ export interface TransformResult {
   outputs: { relativeKey: string; data: Uint8Array }[];
 }
 
-export type WorkerMessage =
+/** Main thread → worker: run this task. */
+export interface TaskMessage {
+  type: 'task';
+  id: number;
+  task: WorkerTask;
+}
+
+/** Worker → main thread, about the task `id`. */
+export type WorkerMessage = { id: number } & (
   | { type: 'log'; line: string }
   | { type: 'done'; result: TrainResult | TransformResult }
   /** `clientError`: the customer's input is at fault (ClientError), else the algorithm (AlgorithmError). */
-  | { type: 'failed'; message: string; clientError: boolean };
+  | { type: 'failed'; message: string; clientError: boolean }
+);
