@@ -20,6 +20,7 @@ const BENCHMARKS = [
   { name: 'startup', script: 'startup.js', args: [], timeoutSeconds: 300 },
   { name: 'train', script: 'train.js', args: [], timeoutSeconds: 1200 },
   { name: 'replay', script: 'replay.js', args: [], timeoutSeconds: 300 },
+  { name: 'invoke', script: 'invoke.js', args: [], timeoutSeconds: 150 },
 ];
 
 const { values: flags } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false } } });

@@ -29,34 +29,46 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
+/**
+ * Read the whole body, then `done(body)`; `done(undefined)` when it is over MAX_BODY_BYTES (the
+ * request is destroyed). Callbacks rather than a promise: this runs once per request.
+ */
+function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void, fail: (err: unknown) => void): void {
+  let first: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      over = true;
+      done(undefined);
+      req.destroy();
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else (chunks ??= [first]).push(chunk);
   });
+  req.on('end', () => {
+    if (!over) done(chunks ? Buffer.concat(chunks) : (first ?? EMPTY_BODY));
+  });
+  req.on('error', fail);
 }
+
+const EMPTY_BODY = Buffer.alloc(0);
 
 export function toLocalRequest(req: IncomingMessage, body: Buffer, receivedAt: Date): LocalRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  return { method: req.method ?? 'GET', rawPath, rawQuery, query: parseQuery(rawQuery), headers, body, receivedAt };
+  // node's own header object (lower-cased names, repeats already joined), used as it is: only
+  // set-cookie comes as an array, joined here as before.
+  const headers = req.headers as Record<string, string>;
+  const cookies = req.headers['set-cookie'];
+  if (cookies !== undefined) headers['set-cookie'] = cookies.join(',');
+  return { method: req.method ?? 'GET', rawPath, rawQuery, query: rawQuery === '' ? {} : parseQuery(rawQuery), headers, body, receivedAt };
 }
 
 function send(res: ServerResponse, response: LocalResponse): void {
@@ -81,19 +93,35 @@ export function listen(app: App, options: ListenOptions & { onError?: (err: unkn
       req.resume();
       return;
     }
-    readBody(req)
-      .then(async (body) => {
+    const fail = (err: unknown) => {
+      options.onError?.(err);
+      if (!res.headersSent) send(res, { status: 500, headers: {}, body: 'Internal error' });
+      else res.destroy();
+    };
+    readBody(
+      req,
+      (body) => {
         if (body === undefined) {
           send(res, { status: 413, headers: { connection: 'close' }, body: 'Request body too large' });
           return;
         }
-        send(res, await app(toLocalRequest(req, body, new Date())));
-      })
-      .catch((err) => {
-        options.onError?.(err);
-        if (!res.headersSent) send(res, { status: 500, headers: {}, body: 'Internal error' });
-        else res.destroy();
-      });
+        let answer: Promise<LocalResponse>;
+        try {
+          answer = app(toLocalRequest(req, body, new Date()));
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        answer.then((response) => {
+          try {
+            send(res, response);
+          } catch (err) {
+            fail(err);
+          }
+        }, fail);
+      },
+      fail,
+    );
   });
   // Keep-alive connections from SDK clients would otherwise hold close() open.
   server.keepAliveTimeout = 5_000;

@@ -20,14 +20,16 @@ export interface TestCloud {
   /** The config any SDK client needs to reach this cloud. */
   clientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   stop(): Promise<void>;
+  /** Send the endpoint host's metrics to CloudWatch now (the cloud does it every 5 s). */
+  flushMetrics(): void;
   /** Close and reopen on the same state dir (and port), as a daemon restart would. */
   restart(): Promise<void>;
 }
 
-export async function startTestCloud(options: { stateDir?: string; sagemaker?: OpenOptions['sagemaker'] } = {}): Promise<TestCloud> {
+export async function startTestCloud(options: { stateDir?: string; sagemaker?: OpenOptions['sagemaker']; hosting?: OpenOptions['hosting'] } = {}): Promise<TestCloud> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mme-test-')));
   const ownsState = options.stateDir === undefined;
-  let cloud: OpenLocalCloud = await openLocalCloud({ stateDir, port: 0, sagemaker: options.sagemaker });
+  let cloud: OpenLocalCloud = await openLocalCloud({ stateDir, port: 0, sagemaker: options.sagemaker, hosting: options.hosting });
   const clients: { destroy(): void }[] = [];
 
   const self: TestCloud = {
@@ -49,6 +51,7 @@ export async function startTestCloud(options: { stateDir?: string; sagemaker?: O
       clients.push(client);
       return client;
     },
+    flushMetrics: () => cloud.flushMetrics(),
     async stop() {
       for (const c of clients) c.destroy();
       await cloud.close();
@@ -57,7 +60,7 @@ export async function startTestCloud(options: { stateDir?: string; sagemaker?: O
     async restart() {
       const port = cloud.port;
       await cloud.close();
-      cloud = await openLocalCloud({ stateDir, port, sagemaker: options.sagemaker });
+      cloud = await openLocalCloud({ stateDir, port, sagemaker: options.sagemaker, hosting: options.hosting });
     },
   };
   return self;

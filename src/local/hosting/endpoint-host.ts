@@ -19,13 +19,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ServiceError } from '../service-error.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { InvocationContext } from './containers/index.js';
+import type { ContainerResponse, InvocationContext } from './containers/index.js';
 import { DeployFailure } from './containers/index.js';
-import { buildDeployment, disposeDeployment, planVariants, startDeployment, type Deployment } from './deployment.js';
+import { buildDeployment, disposeDeployment, planVariants, startDeployment, type Deployment, type HostedVariant } from './deployment.js';
 import { endpointNotFound, missingTargetModel, notMultiModel } from './errors.js';
 import { createPolicy, type EvictionPolicy } from '../../algorithms/cache/index.js';
 import { instanceResources } from './instance-types.js';
-import type { HostLogger } from './instance.js';
+import type { EndpointInstance, HostLogger } from './instance.js';
 import { MetricsRecorder } from './metrics.js';
 import type { EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
 import { recordFailure, recordSuccess } from './invocation-metrics.js';
@@ -158,14 +158,27 @@ export class EndpointHost {
     return true;
   }
 
-  async invoke(request: InvokeRequest): Promise<InvokeResult> {
+  invoke(request: InvokeRequest): Promise<InvokeResult> {
+    try {
+      return Promise.resolve(this.serve(request));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * InvokeEndpoint's hot path: `invoke`, but synchronous when every container can answer at once
+   * (models in memory), a promise only when a model must load. Errors found before any container
+   * runs are thrown, not returned as a rejected promise.
+   */
+  serve(request: InvokeRequest): InvokeResult | Promise<InvokeResult> {
     const endpoint = this.endpoints.get(key(request.endpointName));
     const deployment = endpoint?.serving;
     // SageMaker answers "not found" for an endpoint that is not serving (Creating, Failed) too.
     if (!endpoint || !deployment || endpoint.accountId !== request.accountId) throw endpointNotFound(request.endpointName, request.accountId);
     const started = this.monotonicMs();
     const variant = deployment.router.pick(request.targetVariant, endpoint.name);
-    const context: InvocationContext = { modelMicros: 0, loadWaitMicros: 0 };
+    const context: InvocationContext = { targetModel: undefined, modelMicros: 0, loadWaitMicros: 0, cacheHit: undefined };
     try {
       if (request.targetModel !== undefined) {
         if (!variant.multiModel) throw notMultiModel(endpoint.name);
@@ -179,15 +192,41 @@ export class EndpointHost {
     }
     const instance = variant.router.pick(context.targetModel);
     instance.begin(context.targetModel);
+    let out: ContainerResponse | Promise<ContainerResponse>;
     try {
-      const out = await runPipeline(instance.containers, request.body, request.contentType, request.accept, context, {
+      out = runPipeline(instance.containers, request.body.toString('utf8'), request.contentType, request.accept, context, {
         endpointName: endpoint.name, region: request.region, accountId: request.accountId,
       });
-      recordSuccess(variant, instance, context, this.monotonicMs() - started, this.now());
-      return { body: out.body, contentType: out.contentType, invokedProductionVariant: variant.name, customAttributes: request.customAttributes };
     } catch (err) {
-      recordFailure(variant, instance, context, err);
+      this.failed(variant, instance, context, err);
       throw err;
+    }
+    if (out instanceof Promise) {
+      return out.then(
+        (res) => this.succeeded(variant, instance, context, started, res, request.customAttributes),
+        (err: unknown) => {
+          this.failed(variant, instance, context, err);
+          throw err;
+        },
+      );
+    }
+    return this.succeeded(variant, instance, context, started, out, request.customAttributes);
+  }
+
+  private succeeded(
+    variant: HostedVariant, instance: EndpointInstance, context: InvocationContext, started: number, out: ContainerResponse, customAttributes: string | undefined,
+  ): InvokeResult {
+    try {
+      recordSuccess(variant, instance, context, this.monotonicMs() - started, this.now());
+    } finally {
+      instance.done(context.targetModel);
+    }
+    return { body: Buffer.from(out.body, 'utf8'), contentType: out.contentType, invokedProductionVariant: variant.name, customAttributes };
+  }
+
+  private failed(variant: HostedVariant, instance: EndpointInstance, context: InvocationContext, err: unknown): void {
+    try {
+      recordFailure(variant, instance, context, err);
     } finally {
       instance.done(context.targetModel);
     }

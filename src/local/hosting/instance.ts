@@ -156,11 +156,11 @@ export class EndpointInstance {
   }
 
   /** LoadedModelCount, MemoryUtilization, DiskUtilization of this instance, now. */
-  sampleGauges(): void {
+  sampleGauges(atMs?: number): void {
     const m = this.setup.metrics;
-    if (this.cache) m.loadedModelCount.add(this.cache.loadedCount);
-    m.memoryUtilization.add((100 * this.memoryUsedBytes()) / this.resources.memoryBytes);
-    m.diskUtilization.add(this.disk ? (100 * this.disk.usedBytes) / this.resources.diskBytes : 0);
+    if (this.cache) m.loadedModelCount.add(this.cache.loadedCount, atMs);
+    m.memoryUtilization.add((100 * this.memoryUsedBytes()) / this.resources.memoryBytes, atMs);
+    m.diskUtilization.add(this.disk ? (100 * this.disk.usedBytes) / this.resources.diskBytes : 0, atMs);
   }
 
   status(): InstanceStatus {

@@ -13,7 +13,13 @@
  *                             the serving instance after each invocation and after each load or
  *                             unload, so a minute's Average is the instances' average)
  * Per-model figures (hits, loads, evictions, latency per TargetModel) are an improvement on AWS,
- * which offers none (a common request): they live beside the series, not in CloudWatch.
+ * which offers none (a common request): they live beside the series, and (an mme extension, see
+ * ModelSeries) three of them also go to CloudWatch with a TargetModel dimension.
+ *
+ * Resolution: the host keeps per-minute sets (what SageMaker publishes), but hands CloudWatch
+ * its pending values per SECOND, so the local cloud can store them as high-resolution data: a
+ * local experiment lasts seconds, and at one point a minute its chart would be a single dot.
+ * A query with Period 60 still sees exactly what AWS would show.
  */
 export const NAMESPACE_SAGEMAKER = 'AWS/SageMaker';
 export const NAMESPACE_ENDPOINTS = '/aws/sagemaker/Endpoints';
@@ -28,6 +34,8 @@ export interface StatisticSet {
 }
 
 const MINUTE = 60_000;
+/** The granularity of what `flush` hands to CloudWatch (see the top of this file). */
+const FLUSH_SLOT = 1_000;
 const emptySet = (): StatisticSet => ({ sampleCount: 0, sum: 0, minimum: Infinity, maximum: -Infinity });
 
 function addTo(set: StatisticSet, value: number): void {
@@ -52,7 +60,7 @@ export class MetricSeries {
   readonly minutes = new Map<number, StatisticSet>();
   private currentMinute = -1;
   private current = emptySet();
-  /** Not yet flushed to CloudWatch: minute → raw values, and statistic sets once too many. */
+  /** Not yet flushed to CloudWatch: second → raw values, and statistic sets once too many. */
   private pendingValues = new Map<number, number[]>();
   private pendingSets = new Map<number, StatisticSet>();
   private pendingCount = 0;
@@ -66,10 +74,11 @@ export class MetricSeries {
     private readonly retentionMinutes: number,
   ) {}
 
-  add(value: number): void {
+  /** `atMs`: when (epoch ms), if the caller already knows (one clock read for a request's many values). */
+  add(value: number, atMs: number = this.now().getTime()): void {
     if (!Number.isFinite(value)) return; // CloudWatch refuses NaN and ±Infinity
     addTo(this.total, value);
-    const minute = Math.floor(this.now().getTime() / MINUTE) * MINUTE;
+    const minute = Math.floor(atMs / MINUTE) * MINUTE;
     if (minute !== this.currentMinute) {
       this.currentMinute = minute;
       this.current = this.minutes.get(minute) ?? emptySet();
@@ -77,16 +86,17 @@ export class MetricSeries {
       this.prune(minute - this.retentionMinutes * MINUTE);
     }
     addTo(this.current, value);
+    const slot = Math.floor(atMs / FLUSH_SLOT) * FLUSH_SLOT;
     // Raw values for CloudWatch (exact percentiles) up to a bound per series between flushes;
     // past it (nobody flushes, or a burst), a statistic set per minute keeps memory bounded.
     if (this.pendingCount < MAX_PENDING_VALUES) {
-      let pending = this.pendingValues.get(minute);
-      if (!pending) this.pendingValues.set(minute, (pending = []));
+      let pending = this.pendingValues.get(slot);
+      if (!pending) this.pendingValues.set(slot, (pending = []));
       pending.push(value);
       this.pendingCount++;
     } else {
-      let set = this.pendingSets.get(minute);
-      if (!set) this.pendingSets.set(minute, (set = emptySet()));
+      let set = this.pendingSets.get(slot);
+      if (!set) this.pendingSets.set(slot, (set = emptySet()));
       addTo(set, value);
     }
   }
@@ -105,7 +115,7 @@ export class MetricSeries {
     }
   }
 
-  /** Hand what was added since the last flush to `sink`, one call per minute and form. */
+  /** Hand what was added since the last flush to `sink`, one call per second and form. */
   flush(sink: MetricSink): void {
     const values = this.pendingValues;
     const sets = this.pendingSets;
@@ -113,8 +123,8 @@ export class MetricSeries {
     this.pendingValues = new Map();
     this.pendingSets = new Map();
     this.pendingCount = 0;
-    for (const [minute, set] of sets) sink(this.namespace, this.metricName, this.dimensions, set, this.unit, new Date(minute));
-    for (const [minute, list] of values) sink(this.namespace, this.metricName, this.dimensions, { values: list }, this.unit, new Date(minute));
+    for (const [at, set] of sets) sink(this.namespace, this.metricName, this.dimensions, set, this.unit, new Date(at));
+    for (const [at, list] of values) sink(this.namespace, this.metricName, this.dimensions, { values: list }, this.unit, new Date(at));
   }
 }
 
@@ -253,12 +263,28 @@ export interface VariantMetrics {
   memoryUtilization: MetricSeries;
   diskUtilization: MetricSeries;
   models: Map<string, ModelFigures>;
+  /** The TargetModel series of one model (created on its first request). */
+  modelSeries(targetModel: string): ModelSeries;
+}
+
+/**
+ * An mme extension, NOT published by SageMaker (which has no per-model metrics, a common
+ * request): AWS/SageMaker Invocations, ModelCacheHit and ModelLatency with a third dimension,
+ * TargetModel, beside the variant's series. CloudWatch treats every dimension set as its own
+ * metric, so queries for EndpointName + VariantName (what dashboards and `mme metrics` ask)
+ * never see these: only a query that names a TargetModel does.
+ */
+export interface ModelSeries {
+  invocations: MetricSeries;
+  modelCacheHit: MetricSeries;
+  modelLatency: MetricSeries;
 }
 
 export function variantMetrics(recorder: MetricsRecorder, endpointName: string, variantName: string): VariantMetrics {
   const dims = { EndpointName: endpointName, VariantName: variantName };
   const sm = (name: string, unit: MetricUnit = 'None') => recorder.series(NAMESPACE_SAGEMAKER, name, dims, unit);
   const ep = (name: string, unit: MetricUnit) => recorder.series(NAMESPACE_ENDPOINTS, name, dims, unit);
+  const perModel = new Map<string, ModelSeries>();
   return {
     invocations: sm('Invocations'),
     invocationsPerInstance: sm('InvocationsPerInstance'),
@@ -275,6 +301,19 @@ export function variantMetrics(recorder: MetricsRecorder, endpointName: string, 
     memoryUtilization: ep('MemoryUtilization', 'Percent'),
     diskUtilization: ep('DiskUtilization', 'Percent'),
     models: recorder.modelFigures(endpointName, variantName),
+    modelSeries(targetModel) {
+      let handles = perModel.get(targetModel);
+      if (!handles) {
+        const modelDims = { ...dims, TargetModel: targetModel };
+        handles = {
+          invocations: recorder.series(NAMESPACE_SAGEMAKER, 'Invocations', modelDims, 'None'),
+          modelCacheHit: recorder.series(NAMESPACE_SAGEMAKER, 'ModelCacheHit', modelDims, 'None'),
+          modelLatency: recorder.series(NAMESPACE_SAGEMAKER, 'ModelLatency', modelDims, 'Microseconds'),
+        };
+        perModel.set(targetModel, handles);
+      }
+      return handles;
+    },
   };
 }
 

@@ -38,6 +38,12 @@ interface Entry<M> {
   hits: number;
 }
 
+/** A model held with `hold` (the cache's own entry: no allocation on the hot path); give it back with `release`. */
+export interface Held<M> {
+  readonly key: string;
+  readonly model?: M;
+}
+
 export interface Lease<M> {
   readonly key: string;
   readonly model: M;
@@ -69,6 +75,7 @@ export interface ModelCacheOptions {
 export class ModelCache<M> {
   private readonly entries = new Map<string, Entry<M>>();
   private used = 0;
+  private ready = 0;
 
   constructor(private readonly options: ModelCacheOptions) {}
 
@@ -80,9 +87,7 @@ export class ModelCache<M> {
   }
   /** Models in memory (LoadedModelCount), not counting loads in progress. */
   get loadedCount(): number {
-    let n = 0;
-    for (const e of this.entries.values()) if (e.state === 'ready') n++;
-    return n;
+    return this.ready;
   }
 
   /** Loaded or loading: the router sends a model's requests where it already is. */
@@ -90,13 +95,35 @@ export class ModelCache<M> {
     return this.entries.has(key);
   }
 
+  /**
+   * The hot path of `acquire`: a model in memory, held (a hit, counted as `acquire` counts it),
+   * or undefined when it is not loaded (then `acquire`). Give it back with `release`.
+   */
+  hold(key: string): Held<M> | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.state !== 'ready') return undefined;
+    this.hit(entry);
+    return entry;
+  }
+
+  /** Give back a model taken with `hold` (once). */
+  release(held: Held<M>): void {
+    const entry = held as Entry<M>;
+    entry.refs--;
+    if (entry.refs === 0 && this.used > this.options.budgetBytes) this.makeRoom(0);
+  }
+
+  private hit(entry: Entry<M>): void {
+    entry.refs++;
+    entry.hits++;
+    entry.lastUsedAt = this.options.now();
+    this.options.policy.onHit(entry.key);
+  }
+
   acquire(key: string, load: () => Promise<Loaded<M>>): Acquired<M> {
     const entry = this.entries.get(key);
     if (entry?.state === 'ready') {
-      entry.refs++;
-      entry.hits++;
-      entry.lastUsedAt = this.options.now();
-      this.options.policy.onHit(key);
+      this.hit(entry);
       return { outcome: 'hit', lease: this.lease(entry) };
     }
     if (entry) {
@@ -120,6 +147,7 @@ export class ModelCache<M> {
       }
       this.makeRoom(loaded.sizeBytes);
       entry.state = 'ready';
+      this.ready++;
       entry.model = loaded.model;
       entry.sizeBytes = loaded.sizeBytes;
       entry.loadedAt = entry.lastUsedAt = this.options.now();
@@ -141,8 +169,7 @@ export class ModelCache<M> {
       release: () => {
         if (released) return;
         released = true;
-        entry.refs--;
-        if (entry.refs === 0 && this.used > this.options.budgetBytes) this.makeRoom(0);
+        this.release(entry);
       },
     };
   }
@@ -168,6 +195,7 @@ export class ModelCache<M> {
   private remove(entry: Entry<M>, reason: 'evicted' | 'unloaded'): void {
     const started = this.options.monotonicMs();
     this.entries.delete(entry.key);
+    this.ready--;
     this.used -= entry.sizeBytes;
     this.options.policy.onRemove(entry.key);
     entry.model = undefined;

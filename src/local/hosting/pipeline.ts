@@ -24,27 +24,53 @@ export interface ErrorScope {
 
 const INTERMEDIATE_ACCEPT = 'SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT';
 
-export async function runPipeline(
+/**
+ * Run the containers in order. Synchronous while the containers answer synchronously (models in
+ * memory: no promise, no await hop per container); from the first container that returns a
+ * promise (a model loading) on, the rest runs when it settles.
+ */
+export function runPipeline(
   containers: readonly Container[],
-  body: Buffer,
+  body: string,
   contentType: string | undefined,
   accept: string | undefined,
   context: InvocationContext,
   scope: ErrorScope,
-): Promise<ContainerResponse> {
+): ContainerResponse | Promise<ContainerResponse> {
+  return runFrom(0, containers, body, contentType, accept, context, scope);
+}
+
+function runFrom(
+  first: number,
+  containers: readonly Container[],
+  body: string,
+  contentType: string | undefined,
+  accept: string | undefined,
+  context: InvocationContext,
+  scope: ErrorScope,
+): ContainerResponse | Promise<ContainerResponse> {
   let payload = body;
   let type = contentType;
   const last = containers.length - 1;
-  for (let i = 0; i <= last; i++) {
+  for (let i = first; i <= last; i++) {
     const container = containers[i]!;
     const acceptHere = i === last ? accept : container.environment[INTERMEDIATE_ACCEPT];
+    let out: ContainerResponse | Promise<ContainerResponse>;
     try {
-      const out = await container.invoke(payload, type, acceptHere, context);
-      payload = out.body;
-      type = out.contentType;
+      out = container.invoke(payload, type, acceptHere, context);
     } catch (err) {
       throw asModelError(err, container, scope);
     }
+    if (out instanceof Promise) {
+      return out.then(
+        (res) => runFrom(i + 1, containers, res.body, res.contentType, accept, context, scope),
+        (err: unknown) => {
+          throw asModelError(err, container, scope);
+        },
+      );
+    }
+    payload = out.body;
+    type = out.contentType;
   }
   return { body: payload, contentType: type ?? 'application/octet-stream' };
 }

@@ -41,8 +41,23 @@ function decodings(value: string): string[] {
   return out;
 }
 
+/**
+ * Values already accepted: validation is a pure function of the value, and a multi-model
+ * endpoint sees the same few TargetModels over and over (bounded; cleared when full).
+ */
+const accepted = new Set<string>();
+const ACCEPTED_LIMIT = 10_000;
+
 /** The TargetModel if acceptable, else a ValidationError (400). */
 export function validateTargetModel(value: string): string {
+  if (accepted.has(value)) return value;
+  checkTargetModel(value);
+  if (accepted.size >= ACCEPTED_LIMIT) accepted.clear();
+  accepted.add(value);
+  return value;
+}
+
+function checkTargetModel(value: string): void {
   if (value.length === 0) throw constraint('Member must have length greater than or equal to 1');
   if (value.length > TARGET_MODEL_MAX_LENGTH) {
     throw constraint(`Member must have length less than or equal to ${TARGET_MODEL_MAX_LENGTH}`);
@@ -53,7 +68,6 @@ export function validateTargetModel(value: string): string {
       throw validationError(`TargetModel '${value}' is not a path inside the multi-model endpoint's ModelDataUrl prefix.`);
     }
   }
-  return value;
 }
 
 /**

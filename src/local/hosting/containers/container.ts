@@ -6,8 +6,14 @@
  */
 import type { AlgorithmId } from '../../jobs/algorithms.js';
 
+/**
+ * A container's answer. Bodies are text: the native containers read and write text, so the host
+ * decodes the request's bytes once (UTF-8) and encodes the last answer once; between containers
+ * the previous answer's text goes on with its Content-Type (a real `application/json` body, as
+ * SageMaker passes it), without an encode/decode round trip in between.
+ */
 export interface ContainerResponse {
-  body: Buffer;
+  body: string;
   contentType: string;
 }
 
@@ -33,7 +39,8 @@ export interface Container {
   readonly memoryBytes: number;
   /** Called once when the instance starts (endpoint creation): a single model loads here. */
   load?(): Promise<void>;
-  invoke(body: Buffer, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse | Promise<ContainerResponse>;
+  /** Synchronous when it can answer at once (a model in memory): the pipeline awaits only promises. */
+  invoke(body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse | Promise<ContainerResponse>;
 }
 
 /** A container definition of a SageMaker Model (ContainerDefinition), as the host needs it. */

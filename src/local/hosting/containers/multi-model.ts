@@ -13,7 +13,7 @@ import { unpackModelTar } from '../../jobs/model-tar.js';
 import type { S3Location } from '../../jobs/s3-uri.js';
 import type { DiskTier } from '../disk-tier.js';
 import { ContainerFailure, modelNotReady } from '../errors.js';
-import type { Lease, Loaded, ModelCache } from '../model-cache.js';
+import type { Held, Lease, Loaded, ModelCache } from '../model-cache.js';
 import { targetModelLocation } from '../target-model.js';
 import type { Container, ContainerResponse, InvocationContext } from './container.js';
 import { loadNativeModel, type NativeModel } from './native-model.js';
@@ -63,8 +63,16 @@ export class MultiModelContainer implements Container {
     return this.spec.environment;
   }
 
-  async invoke(body: Buffer, contentType: string | undefined, accept: string | undefined, context: InvocationContext): Promise<ContainerResponse> {
+  /** A model in memory answers synchronously; otherwise the promise of its load, then the answer. */
+  invoke(body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse | Promise<ContainerResponse> {
     const targetModel = context.targetModel!;
+    const held = this.runtime.cache.hold(targetModel);
+    if (held === undefined) return this.invokeCold(targetModel, body, contentType, accept, context);
+    context.cacheHit = true;
+    return this.answer(held, targetModel, body, contentType, accept, context);
+  }
+
+  private async invokeCold(targetModel: string, body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): Promise<ContainerResponse> {
     const { cache, monotonicMs } = this.runtime;
     const acquired = cache.acquire(targetModel, () => this.loadModel(targetModel));
     let lease: Lease<NativeModel>;
@@ -80,13 +88,20 @@ export class MultiModelContainer implements Container {
         context.loadWaitMicros += Math.round((monotonicMs() - started) * 1000);
       }
     }
+    return this.answer(lease, targetModel, body, contentType, accept, context);
+  }
+
+  private answer(
+    held: Held<NativeModel> | Lease<NativeModel>, targetModel: string, body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext,
+  ): ContainerResponse {
+    const { cache, monotonicMs } = this.runtime;
     const started = monotonicMs();
     try {
-      const out = lease.model.invoke(body.toString('utf8'), contentType, accept);
-      return { body: Buffer.from(out.body, 'utf8'), contentType: out.contentType };
+      return held.model!.invoke(body, contentType, accept);
     } finally {
       context.modelMicros += Math.round((monotonicMs() - started) * 1000);
-      lease.release();
+      if ('release' in held) held.release();
+      else cache.release(held);
       if (!this.spec.cacheEnabled) cache.unload(targetModel);
     }
   }

@@ -81,13 +81,12 @@ export class SingleModelContainer implements Container {
     }
   }
 
-  invoke(body: Buffer, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse {
+  invoke(body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse {
     const model = this.model;
     if (!model) throw new Error(`container ${this.spec.name} invoked before it loaded`);
     const started = this.monotonicMs();
     try {
-      const out = model.invoke(body.toString('utf8'), contentType, accept);
-      return { body: Buffer.from(out.body, 'utf8'), contentType: out.contentType };
+      return model.invoke(body, contentType, accept);
     } finally {
       context.modelMicros += Math.round((this.monotonicMs() - started) * 1000);
     }

@@ -15,6 +15,7 @@ import { restJson } from '../../protocols/rest-json.js';
 import type { LocalService, ServiceCall } from '../../service.js';
 import { endpointArn, type EndpointHost } from '../../hosting/index.js';
 import { oversizeBody, validationError } from '../../hosting/errors.js';
+import { isLocalStatusRequest, localEndpointStatus } from './local-status.js';
 
 /** InvokeEndpoint's payload limit: 6 MiB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -30,6 +31,7 @@ export function createRuntimeService(host: EndpointHost): LocalService {
     protocol: restJson,
     async handle(call: ServiceCall): Promise<LocalResponse> {
       const { request } = call;
+      if (isLocalStatusRequest(request)) return localEndpointStatus(call, host); // not AWS: see local-status.ts
       const match = request.method === 'POST' ? INVOCATIONS_PATH.exec(request.rawPath) : null;
       if (!match) throw notImplementedError('sagemaker-runtime', `${request.method} ${request.rawPath} (only InvokeEndpoint is served)`);
       const endpointName = safeDecode(match[1]!);
@@ -42,7 +44,8 @@ export function createRuntimeService(host: EndpointHost): LocalService {
       if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(endpointName) || endpointName.length > 63) {
         throw validationError(`1 validation error detected: Value at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`);
       }
-      const result = await host.invoke({
+      // serve, not invoke: a warm model answers without a promise per container (hot path).
+      const served = host.serve({
         endpointName,
         body: request.body,
         contentType: headers['content-type'],
@@ -54,6 +57,7 @@ export function createRuntimeService(host: EndpointHost): LocalService {
         region: call.region,
         requestId: call.requestId,
       });
+      const result = served instanceof Promise ? await served : served;
       const out: Record<string, string> = {
         'content-type': result.contentType,
         'x-amzn-requestid': call.requestId,

@@ -1,0 +1,440 @@
+#!/usr/bin/env node
+// Warm invoke throughput and latency through the full pipeline with signed requests (issue
+// "Hosting"), side by side in the same run with a bare node:http server answering a fixed JSON
+// body; then cold invoke latency and memory per loaded model. Target: ≥ 0.5 of the bare server's
+// throughput; cold invoke p50 ≤ 10 ms for a linear model.
+//
+//   1. Two child processes: a bare node:http server, and the local cloud (openLocalCloud, temp
+//      state dir, port 0). Each has its own event loop; wrk is a third process. The driver (this
+//      process) only sets up and then waits.
+//   2. Setup through the real SDK clients: a fitted preprocessor and two linear learners (tiny,
+//      trained here with the pure algorithms and packed as model.tar.gz, as test/hosting does)
+//      uploaded with the S3 client; CreateModel (preprocessor → MultiModel linear learner),
+//      CreateEndpointConfig, CreateEndpoint, wait InService.
+//   3. Warm: ONE InvokeEndpoint request (text/csv, one row, TargetModel) signed with
+//      @smithy/signature-v4 exactly as the JS SDK signs it, warmed, then replayed by `wrk`
+//      (Debian package wrk; SigV4 signatures stay valid for 15 minutes) against the cloud and
+//      the same request against the bare server, alternately (ABBA with --rounds 2+).
+//   4. Cold: N distinct copies of a linear model under the prefix (artifact only in the object
+//      store), each invoked once by a plain node:http keep-alive client; each request is signed
+//      just before it is sent and timed from send to last byte. A warm request through the same
+//      client is timed alongside, for scale.
+//   5. Memory: the cloud child's RSS and heapUsed (after gc) before and after those N loads, /N.
+//      The bench host runs with modelOverheadBytes 0 so that every copy stays loaded (the default
+//      108 MiB of accounted overhead per model would evict after ~121 on ml.m4.xlarge).
+//
+// Needs a build (npm run build) and wrk (apt-get install wrk). `--json` prints one JSON document
+// for bench/run.js. Bounded: the watchdog (--timeout) kills everything; children and the temp
+// dir are removed on success, failure and Ctrl-C alike.
+//
+//   node bench/invoke.js [--duration 10] [--connections 32] [--rounds 1] [--cold 1000]
+//                        [--timeout 100] [--profile DIR] [--json]
+// --profile DIR: the cloud child runs with --cpu-prof and writes its profile to DIR (the bare one to DIR/bare).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const dist = new URL('../dist/', import.meta.url);
+const load = (path) => import(new URL(path, dist).href);
+const self = fileURLToPath(import.meta.url);
+
+const { values: flags } = parseArgs({
+  options: {
+    serve: { type: 'string' },
+    state: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '1' },
+    cold: { type: 'string', default: '1000' },
+    timeout: { type: 'string', default: '100' },
+    profile: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+// ---- children ------------------------------------------------------------------------------
+
+/** The bare server's fixed answer: what the pipeline answers, byte for byte in size and type. */
+const BARE_BODY = Buffer.from('{"predictions":[{"score":437312.4531064651}]}');
+
+if (flags.serve === 'bare') {
+  const server = createServer((req, res) => {
+    // Read the body as any real server would (wrk sends one), then answer.
+    req.on('data', () => {});
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(BARE_BODY.length) });
+      res.end(BARE_BODY);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+  process.on('disconnect', () => process.exit(0));
+} else if (flags.serve === 'cloud') {
+  const { openLocalCloud } = await load('local/cloud.js');
+  const cloud = await openLocalCloud({ stateDir: flags.state, port: 0, hosting: { modelOverheadBytes: 0 } });
+  process.on('message', (m) => {
+    if (m === 'memory') {
+      for (let i = 0; i < 4; i++) globalThis.gc?.();
+      process.send({ memory: process.memoryUsage() });
+    }
+  });
+  process.on('disconnect', () => void cloud.close().finally(() => process.exit(0)));
+  process.send({ port: cloud.port, endpoint: cloud.endpoint, region: cloud.region, account: cloud.account });
+} else {
+  await main();
+}
+
+// ---- driver --------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(new URL('local/cloud.js', dist))) {
+    console.error('dist/ is missing: run npm run build first');
+    process.exit(2);
+  }
+  const int = (name, min) => {
+    const n = Number(flags[name]);
+    if (!Number.isInteger(n) || n < min) {
+      console.error(`--${name} must be an integer ≥ ${min}, not ${flags[name]}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const duration = int('duration', 1);
+  const connections = int('connections', 1);
+  const rounds = int('rounds', 1);
+  const coldCount = int('cold', 0);
+  const progress = (line) => process.stderr.write(`invoke bench: ${line}\n`);
+  const round = (x, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
+  const percentile = (xs, p) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+  };
+
+  // Cleanup runs on success, failure, the watchdog and Ctrl-C alike.
+  // One run of the cleanups, however many callers (Ctrl-C while main's finally runs too).
+  const cleanups = [];
+  let cleaning;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      while (cleanups.length) await cleanups.pop()().catch(() => undefined);
+    })());
+  const watchdog = setTimeout(async () => {
+    console.error(`invoke bench: gave up after --timeout ${flags.timeout} s`);
+    await cleanup();
+    process.exit(3);
+  }, int('timeout', 1) * 1000);
+  watchdog.unref();
+  process.once('SIGINT', async () => {
+    await cleanup();
+    process.exit(130);
+  });
+
+  if (spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error) {
+    console.error('invoke bench: wrk is not installed (apt-get install wrk)');
+    process.exit(2);
+  }
+
+  const work = await mkdtemp(join(tmpdir(), 'mme-bench-invoke-'));
+  cleanups.push(() => rm(work, { recursive: true, force: true }));
+
+  /** A child on its own event loop; resolves with its first IPC message. */
+  const child = (args, nodeArgs = []) =>
+    new Promise((resolve, reject) => {
+      const c = spawn(process.execPath, [...nodeArgs, self, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      cleanups.push(async () => {
+        if (c.exitCode !== null || c.signalCode !== null) return;
+        const exited = new Promise((done) => c.once('exit', done));
+        c.disconnect(); // the child closes itself on disconnect
+        const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      });
+      c.once('message', (m) => resolve({ process: c, ...m }));
+      c.once('error', reject);
+      c.once('exit', (code) => reject(new Error(`child ${args.join(' ')} exited with ${code}`)));
+    });
+
+  try {
+    const [bare, cloud] = await Promise.all([child(['--serve', 'bare'], flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profile, 'bare')}`] : []), child(['--serve', 'cloud', '--state', join(work, 'state')], ['--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [])])]);
+    progress(`bare server on ${bare.port}, local cloud on ${cloud.port}`);
+    const memory = () =>
+      new Promise((resolve) => {
+        cloud.process.once('message', (m) => resolve(m.memory));
+        cloud.process.send('memory');
+      });
+
+    // ---- setup through the SDK (not timed) ----
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const { SageMakerClient, CreateModelCommand, CreateEndpointConfigCommand, CreateEndpointCommand, waitUntilEndpointInService } = await import('@aws-sdk/client-sagemaker');
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const credentials = { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey };
+    const config = { endpoint: cloud.endpoint, region: cloud.region, credentials };
+    const s3 = new S3Client({ ...config, forcePathStyle: true });
+    const sm = new SageMakerClient(config);
+    cleanups.push(async () => (s3.destroy(), sm.destroy()));
+
+    const fixtures = await makeFixtures();
+    const bucket = 'mme-bench';
+    const prefix = 'DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/';
+    const preKey = 'sklearn/output/model.tar.gz';
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: preKey, Body: fixtures.preprocessorTar }));
+    const warmTarget = 'NewYork_NY/NewYork_NY.tar.gz';
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + warmTarget, Body: fixtures.cityTar(250) }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}Chicago_IL/Chicago_IL.tar.gz`, Body: fixtures.cityTar(140) }));
+    const coldTargets = Array.from({ length: coldCount }, (_, i) => `cold/m${String(i).padStart(5, '0')}.tar.gz`);
+    progress(`uploading ${coldCount} copies of a linear model for the cold invokes`);
+    {
+      let next = 0;
+      const body = fixtures.cityTar(180);
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (next < coldTargets.length) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + coldTargets[next++], Body: body }));
+      }));
+    }
+    await sm.send(new CreateModelCommand({
+      ModelName: 'housing-pipeline', ExecutionRoleArn: `arn:aws:iam::${cloud.account.accountId}:role/SageMakerRole`,
+      Containers: [
+        { Image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3', ModelDataUrl: `s3://${bucket}/${preKey}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
+        { Image: '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1', Mode: 'MultiModel', ModelDataUrl: `s3://${bucket}/${prefix}` },
+      ],
+    }));
+    await sm.send(new CreateEndpointConfigCommand({
+      EndpointConfigName: 'housing-config',
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'housing-pipeline', InstanceType: 'ml.m5.4xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
+    }));
+    await sm.send(new CreateEndpointCommand({ EndpointName: 'housing', EndpointConfigName: 'housing-config' }));
+    await waitUntilEndpointInService({ client: sm, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: 'housing' });
+    progress('endpoint housing is InService');
+
+    // ---- signing, as the JS SDK signs InvokeEndpoint ----
+    class Sha256 {
+      constructor(secret) {
+        this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+      }
+      update(data) {
+        this.h.update(data);
+      }
+      async digest() {
+        return new Uint8Array(this.h.digest());
+      }
+    }
+    const signer = new SignatureV4({ credentials, region: cloud.region, service: 'sagemaker', sha256: Sha256, uriEscapePath: true });
+    const ROW = '2005,2500,4,2.5,1.1,2,y,n';
+    const path = '/endpoints/housing/invocations';
+    let invocationId = 0;
+    const sign = async (port, targetModel) => {
+      const headers = {
+        host: `127.0.0.1:${port}`,
+        'content-type': 'text/csv',
+        'content-length': String(Buffer.byteLength(ROW)),
+        'x-amzn-sagemaker-target-model': targetModel,
+        'x-amz-content-sha256': createHash('sha256').update(ROW).digest('hex'),
+        'x-amz-user-agent': 'aws-sdk-js/3.940.0',
+        'amz-sdk-invocation-id': `00000000-0000-4000-8000-${String(++invocationId).padStart(12, '0')}`,
+        'amz-sdk-request': 'attempt=1; max=3',
+      };
+      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path, query: {}, headers, body: ROW });
+      return signed.headers;
+    };
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    cleanups.push(async () => agent.destroy());
+    const send = (port, headers) =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path, headers, agent }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(ROW);
+      });
+
+    const warmHeaders = await sign(cloud.port, warmTarget);
+    const first = await send(cloud.port, warmHeaders);
+    if (first.status !== 200 || !/"predictions":\[\{"score":/.test(first.body)) throw new Error(`the signed invoke answered ${first.status}: ${first.body}`);
+    for (let i = 0; i < 200; i++) await send(cloud.port, warmHeaders);
+    progress(`signed invoke answers ${first.body}`);
+
+    // ---- warm: wrk against both, alternately ----
+    const lua = (headers) => `
+wrk.method = "POST"
+wrk.body = ${JSON.stringify(ROW)}
+${Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(String(v))}`).join('\n')}
+done = function(summary, latency, requests)
+  io.write(string.format('WRKJSON {"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%f}\\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+end
+`;
+    // The same request bytes go to both servers (the bare one ignores them). wrk adds
+    // Content-Length itself (the signed value: same body).
+    const scripts = {};
+    for (const [name, port] of [['bare', bare.port], ['cloud', cloud.port]]) {
+      scripts[name] = { port, file: join(work, `${name}.lua`) };
+      await writeFile(scripts[name].file, lua({ ...warmHeaders, host: `127.0.0.1:${cloud.port}` }));
+    }
+    const wrk = (name, seconds) =>
+      new Promise((resolve, reject) => {
+        const { port, file } = scripts[name];
+        const p = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', file, `http://127.0.0.1:${port}${path}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        p.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+        p.stderr.setEncoding('utf8').on('data', (c) => (out += c));
+        cleanups.push(async () => p.exitCode === null && p.kill('SIGKILL'));
+        p.on('error', reject);
+        p.on('close', (code) => {
+          const line = out.split('\n').find((l) => l.startsWith('WRKJSON '));
+          if (code !== 0 || !line) return reject(new Error(`wrk on ${name} exited ${code}: ${out}`));
+          const r = JSON.parse(line.slice(8));
+          const errors = r.status + r.connect + r.read + r.write + r.timeout;
+          if (errors > 0) return reject(new Error(`wrk on ${name}: ${errors} failed requests (${JSON.stringify(r)})`));
+          resolve({ requestsPerSecond: (r.requests * 1e6) / r.durationUs, requests: r.requests, p50Ms: r.p50 / 1000, p90Ms: r.p90 / 1000, p99Ms: r.p99 / 1000, maxMs: r.max / 1000 });
+        });
+      });
+
+    progress('warming both servers (2 s each)');
+    await wrk('bare', 2);
+    await wrk('cloud', 2);
+    const runs = { bare: [], cloud: [] };
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? ['bare', 'cloud'] : ['cloud', 'bare'];
+      for (const name of order) {
+        progress(`wrk -t1 -c${connections} -d${duration}s against ${name} (round ${r + 1} of ${rounds})`);
+        runs[name].push(await wrk(name, duration));
+      }
+    }
+    const summarise = (list) => {
+      const requests = list.reduce((n, x) => n + x.requests, 0);
+      const seconds = list.reduce((n, x) => n + x.requests / x.requestsPerSecond, 0);
+      // Latency percentiles: the median over rounds (wrk keeps no mergeable histogram).
+      const med = (k) => percentile(list.map((x) => x[k]), 50);
+      return { requestsPerSecond: Math.round(requests / seconds), p50Ms: round(med('p50Ms'), 3), p90Ms: round(med('p90Ms'), 3), p99Ms: round(med('p99Ms'), 3), requests };
+    };
+    const warm = { bare: summarise(runs.bare), cloud: summarise(runs.cloud) };
+    warm.ratio = round(warm.cloud.requestsPerSecond / warm.bare.requestsPerSecond, 3);
+
+    // ---- cold: each copy invoked once, signed just before it is sent ----
+    let cold;
+    if (coldCount > 0) {
+      progress(`cold invokes: ${coldCount} models, each invoked once`);
+      const before = await memory();
+      const coldMs = [];
+      const warmMs = [];
+      for (const target of coldTargets) {
+        const headers = await sign(cloud.port, target);
+        const t0 = performance.now();
+        const res = await send(cloud.port, headers);
+        coldMs.push(performance.now() - t0);
+        if (res.status !== 200) throw new Error(`cold invoke of ${target} answered ${res.status}: ${res.body}`);
+        if (warmMs.length < 200 && coldMs.length % Math.max(1, Math.floor(coldCount / 200)) === 0) {
+          const h = await sign(cloud.port, warmTarget);
+          const t1 = performance.now();
+          await send(cloud.port, h);
+          warmMs.push(performance.now() - t1);
+        }
+      }
+      const after = await memory();
+      cold = {
+        models: coldCount,
+        p50Ms: round(percentile(coldMs, 50), 3),
+        p90Ms: round(percentile(coldMs, 90), 3),
+        p99Ms: round(percentile(coldMs, 99), 3),
+        warmSameClientP50Ms: round(percentile(warmMs, 50), 3),
+        memoryPerModelBytes: {
+          rss: Math.round((after.rss - before.rss) / coldCount),
+          heapUsed: Math.round((after.heapUsed - before.heapUsed) / coldCount),
+          external: Math.round((after.external + after.arrayBuffers - before.external - before.arrayBuffers) / coldCount),
+        },
+      };
+    }
+
+    const result = {
+      benchmark: 'invoke',
+      cpus: availableParallelism(),
+      load: `wrk -t1 -c${connections} -d${duration}s, ${rounds} round(s), one pre-signed InvokeEndpoint replayed`,
+      warm,
+      target: { goal: 'cloud ≥ 0.5 × bare req/s', met: warm.ratio >= 0.5, coldGoal: 'cold p50 ≤ 10 ms', coldMet: cold ? cold.p50Ms <= 10 : undefined },
+      cold,
+      tables: [
+        {
+          title: `Warm InvokeEndpoint (preprocessor → MultiModel linear learner, SigV4-signed, wrk -t1 -c${connections} -d${duration}s × ${rounds}) vs a bare node:http server, same run`,
+          columns: ['server', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', '× bare'],
+          rows: [
+            ['bare node:http, fixed JSON', warm.bare.requestsPerSecond, warm.bare.p50Ms, warm.bare.p90Ms, warm.bare.p99Ms, 1],
+            ['local cloud, full pipeline', warm.cloud.requestsPerSecond, warm.cloud.p50Ms, warm.cloud.p90Ms, warm.cloud.p99Ms, warm.ratio],
+          ],
+        },
+        ...(cold
+          ? [{
+            title: `Cold InvokeEndpoint: ${cold.models} distinct models, each invoked once (object store → disk → memory), one client`,
+            columns: ['what', 'value'],
+            rows: [
+              ['cold p50 / p90 / p99 ms', `${cold.p50Ms} / ${cold.p90Ms} / ${cold.p99Ms}`],
+              ['warm p50 ms, same client, interleaved', cold.warmSameClientP50Ms],
+              ['memory per loaded model: RSS bytes', cold.memoryPerModelBytes.rss],
+              ['memory per loaded model: heapUsed bytes', cold.memoryPerModelBytes.heapUsed],
+              ['memory per loaded model: external + arrayBuffers bytes', cold.memoryPerModelBytes.external],
+            ],
+          }]
+          : []),
+      ],
+      summary:
+        `warm: ${warm.cloud.requestsPerSecond} req/s vs bare ${warm.bare.requestsPerSecond} req/s = ${warm.ratio} (target ≥ 0.5: ${warm.ratio >= 0.5 ? 'met' : 'NOT met'})` +
+        (cold ? `; cold p50 ${cold.p50Ms} ms (target ≤ 10 ms: ${cold.p50Ms <= 10 ? 'met' : 'NOT met'})` : ''),
+    };
+    if (flags.json) {
+      console.log(JSON.stringify(result));
+    } else {
+      for (const t of result.tables) {
+        console.log(`\n${t.title}`);
+        const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => String(r[i]).length)));
+        console.log(`  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
+        for (const r of t.rows) console.log(`  ${r.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`);
+      }
+      console.log(`\n${result.summary}`);
+    }
+  } finally {
+    await cleanup();
+  }
+}
+
+/** A fitted preprocessor and linear learners trained on small synthetic housing data, packed. */
+async function makeFixtures() {
+  const {
+    fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
+    transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE,
+  } = await load('algorithms/index.js');
+  const { packModelTar } = await load('local/jobs/model-tar.js');
+  const housingCsv = (rows, perSqft) => {
+    let out = '';
+    for (let k = 0; k < rows; k++) {
+      const sqft = 1500 + ((k * 37) % 2000);
+      const beds = 2 + (k % 5);
+      const baths = 1 + (k % 5) / 2;
+      const garage = k % 4;
+      const price = perSqft * sqft + 10_000 * beds + 15_000 * baths + 5_000 * garage;
+      out += `${1980 + (k % 40)},${sqft},${beds},${baths},${0.5 + ((k * 13) % 100) / 100},${garage},${k % 3 === 0 ? 'y' : 'n'},${k % 2 === 0 ? 'y' : 'n'},${price}\n`;
+    }
+    return out;
+  };
+  const pre = fitPreprocessor(parseCsv(housingCsv(200, 150)));
+  const preprocessorTar = await packModelTar([{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(pre) }]);
+  const tars = new Map();
+  for (const perSqft of [250, 140, 180]) {
+    const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
+    const featureDim = rows[0].features.length;
+    const data = { rows: rows.length, featureDim, features: Float64Array.from(rows.flatMap((r) => Array.from(r.features))), labels: Float64Array.from(rows, (r) => r.label) };
+    const hp = parseHyperparameters({ feature_dim: String(featureDim), predictor_type: 'regressor', mini_batch_size: '20', epochs: '3', num_models: '2', loss: 'squared_loss' });
+    tars.set(perSqft, await packModelTar([{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(trainLinearLearner(hp, data).model) }]));
+  }
+  return { preprocessorTar, cityTar: (perSqft) => tars.get(perSqft) };
+}
