@@ -108,27 +108,37 @@ export function buildProgram(run: Runner, version: string): Command {
     .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
     .action(act(async () => (await import('./commands/train.js')).train));
 
-  leaf(program, 'deploy', 'copy the models under the multi-model prefix and create the pipeline endpoint (preprocessor → linear learner)', [
+  leaf(program, 'deploy', 'copy the models under the multi-model prefix and create the pipeline endpoint (preprocessor → linear learner); re-running changes only what differs', [
     'mme deploy',
     'mme deploy --hold-out Houston_TX      # leave one model out, to add later with `mme add-model`',
+    'mme deploy --instance-type ml.m5.large --cache Disabled',
+    'mme deploy --dry-run                  # read the target, print the requests, send no change',
   ])
-    .option('--hold-out <locations...>', 'locations whose models are not copied yet (the notebook holds out Houston_TX)')
-    .action(act(notYet('deploy')));
+    .addOption(new Option('--hold-out <locations...>', 'locations whose models are not copied yet (the notebook holds out Houston_TX)').argParser(parse.list))
+    .addOption(new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName))
+    .addOption(new Option('--instance-type <type>', 'hosting instance type').default('ml.m4.xlarge'))
+    .addOption(new Option('--instance-count <n>', 'instances behind the endpoint').default(1).argParser(parse.integer(1, 100)))
+    .addOption(new Option('--cache <setting>', 'MultiModelConfig.ModelCacheSetting of the linear-learner container (SageMaker default: Enabled)').choices(['Enabled', 'Disabled']))
+    .option('--dry-run', 'print the requests in order (with --json: as a JSON array) and send none that change anything')
+    .action(act(async () => (await import('./commands/deploy.js')).deploy));
 
   leaf(program, 'invoke', 'invoke one model of the endpoint (X-Amzn-SageMaker-Target-Model: {LOC}/{LOC}.tar.gz)', [
     'mme invoke --model Chicago_IL --features 1995,3000,3,2,1.0,2,y,n',
-    'mme invoke --model NewYork_NY --random 5',
+    'mme invoke --model NewYork_NY --random 5 --seed 7',
+    'mme invoke --model NewYork_NY/NewYork_NY.tar.gz --random 100 --batch    # one request of 100 rows',
     'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY',
   ])
     .addOption(new Option('--model <location>', 'the target model: a location (shorthand for {LOC}/{LOC}.tar.gz) or a key under the prefix').makeOptionMandatory())
     .addOption(new Option('--features <csv>', 'one row of the 8 features: YEAR_BUILT,SQUARE_FEET,NUM_BEDROOMS,NUM_BATHROOMS,LOT_ACRES,GARAGE_SPACES,FRONT_PORCH,DECK').conflicts('random'))
     .addOption(new Option('--random <n>', 'invoke with n random houses instead (default when --features is absent: 1)').argParser(parse.integer(1, 10_000)))
+    .addOption(new Option('--seed <n>', 'seed of the random houses (default: a random seed, printed)').argParser(parse.integer(0, 0xffff_ffff)).conflicts('features'))
+    .option('--batch', 'send all rows in one request (one CSV line each) instead of one request per row')
     .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
     .addOption(new Option('--content-type <type>', 'request body type').default('text/csv'))
     .addOption(new Option('--accept <type>', 'response type').default('application/json'))
     .addOption(new Option('--role-arn <arn>', 'assume this role first and invoke with its session (see `mme grant`)').argParser(parse.roleArn))
     .addOption(new Option('--session-name <name>', 'role session name, with --role-arn').default('mme-invoke'))
-    .action(act(notYet('invoke')));
+    .action(act(async () => (await import('./commands/invoke.js')).invoke));
 
   leaf(program, 'add-model', 'add a model to the running endpoint by copying its artifact under the prefix (no endpoint update)', [
     'mme add-model Houston_TX',
@@ -137,43 +147,68 @@ export function buildProgram(run: Runner, version: string): Command {
     .argument('<location>', 'the location whose trained model to add')
     .option('--as <name>', 'model name under the prefix (default: the location)')
     .addOption(new Option('--artifact <s3uri>', 'copy this model.tar.gz instead of the location\'s latest training output').argParser(parse.s3Uri))
-    .action(act(notYet('add-model')));
+    .option('--force', 'overwrite an existing model of that name (unsafe while the endpoint may have it loaded)')
+    .addOption(new Option('--endpoint <name>', 'endpoint to invoke it on afterwards (default: mme-linear-learner)').argParser(parse.resourceName))
+    .action(act(async () => (await import('./commands/add-model.js')).addModel));
 
   leaf(program, 'grant', 'create a role that may invoke only some models (IAM condition sagemaker:TargetModel), or remove it', [
-    'mme grant --prefix NewYork_NY/',
-    'mme grant --prefix NewYork_NY/ Chicago_IL/ --role-name city-analysts',
-    'mme grant --prefix NewYork_NY/ --remove',
+    'mme grant --prefix NewYork_NY                # may invoke NewYork_NY/* on the endpoint',
+    'mme grant --prefix NewYork_NY --prefix Chicago_IL --role-name city-analysts',
+    'mme grant --prefix NewYork_NY --dry-run      # print the policies and the IAM requests, send none',
+    'mme grant --prefix NewYork_NY --remove',
   ])
-    .addOption(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (StringLike "{prefix}*"); not the S3 prefix').makeOptionMandatory())
+    .addOption(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (repeatable or comma-separated; NewYork_NY grants StringLike "NewYork_NY/*"); not the S3 prefix').makeOptionMandatory().argParser(parse.list))
     .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
-    .option('--principal <arn>', 'who may assume the role (default: the caller)')
-    .option('--role-name <name>', 'role name (default: derived from the prefixes)')
-    .option('--remove', 'delete the role and its policy instead')
-    .action(act(notYet('grant')));
+    .option('--principal <arn>', 'who may assume the role: an account id or a principal ARN (default: the caller; for a role session, its role)')
+    .option('--role-name <name>', 'role name (default: derived from the prefixes, e.g. mme-invoke-NewYork_NY)')
+    .option('--remove', 'delete the role and its inline policy instead (a role mme did not create only with --yes)')
+    .option('--dry-run', 'print the policy documents and the API requests in order, and send none')
+    .action(act(async () => (await import('./commands/grant.js')).grant));
 
   leaf(program, 'metrics', 'chart the endpoint\'s multi-model metrics from CloudWatch (LoadedModelCount, ModelCacheHit, …)', [
     'mme metrics',
     'mme metrics --since 2h --period 300 --metric LoadedModelCount,MemoryUtilization',
-    'mme metrics --json --no-chart',
+    'mme metrics --since 5m --period 5                # local: the local cloud keeps 1-second data',
+    'mme metrics --metric ModelLatency:p99 --no-chart',
+    'mme metrics --json',
   ])
     .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
     .addOption(new Option('--since <duration>', 'look-back window: 90s, 30m, 6h, 2d').default(1800, '30m').argParser(parse.duration))
-    .addOption(new Option('--period <seconds>', 'datapoint period').default(60).argParser(parse.integer(1, 86_400)))
-    .addOption(new Option('--metric <names...>', 'metrics to show (repeatable or comma-separated; default: the cache metrics)').argParser(parse.list))
+    .addOption(new Option('--period <seconds>', 'datapoint period: 1, 5, 10, 30 or a multiple of 60 (AWS publishes per minute; the local cloud per second)').default(60).argParser(parse.integer(1, 86_400)))
+    .addOption(new Option('--metric <names...>', 'metrics to show, NAME or NAME:STAT (repeatable or comma-separated; default: LoadedModelCount, MemoryUtilization, ModelCacheHit, Invocations, ModelLatency and the loading times)').argParser(parse.list))
     .option('--no-chart', 'print the datapoints as a table instead of charts')
-    .action(act(notYet('metrics')));
+    .action(act(async () => (await import('./commands/metrics.js')).metrics));
 
-  const experiment = program.command('experiment').description('the multi-model cache experiment: cache | replay');
-  leaf(experiment, 'cache', 'upload 200 copies of one model and invoke them 0-99, 0-99, 0-199 (400 calls), watching the cache fill and evict', [
-    'mme experiment cache',
-    'mme experiment cache --copies 50',
+  const experiment = program.command('experiment').description('the multi-model cache experiment: cache (on the target) | replay (offline, through the eviction policies)');
+  leaf(experiment, 'cache', 'copy N models under the prefix, invoke 0..N/2-1, 0..N/2-1, 0..N-1 one at a time, then chart LoadedModelCount, MemoryUtilization and ModelCacheHit', [
+    'mme experiment cache                                   # 200 models, 400 calls, on the deployed endpoint',
+    'mme experiment cache --models 60 --instance-type ml.t2.medium   # own endpoint; 4 GiB: plateau near 30 models',
+    'mme --target aws --bucket my-bucket experiment cache --instance-type ml.m4.xlarge',
   ])
-    .addOption(new Option('--copies <n>', 'copies of the model under the prefix').default(200).argParser(parse.integer(1, 10_000)))
-    .option('--model <location>', 'the model to copy', 'Houston_TX')
-    .action(act(notYet('experiment cache')));
-  leaf(experiment, 'replay', 'run the experiment\'s invocation sequence again over the copies already uploaded', [
-    'mme experiment replay && mme metrics --since 15m',
-  ]).action(act(notYet('experiment replay')));
+    .addOption(new Option('--models <n>', 'copies of the model under the prefix ({LOC}/{i}_{LOC}.tar.gz)').default(200).argParser(parse.integer(2, 10_000)))
+    .option('--model <location>', 'the location whose model is copied (the copy under the prefix, else its latest training output)', 'Houston_TX')
+    .addOption(new Option('--endpoint <name>', 'the endpoint to invoke, or with --instance-type the one whose model to host (default: the one `mme deploy` created)').argParser(parse.resourceName))
+    .option('--instance-type <type>', 'run on an endpoint of its own, mme-cache-experiment, on this instance type (starts cold; deleted afterwards). On local the type sets the memory: ml.m4.xlarge 16 GiB')
+    .option('--keep-endpoint', 'with --instance-type: keep mme-cache-experiment afterwards')
+    .addOption(new Option('--pace <ms>', 'milliseconds from one call\'s start to the next (default: 50 on local, where calls take a few ms and the charts would be one dot; 0 on aws)').argParser(parse.integer(0, 60_000)))
+    .addOption(new Option('--metrics-timeout <duration>', 'how long to wait for the metrics to reach CloudWatch (default: 6m on aws, 30s on local)').argParser(parse.duration))
+    .option('--no-chart', 'print the metrics as a table instead of charts')
+    .action(act(async () => (await import('./commands/experiment.js')).cache));
+  leaf(experiment, 'replay', 'replay a request trace through the eviction policies and Belady\'s optimum, offline (no cloud): hit ratio and load time', [
+    'mme experiment replay                                  # the reference experiment at 121 models',
+    'mme experiment replay --zipf 0.9 --capacity-models 1000',
+    'mme experiment replay --trace requests.csv --capacity-bytes 12GiB --policies lru,gdsf',
+  ])
+    .addOption(new Option('--trace <file>', 'a trace: one request per line, modelKey[,sizeBytes[,loadMs]]; # comments').conflicts('zipf'))
+    .option('--zipf <s>', 'a seeded Zipf trace with exponent s (0 = uniform; web traces 0.6-1)')
+    .addOption(new Option('--models <n>', 'models of a --zipf trace (default 10000), or copies in the reference experiment (default 200)').argParser(parse.integer(1, 10_000_000)))
+    .addOption(new Option('--requests <n>', 'requests of a --zipf trace (default 200000)').argParser(parse.integer(0, 100_000_000)))
+    .addOption(new Option('--seed <n>', 'seed of a --zipf trace').argParser(parse.integer(0, 0xffff_ffff)))
+    .addOption(new Option('--capacity-models <n>', 'cache capacity in models (sizes ignored; default: 10% of the models, 121 for the reference experiment)').argParser(parse.integer(1)).conflicts('capacityBytes'))
+    .option('--capacity-bytes <size>', 'cache capacity in bytes over the trace\'s model sizes: 4096, 512MiB, 12GiB')
+    // No commander default: with a parser, commander would append to it instead of replacing it.
+    .addOption(new Option('--policies <names...>', 'eviction policies to compare: lru, gdsf, sieve, lfu, fifo (default: lru,gdsf,sieve,lfu)').argParser(parse.list))
+    .action(act(async () => (await import('./commands/experiment.js')).replay));
 
   // ── the local cloud ────────────────────────────────────────────────────────────────────
   const local = program.command('local').description('the embedded local cloud: start | stop | status | env (commands on --target local start it by themselves)');
@@ -203,15 +238,22 @@ export function buildProgram(run: Runner, version: string): Command {
     .addOption(new Option('--clean', 'tear down everything the demo created when it ends').conflicts('keep'))
     .action(act(notYet('demo')));
 
-  leaf(program, 'status', 'show the data, jobs, models and endpoint mme knows about on the target', ['mme status', 'mme --target aws status --json'])
-    .action(act(notYet('status')));
-
-  leaf(program, 'teardown', 'delete the endpoint, its config and models (asks first unless --yes)', [
-    'mme teardown',
-    'mme teardown --all --yes     # also the S3 data and the IAM roles mme created',
+  leaf(program, 'status', 'show the endpoints, the models under their multi-model prefix, and the latest trained model per location', [
+    'mme status',
+    'mme status --models      # local target: hits, loads, evictions and latency per TargetModel',
+    'mme --target aws status --json',
   ])
-    .option('--all', 'also delete the S3 data, artifacts and the IAM roles and policies mme created')
-    .action(act(notYet('teardown')));
+    .addOption(new Option('--endpoint <name>', 'only this endpoint (default: every endpoint)').argParser(parse.resourceName))
+    .option('--models', 'add figures per TargetModel (local target only: SageMaker does not offer them)')
+    .action(act(async () => (await import('./commands/status.js')).status));
+
+  leaf(program, 'teardown', 'delete the endpoint, its configurations and models (lists them and asks first, unless --yes)', [
+    'mme teardown',
+    'mme teardown --all --yes     # also the objects under the S3 prefix, the jobs\' outputs and the preprocessor models',
+  ])
+    .addOption(new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName))
+    .option('--all', 'also delete the objects under s3://{bucket}/{prefix}/, the preprocess and transform outputs and the preprocessor models (raw housing-data/ stays)')
+    .action(act(async () => (await import('./commands/teardown.js')).teardown));
 
   addGlobalCopies(program);
   return program;

@@ -14,7 +14,7 @@ import { s3 } from './requests.js';
 import type { TrainPlan } from './train.js';
 
 export interface PlannedRequest {
-  service: 'S3' | 'SageMaker';
+  service: 'S3' | 'SageMaker' | 'SageMakerRuntime' | 'IAM' | 'STS' | 'CloudWatch';
   operation: string;
   input: Record<string, unknown>;
   /** Why the request is sent, or how it repeats. */

@@ -68,20 +68,20 @@ describe('usage errors exit 2', () => {
   });
 
   it('not-implemented command says so', async () => {
-    const r = await mme(['teardown'], { cwd });
+    const r = await mme(['demo'], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("'mme teardown' is not implemented yet");
+    expect(r.stderr).toContain("'mme demo' is not implemented yet");
   });
 });
 
 describe('--json', () => {
   it('an error is one JSON document on stdout with a stable shape; stderr stays empty', async () => {
-    const r = await mme(['teardown', '--all', '--json'], { cwd });
+    const r = await mme(['demo', '--json'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({
       ok: false,
-      error: { code: 'NotImplemented', message: "'mme teardown' is not implemented yet", hint: expect.any(String), detail: null, exitCode: 2 },
+      error: { code: 'NotImplemented', message: "'mme demo' is not implemented yet", hint: expect.any(String), detail: null, exitCode: 2 },
     });
   });
 
@@ -110,7 +110,7 @@ describe('--json', () => {
   });
 
   it('--debug adds the stack', async () => {
-    const r = await mme(['teardown', '--json', '--debug'], { cwd });
+    const r = await mme(['demo', '--json', '--debug'], { cwd });
     expect(JSON.parse(r.stdout).error.stack).toContain('NotImplementedError');
   });
 });

@@ -81,7 +81,7 @@ describe('option parsing', () => {
   });
 
   it('commands not built yet throw NotImplementedError when run', async () => {
-    const r = await parse(['deploy']);
+    const r = await parse(['demo']);
     const fn = await r.load();
     await expect(fn({}, {} as never, [])).rejects.toMatchObject({ code: 'NotImplemented', exitCode: 2 });
   });

@@ -1,0 +1,52 @@
+/**
+ * `mme add-model LOC [--as NAME] [--artifact s3://…] [--force]`: copy a model under the
+ * multi-model prefix of the running endpoint, then invoke it once to show it answers
+ * (src/workflow/add-model.ts).
+ */
+import { UsageError } from '../../errors.js';
+import { locationNameProblem } from '../../housing/locations.js';
+import type { AddModelResult } from '../../workflow/add-model.js';
+import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+
+export interface AddModelCommandOptions {
+  as?: string;
+  artifact?: string;
+  force?: boolean;
+  endpoint?: string;
+}
+
+export async function addModel(options: AddModelCommandOptions, ctx: CommandContext, args: string[]): Promise<CommandResult> {
+  const location = args[0]!;
+  const problem = locationNameProblem(location);
+  if (problem) throw new UsageError(problem);
+  const bucket = requireBucket(ctx.settings);
+  const conn = await connect(ctx);
+  try {
+    const wf = await import('../../workflow/add-model.js');
+    const result = await wf.addModel(conn.clients, ctx.reporter, {
+      bucket,
+      prefix: ctx.settings.prefix,
+      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      location,
+      name: options.as ?? location,
+      ...(options.artifact ? { artifact: options.artifact } : {}),
+      force: options.force ?? false,
+    });
+    for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
+    return { data: result, human: render(result, ctx) };
+  } finally {
+    conn.clients.destroy();
+  }
+}
+
+function render(r: AddModelResult, ctx: CommandContext): string {
+  const { out } = ctx.output;
+  const lines = [`${out.green('✔')} ${r.replaced ? 'Replaced' : 'Added'} ${out.bold(r.targetModel)} ${out.dim(`(from ${r.trainingJob ?? r.source})`)}`];
+  if (r.invocation) {
+    const price = r.invocation.prediction === undefined ? r.invocation.body : `$${Math.round(r.invocation.prediction).toLocaleString('en-US')}`;
+    lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms (first call: download and load)`)}`);
+    lines.push('', `Next: mme invoke --model ${r.name === r.location ? r.location : r.targetModel}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,99 @@
+/**
+ * `mme deploy`: the latest model per location under the multi-model prefix, the pipeline model,
+ * its configuration and the endpoint, waited for until InService (src/workflow/deploy.ts).
+ * Re-running changes only what differs. With --dry-run, the target is read (to know the trained
+ * models and what exists) but nothing is written: the write requests are printed.
+ */
+import { ExitCode, MmeError, UsageError } from '../../errors.js';
+import { locationNameProblem } from '../../housing/locations.js';
+import type { CacheSetting } from '../../workflow/endpoint-requests.js';
+import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
+import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+import { roleFor } from './preprocess.js';
+
+export interface DeployCommandOptions {
+  holdOut?: string[];
+  endpoint?: string;
+  instanceType: string;
+  instanceCount: number;
+  cache?: CacheSetting;
+  dryRun?: boolean;
+}
+
+export async function deploy(options: DeployCommandOptions, ctx: CommandContext): Promise<CommandResult> {
+  const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
+  const bucket = requireBucket(ctx.settings);
+  const holdOut = (options.holdOut ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const l of holdOut) {
+    const problem = locationNameProblem(l);
+    if (problem) throw new UsageError(`--hold-out ${l}: ${problem}`);
+  }
+  if (options.dryRun && ctx.settings.target === 'local') await requireRunningLocalCloud(ctx);
+
+  const conn = await connect(ctx);
+  try {
+    const wf = await import('../../workflow/deploy.js');
+    const o: DeployOptions = {
+      bucket,
+      prefix: ctx.settings.prefix,
+      region: conn.region,
+      roleArn: await roleFor(ctx, conn.clients),
+      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      holdOut,
+      instanceType: options.instanceType,
+      instanceCount: options.instanceCount,
+      ...(options.cache ? { cache: options.cache } : {}),
+      poll: ENDPOINT_POLL[ctx.settings.target],
+    };
+    const plan = await wf.inspectDeploy(conn.clients, o);
+    for (const l of plan.unknownHoldOut) ctx.reporter.report({ kind: 'warn', text: `--hold-out ${l}: no trained model for it anyway` });
+    if (options.dryRun) return dryRun(plan, o, ctx);
+    const result = await wf.applyDeploy(conn.clients, ctx.reporter, plan, o);
+    for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
+    return { data: result, human: render(result, o, ctx) };
+  } finally {
+    conn.clients.destroy();
+  }
+}
+
+/** A dry run reads the target; on local it does not start the cloud for that (nothing could be there). */
+async function requireRunningLocalCloud(ctx: CommandContext): Promise<void> {
+  const { localCloudStatus } = await import('../../local/daemon.js');
+  if (await localCloudStatus(ctx.settings.localStateDir)) return;
+  throw new MmeError('NoModels', 'the local cloud is not running, so it has no trained models to deploy', {
+    exitCode: ExitCode.NotFound,
+    hint: 'Run the steps before it first: mme data generate --upload && mme preprocess && mme train',
+  });
+}
+
+async function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): Promise<CommandResult> {
+  const { renderRequests } = await import('../../workflow/dry-run.js');
+  const { deployRequests } = await import('../../workflow/endpoint-requests.js');
+  const requests = deployRequests(plan, o);
+  const { out } = ctx.output;
+  const head = [`Dry run: ${requests.length} requests to ${ctx.settings.target} (${o.region}); none sent (the target was only read).`];
+  if (plan.action === 'unchanged' && requests.length === 0) head.push(`endpoint ${o.endpoint} is already InService on ${plan.spec.configName}: nothing to do`);
+  if (plan.heldOut.length) head.push(`held out: ${plan.heldOut.join(', ')}`);
+  const body = requests.length ? `\n\n${renderRequests(requests, out)}` : '';
+  return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}${body}` };
+}
+
+function render(r: DeployResult, o: DeployOptions, ctx: CommandContext): string {
+  const { out } = ctx.output;
+  const what = { create: 'created', recreate: 're-created', update: 'updated', unchanged: 'already InService, nothing changed', wait: 'InService' }[r.action];
+  const lines = [`${out.green('✔')} Endpoint ${out.bold(r.endpoint)} InService (${what})`];
+  lines.push(`  model     ${r.modelName}${r.created.model ? '' : out.dim(' (existed)')}: ${r.preprocessorJob} (scikit-learn) → linear-learner (MultiModel)`);
+  lines.push(`  config    ${r.configName}${r.created.config ? '' : out.dim(' (existed)')}: ${o.instanceCount} × ${o.instanceType}${o.cache ? `, cache ${o.cache}` : ''}`);
+  lines.push(`  models    s3://${o.bucket}/${o.prefix}/multi_model_artifacts/`);
+  const width = Math.max(...r.artifacts.map((a) => a.targetModel.length));
+  for (const a of r.artifacts) {
+    const action = a.action === 'unchanged' ? out.dim('unchanged') : a.action === 'copy' ? out.green('copied   ') : out.yellow('replaced ');
+    lines.push(`    ${a.targetModel.padEnd(width)}  ${action}  ${out.dim(a.trainingJob)}`);
+  }
+  if (r.heldOut.length) lines.push(`  held out  ${r.heldOut.join(', ')} ${out.dim(`(add later: mme add-model ${r.heldOut[0]})`)}`);
+  if (r.deleted.configs.length || r.deleted.models.length) lines.push(`  deleted   ${[...r.deleted.configs, ...r.deleted.models].join(', ')} ${out.dim('(superseded)')}`);
+  const first = r.artifacts[0]?.location;
+  if (first) lines.push('', `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`);
+  return lines.join('\n');
+}

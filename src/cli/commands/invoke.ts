@@ -1,0 +1,120 @@
+/**
+ * `mme invoke`: one model of the endpoint by TargetModel (src/workflow/invoke.ts), printing each
+ * prediction in dollars with its round-trip time, and a latency summary where a cold first call
+ * stands out from the warm ones. Everything the user typed is checked before anything is sent
+ * (or the local cloud is started).
+ *
+ * `--role-arn` here is a role to ASSUME (the global --role-arn, the SageMaker execution role, goes
+ * before the command: see program.ts): STS AssumeRole, then the same InvokeEndpoint with the
+ * session's credentials, so IAM's `sagemaker:TargetModel` condition applies to it.
+ */
+import { randomInt } from 'node:crypto';
+import type { Clients } from '../../aws/clients.js';
+import { MmeError } from '../../errors.js';
+import type { InvokeResult } from '../../workflow/invoke.js';
+import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import { connect, type CommandContext, type CommandResult } from '../context.js';
+
+export interface InvokeCommandOptions {
+  model: string;
+  features?: string;
+  random?: number;
+  seed?: number;
+  batch?: boolean;
+  endpoint?: string;
+  contentType: string;
+  accept: string;
+  roleArn?: string;
+  sessionName: string;
+}
+
+export interface InvokeCommandResult extends InvokeResult {
+  /** Who invoked: the assumed role's session ARN with --role-arn. */
+  identity?: string;
+  /** The seed of the random houses (repeat them with --seed). */
+  seed?: number;
+}
+
+export async function invoke(options: InvokeCommandOptions, ctx: CommandContext): Promise<CommandResult> {
+  const wf = await import('../../workflow/invoke.js');
+  const roles = await import('../../workflow/assume-role.js');
+  const targetModel = wf.resolveTargetModel(options.model);
+  if (options.roleArn) roles.checkSessionName(options.sessionName);
+  // Rows are validated as the 8 housing features only when they go as CSV; another
+  // --content-type sends --features verbatim (e.g. a JSON body for another container).
+  const csv = options.contentType.split(';')[0]!.trim().toLowerCase() === 'text/csv';
+  let rows: string[];
+  let seed: number | undefined;
+  if (options.features !== undefined) {
+    rows = [csv ? wf.parseFeatures(options.features) : options.features];
+  } else {
+    seed = options.seed ?? randomInt(0, 0xffff_ffff);
+    rows = wf.randomRows(options.random ?? 1, seed, targetModel);
+  }
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT_NAME;
+
+  const conn = await connect(ctx);
+  let clients = conn.clients;
+  try {
+    let identity: string | undefined;
+    if (options.roleArn) {
+      ctx.reporter.report({ kind: 'start', id: 'assume', text: `Assuming ${options.roleArn}` });
+      const assumed = await roles.assumeRole(conn.clients, { roleArn: options.roleArn, sessionName: options.sessionName }).catch((err: unknown) => {
+        ctx.reporter.report({ kind: 'fail', id: 'assume', text: `Could not assume ${options.roleArn}` });
+        throw err;
+      });
+      ctx.reporter.report({ kind: 'succeed', id: 'assume', text: `Assumed ${options.roleArn}: session ${assumed.arn}` });
+      identity = assumed.arn;
+      clients = conn.clients.withCredentials(assumed.credentials);
+    }
+    const request = { endpoint, targetModel, rows, contentType: options.contentType, accept: options.accept, batch: !!options.batch };
+    let result: InvokeResult;
+    try {
+      result = await wf.invokeEndpoint(clients, ctx.reporter, request);
+    } catch (err) {
+      if (options.roleArn && err instanceof MmeError && err.exitCode === 5) throw await withAllowedModels(err, conn.clients, options.roleArn);
+      throw err;
+    }
+    const data: InvokeCommandResult = { ...result, ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}) };
+    return { data, human: render(data, ctx, wf.formatDollars) };
+  } finally {
+    if (clients !== conn.clients) clients.destroy();
+    conn.clients.destroy();
+  }
+}
+
+/** The AccessDenied as AWS worded it, with what the role may invoke (read with the caller's own keys). */
+async function withAllowedModels(err: MmeError, clients: Pick<Clients, 'iam'>, roleArn: string): Promise<MmeError> {
+  const { targetModelsOfRole } = await import('../../workflow/assume-role.js');
+  const allowed = await targetModelsOfRole(clients, roleArn);
+  const hint = allowed === undefined
+    ? `The role's policies decide which TargetModels it may invoke (condition key sagemaker:TargetModel); 'mme grant --prefix LOC' writes them.`
+    : allowed.length === 0
+      ? `The role's policies allow no sagemaker:InvokeEndpoint at all. Grant some with 'mme grant --prefix LOC'.`
+      : `The role may invoke TargetModels matching: ${allowed.join(', ')}. Grant more with 'mme grant --prefix LOC'.`;
+  return new MmeError(err.code, err.message, { exitCode: err.exitCode, cause: err.cause, hint, detail: { ...err.detail, roleArn, allowedTargetModels: allowed ?? null } });
+}
+
+function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (value: number) => string): string {
+  const { out } = ctx.output;
+  const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
+  const lines = [`${out.bold(r.targetModel)} on ${r.endpoint}${r.identity ? ` as ${out.cyan(r.identity)}` : ''}`];
+  const width = Math.max(...r.invocations.map((i) => i.features.length), 8);
+  // Padded before colouring: escape codes would count as width.
+  const shown = r.invocations.map((i) => (i.prediction === null ? oneLine(i.raw) : formatDollars(i.prediction)));
+  const dollarsWidth = Math.max(...shown.map((s) => s.length));
+  r.invocations.forEach((inv, i) => {
+    const text = shown[i]!.padStart(dollarsWidth);
+    const note = i === 0 && r.invocations.length > 1 && !r.batch ? out.dim('  first call') : '';
+    const latency = r.batch && i > 0 ? '' : ms(inv.latencyMs).padStart(11);
+    lines.push(`  ${inv.features.padEnd(width)}  ${inv.prediction === null ? out.yellow(text) : out.green(text)}  ${latency}${note}`);
+  });
+  const s = r.summary;
+  const count = `${s.requests} request${s.requests === 1 ? '' : 's'}${r.batch ? ` (${r.invocations.length} rows in one batch)` : ''}`;
+  const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)} (a model's first call includes its download and load)` : '';
+  lines.push('', out.dim(`${count}: p50 ${ms(s.p50Ms)}, max ${ms(s.maxMs)}${later}`));
+  if (r.seed !== undefined) lines.push(out.dim(`random houses from seed ${r.seed} (--seed ${r.seed} draws the same ones)`));
+  return lines.join('\n');
+}
+
+const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');

@@ -1,0 +1,268 @@
+/**
+ * Workflow step 4, `mme deploy` (workflow.md §4): the latest Completed model per location copied
+ * under the multi-model prefix, the pipeline model (preprocessor → linear learner in MultiModel
+ * mode), its endpoint configuration, the endpoint, InService.
+ *
+ * In two halves, so that --dry-run shows exactly what a run would send:
+ * - inspectDeploy reads the target (training jobs and their tags, the preprocessor model, the
+ *   artifacts already copied, the endpoint) and plans: every write request, or why none is needed;
+ * - applyDeploy sends the plan's requests and waits.
+ * Re-running converges: same artifacts and pipeline → nothing sent; a changed pipeline → a new
+ * model and configuration (names hash their content), UpdateEndpoint, and once InService the
+ * superseded configuration and model are deleted.
+ */
+import {
+  CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DeleteEndpointCommand, DeleteEndpointConfigCommand,
+  DeleteModelCommand, DescribeEndpointConfigCommand, DescribeModelCommand, UpdateEndpointCommand, type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import type { Clients } from '../aws/clients.js';
+import { ExitCode, MmeError, fromAwsError } from '../errors.js';
+import { copyArtifact, headArtifact, selectModels, sharedPreprocessor } from './artifacts.js';
+import { describeEndpoint, hostingError, isNotFound, waitForEndpoint } from './endpoint-waiter.js';
+import {
+  createEndpointRequest, copyAction, endpointAction, hostingSpec, mmeLayout,
+  type CacheSetting, type CopyAction, type EndpointAction, type EndpointSnapshot, type HostingSpec, type PreprocessorSource,
+} from './endpoint-requests.js';
+import { imageUri } from './image-uris.js';
+import type { PollOptions } from './jobs.js';
+import type { Reporter } from './reporter.js';
+import { s3 } from './requests.js';
+import { latestCompletedTrainingJobs } from './train.js';
+
+export interface DeployOptions {
+  bucket: string;
+  prefix: string;
+  region: string;
+  roleArn: string;
+  endpoint: string;
+  holdOut: string[];
+  instanceType: string;
+  instanceCount: number;
+  cache?: CacheSetting;
+  poll: PollOptions;
+}
+
+export interface ArtifactCopy {
+  location: string;
+  trainingJob: string;
+  source: string;
+  key: string;
+  targetModel: string;
+  action: CopyAction;
+}
+
+export interface DeployPlan {
+  endpoint: string;
+  copies: ArtifactCopy[];
+  heldOut: string[];
+  unknownHoldOut: string[];
+  preprocessorJob: string;
+  spec: HostingSpec;
+  createModel: boolean;
+  createConfig: boolean;
+  current?: EndpointSnapshot;
+  action: EndpointAction;
+  /** The endpoint's current configuration and models, deleted once the new one is InService. */
+  superseded: { configs: string[]; models: string[] };
+}
+
+export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, o: DeployOptions): Promise<DeployPlan> {
+  const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
+  const trained = await latestCompletedTrainingJobs(sm, { prefix: o.prefix }).catch((err) => {
+    throw fromAwsError(err, 'listing training jobs');
+  });
+  const selection = selectModels(trained, o.holdOut);
+  if (selection.deploy.length === 0) {
+    throw new MmeError('NoModels', trained.length === 0 ? `no Completed mme training job for prefix ${o.prefix}` : `every trained location is held out (${selection.heldOut.join(', ')})`, {
+      exitCode: ExitCode.NotFound,
+      hint: trained.length === 0 ? 'Run `mme train` first.' : 'Hold out fewer locations.',
+    });
+  }
+  const preprocessorJob = sharedPreprocessor(selection.deploy);
+  const preprocessor = await preprocessorModel(sm, preprocessorJob);
+  const spec = hostingSpec(o.endpoint, {
+    region: o.region, bucket: o.bucket, prefix: o.prefix, roleArn: o.roleArn, preprocessor,
+    linearLearnerImage: imageUri('linear-learner', o.region), instanceType: o.instanceType, instanceCount: o.instanceCount,
+    ...(o.cache ? { cache: o.cache } : {}),
+  });
+
+  const copies = await Promise.all(selection.deploy.map(async (m): Promise<ArtifactCopy> => {
+    const key = mmeLayout.key(o.prefix, m.location);
+    const existing = await headArtifact(s3c, o.bucket, key);
+    return { location: m.location, trainingJob: m.jobName, source: m.artifact, key, targetModel: mmeLayout.targetModel(m.location), action: copyAction(existing, m.artifact) };
+  }));
+  const [modelExists, configExists, endpoint] = await Promise.all([
+    exists(() => sm.send(new DescribeModelCommand({ ModelName: spec.modelName }))),
+    exists(() => sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: spec.configName }))),
+    describeEndpoint(sm, o.endpoint),
+  ]);
+  const current = endpoint ? snapshot(endpoint) : undefined;
+  const action = endpointAction(current, spec.configName);
+  const superseded = action === 'update' || action === 'recreate' ? await configAndModels(sm, current!.configName, spec) : { configs: [], models: [] };
+  return {
+    endpoint: o.endpoint, copies, heldOut: selection.heldOut, unknownHoldOut: selection.unknownHoldOut, preprocessorJob, spec,
+    createModel: !modelExists, createConfig: !configExists, ...(current ? { current } : {}), action, superseded,
+  };
+}
+
+export interface DeployResult {
+  endpoint: string;
+  /** What happened to the endpoint. */
+  action: EndpointAction;
+  status: string;
+  modelName: string;
+  configName: string;
+  preprocessorJob: string;
+  artifacts: ArtifactCopy[];
+  heldOut: string[];
+  created: { model: boolean; config: boolean };
+  deleted: { configs: string[]; models: string[] };
+  warnings: string[];
+}
+
+export async function applyDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, reporter: Reporter, plan: DeployPlan, o: DeployOptions): Promise<DeployResult> {
+  const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
+  const warnings: string[] = [];
+  for (const c of plan.copies.filter((x) => x.action !== 'unchanged')) {
+    await copyArtifact(s3c, c.source, o.bucket, c.key, c.trainingJob);
+    reporter.report({ kind: 'info', text: `${c.action === 'copy' ? 'Copied' : 'Replaced'} ${c.location}: ${c.source} → ${s3(o.bucket, c.key)}` });
+    if (c.action === 'replace' && plan.current?.status === 'InService') {
+      warnings.push(`${c.targetModel} was replaced while the endpoint serves: an instance that has the old copy loaded may keep answering with it until it unloads it. For a clean switch add it under a new name: mme add-model ${c.location} --as ${c.location}_v2`);
+    }
+  }
+  if (plan.createModel) {
+    await hostingCall(() => sm.send(new CreateModelCommand(plan.spec.model)), `creating model ${plan.spec.modelName}`, o);
+    reporter.report({ kind: 'info', text: `Created model ${plan.spec.modelName} (${plan.preprocessorJob} → linear-learner, MultiModel)` });
+  }
+  if (plan.createConfig) {
+    await hostingCall(() => sm.send(new CreateEndpointConfigCommand(plan.spec.config)), `creating endpoint configuration ${plan.spec.configName}`, o);
+    reporter.report({ kind: 'info', text: `Created endpoint configuration ${plan.spec.configName} (${o.instanceCount} × ${o.instanceType})` });
+  }
+
+  let action = plan.action;
+  let superseded = plan.superseded;
+  const id = 'deploy.endpoint';
+  const onChange = (status: string) => reporter.report({ kind: 'update', id, text: `Endpoint ${o.endpoint}: ${status}` });
+  if (action === 'wait') {
+    // Someone (a previous run?) is changing the endpoint: let that finish, then decide again.
+    reporter.report({ kind: 'start', id, text: `Endpoint ${o.endpoint} is ${plan.current!.status}: waiting for it to settle` });
+    const settled = await settle(sm, o, plan.current!, onChange);
+    action = endpointAction(settled, plan.spec.configName);
+    if (action === 'update' || action === 'recreate') superseded = await configAndModels(sm, settled!.configName, plan.spec);
+  }
+  if (action === 'unchanged') {
+    reporter.report({ kind: 'succeed', id, text: `Endpoint ${o.endpoint} already InService on ${plan.spec.configName}` });
+    return result(plan, action, 'InService', warnings, { configs: [], models: [] });
+  }
+  reporter.report({ kind: 'start', id, text: `${verb(action)} endpoint ${o.endpoint} (${o.instanceCount} × ${o.instanceType})` });
+  try {
+    if (action === 'recreate') {
+      await hostingCall(() => sm.send(new DeleteEndpointCommand({ EndpointName: o.endpoint })), `deleting the failed endpoint ${o.endpoint}`, o);
+      await waitForEndpoint(sm, o.endpoint, { state: 'Deleted' }, o.poll, onChange);
+    }
+    if (action === 'update') {
+      await hostingCall(() => sm.send(new UpdateEndpointCommand({ EndpointName: o.endpoint, EndpointConfigName: plan.spec.configName })), `updating endpoint ${o.endpoint}`, o);
+    } else {
+      await hostingCall(() => sm.send(new CreateEndpointCommand(createEndpointRequest(o.endpoint, plan.spec.configName, o.prefix))), `creating endpoint ${o.endpoint}`, o);
+    }
+    await waitForEndpoint(sm, o.endpoint, { state: 'InService', configName: plan.spec.configName }, o.poll, onChange);
+  } catch (err) {
+    reporter.report({ kind: 'fail', id, text: (err as Error).message });
+    throw err;
+  }
+  reporter.report({ kind: 'succeed', id, text: `Endpoint ${o.endpoint} InService (${plan.copies.length} models under ${s3(o.bucket, mmeLayout.prefix(o.prefix))})` });
+  const deleted = await deleteSuperseded(sm, superseded, reporter);
+  return result(plan, action, 'InService', warnings, deleted);
+}
+
+function result(plan: DeployPlan, action: EndpointAction, status: string, warnings: string[], deleted: DeployResult['deleted']): DeployResult {
+  return {
+    endpoint: plan.endpoint, action, status, modelName: plan.spec.modelName, configName: plan.spec.configName, preprocessorJob: plan.preprocessorJob,
+    artifacts: plan.copies, heldOut: plan.heldOut, created: { model: plan.createModel, config: plan.createConfig }, deleted, warnings,
+  };
+}
+
+const verb = (action: EndpointAction) => (action === 'update' ? 'Updating' : action === 'recreate' ? 'Re-creating' : 'Creating');
+
+/** The preprocess step's model (named as its job): image and artifact of the pipeline's first container. */
+async function preprocessorModel(sm: Pick<SageMakerClient, 'send'>, job: string): Promise<PreprocessorSource> {
+  try {
+    const d = await sm.send(new DescribeModelCommand({ ModelName: job }));
+    const c = d.PrimaryContainer ?? d.Containers?.[0];
+    if (c?.Image && c.ModelDataUrl) return { job, image: c.Image, modelDataUrl: c.ModelDataUrl };
+    throw new MmeError('BadPreprocessorModel', `model ${job} has no image or model data`, { exitCode: ExitCode.Failure });
+  } catch (err) {
+    if (!isNotFound(err)) throw fromAwsError(err, `describing the preprocessor model ${job}`);
+    throw new MmeError('PreprocessorNotFound', `the preprocessor model ${job} (made by the preprocess step the models were trained behind) does not exist`, {
+      exitCode: ExitCode.NotFound,
+      hint: 'Run `mme preprocess` and `mme train` again: the new models are tagged with the new preprocessor.',
+    });
+  }
+}
+
+/** The models of an endpoint configuration (none when it is gone), minus those the new spec keeps. */
+async function configAndModels(sm: Pick<SageMakerClient, 'send'>, configName: string, spec: HostingSpec): Promise<DeployPlan['superseded']> {
+  if (configName === spec.configName) return { configs: [], models: [] };
+  try {
+    const d = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName }));
+    const models = (d.ProductionVariants ?? []).map((v) => v.ModelName!).filter((m) => m && m !== spec.modelName);
+    return { configs: [configName], models: [...new Set(models)] };
+  } catch (err) {
+    if (isNotFound(err)) return { configs: [], models: [] };
+    throw fromAwsError(err, `describing endpoint configuration ${configName}`);
+  }
+}
+
+async function settle(sm: Pick<SageMakerClient, 'send'>, o: DeployOptions, current: EndpointSnapshot, onChange: (s: string) => void): Promise<EndpointSnapshot | undefined> {
+  const goal = current.status === 'Deleting' ? ({ state: 'Deleted' } as const) : ({ state: 'Settled' } as const);
+  const d = await waitForEndpoint(sm, o.endpoint, goal, o.poll, onChange);
+  return d ? snapshot(d) : undefined;
+}
+
+async function deleteSuperseded(sm: Pick<SageMakerClient, 'send'>, superseded: DeployPlan['superseded'], reporter: Reporter): Promise<DeployResult['deleted']> {
+  const deleted: DeployResult['deleted'] = { configs: [], models: [] };
+  // Configurations first: a model in use by a configuration can be deleted on SageMaker, but the
+  // other order would leave a configuration naming a missing model if we were interrupted.
+  for (const name of superseded.configs) {
+    if (await deleteQuietly(() => sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })), reporter, `endpoint configuration ${name}`)) deleted.configs.push(name);
+  }
+  for (const name of superseded.models) {
+    if (await deleteQuietly(() => sm.send(new DeleteModelCommand({ ModelName: name })), reporter, `model ${name}`)) deleted.models.push(name);
+  }
+  return deleted;
+}
+
+/** Cleaning up after success must not turn it into a failure: a warning, and on. */
+async function deleteQuietly(fn: () => Promise<unknown>, reporter: Reporter, what: string): Promise<boolean> {
+  try {
+    await fn();
+    reporter.report({ kind: 'info', text: `Deleted the superseded ${what}` });
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    reporter.report({ kind: 'warn', text: `could not delete the superseded ${what}: ${(err as Error).message}` });
+    return false;
+  }
+}
+
+async function exists(fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw fromAwsError(err);
+  }
+}
+
+function snapshot(d: { EndpointStatus?: string; EndpointConfigName?: string; FailureReason?: string }): EndpointSnapshot {
+  return { status: d.EndpointStatus ?? 'Unknown', configName: d.EndpointConfigName ?? '', ...(d.FailureReason ? { failureReason: d.FailureReason } : {}) };
+}
+
+async function hostingCall<T>(fn: () => Promise<T>, context: string, o: Pick<DeployOptions, 'instanceType' | 'roleArn'>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw hostingError(err, context, o);
+  }
+}

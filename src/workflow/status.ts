@@ -1,0 +1,209 @@
+/**
+ * `mme status`: what is on the target, read from the target itself (no local bookkeeping):
+ * - endpoints: ListEndpoints, DescribeEndpoint, DescribeEndpointConfig, and DescribeModel of each
+ *   variant's model to find its MultiModel container, whose ModelDataUrl is the prefix the
+ *   TargetModels live under; ListObjectsV2 of that prefix lists the models it can serve;
+ * - the latest Completed `mme train` job per location (latestCompletedTrainingJobs);
+ * - on the local target only, what SageMaker keeps inside its instances: loaded models per
+ *   instance, memory against the cache budget, cache hits/misses/loads/evictions, per-model
+ *   figures. No AWS API has them, so they come from the local cloud's own route (a documented
+ *   local extension, src/local/services/runtime/local-status.ts), signed with SigV4 like the
+ *   SDK's requests. On AWS, `mme metrics` shows the CloudWatch side of the same story.
+ * One endpoint failing to describe (deleted meanwhile, a denied call) is reported on that
+ * endpoint, not thrown: status should show as much as it can.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, paginateListEndpoints, type SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Clients, TargetConnection } from '../aws/clients.js';
+import { ExitCode, MmeError, fromAwsError } from '../errors.js';
+import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+import type { Reporter } from './reporter.js';
+import { latestCompletedTrainingJobs, type TrainedModel } from './train.js';
+
+/** The local route's document (its dates arrive as ISO strings: JSON has no dates). */
+export type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+
+/** One page of ListObjectsV2: enough to show; the count says when there are more. */
+const MAX_LISTED_MODELS = 1000;
+
+export interface ModelObject {
+  /** The key relative to the prefix: what X-Amzn-SageMaker-Target-Model names. */
+  targetModel: string;
+  sizeBytes: number;
+  lastModified?: Date;
+}
+
+export interface EndpointReport {
+  name: string;
+  status: string;
+  arn?: string;
+  failureReason?: string;
+  creationTime?: Date;
+  lastModifiedTime?: Date;
+  configName?: string;
+  variants: { name: string; modelName?: string; instanceType?: string; currentInstanceCount?: number; desiredInstanceCount?: number; weight?: number }[];
+  /** The MultiModel container's prefix and the models stored under it. */
+  multiModel?: { modelName: string; modelDataUrl: string; models: ModelObject[]; truncated: boolean; error?: string };
+  /** Local target only: the endpoint host's own view (not an AWS API). */
+  local?: LocalEndpointStatus;
+  /** Why part of the report is missing. */
+  errors: string[];
+}
+
+export interface StatusResult {
+  region: string;
+  endpoints: EndpointReport[];
+  /** The latest Completed training job per location, for the S3 prefix. */
+  trainedModels: TrainedModel[];
+  errors: string[];
+}
+
+export interface StatusOptions {
+  region: string;
+  /** The S3 prefix whose training jobs to show. */
+  prefix: string;
+  /** Only this endpoint (default: every endpoint of the account and region). */
+  endpoint?: string;
+  /** The local cloud's connection: asks its status route too. */
+  local?: TargetConnection;
+}
+
+export async function collectStatus(clients: Pick<Clients, 'sageMaker' | 's3'>, reporter: Reporter, o: StatusOptions): Promise<StatusResult> {
+  const sm = await clients.sageMaker();
+  reporter.report({ kind: 'start', id: 'status', text: 'Reading endpoints and training jobs' });
+  const errors: string[] = [];
+  try {
+    const names = o.endpoint ? [o.endpoint] : await endpointNames(sm);
+    const [endpoints, trainedModels] = await Promise.all([
+      Promise.all(names.map((name) => describeEndpoint(clients, sm, name, o.local))),
+      latestCompletedTrainingJobs(sm, { prefix: o.prefix }).catch((err: unknown) => {
+        errors.push(`training jobs: ${fromAwsError(err).message}`);
+        return [] as TrainedModel[];
+      }),
+    ]);
+    reporter.report({ kind: 'succeed', id: 'status', text: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}, ${trainedModels.length} trained model${trainedModels.length === 1 ? '' : 's'}` });
+    return { region: o.region, endpoints, trainedModels, errors };
+  } catch (err) {
+    reporter.report({ kind: 'fail', id: 'status', text: 'Reading the target failed' });
+    throw fromAwsError(err, 'listing endpoints');
+  }
+}
+
+async function endpointNames(sm: SageMakerClient): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of paginateListEndpoints({ client: sm }, { SortBy: 'Name', SortOrder: 'Ascending' })) {
+    for (const e of page.Endpoints ?? []) if (e.EndpointName) names.push(e.EndpointName);
+  }
+  return names;
+}
+
+async function describeEndpoint(clients: Pick<Clients, 's3'>, sm: SageMakerClient, name: string, local: TargetConnection | undefined): Promise<EndpointReport> {
+  const report: EndpointReport = { name, status: 'Unknown', variants: [], errors: [] };
+  let d;
+  try {
+    d = await sm.send(new DescribeEndpointCommand({ EndpointName: name }));
+  } catch (err) {
+    const error = fromAwsError(err);
+    // Asked for by name (--endpoint) and not there: that is the answer, as an error.
+    if (/Could not find endpoint/.test(error.message)) {
+      throw new MmeError('ValidationError', error.message, { exitCode: ExitCode.NotFound, cause: err, hint: "Create it with 'mme deploy'; 'mme status' without --endpoint lists the endpoints." });
+    }
+    report.errors.push(`DescribeEndpoint: ${error.message}`);
+    return report;
+  }
+  Object.assign(report, {
+    status: d.EndpointStatus ?? 'Unknown', arn: d.EndpointArn, configName: d.EndpointConfigName,
+    ...(d.FailureReason ? { failureReason: d.FailureReason } : {}), creationTime: d.CreationTime, lastModifiedTime: d.LastModifiedTime,
+  });
+  try {
+    const config = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: d.EndpointConfigName }));
+    report.variants = (config.ProductionVariants ?? []).map((pv) => {
+      const live = d.ProductionVariants?.find((v) => v.VariantName === pv.VariantName);
+      return {
+        name: pv.VariantName ?? '?', modelName: pv.ModelName, instanceType: pv.InstanceType,
+        currentInstanceCount: live?.CurrentInstanceCount, desiredInstanceCount: live?.DesiredInstanceCount ?? pv.InitialInstanceCount,
+        weight: live?.CurrentWeight ?? pv.InitialVariantWeight,
+      };
+    });
+    for (const v of report.variants) {
+      if (!v.modelName || report.multiModel) continue;
+      const model = await sm.send(new DescribeModelCommand({ ModelName: v.modelName }));
+      const mme = [...(model.Containers ?? []), ...(model.PrimaryContainer ? [model.PrimaryContainer] : [])].find((c) => c.Mode === 'MultiModel');
+      if (mme?.ModelDataUrl) report.multiModel = { modelName: v.modelName, modelDataUrl: mme.ModelDataUrl, ...(await listModels(clients, mme.ModelDataUrl)) };
+    }
+  } catch (err) {
+    report.errors.push(fromAwsError(err).message);
+  }
+  if (local && report.status !== 'Creating') {
+    try {
+      report.local = await localEndpointStatus(local, name);
+    } catch (err) {
+      report.errors.push(`local status: ${(err as Error).message}`);
+    }
+  }
+  return report;
+}
+
+async function listModels(clients: Pick<Clients, 's3'>, url: string): Promise<{ models: ModelObject[]; truncated: boolean; error?: string }> {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (!m) return { models: [], truncated: false, error: `not an S3 URL: ${url}` };
+  const [, bucket, prefix] = m as unknown as [string, string, string];
+  try {
+    const s3 = await clients.s3();
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: MAX_LISTED_MODELS }));
+    const models = (page.Contents ?? [])
+      .filter((o) => o.Key && !o.Key.endsWith('/'))
+      .map((o) => ({ targetModel: o.Key!.slice(prefix.length), sizeBytes: o.Size ?? 0, ...(o.LastModified ? { lastModified: o.LastModified } : {}) }));
+    return { models, truncated: !!page.IsTruncated };
+  } catch (err) {
+    return { models: [], truncated: false, error: `listing ${url}: ${fromAwsError(err).message}` };
+  }
+}
+
+// ── the local extension ──────────────────────────────────────────────────────────────────
+
+/** The Hash smithy's signer wants, on node:crypto (as src/local/auth/sigv4.ts verifies with). */
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.hash.digest();
+  }
+}
+
+/**
+ * GET the endpoint's status from the local cloud, signed as the SDK signs SageMaker Runtime
+ * requests (signing name `sagemaker`, so the local cloud routes it to the runtime service).
+ */
+export async function localEndpointStatus(connection: TargetConnection, endpointName: string): Promise<LocalEndpointStatus> {
+  const url = new URL(`/__mme/endpoints/${encodeURIComponent(endpointName)}/status`, connection.endpoint);
+  const signer = new SignatureV4({ credentials: connection.credentials, region: connection.region, service: 'sagemaker', sha256: NodeSha256 });
+  const signed = await signer.sign({
+    method: 'GET', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname, query: {}, headers: { host: url.host },
+  });
+  const response = await fetch(url, { headers: signed.headers });
+  const text = await response.text();
+  if (!response.ok) {
+    let body: { message?: string; Message?: string } = {};
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // not JSON: the status line says enough
+    }
+    const code = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP${response.status}`;
+    throw fromAwsError(Object.assign(new Error(body.message ?? body.Message ?? text.slice(0, 200)), { name: code, $metadata: { httpStatusCode: response.status } }));
+  }
+  return JSON.parse(text) as LocalEndpointStatus;
+}

@@ -1,0 +1,117 @@
+/**
+ * `mme grant` against the local cloud in-process, through the clients the CLI builds
+ * (createClients): the one code path AWS gets too. Grant, grant again, assume the role, see what
+ * the session may not do, remove, remove again.
+ *
+ * InvokeEndpoint with the session (NewYork_NY answers, Chicago_IL is AccessDenied) needs the
+ * hosting step and comes with it.
+ */
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClients, type Clients } from '../../src/aws/clients.js';
+import { documentText, trustPolicy } from '../../src/workflow/grant-policies.js';
+import { grantAccess, revokeAccess, type GrantOptions } from '../../src/workflow/grant.js';
+import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
+import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+
+let cloud: TestCloud;
+let clients: Clients;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  clients = createClients({ region: cloud.region }, cloud.clientConfig(), { maxAttempts: 1 });
+});
+afterAll(async () => {
+  clients?.destroy();
+  await cloud?.stop();
+});
+
+const options = (o: Partial<GrantOptions> = {}): GrantOptions => ({
+  prefixes: ['NewYork_NY'], endpoint: 'mme-linear-learner', roleName: 'mme-invoke-NewYork_NY', region: cloud.region, ...o,
+});
+const iam = () => clients.iam();
+const decoded = async (roleName: string, policyName: string) =>
+  JSON.parse(decodeURIComponent((await (await iam()).send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))).PolicyDocument!));
+
+describe('mme grant on the local cloud', () => {
+  let roleArn: string;
+
+  it('creates the role, trusting the caller (the root), with the inline policy and tags', async () => {
+    const r = await grantAccess(clients, silentReporter, options());
+    roleArn = r.roleArn;
+    expect(r).toMatchObject({
+      status: 'created', roleName: 'mme-invoke-NewYork_NY', policyName: 'mme-invoke-NewYork_NY-policy', prefixes: ['NewYork_NY'],
+      targetModels: ['NewYork_NY/*'], principal: `arn:aws:iam::${cloud.accountId}:root`,
+      endpointArn: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/mme-linear-learner`,
+    });
+    expect(roleArn).toBe(`arn:aws:iam::${cloud.accountId}:role/mme-invoke-NewYork_NY`);
+    const { Role: role } = await (await iam()).send(new GetRoleCommand({ RoleName: r.roleName }));
+    expect(role!.MaxSessionDuration).toBe(3600);
+    expect(JSON.parse(decodeURIComponent(role!.AssumeRolePolicyDocument!))).toEqual(trustPolicy(r.principal));
+    expect(role!.Tags).toEqual(expect.arrayContaining([{ Key: 'mme:grant', Value: 'NewYork_NY' }, { Key: 'mme:endpoint', Value: 'mme-linear-learner' }]));
+    const policy = await decoded(r.roleName, r.policyName);
+    expect(policy.Statement[0]).toMatchObject({ Action: 'sagemaker:InvokeEndpoint', Resource: r.endpointArn, Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } } });
+  });
+
+  it('running it again changes nothing: same ARN, status unchanged', async () => {
+    const r = await grantAccess(clients, silentReporter, options());
+    expect(r).toMatchObject({ status: 'unchanged', roleArn });
+  });
+
+  it('other prefixes under the same role name update the policy and tags in place', async () => {
+    const r = await grantAccess(clients, silentReporter, options({ prefixes: ['NewYork_NY', 'common'] }));
+    expect(r).toMatchObject({ status: 'updated', roleArn });
+    expect((await decoded(r.roleName, r.policyName)).Statement[0].Condition.StringLike['sagemaker:TargetModel']).toEqual(['NewYork_NY/*', 'common/*']);
+    const { Role: role } = await (await iam()).send(new GetRoleCommand({ RoleName: r.roleName }));
+    expect(role!.Tags).toEqual(expect.arrayContaining([{ Key: 'mme:grant', Value: 'NewYork_NY common' }]));
+    // Back to the single prefix for the rest.
+    expect((await grantAccess(clients, silentReporter, options())).status).toBe('updated');
+  });
+
+  it('the root may assume it; the session is the role, and may not read S3', async () => {
+    const sts = await clients.sts();
+    const { Credentials: c, AssumedRoleUser } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'MME_Invoke_NY_Model' }));
+    expect(AssumedRoleUser!.Arn).toBe(`arn:aws:sts::${cloud.accountId}:assumed-role/mme-invoke-NewYork_NY/MME_Invoke_NY_Model`);
+    const session = clients.withCredentials({ accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! });
+    try {
+      const me = await (await session.sts()).send(new GetCallerIdentityCommand({}));
+      expect(me.Arn).toBe(AssumedRoleUser!.Arn);
+      const s3 = await clients.s3();
+      await s3.send(new CreateBucketCommand({ Bucket: 'grant-test' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'grant-test', Key: 'x', Body: 'x' }));
+      const denied = await (await session.s3()).send(new GetObjectCommand({ Bucket: 'grant-test', Key: 'x' })).catch((e: Error) => e);
+      expect(denied).toMatchObject({ name: 'AccessDenied' });
+      // Nor change its own grant.
+      const iamDenied = await (await session.iam()).send(new PutRolePolicyCommand({ RoleName: 'mme-invoke-NewYork_NY', PolicyName: 'more', PolicyDocument: '{}' })).catch((e: Error) => e);
+      expect(iamDenied).toMatchObject({ name: 'AccessDenied' });
+    } finally {
+      session.destroy();
+    }
+  });
+
+  it('refuses to take over a role mme did not create, unless forced', async () => {
+    await (await iam()).send(new CreateRoleCommand({ RoleName: 'someone-elses', AssumeRolePolicyDocument: documentText(trustPolicy(cloud.accountId)) }));
+    await expect(grantAccess(clients, silentReporter, options({ roleName: 'someone-elses' }))).rejects.toMatchObject({ code: 'RoleNotManaged', exitCode: 1 });
+    await expect(revokeAccess(clients, silentReporter, { roleName: 'someone-elses' })).rejects.toMatchObject({ code: 'RoleNotManaged' });
+    // Forced, the grant warns that the role has other policies, which may grant more.
+    await (await iam()).send(new PutRolePolicyCommand({ RoleName: 'someone-elses', PolicyName: 'extra', PolicyDocument: documentText({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
+    const reporter = recordingReporter();
+    expect((await grantAccess(clients, reporter, options({ roleName: 'someone-elses', force: true }))).status).toBe('updated');
+    expect(reporter.events).toContainEqual({ kind: 'warn', text: expect.stringContaining('also has extra') });
+    const removed = await revokeAccess(clients, silentReporter, { roleName: 'someone-elses' });
+    expect(removed.deletedPolicies.sort()).toEqual(['extra', 'someone-elses-policy']);
+  });
+
+  it('--remove deletes the policy and the role; a second --remove says it is gone (exit 4)', async () => {
+    const r = await revokeAccess(clients, silentReporter, { roleName: 'mme-invoke-NewYork_NY' });
+    expect(r).toEqual({ roleName: 'mme-invoke-NewYork_NY', roleArn, removed: true, deletedPolicies: ['mme-invoke-NewYork_NY-policy'], detachedPolicies: [] });
+    const gone = await (await iam()).send(new ListRolePoliciesCommand({ RoleName: 'mme-invoke-NewYork_NY' })).catch((e: Error) => e);
+    expect(gone).toMatchObject({ name: 'NoSuchEntityException' });
+    await expect(revokeAccess(clients, silentReporter, { roleName: 'mme-invoke-NewYork_NY' })).rejects.toMatchObject({
+      code: 'RoleNotFound', exitCode: 4, message: expect.stringContaining('does not exist'),
+    });
+    expect(await revokeAccess(clients, silentReporter, { roleName: 'mme-invoke-NewYork_NY', missingOk: true })).toMatchObject({ removed: false });
+  });
+});

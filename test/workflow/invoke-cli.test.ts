@@ -1,0 +1,132 @@
+/**
+ * `mme invoke` and `mme status` as a user runs them: the built CLI against a local cloud daemon
+ * (started with `mme local start`, stopped at the end), with an endpoint built through the SDK.
+ * What only the CLI decides is checked here: human output, --json shapes, exit codes, hints.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClients, type Clients } from '../../src/aws/clients.js';
+import { BUILT, mme } from '../cli/helpers.js';
+import { BUCKET, createFixture, LINEAR_LEARNER_IMAGE, MME_PREFIX, PREPROCESSOR_KEY, SKLEARN_IMAGE } from '../hosting/helpers.js';
+import { trustAccount } from '../iam/helpers.js';
+
+const ENDPOINT = 'mme-linear-learner'; // the default: no --endpoint needed
+const ROLE = 'mme-invoke-NewYork_NY';
+let cwd: string;
+let state: string;
+let clients: Clients;
+let info: { endpoint: string; region: string; accountId: string; accessKeyId: string; secretAccessKey: string };
+const run = (args: string[]) => mme(args, { cwd, env: { MME_LOCAL_STATE: state } });
+
+beforeAll(async () => {
+  if (!BUILT) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
+  cwd = mkdtempSync(path.join(tmpdir(), 'mme-invoke-e2e-'));
+  state = path.join(cwd, 'state');
+  const started = await run(['local', 'start', '--json']);
+  expect(started.code).toBe(0);
+  info = JSON.parse(started.stdout).result;
+  clients = createClients({ region: info.region }, { endpoint: info.endpoint, region: info.region, credentials: info }, { maxAttempts: 1 });
+  const s3 = await clients.s3();
+  const fx = await createFixture();
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: PREPROCESSOR_KEY, Body: (await fx.store.readObject(BUCKET, PREPROCESSOR_KEY)).data }));
+    for (const [loc, perSqft] of [['NewYork_NY', 450], ['Chicago_IL', 190]] as const) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}${loc}/${loc}.tar.gz`, Body: await fx.cityTar(perSqft) }));
+    }
+  } finally {
+    await fx.cleanup();
+  }
+  const sm = await clients.sageMaker();
+  await sm.send(new CreateModelCommand({
+    ModelName: 'mme-pipeline', ExecutionRoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole`,
+    Containers: [
+      { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` },
+      { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` },
+    ],
+  }));
+  await sm.send(new CreateEndpointConfigCommand({
+    EndpointConfigName: 'mme-config',
+    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'mme-pipeline', InstanceType: 'ml.m4.xlarge', InitialInstanceCount: 1 }],
+  }));
+  await sm.send(new CreateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'mme-config' }));
+  await waitUntilEndpointInService({ client: sm, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: ENDPOINT });
+  const iam = await clients.iam();
+  await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: trustAccount(info.accountId) }));
+  await iam.send(new PutRolePolicyCommand({
+    RoleName: ROLE, PolicyName: 'invoke-ny',
+    PolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: '*', Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } } }],
+    }),
+  }));
+}, 90_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  if (state) await run(['local', 'stop']);
+  if (cwd) rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('mme invoke', () => {
+  it('prints the prediction in dollars with its latency', async () => {
+    const r = await run(['invoke', '--model', 'Chicago_IL', '--features', '1993,2728,6,3.0,0.7,1,y,y']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Chicago_IL\/Chicago_IL\.tar\.gz on mme-linear-learner$/m);
+    expect(r.stdout).toMatch(/^ {2}1993,2728,6,3\.0,0\.7,1,y,y {2}\$\d{1,3}(,\d{3})*\.\d{2} +[\d,.]+ ms$/m);
+    expect(r.stdout).toMatch(/1 request: p50 [\d,.]+ ms, max [\d,.]+ ms/);
+  });
+
+  it('--random 3 --seed 5 --json: the documented shape', async () => {
+    const r = await run(['invoke', '--model', 'NewYork_NY/NewYork_NY.tar.gz', '--random', '3', '--seed', '5', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(r.stdout).result;
+    expect(result).toMatchObject({ endpoint: ENDPOINT, targetModel: 'NewYork_NY/NewYork_NY.tar.gz', seed: 5, summary: { requests: 3 } });
+    expect(result.invocations).toHaveLength(3);
+    expect(Object.keys(result.invocations[0]).sort()).toEqual(['features', 'invokedProductionVariant', 'latencyMs', 'prediction', 'raw']);
+    const again = JSON.parse((await run(['invoke', '--model', 'NewYork_NY', '--random', '3', '--seed', '5', '--json'])).stdout).result;
+    expect(again.invocations.map((i: { prediction: number }) => i.prediction)).toEqual(result.invocations.map((i: { prediction: number }) => i.prediction));
+  });
+
+  it('an unknown model: exit 4 and a hint to add it', async () => {
+    const r = await run(['invoke', '--model', 'Boston_MA']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('Failed to download model data');
+    expect(r.stderr).toContain("mme add-model Boston_MA");
+  });
+
+  it('--role-arn: says who invoked; a model outside the grant is AccessDenied, exit 5, no stack', async () => {
+    const roleArn = `arn:aws:iam::${info.accountId}:role/${ROLE}`;
+    const ok = await run(['invoke', '--model', 'NewYork_NY', '--role-arn', roleArn, '--random', '1']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`as arn:aws:sts::${info.accountId}:assumed-role/${ROLE}/mme-invoke`);
+    const denied = await run(['invoke', '--model', 'Chicago_IL', '--role-arn', roleArn, '--session-name', 'MME_Invoke_NY_Model']);
+    expect(denied.code).toBe(5);
+    expect(denied.stderr).toContain(
+      `User: arn:aws:sts::${info.accountId}:assumed-role/${ROLE}/MME_Invoke_NY_Model is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:${info.region}:${info.accountId}:endpoint/${ENDPOINT}`,
+    );
+    expect(denied.stderr).toContain('may invoke TargetModels matching: NewYork_NY/*');
+    expect(denied.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('mme status', () => {
+  it('shows the endpoint, its models, what is loaded and the cache; --models the per-model figures', async () => {
+    const r = await run(['status', '--models']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}mme-linear-learner {2}InService/m);
+    expect(r.stdout).toContain('AllTraffic: 1 × ml.m4.xlarge, model mme-pipeline');
+    expect(r.stdout).toContain(`multi-model prefix s3://${BUCKET}/${MME_PREFIX}: 2 models`);
+    expect(r.stdout).toMatch(/instance i-\w+ \(ml\.m4\.xlarge\): 2 loaded models/);
+    expect(r.stdout).toMatch(/cache \(AllTraffic\): \d+ hits, \d+ misses, 2 loads, 0 evictions/);
+    expect(r.stdout).toMatch(/^ {4}NewYork_NY\/NewYork_NY\.tar\.gz +\d+ +0 +\d+ +1 +1 +0 /m);
+    const json = JSON.parse((await run(['status', '--json'])).stdout).result;
+    expect(json).toMatchObject({ target: 'local', endpoints: [{ name: ENDPOINT, local: { extension: 'mme-local-endpoint-status/1' } }] });
+  });
+});
