@@ -12,15 +12,14 @@
  * One endpoint failing to describe (deleted meanwhile, a denied call) is reported on that
  * endpoint, not thrown: status should show as much as it can.
  */
-import { createHash, createHmac } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, paginateListEndpoints, type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { Clients, TargetConnection } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+import { localEndpointStatus } from '../aws/local-extension.js';
 import type { Reporter } from './reporter.js';
 import { latestCompletedTrainingJobs, type TrainedModel } from './train.js';
 
@@ -162,48 +161,4 @@ async function listModels(clients: Pick<Clients, 's3'>, url: string): Promise<{ 
   } catch (err) {
     return { models: [], truncated: false, error: `listing ${url}: ${fromAwsError(err).message}` };
   }
-}
-
-// ── the local extension ──────────────────────────────────────────────────────────────────
-
-/** The Hash smithy's signer wants, on node:crypto (as src/local/auth/sigv4.ts verifies with). */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
-
-/**
- * GET the endpoint's status from the local cloud, signed as the SDK signs SageMaker Runtime
- * requests (signing name `sagemaker`, so the local cloud routes it to the runtime service).
- */
-export async function localEndpointStatus(connection: TargetConnection, endpointName: string): Promise<LocalEndpointStatus> {
-  const url = new URL(`/__mme/endpoints/${encodeURIComponent(endpointName)}/status`, connection.endpoint);
-  const signer = new SignatureV4({ credentials: connection.credentials, region: connection.region, service: 'sagemaker', sha256: NodeSha256 });
-  const signed = await signer.sign({
-    method: 'GET', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname, query: {}, headers: { host: url.host },
-  });
-  const response = await fetch(url, { headers: signed.headers });
-  const text = await response.text();
-  if (!response.ok) {
-    let body: { message?: string; Message?: string } = {};
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      // not JSON: the status line says enough
-    }
-    const code = response.headers.get('x-amzn-errortype')?.split(':')[0] ?? `HTTP${response.status}`;
-    throw fromAwsError(Object.assign(new Error(body.message ?? body.Message ?? text.slice(0, 200)), { name: code, $metadata: { httpStatusCode: response.status } }));
-  }
-  return JSON.parse(text) as LocalEndpointStatus;
 }
