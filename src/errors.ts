@@ -62,16 +62,6 @@ export class ConfigError extends MmeError {
   }
 }
 
-export class NotImplementedError extends MmeError {
-  constructor(command: string) {
-    super('NotImplemented', `'mme ${command}' is not implemented yet`, {
-      exitCode: ExitCode.Usage,
-      hint: 'See README.md for the commands that work today.',
-    });
-    this.name = 'NotImplementedError';
-  }
-}
-
 /**
  * Map an error thrown by an AWS SDK v3 client (real AWS or the local cloud: same shapes) to an
  * MmeError. Matched by `name`, never `instanceof`, as the SDK docs advise.

@@ -1,7 +1,7 @@
 /**
  * Every command of mme, declared in this one file (the changesets way): names, options, help.
  * Each action is a plain function in ./commands/<name>.ts, imported only when its command runs,
- * so `mme --help` loads commander and nothing else. Commands not built yet say so (exit 2).
+ * so `mme --help` loads commander and nothing else.
  *
  * Global options are accepted before or after the command (`mme --json invoke …` and
  * `mme invoke … --json`): the program parses positionally and every leaf command carries its own
@@ -10,7 +10,6 @@
  * grant) and `invoke --role-arn` (a role to assume). There the global one goes before the command.
  */
 import { Command, Option } from 'commander';
-import { NotImplementedError } from '../errors.js';
 import type { CommandFn } from './context.js';
 import * as parse from './parse.js';
 
@@ -64,7 +63,6 @@ export function buildProgram(run: Runner, version: string): Command {
   const act = (load: Load) => async (...args: unknown[]) => run(args.at(-1) as Command, load);
   const leaf = (parent: Command, name: string, description: string, examples: string[]) =>
     parent.command(name).description(description).addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
-  const notYet = (name: string): Load => async () => async () => { throw new NotImplementedError(name); };
 
   // ── data ───────────────────────────────────────────────────────────────────────────────
   const data = program.command('data').description('synthetic housing data: generate');
@@ -232,11 +230,15 @@ export function buildProgram(run: Runner, version: string): Command {
   // ── everything at once ─────────────────────────────────────────────────────────────────
   leaf(program, 'demo', 'run the whole workflow: data, preprocess, train, deploy, invoke, add a model, grant, metrics', [
     'mme demo',
-    'mme demo --clean         # tear everything down afterwards',
+    'mme demo --clean         # tear the endpoint and the role down afterwards (the data stays)',
+    'mme demo --rows 300 --seed 7 --endpoint demo-houses',
   ])
     .option('--keep', 'keep the endpoint and data afterwards (the default)')
-    .addOption(new Option('--clean', 'tear down everything the demo created when it ends').conflicts('keep'))
-    .action(act(notYet('demo')));
+    .addOption(new Option('--clean', 'at the end, delete the endpoint (its configuration and models) and the granted role; the data and the artifacts stay').conflicts('keep'))
+    .addOption(new Option('--seed <n>', 'seed of the data, the validation split and the random houses: the same seed writes the same data').default(42).argParser(parse.integer(0, 0xffff_ffff)))
+    .addOption(new Option('--rows <n>', 'houses per location, before the train/test split').default(1000).argParser(parse.integer(10, 10_000_000)))
+    .addOption(new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName))
+    .action(act(async () => (await import('./commands/demo.js')).demo));
 
   leaf(program, 'status', 'show the endpoints, the models under their multi-model prefix, and the latest trained model per location', [
     'mme status',

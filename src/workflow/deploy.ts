@@ -126,10 +126,13 @@ export async function applyDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, re
   for (const c of plan.copies.filter((x) => x.action !== 'unchanged')) {
     await copyArtifact(s3c, c.source, o.bucket, c.key, c.trainingJob);
     reporter.report({ kind: 'info', text: `${c.action === 'copy' ? 'Copied' : 'Replaced'} ${c.location}: ${c.source} → ${s3(o.bucket, c.key)}` });
-    if (c.action === 'replace' && plan.current?.status === 'InService') {
-      warnings.push(`${c.targetModel} was replaced while the endpoint serves: an instance that has the old copy loaded may keep answering with it until it unloads it. For a clean switch add it under a new name: mme add-model ${c.location} --as ${c.location}_v2`);
-    }
   }
+  // A replaced artifact is only a hazard if the endpoint keeps its instances: an update or a
+  // re-creation starts new ones, which load the new copy.
+  const staleCopyWarnings = plan.current?.status === 'InService'
+    ? plan.copies.filter((c) => c.action === 'replace').map((c) =>
+        `${c.targetModel} was replaced while the endpoint serves: an instance that has the old copy loaded may keep answering with it until it unloads it. For a clean switch add it under a new name: mme add-model ${c.location} --as ${c.location}_v2`)
+    : [];
   if (plan.createModel) {
     await hostingCall(() => sm.send(new CreateModelCommand(plan.spec.model)), `creating model ${plan.spec.modelName}`, o);
     reporter.report({ kind: 'info', text: `Created model ${plan.spec.modelName} (${plan.preprocessorJob} → linear-learner, MultiModel)` });
@@ -151,6 +154,7 @@ export async function applyDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, re
     if (action === 'update' || action === 'recreate') superseded = await configAndModels(sm, settled!.configName, plan.spec);
   }
   if (action === 'unchanged') {
+    warnings.push(...staleCopyWarnings);
     reporter.report({ kind: 'succeed', id, text: `Endpoint ${o.endpoint} already InService on ${plan.spec.configName}` });
     return result(plan, action, 'InService', warnings, { configs: [], models: [] });
   }

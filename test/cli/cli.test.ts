@@ -67,21 +67,21 @@ describe('usage errors exit 2', () => {
     expect(r.stderr).toContain('Usage: mme');
   });
 
-  it('not-implemented command says so', async () => {
-    const r = await mme(['demo'], { cwd });
+  it('a bad demo option, before anything starts', async () => {
+    const r = await mme(['demo', '--rows', '5'], { cwd });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("'mme demo' is not implemented yet");
+    expect(r.stderr).toContain("'--rows <n>' argument '5' is invalid");
   });
 });
 
 describe('--json', () => {
   it('an error is one JSON document on stdout with a stable shape; stderr stays empty', async () => {
-    const r = await mme(['demo', '--json'], { cwd });
+    const r = await mme(['invoke', '--model', 'X', '--features', '1,2', '--json'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({
       ok: false,
-      error: { code: 'NotImplemented', message: "'mme demo' is not implemented yet", hint: expect.any(String), detail: null, exitCode: 2 },
+      error: { code: 'UsageError', message: expect.stringContaining('--features has 2 columns; it needs 8'), hint: expect.any(String), detail: null, exitCode: 2 },
     });
   });
 
@@ -110,8 +110,8 @@ describe('--json', () => {
   });
 
   it('--debug adds the stack', async () => {
-    const r = await mme(['demo', '--json', '--debug'], { cwd });
-    expect(JSON.parse(r.stdout).error.stack).toContain('NotImplementedError');
+    const r = await mme(['invoke', '--model', 'X', '--features', '1,2', '--json', '--debug'], { cwd });
+    expect(JSON.parse(r.stdout).error.stack).toContain('at Module.parseFeatures');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, MmeError, NotImplementedError } from '../../src/errors.js';
+import { ExitCode, MmeError, UsageError } from '../../src/errors.js';
 import { colorLevelFor, createOutput, printHumanError, printJsonError, printJsonResult, type Stream } from '../../src/cli/output.js';
 import { createReporter, reporterMode } from '../../src/cli/progress.js';
 import { toMmeError } from '../../src/cli/main.js';
@@ -58,16 +58,16 @@ describe('human errors', () => {
   it('message and hint on stderr, stack only with --debug', () => {
     const err = sink();
     const output = createOutput({ json: false, color: 'off' }, sink(), err);
-    printHumanError(output, new NotImplementedError('train'), false);
-    expect(err.text).toBe("✖ 'mme train' is not implemented yet\n  hint: See README.md for the commands that work today.\n");
-    printHumanError(output, new NotImplementedError('train'), true);
+    printHumanError(output, new UsageError('--rows must be an integer', "Run 'mme data generate --help'."), false);
+    expect(err.text).toBe("✖ --rows must be an integer\n  hint: Run 'mme data generate --help'.\n");
+    printHumanError(output, new UsageError('--rows must be an integer', "Run 'mme data generate --help'."), true);
     expect(err.text).toContain('at ');
   });
 });
 
 describe('error mapping', () => {
   it.each([
-    [new NotImplementedError('x'), 'NotImplemented', 2],
+    [new UsageError('x'), 'UsageError', 2],
     [new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"), 'UsageError', 2],
     [Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), 'AccessDeniedException', 5],
     [Object.assign(new Error('gone'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } }), 'ResourceNotFound', 4],

@@ -64,6 +64,7 @@ describe('option parsing', () => {
     [['train', '--parallel', '2', '--no-wait'], { parallel: 2, wait: false }],
     [['local', 'start', '--port', '4566', '--state', '/tmp/s'], { port: 4566, state: '/tmp/s' }],
     [['add-model', 'Houston_TX', '--as', 'Houston_TX_v2'], { as: 'Houston_TX_v2' }],
+    [['demo', '--clean', '--rows', '300', '--seed', '7', '--endpoint', 'demo-houses'], { clean: true, rows: 300, seed: 7, endpoint: 'demo-houses' }],
   ])('%j', async (args, expected) => {
     expect((await parse(args)).opts).toMatchObject(expected);
   });
@@ -75,14 +76,16 @@ describe('option parsing', () => {
     [['invoke', '--model', 'X', '--features', '1,2', '--random', '3']],
     [['invoke', '--model', 'X', '--role-arn', 'Reader']],
     [['demo', '--keep', '--clean']],
+    [['demo', '--rows', '5']],
+    [['demo', '--endpoint', 'under_score']],
     [['grant']],
   ])('rejects %j', async (args) => {
     await expect(parse(args)).rejects.toMatchObject({ exitCode: 1 }); // commander's code; main maps it to 2
   });
 
-  it('commands not built yet throw NotImplementedError when run', async () => {
+  it('demo: its action loads the command, with the defaults of --seed and --rows', async () => {
     const r = await parse(['demo']);
-    const fn = await r.load();
-    await expect(fn({}, {} as never, [])).rejects.toMatchObject({ code: 'NotImplemented', exitCode: 2 });
+    expect(r.opts).toMatchObject({ seed: 42, rows: 1000 });
+    expect(typeof (await r.load())).toBe('function');
   });
 });

@@ -40,13 +40,14 @@ export async function addModel(options: AddModelCommandOptions, ctx: CommandCont
   }
 }
 
-function render(r: AddModelResult, ctx: CommandContext): string {
+/** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
+export function render(r: AddModelResult, ctx: CommandContext, next = true): string {
   const { out } = ctx.output;
   const lines = [`${out.green('✔')} ${r.replaced ? 'Replaced' : 'Added'} ${out.bold(r.targetModel)} ${out.dim(`(from ${r.trainingJob ?? r.source})`)}`];
   if (r.invocation) {
     const price = r.invocation.prediction === undefined ? r.invocation.body : `$${Math.round(r.invocation.prediction).toLocaleString('en-US')}`;
     lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms (first call: download and load)`)}`);
-    lines.push('', `Next: mme invoke --model ${r.name === r.location ? r.location : r.targetModel}`);
+    if (next) lines.push('', `Next: mme invoke --model ${r.name === r.location ? r.location : r.targetModel}`);
   }
   return lines.join('\n');
 }

@@ -34,7 +34,7 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
 }
 
 /** One row per location: counts, where the files went, and a short digest to compare runs by. */
-function renderTable(result: GenerateDataResult, ctx: CommandContext): string {
+export function renderTable(result: GenerateDataResult, ctx: CommandContext): string {
   const { out } = ctx.output;
   const rel = (file: string) => {
     const r = path.relative(ctx.cwd, file);

@@ -79,7 +79,8 @@ async function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): 
   return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}${body}` };
 }
 
-function render(r: DeployResult, o: DeployOptions, ctx: CommandContext): string {
+/** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
+export function render(r: DeployResult, o: Pick<DeployOptions, 'bucket' | 'prefix' | 'endpoint' | 'instanceType' | 'instanceCount' | 'cache'>, ctx: CommandContext, next = true): string {
   const { out } = ctx.output;
   const what = { create: 'created', recreate: 're-created', update: 'updated', unchanged: 'already InService, nothing changed', wait: 'InService' }[r.action];
   const lines = [`${out.green('✔')} Endpoint ${out.bold(r.endpoint)} InService (${what})`];
@@ -94,6 +95,6 @@ function render(r: DeployResult, o: DeployOptions, ctx: CommandContext): string 
   if (r.heldOut.length) lines.push(`  held out  ${r.heldOut.join(', ')} ${out.dim(`(add later: mme add-model ${r.heldOut[0]})`)}`);
   if (r.deleted.configs.length || r.deleted.models.length) lines.push(`  deleted   ${[...r.deleted.configs, ...r.deleted.models].join(', ')} ${out.dim('(superseded)')}`);
   const first = r.artifacts[0]?.location;
-  if (first) lines.push('', `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`);
+  if (first && next) lines.push('', `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`);
   return lines.join('\n');
 }

@@ -110,7 +110,7 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
   return { data: { ...(documents ? { documents } : {}), requests }, human: lines.join('\n') };
 }
 
-function renderGrant(r: GrantResult, notes: string[], options: GrantCommandOptions, ctx: CommandContext): string {
+export function renderGrant(r: GrantResult, notes: string[], options: GrantCommandOptions, ctx: CommandContext): string {
   const { out } = ctx.output;
   const verb = { created: 'created', updated: 'updated', unchanged: 'unchanged (it already grants exactly this)' }[r.status];
   const first = r.prefixes[0]!;
@@ -135,7 +135,7 @@ function renderGrant(r: GrantResult, notes: string[], options: GrantCommandOptio
   return lines.join('\n');
 }
 
-function renderRevoke(r: RevokeResult, ctx: CommandContext): string {
+export function renderRevoke(r: RevokeResult, ctx: CommandContext): string {
   const { out } = ctx.output;
   const lines = [`${out.green('✔')} Removed role ${out.bold(r.roleName)}${r.deletedPolicies.length ? ` and its inline policies ${r.deletedPolicies.join(', ')}` : ''}`];
   if (r.detachedPolicies.length) lines.push(`  detached (not deleted): ${r.detachedPolicies.join(', ')}`);

@@ -53,7 +53,7 @@ export async function metrics(options: MetricsCommandOptions, ctx: CommandContex
   }
 }
 
-async function render(r: MetricsResult, chart: boolean, ctx: CommandContext): Promise<string> {
+export async function render(r: MetricsResult, chart: boolean, ctx: CommandContext): Promise<string> {
   const { renderCharts, renderTable } = await import('../../workflow/charts.js');
   const { out } = ctx.output;
   const heading = out.dim(`${r.endpoint} / ${r.variant}, ${r.start.toISOString().slice(0, 16)}Z to ${r.end.toISOString().slice(0, 16)}Z, period ${r.period} s`);

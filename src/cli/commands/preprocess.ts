@@ -74,7 +74,7 @@ export async function preprocess(options: PreprocessCommandOptions, ctx: Command
   }
 }
 
-function renderPreprocess(result: PreprocessResult, ctx: CommandContext): string {
+export function renderPreprocess(result: PreprocessResult, ctx: CommandContext): string {
   const { out } = ctx.output;
   const lines = [renderJobs([result.preprocessJob, ...result.transforms], ctx)];
   if (result.datasets.length > 0) {

@@ -76,7 +76,7 @@ async function confirm(question: string, ctx: CommandContext): Promise<boolean> 
   }
 }
 
-function render(r: TeardownResult, ctx: CommandContext): string {
+export function render(r: TeardownResult, ctx: CommandContext): string {
   const { out } = ctx.output;
   const parts = [
     r.endpoint ? `endpoint ${r.endpoint}` : undefined,
