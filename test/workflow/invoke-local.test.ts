@@ -2,11 +2,12 @@
  * `mme invoke` and `mme status` against an in-process local cloud, through the same Clients the
  * CLI builds: a pipeline endpoint (preprocessor → MultiModel linear learner) built directly with
  * the SDK from real trained artifacts (test/hosting/helpers.ts), then invoked by location, by
- * key, with random houses, with an unknown model, and as a role scoped to NewYork_NY/*; and the
- * status, including the local extension's loaded models and cache figures.
+ * key, with random houses, with an unknown model, as a role scoped to NewYork_NY/*, and in the
+ * reference access scenario through `mme grant`; and the status, with the local extension's
+ * loaded models and cache figures.
  */
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
@@ -17,6 +18,8 @@ import { assumeRole, targetModelsOfRole } from '../../src/workflow/assume-role.j
 import { invokeEndpoint, parseFeatures, randomRows, resolveTargetModel } from '../../src/workflow/invoke.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { collectStatus } from '../../src/workflow/status.js';
+import { grantAccess } from '../../src/workflow/grant.js';
+import { normalizePrefixes } from '../../src/workflow/grant-policies.js';
 import { localEndpointStatus } from '../../src/aws/local-extension.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 import { BUCKET, createFixture, LINEAR_LEARNER_IMAGE, MME_PREFIX, PREPROCESSOR_KEY, SKLEARN_IMAGE } from '../hosting/helpers.js';
@@ -221,5 +224,33 @@ describe('status', () => {
     expect(e).toMatchObject({ code: 'AccessDeniedException', exitCode: 5 });
     const missing = await failure(localEndpointStatus(cloud.clientConfig(), 'nope'));
     expect(missing.message).toBe(`Endpoint nope of account ${cloud.accountId} not found.`);
+  });
+});
+
+describe('the reference access scenario (workflow.md §5), through mme grant', () => {
+  it('grant NewYork_NY; the session invokes NewYork_NY, is refused Chicago_IL and S3, the root is not', async () => {
+    const granted = await grantAccess(clients, silentReporter, {
+      prefixes: normalizePrefixes(['NewYork_NY']), endpoint: ENDPOINT, roleName: 'mme-invoke-reference', region: cloud.region,
+    });
+    const assumed = await assumeRole(clients, { roleArn: granted.roleArn, sessionName: 'MME_Invoke_NY_Model' });
+    const session = clients.withCredentials(assumed.credentials);
+    try {
+      const ny = await invokeEndpoint(session, silentReporter, request('NewYork_NY'));
+      expect(ny.invocations[0]!.prediction).toBeGreaterThan(0);
+      const denied = await failure(invokeEndpoint(session, silentReporter, request('Chicago_IL')));
+      expect(denied.message).toBe(
+        `User: arn:aws:sts::${cloud.accountId}:assumed-role/mme-invoke-reference/MME_Invoke_NY_Model is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/${ENDPOINT}`,
+      );
+      // The same session may not read the model artifacts behind the endpoint either.
+      const s3denied = await failure((await session.s3()).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` })));
+      expect(s3denied).toMatchObject({ name: 'AccessDenied' });
+    } finally {
+      session.destroy();
+    }
+    // The root still may do both.
+    const chicago = await invokeEndpoint(clients, silentReporter, request('Chicago_IL'));
+    expect(chicago.invocations[0]!.prediction).toBeGreaterThan(0);
+    const object = await (await clients.s3()).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` }));
+    expect((await object.Body!.transformToByteArray()).length).toBeGreaterThan(0);
   });
 });
