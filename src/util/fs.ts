@@ -20,14 +20,8 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/**
- * Write a file so that readers see the old content or the new, never a torn one: write a temp
- * file in the same directory, fsync, rename over (atomic within a directory on POSIX), fsync the
- * directory. `mode` applies from creation (secrets are never readable by others, not even for an
- * instant).
- */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+/** Write `data` to a new temp file in `path`'s directory, fsynced; returns the temp's path. */
+async function writeTempBeside(path: string, data: string | Uint8Array, mode: number): Promise<string> {
   const temp = join(dirname(path), tempName());
   const handle = await open(temp, 'wx', mode);
   try {
@@ -36,6 +30,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   } finally {
     await handle.close();
   }
+  return temp;
+}
+
+/**
+ * Write a file so that readers see the old content or the new, never a torn one: write a temp
+ * file in the same directory, fsync, rename over (atomic within a directory on POSIX), fsync the
+ * directory. `mode` applies from creation (secrets are never readable by others, not even for an
+ * instant).
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = await writeTempBeside(path, data, mode);
   try {
     await rename(temp, path);
   } catch (err) {
@@ -63,14 +69,7 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
  * Returns false when another writer got there first.
  */
 export async function createFileExclusive(path: string, data: string | Uint8Array, mode = 0o644): Promise<boolean> {
-  const temp = join(dirname(path), tempName());
-  const handle = await open(temp, 'wx', mode);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const temp = await writeTempBeside(path, data, mode);
   try {
     await link(temp, path);
     return true;
