@@ -19,7 +19,9 @@
 //      store), each invoked once by a plain node:http keep-alive client; each request is signed
 //      just before it is sent and timed from send to last byte. A warm request through the same
 //      client is timed alongside, for scale.
-//   5. Memory: the cloud child's RSS and heapUsed (after gc) before and after those N loads, /N.
+//   5. Memory: the cloud child's RSS and heapUsed (after gc) before and after those N loads, /N;
+//      and its whole RSS at the end, with --registered artifacts under the prefix (default 10,000;
+//      the rest never invoked) of which the N cold ones are resident.
 //      The bench host runs with modelOverheadBytes 0 so that every copy stays loaded (the default
 //      108 MiB of accounted overhead per model would evict after ~121 on ml.m4.xlarge).
 //
@@ -27,7 +29,7 @@
 // for bench/run.js. Bounded: the watchdog (--timeout) kills everything; children and the temp
 // dir are removed on success, failure and Ctrl-C alike.
 //
-//   node bench/invoke.js [--duration 10] [--connections 32] [--rounds 1] [--cold 1000]
+//   node bench/invoke.js [--duration 10] [--connections 32] [--rounds 1] [--cold 1000] [--registered 10000]
 //                        [--timeout 100] [--profile DIR] [--json]
 // --profile DIR: the cloud child runs with --cpu-prof and writes its profile to DIR (the bare one to DIR/bare).
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,6 +54,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '1' },
     cold: { type: 'string', default: '1000' },
+    registered: { type: 'string', default: '10000' },
     timeout: { type: 'string', default: '100' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -109,6 +112,7 @@ async function main() {
   const connections = int('connections', 1);
   const rounds = int('rounds', 1);
   const coldCount = int('cold', 0);
+  const registeredCount = Math.max(int('registered', 0), coldCount);
   const progress = (line) => process.stderr.write(`invoke bench: ${line}\n`);
   const round = (x, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
   const percentile = (xs, p) => {
@@ -191,11 +195,15 @@ async function main() {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}Chicago_IL/Chicago_IL.tar.gz`, Body: fixtures.cityTar(140) }));
     const coldTargets = Array.from({ length: coldCount }, (_, i) => `cold/m${String(i).padStart(5, '0')}.tar.gz`);
     progress(`uploading ${coldCount} copies of a linear model for the cold invokes`);
+    // Registered but never invoked: they only sit in the object store under the prefix.
+    const idleTargets = Array.from({ length: registeredCount - coldCount }, (_, i) => `idle/m${String(i).padStart(5, '0')}.tar.gz`);
+    if (idleTargets.length) progress(`and ${idleTargets.length} more that are registered but never invoked`);
     {
+      const keys = [...coldTargets, ...idleTargets];
       let next = 0;
       const body = fixtures.cityTar(180);
       await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < coldTargets.length) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + coldTargets[next++], Body: body }));
+        while (next < keys.length) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + keys[next++], Body: body }));
       }));
     }
     await sm.send(new CreateModelCommand({
@@ -345,6 +353,8 @@ end
       const after = await memory();
       cold = {
         models: coldCount,
+        registered: registeredCount,
+        rssMiB: round(after.rss / 2 ** 20, 1),
         p50Ms: round(percentile(coldMs, 50), 3),
         p90Ms: round(percentile(coldMs, 90), 3),
         p99Ms: round(percentile(coldMs, 99), 3),
@@ -383,6 +393,7 @@ end
               ['memory per loaded model: RSS bytes', cold.memoryPerModelBytes.rss],
               ['memory per loaded model: heapUsed bytes', cold.memoryPerModelBytes.heapUsed],
               ['memory per loaded model: external + arrayBuffers bytes', cold.memoryPerModelBytes.external],
+              [`local cloud RSS, ${cold.registered} models registered, ${cold.models} resident: MiB`, cold.rssMiB],
             ],
           }]
           : []),

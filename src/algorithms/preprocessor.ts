@@ -145,6 +145,72 @@ export function invokePreprocessor(
   contentType: string | undefined,
   accept: string | undefined,
 ): InvocationResponse {
+  return invokePreprocessorFast(model, body, contentType, accept) ?? invokePreprocessorGeneric(model, body, contentType, accept);
+}
+
+/**
+ * The hot case of `invokePreprocessor` (one plain CSV row, no quotes, exact `text/csv` and an
+ * exact or absent Accept) straight from the row's text to the answer's text: no CsvRow objects,
+ * typed arrays or JSON.stringify. Undefined for anything else, and for anything the generic
+ * path would refuse or spell differently (bad widths, non-numbers, non-finite values): the
+ * caller then runs the generic path, which gives the answer or the error. Same arithmetic, same
+ * spelling (JSON.stringify of a finite number is String(number)), byte for byte:
+ * test/algorithms/fast-path-differential.test.ts compares both over many random rows.
+ */
+export function invokePreprocessorFast(
+  model: PreprocessorModel,
+  body: string,
+  contentType: string | undefined,
+  accept: string | undefined,
+): InvocationResponse | undefined {
+  if (contentType !== undefined && contentType !== 'text/csv') return undefined;
+  let json: boolean;
+  if (accept === undefined || accept === 'application/json') json = true;
+  else if (accept === 'text/csv') json = false;
+  else return undefined;
+  let end = body.length;
+  if (end > 0 && body.charCodeAt(end - 1) === 10) end--;
+  // One line, nothing quoted: fields are the comma-separated pieces, trimmed (as parseCsv trims).
+  for (let i = 0; i < end; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 34 || c === 10 || c === 13) return undefined;
+  }
+  const fields = (end === body.length ? body : body.slice(0, end)).split(',');
+  const n = fields.length;
+  if (n !== LABELLED_WIDTH && n !== UNLABELLED_WIDTH) return undefined;
+  for (let i = 0; i < n; i++) fields[i] = fields[i]!.trim();
+  let out = '';
+  if (n === LABELLED_WIDTH) {
+    const label = parseNumberField(fields[LABEL_INDEX]!);
+    if (label === undefined || !Number.isFinite(label)) return undefined;
+    out = String(label);
+  }
+  for (const c of model.numeric) {
+    const field = fields[c.index];
+    if (field === undefined) return undefined;
+    const v = parseNumberField(field);
+    if (v === undefined) return undefined;
+    const x = (v - c.mean) / c.scale;
+    if (!Number.isFinite(x)) return undefined;
+    out += (out.length === 0 ? '' : ',') + String(x);
+  }
+  for (const c of model.categorical) {
+    const field = fields[c.index];
+    if (field === undefined) return undefined;
+    const hit = c.categories.indexOf(field);
+    for (let j = 0; j < c.categories.length; j++) out += (out.length === 0 ? '' : ',') + (j === hit ? '1' : '0');
+  }
+  if (!json) return { body: `${out}\n`, contentType: 'text/csv' };
+  return { body: `{"instances":[{"features":[${out}]}]}`, contentType: 'application/json' };
+}
+
+/** `invokePreprocessor` through the general machinery (any CSV, any row count); the reference for the fast path. */
+export function invokePreprocessorGeneric(
+  model: PreprocessorModel,
+  body: string,
+  contentType: string | undefined,
+  accept: string | undefined,
+): InvocationResponse {
   requireContentType(contentType ?? 'text/csv', ['text/csv']);
   const responseType = negotiateAccept<PreprocessorAccept>(accept, ['application/json', 'text/csv'], PREPROCESSOR_DEFAULT_ACCEPT);
   const parsed = parseCsv(body);

@@ -138,3 +138,36 @@ export function parseInferenceRequest(body: string, contentType: string | undefi
   });
   return { rows: vectors.length, featureDim, features, labels: new Float64Array(0) };
 }
+
+/**
+ * The hot case of `parseInferenceRequest` for `application/json`: `{"instances":[{"features":
+ * [n,…]},…]}` (what the preprocessor writes), every instance an object whose `features` is a list
+ * of featureDim finite numbers; gives those lists. The same JSON.parse as the generic path (V8's
+ * JSON reader converts numbers faster than a hand scan calling Number() can: measured), without
+ * its intermediate arrays, closures and typed arrays. Undefined for anything else: the caller
+ * then runs `parseInferenceRequest`, which answers or gives the error.
+ */
+export function readInferenceJsonFast(body: string, featureDim: number): number[][] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const instances = (parsed as { instances?: unknown }).instances;
+  if (!Array.isArray(instances) || instances.length === 0) return undefined;
+  const rows: number[][] = [];
+  for (let r = 0; r < instances.length; r++) {
+    const instance = instances[r] as { features?: unknown } | null;
+    if (typeof instance !== 'object' || instance === null || Array.isArray(instance)) return undefined;
+    const values = instance.features;
+    if (!Array.isArray(values) || values.length !== featureDim) return undefined;
+    for (let j = 0; j < featureDim; j++) {
+      const v: unknown = values[j];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return undefined;
+    }
+    rows.push(values as number[]);
+  }
+  return rows;
+}

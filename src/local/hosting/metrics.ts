@@ -64,6 +64,9 @@ export class MetricSeries {
   private pendingValues = new Map<number, number[]>();
   private pendingSets = new Map<number, StatisticSet>();
   private pendingCount = 0;
+  /** The pending list of the second last added to (most adds land in the same second): no map lookup. */
+  private pendingSlot = -1;
+  private pendingList: number[] = [];
 
   constructor(
     readonly namespace: string,
@@ -90,9 +93,13 @@ export class MetricSeries {
     // Raw values for CloudWatch (exact percentiles) up to a bound per series between flushes;
     // past it (nobody flushes, or a burst), a statistic set per minute keeps memory bounded.
     if (this.pendingCount < MAX_PENDING_VALUES) {
-      let pending = this.pendingValues.get(slot);
-      if (!pending) this.pendingValues.set(slot, (pending = []));
-      pending.push(value);
+      if (slot !== this.pendingSlot) {
+        let pending = this.pendingValues.get(slot);
+        if (!pending) this.pendingValues.set(slot, (pending = []));
+        this.pendingSlot = slot;
+        this.pendingList = pending;
+      }
+      this.pendingList.push(value);
       this.pendingCount++;
     } else {
       let set = this.pendingSets.get(slot);
@@ -112,6 +119,7 @@ export class MetricSeries {
       if (key >= oldest) break;
       this.pendingCount -= list.length;
       this.pendingValues.delete(key);
+      if (key === this.pendingSlot) this.pendingSlot = -1;
     }
   }
 
@@ -123,6 +131,7 @@ export class MetricSeries {
     this.pendingValues = new Map();
     this.pendingSets = new Map();
     this.pendingCount = 0;
+    this.pendingSlot = -1;
     for (const [at, set] of sets) sink(this.namespace, this.metricName, this.dimensions, set, this.unit, new Date(at));
     for (const [at, list] of values) sink(this.namespace, this.metricName, this.dimensions, { values: list }, this.unit, new Date(at));
   }

@@ -34,7 +34,9 @@ export function createRuntimeService(host: EndpointHost): LocalService {
       if (isLocalStatusRequest(request)) return localEndpointStatus(call, host); // not AWS: see local-status.ts
       const match = request.method === 'POST' ? INVOCATIONS_PATH.exec(request.rawPath) : null;
       if (!match) throw notImplementedError('sagemaker-runtime', `${request.method} ${request.rawPath} (only InvokeEndpoint is served)`);
-      const endpointName = safeDecode(match[1]!);
+      // decodeURIComponent leaves a name without '%' as it is: skip the call (and its try) then.
+      const rawName = match[1]!;
+      const endpointName = rawName.includes('%') ? safeDecode(rawName) : rawName;
       const headers = request.headers;
       const targetModel = headers[TARGET_MODEL];
       call.authorize('sagemaker:InvokeEndpoint', endpointArn(call.region, call.principal.accountId, endpointName), {
