@@ -102,7 +102,10 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
   await cloudwatch.open();
   // Stored as high-resolution data (1 s): see hosting/metrics.ts on why the local cloud does better than AWS here.
-  const forwardMetrics = () => host.metrics.flush((ns, name, dims, value, unit, at) => void cloudwatch.metrics.put(ns, name, dims, value, unit, at, 1));
+  const forwardMetrics = () => {
+    host.sampleGauges();
+    host.metrics.flush((ns, name, dims, value, unit, at) => void cloudwatch.metrics.put(ns, name, dims, value, unit, at, 1));
+  };
   const metricsTimer = setInterval(forwardMetrics, METRICS_FLUSH_MS);
   metricsTimer.unref();
   const app = createApp({

@@ -123,8 +123,12 @@ export function listen(app: App, options: ListenOptions & { onError?: (err: unkn
       fail,
     );
   });
-  // Keep-alive connections from SDK clients would otherwise hold close() open.
-  server.keepAliveTimeout = 5_000;
+  // SDK clients pool sockets without an idle limit of their own: a server that drops an idle
+  // socket just as a client reuses it makes a "socket hang up". 65 s outlasts the usual idle
+  // gaps (the convention behind AWS load balancers' 60 s); headersTimeout must exceed it.
+  // close() ends every connection itself, so long-lived sockets never hold a shutdown open.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => {

@@ -242,6 +242,17 @@ export class EndpointHost {
   }
 
   /** Free every endpoint's instances (the local cloud is closing). */
+  /**
+   * Sample every instance's gauges (LoadedModelCount, MemoryUtilization, DiskUtilization) now.
+   * Invocations sample them too, but SageMaker publishes them every minute whether or not
+   * traffic comes, so the local cloud calls this before each metrics flush.
+   */
+  sampleGauges(): void {
+    for (const endpoint of this.endpoints.values()) {
+      for (const variant of endpoint.serving?.variants ?? []) for (const instance of variant.instances) instance.sampleGauges();
+    }
+  }
+
   async close(): Promise<void> {
     const all = [...this.endpoints.values()];
     this.endpoints.clear();
