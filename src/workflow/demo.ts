@@ -26,156 +26,28 @@ import type { Clients } from '../aws/clients.js';
 import { s3WriterFromClient } from '../aws/s3-writer.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { drawHouse, formatFeatures } from '../housing/generator.js';
-import { resolveLocations } from '../housing/locations.js';
 import { Rng } from '../housing/rng.js';
-import { addModel, invokeOnce, testRow, type AddModelResult } from './add-model.js';
 import { assumeRole } from './assume-role.js';
 import { generateData, type GenerateDataResult } from './data.js';
-import { applyDeploy, inspectDeploy, type DeployOptions, type DeployResult } from './deploy.js';
+import type { DeployResult } from './deploy.js';
 import { mmeLayout } from './endpoint-requests.js';
-import { latencyGroup, type LatencyGroup } from './experiment.js';
+import { latencyGroup } from './experiment.js';
 import { defaultRoleName, normalizePrefixes } from './grant-policies.js';
 import { grantAccess, revokeAccess, type GrantResult, type RevokeResult } from './grant.js';
 import { invokeEndpoint, type InvokeResult } from './invoke.js';
-import { newRunId, type LogTailReader, type PollOptions } from './jobs.js';
-import { KNOWN_METRICS, endpointVariant, fetchMetrics, periodFor, type MetricDefinition, type MetricSeriesData } from './metrics.js';
+import { newRunId } from './jobs.js';
 import { preprocess, type PreprocessResult } from './preprocess.js';
 import { silentReporter, type Reporter } from './reporter.js';
 import { DEFAULT_VALIDATION_FRACTION } from './requests.js';
 import { applyTeardown, inspectTeardown, type TeardownResult } from './teardown.js';
 import { train, trainingData, type TrainResult } from './train.js';
+import { DEMO_LOCATIONS, HELD_OUT, GRANTED, DENIED, SESSION_NAME, RANDOM_INVOCATIONS, DEMO_STEPS } from './demo-report.js';
+import type { DemoStepName, DemoOptions, DemoAdded, DemoAsRole, DemoDenied, DemoMetrics, DemoReport } from './demo-report.js';
+import { deploy, drawModels, addHeldOut, readMetrics, eventually, seconds } from './demo-steps.js';
 
-/** The notebook's cast: the first 4 reference cities, Houston_TX added later, NewYork_NY granted. */
-export const DEMO_LOCATIONS = resolveLocations(4);
-export const HELD_OUT = 'Houston_TX';
-export const GRANTED = 'NewYork_NY';
-export const DENIED = 'Chicago_IL';
-/** The notebook's session name for the scoped role. */
-export const SESSION_NAME = 'MME_Invoke_NY_Model';
-export const RANDOM_INVOCATIONS = 10;
+export * from './demo-report.js';
+export { drawModels } from './demo-steps.js';
 
-export const DEMO_STEPS = ['data', 'preprocess', 'train', 'deploy', 'invoke', 'add-model', 'grant', 'as-role', 'metrics', 'teardown'] as const;
-export type DemoStepName = (typeof DEMO_STEPS)[number];
-
-export interface DemoOptions {
-  target: 'aws' | 'local';
-  bucket: string;
-  prefix: string;
-  region: string;
-  /** The SageMaker execution role of the jobs and the model. */
-  roleArn: string;
-  endpoint: string;
-  rows: number;
-  seed: number;
-  /** Where the CSV files are written (as `mme data generate --out`). */
-  dataDir: string;
-  /** Create the bucket when missing (local). */
-  createBucket: boolean;
-  /** Tear the endpoint and the role down at the end. */
-  clean: boolean;
-  /** Take over (grant) or delete (clean) a role of the demo's name that mme did not create (--yes). */
-  force?: boolean;
-  jobPoll: PollOptions;
-  endpointPoll: PollOptions;
-  /**
-   * Milliseconds from one random invocation's start to the next (default: 300 on local, 0 on
-   * aws). Local calls take milliseconds: paced, the 1-second metrics show the models arriving.
-   */
-  paceMs?: number;
-  /** How long to wait for the metrics to reach CloudWatch (default: 20 s local, 5 min aws). */
-  metricsTimeoutMs?: number;
-  /** performance.now() when the command began (so the wall time includes connecting). */
-  startedAt?: number;
-  readLogTail?: LogTailReader;
-  inFlight?: Set<string>;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-export interface DemoStep {
-  name: DemoStepName;
-  ok: boolean;
-  seconds: number;
-  /** One line: what the step did. */
-  summary: string;
-  result?: unknown;
-  error?: { code: string; message: string; hint: string | null; exitCode: number };
-}
-
-export interface DemoPrediction {
-  targetModel: string;
-  features: string;
-  /** Dollars; null when the answer was not a score (the raw body is in `raw`). */
-  prediction: number | null;
-  raw?: string;
-  latencyMs: number;
-  /** The model's first call in this run: its download and load on a fresh or just-updated endpoint. */
-  cold: boolean;
-}
-
-export interface DemoAdded {
-  targetModel: string;
-  /** added: copied now; present: the same artifact was already there; replaced: overwritten (the endpoint had just been updated, so nothing had it loaded); kept: another copy was there and stays. */
-  status: 'added' | 'present' | 'replaced' | 'kept';
-  source: string;
-  invocation?: { features: string; prediction: number | null; latencyMs: number };
-  /** add-model's own result, when it copied the model. */
-  addModel?: AddModelResult;
-}
-
-export interface DemoAsRole {
-  roleArn: string;
-  /** arn:aws:sts::{acct}:assumed-role/{role}/{session} */
-  identity: string;
-  allowed: { targetModel: string; features: string; prediction: number | null; latencyMs: number };
-}
-
-export interface DemoDenied {
-  targetModel: string;
-  identity: string;
-  /** False if the call was (wrongly) answered. */
-  denied: boolean;
-  code?: string;
-  message?: string;
-}
-
-export interface DemoMetrics {
-  endpoint: string;
-  variant: string;
-  start: Date;
-  end: Date;
-  period: number;
-  series: MetricSeriesData[];
-  /** CloudWatch had every invocation of the run (ModelCacheHit samples) and LoadedModelCount after the last. */
-  complete: boolean;
-  waitedSeconds: number;
-  note: string;
-}
-
-export interface DemoReport {
-  ok: boolean;
-  /** The failed step's exit code (0 when ok). */
-  exitCode: number;
-  target: 'aws' | 'local';
-  region: string;
-  bucket: string;
-  prefix: string;
-  endpoint: string;
-  seed: number;
-  rows: number;
-  steps: DemoStep[];
-  predictions: DemoPrediction[];
-  latency: { cold: LatencyGroup | null; warm: LatencyGroup | null };
-  added?: DemoAdded;
-  asRole?: DemoAsRole;
-  denied?: DemoDenied;
-  metrics?: DemoMetrics;
-  /** The endpoint and the role are left running (not `clean`, or the teardown failed). */
-  kept: boolean;
-  warnings: string[];
-  wallSeconds: number;
-}
-
-/** A step's outcome for the report: the result, and whether it counts as done. */
 interface Outcome<T> {
   result: T;
   summary: string;
@@ -186,7 +58,6 @@ interface Outcome<T> {
 class StepFailed extends Error {}
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const seconds = (since: number) => Math.round((performance.now() - since) / 10) / 100;
 
 export async function runDemo(
   clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime' | 'iam' | 'sts' | 'cloudWatch' | 'withCredentials'>,
@@ -375,127 +246,4 @@ export async function runDemo(
   }
   report.wallSeconds = seconds(startedAt);
   return report;
-}
-
-/**
- * Deploy the demo's 3 models: every other location that has a trained model (an earlier `mme
- * train --locations 10`?) is held out too, so the endpoint serves what the demo trained, behind
- * the one preprocessor they share.
- */
-async function deploy(clients: Pick<Clients, 's3' | 'sageMaker'>, reporter: Reporter, o: DemoOptions): Promise<DeployResult> {
-  const wanted = DEMO_LOCATIONS.filter((l) => l !== HELD_OUT);
-  const d: DeployOptions = {
-    bucket: o.bucket, prefix: o.prefix, region: o.region, roleArn: o.roleArn, endpoint: o.endpoint, holdOut: resolveLocations(10).filter((l) => !wanted.includes(l)),
-    instanceType: 'ml.m4.xlarge', instanceCount: 1, poll: o.endpointPoll,
-  };
-  let plan = await inspectDeploy(clients, d);
-  const others = plan.copies.map((c) => c.location).filter((l) => !wanted.includes(l));
-  if (others.length > 0) plan = await inspectDeploy(clients, { ...d, holdOut: [...d.holdOut, ...others] });
-  const result = await applyDeploy(clients, reporter, plan, d);
-  return { ...result, heldOut: result.heldOut.filter((l) => DEMO_LOCATIONS.includes(l)) };
-}
-
-/** `n` target models drawn from `models`: each at least once (so each shows a cold call), in a random order. */
-export function drawModels(models: readonly string[], n: number, rng: Rng): string[] {
-  const drawn = [...models.slice(0, n)];
-  while (drawn.length < n) drawn.push(rng.choice(models));
-  for (let i = drawn.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [drawn[i], drawn[j]] = [drawn[j]!, drawn[i]!];
-  }
-  return drawn;
-}
-
-/**
- * add-model refuses to overwrite a key that exists (ModelExists, with the existing copy's source
- * in its detail). On a re-run that is expected:
- * - the same artifact is there: already done; invoke it to show it answers;
- * - another copy (an earlier run's model): when deploy just created or updated the endpoint, no
- *   instance has loaded the old copy, so overwriting is safe (--force); otherwise keep it.
- */
-async function addHeldOut(
-  clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime'>, reporter: Reporter, o: DemoOptions, source: string | undefined, deployAction: DeployResult['action'],
-): Promise<DemoAdded> {
-  // No artifact given: add-model takes the location's latest trained model, this run's `source`.
-  const base = { bucket: o.bucket, prefix: o.prefix, endpoint: o.endpoint, location: HELD_OUT, name: HELD_OUT };
-  const fromResult = (r: AddModelResult, status: DemoAdded['status']): DemoAdded => ({
-    targetModel: r.targetModel, status, source: r.source, addModel: r,
-    ...(r.invocation ? { invocation: { features: r.invocation.features, prediction: r.invocation.prediction ?? null, latencyMs: r.invocation.latencyMs } } : {}),
-  });
-  try {
-    return fromResult(await addModel(clients, reporter, { ...base, force: false }), 'added');
-  } catch (err) {
-    if (!(err instanceof MmeError) || err.code !== 'ModelExists') throw err;
-    const existing = err.detail?.existingSource as string | null | undefined;
-    if (existing !== source && deployAction !== 'unchanged') {
-      reporter.report({ kind: 'info', text: `${HELD_OUT} is under the prefix from an earlier run; endpoint ${o.endpoint} was just ${deployAction === 'update' ? 'updated' : 'created'}, so no instance has it loaded: replacing it` });
-      return fromResult(await addModel(clients, reporter, { ...base, force: true }), 'replaced');
-    }
-    const status = existing === source ? 'present' : 'kept';
-    if (status === 'kept') reporter.report({ kind: 'warn', text: `${HELD_OUT} is under the prefix from ${existing ?? 'elsewhere'}: kept (the endpoint may have it loaded)` });
-    const s3c = await clients.s3();
-    const features = (await testRow(s3c, o.bucket, HELD_OUT)) ?? formatFeatures(drawHouse(new Rng(o.seed, 'demo', HELD_OUT)));
-    const targetModel = mmeLayout.targetModel(HELD_OUT);
-    const inv = await invokeOnce(clients, o.endpoint, targetModel, features);
-    return { targetModel, status, source: existing ?? source ?? '', invocation: { features, prediction: inv.prediction ?? null, latencyMs: inv.latencyMs } };
-  }
-}
-
-/**
- * Wait (bounded) until CloudWatch has the run's invocations (ModelCacheHit samples) and a
- * LoadedModelCount after the last one, then read the three charts. The local cloud forwards its
- * endpoint metrics every 5 s and the CLI cannot make it flush; SageMaker takes 1-3 minutes.
- */
-async function readMetrics(
-  clients: Pick<Clients, 'sageMaker' | 'cloudWatch'>, reporter: Reporter, o: DemoOptions, run: { from: number; last: number; calls: number }, sleep: (ms: number) => Promise<void>,
-): Promise<DemoMetrics> {
-  const { calls } = run;
-  const [sm, cw] = await Promise.all([clients.sageMaker(), clients.cloudWatch()]);
-  const resolution = o.target === 'local' ? 1 : 60;
-  const align = (ms: number) => Math.floor(ms / (resolution * 1000)) * resolution * 1000;
-  const { variant } = await endpointVariant(sm, o.endpoint);
-  const start = new Date(align(run.from));
-  const windowOf = () => ({ endpoint: o.endpoint, variant, start, end: new Date(align(Date.now()) + resolution * 1000), period: resolution });
-  const metric = (name: string, stat: string): MetricDefinition => ({ ...KNOWN_METRICS.find((m) => m.name === name)!, stat });
-  const probe = [metric('ModelCacheHit', 'SampleCount'), metric('LoadedModelCount', 'Maximum')];
-  const arrived = (s: MetricSeriesData[]) => s[0]!.points.reduce((a, p) => a + p.value, 0) >= calls && s[1]!.points.some((p) => p.timestamp.getTime() >= align(run.last));
-
-  const timeout = o.metricsTimeoutMs ?? (o.target === 'local' ? 20_000 : 5 * 60_000);
-  const how = o.target === 'local' ? 'the local cloud forwards them every 5 s' : 'SageMaker publishes them after 1-3 minutes';
-  const began = performance.now();
-  const id = 'demo.metrics.wait';
-  reporter.report({ kind: 'start', id, text: `Waiting for the metrics to reach CloudWatch (${how})` });
-  let probed = await fetchMetrics(cw, probe, windowOf());
-  while (!arrived(probed) && performance.now() - began < timeout) {
-    const samples = Math.round(probed[0]!.points.reduce((a, p) => a + p.value, 0));
-    reporter.report({ kind: 'update', id, text: `Waiting for the metrics to reach CloudWatch (${how}): ${samples}/${calls} invocations so far` });
-    await sleep(o.target === 'local' ? 500 : 20_000);
-    probed = await fetchMetrics(cw, probe, windowOf());
-  }
-  const complete = arrived(probed);
-  const waitedSeconds = seconds(began);
-  const note = complete
-    ? `waited ${waitedSeconds} s for them: ${how}`
-    : `after ${Math.round(timeout / 1000)} s CloudWatch had only part of them (${how}); look again with: mme metrics --since 10m${o.target === 'local' ? ' --period 1' : ''}`;
-  reporter.report({ kind: complete ? 'succeed' : 'warn', id, text: complete ? `CloudWatch has the metrics of all ${calls} invocations (waited ${waitedSeconds} s)` : note });
-
-  const window = windowOf();
-  const period = periodFor((window.end.getTime() - window.start.getTime()) / 1000, resolution);
-  const chartWindow = { ...window, start: new Date(Math.floor(window.start.getTime() / (period * 1000)) * period * 1000), period };
-  const series = await fetchMetrics(cw, ['LoadedModelCount', 'MemoryUtilization', 'ModelCacheHit'].map((n) => metric(n, 'Average')), chartWindow);
-  return { endpoint: o.endpoint, variant, start: chartWindow.start, end: chartWindow.end, period, series, complete, waitedSeconds, note };
-}
-
-/** Retry while access is denied, for up to `ms` (IAM's propagation on AWS); 0: once. */
-async function eventually<T>(fn: () => Promise<T>, ms: number, sleep: (ms: number) => Promise<void>): Promise<T> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      const denied = err instanceof MmeError ? err.exitCode === ExitCode.AccessDenied : fromAwsError(err).exitCode === ExitCode.AccessDenied;
-      if (!denied || performance.now() >= deadline) throw err;
-      await sleep(3_000);
-    }
-  }
 }

@@ -5,10 +5,10 @@
  * sees the old file or the new one, never half of one. Temp names start with `.tmp-` so that
  * `open()` can sweep the ones a crash left behind.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { open, rename, rm, readdir } from 'node:fs/promises';
 import { tempName, TEMP_PREFIX } from '../../util/fs.js';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 

@@ -13,7 +13,7 @@
  * - raw values for percentiles are exact up to `maxDistinctValues` per slot, then log-scaled.
  */
 import { addStatisticSet, addValue, alignDown, emptyAggregate, mergeAggregate, statisticValue, type Aggregate } from './statistics.js';
-import { normalizeDimensions, seriesKey, type Dimension, type DimensionsInput, type MetricDescriptor, type Unit } from './shapes.js';
+import { normalizeDimensions, seriesKey, type DimensionsInput, type MetricDescriptor, type Unit } from './shapes.js';
 
 export const DEFAULT_RETENTION_MS = 3 * 60 * 60 * 1000;
 export const DEFAULT_MAX_SERIES = 2_000;
