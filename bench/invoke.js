@@ -34,16 +34,17 @@
 // --profile DIR: the cloud child runs with --cpu-prof and writes its profile to DIR (the bare one to DIR/bare).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  bounded, cleanupStack, cleanUpOnSigint, createPipelineEndpoint, load, makeHousingArtifacts, numberFlag, percentile, printTables,
+  progressTo, requireBuild, round, startWatchdog,
+} from './lib.js';
 
-const dist = new URL('../dist/', import.meta.url);
-const load = (path) => import(new URL(path, dist).href);
 const self = fileURLToPath(import.meta.url);
 
 const { values: flags } = parseArgs({
@@ -96,48 +97,21 @@ if (flags.serve === 'bare') {
 // ---- driver --------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(new URL('local/cloud.js', dist))) {
-    console.error('dist/ is missing: run npm run build first');
-    process.exit(2);
-  }
-  const int = (name, min) => {
-    const n = Number(flags[name]);
-    if (!Number.isInteger(n) || n < min) {
-      console.error(`--${name} must be an integer ≥ ${min}, not ${flags[name]}`);
-      process.exit(2);
-    }
-    return n;
-  };
+  requireBuild('local/cloud.js');
+  const int = (name, min) => numberFlag(flags, name, min);
   const duration = int('duration', 1);
   const connections = int('connections', 1);
   const rounds = int('rounds', 1);
   const coldCount = int('cold', 0);
   const registeredCount = Math.max(int('registered', 0), coldCount);
-  const progress = (line) => process.stderr.write(`invoke bench: ${line}\n`);
-  const round = (x, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
-  const percentile = (xs, p) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-  };
+  const progress = progressTo('invoke bench');
+  /** The percentile `p` of unsorted `xs`; NaN for none. */
+  const percentileOf = (xs, p) => percentile([...xs].sort((a, b) => a - b), p) ?? NaN;
 
-  // Cleanup runs on success, failure, the watchdog and Ctrl-C alike.
-  // One run of the cleanups, however many callers (Ctrl-C while main's finally runs too).
-  const cleanups = [];
-  let cleaning;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      while (cleanups.length) await cleanups.pop()().catch(() => undefined);
-    })());
-  const watchdog = setTimeout(async () => {
-    console.error(`invoke bench: gave up after --timeout ${flags.timeout} s`);
-    await cleanup();
-    process.exit(3);
-  }, int('timeout', 1) * 1000);
-  watchdog.unref();
-  process.once('SIGINT', async () => {
-    await cleanup();
-    process.exit(130);
-  });
+  const cleanups = cleanupStack();
+  const cleanup = cleanups.run;
+  startWatchdog(int('timeout', 1), `invoke bench: gave up after --timeout ${flags.timeout} s`, cleanup);
+  cleanUpOnSigint(cleanup);
 
   if (spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error) {
     console.error('invoke bench: wrk is not installed (apt-get install wrk)');
@@ -176,7 +150,7 @@ async function main() {
     // ---- setup through the SDK (not timed) ----
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
-    const { SageMakerClient, CreateModelCommand, CreateEndpointConfigCommand, CreateEndpointCommand, waitUntilEndpointInService } = await import('@aws-sdk/client-sagemaker');
+    const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
     const { SignatureV4 } = await import('@smithy/signature-v4');
     const credentials = { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey };
     const config = { endpoint: cloud.endpoint, region: cloud.region, credentials };
@@ -184,7 +158,7 @@ async function main() {
     const sm = new SageMakerClient(config);
     cleanups.push(async () => (s3.destroy(), sm.destroy()));
 
-    const fixtures = await makeFixtures();
+    const fixtures = await makeHousingArtifacts([250, 140, 180]);
     const bucket = 'mme-bench';
     const prefix = 'DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/';
     const preKey = 'sklearn/output/model.tar.gz';
@@ -198,27 +172,12 @@ async function main() {
     // Registered but never invoked: they only sit in the object store under the prefix.
     const idleTargets = Array.from({ length: registeredCount - coldCount }, (_, i) => `idle/m${String(i).padStart(5, '0')}.tar.gz`);
     if (idleTargets.length) progress(`and ${idleTargets.length} more that are registered but never invoked`);
-    {
-      const keys = [...coldTargets, ...idleTargets];
-      let next = 0;
-      const body = fixtures.cityTar(180);
-      await Promise.all(Array.from({ length: 16 }, async () => {
-        while (next < keys.length) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + keys[next++], Body: body }));
-      }));
-    }
-    await sm.send(new CreateModelCommand({
-      ModelName: 'housing-pipeline', ExecutionRoleArn: `arn:aws:iam::${cloud.account.accountId}:role/SageMakerRole`,
-      Containers: [
-        { Image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3', ModelDataUrl: `s3://${bucket}/${preKey}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-        { Image: '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1', Mode: 'MultiModel', ModelDataUrl: `s3://${bucket}/${prefix}` },
-      ],
-    }));
-    await sm.send(new CreateEndpointConfigCommand({
-      EndpointConfigName: 'housing-config',
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'housing-pipeline', InstanceType: 'ml.m5.4xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-    }));
-    await sm.send(new CreateEndpointCommand({ EndpointName: 'housing', EndpointConfigName: 'housing-config' }));
-    await waitUntilEndpointInService({ client: sm, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: 'housing' });
+    const coldBody = fixtures.cityTar(180);
+    await bounded([...coldTargets, ...idleTargets], 16, (key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: coldBody })));
+    await createPipelineEndpoint(sm, {
+      accountId: cloud.account.accountId, bucket, preprocessorKey: preKey, prefix,
+      model: 'housing-pipeline', config: 'housing-config', endpoint: 'housing', instanceType: 'ml.m5.4xlarge', maxWaitTime: 30,
+    });
     progress('endpoint housing is InService');
 
     // ---- signing, as the JS SDK signs InvokeEndpoint ----
@@ -324,7 +283,7 @@ end
       const requests = list.reduce((n, x) => n + x.requests, 0);
       const seconds = list.reduce((n, x) => n + x.requests / x.requestsPerSecond, 0);
       // Latency percentiles: the median over rounds (wrk keeps no mergeable histogram).
-      const med = (k) => percentile(list.map((x) => x[k]), 50);
+      const med = (k) => percentileOf(list.map((x) => x[k]), 50);
       return { requestsPerSecond: Math.round(requests / seconds), p50Ms: round(med('p50Ms'), 3), p90Ms: round(med('p90Ms'), 3), p99Ms: round(med('p99Ms'), 3), requests };
     };
     const warm = { bare: summarise(runs.bare), cloud: summarise(runs.cloud) };
@@ -355,10 +314,10 @@ end
         models: coldCount,
         registered: registeredCount,
         rssMiB: round(after.rss / 2 ** 20, 1),
-        p50Ms: round(percentile(coldMs, 50), 3),
-        p90Ms: round(percentile(coldMs, 90), 3),
-        p99Ms: round(percentile(coldMs, 99), 3),
-        warmSameClientP50Ms: round(percentile(warmMs, 50), 3),
+        p50Ms: round(percentileOf(coldMs, 50), 3),
+        p90Ms: round(percentileOf(coldMs, 90), 3),
+        p99Ms: round(percentileOf(coldMs, 99), 3),
+        warmSameClientP50Ms: round(percentileOf(warmMs, 50), 3),
         memoryPerModelBytes: {
           rss: Math.round((after.rss - before.rss) / coldCount),
           heapUsed: Math.round((after.heapUsed - before.heapUsed) / coldCount),
@@ -405,47 +364,10 @@ end
     if (flags.json) {
       console.log(JSON.stringify(result));
     } else {
-      for (const t of result.tables) {
-        console.log(`\n${t.title}`);
-        const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => String(r[i]).length)));
-        console.log(`  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
-        for (const r of t.rows) console.log(`  ${r.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`);
-      }
+      printTables(result.tables);
       console.log(`\n${result.summary}`);
     }
   } finally {
     await cleanup();
   }
-}
-
-/** A fitted preprocessor and linear learners trained on small synthetic housing data, packed. */
-async function makeFixtures() {
-  const {
-    fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
-    transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE,
-  } = await load('algorithms/index.js');
-  const { packModelTar } = await load('local/jobs/model-tar.js');
-  const housingCsv = (rows, perSqft) => {
-    let out = '';
-    for (let k = 0; k < rows; k++) {
-      const sqft = 1500 + ((k * 37) % 2000);
-      const beds = 2 + (k % 5);
-      const baths = 1 + (k % 5) / 2;
-      const garage = k % 4;
-      const price = perSqft * sqft + 10_000 * beds + 15_000 * baths + 5_000 * garage;
-      out += `${1980 + (k % 40)},${sqft},${beds},${baths},${0.5 + ((k * 13) % 100) / 100},${garage},${k % 3 === 0 ? 'y' : 'n'},${k % 2 === 0 ? 'y' : 'n'},${price}\n`;
-    }
-    return out;
-  };
-  const pre = fitPreprocessor(parseCsv(housingCsv(200, 150)));
-  const preprocessorTar = await packModelTar([{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(pre) }]);
-  const tars = new Map();
-  for (const perSqft of [250, 140, 180]) {
-    const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
-    const featureDim = rows[0].features.length;
-    const data = { rows: rows.length, featureDim, features: Float64Array.from(rows.flatMap((r) => Array.from(r.features))), labels: Float64Array.from(rows, (r) => r.label) };
-    const hp = parseHyperparameters({ feature_dim: String(featureDim), predictor_type: 'regressor', mini_batch_size: '20', epochs: '3', num_models: '2', loss: 'squared_loss' });
-    tars.set(perSqft, await packModelTar([{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(trainLinearLearner(hp, data).model) }]));
-  }
-  return { preprocessorTar, cityTar: (perSqft) => tars.get(perSqft) };
 }

@@ -5,15 +5,11 @@
 // `--json` prints one JSON document for bench/run.js.
 //
 //   node bench/replay.js [--models 10000] [--requests 200000] [--s 1] [--sizes equal|lognormal] [--json]
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { load, requireBuild, round, tableLines } from './lib.js';
 
-const entry = new URL('../dist/algorithms/cache/bench.js', import.meta.url);
-if (!existsSync(entry)) {
-  console.error('dist/ is missing: run npm run build first');
-  process.exit(2);
-}
-const { benchReplay } = await import(entry.href);
+requireBuild('algorithms/cache/bench.js');
+const { benchReplay } = await load('algorithms/cache/bench.js');
 
 const { values: flags } = parseArgs({
   options: {
@@ -30,7 +26,6 @@ if (!['equal', 'lognormal'].includes(flags.sizes)) {
 }
 
 const r = benchReplay({ models: Number(flags.models), requests: Number(flags.requests), s: Number(flags.s), sizes: flags.sizes });
-const round = (x, places) => Math.round(x * 10 ** places) / 10 ** places;
 const belady = r.rows.find((row) => row.policy.startsWith('belady'));
 const result = {
   benchmark: 'replay',
@@ -60,8 +55,5 @@ if (flags.json) {
   console.log(JSON.stringify(result));
 } else {
   const [t] = result.tables;
-  console.log(t.title);
-  const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((row) => String(row[i]).length)));
-  console.log(`  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
-  for (const row of t.rows) console.log(`  ${row.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`);
+  console.log([t.title, ...tableLines(t)].join('\n'));
 }

@@ -44,18 +44,16 @@
 //                      [--kill-at S (0: no kill)] [--seed 1] [--max-unexpected 0.001]
 //                      [--timeout S] [--keep-state] [--json]
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  bounded, built, cleanupStack, createPipelineEndpoint, load, makeHousingArtifacts, numberFlag, percentile, printTables, progressTo,
+  requireBuild, round as roundTo, startWatchdog,
+} from './lib.js';
 
-const dist = new URL('../dist/', import.meta.url);
-if (!existsSync(new URL('local/daemon.js', dist)) || !existsSync(new URL('local/main.js', dist))) {
-  console.error('dist/ is missing: run npm run build first');
-  process.exit(2);
-}
-const load = (path) => import(new URL(path, dist).href);
+requireBuild('local/daemon.js', 'local/main.js');
 
 const { values: flags } = parseArgs({
   options: {
@@ -71,15 +69,7 @@ const { values: flags } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const number = (name, min, { integer = true, fallback } = {}) => {
-  const raw = flags[name] ?? fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-    console.error(`--${name} must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, not ${raw}`);
-    process.exit(2);
-  }
-  return n;
-};
+const number = (name, min, options) => numberFlag(flags, name, min, options);
 const durationS = number('seconds', 5);
 const concurrency = number('concurrency', 1);
 const modelCount = number('models', 8);
@@ -93,11 +83,10 @@ if (killAtS >= durationS) {
   process.exit(2);
 }
 
-const progress = (line) => process.stderr.write(`soak: ${line}\n`);
+const progress = progressTo('soak');
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const round = (x, places = 1) => (Number.isFinite(x) ? Math.round(x * 10 ** places) / 10 ** places : x);
-const percentile = (sorted, p) => (sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+const round = (x, places = 1) => roundTo(x, places);
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 const md5 = (b) => createHash('md5').update(b).digest('hex');
 const mib = (bytes) => round(bytes / 1024 / 1024, 1);
@@ -118,20 +107,9 @@ const pick = (xs) => xs[Math.floor(random() * xs.length)];
 
 // ---- cleanup: success, failure, watchdog and Ctrl-C alike ---------------------------------------
 
-const cleanups = [];
-let cleaningUp;
-function cleanup() {
-  cleaningUp ??= (async () => {
-    while (cleanups.length) await cleanups.pop()().catch((err) => progress(`cleanup: ${err?.message ?? err}`));
-  })();
-  return cleaningUp;
-}
-const watchdog = setTimeout(async () => {
-  console.error(`soak: gave up after --timeout ${timeoutS} s (a hang?)`);
-  await cleanup();
-  process.exit(3);
-}, timeoutS * 1000);
-watchdog.unref();
+const cleanups = cleanupStack((err) => progress(`cleanup: ${err?.message ?? err}`));
+const cleanup = cleanups.run;
+startWatchdog(timeoutS, `soak: gave up after --timeout ${timeoutS} s (a hang?)`, cleanup);
 // A failure anywhere (setup included) still removes the state dir and the daemons. `on`, not
 // `once`: proper-lockfile (startLocalCloud's lock) loads signal-exit, which re-raises a signal
 // when no other listener is left, and would kill this process in the middle of its cleanup.
@@ -168,7 +146,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { startLocalCloud, stopLocalCloud } = await load('local/daemon.js');
 const { invokePolicy, trustPolicy, endpointArn, documentText } = await load('workflow/grant-policies.js');
 // The local status extension's client (it moved from workflow/status.js to aws/local-extension.js).
-const { localEndpointStatus } = existsSync(new URL('aws/local-extension.js', dist)) ? await load('aws/local-extension.js') : await load('workflow/status.js');
+const { localEndpointStatus } = built('aws/local-extension.js') ? await load('aws/local-extension.js') : await load('workflow/status.js');
 const S3 = await import('@aws-sdk/client-s3');
 const SM = await import('@aws-sdk/client-sagemaker');
 const { SageMakerRuntimeClient, InvokeEndpointCommand } = await import('@aws-sdk/client-sagemaker-runtime');
@@ -186,7 +164,7 @@ const daemonPids = new Set();
 let starting;
 function start(timeoutMs) {
   // Once cleanup has begun (Ctrl-C during the kill), no daemon may start behind its back.
-  if (cleaningUp) return Promise.reject(new Error('stopping: no restart'));
+  if (cleanups.started) return Promise.reject(new Error('stopping: no restart'));
   starting = startLocalCloud(stateDir, { timeoutMs });
   return starting.then((info) => {
     daemonPids.add(info.pid);
@@ -246,58 +224,15 @@ const INSTANCE_TYPE = 'ml.t2.medium';
 const ALLOWED = 'Houston_TX';
 const ROLE = `mme-soak-invoke-${ALLOWED}`;
 const CITIES = ['NewYork_NY', 'Chicago_IL', 'Houston_TX', 'Phoenix_AZ', 'Seattle_WA', 'Denver_CO', 'Boston_MA', 'Miami_FL'];
-const SKLEARN_IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
-const LINEAR_LEARNER_IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1';
-
-/** A fitted preprocessor and two linear learners trained on small synthetic housing data, packed. */
-async function makeArtifacts() {
-  const {
-    fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
-    transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE,
-  } = await load('algorithms/index.js');
-  const { packModelTar } = await load('local/jobs/model-tar.js');
-  const housingCsv = (rows, perSqft) => {
-    let out = '';
-    for (let k = 0; k < rows; k++) {
-      const sqft = 1500 + ((k * 37) % 2000);
-      const beds = 2 + (k % 5);
-      const baths = 1 + (k % 5) / 2;
-      const garage = k % 4;
-      const price = perSqft * sqft + 10_000 * beds + 15_000 * baths + 5_000 * garage;
-      out += `${1980 + (k % 40)},${sqft},${beds},${baths},${0.5 + ((k * 13) % 100) / 100},${garage},${k % 3 === 0 ? 'y' : 'n'},${k % 2 === 0 ? 'y' : 'n'},${price}\n`;
-    }
-    return out;
-  };
-  const pre = fitPreprocessor(parseCsv(housingCsv(200, 150)));
-  const preprocessor = await packModelTar([{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(pre) }]);
-  const learners = [];
-  for (const perSqft of [250, 140]) {
-    const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
-    const featureDim = rows[0].features.length;
-    const data = { rows: rows.length, featureDim, features: Float64Array.from(rows.flatMap((r) => Array.from(r.features))), labels: Float64Array.from(rows, (r) => r.label) };
-    const hp = parseHyperparameters({ feature_dim: String(featureDim), predictor_type: 'regressor', mini_batch_size: '20', epochs: '3', num_models: '2', loss: 'squared_loss' });
-    learners.push(await packModelTar([{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(trainLinearLearner(hp, data).model) }]));
-  }
-  return { preprocessor, learners };
-}
-
-/** Run `fn` over `items`, `limit` at a time. */
-async function bounded(items, limit, fn) {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
 
 const setupStart = now();
-const artifacts = await makeArtifacts();
+// A fitted preprocessor and two linear learners trained on small synthetic housing data, packed.
+const LEARNERS_PER_SQFT = [250, 140];
+const artifacts = await makeHousingArtifacts(LEARNERS_PER_SQFT);
 await clients.s3.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
-await clients.s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: PRE_KEY, Body: artifacts.preprocessor }));
-const trainedKeys = artifacts.learners.map((_, i) => `linear-learner/output/trained-${i}/model.tar.gz`);
-for (const [i, key] of trainedKeys.entries()) await clients.s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: artifacts.learners[i] }));
+await clients.s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: PRE_KEY, Body: artifacts.preprocessorTar }));
+const trainedKeys = LEARNERS_PER_SQFT.map((_, i) => `linear-learner/output/trained-${i}/model.tar.gz`);
+for (const [i, key] of trainedKeys.entries()) await clients.s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: artifacts.cityTar(LEARNERS_PER_SQFT[i]) }));
 const models = Array.from({ length: modelCount }, (_, i) => {
   const city = CITIES[i % CITIES.length];
   return `${city}/${city}_${Math.floor(i / CITIES.length)}.tar.gz`;
@@ -311,19 +246,9 @@ const allowed = models.filter((m) => m.startsWith(`${ALLOWED}/`));
 const forbidden = models.filter((m) => !m.startsWith(`${ALLOWED}/`));
 
 const accountId = daemon.accountId;
-await clients.sm.send(new SM.CreateModelCommand({
-  ModelName: 'soak-pipeline', ExecutionRoleArn: `arn:aws:iam::${accountId}:role/SageMakerRole`,
-  Containers: [
-    { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PRE_KEY}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-    { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${PREFIX}` },
-  ],
-}));
-await clients.sm.send(new SM.CreateEndpointConfigCommand({
-  EndpointConfigName: 'soak-config',
-  ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'soak-pipeline', InstanceType: INSTANCE_TYPE, InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-}));
-await clients.sm.send(new SM.CreateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'soak-config' }));
-await SM.waitUntilEndpointInService({ client: clients.sm, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { EndpointName: ENDPOINT });
+await createPipelineEndpoint(clients.sm, {
+  accountId, bucket: BUCKET, preprocessorKey: PRE_KEY, prefix: PREFIX, model: 'soak-pipeline', config: 'soak-config', endpoint: ENDPOINT, instanceType: INSTANCE_TYPE, maxWaitTime: 60,
+});
 
 // The role `mme grant --prefix Houston_TX` would make: InvokeEndpoint on this endpoint, TargetModel Houston_TX/*.
 const roleArn = (await clients.iam.send(new CreateRoleCommand({
@@ -721,7 +646,7 @@ let restartRun;
 const killTimer = killAtS > 0
   ? setTimeout(() => {
     restartRun = killAndRestart().catch((err) => {
-      if (cleaningUp) return; // Ctrl-C: the cleanup stopped the daemons
+      if (cleanups.started) return; // Ctrl-C: the cleanup stopped the daemons
       restartError = err;
       progress(`restart FAILED: ${err?.stack ?? err}${err?.hint ? `\n${err.hint}` : ''}`);
     });
@@ -994,12 +919,7 @@ if (flags.json) {
   console.log(JSON.stringify(result));
 } else {
   console.log(`soak, ${result.cpus} CPUs`);
-  for (const t of result.tables) {
-    console.log(`\n${t.title}`);
-    const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => String(r[i]).length)));
-    console.log(`  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
-    for (const r of t.rows) console.log(`  ${r.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`);
-  }
+  printTables(result.tables);
   if (!ok) console.log(`\nThe daemon log ends with:\n${log.trimEnd().split('\n').slice(-40).map((l) => `  ${l}`).join('\n')}`);
   if (unexpectedSamples.length) {
     console.log('\nFirst unexpected errors:');

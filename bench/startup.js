@@ -5,18 +5,15 @@
 //
 //   node bench/startup.js [--runs 10] [--json]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { median, requireBuild } from './lib.js';
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
 const json = args.includes('--json');
 const bin = fileURLToPath(new URL('../bin/mme.js', import.meta.url));
-if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) {
-  console.error('dist/ is missing: run npm run build first');
-  process.exit(2);
-}
+requireBuild('cli/main.js');
 
 const cases = {
   'node -e 0': [process.execPath, ['-e', '0']],
@@ -31,12 +28,6 @@ function time([cmd, argv]) {
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // One warm-up each (disk cache), then alternate.
 for (const c of Object.values(cases)) time(c);

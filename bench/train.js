@@ -18,19 +18,16 @@
 //
 //   node bench/train.js [--locations 1000] [--rows 1000] [--e2e-locations 200] [--rounds 1]
 //                       [--workers 1,2] [--seed 42] [--timeout 900] [--json]
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import {
+  bounded, cleanupStack, cleanUpOnSigint, LINEAR_LEARNER_IMAGE, load, median, numberFlag, printTables, progressTo, requireBuild, round, startWatchdog,
+} from './lib.js';
 
-const dist = new URL('../dist/', import.meta.url);
-if (!existsSync(new URL('local/jobs/worker.js', dist))) {
-  console.error('dist/ is missing: run npm run build first');
-  process.exit(2);
-}
-const load = (path) => import(new URL(path, dist).href);
+requireBuild('local/jobs/worker.js');
 
 const { values: flags } = parseArgs({
   options: {
@@ -44,14 +41,7 @@ const { values: flags } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const int = (name, min) => {
-  const n = Number(flags[name]);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`--${name} must be an integer ≥ ${min}, not ${flags[name]}`);
-    process.exit(2);
-  }
-  return n;
-};
+const int = (name, min) => numberFlag(flags, name, min);
 const locations = int('locations', 1);
 const rows = int('rows', 10);
 const e2eLocations = Math.min(locations, int('e2e-locations', 0));
@@ -70,31 +60,14 @@ const VALIDATION_FRACTION = 0.3;
 const TARGET_SECONDS = 20;
 const TARGET_MODELS = 1000;
 
-const progress = (line) => process.stderr.write(`train bench: ${line}\n`);
+const progress = progressTo('train bench');
 const now = () => performance.now();
 const seconds = (ms) => Math.round(ms) / 1000;
-const round = (x, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
-// Cleanup runs on success, failure, the watchdog and Ctrl-C alike.
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) await cleanups.pop()().catch(() => undefined);
-}
-const watchdog = setTimeout(async () => {
-  console.error(`train bench: gave up after --timeout ${flags.timeout} s`);
-  await cleanup();
-  process.exit(3);
-}, int('timeout', 1) * 1000);
-watchdog.unref();
-process.once('SIGINT', async () => {
-  await cleanup();
-  process.exit(130);
-});
+const cleanups = cleanupStack();
+const cleanup = cleanups.run;
+startWatchdog(int('timeout', 1), `train bench: gave up after --timeout ${flags.timeout} s`, cleanup);
+cleanUpOnSigint(cleanup);
 
 // ---- data (not timed) ----------------------------------------------------------------------
 
@@ -250,13 +223,6 @@ async function endToEnd(count, poolSize) {
   const sm = new SageMakerClient(config);
   cleanups.push(async () => (s3.destroy(), sm.destroy()));
 
-  /** Run `fn` over `items`, `limit` at a time. */
-  const bounded = async (items, limit, fn) => {
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }));
-  };
   const bucket = 'mme-bench';
   const run = `b${Date.now().toString(36)}`;
   const key = (d, channel) => `bench/preprocessed/${d.name}/${channel}/${channel}.csv`;
@@ -280,7 +246,7 @@ async function endToEnd(count, poolSize) {
   const start = now();
   await bounded(chosen, 16, (d) => sm.send(new CreateTrainingJobCommand({
     TrainingJobName: jobName(d),
-    AlgorithmSpecification: { TrainingImage: '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1', TrainingInputMode: 'File' },
+    AlgorithmSpecification: { TrainingImage: LINEAR_LEARNER_IMAGE, TrainingInputMode: 'File' },
     RoleArn: `arn:aws:iam::${cloud.account.accountId}:role/SageMakerRole`,
     HyperParameters: HYPERPARAMETERS,
     InputDataConfig: [channel(d, 'train'), channel(d, 'validation')],
@@ -372,11 +338,6 @@ if (flags.json) {
   console.log(JSON.stringify(result));
 } else {
   console.log(`training benchmark, ${result.cpus} CPUs (data generated in ${result.generationSeconds} s, not timed)`);
-  for (const t of result.tables) {
-    console.log(`\n${t.title}`);
-    const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => String(r[i]).length)));
-    console.log(`  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
-    for (const r of t.rows) console.log(`  ${r.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`);
-  }
+  printTables(result.tables);
   console.log(`\n${result.summary}`);
 }

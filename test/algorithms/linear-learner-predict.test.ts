@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AlgorithmClientError, InferenceError } from '../../src/algorithms/errors.js';
+import { AlgorithmClientError } from '../../src/algorithms/errors.js';
 import { parseInferenceRequest, parseTrainingCsv } from '../../src/algorithms/linear-learner/data.js';
 import type { LinearLearnerModel } from '../../src/algorithms/linear-learner/model.js';
 import { invokeLinearLearner } from '../../src/algorithms/linear-learner/predict.js';
+import { inferenceError } from '../helpers/inference-error.js';
 
 const regressor: LinearLearnerModel = {
   predictorType: 'regressor', featureDim: 3, numClasses: 1, loss: 'absolute_loss',
@@ -13,16 +14,6 @@ const multiclass: LinearLearnerModel = {
   ...regressor, predictorType: 'multiclass_classifier', numClasses: 3, loss: 'softmax_loss',
   weights: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1), bias: Float64Array.of(0, 0, 0),
 };
-
-function inferenceError(fn: () => unknown): InferenceError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InferenceError) return err;
-    throw err;
-  }
-  throw new Error('expected an InferenceError');
-}
 
 describe('linear learner inference', () => {
   it('answers a regressor score for text/csv, application/json by default', () => {

@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/algorithms/csv.js';
 import { negotiateAccept } from '../../src/algorithms/content-types.js';
-import { InferenceError } from '../../src/algorithms/errors.js';
 import {
   featureCount, fitPreprocessor, fitPreprocessorFromCsv, invokePreprocessor, transformRow,
 } from '../../src/algorithms/preprocessor.js';
 import { pairwiseSum, standardScalerStats } from '../../src/algorithms/sklearn-stats.js';
+import { inferenceError } from '../helpers/inference-error.js';
 import { housingRows } from './synthetic.js';
 
 const csv = (rows: string[][]) => rows.map((r) => r.join(',')).join('\n') + '\n';
 const rows = housingRows(3, 50);
 const model = fitPreprocessorFromCsv([csv(rows)]);
-
-function errorOf(fn: () => unknown): InferenceError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InferenceError) return err;
-    throw err;
-  }
-  throw new Error('expected an InferenceError');
-}
 
 describe('preprocessor fit', () => {
   it('scales the 6 numeric columns and one-hot encodes FRONT_PORCH and DECK into 10 features', () => {
@@ -54,7 +44,7 @@ describe('preprocessor fit', () => {
   it('refuses a non-numeric value in a numeric column, naming row and column', () => {
     const bad = rows.slice(0, 3).map((r) => [...r]);
     bad[1]![2] = 'four';
-    expect(errorOf(() => fitPreprocessorFromCsv([csv(bad)])).message).toBe("CSV row 2, column 3 (NUM_BEDROOMS): 'four' is not a number");
+    expect(inferenceError(() => fitPreprocessorFromCsv([csv(bad)])).message).toBe("CSV row 2, column 3 (NUM_BEDROOMS): 'four' is not a number");
   });
 });
 
@@ -96,25 +86,25 @@ describe('preprocessor transform', () => {
 
   it('refuses unsupported Content-Type (415) and Accept (406) with typed errors', () => {
     const body = csv([rows[0]!.slice(0, 8)]);
-    const ct = errorOf(() => invokePreprocessor(model, body, 'application/json', undefined));
+    const ct = inferenceError(() => invokePreprocessor(model, body, 'application/json', undefined));
     expect([ct.kind, ct.httpStatus]).toEqual(['UnsupportedContentType', 415]);
-    const acc = errorOf(() => invokePreprocessor(model, body, 'text/csv', 'application/x-recordio-protobuf'));
+    const acc = inferenceError(() => invokePreprocessor(model, body, 'text/csv', 'application/x-recordio-protobuf'));
     expect([acc.kind, acc.httpStatus]).toEqual(['UnsupportedAccept', 406]);
   });
 
   it('refuses a row of the wrong width with its row number and column count', () => {
-    const err = errorOf(() => invokePreprocessor(model, '1,2,3\n', 'text/csv', 'text/csv'));
+    const err = inferenceError(() => invokePreprocessor(model, '1,2,3\n', 'text/csv', 'text/csv'));
     expect(err.httpStatus).toBe(400);
     expect(err.message).toMatch(/^CSV row 1 has 3 columns; expected 8 .* or 9 /);
-    const mixed = errorOf(() => invokePreprocessor(model, csv([rows[0]!, rows[1]!.slice(0, 8)]), 'text/csv', 'text/csv'));
+    const mixed = inferenceError(() => invokePreprocessor(model, csv([rows[0]!, rows[1]!.slice(0, 8)]), 'text/csv', 'text/csv'));
     expect(mixed.message).toMatch(/cannot be mixed/);
   });
 
   it('refuses non-numeric values and empty bodies', () => {
     const bad = [...rows[0]!.slice(0, 8)];
     bad[0] = 'nineteen';
-    expect(errorOf(() => invokePreprocessor(model, csv([bad]), 'text/csv', undefined)).message).toMatch(/column 1 \(YEAR_BUILT\): 'nineteen' is not a number/);
-    expect(errorOf(() => invokePreprocessor(model, '\n\n', 'text/csv', undefined)).message).toMatch(/no CSV rows/);
+    expect(inferenceError(() => invokePreprocessor(model, csv([bad]), 'text/csv', undefined)).message).toMatch(/column 1 \(YEAR_BUILT\): 'nineteen' is not a number/);
+    expect(inferenceError(() => invokePreprocessor(model, '\n\n', 'text/csv', undefined)).message).toMatch(/no CSV rows/);
   });
 });
 

@@ -3,27 +3,15 @@
  * environment. botocore 1.43 speaks CloudWatch's JSON 1.0 protocol (older builds speak Query;
  * both are served). Skipped, saying why, where the tool is not installed.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { awsToolEnv, findAwsCli, findPythonWithBoto3, run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
-
-async function works(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    await run(cmd, args, { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const python = (await works('python3', ['-c', 'import boto3'])) ? 'python3' : undefined;
-const awsCli = (await works('aws', ['--version'])) ? 'aws' : undefined;
+const python = await findPythonWithBoto3(['python3']);
+const awsCli = await findAwsCli();
 if (!python) console.warn('cloudwatch interop: boto3 not found: skipping the boto3 test');
 if (!awsCli) console.warn('cloudwatch interop: AWS CLI not found: skipping the AWS CLI test');
 
@@ -35,16 +23,7 @@ describe('CloudWatch with other AWS tools', () => {
   beforeAll(async () => {
     cloud = await startTestCloud();
     home = await mkdtemp(join(tmpdir(), 'mme-cw-interop-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: home,
-      AWS_ENDPOINT_URL: cloud.endpoint,
-      AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: cloud.credentials.secretAccessKey,
-      AWS_REGION: cloud.region,
-      AWS_DEFAULT_REGION: cloud.region,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    env = awsToolEnv(cloud, home);
   });
 
   afterAll(async () => {

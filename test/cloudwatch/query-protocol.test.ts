@@ -4,29 +4,13 @@
  * a form request built and SigV4-signed by hand, and the current SDK client switched to its
  * awsQuery protocol implementation (the same XML parser the older clients used).
  */
-import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-
-/** The hash the SDK's Node runtime plugs into the signer (node:crypto sha256 / hmac). */
-type Data = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: Data) => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
-class Sha256 {
-  private readonly h;
-  constructor(secret?: Data) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: Data) {
-    this.h.update(bytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
+import { Sha256 } from '../helpers/sha256.js';
 
 const BASE = Math.floor((Date.now() - 20 * 60_000) / 300_000) * 300_000;
 const at = (seconds: number) => new Date(BASE + seconds * 1000);

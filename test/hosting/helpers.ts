@@ -22,8 +22,8 @@ export const SKLEARN_IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagem
 export const MME_PREFIX = 'DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/';
 export const PREPROCESSOR_KEY = 'sklearn/output/model.tar.gz';
 
-/** Headerless housing rows (8 features, PRICE last), price depending on `perSqft`. */
-export function housingCsv(rows: number, perSqft = 150, seed = 1): string {
+/** Headerless housing rows (8 features, PRICE last), price depending on `perSqft` and `perGarage`. */
+export function housingCsv(rows: number, perSqft = 150, seed = 1, perGarage = 5_000): string {
   let out = '';
   for (let i = 0; i < rows; i++) {
     const k = i + seed * 7;
@@ -35,7 +35,7 @@ export function housingCsv(rows: number, perSqft = 150, seed = 1): string {
     const garage = k % 4;
     const porch = k % 3 === 0 ? 'y' : 'n';
     const deck = k % 2 === 0 ? 'y' : 'n';
-    const price = perSqft * sqft + 10_000 * beds + 15_000 * baths + 5_000 * garage;
+    const price = perSqft * sqft + 10_000 * beds + 15_000 * baths + perGarage * garage;
     out += `${year},${sqft},${beds},${baths},${lot},${garage},${porch},${deck},${price}\n`;
   }
   return out;

@@ -41,14 +41,7 @@ export const allow = (action: string | string[], resource: string | string[] = '
   });
 
 /** The error an SDK call rejects with (fails the test if it resolves). */
-export async function failure(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; Code?: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+export { rejection as failure } from '../helpers/rejection.js';
 
 /** Credentials from an AssumeRole answer. */
 export function credsOf(out: { Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } }): Creds {

@@ -3,33 +3,16 @@
  * environment `mme local env` prints. They skip, saying why, where the tool is not installed
  * (.ci/run installs both).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { awsToolEnv, findAwsCli, findPythonWithBoto3, run } from '../helpers/tools.js';
 
-const run = promisify(execFile);
-
-async function works(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    await run(cmd, args, { timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The first python3 with boto3: the PATH's, then Debian's. */
-async function pythonWithBoto3(): Promise<string | undefined> {
-  for (const py of ['python3', '/usr/bin/python3']) if (await works(py, ['-c', 'import boto3'])) return py;
-  return undefined;
-}
-
-const python = await pythonWithBoto3();
-const awsCli = (await works('aws', ['--version'])) ? 'aws' : undefined;
+// The first python3 with boto3: the PATH's, then Debian's.
+const python = await findPythonWithBoto3(['python3', '/usr/bin/python3']);
+const awsCli = await findAwsCli();
 if (!python) console.warn('interop: boto3 not found (apt-get install python3-boto3): skipping the boto3 test');
 if (!awsCli) console.warn('interop: AWS CLI not found (apt-get install awscli): skipping the AWS CLI test');
 
@@ -41,16 +24,7 @@ describe('other AWS tools against the local cloud', () => {
   beforeAll(async () => {
     cloud = await startTestCloud();
     work = await mkdtemp(join(tmpdir(), 'mme-interop-'));
-    env = {
-      PATH: process.env.PATH,
-      HOME: work,
-      AWS_ENDPOINT_URL: cloud.endpoint,
-      AWS_ACCESS_KEY_ID: cloud.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: cloud.credentials.secretAccessKey,
-      AWS_REGION: cloud.region,
-      AWS_DEFAULT_REGION: cloud.region,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    };
+    env = awsToolEnv(cloud, work);
   });
 
   afterAll(async () => {

@@ -2,16 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, GetObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-
-async function failure(promise: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await promise;
-  } catch (err) {
-    const e = err as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the request to fail');
-}
+import { sdkFailure as failure } from '../helpers/rejection.js';
 
 describe('S3 client authentication against the local cloud', () => {
   let cloud: TestCloud;

@@ -11,36 +11,18 @@
  *    hand-written (signed headers only, at the request's x-amz-date, with the stored secret).
  * 3. Pieces: canonical path, query and header values equal smithy's own functions.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { getCanonicalHeaders, getCanonicalQuery, SignatureV4 } from '@smithy/signature-v4';
 import { canonicalHeaderValue, canonicalPath, canonicalQuery } from '../../src/local/auth/canonical.js';
 import { AuthError, computeSignature, formatAmzDate, parseAmzDate, parseAuthorization, verifySignature } from '../../src/local/auth/sigv4.js';
 import { parseQuery, parseQueryString, type LocalRequest } from '../../src/local/http.js';
+import { mulberry32 } from '../helpers/mulberry32.js';
+import { Sha256 } from '../helpers/sha256.js';
 
-class Sha256 {
-  private readonly h;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array) {
-    this.h.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
-/** mulberry32: the same random requests on every run. */
+/** The same random requests on every run. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   const chance = (p: number) => next() < p;

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createApp } from '../../src/local/app.js';
@@ -7,22 +7,10 @@ import { parseQuery, type LocalRequest, type LocalResponse } from '../../src/loc
 import { restXml } from '../../src/local/protocols/rest-xml.js';
 import { jsonProtocol } from '../../src/local/protocols/json.js';
 import type { LocalService, ServiceId } from '../../src/local/service.js';
+import { Sha256 } from '../helpers/sha256.js';
 
 const root = newRootAccount();
 
-/** The hash the SDK's Node runtime plugs into the signer (node:crypto sha256 / hmac). */
-class Sha256 {
-  private readonly h;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array) {
-    this.h.update(data);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
 const NOW = new Date('2026-11-25T10:00:00Z');
 
 function echoService(id: ServiceId, protocol = id === 's3' ? restXml : jsonProtocol('1.1')): LocalService {

@@ -11,21 +11,10 @@
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument, type Decision } from '../../src/local/auth/policy/index.js';
+import { mulberry32 } from '../helpers/mulberry32.js';
 
 const ACCOUNT = '123456789012';
 const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:user/bob`;
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
@@ -173,7 +162,7 @@ function withoutConditions(c: Case): Case {
 describe('differential test against @cloud-copilot/iam-simulate', () => {
   it('agrees on seeded random policy/request pairs (500 by default)', () => {
     // POLICY_ORACLE_SEED / POLICY_ORACLE_PAIRS widen the search locally; CI runs the default.
-    const r = prng(Number(process.env.POLICY_ORACLE_SEED ?? 20240601));
+    const r = mulberry32(Number(process.env.POLICY_ORACLE_SEED ?? 20240601));
     const counts: Record<Decision, number> = { Allow: 0, ExplicitDeny: 0, ImplicitDeny: 0 };
     const disagreements: string[] = [];
     let conditionDecided = 0;

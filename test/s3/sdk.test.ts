@@ -28,6 +28,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { sdkFailure as failure } from '../helpers/rejection.js';
 
 let cloud: TestCloud;
 let s3: S3Client;
@@ -45,16 +46,6 @@ afterAll(async () => {
 async function bytes(key: string, bucket = 'data'): Promise<Buffer> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await out.Body!.transformToByteArray());
-}
-
-async function failure(p: Promise<unknown>): Promise<{ name: string; status?: number }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('buckets', () => {

@@ -8,10 +8,11 @@ import {
   type DescribeTransformJobCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { housingCsv as hostingHousingCsv, LINEAR_LEARNER_IMAGE } from '../hosting/helpers.js';
 
+export { LINEAR_LEARNER_IMAGE, SKLEARN_IMAGE } from '../hosting/helpers.js';
+export { rejection } from '../helpers/rejection.js';
 export const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole';
-export const LINEAR_LEARNER_IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1';
-export const SKLEARN_IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
 export const BUCKET = 'sm-test';
 
 /** Headerless `label,x1,x2` rows of y = 3·x1 − 2·x2 + 5: what text/csv;label_size=1 means. */
@@ -25,24 +26,8 @@ export function linearCsv(rows = 60): string {
   return out;
 }
 
-/** Housing rows as the reference workflow lays them out (8 features, PRICE last). */
-export function housingCsv(rows: number, seed = 1): string {
-  let out = '';
-  for (let i = 0; i < rows; i++) {
-    const k = i + seed * 7;
-    const year = 1980 + (k % 40);
-    const sqft = 1500 + ((k * 37) % 2000);
-    const beds = 2 + (k % 5);
-    const baths = 1 + (k % 5) / 2;
-    const lot = 0.5 + ((k * 13) % 100) / 100;
-    const garage = k % 4;
-    const porch = k % 3 === 0 ? 'y' : 'n';
-    const deck = k % 2 === 0 ? 'y' : 'n';
-    const price = 150 * sqft + 10_000 * beds + 15_000 * baths;
-    out += `${year},${sqft},${beds},${baths},${lot},${garage},${porch},${deck},${price}\n`;
-  }
-  return out;
-}
+/** Housing rows as the reference workflow lays them out (8 features, PRICE last; garages add nothing). */
+export const housingCsv = (rows: number, seed = 1): string => hostingHousingCsv(rows, 150, seed, 0);
 
 export async function putObjects(s3: S3Client, objects: Record<string, string | Buffer>, bucket = BUCKET): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: Error) => {
@@ -97,14 +82,4 @@ export async function waitForTransformJob(sm: SageMakerClient, name: string, tim
     if (Date.now() > deadline) throw new Error(`transform job ${name} still ${d.TransformJobStatus}`);
     await sleep(50);
   }
-}
-
-/** The error a promise rejects with (fails the test if it resolves). */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
 }

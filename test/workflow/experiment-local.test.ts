@@ -7,8 +7,6 @@
  * Expected, as in workflow.md §6 scaled down: pass 1 (0-9) all misses, pass 2 (0-9) all hits,
  * pass 3 (0-19) hits for 0-9 then misses for 10-19, LoadedModelCount levelling off at 12.
  */
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
@@ -17,7 +15,8 @@ import { DEFAULT_METRICS, fetchMetrics, resolveMetric } from '../../src/workflow
 import { describeEndpoint } from '../../src/workflow/endpoint-waiter.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-import { BUCKET, createFixture, LINEAR_LEARNER_IMAGE, MME_PREFIX, PREPROCESSOR_KEY, SKLEARN_IMAGE } from '../hosting/helpers.js';
+import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
+import { BUCKET, MME_PREFIX } from '../hosting/helpers.js';
 
 const ENDPOINT = 'mme-linear-learner';
 const PREFIX = MME_PREFIX.replace(/\/multi_model_artifacts\/$/, '');
@@ -28,29 +27,7 @@ let clients: Clients;
 beforeAll(async () => {
   cloud = await startTestCloud({ hosting: { modelOverheadBytes: 10 * MiB, instance: { memoryBytes: Math.round((12.5 * 10 * MiB) / 0.8) } } });
   clients = createClients({ region: cloud.region }, cloud.clientConfig(), { maxAttempts: 1 });
-  const s3 = await clients.s3();
-  const fx = await createFixture();
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: PREPROCESSOR_KEY, Body: (await fx.store.readObject(BUCKET, PREPROCESSOR_KEY)).data }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}Houston_TX/Houston_TX.tar.gz`, Body: await fx.cityTar(160) }));
-  } finally {
-    await fx.cleanup();
-  }
-  const sm = await clients.sageMaker();
-  await sm.send(new CreateModelCommand({
-    ModelName: 'mme-pipeline', ExecutionRoleArn: `arn:aws:iam::${cloud.accountId}:role/SageMakerRole`,
-    Containers: [
-      { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-      { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` },
-    ],
-  }));
-  await sm.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: 'mme-config',
-    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'mme-pipeline', InstanceType: 'ml.m4.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-  }));
-  await sm.send(new CreateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'mme-config' }));
-  await waitUntilEndpointInService({ client: sm, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: ENDPOINT });
+  await createPipelineEndpoint(clients, { accountId: cloud.accountId, endpoint: ENDPOINT, cities: { Houston_TX: 160 } });
 }, 60_000);
 
 afterAll(async () => {

@@ -7,12 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, waitUntilEndpointInService } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
 import { BUILT, mme } from '../cli/helpers.js';
-import { BUCKET, createFixture, LINEAR_LEARNER_IMAGE, MME_PREFIX, PREPROCESSOR_KEY, SKLEARN_IMAGE } from '../hosting/helpers.js';
+import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
+import { BUCKET, MME_PREFIX } from '../hosting/helpers.js';
 import { trustAccount } from '../iam/helpers.js';
 
 const ENDPOINT = 'mme-linear-learner'; // the default: no --endpoint needed
@@ -31,31 +30,7 @@ beforeAll(async () => {
   expect(started.code).toBe(0);
   info = JSON.parse(started.stdout).result;
   clients = createClients({ region: info.region }, { endpoint: info.endpoint, region: info.region, credentials: info }, { maxAttempts: 1 });
-  const s3 = await clients.s3();
-  const fx = await createFixture();
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: PREPROCESSOR_KEY, Body: (await fx.store.readObject(BUCKET, PREPROCESSOR_KEY)).data }));
-    for (const [loc, perSqft] of [['NewYork_NY', 450], ['Chicago_IL', 190]] as const) {
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}${loc}/${loc}.tar.gz`, Body: await fx.cityTar(perSqft) }));
-    }
-  } finally {
-    await fx.cleanup();
-  }
-  const sm = await clients.sageMaker();
-  await sm.send(new CreateModelCommand({
-    ModelName: 'mme-pipeline', ExecutionRoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole`,
-    Containers: [
-      { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` },
-      { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` },
-    ],
-  }));
-  await sm.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: 'mme-config',
-    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'mme-pipeline', InstanceType: 'ml.m4.xlarge', InitialInstanceCount: 1 }],
-  }));
-  await sm.send(new CreateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'mme-config' }));
-  await waitUntilEndpointInService({ client: sm, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: ENDPOINT });
+  await createPipelineEndpoint(clients, { accountId: info.accountId, endpoint: ENDPOINT, cities: { NewYork_NY: 450, Chicago_IL: 190 } });
   const iam = await clients.iam();
   await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: trustAccount(info.accountId) }));
   await iam.send(new PutRolePolicyCommand({

@@ -7,10 +7,7 @@
  * loaded models and cache figures.
  */
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, waitUntilEndpointInService,
-} from '@aws-sdk/client-sagemaker';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
 import { MmeError } from '../../src/errors.js';
@@ -22,7 +19,9 @@ import { grantAccess } from '../../src/workflow/grant.js';
 import { normalizePrefixes } from '../../src/workflow/grant-policies.js';
 import { localEndpointStatus } from '../../src/aws/local-extension.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-import { BUCKET, createFixture, LINEAR_LEARNER_IMAGE, MME_PREFIX, PREPROCESSOR_KEY, SKLEARN_IMAGE } from '../hosting/helpers.js';
+import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
+import { rejection } from '../helpers/rejection.js';
+import { BUCKET, MME_PREFIX } from '../hosting/helpers.js';
 import { trustAccount } from '../iam/helpers.js';
 
 const ENDPOINT = 'mme-linear-learner';
@@ -31,43 +30,12 @@ let cloud: TestCloud;
 let clients: Clients;
 
 const request = (model: string, rows = [ROW]) => ({ endpoint: ENDPOINT, targetModel: resolveTargetModel(model), rows, contentType: 'text/csv', accept: 'application/json' });
-async function failure(p: Promise<unknown>): Promise<MmeError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as MmeError;
-  }
-  throw new Error('expected a failure');
-}
+const failure = (p: Promise<unknown>) => rejection<MmeError>(p);
 
 beforeAll(async () => {
   cloud = await startTestCloud();
   clients = createClients({ region: cloud.region }, cloud.clientConfig(), { maxAttempts: 1 });
-  const s3 = await clients.s3();
-  const fx = await createFixture();
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: PREPROCESSOR_KEY, Body: (await fx.store.readObject(BUCKET, PREPROCESSOR_KEY)).data }));
-    for (const [loc, perSqft] of [['NewYork_NY', 450], ['Chicago_IL', 190]] as const) {
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}${loc}/${loc}.tar.gz`, Body: await fx.cityTar(perSqft) }));
-    }
-  } finally {
-    await fx.cleanup();
-  }
-  const sm = await clients.sageMaker();
-  await sm.send(new CreateModelCommand({
-    ModelName: 'mme-pipeline', ExecutionRoleArn: `arn:aws:iam::${cloud.accountId}:role/SageMakerRole`,
-    Containers: [
-      { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-      { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` },
-    ],
-  }));
-  await sm.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: 'mme-config',
-    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'mme-pipeline', InstanceType: 'ml.m4.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-  }));
-  await sm.send(new CreateEndpointCommand({ EndpointName: ENDPOINT, EndpointConfigName: 'mme-config' }));
-  await waitUntilEndpointInService({ client: sm, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { EndpointName: ENDPOINT });
+  await createPipelineEndpoint(clients, { accountId: cloud.accountId, endpoint: ENDPOINT, cities: { NewYork_NY: 450, Chicago_IL: 190 } });
 }, 60_000);
 
 afterAll(async () => {
