@@ -300,6 +300,7 @@ describe('EndpointHost: the cache experiment of workflow.md §6, at SageMaker sc
     for (const m of ['A', 'B', 'A', 'C']) await host.invoke(invokeRequest('mme-ep', `${m}.tar.gz`));
     // SIEVE keeps A (visited) and evicts B.
     expect(host.status('mme-ep')!.variants[0]!.instances[0]!.loadedModels.map((m) => m.key).sort()).toEqual(['A.tar.gz', 'C.tar.gz']);
+    // @ts-expect-error an unknown policy name, on purpose: the host must refuse it at run time too
     await expect(fx.host({ evictionPolicy: 'belady-oracle' }).deploy(pipelineEndpoint('other'))).rejects.toThrow(/Unknown cache eviction policy/);
   });
 });

@@ -28,13 +28,13 @@ describe('S3 client authentication against the local cloud', () => {
 
   it('refuses a body changed after signing, and stores nothing', async () => {
     const tampering = cloud.s3();
-    tampering.middlewareStack.addRelativeTo(
-      (next: (args: { request: { body?: unknown } }) => Promise<unknown>) => async (args: { request: { body?: unknown } }) => {
-        args.request.body = 'tampered!!!'; // as long as 'replacement': only the bytes differ
-        return next(args);
-      },
-      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper' },
-    );
+    type Middleware = Parameters<typeof tampering.middlewareStack.addRelativeTo>[0];
+    const tamper = (next: (args: { request: { body?: unknown } }) => Promise<unknown>) => async (args: { request: { body?: unknown } }) => {
+      args.request.body = 'tampered!!!'; // as long as 'replacement': only the bytes differ
+      return next(args);
+    };
+    // Runs after signing, on the wire request: the SDK's middleware types do not narrow to that.
+    tampering.middlewareStack.addRelativeTo(tamper as unknown as Middleware, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper' });
     const result = await failure(tampering.send(new PutObjectCommand({ Bucket: 'auth', Key: 'k', Body: 'replacement' })));
     expect(result.status).toBe(400);
     expect(['XAmzContentSHA256Mismatch', 'BadDigest']).toContain(result.name);
