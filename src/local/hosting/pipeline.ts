@@ -36,18 +36,8 @@ export function runPipeline(
   accept: string | undefined,
   context: InvocationContext,
   scope: ErrorScope,
-): ContainerResponse | Promise<ContainerResponse> {
-  return runFrom(0, containers, body, contentType, accept, context, scope);
-}
-
-function runFrom(
-  first: number,
-  containers: readonly Container[],
-  body: string,
-  contentType: string | undefined,
-  accept: string | undefined,
-  context: InvocationContext,
-  scope: ErrorScope,
+  /** Where to start: after an asynchronous container, the rest continues from the next one. */
+  first = 0,
 ): ContainerResponse | Promise<ContainerResponse> {
   let payload = body;
   let type = contentType;
@@ -63,7 +53,7 @@ function runFrom(
     }
     if (out instanceof Promise) {
       return out.then(
-        (res) => runFrom(i + 1, containers, res.body, res.contentType, accept, context, scope),
+        (res) => runPipeline(containers, res.body, res.contentType, accept, context, scope, i + 1),
         (err: unknown) => {
           throw asModelError(err, container, scope);
         },
