@@ -5,7 +5,7 @@ import { resolveLocations } from '../housing/locations.js';
 import type { AddModelResult } from './add-model.js';
 import type { LatencyGroup } from './experiment.js';
 import type { LogTailReader, PollOptions } from './jobs.js';
-import type { MetricSeriesData } from './metrics.js';
+import type { MetricsResult } from './metrics.js';
 
 /** The notebook's cast: the first 4 reference cities, Houston_TX added later, NewYork_NY granted. */
 export const DEMO_LOCATIONS = resolveLocations(4);
@@ -100,13 +100,7 @@ export interface DemoDenied {
   message?: string;
 }
 
-export interface DemoMetrics {
-  endpoint: string;
-  variant: string;
-  start: Date;
-  end: Date;
-  period: number;
-  series: MetricSeriesData[];
+export interface DemoMetrics extends MetricsResult {
   /** CloudWatch had every invocation of the run (ModelCacheHit samples) and LoadedModelCount after the last. */
   complete: boolean;
   waitedSeconds: number;

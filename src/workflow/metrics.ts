@@ -123,6 +123,16 @@ export interface MetricSeriesData extends MetricDefinition {
   points: MetricPoint[];
 }
 
+/** The charts' data: what `mme metrics` prints or returns with --json. */
+export interface MetricsResult {
+  endpoint: string;
+  variant: string;
+  start: Date;
+  end: Date;
+  period: number;
+  series: MetricSeriesData[];
+}
+
 /** GetMetricData over the window, following NextToken, each series oldest first. */
 export async function fetchMetrics(cw: Pick<CloudWatchClient, 'send'>, metrics: readonly MetricDefinition[], w: MetricWindow): Promise<MetricSeriesData[]> {
   const series = metrics.map((m): MetricSeriesData => ({ ...m, period: w.period, points: [] }));

@@ -4,7 +4,7 @@
  * with --json. The same GetMetricData request on AWS and on the local cloud; the local cloud
  * keeps 1-second data, so short --period values (1, 5, 10, 30) show detail there.
  */
-import type { MetricSeriesData } from '../../workflow/metrics.js';
+import type { MetricsResult } from '../../workflow/metrics.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
 
@@ -18,14 +18,6 @@ export interface MetricsCommandOptions {
   chart: boolean;
 }
 
-export interface MetricsResult {
-  endpoint: string;
-  variant: string;
-  start: Date;
-  end: Date;
-  period: number;
-  series: MetricSeriesData[];
-}
 
 export async function metrics(options: MetricsCommandOptions, ctx: CommandContext): Promise<CommandResult> {
   const wf = await import('../../workflow/metrics.js');
