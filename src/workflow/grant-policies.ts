@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UsageError } from '../errors.js';
+import { partitionIdOf } from '../aws-names/partitions.js';
 import type { PlannedRequest } from './dry-run.js';
 
 /** What the reference notebook sets; also IAM's default and the floor of MaxSessionDuration. */
@@ -236,5 +237,5 @@ export function revokeRequests(roleName: string): GrantRequest[] {
 
 /** The partition of a region, for ARNs built before any answer names it (--dry-run). */
 export function partitionOfRegion(region: string): string {
-  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return partitionIdOf(region);
 }

@@ -1,7 +1,8 @@
 /**
  * Container image URIs of the workflow's jobs and models, as the SageMaker Python SDK's
  * `image_uris.retrieve` builds them: `{account}.dkr.ecr.{region}.amazonaws.com/{repo}:{tag}`,
- * with the `.amazonaws.com.cn` domain in the China regions. Pure: the tables are in
+ * with the DNS suffix of the region's partition (`.amazonaws.com.cn` in China, `.c2s.ic.gov` in
+ * us-iso-*, ...: src/aws-names/partitions.ts). Pure: the tables are in
  * image-uri-table.ts.
  *
  * The same URIs go to both targets: the local cloud accepts the real ECR URIs and runs its native
@@ -10,6 +11,7 @@
  */
 import { ConfigError, UsageError } from '../errors.js';
 import { LINEAR_LEARNER, SKLEARN } from './image-uri-table.js';
+import { partitionOf } from '../aws-names/partitions.js';
 
 export type ImageAlgorithm = 'linear-learner' | 'sklearn';
 /** Training jobs and models (hosting, batch transform) may support different framework versions. */
@@ -42,7 +44,7 @@ export function imageUri(algorithm: ImageAlgorithm, region: string, version?: st
       `Supported regions: ${supportedRegions(algorithm).join(', ')}.`,
     );
   }
-  const host = `${account}.dkr.ecr.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+  const host = `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`;
   if (algorithm === 'linear-learner') return `${host}/${LINEAR_LEARNER.repository}:${LINEAR_LEARNER.tag}`;
 
   const v = version ?? DEFAULT_SKLEARN_VERSION;

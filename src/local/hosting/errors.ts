@@ -5,6 +5,7 @@
  * really the service's own, because the SDKs retry 5xx.
  */
 import { ServiceError } from '../service-error.js';
+import { logGroupArn as arnOfLogGroup } from '../../aws-names/arns.js';
 
 export const validationError = (message: string, status = 400) => new ServiceError('ValidationError', message, status);
 
@@ -55,8 +56,7 @@ export function logGroupName(endpointName: string): string {
 }
 
 export function logGroupArn(region: string, accountId: string, endpointName: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName(endpointName)}`;
+  return arnOfLogGroup(region, accountId, logGroupName(endpointName));
 }
 
 export interface ModelErrorInput {

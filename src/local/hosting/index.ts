@@ -6,6 +6,7 @@ export {
   EndpointHost,
   type EndpointHostOptions, type EndpointSpec, type EndpointState, type EndpointStatus, type InvokeRequest, type InvokeResult,
 } from './endpoint-host.js';
+import { sagemakerArn } from '../../aws-names/arns.js';
 export type { VariantSpec } from './deployment.js';
 export type { ContainerDefinition } from './containers/index.js';
 export { planContainers, MAX_PIPELINE_CONTAINERS } from './containers/index.js';
@@ -26,6 +27,5 @@ export function lineLogger(log: (line: string) => void): import('./instance.js')
 
 /** arn:aws:sagemaker:{region}:{account}:endpoint/{name}, the name lower-cased as AWS does. */
 export function endpointArn(region: string, accountId: string, name: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:sagemaker:${region}:${accountId}:endpoint/${name.toLowerCase()}`;
+  return sagemakerArn(region, accountId, 'endpoint', name);
 }

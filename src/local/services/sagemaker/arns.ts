@@ -3,12 +3,9 @@
  * in ARNs (a job created as "MyJob" has the ARN …:training-job/myjob), which is also why names
  * are unique regardless of case.
  */
-export type ResourceType = 'training-job' | 'transform-job' | 'model' | 'endpoint-config' | 'endpoint';
+export type { SagemakerResourceType as ResourceType } from '../../../aws-names/arns.js';
 
-export function sagemakerArn(region: string, account: string, type: ResourceType, name: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:sagemaker:${region}:${account}:${type}/${name.toLowerCase()}`;
-}
+export { sagemakerArn } from '../../../aws-names/arns.js';
 
 /** The pattern AWS checks ResourceArn against in the tagging operations. */
 export const RESOURCE_ARN_PATTERN = 'arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+';
