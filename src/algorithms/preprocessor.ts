@@ -9,7 +9,7 @@
  * giving 6 scaled + one column per category seen (sorted: n, y) = 10 features, the linear
  * learner's feature_dim. The label (PRICE, last column) is not used by the fit.
  *
- * Serving follows the example's input_fn / predict_fn / output_fn (workflow.md §2): text/csv
+ * Serving follows the example's input_fn / predict_fn / output_fn (docs/aws-behaviour.md#preprocessing): text/csv
  * only, headerless; 9 columns = labelled (output `PRICE,f1..f10`), 8 = unlabelled; output
  * text/csv or application/json `{"instances":[{"features":[...]}]}`, application/json when the
  * caller has no preference. The batch transform that feeds training uses Accept text/csv.

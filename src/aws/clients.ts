@@ -1,7 +1,6 @@
 /**
  * The ONE place AWS SDK clients are constructed. Each client package is imported lazily, on
- * first use: loading all six costs about 120 ms over bare node (wire-protocols.md, "Other
- * notes"), so `mme --help` and commands that need only S3 never pay for SageMaker.
+ * first use: loading all six costs about 120 ms over bare node (docs/aws-behaviour.md#sdk-loading), so `mme --help` and commands that need only S3 never pay for SageMaker.
  *
  * Both targets go through the same clients; only the connection differs:
  * - local: the daemon's endpoint and static keys (forcePathStyle on S3: with `localhost`

@@ -2,7 +2,7 @@
  * The synthetic housing data generator: pure functions from (location, seed, rows) to rows and
  * CSV text. No fs here; src/workflow/data.ts writes the files.
  *
- * Columns are drawn as the reference notebook draws them (workflow.md §1), with three deliberate
+ * Columns are drawn as the reference notebook draws them (docs/aws-behaviour.md#housing-data), with three deliberate
  * differences: prices follow a per-location profile (locations.ts), they carry seeded noise, and
  * DECK counts (the notebook's bug priced FRONT_PORCH twice and DECK never).
  */

@@ -1,5 +1,5 @@
 /**
- * `mme add-model` (workflow.md §4 step 5): a model joins the running endpoint by being copied
+ * `mme add-model` (docs/aws-behaviour.md#multi-model-hosting): a model joins the running endpoint by being copied
  * under the multi-model prefix; there is no endpoint update. Then we prove it answers: one
  * invocation with TargetModel `{NAME}/{NAME}.tar.gz` and a row of the location's test data.
  *

@@ -1,5 +1,5 @@
 /**
- * Model artifacts under the multi-model prefix (workflow.md §4 step 1, §4 step 5): which trained
+ * Model artifacts under the multi-model prefix (docs/aws-behaviour.md#multi-model-hosting): which trained
  * models go there, copying them with S3 CopyObject, recognising a copy already made, and (for
  * teardown) listing and deleting objects.
  *
@@ -44,7 +44,7 @@ export function selectModels(trained: readonly TrainedModel[], holdOut: readonly
 
 /**
  * The preprocess job every deployed model was trained behind. The pipeline has ONE preprocessing
- * container in front of all target models (workflow.md §2), so models trained on features of
+ * container in front of all target models (docs/aws-behaviour.md#preprocessing), so models trained on features of
  * different preprocessors cannot share an endpoint: a model would get features scaled for
  * another one and answer nonsense, silently. Refused, naming who goes with whom.
  */

@@ -1,5 +1,5 @@
 /**
- * `mme invoke --role-arn` (workflow.md §5): take a role's temporary credentials with STS
+ * `mme invoke --role-arn` (docs/aws-behaviour.md#scoped-access): take a role's temporary credentials with STS
  * AssumeRole, so the invocation is made as that role's session and IAM's
  * `sagemaker:TargetModel` condition decides which models it may call. Also, for the hint of an
  * AccessDenied, which TargetModel patterns the role's policies allow, read with the caller's own

@@ -1,5 +1,5 @@
 /**
- * `mme demo`: the reference workflow (workflow.md) end to end on the current target, by calling
+ * `mme demo`: the reference workflow (docs/aws-behaviour.md#reference-workflow) end to end on the current target, by calling
  * each step's workflow function in turn (one code path with the individual commands):
  *
  *   data        4 locations × rows, uploaded to s3://{bucket}/housing-data/

@@ -1,5 +1,5 @@
 /**
- * Workflow step 4, `mme deploy` (workflow.md §4): the latest Completed model per location copied
+ * Workflow step 4, `mme deploy` (docs/aws-behaviour.md#multi-model-hosting): the latest Completed model per location copied
  * under the multi-model prefix, the pipeline model (preprocessor → linear learner in MultiModel
  * mode), its endpoint configuration, the endpoint, InService.
  *

@@ -1,5 +1,5 @@
 /**
- * The hosting requests of `deploy` (workflow.md §4), built as plain values: the real run and
+ * The hosting requests of `deploy` (docs/aws-behaviour.md#multi-model-hosting), built as plain values: the real run and
  * `--dry-run` send / print exactly these, and tests compare them with golden shapes. Also the
  * pure decisions of a re-run: which names the pipeline gets, and what to do with the endpoint as
  * it is. Pure: no SDK at run time (the types only), no I/O.
@@ -26,7 +26,7 @@ import { preprocessorEnvironment, s3 } from './requests.js';
 
 /** The notebook's variant: all traffic to one production variant. */
 export const VARIANT_NAME = 'AllTraffic';
-/** The notebook's hosting instance (workflow.md §4). */
+/** The notebook's hosting instance (docs/aws-behaviour.md#multi-model-hosting). */
 export const DEFAULT_HOSTING_INSTANCE_TYPE = 'ml.m4.xlarge';
 export type CacheSetting = 'Enabled' | 'Disabled';
 

@@ -5,7 +5,7 @@
  *
  * SageMaker quirks it knows:
  * - DescribeEndpoint of an unknown endpoint is a ValidationException "Could not find endpoint …",
- *   not a ResourceNotFound (sagemaker-behaviour.md, control plane).
+ *   not a ResourceNotFound (docs/aws-behaviour.md#control-plane).
  * - A failed UPDATE rolls back: the endpoint returns to InService on its old configuration, with
  *   FailureReason set. "InService" alone does not mean the update worked; the configuration
  *   name tells.

@@ -1,5 +1,5 @@
 /**
- * The cache experiment of the reference workflow (workflow.md §6), on the current target: N
+ * The cache experiment of the reference workflow (docs/aws-behaviour.md#multi-model-caching), on the current target: N
  * copies of one trained model under the multi-model prefix (`{LOC}/{i}_{LOC}.tar.gz`), invoked
  * 0..N/2-1, again 0..N/2-1, then 0..N-1, one request at a time; then what CloudWatch saw:
  * LoadedModelCount rising to a plateau, MemoryUtilization with it, ModelCacheHit 0 / 1 / falling.

@@ -1,5 +1,5 @@
 /**
- * `mme grant`, the pure part (workflow.md §5): which TargetModel prefixes a role may invoke, the
+ * `mme grant`, the pure part (docs/aws-behaviour.md#scoped-access): which TargetModel prefixes a role may invoke, the
  * role's name, its trust policy and its permissions policy. Plain values in, plain values out.
  *
  * The permission is the reference notebook's: sagemaker:InvokeEndpoint on ONE endpoint's ARN,

@@ -1,5 +1,5 @@
 /**
- * Workflow step 5, `mme grant` (workflow.md §5): a role that may invoke only the models under
+ * Workflow step 5, `mme grant` (docs/aws-behaviour.md#scoped-access): a role that may invoke only the models under
  * some TargetModel prefixes of one endpoint, and `--remove`, which deletes it. Idempotent: run it
  * again and the role converges on what was asked (same ARN), changing only what differs.
  *

@@ -1,5 +1,5 @@
 /**
- * Workflow step 4.4, `mme invoke` (workflow.md §4): InvokeEndpoint with
+ * Workflow step 4.4, `mme invoke` (docs/aws-behaviour.md#multi-model-hosting): InvokeEndpoint with
  * `X-Amzn-SageMaker-Target-Model`, one CSV row of the 8 features per request, as the reference
  * notebook sends them, timing each round trip: the first call of a model pays its download and
  * load (about a second on AWS), later ones are warm.
@@ -201,7 +201,7 @@ export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>,
 }
 
 /**
- * InvokeEndpoint's errors (sagemaker-behaviour.md), each with the exit code a script can act on:
+ * InvokeEndpoint's errors (docs/aws-behaviour.md#invoke-endpoint-errors), each with the exit code a script can act on:
  * ModelError is the model's own failure (1, with its OriginalMessage); an endpoint or model that
  * does not exist is ValidationError on the wire but "not found" to a user (4); AccessDenied is 5.
  */

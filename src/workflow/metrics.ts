@@ -3,7 +3,7 @@
  * request on AWS and on the local cloud). Query building is pure and exported for tests;
  * `fetchMetrics` is the only part that talks to the target.
  *
- * What SageMaker publishes (sagemaker-behaviour.md, "Metrics"), all with the dimensions
+ * What SageMaker publishes (docs/aws-behaviour.md#metrics), all with the dimensions
  * EndpointName + VariantName; CloudWatch matches dimension sets exactly, so both are needed:
  *   /aws/sagemaker/Endpoints  LoadedModelCount, MemoryUtilization, CPUUtilization, DiskUtilization
  *   AWS/SageMaker             Invocations, ModelLatency, ModelCacheHit (its Average is the hit

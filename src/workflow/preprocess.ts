@@ -1,5 +1,5 @@
 /**
- * Workflow step 2, `mme preprocess` (workflow.md §2): fit ONE scikit-learn preprocessor on every
+ * Workflow step 2, `mme preprocess` (docs/aws-behaviour.md#preprocessing): fit ONE scikit-learn preprocessor on every
  * location's raw training data, make it a model, batch-transform each location's data with it,
  * and split each transformed file 70/30 into the linear learner's train and validation channels.
  *

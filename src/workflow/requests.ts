@@ -25,7 +25,7 @@ export const DEFAULT_INSTANCE_TYPE = 'ml.c4.xlarge';
 /** The notebook's 70/30 train/validation split of each location's transformed data. */
 export const DEFAULT_VALIDATION_FRACTION = 0.3;
 
-/** The reference notebook's linear-learner settings (workflow.md §3). */
+/** The reference notebook's linear-learner settings (docs/aws-behaviour.md#linear-learner-training). */
 export const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, string>> = {
   feature_dim: '10',
   mini_batch_size: '100',
@@ -42,7 +42,7 @@ export const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, string>> = 
 export const LINEAR_LEARNER_CONTENT_TYPE = 'text/csv;label_size=1';
 
 /**
- * Where each step reads and writes in the bucket: the notebook's layout (workflow.md §1), plus
+ * Where each step reads and writes in the bucket: the notebook's layout (docs/aws-behaviour.md#housing-data), plus
  * the linear learner's channels, which the notebook left implicit:
  *   housing-data/{LOC}/train/train.csv                          raw data (mme data generate)
  *   {preprocess job}/source/sourcedir.tar.gz                     the scikit-learn script
@@ -90,7 +90,7 @@ export function preprocessTrainingJob(p: PreprocessJobInput): CreateTrainingJobR
       sagemaker_job_name: json(p.name),
       sagemaker_region: json(p.region),
     },
-    // ONE fit over every location's data (workflow.md §2): the whole raw-data prefix.
+    // ONE fit over every location's data (docs/aws-behaviour.md#preprocessing): the whole raw-data prefix.
     InputDataConfig: [
       {
         ChannelName: 'train',

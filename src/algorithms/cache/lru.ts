@@ -3,7 +3,7 @@
  *
  * LRU is the default because it is what SageMaker documents for multi-model endpoints: models
  * are "unloaded only under memory pressure, least recently used first". Matching it keeps the
- * local cloud's LoadedModelCount and ModelCacheHit curves faithful to AWS (workflow.md §6).
+ * local cloud's LoadedModelCount and ModelCacheHit curves faithful to AWS (docs/aws-behaviour.md#multi-model-caching).
  *
  * Both use a JavaScript Map as the queue: a Map iterates in insertion order, and delete + set
  * moves a key to the end in O(1), so the Map is the hash index and the doubly linked list at

@@ -89,7 +89,7 @@ function draw(spread: Spread, random: Random): number {
 }
 
 /**
- * The cache experiment of the reference workflow (workflow.md §6): `models` copies of one
+ * The cache experiment of the reference workflow (docs/aws-behaviour.md#multi-model-caching): `models` copies of one
  * model, `Houston_TX/{i}_Houston_TX.tar.gz`, requested 0..n/2-1, again 0..n/2-1, then 0..n-1.
  * With n = 200 that is the 400 sequential calls whose LoadedModelCount levelled off at 121.
  */

@@ -101,7 +101,7 @@ async function render(r: DemoReport, o: DemoOptions, ctx: CommandContext): Promi
         const { cold, warm } = r.latency;
         rows.push('', out.dim(`cold = a model's first call in this run (download and load); first calls p50 ${cold ? ms(cold.p50Ms) : '-'} (${cold?.requests ?? 0}), warm p50 ${warm ? ms(warm.p50Ms) : '-'} (${warm?.requests ?? 0}); round trips from here`));
         // The local cloud loads a model from its own disk in milliseconds; say what AWS takes.
-        if (r.target === 'local') rows.push(out.dim('On AWS the reference measured 1,029-1,166 ms for a first call and 33-53 ms warm (workflow.md §4).'));
+        if (r.target === 'local') rows.push(out.dim('On AWS the reference measured 1,029-1,166 ms for a first call and 33-53 ms warm (docs/aws-behaviour.md#multi-model-hosting).'));
         section(s, rows.join('\n'));
         break;
       }

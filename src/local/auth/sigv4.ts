@@ -1,5 +1,5 @@
 /**
- * SigV4 verification, as wire-protocols.md describes: rebuild the canonical request from the
+ * SigV4 verification, as docs/aws-behaviour.md#sigv4 describes: rebuild the canonical request from the
  * signed headers only, sign it with the stored secret at the request's own x-amz-date, and compare
  * in constant time.
  *

@@ -10,7 +10,7 @@
  * Per-model memory overhead (modelOverheadBytes, default 108 MiB): on SageMaker a loaded model
  * costs far more than its weights (a model-server worker per model); 108 MiB is calibrated so an
  * ml.m4.xlarge (16 GiB, 80% for models) levels off at 121 loaded models near 80% memory, as the
- * cache experiment of workflow.md §6 did on AWS. Experiments may shrink it and the instance.
+ * cache experiment of docs/aws-behaviour.md#multi-model-caching did on AWS. Experiments may shrink it and the instance.
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';

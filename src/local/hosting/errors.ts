@@ -1,5 +1,5 @@
 /**
- * The errors of InvokeEndpoint, worded as SageMaker Runtime words them (sagemaker-behaviour.md;
+ * The errors of InvokeEndpoint, worded as SageMaker Runtime words them (docs/aws-behaviour.md#invoke-endpoint-errors;
  * messages copied from public error reports where they exist, marked where they are ours).
  * REST-JSON names them by `x-amzn-errortype`; every one stays below 500 unless the failure is
  * really the service's own, because the SDKs retry 5xx.
@@ -27,7 +27,7 @@ export function missingTargetModel(requestId: string): ServiceError {
   return validationError(`Request ${requestId} is missing a target model header. Specify the TargetModel (X-Amzn-SageMaker-Target-Model) of a multi-model endpoint.`);
 }
 
-/** The wording of the MME download failure (brief / sagemaker-behaviour.md). */
+/** The wording of the MME download failure (docs/aws-behaviour.md#invoke-endpoint-errors). */
 export function downloadFailed(bucket: string, key: string): ServiceError {
   return validationError(
     `Failed to download model data(bucket: ${bucket}, key: ${key}). Please ensure that there is an object located at the URL and that the role passed to CreateModel has permissions to download the model.`,

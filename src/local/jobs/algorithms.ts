@@ -77,7 +77,7 @@ function trainLinear(hyperparameters: Record<string, string>, channels: ChannelD
  * Which files it fits on: the CSV files of the train channel. When the channel holds a tree such
  * as housing-data/{LOC}/train/train.csv and housing-data/{LOC}/test/test.csv, only files inside
  * a `train/` directory are used (the one preprocessor is fitted on ALL locations' training data;
- * see workflow.md §2); a channel without such a directory is used whole.
+ * see docs/aws-behaviour.md#preprocessing); a channel without such a directory is used whole.
  */
 function fitSklearn(channels: ChannelData[], log: Log): TrainingOutput {
   const train = channel(channels, 'train', true)!;
