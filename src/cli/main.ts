@@ -35,15 +35,25 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
 
+  // With --json, even the help and the version are one JSON document on stdout.
+  const json = jsonRequested(argv);
+  let captured = '';
   try {
     // run.ts (settings, chalk, output) loads only when a command runs: `--help` stays cheap.
     const runner: Runner = async (command, load) => (await import('./run.js')).makeRunner({ env, cwd: process.cwd(), state })(command, load);
-    const program = buildProgram(runner, packageVersion());
+    const program = buildProgram(runner, packageVersion(), json ? { writeOut: (text) => (captured += text) } : {});
     await program.parseAsync(argv);
     return state.exitCode ?? ExitCode.Ok;
   } catch (err) {
     // --help and --version end parsing through the same exit path, with code 0.
-    if (err instanceof CommanderError && err.exitCode === 0) return ExitCode.Ok;
+    if (err instanceof CommanderError && err.exitCode === 0) {
+      if (json) {
+        const { createOutput, printJsonResult } = await import('./output.js');
+        const result = err.code === 'commander.version' ? { version: captured.trim() } : { help: captured };
+        printJsonResult(createOutput({ json: true, color: 'off' }), result);
+      }
+      return ExitCode.Ok;
+    }
     return report(await toMmeError(err), argv, env, state);
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -55,10 +65,17 @@ export async function toMmeError(err: unknown): Promise<MmeError> {
   if (err instanceof CommanderError) {
     // `mme` or `mme data` without a command: commander has printed the help on stderr.
     if (err.code === 'commander.help') return new UsageError('a command is required', "Run 'mme --help' to see the commands.");
-    return new UsageError(err.message.replace(/^error: /, ''), "Run 'mme --help' or 'mme <command> --help' for usage.");
+    // commander puts its suggestion on a line of its own: "…\n(Did you mean invoke?)".
+    return new UsageError(err.message.replace(/^error: /, '').replace(/\n+/g, ' '), "Run 'mme --help' or 'mme <command> --help' for usage.");
   }
   if (isAwsError(err)) return fromAwsError(err);
   return (await import('./output.js')).unexpected(err);
+}
+
+/** --json among the arguments (before a `--`), wherever it stands. */
+function jsonRequested(argv: string[]): boolean {
+  const args = argv.slice(2, argv.includes('--') ? argv.indexOf('--') : undefined);
+  return args.includes('--json');
 }
 
 /** SDK exceptions carry $metadata (service errors) or come from the credential providers. */
@@ -72,7 +89,7 @@ async function report(error: MmeError, argv: string[], env: NodeJS.ProcessEnv, s
   const { createOutput, printHumanError, printJsonError } = await import('./output.js');
   // When settings never resolved (a parse error, a bad MME_TARGET), read the switches from argv.
   const args = argv.slice(2, argv.includes('--') ? argv.indexOf('--') : undefined);
-  const json = state.settings?.json ?? args.includes('--json');
+  const json = state.settings?.json ?? jsonRequested(argv);
   const debug = state.settings?.debug ?? (args.includes('--debug') || /^(1|true|yes|on)$/i.test(env.MME_DEBUG ?? ''));
   const noColor = args.includes('--no-color') || !!env.NO_COLOR;
   const output = state.output ?? createOutput({ json, color: noColor ? 'off' : 'auto' });

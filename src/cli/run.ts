@@ -4,6 +4,7 @@
  * propagate to main.ts, the one place that prints them.
  */
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { loadConfigFile } from '../config/file.js';
 import { resolveSettings, type Settings, type SettingsFlags } from '../config/settings.js';
 import type { CommandContext } from './context.js';
@@ -33,6 +34,7 @@ const FLAG_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn',
  * program's. Commander's defaults (such as color: true from --no-color) do not count as given.
  */
 export function collectFlags(command: Command): SettingsFlags {
+  refuseShadowedGlobals(command);
   const flags: Record<string, unknown> = {};
   for (const key of FLAG_KEYS) {
     for (let c: Command | null = command; c; c = c.parent) {
@@ -43,6 +45,28 @@ export function collectFlags(command: Command): SettingsFlags {
     }
   }
   return flags as SettingsFlags;
+}
+
+/**
+ * A leaf that gives a global option's name another meaning (`invoke --role-arn`, `grant --prefix`)
+ * uses its own; the global one typed before the command would mean something the leaf ignores
+ * (`mme --role-arn R invoke` would invoke as yourself). Refuse it rather than guess.
+ */
+function refuseShadowedGlobals(leaf: Command): void {
+  for (const own of leaf.options) {
+    if (own.helpGroupHeading === GLOBAL_OPTIONS_GROUP) continue;
+    const key = own.attributeName();
+    for (let c = leaf.parent; c; c = c.parent) {
+      const global = c.options.find((o) => o.attributeName() === key);
+      if (global && c.getOptionValueSource(key) === 'cli') {
+        const name = leaf.name();
+        throw new UsageError(
+          `${global.long} before '${name}' sets the ${global.description.split(' (')[0]}, which '${name}' does not use`,
+          `After the command, '${name} ${own.long}' is another option: ${own.description.split(' (')[0]}.`,
+        );
+      }
+    }
+  }
 }
 
 /** The root's options are global; on a leaf only the copies grouped under "Global Options:" are. */

@@ -10,7 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Clients } from '../../aws/clients.js';
-import { MmeError } from '../../errors.js';
+import { MmeError, UsageError } from '../../errors.js';
 import type { InvokeResult } from '../../workflow/invoke.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
@@ -25,7 +25,7 @@ export interface InvokeCommandOptions {
   contentType: string;
   accept: string;
   roleArn?: string;
-  sessionName: string;
+  sessionName?: string;
 }
 
 export interface InvokeCommandResult extends InvokeResult {
@@ -39,7 +39,11 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
   const wf = await import('../../workflow/invoke.js');
   const roles = await import('../../workflow/assume-role.js');
   const targetModel = wf.resolveTargetModel(options.model);
-  if (options.roleArn) roles.checkSessionName(options.sessionName);
+  if (options.sessionName !== undefined && !options.roleArn) {
+    throw new UsageError('--session-name names the session of the role assumed with --role-arn, and there is none', 'Add --role-arn ARN, or leave --session-name out.');
+  }
+  const sessionName = options.sessionName ?? roles.DEFAULT_SESSION_NAME;
+  if (options.roleArn) roles.checkSessionName(sessionName);
   // Rows are validated as the 8 housing features only when they go as CSV; another
   // --content-type sends --features verbatim (e.g. a JSON body for another container).
   const csv = options.contentType.split(';')[0]!.trim().toLowerCase() === 'text/csv';
@@ -59,7 +63,7 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     let identity: string | undefined;
     if (options.roleArn) {
       ctx.reporter.report({ kind: 'start', id: 'assume', text: `Assuming ${options.roleArn}` });
-      const assumed = await roles.assumeRole(conn.clients, { roleArn: options.roleArn, sessionName: options.sessionName }).catch((err: unknown) => {
+      const assumed = await roles.assumeRole(conn.clients, { roleArn: options.roleArn, sessionName }).catch((err: unknown) => {
         ctx.reporter.report({ kind: 'fail', id: 'assume', text: `Could not assume ${options.roleArn}` });
         throw err;
       });
