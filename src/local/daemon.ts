@@ -5,12 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import { DEFAULT_REGION, loadOrCreateAccount, statePaths } from './cloud.js';
 import { HEALTH_PATH } from './server.js';
-import { readJsonFile } from '../util/fs.js';
+import { ensureWritableDir, readJsonFile } from '../util/fs.js';
 import { MmeError, ExitCode } from '../errors.js';
 
 /** {state}/daemon.json, present while a daemon runs. */
@@ -100,7 +100,7 @@ async function tail(path: string, lines = 15): Promise<string> {
 }
 
 export async function startLocalCloud(stateDir: string, options: StartOptions = {}): Promise<LocalCloudInfo & { alreadyRunning: boolean }> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await ensureWritableDir(stateDir, "the local cloud's state directory", 'Choose another with --state DIR, MME_LOCAL_STATE or "localStateDir" in mme.config.json.', 0o700);
   const paths = statePaths(stateDir);
   const release = await lockfile.lock(stateDir, {
     lockfilePath: `${stateDir}/daemon.lock`,
