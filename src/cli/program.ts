@@ -232,9 +232,9 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .action(act(async () => (await import('./commands/local.js')).start));
   leaf(local, 'stop', 'stop the local cloud (its state stays on disk)', ['mme local stop']).addOption(state())
     .action(act(async () => (await import('./commands/local.js')).stop));
-  leaf(local, 'status', 'show whether the local cloud runs, where, and its credentials', ['mme local status', 'mme local status --json']).addOption(state())
+  leaf(local, 'status', 'show whether the local cloud runs, where, and its access key (the secret with --json or `mme local env`)', ['mme local status', 'mme local status --json']).addOption(state())
     .action(act(async () => (await import('./commands/local.js')).status));
-  leaf(local, 'env', 'print shell exports that point AWS tools (AWS CLI, boto3, SDKs) at the local cloud; starts it if needed', [
+  leaf(local, 'env', 'print shell exports that point AWS tools (AWS CLI, boto3, SDKs) and mme itself at the local cloud; starts it if needed', [
     'eval "$(mme local env)" && aws s3 ls && aws sagemaker list-endpoints',
   ]).addOption(state())
     .action(act(async () => (await import('./commands/local.js')).env));

@@ -243,10 +243,28 @@ describe('local cloud commands', () => {
     expect(env.stdout).toContain(`export AWS_ACCESS_KEY_ID='${info.accessKeyId}'`);
     expect(env.stdout).toContain(`export AWS_SECRET_ACCESS_KEY='${info.secretAccessKey}'`);
     expect(env.stdout).toContain(`export AWS_REGION='us-east-1'`);
+    expect(env.stdout).toContain(`export MME_LOCAL_STATE='${state}'`);
 
     const upload = await mme(['data', 'generate', '--out', 'up', '--rows', '20', '--locations', '1', '--upload', '--json'], { cwd, env: { MME_LOCAL_STATE: state } });
     expect(upload.code).toBe(0);
     expect(JSON.parse(upload.stdout).result).toMatchObject({ bucket: 'mme-local', locations: [{ s3: { train: 's3://mme-local/housing-data/NewYork_NY/train/train.csv' } }] });
+
+    // A plain command in another directory, whose settings name another state dir: it says that
+    // it starts a second cloud, and how to use the one started by hand.
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'mme-elsewhere-'));
+    try {
+      const other = await mme(['local', 'env'], { cwd: elsewhere });
+      expect(other.code).toBe(0);
+      expect(other.stderr).toContain('Started the local cloud at');
+      expect(other.stderr).toContain(`another local cloud, started with --state ${state}, runs at ${info.endpoint}`);
+      expect(other.stderr).toContain(`MME_LOCAL_STATE=${state}`);
+    } finally {
+      await mme(['local', 'stop'], { cwd: elsewhere });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+
+    const hint = await mme(['local', 'start', '--state', state], { cwd });
+    expect(hint.stdout).toContain(`eval "$(mme local env --state '${state}')"`);
 
     const stopped = JSON.parse((await mme(['local', 'stop', '--state', state, '--json'], { cwd })).stdout).result;
     expect(stopped).toEqual({ stopped: true, pid: info.pid });
