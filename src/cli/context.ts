@@ -9,6 +9,7 @@ import type { Settings } from '../config/settings.js';
 import { ConfigError, type ExitCode } from '../errors.js';
 import type { LocalCloudInfo } from '../local/daemon.js';
 import type { CliReporter } from './progress.js';
+import type { PartialResult } from './run.js';
 import type { Output } from './output.js';
 
 export interface CommandContext {
@@ -17,6 +18,11 @@ export interface CommandContext {
   reporter: CliReporter;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Tell the CLI what has been done so far, in case the run is interrupted (Ctrl-C) or fails
+   * midway: the error then reports it (e.g. the predictions already made) instead of losing it.
+   */
+  onPartial(describe: () => PartialResult | undefined): void;
 }
 
 export interface CommandResult<T = unknown> {

@@ -22,10 +22,19 @@ export async function main(argv: string[]): Promise<number> {
   const env = process.env;
   const state: RunState = {};
 
+  let interrupting = false;
   const onInterrupt = () => {
-    void report(new MmeError('Interrupted', 'interrupted', { exitCode: ExitCode.Interrupted }), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
+    // The command has returned and its result is being printed: let it end with its own code
+    // rather than report success and then exit 130.
+    if (state.finished) return;
+    if (interrupting) process.exit(ExitCode.Interrupted); // a second Ctrl-C: no more reporting
+    interrupting = true;
+    void report(interrupted(state), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
   };
-  process.once('SIGINT', onInterrupt);
+  // `on`, not `once`: signal-exit (loaded by proper-lockfile and ora) re-raises the signal when its
+  // own listener is the only one left, and `once` removes ours before the listeners run, so the
+  // process died of SIGINT before this could report anything.
+  process.on('SIGINT', onInterrupt);
   // `mme … | head` closes our stdout early: that is the reader's choice, not an error. Kept for
   // the whole process (once): the write that fails may be flushed after main() returns.
   if (!pipeGuarded) {
@@ -72,6 +81,15 @@ export async function toMmeError(err: unknown): Promise<MmeError> {
   return (await import('./output.js')).unexpected(err);
 }
 
+/** The interrupt, saying which steps were done and which were not (and the command's partial result). */
+function interrupted(state: RunState): MmeError {
+  const completed = state.steps?.completed ?? [];
+  const running = [...(state.steps?.running.values() ?? [])];
+  const message = running.length ? `interrupted; not finished: ${running.join('; ')}` : 'interrupted';
+  const hint = completed.length ? `Done before the interrupt: ${completed.join('; ')}.` : undefined;
+  return new MmeError('Interrupted', message, { exitCode: ExitCode.Interrupted, hint, detail: { completed, notFinished: running } });
+}
+
 /** --json among the arguments (before a `--`), wherever it stands. */
 function jsonRequested(argv: string[]): boolean {
   const args = argv.slice(2, argv.includes('--') ? argv.indexOf('--') : undefined);
@@ -94,6 +112,17 @@ async function report(error: MmeError, argv: string[], env: NodeJS.ProcessEnv, s
   const noColor = args.includes('--no-color') || !!env.NO_COLOR;
   const output = state.output ?? createOutput({ json, color: noColor ? 'off' : 'auto' });
   state.reporter?.close(error.exitCode === ExitCode.Interrupted ? 'interrupted' : 'failed');
+  // What the command had done (the predictions made before Ctrl-C or before the cloud went away).
+  const partial = state.partial?.();
+  if (partial) {
+    error = new MmeError(error.code, error.message, {
+      exitCode: error.exitCode,
+      cause: error.cause,
+      hint: partial.hint ?? error.hint,
+      detail: { ...error.detail, partial: partial.data },
+    });
+    if (!json && partial.human) output.stdout.write(`${partial.human}\n`);
+  }
   if (json) printJsonError(output, error, debug);
   else printHumanError(output, error, debug);
   return error.exitCode;

@@ -11,7 +11,7 @@
 import { randomInt } from 'node:crypto';
 import type { Clients } from '../../aws/clients.js';
 import { MmeError, UsageError } from '../../errors.js';
-import type { InvokeResult } from '../../workflow/invoke.js';
+import type { Invocation, InvokeResult } from '../../workflow/invoke.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
 
@@ -72,9 +72,17 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       clients = conn.clients.withCredentials(assumed.credentials);
     }
     const request = { endpoint, targetModel, rows, contentType: options.contentType, accept: options.accept, batch: !!options.batch };
+    // The predictions already made survive a Ctrl-C or a failure of a later request.
+    const made: Invocation[] = [];
+    ctx.onPartial(() => {
+      if (made.length === 0) return undefined;
+      const partial: InvokeCommandResult = { ...wf.invokeResult(request, made), ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}) };
+      const left = rows.length - made.length;
+      return { data: { ...partial, notInvoked: left }, human: `${render(partial, ctx, wf.formatDollars)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}` };
+    });
     let result: InvokeResult;
     try {
-      result = await wf.invokeEndpoint(clients, ctx.reporter, request);
+      result = await wf.invokeEndpoint(clients, ctx.reporter, request, made);
     } catch (err) {
       if (options.roleArn && err instanceof MmeError && err.exitCode === 5) throw await withAllowedModels(err, conn.clients, options.roleArn);
       throw err;
