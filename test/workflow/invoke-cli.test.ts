@@ -55,6 +55,10 @@ describe('mme invoke', () => {
     expect(r.stdout).toMatch(/^Chicago_IL\/Chicago_IL\.tar\.gz on mme-linear-learner$/m);
     expect(r.stdout).toMatch(/^ {2}1993,2728,6,3\.0,0\.7,1,y,y {2}\$\d{1,3}(,\d{3})*\.\d{2} +[\d,.]+ ms$/m);
     expect(r.stdout).toMatch(/1 request: p50 [\d,.]+ ms, max [\d,.]+ ms/);
+    // Its first call on this endpoint: the local cloud counted the load.
+    expect(r.stdout).toContain('the model was loaded once during the run');
+    const again = await run(['invoke', '--model', 'Chicago_IL', '--features', '1993,2728,6,3.0,0.7,1,y,y']);
+    expect(again.stdout).toContain('the model was loaded already: no call included a download and load');
   });
 
   it('--random 3 --seed 5 --json: the documented shape', async () => {
@@ -65,7 +69,9 @@ describe('mme invoke', () => {
     expect(result).toMatchObject({ endpoint: ENDPOINT, targetModel: 'NewYork_NY/NewYork_NY.tar.gz', seed: 5, summary: { requests: 3 } });
     expect(result.invocations).toHaveLength(3);
     expect(Object.keys(result.invocations[0]).sort()).toEqual(['features', 'invokedProductionVariant', 'latencyMs', 'prediction', 'raw']);
+    expect(result.loads).toBe(1);
     const again = JSON.parse((await run(['invoke', '--model', 'NewYork_NY', '--random', '3', '--seed', '5', '--json'])).stdout).result;
+    expect(again.loads).toBe(0);
     expect(again.invocations.map((i: { prediction: number }) => i.prediction)).toEqual(result.invocations.map((i: { prediction: number }) => i.prediction));
   });
 

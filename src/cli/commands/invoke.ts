@@ -29,6 +29,8 @@ export interface InvokeCommandOptions {
 }
 
 export interface InvokeCommandResult extends InvokeResult {
+  /** Loads of the model during the run, where the target can tell (the local cloud); absent on AWS. */
+  loads?: number;
   /** Who invoked: the assumed role's session ARN with --role-arn. */
   identity?: string;
   /** The seed of the random houses (repeat them with --seed). */
@@ -80,6 +82,10 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       const left = rows.length - made.length;
       return { data: { ...partial, notInvoked: left }, human: `${render(partial, ctx, wf.formatDollars)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}` };
     });
+    // Only the local cloud can tell whether a call loaded the model; AWS says nothing of it.
+    const { targetModelLoads } = await import('../../aws/local-extension.js');
+    const loadsNow = () => (conn.connection && ctx.settings.target === 'local' ? targetModelLoads(conn.connection, endpoint, targetModel) : Promise.resolve(undefined));
+    const before = await loadsNow();
     let result: InvokeResult;
     try {
       result = await wf.invokeEndpoint(clients, ctx.reporter, request, made);
@@ -87,7 +93,9 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       if (options.roleArn && err instanceof MmeError && err.exitCode === 5) throw await withAllowedModels(err, conn.clients, options.roleArn);
       throw err;
     }
-    const data: InvokeCommandResult = { ...result, ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}) };
+    const after = before === undefined ? undefined : await loadsNow();
+    const loads = before !== undefined && after !== undefined ? after - before : undefined;
+    const data: InvokeCommandResult = { ...result, ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}), ...(loads !== undefined ? { loads } : {}) };
     return { data, human: render(data, ctx, wf.formatDollars) };
   } finally {
     if (clients !== conn.clients) clients.destroy();
@@ -117,16 +125,24 @@ function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (val
   const dollarsWidth = Math.max(...shown.map((s) => s.length));
   r.invocations.forEach((inv, i) => {
     const text = shown[i]!.padStart(dollarsWidth);
-    const note = i === 0 && r.invocations.length > 1 && !r.batch ? out.dim('  first call') : '';
+    const note = i === 0 && r.invocations.length > 1 && !r.batch && r.loads !== 0 ? out.dim('  first call') : '';
     const latency = r.batch && i > 0 ? '' : ms(inv.latencyMs).padStart(11);
     lines.push(`  ${inv.features.padEnd(width)}  ${inv.prediction === null ? out.yellow(text) : out.green(text)}  ${latency}${note}`);
   });
   const s = r.summary;
   const count = `${s.requests} request${s.requests === 1 ? '' : 's'}${r.batch ? ` (${r.invocations.length} rows in one batch)` : ''}`;
-  const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)} (a model's first call includes its download and load)` : '';
+  const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)}` : '';
   lines.push('', out.dim(`${count}: p50 ${ms(s.p50Ms)}, max ${ms(s.maxMs)}${later}`));
+  lines.push(out.dim(loadNote(r.loads)));
   if (r.seed !== undefined) lines.push(out.dim(`random houses from seed ${r.seed} (--seed ${r.seed} draws the same ones)`));
   return lines.join('\n');
+}
+
+/** What is known of model loads: counted on the local cloud; on AWS, only what can happen. */
+function loadNote(loads: number | undefined): string {
+  if (loads === undefined) return 'a call to a model its instance has not loaded includes the download and load (AWS does not say which did)';
+  if (loads === 0) return 'the model was loaded already: no call included a download and load';
+  return loads === 1 ? 'the model was loaded once during the run (a download and load)' : `the model was loaded ${loads} times during the run (evicted in between)`;
 }
 
 const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');
