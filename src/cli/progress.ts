@@ -14,6 +14,10 @@ import type { Output } from './output.js';
 export interface CliReporter extends Reporter {
   /** Stop the spinner, marking steps still running as failed/interrupted. Idempotent. */
   close(reason?: string): void;
+  /** Write to the terminal while steps run (a result streamed early): the spinner steps aside. */
+  interject(write: () => void): void;
+  /** A step ended and something else says so (a streamed section): stop showing it, print nothing. */
+  dismiss(id: string): void;
 }
 
 export type ReporterMode = 'spinner' | 'plain' | 'silent';
@@ -28,7 +32,7 @@ export function reporterMode(output: Pick<Output, 'json' | 'stderr'>, env: Reado
 
 /** `ora` is imported by the caller (lazily, it is only needed on a TTY) and passed in. */
 export function createReporter(output: Output, mode: ReporterMode, ora?: typeof import('ora').default, now: () => number = Date.now): CliReporter {
-  if (mode === 'silent') return { report() {}, close() {} };
+  if (mode === 'silent') return { report() {}, close() {}, interject: (write) => write(), dismiss() {} };
   if (mode === 'spinner' && ora) return spinnerReporter(output, ora);
   return plainReporter(output, now);
 }
@@ -89,6 +93,11 @@ function plainReporter(output: Output, now: () => number): CliReporter {
       for (const text of running.values()) write(sym.fail, `${text} (${reason})`);
       running.clear();
     },
+    interject: (write) => write(),
+    dismiss(id) {
+      running.delete(id);
+      printedAt.delete(id);
+    },
   };
 }
 
@@ -141,6 +150,14 @@ function spinnerReporter(output: Output, ora: typeof import('ora').default): Cli
         case 'warn':
           return persist(sym[event.kind], event.text);
       }
+    },
+    interject(write) {
+      spinner?.clear();
+      write();
+      spinner?.render();
+    },
+    dismiss(id) {
+      if (running.delete(id)) render();
     },
     close(reason = 'interrupted') {
       const left = [...running.values()];

@@ -128,5 +128,10 @@ function trackSteps(inner: CliReporter, steps: StepLog): CliReporter {
       inner.report(event);
     },
     close: (reason) => inner.close(reason),
+    interject: (write) => inner.interject(write),
+    dismiss(id) {
+      steps.running.delete(id);
+      inner.dismiss(id);
+    },
   };
 }

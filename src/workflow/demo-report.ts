@@ -20,6 +20,8 @@ export const DEMO_STEPS = ['data', 'preprocess', 'train', 'deploy', 'invoke', 'a
 export type DemoStepName = (typeof DEMO_STEPS)[number];
 
 export interface DemoOptions {
+  /** Called as each step ends (done or failed), with the report so far: to show steps as they finish. */
+  onStep?: (step: DemoStep, report: DemoReport) => void | Promise<void>;
   target: 'aws' | 'local';
   bucket: string;
   prefix: string;

@@ -82,6 +82,7 @@ export async function runDemo(
       const ok = out.ok ?? true;
       report.steps.push({ name, ok, seconds: seconds(began), summary: out.summary, result: out.result });
       reporter.report({ kind: ok ? 'succeed' : 'fail', id, text: `${label}: ${out.summary} (${seconds(began)} s)` });
+      await o.onStep?.(report.steps.at(-1)!, report);
       if (!ok) throw new StepFailed(name);
       return out.result;
     } catch (err) {
@@ -89,6 +90,7 @@ export async function runDemo(
       const e = fromAwsError(err);
       report.steps.push({ name, ok: false, seconds: seconds(began), summary: e.message, error: { code: e.code, message: e.message, hint: e.hint ?? null, exitCode: e.exitCode } });
       reporter.report({ kind: 'fail', id, text: `${label}: ${e.message}` });
+      await o.onStep?.(report.steps.at(-1)!, report);
       report.exitCode = e.exitCode;
       throw new StepFailed(name);
     }

@@ -19,6 +19,8 @@ import type { TeardownResult } from '../../workflow/teardown.js';
 import type { TrainResult } from '../../workflow/train.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+import { fitToWidth } from '../fit.js';
+import type { CliReporter } from '../progress.js';
 import { render as renderAddModel } from './add-model.js';
 import { renderTable as renderData } from './data.js';
 import { render as renderDeploy } from './deploy.js';
@@ -42,6 +44,11 @@ export async function demo(options: DemoCommandOptions, ctx: CommandContext): Pr
   const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
   const { settings } = ctx;
   const bucket = requireBucket(settings);
+  // On a terminal each step's section is printed as the step ends, and the spinner shows the
+  // work inside it: the steps appear once, not as progress and then again as a report.
+  const stream = !settings.json && ctx.output.stdout.isTTY === true;
+  const width = outputWidth(ctx);
+  const reporter = demoReporter(ctx.reporter, stream);
   const conn = await connect(ctx);
   try {
     const o: DemoOptions = {
@@ -51,101 +58,131 @@ export async function demo(options: DemoCommandOptions, ctx: CommandContext): Pr
       createBucket: settings.target === 'local', clean: options.clean ?? false, force: settings.yes,
       jobPoll: POLL[settings.target], endpointPoll: ENDPOINT_POLL[settings.target], startedAt, readLogTail: logTailReader(conn), inFlight: new Set(),
     };
-    const report = await whileInterruptible(ctx, o.inFlight!, () => wf.runDemo(conn.clients, ctx.reporter, o));
-    return { data: report, human: await render(report, o, ctx), exitCode: report.exitCode as CommandResult['exitCode'] };
+    let streamed = 0;
+    if (stream) {
+      o.onStep = async (step, report) => {
+        const text = `${streamed === 0 ? `${heading(report, ctx)}\n\n` : '\n'}${await renderStep(step, report, o, ctx, width)}`;
+        streamed++;
+        ctx.reporter.interject(() => ctx.output.stdout.write(`${fitToWidth(text, width)}\n`));
+      };
+    }
+    const report = await whileInterruptible(ctx, o.inFlight!, () => wf.runDemo(conn.clients, reporter, o));
+    const parts = stream ? [renderSummary(report, ctx)] : [heading(report, ctx), ...(await Promise.all(report.steps.map((s) => renderStep(s, report, o, ctx, width)))), renderSummary(report, ctx)];
+    return { data: report, human: fitToWidth(parts.join('\n\n'), width), exitCode: report.exitCode as CommandResult['exitCode'] };
   } finally {
     conn.clients.destroy();
   }
 }
 
-async function render(r: DemoReport, o: DemoOptions, ctx: CommandContext): Promise<string> {
+/** The terminal's columns, else 100 (what a report in a log should fit). */
+function outputWidth(ctx: CommandContext): number {
+  const columns = (ctx.output.stdout as { columns?: number }).columns;
+  return ctx.output.stdout.isTTY && columns ? columns : 100;
+}
+
+/**
+ * The demo's progress: its own "Step k/9" lines and every warning and failure. What happens
+ * inside a step (each copy, each job) goes only to a terminal's spinner; off a terminal it would
+ * be dozens of lines the report then repeats. On a terminal the step lines give way to the
+ * streamed sections.
+ */
+function demoReporter(inner: CliReporter, stream: boolean): CliReporter {
+  return {
+    report(event) {
+      const own = 'id' in event && event.id.split('.').length === 2 && event.id.startsWith('demo.');
+      if (event.kind === 'warn' || (event.kind === 'fail' && !(stream && own))) return inner.report(event);
+      if (!('id' in event)) return; // info: the report says it
+      if (!stream) {
+        if (own && event.kind !== 'update') inner.report(event);
+        return;
+      }
+      if (event.kind === 'start' || event.kind === 'update') inner.report(event);
+      else inner.dismiss(event.id); // the step's section, printed next, says how it ended
+    },
+    close: (reason) => inner.close(reason),
+    interject: (write) => inner.interject(write),
+    dismiss: (id) => inner.dismiss(id),
+  };
+}
+
+function heading(r: DemoReport, ctx: CommandContext): string {
+  return ctx.output.out.bold(`mme demo on ${r.target} (${r.region}): bucket ${r.bucket}, prefix ${r.prefix}, endpoint ${r.endpoint}, ${r.rows} houses per location, seed ${r.seed}`);
+}
+
+/** One step's section: its mark, time and summary, then what it did, with the commands' own renderers. */
+async function renderStep(s: DemoStep, r: DemoReport, o: DemoOptions, ctx: CommandContext, width: number): Promise<string> {
   const { formatDollars } = await import('../../workflow/invoke.js');
   const { out } = ctx.output;
   const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
   const dollars = (v: number | null, raw?: string) => (v === null ? out.yellow(raw ?? '?') : out.green(formatDollars(v)));
-  const lines = [out.bold(`mme demo on ${r.target} (${r.region}): bucket ${r.bucket}, prefix ${r.prefix}, endpoint ${r.endpoint}, ${r.rows} houses per location, seed ${r.seed}`)];
-  const section = (s: DemoStep, body?: string) => {
+  const section = (body?: string) => {
     const mark = s.ok ? out.green('✔') : out.red('✖');
-    lines.push('', `${mark} ${out.bold(`${s.name}`)} ${out.dim(`(${s.seconds} s)`)}  ${s.summary}`);
+    const lines = [`${mark} ${out.bold(`${s.name}`)} ${out.dim(`(${s.seconds} s)`)}  ${s.summary}`];
     if (body) lines.push(indent(body));
     if (s.error?.hint) lines.push(indent(out.dim(`hint: ${s.error.hint}`)));
+    return lines.join('\n');
   };
-
-  for (const s of r.steps) {
-    if (s.error) {
-      section(s);
-      continue;
+  if (s.error) return section();
+  switch (s.name) {
+    case 'data':
+      return section(renderData(s.result as GenerateDataResult, ctx));
+    case 'preprocess':
+      return section(renderPreprocess(s.result as PreprocessResult, ctx, width - 2));
+    case 'train':
+      return section(renderJobs((s.result as TrainResult).jobs, ctx, width - 2));
+    case 'deploy':
+      return section(renderDeploy(s.result as DeployResult, { ...o, instanceType: 'ml.m4.xlarge', instanceCount: 1 }, ctx, false));
+    case 'invoke': {
+      const width = Math.max(...r.predictions.map((p) => p.targetModel.length));
+      const featureWidth = Math.max(...r.predictions.map((p) => p.features.length));
+      const shown = r.predictions.map((p) => (p.prediction === null ? (p.raw ?? '?') : formatDollars(p.prediction)));
+      const dollarWidth = Math.max(...shown.map((t) => t.length));
+      const rows = r.predictions.map((p, i) => {
+        const price = p.prediction === null ? out.yellow(shown[i]!.padStart(dollarWidth)) : out.green(shown[i]!.padStart(dollarWidth));
+        return `${p.targetModel.padEnd(width)}  ${p.features.padEnd(featureWidth)}  ${price}  ${ms(p.latencyMs).padStart(10)}  ${p.cold ? out.yellow('cold') : out.dim('warm')}`;
+      });
+      const { cold, warm } = r.latency;
+      rows.push('', out.dim(`cold = a model's first call in this run (a download and load unless an earlier run left it loaded); first calls p50 ${cold ? ms(cold.p50Ms) : '-'} (${cold?.requests ?? 0}), warm p50 ${warm ? ms(warm.p50Ms) : '-'} (${warm?.requests ?? 0}); round trips from here`));
+      // The local cloud loads a model from its own disk in milliseconds; say what AWS takes.
+      if (r.target === 'local') rows.push(out.dim('On AWS the reference measured 1,029-1,166 ms for a first call and 33-53 ms warm (docs/aws-behaviour.md#multi-model-hosting).'));
+      return section(rows.join('\n'));
     }
-    switch (s.name) {
-      case 'data':
-        section(s, renderData(s.result as GenerateDataResult, ctx));
-        break;
-      case 'preprocess':
-        section(s, renderPreprocess(s.result as PreprocessResult, ctx));
-        break;
-      case 'train':
-        section(s, renderJobs((s.result as TrainResult).jobs, ctx));
-        break;
-      case 'deploy':
-        section(s, renderDeploy(s.result as DeployResult, { ...o, instanceType: 'ml.m4.xlarge', instanceCount: 1 }, ctx, false));
-        break;
-      case 'invoke': {
-        const width = Math.max(...r.predictions.map((p) => p.targetModel.length));
-        const featureWidth = Math.max(...r.predictions.map((p) => p.features.length));
-        const shown = r.predictions.map((p) => (p.prediction === null ? (p.raw ?? '?') : formatDollars(p.prediction)));
-        const dollarWidth = Math.max(...shown.map((t) => t.length));
-        const rows = r.predictions.map((p, i) => {
-          const price = p.prediction === null ? out.yellow(shown[i]!.padStart(dollarWidth)) : out.green(shown[i]!.padStart(dollarWidth));
-          return `${p.targetModel.padEnd(width)}  ${p.features.padEnd(featureWidth)}  ${price}  ${ms(p.latencyMs).padStart(10)}  ${p.cold ? out.yellow('cold') : out.dim('warm')}`;
-        });
-        const { cold, warm } = r.latency;
-        rows.push('', out.dim(`cold = a model's first call in this run (download and load); first calls p50 ${cold ? ms(cold.p50Ms) : '-'} (${cold?.requests ?? 0}), warm p50 ${warm ? ms(warm.p50Ms) : '-'} (${warm?.requests ?? 0}); round trips from here`));
-        // The local cloud loads a model from its own disk in milliseconds; say what AWS takes.
-        if (r.target === 'local') rows.push(out.dim('On AWS the reference measured 1,029-1,166 ms for a first call and 33-53 ms warm (docs/aws-behaviour.md#multi-model-hosting).'));
-        section(s, rows.join('\n'));
-        break;
+    case 'add-model': {
+      const a = r.added!;
+      if (a.addModel) return section(renderAddModel(a.addModel, ctx, false));
+      const inv = a.invocation;
+      return section(`${a.targetModel} ${out.dim(`(from ${a.source})`)}${inv ? `\n  ${inv.features}  →  ${out.bold(dollars(inv.prediction))}  ${out.dim(`${inv.latencyMs} ms (its first call in this run)`)}` : ''}`);
+    }
+    case 'grant':
+      return section(renderGrant(s.result as GrantResult, [], {}, ctx));
+    case 'as-role': {
+      const body = [`as ${out.cyan(r.asRole?.identity ?? '?')}`];
+      if (r.asRole) {
+        const a = r.asRole.allowed;
+        body.push(`${out.green('✔')} ${a.targetModel}  ${a.features}  →  ${dollars(a.prediction)}  ${out.dim(ms(a.latencyMs))}`);
       }
-      case 'add-model': {
-        const a = r.added!;
-        if (a.addModel) {
-          section(s, renderAddModel(a.addModel, ctx, false));
-        } else {
-          const inv = a.invocation;
-          section(s, `${a.targetModel} ${out.dim(`(from ${a.source})`)}${inv ? `\n  ${inv.features}  →  ${out.bold(dollars(inv.prediction))}  ${out.dim(`${inv.latencyMs} ms (its first call in this run)`)}` : ''}`);
-        }
-        break;
+      if (r.denied) {
+        body.push(r.denied.denied
+          ? `${out.red('✖')} ${r.denied.targetModel}  →  ${out.bold(r.denied.code ?? '')}: ${r.denied.message}`
+          : `${out.red('!')} ${r.denied.targetModel} answered: the role should not be allowed to invoke it`);
       }
-      case 'grant':
-        section(s, renderGrant(s.result as GrantResult, [], {}, ctx));
-        break;
-      case 'as-role': {
-        const body = [`as ${out.cyan(r.asRole?.identity ?? '?')}`];
-        if (r.asRole) {
-          const a = r.asRole.allowed;
-          body.push(`${out.green('✔')} ${a.targetModel}  ${a.features}  →  ${dollars(a.prediction)}  ${out.dim(ms(a.latencyMs))}`);
-        }
-        if (r.denied) {
-          body.push(r.denied.denied
-            ? `${out.red('✖')} ${r.denied.targetModel}  →  ${out.bold(r.denied.code ?? '')}: ${r.denied.message}`
-            : `${out.red('!')} ${r.denied.targetModel} answered: the role should not be allowed to invoke it`);
-        }
-        section(s, body.join('\n'));
-        break;
-      }
-      case 'metrics': {
-        const m = r.metrics!;
-        section(s, `${await renderMetrics(m, true, ctx)}\n\n${out.dim(`Note: ${m.note}.`)}`);
-        break;
-      }
-      case 'teardown': {
-        const t = s.result as { teardown: TeardownResult; role: RevokeResult };
-        section(s, [renderTeardown(t.teardown, ctx), ...(t.role.removed ? [renderRevoke(t.role, ctx)] : [])].join('\n'));
-        break;
-      }
+      return section(body.join('\n'));
+    }
+    case 'metrics': {
+      const m = r.metrics!;
+      return section(`${await renderMetrics(m, true, ctx)}\n\n${out.dim(`Note: ${m.note}.`)}`);
+    }
+    case 'teardown': {
+      const t = s.result as { teardown: TeardownResult; role: RevokeResult };
+      return section([renderTeardown(t.teardown, ctx), ...(t.role.removed ? [renderRevoke(t.role, ctx)] : [])].join('\n'));
     }
   }
+}
 
-  lines.push('', out.bold('Steps'));
+/** Each step's time, the total, and what was kept. */
+function renderSummary(r: DemoReport, ctx: CommandContext): string {
+  const { out } = ctx.output;
+  const lines = [out.bold('Steps')];
   const nameWidth = Math.max(...r.steps.map((s) => s.name.length));
   for (const s of r.steps) lines.push(`  ${s.ok ? out.green('✔') : out.red('✖')} ${s.name.padEnd(nameWidth)}  ${`${s.seconds.toFixed(2)} s`.padStart(8)}`);
   lines.push(`    ${'total'.padEnd(nameWidth)}  ${`${r.wallSeconds.toFixed(2)} s`.padStart(8)} ${out.dim('(wall time, connecting included)')}`);

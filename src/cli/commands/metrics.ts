@@ -45,10 +45,25 @@ export async function metrics(options: MetricsCommandOptions, ctx: CommandContex
   }
 }
 
+/**
+ * The window asked for and the datapoints in it, to the second when periods are shorter than a
+ * minute (to the minute, a 30-second window read "14:08Z to 14:08Z").
+ */
+export function timeRange(r: Pick<MetricsResult, 'start' | 'end' | 'period' | 'series'>): string {
+  const at = (d: Date) => (r.period < 60 ? d.toISOString().slice(0, 19) : d.toISOString().slice(0, 16)).replace('T', ' ');
+  const times = r.series.flatMap((s) => s.points.map((p) => p.timestamp.getTime()));
+  const window = `${at(r.start)} to ${at(r.end)} UTC`;
+  if (times.length === 0) return window;
+  const first = new Date(Math.min(...times));
+  const last = new Date(Math.max(...times));
+  const clock = (d: Date) => at(d).slice(11);
+  return `${window} (datapoints ${clock(first)} to ${clock(last)})`;
+}
+
 export async function render(r: MetricsResult, chart: boolean, ctx: CommandContext): Promise<string> {
   const { renderCharts, renderTable } = await import('../../workflow/charts.js');
   const { out } = ctx.output;
-  const heading = out.dim(`${r.endpoint} / ${r.variant}, ${r.start.toISOString().slice(0, 16)}Z to ${r.end.toISOString().slice(0, 16)}Z, period ${r.period} s`);
+  const heading = out.dim(`${r.endpoint} / ${r.variant}, ${timeRange(r)}, period ${r.period} s`);
   if (!chart) return `${heading}\n${renderTable(r.series, out)}`;
   const columns = (ctx.output.stdout as { columns?: number }).columns ?? 80;
   return `${heading}\n\n${renderCharts(r.series, { paint: out, width: Math.max(20, Math.min(100, columns - 14)) })}`;

@@ -13,6 +13,7 @@ import type { JobResult, LogTailReader } from '../../workflow/jobs.js';
 import type { PlannedRequest } from '../../workflow/dry-run.js';
 import type { PreprocessResult } from '../../workflow/preprocess.js';
 import { connect, requireBucket, type CommandContext, type CommandResult, type Connected } from '../context.js';
+import { terminalColumns } from '../fit.js';
 
 export interface PreprocessCommandOptions {
   locations?: number | string[];
@@ -73,9 +74,9 @@ export async function preprocess(options: PreprocessCommandOptions, ctx: Command
   }
 }
 
-export function renderPreprocess(result: PreprocessResult, ctx: CommandContext): string {
+export function renderPreprocess(result: PreprocessResult, ctx: CommandContext, width = terminalColumns(ctx.output.stdout)): string {
   const { out } = ctx.output;
-  const lines = [renderJobs([result.preprocessJob, ...result.transforms], ctx)];
+  const lines = [renderJobs([result.preprocessJob, ...result.transforms], ctx, width)];
   if (result.datasets.length > 0) {
     lines.push('', out.bold('Training data for the linear learner (70/30, label first, 10 features):'));
     const width = Math.max(...result.datasets.map((d) => d.location.length));
@@ -162,11 +163,16 @@ export async function whileInterruptible<T>(ctx: CommandContext, inFlight: Set<s
 }
 
 /** The jobs as a table (job, location, status, duration, artifact), then each failure's reason and log. */
-export function renderJobs(jobs: readonly JobResult[], ctx: CommandContext): string {
+export function renderJobs(jobs: readonly JobResult[], ctx: CommandContext, width = terminalColumns(ctx.output.stdout)): string {
   const { out } = ctx.output;
-  const header = ['job', 'location', 'status', 'duration', 'artifact'];
-  const rows = jobs.map((j) => [j.name, j.location, j.status, j.durationSeconds === undefined ? '' : `${j.durationSeconds} s`, j.artifact ?? '']);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const full = ['job', 'location', 'status', 'duration', 'artifact'];
+  const cells = jobs.map((j) => [j.name, j.location, j.status, j.durationSeconds === undefined ? '' : `${j.durationSeconds} s`, j.artifact ?? '']);
+  const widthsOf = (rows: string[][], header: string[]) => header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // Artifacts are long S3 URIs: on a terminal too narrow for them, the column goes (--json has them).
+  const fits = width === undefined || widthsOf(cells, full).reduce((a, b) => a + b + 2, -2) <= width;
+  const header = fits ? full : full.slice(0, 4);
+  const rows = fits ? cells : cells.map((r) => r.slice(0, 4));
+  const widths = widthsOf(rows, header);
   const colour = (status: string, text: string) => (status === 'Completed' ? out.green(text) : status === 'InProgress' ? out.cyan(text) : out.red(text));
   const format = (cells: string[], paint = false) =>
     cells.map((c, i) => {
@@ -174,6 +180,7 @@ export function renderJobs(jobs: readonly JobResult[], ctx: CommandContext): str
       return paint && i === 2 ? colour(c, padded) : padded;
     }).join('  ').trimEnd();
   const lines = [out.bold(format(header)), ...rows.map((r) => format(r, true))];
+  if (!fits && jobs.some((j) => j.artifact)) lines.push(out.dim(`(artifacts left out to fit ${width} columns: --json lists them)`));
   for (const j of jobs.filter((x) => x.failureReason)) {
     lines.push('', `${out.red('✖')} ${j.name} (${j.location}): ${j.failureReason!.split('\n')[0]}`);
     // The runner's last line repeats the reason just shown.
