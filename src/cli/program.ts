@@ -200,6 +200,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .addOption(new Option('--endpoint <name>', 'the endpoint to invoke, or with --instance-type the one whose model to host (default: the one `mme deploy` created)').argParser(parse.resourceName))
     .option('--instance-type <type>', 'run on an endpoint of its own, mme-cache-experiment, on this instance type (starts cold; deleted afterwards). On local the type sets the memory: ml.m4.xlarge 16 GiB')
     .option('--keep-endpoint', 'with --instance-type: keep mme-cache-experiment afterwards')
+    .option('--keep-copies', 'leave the N copies under the prefix afterwards (by default they are deleted at the end)')
     .addOption(new Option('--pace <ms>', 'milliseconds from one call\'s start to the next (default: 50 on local, where calls take a few ms and the charts would be one dot; 0 on aws)').argParser(parse.integer(0, 60_000)))
     .addOption(new Option('--metrics-timeout <duration>', 'how long to wait for the metrics to reach CloudWatch (default: 6m on aws, 30s on local)').argParser(parse.duration))
     .option('--no-chart', 'print the metrics as a table instead of charts')

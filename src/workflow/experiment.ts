@@ -23,7 +23,7 @@ import {
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
-import { copyArtifact, headArtifact, isMissing } from './artifacts.js';
+import { copyArtifact, deleteObjects, headArtifact, isMissing } from './artifacts.js';
 import { mmeLayout, VARIANT_NAME } from './endpoint-requests.js';
 import { ENDPOINT_POLL, describeEndpoint, waitForEndpoint } from './endpoint-waiter.js';
 import { invokeError } from './invoke.js';
@@ -50,6 +50,8 @@ export interface CacheExperimentOptions {
   /** Host the experiment on an endpoint of its own, EXPERIMENT_ENDPOINT_NAME, of this type. */
   instanceType?: string;
   keepEndpoint?: boolean;
+  /** Leave the N copies under the prefix afterwards (by default they are deleted). */
+  keepCopies?: boolean;
   /**
    * Milliseconds from one call's start to the next (default: 50 on local, 0 on AWS). Local calls
    * take a few ms, so 400 of them would fit in one or two 1-second datapoints: pacing spreads
@@ -89,6 +91,8 @@ export interface CacheExperimentResult {
   instanceType?: string;
   createdEndpoint: boolean;
   deletedEndpoint: boolean;
+  /** The copies, where they are and whether they were deleted at the end. */
+  copies: { count: number; prefix: string; names: string; deleted: boolean };
   source: string;
   models: number;
   passes: PassResult[];
@@ -229,13 +233,24 @@ export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMake
   const memory = series[3]!.points.length ? Math.max(...series[3]!.points.map((p) => p.value)) : null;
   const reachedAt = max === null ? null : countMax.find((p) => p.value === max)!.timestamp;
   const chartPeriod = periodFor((to - from) / 1000, resolution);
-  const charts = await fetchMetrics(cw, [metric('LoadedModelCount', 'Average'), metric('MemoryUtilization', 'Average'), metric('ModelCacheHit', 'Average')], {
+  // The same statistic as the plateau printed above the charts (Maximum), so the figure printed
+  // and the chart's top agree; with Average over coarser periods the chart would peak lower.
+  const charts = await fetchMetrics(cw, [metric('LoadedModelCount', 'Maximum'), metric('MemoryUtilization', 'Maximum'), metric('ModelCacheHit', 'Average')], {
     ...window, start: new Date(alignDown(from, chartPeriod)), end: new Date(alignDown(to - 1, chartPeriod) + chartPeriod * 1000), period: chartPeriod,
   });
 
   const deletedEndpoint = o.instanceType !== undefined && !o.keepEndpoint ? await deleteExperiment(sm, reporter, endpoint) : false;
+  // The copies would stay listed under the prefix (and served) for good: they go unless kept.
+  // Instances that loaded some keep them in memory until they evict them, which is harmless.
+  const copiesPrefix = `${mmeLayout.prefix(o.prefix)}${o.location}/`;
+  if (!o.keepCopies) {
+    reporter.report({ kind: 'start', id: 'copies', text: `Deleting the ${o.models} copies under ${s3(o.bucket, copiesPrefix)}` });
+    await deleteObjects(s3c, o.bucket, Array.from({ length: o.models }, (_, i) => `${mmeLayout.prefix(o.prefix)}${targetModel(i)}`));
+    reporter.report({ kind: 'succeed', id: 'copies', text: `Deleted the ${o.models} copies` });
+  }
   return {
     endpoint, variant, ...(o.instanceType ? { instanceType: o.instanceType } : {}), createdEndpoint: o.instanceType !== undefined, deletedEndpoint,
+    copies: { count: o.models, prefix: s3(o.bucket, copiesPrefix), names: `[0-9]*_${o.location}.tar.gz`, deleted: !o.keepCopies },
     source, models: o.models, passes: results, plateau: { loadedModelCount: max, memoryUtilization: memory, reachedAt }, metricsComplete, charts, warnings,
   };
 }

@@ -58,3 +58,16 @@ it('a coloured long word is cut inside its colour', () => {
     expect(l).toMatch(/\u001b\[36m.*\u001b\[39m/);
   }
 });
+
+describe('long lists', () => {
+  it('show their first lines and a count of the rest', async () => {
+    const { summarised } = await import('../../src/cli/commands/status.js');
+    const { createOutput } = await import('../../src/cli/output.js');
+    const ctx = { output: createOutput({ json: false, color: 'off' }) };
+    const lines = Array.from({ length: 200 }, (_, i) => `      Houston_TX/${i}_Houston_TX.tar.gz`);
+    const shown = summarised(lines, 'model', ctx);
+    expect(shown).toHaveLength(11);
+    expect(shown.at(-1)).toBe('      … and 190 more models (--json lists them all)');
+    expect(summarised(lines.slice(0, 12), 'model', ctx)).toHaveLength(12);
+  });
+});

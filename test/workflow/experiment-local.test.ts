@@ -8,6 +8,7 @@
  * pass 3 (0-19) hits for 0-9 then misses for 10-19, LoadedModelCount levelling off at 12.
  */
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
 import { EXPERIMENT_ENDPOINT_NAME, runCacheExperiment, type CacheExperimentOptions } from '../../src/workflow/experiment.js';
@@ -76,6 +77,10 @@ describe('mme experiment cache on the local cloud', () => {
     expect(counts.length).toBeGreaterThan(0);
     expect(counts.every((v, i) => i === 0 || v >= counts[i - 1]!)).toBe(true);
     expect(reporter.events.some((e) => e.kind === 'succeed' && e.text.startsWith('20 copies of Houston_TX'))).toBe(true);
+    // The copies are gone at the end; the model they were copied from stays.
+    expect(r.copies).toMatchObject({ count: 20, deleted: true });
+    const left = await (await clients.s3()).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${MME_PREFIX}Houston_TX/` }));
+    expect((left.Contents ?? []).map((o) => o.Key)).toEqual([`${MME_PREFIX}Houston_TX/Houston_TX.tar.gz`]);
   }, 30_000);
 
   it('the metrics are in CloudWatch, for the variant and (mme extension) per TargetModel', async () => {

@@ -52,6 +52,7 @@ describe('the human rendering', () => {
   const result: CacheExperimentResult = {
     endpoint: 'mme-cache-experiment', variant: 'AllTraffic', instanceType: 'ml.m4.xlarge', createdEndpoint: true, deletedEndpoint: false,
     source: 's3://b/p/multi_model_artifacts/Houston_TX/Houston_TX.tar.gz', models: 200,
+    copies: { count: 200, prefix: 's3://b/p/multi_model_artifacts/Houston_TX/', names: '[0-9]*_Houston_TX.tar.gz', deleted: false },
     passes: [
       { pass: 1, first: 0, last: 99, startedAt: new Date(T0), endedAt: new Date(T0), hits: 0, misses: 100, hitRatio: 0, latency: { firstCalls: { requests: 100, p50Ms: 1050, meanMs: 1090 }, repeats: null } },
       { pass: 2, first: 0, last: 99, startedAt: new Date(T0), endedAt: new Date(T0), hits: 100, misses: 0, hitRatio: 1, latency: { firstCalls: null, repeats: { requests: 100, p50Ms: 41.5, meanMs: 45 } } },
@@ -79,5 +80,8 @@ describe('the human rendering', () => {
     expect(text).toContain('LoadedModelCount (None, Average per 1 min, /aws/sagemaker/Endpoints)');
     expect(text).toContain('is billed while it runs: delete it with aws sagemaker delete-endpoint --endpoint-name mme-cache-experiment');
     expect(await renderCache(result, false, ctx)).toContain('time (UTC)        LoadedModelCount Average');
+    expect(text).toContain("The 200 copies stay under s3://b/p/multi_model_artifacts/Houston_TX/; delete them with: aws s3 rm s3://b/p/multi_model_artifacts/Houston_TX/ --recursive --exclude '*' --include '[0-9]*_Houston_TX.tar.gz'");
+    const deleted = await renderCache({ ...result, copies: { ...result.copies, deleted: true } }, true, ctx);
+    expect(deleted).toContain('Deleted the 200 copies from s3://b/p/multi_model_artifacts/Houston_TX/ (--keep-copies keeps them)');
   });
 });

@@ -25,6 +25,7 @@ export interface CacheCommandOptions {
   endpoint?: string;
   instanceType?: string;
   keepEndpoint?: boolean;
+  keepCopies?: boolean;
   pace?: number;
   /** Seconds. */
   metricsTimeout?: number;
@@ -44,6 +45,7 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
       endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
       ...(options.instanceType ? { instanceType: options.instanceType } : {}),
       keepEndpoint: !!options.keepEndpoint,
+      keepCopies: !!options.keepCopies,
       ...(options.pace !== undefined ? { paceMs: options.pace } : {}),
       ...(options.metricsTimeout !== undefined ? { metricsTimeoutMs: options.metricsTimeout * 1000 } : {}),
     });
@@ -76,6 +78,10 @@ export async function renderCache(r: CacheExperimentResult, chart: boolean, ctx:
       (count >= r.models ? out.dim(' - every model fitted: no plateau on this instance') : ''));
   lines.push(out.dim('hits and misses: CloudWatch ModelCacheHit (Sum, SampleCount) per pass; latencies: client round trips, a model\'s first call in this run vs its repeats'));
   lines.push('', chart ? renderCharts(r.charts, { paint: out }) : renderTable(r.charts, out));
+  const copies = r.copies;
+  lines.push('', out.dim(copies.deleted
+    ? `Deleted the ${copies.count} copies from ${copies.prefix} (--keep-copies keeps them)`
+    : `The ${copies.count} copies stay under ${copies.prefix}; delete them with: aws s3 rm ${copies.prefix} --recursive --exclude '*' --include '${copies.names}'`));
   if (r.createdEndpoint && !r.deletedEndpoint) lines.push('', out.dim(`Endpoint ${r.endpoint} was kept${ctx.settings.target === 'aws' ? ' and is billed while it runs' : ''}: delete it with aws sagemaker delete-endpoint --endpoint-name ${r.endpoint}`));
   return lines.join('\n');
 }

@@ -67,7 +67,7 @@ function renderEndpoint(e: EndpointReport, ctx: CommandContext, models: boolean)
   const mm = e.multiModel;
   if (mm) {
     lines.push(`    multi-model prefix ${mm.modelDataUrl}: ${plural(mm.models.length, 'model')}${mm.truncated ? ' (the first 1,000 listed)' : ''}`);
-    for (const m of mm.models) lines.push(`      ${m.targetModel}  ${out.dim(size(m.sizeBytes))}`);
+    lines.push(...summarised(mm.models.map((m) => `      ${m.targetModel}  ${out.dim(size(m.sizeBytes))}`), 'model', ctx));
     if (mm.error) lines.push(out.yellow(`      ⚠ ${mm.error}`));
   }
   const local = e.local;
@@ -79,7 +79,7 @@ function renderEndpoint(e: EndpointReport, ctx: CommandContext, models: boolean)
           `    instance ${i.instanceId} (${i.instanceType}): ${plural(i.loadedModels.length, 'loaded model')}, ${plural(i.invocations, 'invocation')}; ` +
             `memory ${size(mem.usedBytes)} used (${mem.utilization.toFixed(1)}%), model cache budget ${size(mem.cacheBudgetBytes)} of ${size(mem.totalBytes)}`,
         );
-        for (const m of i.loadedModels) lines.push(`      ${m.key}  ${out.dim(`${m.state}, ${size(m.sizeBytes)}, ${plural(m.hits, 'hit')}`)}`);
+        lines.push(...summarised(i.loadedModels.map((m) => `      ${m.key}  ${out.dim(`${m.state}, ${size(m.sizeBytes)}, ${plural(m.hits, 'hit')}`)}`), 'loaded model', ctx));
       }
       const c = v.cache;
       const ratio = c.hits + c.misses > 0 ? `, hit ratio ${((100 * c.hits) / (c.hits + c.misses)).toFixed(0)}%` : '';
@@ -91,6 +91,14 @@ function renderEndpoint(e: EndpointReport, ctx: CommandContext, models: boolean)
   }
   for (const err of e.errors) lines.push(out.yellow(`    ⚠ ${err}`));
   return lines;
+}
+
+/** A long list (the cache experiment leaves hundreds of models) shows its first lines and a count. */
+const LIST_LIMIT = 12;
+export function summarised(lines: string[], what: string, ctx: Pick<CommandContext, 'output'>): string[] {
+  if (lines.length <= LIST_LIMIT) return lines;
+  const shown = LIST_LIMIT - 2;
+  return [...lines.slice(0, shown), ctx.output.out.dim(`      … and ${plural(lines.length - shown, `more ${what}`)} (--json lists them all)`)];
 }
 
 function renderModelFigures(figures: NonNullable<EndpointReport['local']>['models'], ctx: CommandContext): string[] {
