@@ -58,3 +58,31 @@ describe.skipIf(!HAVE_TMUX)('on a terminal', () => {
     expect(JSON.parse(status.stdout).result.endpoints.map((e: { name: string }) => e.name)).toContain('mme-linear-learner');
   }, 60_000);
 });
+
+describe.skipIf(!HAVE_TMUX)('interrupting a deploy (on the demo\'s state, above)', () => {
+  const stateEnv = () => ({ MME_LOCAL_STATE: path.join(cwd, 'state') });
+  // After the demo above: a new instance count is a new configuration, so each deploy has work.
+  it.each([
+    ['once its configuration is created', /Created endpoint configuration/, 2],
+    ['while the endpoint updates', /^› Updating endpoint/m, 3],
+  ])('Ctrl-C %s: exit 130, what was not finished, how to go on; then a re-run finishes', async (_when, moment, count) => {
+    const r = await mme(['deploy', '--instance-count', String(count)], {
+      cwd,
+      env: stateEnv(),
+      onSpawn: (child) => {
+        let seen = '';
+        child.stderr!.on('data', (d) => {
+          seen += d;
+          if (moment.test(seen)) child.kill('SIGINT');
+        });
+      },
+    });
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/✖ interrupted/);
+    expect(r.stderr).toContain("'mme deploy' is safe to run again");
+    expect(r.stdout).not.toContain('InService (');
+    const again = await mme(['deploy', '--instance-count', String(count), '--json'], { cwd, env: stateEnv() });
+    expect(again.code, again.stdout).toBe(0);
+    expect(JSON.parse(again.stdout).result).toMatchObject({ status: 'InService' });
+  }, 90_000);
+});

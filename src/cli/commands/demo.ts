@@ -19,7 +19,7 @@ import type { TeardownResult } from '../../workflow/teardown.js';
 import type { TrainResult } from '../../workflow/train.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
-import { fitToWidth } from '../fit.js';
+import { fitToWidth, terminalColumns } from '../fit.js';
 import type { CliReporter } from '../progress.js';
 import { render as renderAddModel } from './add-model.js';
 import { renderTable as renderData } from './data.js';
@@ -74,10 +74,9 @@ export async function demo(options: DemoCommandOptions, ctx: CommandContext): Pr
   }
 }
 
-/** The terminal's columns, else 100 (what a report in a log should fit). */
+/** The terminal's columns; off a terminal lines stay whole (a log is read with grep, not wrapped). */
 function outputWidth(ctx: CommandContext): number {
-  const columns = (ctx.output.stdout as { columns?: number }).columns;
-  return ctx.output.stdout.isTTY && columns ? columns : 100;
+  return terminalColumns(ctx.output.stdout) ?? Number.POSITIVE_INFINITY;
 }
 
 /**

@@ -50,6 +50,11 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
     for (const l of plan.unknownHoldOut) ctx.reporter.report({ kind: 'warn', text: `--hold-out ${l}: no trained model for it anyway` });
     for (const l of plan.stillServed) ctx.reporter.report({ kind: 'warn', text: stillServedWarning(l, o) });
     if (options.dryRun) return dryRun(plan, o, ctx);
+    // Stopped midway (Ctrl-C, the cloud gone): what was planned, and that a re-run finishes it.
+    ctx.onPartial(() => ({
+      data: { endpoint: o.endpoint, plannedAction: plan.action, copies: plan.copies.filter((c) => c.action !== 'unchanged').map((c) => c.targetModel) },
+      hint: `'mme deploy' is safe to run again: it does only what is left. A create or update already sent goes on on the target ('mme status' shows the endpoint).`,
+    }));
     const result = await wf.applyDeploy(conn.clients, ctx.reporter, plan, o);
     for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
     return { data: result, human: render(result, o, ctx) };
