@@ -106,7 +106,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const logs = createLogsService(logEvents);
   await logs.open();
   const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log) });
-  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host });
+  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host, events: logEvents });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
   await cloudwatch.open();
