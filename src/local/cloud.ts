@@ -105,7 +105,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const logEvents = new LogEventStore({ dir: paths.logs, now, onError: (err) => log(`logs: writing log events failed: ${String(err)}`) });
   const logs = createLogsService(logEvents);
   await logs.open();
-  const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log) });
+  const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log), containerLogs: logEvents });
   const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host, events: logEvents });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
