@@ -138,6 +138,8 @@ export interface LogsOptions {
   follow?: boolean;
   /** Between polls with --follow (default 2 s). */
   pollMs?: number;
+  /** What the name turned out to be, before any line is read. */
+  onSource?: (source: LogSource) => void;
   /** Lines as they are read (the CLI prints them at once). */
   onLines?: (lines: LogLine[]) => void;
   /** Stops following (Ctrl-C); the lines read so far are the result. */
@@ -150,6 +152,7 @@ export interface LogsOptions {
  */
 export async function readLogs(clients: Clients, reporter: Reporter, options: LogsOptions): Promise<LogsResult> {
   let source = await findLogSource(clients, reporter, options.name, options.region);
+  options.onSource?.(source);
   const lines: LogLine[] = [];
   const take = (page: Page) => {
     lines.push(...page.lines);
