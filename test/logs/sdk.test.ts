@@ -52,6 +52,7 @@ describe('CloudWatch Logs through the AWS SDK', () => {
     expect(second.logGroups!.map((g) => g.logGroupName)).toEqual(['/aws/sagemaker/TrainingJobs']);
     expect(second.nextToken).toBeUndefined();
     expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/nothing' }))).logGroups).toEqual([]);
+    expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: 'Training' }))).logGroups!.map((g) => g.logGroupName)).toEqual(['/aws/sagemaker/TrainingJobs']);
   });
 
   it('DescribeLogStreams orders by name or last event time', async () => {

@@ -77,21 +77,26 @@ function decodeKey<T>(token: string | undefined, valid: (key: unknown) => key is
 
 const isString = (k: unknown): k is string => typeof k === 'string';
 
-interface DescribeGroups { prefix?: string; limit: number; after?: string }
+interface DescribeGroups { prefix?: string; pattern?: string; limit: number; after?: string }
 
 export const describeLogGroups: Operation<DescribeGroups> = {
   read(input) {
     const v = new Validator();
     const prefix = v.string(input.logGroupNamePrefix, 'logGroupNamePrefix', { min: 1, max: 512, pattern: LOG_GROUP_PATTERN });
+    const pattern = v.string(input.logGroupNamePattern, 'logGroupNamePattern', { max: 512, pattern: '[\\.\\-_/#A-Za-z0-9]*' });
     const limit = v.integer(input.limit, 'limit', { min: 1, max: MAX_LIST }) ?? MAX_LIST;
     const token = v.string(input.nextToken, 'nextToken', { min: 1 });
     check(v);
-    return { prefix, limit, after: decodeKey(token, isString) };
+    // Our wording (AWS's own is not public).
+    if (prefix !== undefined && pattern !== undefined) throw invalidParameter('logGroupNamePrefix and logGroupNamePattern are mutually exclusive parameters.');
+    return { prefix, pattern, limit, after: decodeKey(token, isString) };
   },
   // AWS checks DescribeLogGroups on this odd resource, whatever the prefix (terraform-provider-aws#8804).
   resource: (_r, scope) => `${logGroupArn(scope.region, scope.accountId, '')}:log-stream:`,
   run(request, store, scope) {
-    const all = store.groups().filter((g) => (request.prefix === undefined || g.name.startsWith(request.prefix)) && (request.after === undefined || g.name > request.after));
+    // logGroupNamePattern: a case-sensitive substring of the name.
+    const all = store.groups().filter((g) =>
+      (request.prefix === undefined || g.name.startsWith(request.prefix)) && (request.pattern === undefined || g.name.includes(request.pattern)) && (request.after === undefined || g.name > request.after));
     const page = all.slice(0, request.limit);
     return {
       logGroups: page.map((g) => ({
