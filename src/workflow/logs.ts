@@ -82,7 +82,8 @@ export async function findLogSource(clients: Clients, reporter: Reporter, name: 
   found.sort((a, b) => (b.creationTime?.getTime() ?? 0) - (a.creationTime?.getTime() ?? 0));
   const chosen = found[0]!;
   if (found.length > 1) {
-    reporter.report({ kind: 'info', text: `${name} is also a ${found.slice(1).map((f) => f.kind.replace('-', ' ')).join(' and a ')}: showing the ${chosen.kind.replace('-', ' ')} (the newest)` });
+    const called = (k: LogSourceKind) => (k === 'endpoint' ? 'an endpoint' : `a ${k.replace('-', ' ')}`);
+    reporter.report({ kind: 'info', text: `${name} is also ${found.slice(1).map((f) => called(f.kind)).join(' and ')}: showing the ${chosen.kind.replace('-', ' ')} (the newest)` });
   }
   return chosen;
 }
