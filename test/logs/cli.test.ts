@@ -20,6 +20,7 @@ import { linearCsv, trainingJobInput, waitForTrainingJob } from '../sagemaker/fi
 
 const ENDPOINT = 'mme-linear-learner';
 const JOB = 'logs-cli-job';
+const BAD_JOB = 'logs-cli-bad';
 let cwd: string;
 let state: string;
 let clients: Clients;
@@ -41,9 +42,14 @@ beforeAll(async () => {
   const s3 = await clients.s3();
   await s3.send(new CreateBucketCommand({ Bucket: 'sm-test' }));
   await s3.send(new PutObjectCommand({ Bucket: 'sm-test', Key: 'linear/train/part-1.csv', Body: linearCsv(40) }));
+  await s3.send(new PutObjectCommand({ Bucket: 'sm-test', Key: 'bad/train/train.csv', Body: '5,1,2\n7,1,oops\n' }));
   const sm = await clients.sageMaker();
   await sm.send(new CreateTrainingJobCommand(trainingJobInput(JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` })));
   await waitForTrainingJob(sm, JOB);
+  const bad = trainingJobInput(BAD_JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` });
+  bad.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = 's3://sm-test/bad/train/';
+  await sm.send(new CreateTrainingJobCommand(bad));
+  await waitForTrainingJob(sm, BAD_JOB);
 }, 90_000);
 
 afterAll(async () => {
@@ -85,6 +91,13 @@ describe('mme logs', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Uploaded the model to s3://');
     expect(r.stderr).toContain(`training job ${JOB} ended: Completed`);
+  });
+
+  it('--follow on a job that Failed ends with exit 1, after its last lines', async () => {
+    const r = await run(['logs', BAD_JOB, '--follow']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Failed: ClientError: /);
+    expect(r.stderr).toContain(`training job ${BAD_JOB} ended: Failed`);
   });
 
   it('--follow on an endpoint prints new lines until Ctrl-C, then exits 130', async () => {
