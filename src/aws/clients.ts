@@ -10,6 +10,7 @@
  * Explicit credentials (an assumed-role session, for `invoke --role-arn`) override either.
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -40,6 +41,8 @@ export interface Clients {
   iam(): Promise<IAMClient>;
   sts(): Promise<STSClient>;
   cloudWatch(): Promise<CloudWatchClient>;
+  /** CloudWatch Logs: jobs' and endpoints' logs (`mme logs`). */
+  logs(): Promise<CloudWatchLogsClient>;
   /** The same connection with other credentials (an assumed role's session). */
   withCredentials(credentials: AwsCredentials): Clients;
   /** Release sockets of the clients built so far, so the process can exit promptly. */
@@ -87,6 +90,7 @@ export function createClients(settings: ClientSettings, target: TargetConnection
     iam: lazy(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
     sts: lazy(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
     cloudWatch: lazy(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
+    logs: lazy(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)),
     withCredentials: (credentials) => createClients(settings, target, { ...options, credentials }),
     destroy() {
       for (const client of built) void client.then((c) => c.destroy(), () => {});

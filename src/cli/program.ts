@@ -189,6 +189,25 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .option('--no-chart', 'print the datapoints as a table instead of charts')
     .action(act(async () => (await import('./commands/metrics.js')).metrics));
 
+  leaf(program, 'logs', 'print what a training job\'s, transform job\'s or endpoint\'s containers wrote to CloudWatch Logs, on either target', [
+    'mme logs mme-linear-learner                   # the endpoint: model loads, unloads, invocation errors',
+    'mme logs mme-linear-learner --since 10m --follow   # the last ten minutes, then new lines until Ctrl-C',
+    'mme logs JOB --follow                         # a training or transform job (names in `mme status`, `mme train`): until it ends',
+    'mme logs JOB --json | jq -r \'.result.lines[].message\'',
+    'aws logs filter-log-events --log-group-name /aws/sagemaker/TrainingJobs --log-stream-name-prefix JOB/   # the same, with the AWS CLI',
+  ])
+    .argument('<name>', 'a training job, transform job or endpoint (SageMaker\'s Describe calls say which)')
+    .addOption(new Option('--since <duration>', 'only lines of this look-back window: 90s, 30m, 6h, 2d (default: all)').argParser(parse.duration))
+    .option('-f, --follow', 'keep printing new lines: for a job until it ends (exit 1 if it Failed), for an endpoint until Ctrl-C (exit 130); with --json one document when it ends')
+    .addHelpText('after', `
+Where the lines are (CloudWatch Logs groups, as SageMaker names them):
+  training jobs   /aws/sagemaker/TrainingJobs, stream JOB/algo-N-EPOCHSECONDS (N: the instance, from 1)
+  transform jobs  /aws/sagemaker/TransformJobs, stream JOB/INSTANCE-EPOCHSECONDS
+  endpoints       /aws/sagemaker/Endpoints/ENDPOINT, stream VARIANT/INSTANCE, or VARIANT/INSTANCE/CONTAINER in a pipeline
+Each line shows its time (UTC), its stream (without the job's name) and the message.
+Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 no logs:FilterLogEvents permission, 130 Ctrl-C.`)
+    .action(act(async () => (await import('./commands/logs.js')).logs));
+
   const experiment = program.command('experiment').description('the multi-model cache experiment: cache (on the target) | replay (offline, through the eviction policies)');
   leaf(experiment, 'cache', 'copy N models under the prefix, invoke 0..N/2-1, 0..N/2-1, 0..N-1 one at a time, then chart LoadedModelCount, MemoryUtilization and ModelCacheHit', [
     'mme experiment cache                                   # 200 models, 400 calls, on the deployed endpoint',

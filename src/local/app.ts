@@ -38,7 +38,7 @@ export interface AppOptions {
 
 export type App = (request: LocalRequest) => Promise<LocalResponse>;
 
-const SCOPE_SERVICES: Record<string, ServiceId> = { s3: 's3', iam: 'iam', sts: 'sts', monitoring: 'monitoring' };
+const SCOPE_SERVICES: Record<string, ServiceId> = { s3: 's3', iam: 'iam', sts: 'sts', monitoring: 'monitoring', logs: 'logs' };
 
 /** Which service a request is for. `signingName` is the credential scope's service, if any. */
 export function identifyService(request: LocalRequest, signingName?: string): ServiceId | undefined {
@@ -49,6 +49,7 @@ export function identifyService(request: LocalRequest, signingName?: string): Se
   if (signingName) return SCOPE_SERVICES[signingName];
   // Unsigned requests: guess from the request's shape, only to answer in the right protocol.
   if (request.headers['x-amz-target']?.startsWith('GraniteServiceVersion20100801.')) return 'monitoring';
+  if (request.headers['x-amz-target']?.startsWith('Logs_20140328.')) return 'logs';
   if (/^\/endpoints\/[^/]+\/invocations$/.test(request.rawPath)) return 'sagemaker-runtime';
   const type = request.headers['content-type'] ?? '';
   if (request.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) {

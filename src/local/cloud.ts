@@ -12,6 +12,8 @@ import { createSageMakerService, type SageMakerDeps } from './services/sagemaker
 import { createIamService, IamState } from './services/iam/index.js';
 import { createStsService } from './services/sts/index.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
+import { createLogsService } from './services/logs/index.js';
+import { LogEventStore } from './store/log-events.js';
 import { createRuntimeService } from './services/runtime/index.js';
 import { EndpointHost, lineLogger, type EndpointHostOptions } from './hosting/index.js';
 import { createPolicyAuthorizer } from './auth/authorizer.js';
@@ -30,6 +32,7 @@ export const statePaths = (stateDir: string) => ({
   settings: join(stateDir, 'local-cloud.json'),
   s3: join(stateDir, 's3'),
   cloudwatch: join(stateDir, 'cloudwatch'),
+  logs: join(stateDir, 'cloudwatch-logs'),
   hosting: join(stateDir, 'hosting'),
 });
 
@@ -82,6 +85,8 @@ export interface OpenLocalCloud {
   stateDir: string;
   /** Send the endpoint host's metrics to CloudWatch now, not at the next 5 s tick (tests). */
   flushMetrics(): void;
+  /** The log events CloudWatch Logs serves (what jobs and endpoints write). */
+  logEvents: LogEventStore;
   close(): Promise<void>;
 }
 
@@ -96,8 +101,12 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const iam = createIamService({ state: iamState, now });
   const sts = createStsService({ iam: iamState, sessions: credentials, now });
   const s3 = createS3Service({ dataDir: paths.s3 });
-  const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log) });
-  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host });
+  // Jobs and endpoints write their containers' lines here; CloudWatch Logs serves them.
+  const logEvents = new LogEventStore({ dir: paths.logs, now, onError: (err) => log(`logs: writing log events failed: ${String(err)}`) });
+  const logs = createLogsService(logEvents);
+  await logs.open();
+  const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log), containerLogs: logEvents });
+  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host, events: logEvents });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
   await cloudwatch.open();
@@ -110,7 +119,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   metricsTimer.unref();
   const app = createApp({
     credentials,
-    services: { s3, sagemaker, iam, sts, monitoring: cloudwatch, 'sagemaker-runtime': createRuntimeService(host) },
+    services: { s3, sagemaker, iam, sts, monitoring: cloudwatch, logs, 'sagemaker-runtime': createRuntimeService(host) },
     authorizer: createPolicyAuthorizer(iamState, now, credentials),
     now,
     onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? err}`),
@@ -123,6 +132,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     account,
     stateDir: options.stateDir,
     flushMetrics: forwardMetrics,
+    logEvents,
     close: async () => {
       clearInterval(metricsTimer);
       await running.close();
@@ -130,6 +140,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
       await host.close();
       forwardMetrics();
       await cloudwatch.close();
+      await logs.close();
       // Last: pending object writes finish and the journal closes before the next open.
       await s3.store.close();
     },

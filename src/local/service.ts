@@ -35,10 +35,10 @@ export interface ErrorFormatter {
 }
 
 export interface LocalService {
-  /** Stable id: s3, sagemaker, sagemaker-runtime, iam, sts, monitoring. */
+  /** Stable id: s3, sagemaker, sagemaker-runtime, iam, sts, monitoring, logs. */
   readonly id: ServiceId;
   readonly protocol: ErrorFormatter;
   handle(call: ServiceCall): Promise<LocalResponse>;
 }
 
-export type ServiceId = 's3' | 'sagemaker' | 'sagemaker-runtime' | 'iam' | 'sts' | 'monitoring';
+export type ServiceId = 's3' | 'sagemaker' | 'sagemaker-runtime' | 'iam' | 'sts' | 'monitoring' | 'logs';

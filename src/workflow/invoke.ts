@@ -221,7 +221,7 @@ export function invokeError(err: unknown, endpoint: string, targetModel: string,
     // The failing container may be the preprocessor, not the target model: say "a container".
     return new MmeError('ModelError', `a container of ${endpoint} answered ${e.OriginalStatusCode ?? 'an error'} for ${targetModel}: ${e.OriginalMessage ?? e.message}`, {
       exitCode: ExitCode.Failure, cause: err,
-      hint: e.LogStreamArn ? `The endpoint's logs: ${e.LogStreamArn}` : undefined,
+      hint: `The container's log says more: 'mme logs ${endpoint}'${e.LogStreamArn ? ` (${e.LogStreamArn})` : ''}.`,
       detail: { ...detail, originalStatusCode: e.OriginalStatusCode ?? null, originalMessage: e.OriginalMessage ?? null, logStreamArn: e.LogStreamArn ?? null },
     });
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { openLocalCloud, type OpenLocalCloud, type OpenOptions } from '../../src/local/cloud.js';
+import type { LogEventStore } from '../../src/local/store/log-events.js';
 
 export interface TestCloud {
   endpoint: string;
@@ -22,6 +23,8 @@ export interface TestCloud {
   stop(): Promise<void>;
   /** Send the endpoint host's metrics to CloudWatch now (the cloud does it every 5 s). */
   flushMetrics(): void;
+  /** The cloud's log events (as a service writes them, without PutLogEvents). */
+  logEvents(): LogEventStore;
   /** Close and reopen on the same state dir (and port), as a daemon restart would. */
   restart(): Promise<void>;
 }
@@ -52,6 +55,7 @@ export async function startTestCloud(options: { stateDir?: string; sagemaker?: O
       return client;
     },
     flushMetrics: () => cloud.flushMetrics(),
+    logEvents: () => cloud.logEvents,
     async stop() {
       for (const c of clients) c.destroy();
       await cloud.close();

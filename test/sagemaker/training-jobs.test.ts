@@ -7,6 +7,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { trainingJobLog } from '../helpers/logs.js';
 import { BUCKET, linearCsv, putObjects, rejection, trainingJobInput, waitForTrainingJob } from './fixtures.js';
 
 let cloud: TestCloud;
@@ -59,7 +60,7 @@ describe('a training job', () => {
       await rm(dir, { recursive: true, force: true });
     }
 
-    const log = await readFile(join(cloud.stateDir, 'logs', 'training-job', 'Linear-Job-1.log'), 'utf8');
+    const log = await trainingJobLog(cloud, 'Linear-Job-1');
     expect(log).toContain('Channel train: 2 file(s)');
   });
 
@@ -73,7 +74,7 @@ describe('a training job', () => {
     await sm.send(new CreateTrainingJobCommand(input));
     const d = await waitForTrainingJob(sm, 'manifest-job');
     expect(d.FailureReason).toBeUndefined();
-    const log = await readFile(join(cloud.stateDir, 'logs', 'training-job', 'manifest-job.log'), 'utf8');
+    const log = await trainingJobLog(cloud, 'manifest-job');
     expect(log).toContain('Channel train: 1 file(s)');
   });
 

@@ -98,6 +98,8 @@ describe('invokeError', () => {
     const e = invokeError(err('ModelError', 'Received client error (400) …', { OriginalStatusCode: 400, OriginalMessage: 'bad row', LogStreamArn: 'arn:aws:logs:x' }), 'ep', 'A/A.tar.gz');
     expect(e).toMatchObject({ code: 'ModelError', exitCode: 1, message: 'a container of ep answered 400 for A/A.tar.gz: bad row' });
     expect(e.detail).toMatchObject({ originalMessage: 'bad row', logStreamArn: 'arn:aws:logs:x' });
+    // The container's log is one command away.
+    expect(e.hint).toBe("The container's log says more: 'mme logs ep' (arn:aws:logs:x).");
   });
 
   it('an unknown endpoint or model: exit 4, AWS message kept, a hint', () => {

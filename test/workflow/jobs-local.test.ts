@@ -11,7 +11,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
 import { s3WriterFromClient } from '../../src/aws/s3-writer.js';
-import { JobLogs } from '../../src/local/jobs/logs.js';
+import { readJobLogTail } from '../../src/workflow/logs.js';
 import { generateData } from '../../src/workflow/data.js';
 import { executionRoleArn, POLL, newRunId, type LogTailReader } from '../../src/workflow/jobs.js';
 import { listDataLocations, preprocess, resolveDataLocations, type PreprocessResult } from '../../src/workflow/preprocess.js';
@@ -36,8 +36,7 @@ beforeAll(async () => {
   await generateData({ locations: LOCATIONS, rows: 300, seed: 3, outDir: dataDir, upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true } }, silentReporter);
   const account = async () => (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Account!;
   roleArn = await executionRoleArn('local', undefined, account);
-  const logs = new JobLogs(join(cloud.stateDir, 'logs'));
-  readLogTail = (kind, name) => logs.tail(kind, name, 15);
+  readLogTail = (kind, name) => readJobLogTail(clients, kind, name, 15);
 });
 
 afterAll(async () => {
@@ -134,6 +133,8 @@ describe('preprocess and train on the local cloud', () => {
     expect(result.ok).toBe(false);
     expect(result.jobs[0]).toMatchObject({ status: 'Failed', failureReason: expect.stringContaining('bogus_loss') });
     expect(result.jobs[0]!.logTail?.join('\n')).toContain('Downloading 2 channel(s)');
+    // The reason points to the stream the whole log is in (docs/aws-behaviour.md#logs).
+    expect(result.jobs[0]!.failureReason).toMatch(new RegExp(`\\(CloudWatch Logs group /aws/sagemaker/TrainingJobs, stream ${result.jobs[0]!.name}/algo-1-\\d+\\)`));
     // The failed job is not "the latest Completed" one.
     const [latest] = await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'] });
     expect(latest!.jobName).toBe(trained.jobs.find((j) => j.location === 'Chicago_IL')!.name);

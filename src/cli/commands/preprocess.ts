@@ -4,9 +4,8 @@
  * requests it would send, sending none.
  *
  * Also the CLI glue both job commands share (train.ts imports it): the job target (region, role,
- * run id), the local cloud's job logs, the Ctrl-C message, the jobs table.
+ * run id), the jobs' log tails, the Ctrl-C message, the jobs table.
  */
-import path from 'node:path';
 import type { Clients } from '../../aws/clients.js';
 import { resolveLocations } from '../../housing/locations.js';
 import type { JobResult, LogTailReader } from '../../workflow/jobs.js';
@@ -133,14 +132,9 @@ export async function dryRunResult(requests: PlannedRequest[], target: DryRunTar
   return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}\n\n${renderRequests(requests, out)}` };
 }
 
-/** On local, a failed job's log tail from the local cloud's log files (src/local/jobs/logs.ts). */
+/** A failed job's log tail from CloudWatch Logs, on either target (src/workflow/logs.ts). */
 export function logTailReader(conn: Connected): LogTailReader | undefined {
-  if (!conn.local) return undefined;
-  const dir = path.join(conn.local.stateDir, 'logs');
-  return async (kind, name) => {
-    const { JobLogs } = await import('../../local/jobs/logs.js');
-    return new JobLogs(dir).tail(kind, name, 15);
-  };
+  return async (kind, name) => (await import('../../workflow/logs.js')).readJobLogTail(conn.clients, kind, name, 15);
 }
 
 /**

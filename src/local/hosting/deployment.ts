@@ -11,6 +11,7 @@ import { planContainers, type ContainerDefinition, type ContainerPlan } from './
 import type { EvictionPolicy } from '../../algorithms/cache/index.js';
 import { instanceResources, type InstanceOverrides } from './instance-types.js';
 import { EndpointInstance, type HostLogger } from './instance.js';
+import type { ContainerLogSink } from './host-types.js';
 import { variantMetrics, type MetricsRecorder, type VariantMetrics } from './metrics.js';
 import { InstanceRouter, VariantRouter } from './routing.js';
 
@@ -56,6 +57,7 @@ export interface DeploymentContext {
   loadWaitLimitMs: number;
   evictionPolicy: () => EvictionPolicy;
   logger: HostLogger;
+  containerLogs?: ContainerLogSink;
   beforeDownload?: (bucket: string, key: string) => Promise<void> | void;
 }
 
@@ -88,7 +90,7 @@ export function buildDeployment(variants: readonly VariantSpec[], plans: Contain
         dir: join(ctx.dir, `${safe(spec.VariantName)}-${safe(id)}`),
         store: ctx.store, now: ctx.now, monotonicMs: ctx.monotonicMs,
         modelOverheadBytes: ctx.modelOverheadBytes, cacheMemoryFraction: ctx.cacheMemoryFraction,
-        loadWaitLimitMs: ctx.loadWaitLimitMs, policy: ctx.evictionPolicy(), metrics, logger: ctx.logger,
+        loadWaitLimitMs: ctx.loadWaitLimitMs, policy: ctx.evictionPolicy(), metrics, logger: ctx.logger, containerLogs: ctx.containerLogs,
         beforeDownload: ctx.beforeDownload,
       });
     });

@@ -32,7 +32,7 @@ import { recordFailure, recordSuccess } from './invocation-metrics.js';
 import { runPipeline } from './pipeline.js';
 import { validateTargetModel } from './target-model.js';
 
-export type { EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
+export type { ContainerLogSink, EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
 
 interface HostedEndpoint {
   name: string;
@@ -109,7 +109,7 @@ export class EndpointHost {
         cacheMemoryFraction: this.options.cacheMemoryFraction ?? 0.8,
         loadWaitLimitMs: this.options.modelLoadWaitLimitMs ?? 60_000,
         evictionPolicy,
-        logger: this.logger, beforeDownload: this.options.beforeDownload,
+        logger: this.logger, containerLogs: this.options.containerLogs, beforeDownload: this.options.beforeDownload,
       });
     } catch (err) {
       // Nothing was built: the endpoint goes back to what it was.
@@ -195,7 +195,7 @@ export class EndpointHost {
     let out: ContainerResponse | Promise<ContainerResponse>;
     try {
       out = runPipeline(instance.containers, request.body.toString('utf8'), request.contentType, request.accept, context, {
-        endpointName: endpoint.name, region: request.region, accountId: request.accountId,
+        endpointName: endpoint.name, region: request.region, accountId: request.accountId, onContainerError: instance.logContainerError,
       });
     } catch (err) {
       this.failed(variant, instance, context, err);

@@ -6,6 +6,7 @@
  */
 import { ServiceError } from '../service-error.js';
 import { logGroupArn as arnOfLogGroup } from '../../aws-names/arns.js';
+import { endpointLogGroup } from '../../aws-names/log-groups.js';
 
 export const validationError = (message: string, status = 400) => new ServiceError('ValidationError', message, status);
 
@@ -52,7 +53,7 @@ export function modelNotReady(targetModel: string, waitedMs: number): ServiceErr
 }
 
 export function logGroupName(endpointName: string): string {
-  return `/aws/sagemaker/Endpoints/${endpointName}`;
+  return endpointLogGroup(endpointName);
 }
 
 export function logGroupArn(region: string, accountId: string, endpointName: string): string {

@@ -18,6 +18,14 @@ export interface EndpointSpec {
   variants: VariantSpec[];
 }
 
+/**
+ * Where instances write their containers' lines: CloudWatch Logs' log-event store on the local
+ * cloud (group /aws/sagemaker/Endpoints/{endpoint}; docs/aws-behaviour.md#logs).
+ */
+export interface ContainerLogSink {
+  put(group: string, stream: string, messages: readonly string[]): void;
+}
+
 export interface EndpointHostOptions {
   /** Where instances keep their downloaded models; default a fresh temp dir removed on close. */
   workDir?: string;
@@ -28,6 +36,8 @@ export interface EndpointHostOptions {
   random?: () => number;
   instanceIds?: () => string;
   logger?: HostLogger;
+  /** The containers' log lines (model loads and unloads, invocation errors); none when omitted. */
+  containerLogs?: ContainerLogSink;
   /** Memory/disk bytes of every instance, instead of its type's (experiments). */
   instance?: InstanceOverrides;
   modelOverheadBytes?: number;

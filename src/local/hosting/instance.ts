@@ -16,6 +16,8 @@ import type { EvictionPolicy } from '../../algorithms/cache/index.js';
 import type { InstanceResources } from './instance-types.js';
 import { figuresFor, type VariantMetrics } from './metrics.js';
 import { ModelCache, type LoadedModelInfo } from './model-cache.js';
+import type { ContainerLogSink } from './host-types.js';
+import { logGroupName } from './errors.js';
 
 export interface HostLogger {
   info(message: string): void;
@@ -39,6 +41,8 @@ export interface InstanceSetup {
   policy: EvictionPolicy;
   metrics: VariantMetrics;
   logger: HostLogger;
+  /** Where the containers' lines go (stream {variant}/{instance}[/{container}]). */
+  containerLogs?: ContainerLogSink;
   beforeDownload?: (bucket: string, key: string) => Promise<void> | void;
 }
 
@@ -65,11 +69,18 @@ export class EndpointInstance {
   /** Target models of requests routed here and not finished: they will be (or are) loaded here. */
   private readonly routed = new Map<string, number>();
   private idleWaiters: (() => void)[] = [];
+  /** Each container's log stream, by container name (docs/aws-behaviour.md#logs). */
+  private readonly streams = new Map<string, string>();
+  private readonly logGroup: string;
 
   constructor(private readonly setup: InstanceSetup) {
     this.id = setup.id;
     this.resources = setup.resources;
     const { metrics, logger } = setup;
+    this.logGroup = logGroupName(setup.endpointName);
+    for (const p of setup.plans) this.streams.set(p.name, `${setup.variantName}/${setup.id}${p.logName ? `/${p.logName}` : ''}`);
+    const multiModel = setup.plans.find((p) => p.mode === 'MultiModel')?.name;
+    const mmLog = (line: string) => multiModel !== undefined && this.log(multiModel, line);
     if (setup.plans.some((p) => p.mode === 'MultiModel')) {
       this.disk = new DiskTier({
         dir: setup.dir, budgetBytes: setup.resources.diskBytes, store: setup.store, monotonicMs: setup.monotonicMs,
@@ -89,6 +100,7 @@ export class EndpointInstance {
         budgetBytes: Math.floor(setup.resources.memoryBytes * setup.cacheMemoryFraction),
         policy: setup.policy, now: setup.now, monotonicMs: setup.monotonicMs,
         onUnload: (key, _size, micros, reason) => {
+          mmLog(`Unloaded model ${key}${reason === 'evicted' ? ' to free memory for other models' : ''} (${(micros / 1000).toFixed(1)} ms)`);
           metrics.modelUnloadingTime.add(micros);
           if (reason === 'evicted') figuresFor(metrics.models, key).evictions++;
           this.sampleGauges();
@@ -104,14 +116,21 @@ export class EndpointInstance {
               disk: this.disk!, cache: this.cache!, monotonicMs: setup.monotonicMs, overheadBytes: setup.modelOverheadBytes,
               loadWaitLimitMs: setup.loadWaitLimitMs,
               events: {
-                downloaded: (_target, micros) => metrics.modelDownloadingTime.add(micros),
+                downloaded: (target, micros) => {
+                  mmLog(`Downloaded model ${target} from s3://${plan.prefix.bucket}/${plan.prefix.key}${target} (${(micros / 1000).toFixed(1)} ms)`);
+                  metrics.modelDownloadingTime.add(micros);
+                },
                 loaded: (target, micros) => {
+                  mmLog(`Loaded model ${target} (${(micros / 1000).toFixed(1)} ms)`);
                   metrics.modelLoadingTime.add(micros);
                   figuresFor(metrics.models, target).loads++;
                   // Sampled once the cache has admitted the model (after this callback returns).
                   queueMicrotask(() => this.sampleGauges());
                 },
-                warn: (message) => logger.warn(`Endpoint ${setup.endpointName} (${setup.variantName}, ${this.id}): ${message}`),
+                warn: (message) => {
+                  mmLog(message);
+                  logger.warn(`Endpoint ${setup.endpointName} (${setup.variantName}, ${this.id}): ${message}`);
+                },
               },
             },
           ),
@@ -120,8 +139,31 @@ export class EndpointInstance {
 
   /** Start the containers: single models load now (CreateEndpoint); throws DeployFailure. */
   async start(): Promise<void> {
-    for (const c of this.containers) await c.load?.();
+    for (const [i, c] of this.containers.entries()) {
+      const plan = this.setup.plans[i]!;
+      this.log(c.name, plan.mode === 'MultiModel'
+        ? `Starting the ${c.algorithm} multi-model container: models load from s3://${plan.prefix.bucket}/${plan.prefix.key} on first use`
+        : `Starting the ${c.algorithm} container with model data ${plan.modelDataUrl}`);
+      try {
+        await c.load?.();
+      } catch (err) {
+        this.log(c.name, `The container failed to start: ${(err as Error)?.message ?? err}`);
+        throw err;
+      }
+      if (c.load) this.log(c.name, 'Model loaded; the container is serving');
+    }
   }
+
+  /** A line of a container's log. Logging never fails the caller. */
+  log(container: string, line: string): void {
+    const stream = this.streams.get(container);
+    if (stream !== undefined) this.setup.containerLogs?.put(this.logGroup, stream, [line]);
+  }
+
+  /** An invocation's container error, in that container's log (the ModelError points there). */
+  readonly logContainerError = (container: string, status: number, message: string): void => {
+    this.log(container, `Invocation error (${status}): ${message}`);
+  };
 
   /**
    * Loaded, loading, or about to load here: routing keeps a model's requests on the instances

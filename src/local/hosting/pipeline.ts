@@ -20,6 +20,8 @@ export interface ErrorScope {
   endpointName: string;
   region: string;
   accountId: string;
+  /** Told the container's error, for the container's log (the instance's stream). */
+  onContainerError?: (container: string, status: number, message: string) => void;
 }
 
 const INTERMEDIATE_ACCEPT = 'SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT';
@@ -72,5 +74,7 @@ function asModelError(err: unknown, container: Container, scope: ErrorScope): un
   else if (err instanceof ContainerFailure) status = err.status;
   else if (err instanceof ArtifactError || err instanceof AlgorithmClientError) status = 500;
   if (status === undefined) return err;
-  return modelError({ status, message: (err as Error).message, container: container.name, ...scope });
+  const message = (err as Error).message;
+  scope.onContainerError?.(container.name, status, message);
+  return modelError({ status, message, container: container.name, endpointName: scope.endpointName, region: scope.region, accountId: scope.accountId });
 }

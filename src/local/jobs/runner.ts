@@ -7,7 +7,7 @@
 import type { ObjectStore } from '../store/object-store.js';
 import type { AlgorithmId } from './algorithms.js';
 import { ChannelError, readDataSource, type S3DataSourceSpec } from './channels.js';
-import type { JobKind, JobLogs } from './logs.js';
+import { describeLocation, type JobKind, type JobLogs } from './logs.js';
 import { packModelTar, unpackModelTar, type ModelFile } from './model-tar.js';
 import { JobCancelled, JobPool, WorkerTaskFailed, type Slot } from './pool.js';
 import { joinS3Key, parseS3Uri } from './s3-uri.js';
@@ -92,7 +92,10 @@ export class JobRunner {
       // The tail is read before the failure is logged, so the reason is not quoted twice.
       const tail = await logs.tail(kind, name, TAIL_LINES);
       await log(`Failed: ${reason}`);
-      return { status: 'Failed', reason: `${reason}\nLast log lines (${logs.path(kind, name)}):\n${tail.join('\n')}` };
+      // AWS's FailureReason names no log; ours points to the stream the whole log is in.
+      const at = logs.where(kind, name);
+      const where = at ? ` (${describeLocation(at)})` : '';
+      return { status: 'Failed', reason: `${reason}\nLast log lines${where}:\n${tail.join('\n')}` };
     });
     return { done, stop: (reason) => scheduled.cancel(reason) };
   }

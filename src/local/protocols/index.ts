@@ -26,6 +26,7 @@ export function errorFormatterFor(service: ServiceId, request: LocalRequest): Er
     case 's3':
       return restXml;
     case 'sagemaker':
+    case 'logs': // CloudWatch Logs speaks JSON 1.1 too
       return sagemakerJson;
     case 'sagemaker-runtime':
       return restJson;

@@ -17,8 +17,8 @@ export { DeployFailure, SingleModelContainer } from './single-model.js';
 export const MAX_PIPELINE_CONTAINERS = 15;
 
 export type ContainerPlan =
-  | { mode: 'SingleModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; modelDataUrl: string }
-  | { mode: 'MultiModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; prefix: S3Location; cacheEnabled: boolean };
+  | { mode: 'SingleModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; modelDataUrl: string; logName?: string }
+  | { mode: 'MultiModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; prefix: S3Location; cacheEnabled: boolean; logName?: string };
 
 const invalid = (message: string) => new ServiceError('ValidationException', message);
 
@@ -41,6 +41,8 @@ export function planContainers(definitions: readonly ContainerDefinition[], wher
     // SageMaker names a lone container "primary" in ModelError messages; pipeline containers go by
     // their hostname, which it assigns from the position when none is given (form not verified).
     const name = pipeline ? (d.ContainerHostname ?? `container_${position}`) : 'primary';
+    // A pipeline container's log stream ends in its hostname, or container-N (docs/aws-behaviour.md#logs).
+    const logName = pipeline ? (d.ContainerHostname ?? `container-${position}`) : undefined;
     const algorithm = algorithmForImage(d.Image);
     if (!algorithm) {
       throw invalid(`The mme local cloud cannot run the image '${d.Image}' (container ${position} of ${where}). Supported images: ${SUPPORTED_IMAGES_TEXT}.`);
@@ -51,8 +53,8 @@ export function planContainers(definitions: readonly ContainerDefinition[], wher
       const prefix = parseS3Uri(d.ModelDataUrl);
       if (!prefix) throw invalid(`ModelDataUrl '${d.ModelDataUrl}' of container ${position} is not an s3:// URL.`);
       const setting = d.MultiModelConfig?.ModelCacheSetting ?? 'Enabled';
-      return { mode: 'MultiModel', name, position, algorithm, environment, prefix, cacheEnabled: setting !== 'Disabled' };
+      return { mode: 'MultiModel', name, position, algorithm, environment, prefix, cacheEnabled: setting !== 'Disabled', logName };
     }
-    return { mode: 'SingleModel', name, position, algorithm, environment, modelDataUrl: d.ModelDataUrl };
+    return { mode: 'SingleModel', name, position, algorithm, environment, modelDataUrl: d.ModelDataUrl, logName };
   });
 }

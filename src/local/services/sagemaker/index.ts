@@ -3,12 +3,12 @@
  * training jobs, models, transform jobs and their tags. Operations are split by resource;
  * this file wires them to the protocol and to the job runner.
  *
- * Files on disk (under the local cloud's state dir):
+ * Files on disk (under the local cloud's state dir; job logs go to the log-event store, `events`):
  *   sagemaker/{training-jobs,transform-jobs,models}/{name}.json   one document per resource
- *   logs/{training-job,transform-job}/{name}.log                  each job's log, for `mme` to read
  */
 import { join } from 'node:path';
 import { JobLogs, type JobKind } from '../../jobs/logs.js';
+import { LogEventStore } from '../../store/log-events.js';
 import { JobPool } from '../../jobs/pool.js';
 import { JobRunner } from '../../jobs/runner.js';
 import { jsonProtocol, jsonResponse, operationFromTarget, parseJsonBody } from '../../protocols/json.js';
@@ -29,8 +29,10 @@ import { transformJobOperations } from './transform-jobs.js';
 import type { Json } from './validation.js';
 
 export interface SageMakerDeps {
-  /** The local cloud's state dir: documents go to {stateDir}/sagemaker, job logs to {stateDir}/logs. */
+  /** The local cloud's state dir: documents go to {stateDir}/sagemaker. */
   stateDir: string;
+  /** Where jobs write their logs (CloudWatch Logs serves them); in memory when omitted (tests). */
+  events?: LogEventStore;
   /** The object store the S3 service serves (jobs read and write it directly). */
   store: ObjectStore;
   now?: () => Date;
@@ -86,7 +88,7 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
   const log = deps.log ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const state = new SageMakerState(new DocumentStore(join(deps.stateDir, 'sagemaker')), (err) => log(`sagemaker state: ${(err as Error)?.message ?? err}`));
-  const logs = new JobLogs(join(deps.stateDir, 'logs'), now);
+  const logs = new JobLogs(deps.events ?? new LogEventStore({ now }));
   const pool = new JobPool(deps.poolSize, { entry: deps.workerEntry });
   const runner = new JobRunner({ store: deps.store, logs, pool, workerDelayMs: deps.workerDelayMs });
   const ctx: SageMakerContext = { state, runner, store: deps.store, logs, now, closing: false, running: new Map(), log };

@@ -165,7 +165,7 @@ export function trainingJobOperations(ctx: SageMakerContext) {
         },
       };
       pushTransition(record.describe.SecondaryStatusTransitions, 'Starting', now);
-      await ctx.logs.reset('training-job', spec.name);
+      ctx.logs.begin('training-job', spec.name, now);
       await jobs.save(record);
       start(record, spec, call.region);
       return { TrainingJobArn: arn };

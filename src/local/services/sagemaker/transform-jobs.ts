@@ -106,7 +106,7 @@ export function transformJobOperations(ctx: SageMakerContext) {
         tags: spec.tags,
         describe: { ...request, TransformJobName: spec.name, TransformJobArn: arn, ModelName: spec.modelName, TransformJobStatus: 'InProgress', CreationTime: now, LastModifiedTime: now },
       };
-      await ctx.logs.reset('transform-job', spec.name);
+      ctx.logs.begin('transform-job', spec.name, now);
       await jobs.save(record);
 
       const key = `transform-job/${nameKey(spec.name)}`;
