@@ -30,12 +30,17 @@ function globalOptions(): Option[] {
     new Option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)'),
     new Option('--debug', 'show stack traces and SDK details on errors (env MME_DEBUG=1)'),
     new Option('-y, --yes', 'do not ask before deleting or replacing resources'),
+    new Option('--connect-timeout <seconds>', 'connection timeout of every AWS call (env MME_CONNECT_TIMEOUT; default: 10)'),
+    new Option('--request-timeout <seconds>', 'timeout of each attempt of every AWS call (env MME_REQUEST_TIMEOUT; default per service: InvokeEndpoint 70, S3 120, others 30)'),
+    new Option('--retry-mode <mode>', 'SDK retry mode: standard or adaptive (env MME_RETRY_MODE, AWS_RETRY_MODE; default: standard)'),
+    new Option('--max-attempts <n>', 'attempts per AWS call, the first included (env MME_MAX_ATTEMPTS, AWS_MAX_ATTEMPTS; default: 4 on aws, 2 on local)'),
   ];
 }
 
 const ROOT_HELP = `
 Configuration (highest first): flags > environment > ./mme.config.json > defaults.
-  mme.config.json keys: target, region, profile, bucket, prefix, roleArn, localStateDir, localPort
+  mme.config.json keys: target, region, profile, bucket, prefix, roleArn, localStateDir, localPort,
+    connectTimeout, requestTimeout, retryMode, maxAttempts
   Local cloud: MME_LOCAL_STATE (default ./.mme/local), MME_LOCAL_PORT (default 0: pick a free port)
 
 Exit codes: 0 ok, 1 a step failed, 2 usage, 3 configuration or credentials, 4 not found,
