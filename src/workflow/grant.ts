@@ -59,6 +59,8 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
   reporter.report({ kind: 'start', id, text: `Granting ${targetModelPatterns(o.prefixes).join(', ')} on ${o.endpoint} to role ${o.roleName}` });
   try {
     const identity = await call(() => clients.sts().then((sts) => sts.send(new GetCallerIdentityCommand({}))), 'asking STS who the caller is');
+    // Before any IAM request: a role trusting the root could never be assumed with these credentials.
+    if (!o.principal) refuseRoot(identity.Arn!);
     const partition = partitionOf(identity.Arn!);
     const principal = o.principal ? principalArn(o.principal, partition) : await trustedCaller(iam, identity.Arn!, reporter);
     const resource = endpointArn(partition, o.region, identity.Account!, o.endpoint);
@@ -174,6 +176,20 @@ async function removeRole(iam: IAMClient, roleName: string): Promise<Pick<Revoke
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * AWS refuses AssumeRole to the account root ("Roles may not be assumed by root accounts.",
+ * docs/aws-behaviour.md#root-and-users), so a role granted to the root caller is one that caller
+ * can never use: `mme invoke --role-arn` would fail after the role was made. Said up front,
+ * with what works instead. With --principal the role is for someone else, and the root may make it.
+ */
+export function refuseRoot(callerArn: string): void {
+  if (!/^arn:[^:]+:iam::\d{12}:root$/.test(callerArn)) return;
+  throw new MmeError('RootCredentials', `you are signed in as the account root (${callerArn}), and AWS does not let the root assume roles ("Roles may not be assumed by root accounts."): the role mme grant makes for you could never be used with these credentials`, {
+    exitCode: ExitCode.Config,
+    hint: 'Sign in as an IAM user or role with administrator rights (create one in the IAM console, or use IAM Identity Center) and run mme with it (--profile NAME), keeping the root for the tasks only it can do; or pass --principal ARN to grant the role to the user or role that will assume it.',
+  });
+}
 
 /** The role to trust for this caller: itself, or for a role session, the role (with its path). */
 async function trustedCaller(iam: IAMClient, callerArn: string, reporter: Reporter): Promise<string> {

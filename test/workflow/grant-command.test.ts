@@ -56,13 +56,13 @@ describe('mme grant options', () => {
 });
 
 describe('mme grant --dry-run', () => {
-  it('on local: the documents and requests, the root trusted, a placeholder account; no local cloud started', async () => {
+  it('on local: the documents and requests, the default user trusted, a placeholder account; no local cloud started', async () => {
     const ctx = context({ json: true });
     const r = await grant({ prefix: ['NewYork_NY/'], dryRun: true }, ctx);
     const data = r.data as { documents: { trustPolicy: unknown; policy: { Statement: { Resource: string; Condition: unknown }[] } }; requests: { operation: string; input: Record<string, unknown> }[] };
     expect(data.documents.trustPolicy).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::<local-account-id>:root' }, Action: 'sts:AssumeRole' }],
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::<local-account-id>:user/mme-admin' }, Action: 'sts:AssumeRole' }],
     });
     expect(data.documents.policy.Statement[0]).toMatchObject({
       Resource: `arn:aws:sagemaker:us-east-1:<local-account-id>:endpoint/${DEFAULT_ENDPOINT_NAME}`,

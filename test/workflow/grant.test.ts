@@ -38,12 +38,12 @@ const decoded = async (roleName: string, policyName: string) =>
 describe('mme grant on the local cloud', () => {
   let roleArn: string;
 
-  it('creates the role, trusting the caller (the root), with the inline policy and tags', async () => {
+  it('creates the role, trusting the caller (the default IAM user), with the inline policy and tags', async () => {
     const r = await grantAccess(clients, silentReporter, options());
     roleArn = r.roleArn;
     expect(r).toMatchObject({
       status: 'created', roleName: 'mme-invoke-NewYork_NY', policyName: 'mme-invoke-NewYork_NY-policy', prefixes: ['NewYork_NY'],
-      targetModels: ['NewYork_NY/*'], principal: `arn:aws:iam::${cloud.accountId}:root`,
+      targetModels: ['NewYork_NY/*'], principal: cloud.userArn,
       endpointArn: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/mme-linear-learner`,
     });
     expect(roleArn).toBe(`arn:aws:iam::${cloud.accountId}:role/mme-invoke-NewYork_NY`);
@@ -70,7 +70,7 @@ describe('mme grant on the local cloud', () => {
     expect((await grantAccess(clients, silentReporter, options())).status).toBe('updated');
   });
 
-  it('the root may assume it; the session is the role, and may not read S3', async () => {
+  it('the caller may assume it; the session is the role, and may not read S3', async () => {
     const sts = await clients.sts();
     const { Credentials: c, AssumedRoleUser } = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'MME_Invoke_NY_Model' }));
     expect(AssumedRoleUser!.Arn).toBe(`arn:aws:sts::${cloud.accountId}:assumed-role/mme-invoke-NewYork_NY/MME_Invoke_NY_Model`);
@@ -88,6 +88,25 @@ describe('mme grant on the local cloud', () => {
       expect(iamDenied).toMatchObject({ name: 'AccessDenied' });
     } finally {
       session.destroy();
+    }
+  });
+
+  it('run with the root credentials, refuses before any IAM request and says what to do; with --principal it grants', async () => {
+    const root = createClients({ region: cloud.region }, { ...cloud.clientConfig(), credentials: cloud.rootCredentials }, { maxAttempts: 1 });
+    try {
+      const e = await grantAccess(root, silentReporter, options({ roleName: 'mme-invoke-by-root' })).then(() => undefined, (err: unknown) => err as { code: string; exitCode: number; message: string; hint: string });
+      expect(e).toMatchObject({ code: 'RootCredentials', exitCode: 3 });
+      expect(e!.message).toContain(`signed in as the account root (arn:aws:iam::${cloud.accountId}:root)`);
+      expect(e!.message).toContain('Roles may not be assumed by root accounts.');
+      expect(e!.hint).toMatch(/IAM user or role.*--principal/s);
+      const none = await (await iam()).send(new GetRoleCommand({ RoleName: 'mme-invoke-by-root' })).catch((err: Error) => err);
+      expect(none).toMatchObject({ name: 'NoSuchEntityException' });
+      // For someone else, the root may make the role (as AWS lets it).
+      const forUser = await grantAccess(root, silentReporter, options({ roleName: 'mme-invoke-by-root', principal: cloud.userArn }));
+      expect(forUser).toMatchObject({ status: 'created', principal: cloud.userArn });
+      await revokeAccess(root, silentReporter, { roleName: 'mme-invoke-by-root' });
+    } finally {
+      root.destroy();
     }
   });
 

@@ -16,6 +16,7 @@ import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
 import { ACCOUNT_PLACEHOLDER } from './preprocess.js';
+import { DEFAULT_USER_NAME } from '../../local/services/iam/default-user.js';
 
 export interface GrantCommandOptions {
   prefix?: string[];
@@ -80,20 +81,21 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
   // Account and region without sending a request: the running local cloud's, else placeholders.
   let region = settings.region;
   let account = '<account-id>';
+  let localUser = DEFAULT_USER_NAME;
   if (settings.target === 'local') {
     const { localCloudStatus } = await import('../../local/daemon.js');
     const info = await localCloudStatus(settings.localStateDir);
-    if (info) ({ region, accountId: account } = info);
+    if (info) ({ region, accountId: account, userName: localUser } = info);
     else {
       account = ACCOUNT_PLACEHOLDER;
       notes.push(`the local cloud is not running: ${ACCOUNT_PLACEHOLDER} stands for its account id`);
     }
   }
   const partition = partitionOfRegion(region);
-  // On local every command signs as the account root; on aws only GetCallerIdentity can tell.
+  // On local every command signs as the default IAM user; on aws only GetCallerIdentity can tell.
   const principal = options.principal
     ? principalArn(options.principal, partition)
-    : settings.target === 'local' ? `arn:${partition}:iam::${account}:root` : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
+    : settings.target === 'local' ? `arn:${partition}:iam::${account}:user/${localUser}` : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
   const arn = endpointArn(partition, region, account, r.endpoint);
   const requests = options.remove
     ? revokeRequests(r.roleName)

@@ -19,7 +19,8 @@ export async function status(options: StatusCommandOptions, ctx: CommandContext)
     const result = await collectStatus(conn.clients, ctx.reporter, {
       region: conn.region, prefix: ctx.settings.prefix,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(conn.local && conn.connection ? { local: conn.connection } : {}),
+      // The status route is the root's alone (a local extension no policy can grant): its keys, kept apart.
+      ...(conn.local && conn.connection ? { local: { ...conn.connection, credentials: conn.local.root } } : {}),
     });
     return { data: { target: ctx.settings.target, ...result }, human: render(result, ctx, !!options.models) };
   } finally {
