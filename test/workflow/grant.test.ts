@@ -15,6 +15,7 @@ import { documentText, trustPolicy } from '../../src/workflow/grant-policies.js'
 import { grantAccess, revokeAccess, type GrantOptions } from '../../src/workflow/grant.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { BUILT, mme } from '../cli/helpers.js';
 
 let cloud: TestCloud;
 let clients: Clients;
@@ -109,6 +110,22 @@ describe('mme grant on the local cloud', () => {
       root.destroy();
     }
   });
+
+  it('on --target aws, the CLI signed as a root says so with exit 3, and creates nothing', async () => {
+    if (!BUILT) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
+    const r = await mme(['--target', 'aws', 'grant', '--prefix', 'Boston_MA', '--json'], {
+      env: {
+        AWS_ENDPOINT_URL: cloud.endpoint, AWS_REGION: cloud.region, HOME: cloud.stateDir,
+        AWS_ACCESS_KEY_ID: cloud.rootCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cloud.rootCredentials.secretAccessKey,
+      },
+    });
+    expect(r.code).toBe(3);
+    const error = (JSON.parse(r.stdout) as { error: { code: string; message: string; hint: string } }).error;
+    expect(error).toMatchObject({ code: 'RootCredentials', message: expect.stringContaining('Roles may not be assumed by root accounts.') });
+    expect(error.hint).toContain('IAM user or role');
+    const none = await (await iam()).send(new GetRoleCommand({ RoleName: 'mme-invoke-Boston_MA' })).catch((err: Error) => err);
+    expect(none).toMatchObject({ name: 'NoSuchEntityException' });
+  }, 30_000);
 
   it('refuses to take over a role mme did not create, unless forced', async () => {
     await (await iam()).send(new CreateRoleCommand({ RoleName: 'someone-elses', AssumeRolePolicyDocument: documentText(trustPolicy(cloud.accountId)) }));
