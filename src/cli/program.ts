@@ -129,7 +129,7 @@ export function buildProgram(run: Runner, version: string): Command {
     'mme invoke --model Chicago_IL --features 1995,3000,3,2,1.0,2,y,n',
     'mme invoke --model NewYork_NY --random 5 --seed 7',
     'mme invoke --model NewYork_NY/NewYork_NY.tar.gz --random 100 --batch    # one request of 100 rows',
-    'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY',
+    'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY@mme-linear-learner',
   ])
     .addOption(new Option('--model <location>', 'the target model: a location (shorthand for {LOC}/{LOC}.tar.gz) or a key under the prefix').makeOptionMandatory())
     .addOption(new Option('--features <csv>', 'one row of the 8 features: YEAR_BUILT,SQUARE_FEET,NUM_BEDROOMS,NUM_BATHROOMS,LOT_ACRES,GARAGE_SPACES,FRONT_PORCH,DECK').conflicts('random'))
@@ -159,12 +159,13 @@ export function buildProgram(run: Runner, version: string): Command {
     'mme grant --prefix NewYork_NY --prefix Chicago_IL --role-name city-analysts',
     'mme grant --prefix NewYork_NY --dry-run      # print the policies and the IAM requests, send none',
     'mme grant --prefix NewYork_NY --remove',
+    'mme grant --prefix NewYork_NY --endpoint houses   # another endpoint: its own role, mme-invoke-NewYork_NY@houses',
   ])
     .addOption(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (repeatable or comma-separated; NewYork_NY grants StringLike "NewYork_NY/*"); not the S3 prefix').makeOptionMandatory().argParser(parse.list))
     .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
     .option('--principal <arn>', 'who may assume the role: an account id or a principal ARN (default: the caller; for a role session, its role)')
-    .option('--role-name <name>', 'role name (default: derived from the prefixes, e.g. mme-invoke-NewYork_NY)')
-    .option('--remove', 'delete the role and its inline policy instead (a role mme did not create only with --yes)')
+    .option('--role-name <name>', 'role name (default: derived from the prefixes and the endpoint, e.g. mme-invoke-NewYork_NY@mme-linear-learner)')
+    .option('--remove', 'delete the role of these prefixes on this endpoint, and its inline policy, instead (a role mme did not create, or granted on another endpoint, only with --yes)')
     .option('--dry-run', 'print the policy documents and the API requests in order, and send none')
     .action(act(async () => (await import('./commands/grant.js')).grant));
 

@@ -24,7 +24,7 @@ import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import {
   GRANT_TAG_KEYS, MAX_SESSION_DURATION, callerPrincipal, documentText, endpointArn, grantTags, invokePolicy, partitionOf,
-  policyNameFor, principalArn, roleDescription, targetModelPatterns, trustPolicy,
+  policyNameFor, principalArn, roleDescription, sameEndpoint, targetModelPatterns, trustPolicy,
 } from './grant-policies.js';
 import type { Reporter } from './reporter.js';
 
@@ -88,6 +88,7 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
     }
     if (status !== 'created') {
       checkManaged(role, o.force, 'change');
+      checkEndpoint(role, o.endpoint, o.force, 'change');
       await warnAboutOtherPolicies(iam, o.roleName, policyName, reporter);
       if (canonical(decodeURIComponent(role.AssumeRolePolicyDocument ?? '')) !== trust) {
         await call(() => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: o.roleName, PolicyDocument: trust })), `updating the trust policy of ${o.roleName}`);
@@ -121,6 +122,8 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
 
 export interface RevokeOptions {
   roleName: string;
+  /** The endpoint the role must grant on (its mme:endpoint tag); undefined: any. */
+  endpoint?: string;
   /** Delete a role of this name even though mme did not create it. */
   force?: boolean;
   /** A role that does not exist is a success (removed: false) rather than NotFound (exit 4). */
@@ -130,6 +133,8 @@ export interface RevokeOptions {
 export interface RevokeResult {
   roleName: string;
   roleArn?: string;
+  /** The endpoint the role granted on (its mme:endpoint tag), when it had one. */
+  endpoint?: string;
   removed: boolean;
   deletedPolicies: string[];
   /** Managed policies detached (DeleteRole requires it); they are not deleted: mme did not create them. */
@@ -147,12 +152,14 @@ export async function revokeAccess(clients: Pick<Clients, 'iam'>, reporter: Repo
     });
   }
   checkManaged(role, o.force, 'delete');
+  if (o.endpoint !== undefined) checkEndpoint(role, o.endpoint, o.force, 'delete');
+  const endpoint = endpointTag(role);
   const id = 'revoke';
   reporter.report({ kind: 'start', id, text: `Removing role ${o.roleName}` });
   try {
     const removed = await removeRole(iam, o.roleName);
     reporter.report({ kind: 'succeed', id, text: `Removed role ${o.roleName}` });
-    return { roleName: o.roleName, roleArn: role.Arn!, removed: true, ...removed };
+    return { roleName: o.roleName, roleArn: role.Arn!, ...(endpoint ? { endpoint } : {}), removed: true, ...removed };
   } catch (err) {
     const error = fromAwsError(err, `removing role ${o.roleName}`);
     reporter.report({ kind: 'fail', id, text: error.message });
@@ -231,6 +238,27 @@ function checkManaged(role: Role, force: boolean | undefined, verb: 'change' | '
   throw new MmeError('RoleNotManaged', `role ${role.RoleName} was not created by mme grant (it has no ${GRANT_TAG_KEYS.grant} tag): refusing to ${verb} it`, {
     exitCode: ExitCode.Failure,
     hint: verb === 'change' ? 'Choose another --role-name, or pass --yes to take the role over (its trust policy is replaced).' : 'Pass --yes to delete it anyway.',
+  });
+}
+
+const endpointTag = (role: Role): string | undefined => role.Tags?.find((t) => t.Key === GRANT_TAG_KEYS.endpoint)?.Value;
+
+/**
+ * A role mme granted on one endpoint is never silently moved to another: rewriting its policy
+ * for endpoint B would take its access to endpoint A away from whoever uses it. Removing it
+ * under another endpoint's name would too. --yes says the user means it.
+ */
+function checkEndpoint(role: Role, endpoint: string, force: boolean | undefined, verb: 'change' | 'delete'): void {
+  const current = endpointTag(role);
+  if (force || current === undefined || sameEndpoint(current, endpoint)) return;
+  const message = verb === 'change'
+    ? `role ${role.RoleName} grants sagemaker:InvokeEndpoint on endpoint ${current}, not ${endpoint}: refusing to rewrite it for ${endpoint} (that would take its access to ${current} away)`
+    : `role ${role.RoleName} grants on endpoint ${current}, not ${endpoint}: refusing to remove it`;
+  throw new MmeError('RoleForOtherEndpoint', message, {
+    exitCode: ExitCode.Failure,
+    hint: verb === 'change'
+      ? `Leave out --role-name: each endpoint gets its own role (mme-invoke-PREFIXES@ENDPOINT). Or pass --yes to move this role to ${endpoint}.`
+      : `Pass --endpoint ${current} to remove it, or --yes to remove it anyway.`,
   });
 }
 

@@ -11,7 +11,7 @@ import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, ListRolePolici
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
-import { documentText, trustPolicy } from '../../src/workflow/grant-policies.js';
+import { defaultRoleName, documentText, trustPolicy } from '../../src/workflow/grant-policies.js';
 import { grantAccess, revokeAccess, type GrantOptions } from '../../src/workflow/grant.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
@@ -127,6 +127,35 @@ describe('mme grant on the local cloud', () => {
     expect(none).toMatchObject({ name: 'NoSuchEntityException' });
   }, 30_000);
 
+  it('another endpoint gets its own role: the first one keeps its policy and its access', async () => {
+    const first = await grantAccess(clients, silentReporter, options({ roleName: defaultRoleName(['Chicago_IL'], 'mme-linear-learner'), prefixes: ['Chicago_IL'] }));
+    const other = await grantAccess(clients, silentReporter, options({ roleName: defaultRoleName(['Chicago_IL'], 'other'), prefixes: ['Chicago_IL'], endpoint: 'other' }));
+    expect([first.roleName, other.roleName]).toEqual(['mme-invoke-Chicago_IL@mme-linear-learner', 'mme-invoke-Chicago_IL@other']);
+    expect(other).toMatchObject({ status: 'created', endpointArn: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/other` });
+    expect((await decoded(first.roleName, first.policyName)).Statement[0].Resource).toBe(first.endpointArn);
+    expect((await grantAccess(clients, silentReporter, options({ roleName: first.roleName, prefixes: ['Chicago_IL'] }))).status).toBe('unchanged');
+  });
+
+  it('a role granted on one endpoint is never rewritten for another without --yes', async () => {
+    const roleName = 'mme-invoke-Chicago_IL@mme-linear-learner';
+    const e = await grantAccess(clients, silentReporter, options({ roleName, prefixes: ['Chicago_IL'], endpoint: 'other' })).then(() => undefined, (err: unknown) => err as { code: string; message: string; hint: string });
+    expect(e).toMatchObject({ code: 'RoleForOtherEndpoint', message: `role ${roleName} grants sagemaker:InvokeEndpoint on endpoint mme-linear-learner, not other: refusing to rewrite it for other (that would take its access to mme-linear-learner away)` });
+    expect(e!.hint).toContain('--yes');
+    const policy = await decoded(roleName, `${roleName}-policy`);
+    expect(policy.Statement[0].Resource).toBe(`arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/mme-linear-learner`);
+    const { Role: role } = await (await iam()).send(new GetRoleCommand({ RoleName: roleName }));
+    expect(role!.Tags).toContainEqual({ Key: 'mme:endpoint', Value: 'mme-linear-learner' });
+  });
+
+  it('--remove names the endpoint: the wrong one is refused, the right one removes (and says which)', async () => {
+    const roleName = 'mme-invoke-Chicago_IL@other';
+    await expect(revokeAccess(clients, silentReporter, { roleName, endpoint: 'mme-linear-learner' })).rejects.toMatchObject({
+      code: 'RoleForOtherEndpoint', message: `role ${roleName} grants on endpoint other, not mme-linear-learner: refusing to remove it`, hint: expect.stringContaining('--endpoint other'),
+    });
+    expect(await revokeAccess(clients, silentReporter, { roleName, endpoint: 'OTHER' })).toMatchObject({ removed: true, endpoint: 'other' });
+    expect(await revokeAccess(clients, silentReporter, { roleName: 'mme-invoke-Chicago_IL@mme-linear-learner', endpoint: 'mme-linear-learner' })).toMatchObject({ removed: true, endpoint: 'mme-linear-learner' });
+  });
+
   it('refuses to take over a role mme did not create, unless forced', async () => {
     await (await iam()).send(new CreateRoleCommand({ RoleName: 'someone-elses', AssumeRolePolicyDocument: documentText(trustPolicy(cloud.accountId)) }));
     await expect(grantAccess(clients, silentReporter, options({ roleName: 'someone-elses' }))).rejects.toMatchObject({ code: 'RoleNotManaged', exitCode: 1 });
@@ -142,7 +171,7 @@ describe('mme grant on the local cloud', () => {
 
   it('--remove deletes the policy and the role; a second --remove says it is gone (exit 4)', async () => {
     const r = await revokeAccess(clients, silentReporter, { roleName: 'mme-invoke-NewYork_NY' });
-    expect(r).toEqual({ roleName: 'mme-invoke-NewYork_NY', roleArn, removed: true, deletedPolicies: ['mme-invoke-NewYork_NY-policy'], detachedPolicies: [] });
+    expect(r).toEqual({ roleName: 'mme-invoke-NewYork_NY', roleArn, endpoint: 'mme-linear-learner', removed: true, deletedPolicies: ['mme-invoke-NewYork_NY-policy'], detachedPolicies: [] });
     const gone = await (await iam()).send(new ListRolePoliciesCommand({ RoleName: 'mme-invoke-NewYork_NY' })).catch((e: Error) => e);
     expect(gone).toMatchObject({ name: 'NoSuchEntityException' });
     await expect(revokeAccess(clients, silentReporter, { roleName: 'mme-invoke-NewYork_NY' })).rejects.toMatchObject({
