@@ -12,6 +12,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
 import { defaultRoleName, documentText, trustPolicy } from '../../src/workflow/grant-policies.js';
+import { assumeRole } from '../../src/workflow/assume-role.js';
 import { grantAccess, revokeAccess, type GrantOptions } from '../../src/workflow/grant.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
@@ -105,6 +106,11 @@ describe('mme grant on the local cloud', () => {
       // For someone else, the root may make the role (as AWS lets it).
       const forUser = await grantAccess(root, silentReporter, options({ roleName: 'mme-invoke-by-root', principal: cloud.userArn }));
       expect(forUser).toMatchObject({ status: 'created', principal: cloud.userArn });
+      // `invoke --role-arn` signed as the root: AWS's refusal, and a hint that says why.
+      const assumed = await assumeRole(root, { roleArn: forUser.roleArn, sessionName: 'root-try' }).then(() => undefined, (err: unknown) => err as { exitCode: number; message: string; hint: string });
+      expect(assumed).toMatchObject({ exitCode: 5, message: 'Roles may not be assumed by root accounts.' });
+      expect(assumed!.hint).toContain('The account root may not assume roles');
+      expect((await assumeRole(clients, { roleArn: forUser.roleArn, sessionName: 'user-try' })).arn).toBe(`arn:aws:sts::${cloud.accountId}:assumed-role/mme-invoke-by-root/user-try`);
       await revokeAccess(root, silentReporter, { roleName: 'mme-invoke-by-root' });
     } finally {
       root.destroy();
