@@ -68,7 +68,7 @@ export function targetModelPatterns(prefixes: readonly string[]): string[] {
  * or mme-invoke-NewYork_NY+common@houses. The endpoint is part of the name because a grant is
  * for one endpoint: the same prefixes on another endpoint are another role, never a rewrite of
  * the first one (which would take its access away). Endpoint names are compared without case
- * (SageMaker lower-cases them in ARNs), so the name carries the lower-cased one.
+ * (docs/aws-behaviour.md#endpoint-names), so the name carries the lower-cased one.
  * `/` is not allowed in role names and becomes `.`; because that (or cutting a long name to 64)
  * could make two different grants share a name, a short hash of the exact prefixes and endpoint
  * is then appended.
@@ -83,7 +83,7 @@ export function defaultRoleName(prefixes: readonly string[], endpoint: string): 
   return `${name.slice(0, room).replace(/[+.@-]+$/, '')}-${hash}`;
 }
 
-/** Endpoint names are unique without regard to case (their ARNs are lower-cased). */
+/** Endpoint names are unique without regard to case (docs/aws-behaviour.md#endpoint-names). */
 export const sameEndpoint = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 export function roleNameProblem(value: string): string | undefined {
