@@ -2,6 +2,8 @@
  * Users' access keys: CreateAccessKey, ListAccessKeys, DeleteAccessKey. A key signs requests as
  * its user from the moment it is created (the credential store reads IamState on every
  * request) until it is deleted; the secret is shown once, in CreateAccessKey's answer.
+ * Kinder than AWS here: IAM is eventually consistent, and a new key may be refused for a few
+ * seconds there (as a deleted one may still work); locally both take effect at once.
  */
 import { awsId, newSecretAccessKey } from '../../auth/credentials.js';
 import type { LocalResponse } from '../../http.js';
