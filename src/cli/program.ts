@@ -44,7 +44,7 @@ Configuration (highest first): flags > environment > ./mme.config.json > default
   Local cloud: MME_LOCAL_STATE (default ./.mme/local), MME_LOCAL_PORT (default 0: pick a free port)
 
 Exit codes: 0 ok, 1 a step failed, 2 usage, 3 configuration or credentials, 4 not found,
-  5 access denied, 6 service error, 130 interrupted.
+  5 access denied, 6 service error or timeout, 130 interrupted.
 
 Examples:
   $ mme demo                          # the whole workflow on the local cloud
