@@ -62,3 +62,17 @@ export async function localEndpointStatus(connection: TargetConnection, endpoint
   }
   return JSON.parse(text) as LocalEndpointStatus;
 }
+
+/**
+ * How many times the endpoint has loaded `targetModel`, on all its instances; undefined when the
+ * local cloud cannot say (the endpoint is gone, the caller may not read the status). Read before
+ * and after invoking, it tells whether a call paid a download and load, which no AWS API says.
+ */
+export async function targetModelLoads(connection: TargetConnection, endpointName: string, targetModel: string): Promise<number | undefined> {
+  try {
+    const status = await localEndpointStatus(connection, endpointName);
+    return status.models.filter((m) => m.targetModel === targetModel).reduce((n, m) => n + m.loads, 0);
+  } catch {
+    return undefined;
+  }
+}

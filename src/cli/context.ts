@@ -3,11 +3,13 @@
  * `(options, ctx) => Promise<CommandResult>`: it gets settings and a reporter, calls the
  * workflow, and returns data (printed as JSON with --json) plus a human rendering.
  */
+import path from 'node:path';
 import type { Clients, TargetConnection } from '../aws/clients.js';
 import type { Settings } from '../config/settings.js';
 import { ConfigError, type ExitCode } from '../errors.js';
 import type { LocalCloudInfo } from '../local/daemon.js';
 import type { CliReporter } from './progress.js';
+import type { PartialResult } from './run.js';
 import type { Output } from './output.js';
 
 export interface CommandContext {
@@ -16,6 +18,11 @@ export interface CommandContext {
   reporter: CliReporter;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Tell the CLI what has been done so far, in case the run is interrupted (Ctrl-C) or fails
+   * midway: the error then reports it (e.g. the predictions already made) instead of losing it.
+   */
+  onPartial(describe: () => PartialResult | undefined): void;
 }
 
 export interface CommandResult<T = unknown> {
@@ -57,11 +64,7 @@ export async function connect(ctx: CommandContext): Promise<Connected> {
     return { clients: createClients({ ...settings, region }, undefined), region };
   }
 
-  const { ensureLocalCloud } = await import('../local/daemon.js');
-  const local = await ensureLocalCloud(settings.localStateDir, {
-    ...(settings.localPort ? { port: settings.localPort } : {}),
-    region: settings.region,
-  });
+  const local = await useLocalCloud(settings.localStateDir, ctx);
   if (settings.sources.region !== 'default' && local.region !== settings.region) {
     reporter.report({
       kind: 'warn',
@@ -71,6 +74,45 @@ export async function connect(ctx: CommandContext): Promise<Connected> {
   if (settings.debug) reporter.report({ kind: 'info', text: `local cloud ${local.endpoint} (pid ${local.pid}, state ${local.stateDir})` });
   const connection = localConnection(local);
   return { clients: createClients(settings, connection), connection, local, region: local.region };
+}
+
+/**
+ * The local cloud of `stateDir`, started if it does not run. Starting one is said, with its state
+ * dir; and if the user started another by hand (`mme local start --state DIR`), the warning says
+ * which one this command uses and how to use the other, instead of a silent second, empty cloud.
+ */
+export async function useLocalCloud(stateDir: string, ctx: Pick<CommandContext, 'settings' | 'reporter' | 'cwd'>): Promise<LocalCloudInfo> {
+  const daemon = await import('../local/daemon.js');
+  const { settings, reporter } = ctx;
+  const elsewhere = await daemon.runningElsewhere(stateDir);
+  const { alreadyRunning, ...local } = await daemon.startLocalCloud(stateDir, {
+    ...(settings.localPort ? { port: settings.localPort } : {}),
+    region: settings.region,
+  });
+  if (!alreadyRunning) {
+    reporter.report({ kind: 'info', text: `Started the local cloud at ${local.endpoint} (state ${displayPath(stateDir, ctx.cwd)})` });
+    if (elsewhere) {
+      reporter.report({
+        kind: 'warn',
+        text: `another local cloud, started with --state ${displayPath(elsewhere.stateDir, ctx.cwd)}, runs at ${elsewhere.endpoint}: this command uses the new one. To use that one, set MME_LOCAL_STATE=${elsewhere.stateDir} (or eval "$(mme local env --state ${elsewhere.stateDir})")`,
+      });
+    }
+  }
+  return local;
+}
+
+/** A path as the user would type it here: relative under the working directory, else absolute. */
+export function displayPath(p: string, cwd: string): string {
+  const rel = path.relative(cwd, p);
+  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
+/**
+ * The local cloud's connection signed with the root's keys, for its status route, which only the
+ * root may read (a local extension that no policy can grant); undefined on aws.
+ */
+export function localRootConnection(conn: Connected): TargetConnection | undefined {
+  return conn.local && conn.connection ? { ...conn.connection, credentials: conn.local.root } : undefined;
 }
 
 export function localConnection(local: LocalCloudInfo): TargetConnection {

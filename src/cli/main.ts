@@ -22,10 +22,19 @@ export async function main(argv: string[]): Promise<number> {
   const env = process.env;
   const state: RunState = {};
 
+  let interrupting = false;
   const onInterrupt = () => {
-    void report(new MmeError('Interrupted', 'interrupted', { exitCode: ExitCode.Interrupted }), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
+    // The command has returned and its result is being printed: let it end with its own code
+    // rather than report success and then exit 130.
+    if (state.finished) return;
+    if (interrupting) process.exit(ExitCode.Interrupted); // a second Ctrl-C: no more reporting
+    interrupting = true;
+    void report(interrupted(state), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
   };
-  process.once('SIGINT', onInterrupt);
+  // `on`, not `once`: signal-exit (loaded by proper-lockfile and ora) re-raises the signal when its
+  // own listener is the only one left, and `once` removes ours before the listeners run, so the
+  // process died of SIGINT before this could report anything.
+  process.on('SIGINT', onInterrupt);
   // `mme … | head` closes our stdout early: that is the reader's choice, not an error. Kept for
   // the whole process (once): the write that fails may be flushed after main() returns.
   if (!pipeGuarded) {
@@ -35,15 +44,25 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
 
+  // With --json, even the help and the version are one JSON document on stdout.
+  const json = jsonRequested(argv);
+  let captured = '';
   try {
     // run.ts (settings, chalk, output) loads only when a command runs: `--help` stays cheap.
     const runner: Runner = async (command, load) => (await import('./run.js')).makeRunner({ env, cwd: process.cwd(), state })(command, load);
-    const program = buildProgram(runner, packageVersion());
+    const program = buildProgram(runner, packageVersion(), json ? { writeOut: (text) => (captured += text) } : {});
     await program.parseAsync(argv);
     return state.exitCode ?? ExitCode.Ok;
   } catch (err) {
     // --help and --version end parsing through the same exit path, with code 0.
-    if (err instanceof CommanderError && err.exitCode === 0) return ExitCode.Ok;
+    if (err instanceof CommanderError && err.exitCode === 0) {
+      if (json) {
+        const { createOutput, printJsonResult } = await import('./output.js');
+        const result = err.code === 'commander.version' ? { version: captured.trim() } : { help: captured };
+        printJsonResult(createOutput({ json: true, color: 'off' }), result);
+      }
+      return ExitCode.Ok;
+    }
     return report(await toMmeError(err), argv, env, state);
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -55,10 +74,26 @@ export async function toMmeError(err: unknown): Promise<MmeError> {
   if (err instanceof CommanderError) {
     // `mme` or `mme data` without a command: commander has printed the help on stderr.
     if (err.code === 'commander.help') return new UsageError('a command is required', "Run 'mme --help' to see the commands.");
-    return new UsageError(err.message.replace(/^error: /, ''), "Run 'mme --help' or 'mme <command> --help' for usage.");
+    // commander puts its suggestion on a line of its own: "…\n(Did you mean invoke?)".
+    return new UsageError(err.message.replace(/^error: /, '').replace(/\n+/g, ' '), "Run 'mme --help' or 'mme <command> --help' for usage.");
   }
   if (isAwsError(err)) return fromAwsError(err);
   return (await import('./output.js')).unexpected(err);
+}
+
+/** The interrupt, saying which steps were done and which were not (and the command's partial result). */
+function interrupted(state: RunState): MmeError {
+  const completed = state.steps?.completed ?? [];
+  const running = [...(state.steps?.running.values() ?? [])];
+  const message = running.length ? `interrupted; not finished: ${running.join('; ')}` : 'interrupted';
+  const hint = completed.length ? `Done before the interrupt: ${completed.join('; ')}.` : undefined;
+  return new MmeError('Interrupted', message, { exitCode: ExitCode.Interrupted, hint, detail: { completed, notFinished: running } });
+}
+
+/** --json among the arguments (before a `--`), wherever it stands. */
+function jsonRequested(argv: string[]): boolean {
+  const args = argv.slice(2, argv.includes('--') ? argv.indexOf('--') : undefined);
+  return args.includes('--json');
 }
 
 /** SDK exceptions carry $metadata (service errors) or come from the credential providers. */
@@ -72,11 +107,22 @@ async function report(error: MmeError, argv: string[], env: NodeJS.ProcessEnv, s
   const { createOutput, printHumanError, printJsonError } = await import('./output.js');
   // When settings never resolved (a parse error, a bad MME_TARGET), read the switches from argv.
   const args = argv.slice(2, argv.includes('--') ? argv.indexOf('--') : undefined);
-  const json = state.settings?.json ?? args.includes('--json');
+  const json = state.settings?.json ?? jsonRequested(argv);
   const debug = state.settings?.debug ?? (args.includes('--debug') || /^(1|true|yes|on)$/i.test(env.MME_DEBUG ?? ''));
   const noColor = args.includes('--no-color') || !!env.NO_COLOR;
   const output = state.output ?? createOutput({ json, color: noColor ? 'off' : 'auto' });
   state.reporter?.close(error.exitCode === ExitCode.Interrupted ? 'interrupted' : 'failed');
+  // What the command had done (the predictions made before Ctrl-C or before the cloud went away).
+  const partial = state.partial?.();
+  if (partial) {
+    error = new MmeError(error.code, error.message, {
+      exitCode: error.exitCode,
+      cause: error.cause,
+      hint: partial.hint ?? error.hint,
+      detail: { ...error.detail, partial: partial.data },
+    });
+    if (!json && partial.human) output.stdout.write(`${partial.human}\n`);
+  }
   if (json) printJsonError(output, error, debug);
   else printHumanError(output, error, debug);
   return error.exitCode;

@@ -11,6 +11,7 @@
  */
 import { Command, Option } from 'commander';
 import type { CommandFn } from './context.js';
+import { UsageError } from '../errors.js';
 import * as parse from './parse.js';
 
 export type Load = () => Promise<CommandFn<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,7 +42,7 @@ const ROOT_HELP = `
 Configuration (highest first): flags > environment > ./mme.config.json > defaults.
   mme.config.json keys: target, region, profile, bucket, prefix, roleArn, localStateDir, localPort,
     connectTimeout, requestTimeout, retryMode, maxAttempts
-  Local cloud: MME_LOCAL_STATE (default ./.mme/local), MME_LOCAL_PORT (default 0: pick a free port)
+  Local cloud: MME_LOCAL_STATE (default ./.mme/local), MME_LOCAL_PORT (default: the last port used, else a free one)
 
 Exit codes: 0 ok, 1 a step failed, 2 usage, 3 configuration or credentials, 4 not found,
   5 access denied, 6 service error or timeout, 130 interrupted.
@@ -53,19 +54,30 @@ Examples:
   $ mme --target aws --bucket my-bucket --role-arn arn:aws:iam::123456789012:role/SageMaker train
   $ eval "$(mme local env)"; aws s3 ls`;
 
-export function buildProgram(run: Runner, version: string): Command {
+/** Where commander writes help and the version (stdout by default; main.ts captures it for --json). */
+export interface ProgramOutput {
+  writeOut?: (text: string) => void;
+}
+
+export function buildProgram(run: Runner, version: string, io: ProgramOutput = {}): Command {
   const program = new Command('mme')
     .description('Serve many ML models from one SageMaker multi-model endpoint behind an inference pipeline, on AWS or on an embedded local cloud (the default).')
     .version(version, '-V, --version', 'print the version')
     .enablePositionalOptions()
     .exitOverride() // main.ts maps every commander error to exit code 2
-    .configureOutput({ outputError: () => {} }) // ...and prints it, once, in human or JSON form
+    // Set before any subcommand exists: they share this configuration. main.ts prints errors,
+    // once, in human or JSON form; with --json it also wraps the help and the version.
+    .configureOutput({ outputError: () => {}, ...(io.writeOut ? { writeOut: io.writeOut } : {}) })
     .showSuggestionAfterError()
     .addHelpText('after', ROOT_HELP);
   for (const option of globalOptions()) program.addOption(option);
 
   /** A leaf command: options are added by the caller; the global copies at the end. */
-  const act = (load: Load) => async (...args: unknown[]) => run(args.at(-1) as Command, load);
+  const act = (load: Load) => async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    checkRequired(command);
+    return run(command, load);
+  };
   const leaf = (parent: Command, name: string, description: string, examples: string[]) =>
     parent.command(name).description(description).addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
 
@@ -131,7 +143,7 @@ export function buildProgram(run: Runner, version: string): Command {
     'mme invoke --model NewYork_NY/NewYork_NY.tar.gz --random 100 --batch    # one request of 100 rows',
     'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY@mme-linear-learner',
   ])
-    .addOption(new Option('--model <location>', 'the target model: a location (shorthand for {LOC}/{LOC}.tar.gz) or a key under the prefix').makeOptionMandatory())
+    .addOption(required(new Option('--model <location>', 'the target model: a location (shorthand for {LOC}/{LOC}.tar.gz) or a key under the prefix')))
     .addOption(new Option('--features <csv>', 'one row of the 8 features: YEAR_BUILT,SQUARE_FEET,NUM_BEDROOMS,NUM_BATHROOMS,LOT_ACRES,GARAGE_SPACES,FRONT_PORCH,DECK').conflicts('random'))
     .addOption(new Option('--random <n>', 'invoke with n random houses instead (default when --features is absent: 1)').argParser(parse.integer(1, 10_000)))
     .addOption(new Option('--seed <n>', 'seed of the random houses (default: a random seed, printed)').argParser(parse.integer(0, 0xffff_ffff)).conflicts('features'))
@@ -140,7 +152,7 @@ export function buildProgram(run: Runner, version: string): Command {
     .addOption(new Option('--content-type <type>', 'request body type').default('text/csv'))
     .addOption(new Option('--accept <type>', 'response type').default('application/json'))
     .addOption(new Option('--role-arn <arn>', 'assume this role first and invoke with its session (see `mme grant`)').argParser(parse.roleArn))
-    .addOption(new Option('--session-name <name>', 'role session name, with --role-arn').default('mme-invoke'))
+    .addOption(new Option('--session-name <name>', 'role session name, with --role-arn').default(undefined, 'mme-invoke'))
     .action(act(async () => (await import('./commands/invoke.js')).invoke));
 
   leaf(program, 'add-model', 'add a model to the running endpoint by copying its artifact under the prefix (no endpoint update)', [
@@ -161,7 +173,7 @@ export function buildProgram(run: Runner, version: string): Command {
     'mme grant --prefix NewYork_NY --remove',
     'mme grant --prefix NewYork_NY --endpoint houses   # another endpoint: its own role, mme-invoke-NewYork_NY@houses',
   ])
-    .addOption(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (repeatable or comma-separated; NewYork_NY grants StringLike "NewYork_NY/*"); not the S3 prefix').makeOptionMandatory().argParser(parse.list))
+    .addOption(required(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (repeatable or comma-separated; NewYork_NY grants StringLike "NewYork_NY/*"); not the S3 prefix').argParser(parse.list)))
     .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
     .option('--principal <arn>', 'who may assume the role: an account id or a principal ARN (default: the caller; for a role session, its role)')
     .option('--role-name <name>', 'role name (default: derived from the prefixes and the endpoint, e.g. mme-invoke-NewYork_NY@mme-linear-learner)')
@@ -226,9 +238,9 @@ export function buildProgram(run: Runner, version: string): Command {
     .action(act(async () => (await import('./commands/local.js')).start));
   leaf(local, 'stop', 'stop the local cloud (its state stays on disk)', ['mme local stop']).addOption(state())
     .action(act(async () => (await import('./commands/local.js')).stop));
-  leaf(local, 'status', 'show whether the local cloud runs, where, and its credentials', ['mme local status', 'mme local status --json']).addOption(state())
+  leaf(local, 'status', 'show whether the local cloud runs, where, and its access key (the secret with --json or `mme local env`)', ['mme local status', 'mme local status --json']).addOption(state())
     .action(act(async () => (await import('./commands/local.js')).status));
-  leaf(local, 'env', 'print shell exports that point AWS tools (AWS CLI, boto3, SDKs) at the local cloud; starts it if needed', [
+  leaf(local, 'env', 'print shell exports that point AWS tools (AWS CLI, boto3, SDKs) and mme itself at the local cloud; starts it if needed', [
     'eval "$(mme local env)" && aws s3 ls && aws sagemaker list-endpoints',
   ]).addOption(state())
     .action(act(async () => (await import('./commands/local.js')).env));
@@ -265,6 +277,26 @@ export function buildProgram(run: Runner, version: string): Command {
 
   addGlobalCopies(program);
   return program;
+}
+
+/**
+ * Options a leaf cannot run without. Not commander's makeOptionMandatory: commander checks those
+ * before unknown options, so `invoke --modle X` would say "--model not specified" instead of
+ * naming the misspelt option and the nearest real one. act() checks these once parsing is done.
+ */
+const REQUIRED = new WeakSet<Option>();
+
+function required(option: Option): Option {
+  REQUIRED.add(option);
+  return option;
+}
+
+function checkRequired(command: Command): void {
+  for (const option of command.options) {
+    if (REQUIRED.has(option) && command.getOptionValue(option.attributeName()) === undefined) {
+      throw new UsageError(`required option '${option.flags}' not specified`, `Run 'mme ${command.parent?.parent ? `${command.parent.name()} ` : ''}${command.name()} --help' for usage.`);
+    }
+  }
 }
 
 /**

@@ -27,11 +27,20 @@ export function reporterMode(output: Pick<Output, 'json' | 'stderr'>, env: Reado
 }
 
 /** `ora` is imported by the caller (lazily, it is only needed on a TTY) and passed in. */
-export function createReporter(output: Output, mode: ReporterMode, ora?: typeof import('ora').default): CliReporter {
+export function createReporter(output: Output, mode: ReporterMode, ora?: typeof import('ora').default, now: () => number = Date.now): CliReporter {
   if (mode === 'silent') return { report() {}, close() {} };
   if (mode === 'spinner' && ora) return spinnerReporter(output, ora);
-  return plainReporter(output);
+  return plainReporter(output, now);
 }
+
+/**
+ * Off a terminal, a step that counts ("Invoking X (1/10000)", "(2/10000)", …) would write one
+ * line per request into a log. An update whose text differs from the step's last printed line
+ * only in its numbers is printed at most once per PLAIN_UPDATE_INTERVAL_MS; one that says
+ * something new (InProgress → Completed, another location) is printed at once.
+ */
+export const PLAIN_UPDATE_INTERVAL_MS = 5_000;
+const shape = (text: string) => text.replace(/\d+(\.\d+)?/g, '#');
 
 function symbols(output: Output) {
   const c = output.err;
@@ -45,24 +54,31 @@ function symbols(output: Output) {
   };
 }
 
-function plainReporter(output: Output): CliReporter {
+function plainReporter(output: Output, now: () => number): CliReporter {
   const sym = symbols(output);
   const running = new Map<string, string>();
+  const printedAt = new Map<string, number>();
   const write = (symbol: string, text: string) => output.stderr.write(`${symbol} ${text}\n`);
   return {
     report(event: ProgressEvent) {
       switch (event.kind) {
         case 'start':
           running.set(event.id, event.text);
+          printedAt.set(event.id, now());
           return write(sym.start, event.text);
-        case 'update':
+        case 'update': {
           // Pollers repeat themselves ("InProgress", "InProgress"…): one line per change is enough.
-          if (running.get(event.id) === event.text) return;
+          const last = running.get(event.id);
+          if (last === event.text) return;
+          if (last !== undefined && shape(last) === shape(event.text) && now() - (printedAt.get(event.id) ?? 0) < PLAIN_UPDATE_INTERVAL_MS) return;
           running.set(event.id, event.text);
+          printedAt.set(event.id, now());
           return write(sym.update, event.text);
+        }
         case 'succeed':
         case 'fail':
           running.delete(event.id);
+          printedAt.delete(event.id);
           return write(sym[event.kind], event.text);
         case 'info':
         case 'warn':

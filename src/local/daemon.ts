@@ -5,12 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
 import { DEFAULT_REGION, loadOrCreateAccount, loadOrCreateDefaultUser, statePaths } from './cloud.js';
 import { HEALTH_PATH } from './server.js';
-import { readJsonFile } from '../util/fs.js';
+import { ensureWritableDir, readJsonFile, writeFileAtomic } from '../util/fs.js';
 import { MmeError, ExitCode } from '../errors.js';
 
 /** {state}/daemon.json, present while a daemon runs. */
@@ -113,7 +115,7 @@ async function tail(path: string, lines = 15): Promise<string> {
 }
 
 export async function startLocalCloud(stateDir: string, options: StartOptions = {}): Promise<LocalCloudInfo & { alreadyRunning: boolean }> {
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  await ensureWritableDir(stateDir, "the local cloud's state directory", 'Choose another with --state DIR, MME_LOCAL_STATE or "localStateDir" in mme.config.json.', 0o700);
   const paths = statePaths(stateDir);
   const release = await lockfile.lock(stateDir, {
     lockfilePath: `${stateDir}/daemon.lock`,
@@ -154,10 +156,6 @@ export async function startLocalCloud(stateDir: string, options: StartOptions = 
   }
 }
 
-export async function ensureLocalCloud(stateDir: string, options: StartOptions = {}): Promise<LocalCloudInfo> {
-  const { alreadyRunning: _ignored, ...info } = await startLocalCloud(stateDir, options);
-  return info;
-}
 
 export async function stopLocalCloud(stateDir: string, timeoutMs = 10_000): Promise<{ stopped: boolean; pid?: number }> {
   const paths = statePaths(stateDir);
@@ -172,4 +170,33 @@ export async function stopLocalCloud(stateDir: string, timeoutMs = 10_000): Prom
   if (isAlive(record.pid)) process.kill(record.pid, 'SIGKILL');
   await rm(paths.daemon, { force: true });
   return { stopped: true, pid: record.pid };
+}
+
+/**
+ * The local cloud the user started by hand (`mme local start --state DIR`), remembered per user
+ * so that a later command whose settings name another state dir can say which one it uses
+ * instead of silently starting a second, empty cloud. Kept under $XDG_STATE_HOME (default
+ * ~/.local/state), outside any state dir, because it is about all of them.
+ */
+function startedByHandPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(base, 'mme', 'started-local-cloud.json');
+}
+
+export async function rememberStartedByHand(stateDir: string): Promise<void> {
+  // Only a hint for later commands: failing to write it must not fail `mme local start`.
+  await writeFileAtomic(startedByHandPath(), `${JSON.stringify({ stateDir })}\n`, 0o600).catch(() => undefined);
+}
+
+export async function forgetStartedByHand(stateDir: string): Promise<void> {
+  const path = startedByHandPath();
+  const record = await readJsonFile<{ stateDir?: string }>(path).catch(() => undefined);
+  if (record?.stateDir === stateDir) await rm(path, { force: true }).catch(() => undefined);
+}
+
+/** The local cloud started by hand with another state dir than `stateDir`, if it still runs. */
+export async function runningElsewhere(stateDir: string): Promise<LocalCloudInfo | undefined> {
+  const record = await readJsonFile<{ stateDir?: string }>(startedByHandPath()).catch(() => undefined);
+  if (!record?.stateDir || record.stateDir === stateDir) return undefined;
+  return localCloudStatus(record.stateDir).catch(() => undefined);
 }

@@ -1,7 +1,8 @@
 /** Small file-system helpers the local cloud and the workflow share. */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ConfigError } from '../errors.js';
 
 /** Temp files start with this, so a store can sweep the ones a crash left behind. */
 export const TEMP_PREFIX = '.tmp-';
@@ -78,5 +79,70 @@ export async function createFileExclusive(path: string, data: string | Uint8Arra
     throw err;
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/**
+ * Make sure a directory the user chose (a state dir, an --out dir) exists and can be written, or
+ * fail at once with a ConfigError that names the path and the reason: otherwise the first write
+ * fails deep inside a command (or a lock retries for seconds) as an "unexpected error".
+ * Writability is proven by creating a file, since access(W_OK) says yes to root on a read-only
+ * mount.
+ */
+export async function ensureWritableDir(dir: string, purpose: string, hint: string, mode = 0o755): Promise<void> {
+  try {
+    await makeDirs(dir, mode);
+    await rm(await writeTempBeside(join(dir, 'probe'), '', 0o600));
+  } catch (err) {
+    throw new ConfigError(`cannot use ${dir} as ${purpose}: ${await unwritableReason(dir, err as NodeJS.ErrnoException)}`, hint);
+  }
+}
+
+/**
+ * mkdir -p, one level at a time. Not `mkdir(dir, { recursive: true })`: Node's recursive mkdir
+ * never returns for a path the kernel refuses with ENOENT although its parent exists (e.g.
+ * /proc/x), and a command must not hang on a bad path.
+ */
+async function makeDirs(dir: string, mode: number): Promise<void> {
+  try {
+    await mkdir(dir, { mode });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    await makeDirs(parent, mode);
+    await mkdir(dir, { mode }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
+/** Why `dir` cannot be used, in words (the file in the way, when there is one). */
+export async function unwritableReason(dir: string, err: NodeJS.ErrnoException): Promise<string> {
+  switch (err.code) {
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'ENOTDIR':
+    case 'EEXIST': {
+      for (let p = dir; ; p = dirname(p)) {
+        const s = await stat(p).catch(() => undefined);
+        if (s && !s.isDirectory()) return `${p} is a file, not a directory`;
+        if (s || dirname(p) === p) break;
+      }
+      return 'a file is in the way';
+    }
+    case 'ENOENT':
+      return 'it cannot be created there';
+    default:
+      return err.message;
   }
 }

@@ -43,6 +43,8 @@ export interface AddModelResult {
   targetModel: string;
   /** True when an existing key was overwritten (--force). */
   replaced: boolean;
+  /** True when this very artifact was there already: nothing was copied. */
+  alreadyAdded: boolean;
   /** The proof, when the endpoint is InService. */
   invocation?: { features: string; prediction: number | undefined; body: string; latencyMs: number };
   warnings: string[];
@@ -59,25 +61,31 @@ export async function addModel(clients: Pick<Clients, 's3' | 'sageMaker' | 'sage
   const warnings: string[] = [];
 
   const existing = await headArtifact(s3c, o.bucket, key);
-  if (existing && !o.force) {
-    const same = existing.source === source ? ' (a copy of this very artifact)' : existing.source ? ` (a copy of ${existing.source})` : '';
+  // The very artifact is there (a re-run, or the demo's second time): done already, nothing to copy.
+  const alreadyAdded = existing !== undefined && existing.source === source && !o.force;
+  if (existing && !o.force && !alreadyAdded) {
+    const same = existing.source ? ` (a copy of ${existing.source})` : '';
     throw new MmeError('ModelExists', `s3://${o.bucket}/${key} already exists${same}; not overwriting it`, {
       exitCode: ExitCode.Failure,
       detail: { key, existingSource: existing.source ?? null },
       hint: `Overwriting a model the endpoint may have loaded gives unpredictable results (an instance can keep the old copy). Add it under a new name: mme add-model ${o.location} --as ${o.name}_v2 (or --force to overwrite anyway).`,
     });
   }
-  if (existing) warnings.push(`overwrote ${targetModel}: instances that loaded the old copy may keep answering with it until they unload it`);
+  if (existing && o.force) warnings.push(`overwrote ${targetModel}: instances that loaded the old copy may keep answering with it until they unload it`);
 
   const id = 'add-model';
-  reporter.report({ kind: 'start', id, text: `Adding ${o.name}: ${source} → ${s3(o.bucket, key)}` });
-  await copyArtifact(s3c, source, o.bucket, key, trainingJob).catch((err) => {
-    reporter.report({ kind: 'fail', id, text: `Adding ${o.name}: ${(err as Error).message}` });
-    throw err;
-  });
-  reporter.report({ kind: 'succeed', id, text: `Added ${targetModel} to s3://${o.bucket}/${mmeLayout.prefix(o.prefix)}` });
+  if (alreadyAdded) {
+    reporter.report({ kind: 'info', text: `${targetModel} is already under s3://${o.bucket}/${mmeLayout.prefix(o.prefix)} (the same artifact): nothing to copy` });
+  } else {
+    reporter.report({ kind: 'start', id, text: `Adding ${o.name}: ${source} → ${s3(o.bucket, key)}` });
+    await copyArtifact(s3c, source, o.bucket, key, trainingJob).catch((err) => {
+      reporter.report({ kind: 'fail', id, text: `Adding ${o.name}: ${(err as Error).message}` });
+      throw err;
+    });
+    reporter.report({ kind: 'succeed', id, text: `Added ${targetModel} to s3://${o.bucket}/${mmeLayout.prefix(o.prefix)}` });
+  }
 
-  const base = { name: o.name, location: o.location, source, ...(trainingJob ? { trainingJob } : {}), key, targetModel, replaced: !!existing, warnings };
+  const base = { name: o.name, location: o.location, source, ...(trainingJob ? { trainingJob } : {}), key, targetModel, replaced: !!existing && !alreadyAdded, alreadyAdded, warnings };
   const endpoint = await describeEndpoint(sm, o.endpoint);
   if (endpoint?.EndpointStatus !== 'InService') {
     warnings.push(`endpoint ${o.endpoint} is ${endpoint?.EndpointStatus ?? 'not deployed'}: the model answers once it is InService (mme deploy)`);
@@ -88,7 +96,7 @@ export async function addModel(clients: Pick<Clients, 's3' | 'sageMaker' | 'sage
     warnings.push(`no test data at s3://${o.bucket}/${housingDataKey(o.location, 'test')}: not invoking it (try: mme invoke --model ${o.name} --random 1)`);
     return base;
   }
-  reporter.report({ kind: 'start', id: 'add-model.invoke', text: `Invoking ${targetModel} on ${o.endpoint} (the first call downloads and loads it)` });
+  reporter.report({ kind: 'start', id: 'add-model.invoke', text: `Invoking ${targetModel} on ${o.endpoint}${alreadyAdded ? '' : ' (the first call downloads and loads it)'}` });
   const invocation = await invokeOnce(clients, o.endpoint, targetModel, features).catch((err) => {
     reporter.report({ kind: 'fail', id: 'add-model.invoke', text: `${targetModel} did not answer: ${(err as Error).message}` });
     throw err;

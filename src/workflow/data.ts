@@ -12,6 +12,7 @@ import path from 'node:path';
 import { ExitCode, MmeError, UsageError, fromAwsError } from '../errors.js';
 import { DEFAULT_TEST_FRACTION, formatCsvLine, iterateLocationDataset } from '../housing/generator.js';
 import { resolveLocations } from '../housing/locations.js';
+import { ensureWritableDir } from '../util/fs.js';
 import type { Reporter } from './reporter.js';
 
 export interface S3Writer {
@@ -70,6 +71,7 @@ export function housingDataKey(location: string, split: 'train' | 'test'): strin
 export async function generateData(opts: GenerateDataOptions, reporter: Reporter): Promise<GenerateDataResult> {
   const { locations, rows, seed, testFraction } = validateOptions(opts);
   const outDir = path.resolve(opts.outDir);
+  await ensureWritableDir(outDir, 'the output directory', 'Choose another with --out DIR.');
 
   const generated: GeneratedLocation[] = [];
   const id = 'data.generate';

@@ -49,9 +49,9 @@ export function drawModels(models: readonly string[], n: number, rng: Rng): stri
 }
 
 /**
- * add-model refuses to overwrite a key that exists (ModelExists, with the existing copy's source
- * in its detail). On a re-run that is expected:
- * - the same artifact is there: already done; invoke it to show it answers;
+ * add-model refuses to overwrite a key that holds another artifact (ModelExists, with the
+ * existing copy's source in its detail); the same artifact is "already added". On a re-run:
+ * - the same artifact is there: already done; add-model still invokes it to show it answers;
  * - another copy (an earlier run's model): when deploy just created or updated the endpoint, no
  *   instance has loaded the old copy, so overwriting is safe (--force); otherwise keep it.
  */
@@ -65,21 +65,21 @@ export async function addHeldOut(
     ...(r.invocation ? { invocation: { features: r.invocation.features, prediction: r.invocation.prediction ?? null, latencyMs: r.invocation.latencyMs } } : {}),
   });
   try {
-    return fromResult(await addModel(clients, reporter, { ...base, force: false }), 'added');
+    const added = await addModel(clients, reporter, { ...base, force: false });
+    return fromResult(added, added.alreadyAdded ? 'present' : 'added');
   } catch (err) {
     if (!(err instanceof MmeError) || err.code !== 'ModelExists') throw err;
     const existing = err.detail?.existingSource as string | null | undefined;
-    if (existing !== source && deployAction !== 'unchanged') {
+    if (deployAction !== 'unchanged') {
       reporter.report({ kind: 'info', text: `${HELD_OUT} is under the prefix from an earlier run; endpoint ${o.endpoint} was just ${deployAction === 'update' ? 'updated' : 'created'}, so no instance has it loaded: replacing it` });
       return fromResult(await addModel(clients, reporter, { ...base, force: true }), 'replaced');
     }
-    const status = existing === source ? 'present' : 'kept';
-    if (status === 'kept') reporter.report({ kind: 'warn', text: `${HELD_OUT} is under the prefix from ${existing ?? 'elsewhere'}: kept (the endpoint may have it loaded)` });
+    reporter.report({ kind: 'warn', text: `${HELD_OUT} is under the prefix from ${existing ?? 'elsewhere'}: kept (the endpoint may have it loaded)` });
     const s3c = await clients.s3();
     const features = (await testRow(s3c, o.bucket, HELD_OUT)) ?? formatFeatures(drawHouse(new Rng(o.seed, 'demo', HELD_OUT)));
     const targetModel = mmeLayout.targetModel(HELD_OUT);
     const inv = await invokeOnce(clients, o.endpoint, targetModel, features);
-    return { targetModel, status, source: existing ?? source ?? '', invocation: { features, prediction: inv.prediction ?? null, latencyMs: inv.latencyMs } };
+    return { targetModel, status: 'kept', source: existing ?? source ?? '', invocation: { features, prediction: inv.prediction ?? null, latencyMs: inv.latencyMs } };
   }
 }
 

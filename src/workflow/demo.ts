@@ -137,7 +137,9 @@ export async function runDemo(
       const result = await deploy(clients, reporter, o);
       result.warnings.forEach(warn);
       const what = { create: 'created', recreate: 're-created', update: 'updated', unchanged: 'already InService, unchanged', wait: 'InService' }[result.action];
-      return { result, summary: `endpoint ${o.endpoint} ${what}: ${result.artifacts.map((a) => a.location).join(', ')} (${HELD_OUT} held out)` };
+      // On a re-run, an earlier run's add-model left HELD_OUT under the prefix: it is served, not held out.
+      const held = result.stillServed.includes(HELD_OUT) ? `${HELD_OUT} still served from an earlier run` : `${HELD_OUT} held out`;
+      return { result, summary: `endpoint ${o.endpoint} ${what}: ${result.artifacts.map((a) => a.location).join(', ')} (${held})` };
     });
     const models = deployed.artifacts.map((a) => a.targetModel);
 

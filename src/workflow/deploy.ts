@@ -54,7 +54,10 @@ export interface ArtifactCopy {
 export interface DeployPlan {
   endpoint: string;
   copies: ArtifactCopy[];
+  /** Named by --hold-out, trained, and not under the prefix: really held out. */
   heldOut: string[];
+  /** Named by --hold-out but under the prefix already (an earlier deploy): still served. */
+  stillServed: string[];
   unknownHoldOut: string[];
   preprocessorJob: string;
   spec: HostingSpec;
@@ -86,6 +89,10 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
     ...(o.cache ? { cache: o.cache } : {}),
   });
 
+  // A held-out location whose model an earlier deploy copied is not held out at all: the
+  // endpoint goes on serving it. Say so instead of printing "held out".
+  const present = await Promise.all(selection.heldOut.map(async (l) => ((await headArtifact(s3c, o.bucket, mmeLayout.key(o.prefix, l))) ? l : undefined)));
+  const stillServed = present.filter((l): l is string => l !== undefined);
   const copies = await Promise.all(selection.deploy.map(async (m): Promise<ArtifactCopy> => {
     const key = mmeLayout.key(o.prefix, m.location);
     const existing = await headArtifact(s3c, o.bucket, key);
@@ -100,7 +107,7 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
   const action = endpointAction(current, spec.configName);
   const superseded = action === 'update' || action === 'recreate' ? await configAndModels(sm, current!.configName, spec) : { configs: [], models: [] };
   return {
-    endpoint: o.endpoint, copies, heldOut: selection.heldOut, unknownHoldOut: selection.unknownHoldOut, preprocessorJob, spec,
+    endpoint: o.endpoint, copies, heldOut: selection.heldOut.filter((l) => !stillServed.includes(l)), stillServed, unknownHoldOut: selection.unknownHoldOut, preprocessorJob, spec,
     createModel: !modelExists, createConfig: !configExists, ...(current ? { current } : {}), action, superseded,
   };
 }
@@ -115,6 +122,7 @@ export interface DeployResult {
   preprocessorJob: string;
   artifacts: ArtifactCopy[];
   heldOut: string[];
+  stillServed: string[];
   created: { model: boolean; config: boolean };
   deleted: { configs: string[]; models: string[] };
   warnings: string[];
@@ -182,7 +190,7 @@ export async function applyDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, re
 function result(plan: DeployPlan, action: EndpointAction, status: string, warnings: string[], deleted: DeployResult['deleted']): DeployResult {
   return {
     endpoint: plan.endpoint, action, status, modelName: plan.spec.modelName, configName: plan.spec.configName, preprocessorJob: plan.preprocessorJob,
-    artifacts: plan.copies, heldOut: plan.heldOut, created: { model: plan.createModel, config: plan.createConfig }, deleted, warnings,
+    artifacts: plan.copies, heldOut: plan.heldOut, stillServed: plan.stillServed, created: { model: plan.createModel, config: plan.createConfig }, deleted, warnings,
   };
 }
 

@@ -167,12 +167,15 @@ export interface InvokeResult {
   summary: LatencySummary;
 }
 
-export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>, reporter: Reporter, o: InvokeOptions): Promise<InvokeResult> {
+/**
+ * Invoke, one request per row (or one batch). Each answer is pushed onto `invocations` as it
+ * arrives, so a caller keeps the predictions already made when the run is interrupted or a later
+ * request fails.
+ */
+export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>, reporter: Reporter, o: InvokeOptions, invocations: Invocation[] = []): Promise<InvokeResult> {
   // Built before the clock starts: loading the SDK package is not part of a round trip.
   const rt = await clients.sageMakerRuntime();
   const requests = o.batch ? [o.rows] : o.rows.map((r) => [r]);
-  const invocations: Invocation[] = [];
-  const latencies: number[] = [];
   const id = 'invoke';
   for (const [i, rows] of requests.entries()) {
     reporter.report({ kind: i === 0 ? 'start' : 'update', id, text: `Invoking ${o.targetModel} on ${o.endpoint}${requests.length > 1 ? ` (${i + 1}/${requests.length})` : ''}` });
@@ -188,7 +191,6 @@ export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>,
       throw error;
     }
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-    latencies.push(latencyMs);
     const raw = Buffer.from(out.Body ?? new Uint8Array()).toString('utf8');
     const predictions = parsePredictions(raw, out.ContentType);
     rows.forEach((features, j) => invocations.push({
@@ -197,6 +199,13 @@ export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>,
     }));
   }
   reporter.report({ kind: 'succeed', id, text: `${o.targetModel}: ${requests.length} request${requests.length === 1 ? '' : 's'}` });
+  return invokeResult(o, invocations);
+}
+
+/** The result of the invocations made (all of them, or those before an interrupt). */
+export function invokeResult(o: InvokeOptions, invocations: Invocation[]): InvokeResult {
+  // A batch's rows share one request, and so one latency.
+  const latencies = (o.batch ? invocations.slice(0, 1) : invocations).map((i) => i.latencyMs);
   return { endpoint: o.endpoint, targetModel: o.targetModel, contentType: o.contentType, accept: o.accept, batch: !!o.batch, invocations, summary: summarizeLatencies(latencies) };
 }
 

@@ -214,6 +214,8 @@ export async function listDataLocations(clients: Pick<Clients, 's3'>, bucket: st
   let token: string | undefined;
   do {
     const page = await s3c.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token })).catch((err) => {
+      // The first thing a run reads: on a fresh state or a mistyped --bucket, say what to do.
+      if ((err as { name?: string }).name === 'NoSuchBucket') throw noBucketError(bucket);
       throw fromAwsError(err, `listing s3://${bucket}/${prefix}`);
     });
     for (const p of page.CommonPrefixes ?? []) {
@@ -223,6 +225,33 @@ export async function listDataLocations(clients: Pick<Clients, 's3'>, bucket: st
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return found;
+}
+
+/**
+ * The locations to preprocess: those asked for, each checked to have raw data (before any job
+ * starts: on AWS a job that finds no data costs money and fails minutes later), or all found.
+ */
+export async function resolveDataLocations(clients: Pick<Clients, 's3'>, bucket: string, requested?: string[]): Promise<string[]> {
+  const found = await listDataLocations(clients, bucket);
+  if (requested === undefined) {
+    if (found.length === 0) throw noLocationsError(bucket, `${HOUSING_DATA_PREFIX}/`, 'Generate and upload data first: mme data generate --upload');
+    return found;
+  }
+  const missing = requested.filter((l) => !found.includes(l));
+  if (missing.length > 0) {
+    throw new MmeError('NoData', `no data for ${missing.join(', ')} under s3://${bucket}/${HOUSING_DATA_PREFIX}/`, {
+      exitCode: ExitCode.NotFound,
+      hint: `Generate and upload it first: mme data generate --locations ${missing.join(',')} --upload${found.length ? ` (found: ${found.join(', ')})` : ''}`,
+    });
+  }
+  return requested;
+}
+
+export function noBucketError(bucket: string): MmeError {
+  return new MmeError('NoData', `the bucket ${bucket} does not exist`, {
+    exitCode: ExitCode.NotFound,
+    hint: `It holds the data and the models. On --target local, 'mme data generate --upload' creates it; on aws, create it (aws s3 mb s3://${bucket}) or pass --bucket.`,
+  });
 }
 
 export function noLocationsError(bucket: string, prefix: string, hint: string): MmeError {

@@ -36,6 +36,26 @@ describe('help and version', () => {
     const r = await mme(['--version'], { cwd });
     expect(r).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
+
+  it('with --json, the version and the help are one JSON document', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const v = await mme(['--version', '--json'], { cwd });
+    expect(v.code).toBe(0);
+    expect(JSON.parse(v.stdout)).toEqual({ ok: true, result: { version: pkg.version } });
+    const h = await mme(['invoke', '--help', '--json'], { cwd });
+    expect(h.code).toBe(0);
+    const doc = JSON.parse(h.stdout) as { ok: boolean; result: { help: string } };
+    expect(doc.ok).toBe(true);
+    expect(doc.result.help).toContain('Usage: mme invoke');
+    expect(h.stderr).toBe('');
+  });
+
+  it('the root help and the settings agree on the local port default', async () => {
+    const root = await mme(['--help'], { cwd });
+    const start = await mme(['local', 'start', '--help'], { cwd });
+    expect(root.stdout).toContain('MME_LOCAL_PORT (default: the last port used, else a free one)');
+    expect(start.stdout.replace(/\s+/g, ' ')).toContain('default: the last one used, else a free one');
+  });
 });
 
 describe('usage errors exit 2', () => {
@@ -52,7 +72,33 @@ describe('usage errors exit 2', () => {
     const r = await mme(['trian'], { cwd });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown command 'trian'");
-    expect(r.stderr).toContain('train');
+    // The suggestion joins the message's line instead of dangling on its own.
+    expect(r.stderr).toMatch(/unknown command 'trian' \(Did you mean train\?\)/);
+  });
+
+  it('a misspelt option is named, with the nearest real one, even where a required option is missing', async () => {
+    const r = await mme(['invoke', '--modle', 'Chicago_IL'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--modle' (Did you mean --model?)");
+    const missing = await mme(['grant'], { cwd });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--prefix <prefixes...>' not specified");
+  });
+
+  it.each([
+    [['--role-arn', 'arn:aws:iam::123456789012:role/r', 'invoke', '--model', 'Chicago_IL'], '--role-arn before \'invoke\' sets the SageMaker execution role'],
+    [['--prefix', 'X', 'grant', '--prefix', 'NewYork_NY'], '--prefix before \'grant\' sets the S3 prefix'],
+  ])('a global option before a command that gives its name another meaning is refused: %j', async (args, message) => {
+    const r = await mme(args, { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain('is another option');
+  });
+
+  it('--session-name without --role-arn is refused, not ignored', async () => {
+    const r = await mme(['invoke', '--model', 'Chicago_IL', '--session-name', 'me'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--session-name names the session of the role assumed with --role-arn');
   });
 
   it('bad option value', async () => {
@@ -205,10 +251,28 @@ describe('local cloud commands', () => {
     expect(env.stdout).toContain(`export AWS_SECRET_ACCESS_KEY='${info.secretAccessKey}'`);
     expect(env.stdout).toContain(`export AWS_REGION='us-east-1'`);
     expect(env.stdout).toContain(`# Credentials of the IAM user mme-admin (AdministratorAccess), arn:aws:iam::${info.accountId}:user/mme-admin`);
+    expect(env.stdout).toContain(`export MME_LOCAL_STATE='${state}'`);
 
     const upload = await mme(['data', 'generate', '--out', 'up', '--rows', '20', '--locations', '1', '--upload', '--json'], { cwd, env: { MME_LOCAL_STATE: state } });
     expect(upload.code).toBe(0);
     expect(JSON.parse(upload.stdout).result).toMatchObject({ bucket: 'mme-local', locations: [{ s3: { train: 's3://mme-local/housing-data/NewYork_NY/train/train.csv' } }] });
+
+    // A plain command in another directory, whose settings name another state dir: it says that
+    // it starts a second cloud, and how to use the one started by hand.
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'mme-elsewhere-'));
+    try {
+      const other = await mme(['local', 'env'], { cwd: elsewhere });
+      expect(other.code).toBe(0);
+      expect(other.stderr).toContain('Started the local cloud at');
+      expect(other.stderr).toContain(`another local cloud, started with --state ${state}, runs at ${info.endpoint}`);
+      expect(other.stderr).toContain(`MME_LOCAL_STATE=${state}`);
+    } finally {
+      await mme(['local', 'stop'], { cwd: elsewhere });
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+
+    const hint = await mme(['local', 'start', '--state', state], { cwd });
+    expect(hint.stdout).toContain(`eval "$(mme local env --state '${state}')"`);
 
     const stopped = JSON.parse((await mme(['local', 'stop', '--state', state, '--json'], { cwd })).stdout).result;
     expect(stopped).toEqual({ stopped: true, pid: info.pid });

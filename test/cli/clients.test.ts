@@ -74,7 +74,8 @@ describe('createClients', () => {
 
 describe('local env', () => {
   it('exports for AWS tools', () => {
-    expect(localEnvironment({ endpoint: 'http://127.0.0.1:1', accessKeyId: 'A', secretAccessKey: 'S', region: 'us-east-1' })).toEqual({
+    expect(localEnvironment({ endpoint: 'http://127.0.0.1:1', accessKeyId: 'A', secretAccessKey: 'S', region: 'us-east-1', stateDir: '/s' })).toEqual({
+      MME_LOCAL_STATE: '/s',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
       AWS_ACCESS_KEY_ID: 'A',
       AWS_SECRET_ACCESS_KEY: 'S',

@@ -4,6 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/mme.js', import.meta.url));
@@ -30,6 +32,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     if (v === undefined || /^(MME_|AWS_|FORCE_COLOR$|NO_COLOR$|CI$)/.test(k)) continue;
     env[k] = v;
   }
+  // `mme local start` remembers the cloud it started under $XDG_STATE_HOME: not the user's own.
+  env.XDG_STATE_HOME = path.join(tmpdir(), `mme-test-xdg-${process.pid}`);
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }

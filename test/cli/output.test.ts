@@ -121,6 +121,21 @@ describe('reporter', () => {
     );
   });
 
+  it('plain: a counting step writes a few lines, not one per request', () => {
+    const err = sink();
+    let clock = 0;
+    const reporter = createReporter(createOutput({ json: false, color: 'off' }, sink(), err), 'plain', undefined, () => clock);
+    reporter.report({ kind: 'start', id: 'i', text: 'Invoking X on E' });
+    for (let i = 1; i <= 10_000; i++) {
+      clock += 1; // 10 s in all: two intervals
+      reporter.report({ kind: 'update', id: 'i', text: `Invoking X on E (${i}/10000)` });
+    }
+    reporter.report({ kind: 'update', id: 'i', text: 'Invoking X on E: ModelError' }); // says something new: at once
+    reporter.report({ kind: 'succeed', id: 'i', text: 'X: 10000 requests' });
+    const lines = err.text.trimEnd().split('\n');
+    expect(lines).toEqual(['› Invoking X on E', '· Invoking X on E (1/10000)', '· Invoking X on E (5001/10000)', '· Invoking X on E: ModelError', '✔ X: 10000 requests']);
+  });
+
   it('silent writes nothing', () => {
     const err = sink();
     const reporter = createReporter(createOutput({ json: true, color: 'off' }, sink(), err), 'silent');

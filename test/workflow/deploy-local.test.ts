@@ -25,7 +25,7 @@ import { DEFAULT_ENDPOINT_NAME } from '../../src/workflow/names.js';
 import { preprocess } from '../../src/workflow/preprocess.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { applyTeardown, inspectTeardown, isEmptyPlan } from '../../src/workflow/teardown.js';
-import { train, trainingData } from '../../src/workflow/train.js';
+import { latestCompletedTrainingJobs, train, trainingData } from '../../src/workflow/train.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 
 const BUCKET = 'mme-deploy-test';
@@ -108,16 +108,26 @@ describe('deploy, add-model and teardown on the local cloud', () => {
     await expect(invoke('Houston_TX/Houston_TX.tar.gz', 'Houston_TX')).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
   });
 
-  it('add-model Houston_TX copies it and proves it answers; again it is refused without --force', async () => {
+  it('add-model Houston_TX copies it and proves it answers; again it is "already added"; another artifact is refused without --force', async () => {
     const base = { bucket: BUCKET, prefix: PREFIX, endpoint: o.endpoint, location: 'Houston_TX', name: 'Houston_TX', force: false };
     const added = await addModel(clients, silentReporter, base);
     expect(added).toMatchObject({ targetModel: 'Houston_TX/Houston_TX.tar.gz', replaced: false, trainingJob: expect.stringMatching(/^mme-train-Houston-TX-/) });
     expect(added.invocation!.features.split(',')).toHaveLength(8);
     plausible(added.invocation!.prediction!);
     plausible(await invoke('Houston_TX/Houston_TX.tar.gz', 'Houston_TX'));
-    await expect(addModel(clients, silentReporter, base)).rejects.toMatchObject({ code: 'ModelExists', hint: expect.stringContaining('--as Houston_TX_v2') });
+    const again = await addModel(clients, silentReporter, base);
+    expect(again).toMatchObject({ alreadyAdded: true, replaced: false, source: added.source });
+    plausible(again.invocation!.prediction!);
+    const other = (await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'], prefix: PREFIX }))[0]!.artifact;
+    await expect(addModel(clients, silentReporter, { ...base, artifact: other })).rejects.toMatchObject({ code: 'ModelExists', hint: expect.stringContaining('--as Houston_TX_v2') });
     const renamed = await addModel(clients, silentReporter, { ...base, name: 'Houston_TX_v2' });
     plausible(renamed.invocation!.prediction!);
+  });
+
+  it('deploy --hold-out Houston_TX once it is under the prefix: not "held out", it stays served', async () => {
+    const plan = await inspectDeploy(clients, o);
+    expect(plan.heldOut).toEqual([]);
+    expect(plan.stillServed).toEqual(['Houston_TX']);
   });
 
   it('a changed pipeline (--cache Disabled): new model and configuration, UpdateEndpoint, the old ones deleted', async () => {

@@ -152,7 +152,7 @@ describe('what a re-run does', () => {
 
   const spec = hostingSpec('ep', input());
   const plan = (over: Partial<DeployPlan>): DeployPlan => ({
-    endpoint: 'ep', copies: [], heldOut: [], unknownHoldOut: [], preprocessorJob: JOB, spec, createModel: false, createConfig: false,
+    endpoint: 'ep', copies: [], heldOut: [], stillServed: [], unknownHoldOut: [], preprocessorJob: JOB, spec, createModel: false, createConfig: false,
     action: 'unchanged', superseded: { configs: [], models: [] }, ...over,
   });
 

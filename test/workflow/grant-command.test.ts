@@ -29,7 +29,7 @@ function context(flags: SettingsFlags = {}): CommandContext & { stdout: () => st
   const settings = resolveSettings({ flags: { color: false, ...flags }, env, cwd: dir });
   let text = '';
   const output = createOutput(settings, { write: (t: string) => (text += t) }, { write: () => true });
-  return { settings, output, reporter: { report() {}, close() {} }, cwd: dir, env, stdout: () => text };
+  return { settings, output, reporter: { report() {}, close() {} }, cwd: dir, env, onPartial() {}, stdout: () => text };
 }
 
 async function parse(args: string[]): Promise<Record<string, unknown>> {

@@ -55,6 +55,10 @@ describe('mme invoke', () => {
     expect(r.stdout).toMatch(/^Chicago_IL\/Chicago_IL\.tar\.gz on mme-linear-learner$/m);
     expect(r.stdout).toMatch(/^ {2}1993,2728,6,3\.0,0\.7,1,y,y {2}\$\d{1,3}(,\d{3})*\.\d{2} +[\d,.]+ ms$/m);
     expect(r.stdout).toMatch(/1 request: p50 [\d,.]+ ms, max [\d,.]+ ms/);
+    // Its first call on this endpoint: the local cloud counted the load.
+    expect(r.stdout).toContain('the model was loaded once during the run');
+    const again = await run(['invoke', '--model', 'Chicago_IL', '--features', '1993,2728,6,3.0,0.7,1,y,y']);
+    expect(again.stdout).toContain('the model was loaded already: no call included a download and load');
   });
 
   it('--random 3 --seed 5 --json: the documented shape', async () => {
@@ -65,9 +69,42 @@ describe('mme invoke', () => {
     expect(result).toMatchObject({ endpoint: ENDPOINT, targetModel: 'NewYork_NY/NewYork_NY.tar.gz', seed: 5, summary: { requests: 3 } });
     expect(result.invocations).toHaveLength(3);
     expect(Object.keys(result.invocations[0]).sort()).toEqual(['features', 'invokedProductionVariant', 'latencyMs', 'prediction', 'raw']);
+    expect(result.loads).toBe(1);
     const again = JSON.parse((await run(['invoke', '--model', 'NewYork_NY', '--random', '3', '--seed', '5', '--json'])).stdout).result;
+    expect(again.loads).toBe(0);
     expect(again.invocations.map((i: { prediction: number }) => i.prediction)).toEqual(result.invocations.map((i: { prediction: number }) => i.prediction));
   });
+
+  it('Ctrl-C midway: exit 130, with the predictions already made and what was not invoked', async () => {
+    const r = await mme(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--seed', '1'], {
+      cwd,
+      env: { MME_LOCAL_STATE: state },
+      // Once it is invoking (its first progress line), let a few requests through, then interrupt.
+      onSpawn: (child) => child.stderr!.once('data', () => setTimeout(() => child.kill('SIGINT'), 700)),
+    });
+    expect(r.code, JSON.stringify({ signal: r.signal, stderr: r.stderr.slice(-800) })).toBe(130);
+    expect(r.stderr).toMatch(/✖ interrupted; not finished: Invoking Chicago_IL\/Chicago_IL\.tar\.gz on mme-linear-learner \(\d+\/10000\)/);
+    const answered = /(\d+) of 10000 rows answered; (\d+) not invoked/.exec(r.stdout);
+    expect(answered, r.stdout.slice(-500)).not.toBeNull();
+    expect(Number(answered![1]) + Number(answered![2])).toBe(10000);
+    expect(r.stdout.match(/\$\d/g)?.length).toBe(Number(answered![1]));
+    expect(r.stdout).not.toMatch(/✔/);
+  }, 30_000);
+
+  it('Ctrl-C with --json: one error document whose detail holds the partial result', async () => {
+    const r = await mme(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--json'], {
+      cwd,
+      env: { MME_LOCAL_STATE: state },
+      // No progress lines with --json to wait for: long enough to be past start-up, well short
+      // of 10,000 round trips.
+      onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 4_000),
+    });
+    expect(r.code).toBe(130);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: false, error: { code: 'Interrupted', exitCode: 130 } });
+    const partial = doc.error.detail.partial;
+    expect(partial.invocations.length + partial.notInvoked).toBe(10000);
+  }, 30_000);
 
   it('an unknown model: exit 4 and a hint to add it', async () => {
     const r = await run(['invoke', '--model', 'Boston_MA']);

@@ -14,7 +14,7 @@ import { s3WriterFromClient } from '../../src/aws/s3-writer.js';
 import { JobLogs } from '../../src/local/jobs/logs.js';
 import { generateData } from '../../src/workflow/data.js';
 import { executionRoleArn, POLL, newRunId, type LogTailReader } from '../../src/workflow/jobs.js';
-import { listDataLocations, preprocess, type PreprocessResult } from '../../src/workflow/preprocess.js';
+import { listDataLocations, preprocess, resolveDataLocations, type PreprocessResult } from '../../src/workflow/preprocess.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { latestCompletedTrainingJobs, train, trainingData, type TrainResult } from '../../src/workflow/train.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
@@ -44,6 +44,25 @@ afterAll(async () => {
   clients?.destroy();
   await cloud?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('inputs are checked before any job starts', () => {
+  it('a bucket that does not exist says what creates it', async () => {
+    await expect(resolveDataLocations(clients, 'no-such-bucket-here')).rejects.toMatchObject({
+      code: 'NoData',
+      message: 'the bucket no-such-bucket-here does not exist',
+      hint: expect.stringContaining("'mme data generate --upload' creates it"),
+    });
+  });
+
+  it('locations asked for without data are named, with what was found', async () => {
+    await expect(resolveDataLocations(clients, BUCKET, ['Chicago_IL', 'Houston_TX'])).rejects.toMatchObject({
+      code: 'NoData',
+      message: `no data for Houston_TX under s3://${BUCKET}/housing-data/`,
+      hint: expect.stringContaining('mme data generate --locations Houston_TX --upload (found: '),
+    });
+    expect(await resolveDataLocations(clients, BUCKET, ['Chicago_IL'])).toEqual(['Chicago_IL']);
+  });
 });
 
 describe('preprocess and train on the local cloud', () => {

@@ -25,7 +25,7 @@ function context(): CommandContext & { stdout: () => string } {
   const settings = resolveSettings({ flags: { color: false }, env, cwd: dir });
   let text = '';
   const output = createOutput(settings, { write: (t: string) => (text += t) }, { write: () => true });
-  return { settings, output, reporter: { report() {}, close() {} }, cwd: dir, env, stdout: () => text };
+  return { settings, output, reporter: { report() {}, close() {} }, cwd: dir, env, onPartial() {}, stdout: () => text };
 }
 
 describe('runReplay', () => {

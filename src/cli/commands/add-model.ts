@@ -43,10 +43,13 @@ export async function addModel(options: AddModelCommandOptions, ctx: CommandCont
 /** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
 export function render(r: AddModelResult, ctx: CommandContext, next = true): string {
   const { out } = ctx.output;
-  const lines = [`${out.green('✔')} ${r.replaced ? 'Replaced' : 'Added'} ${out.bold(r.targetModel)} ${out.dim(`(from ${r.trainingJob ?? r.source})`)}`];
+  const verb = r.alreadyAdded ? 'Already added:' : r.replaced ? 'Replaced' : 'Added';
+  const lines = [`${out.green('✔')} ${verb} ${out.bold(r.targetModel)} ${out.dim(`(from ${r.trainingJob ?? r.source})`)}`];
   if (r.invocation) {
     const price = r.invocation.prediction === undefined ? r.invocation.body : `$${Math.round(r.invocation.prediction).toLocaleString('en-US')}`;
-    lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms (first call: download and load)`)}`);
+    // A fresh copy has never been loaded; one already there may be loaded already.
+    const note = r.alreadyAdded ? '' : ' (first call: download and load)';
+    lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms${note}`)}`);
     if (next) lines.push('', `Next: mme invoke --model ${r.name === r.location ? r.location : r.targetModel}`);
   }
   return lines.join('\n');

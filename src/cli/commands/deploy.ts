@@ -6,7 +6,7 @@
  */
 import { ExitCode, MmeError, UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
-import type { CacheSetting } from '../../workflow/endpoint-requests.js';
+import { mmeLayout, type CacheSetting } from '../../workflow/endpoint-requests.js';
 import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
@@ -48,6 +48,7 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
     };
     const plan = await wf.inspectDeploy(conn.clients, o);
     for (const l of plan.unknownHoldOut) ctx.reporter.report({ kind: 'warn', text: `--hold-out ${l}: no trained model for it anyway` });
+    for (const l of plan.stillServed) ctx.reporter.report({ kind: 'warn', text: stillServedWarning(l, o) });
     if (options.dryRun) return dryRun(plan, o, ctx);
     const result = await wf.applyDeploy(conn.clients, ctx.reporter, plan, o);
     for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
@@ -75,8 +76,18 @@ async function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): 
   const head = [`Dry run: ${requests.length} requests to ${ctx.settings.target} (${o.region}); none sent (the target was only read).`];
   if (plan.action === 'unchanged' && requests.length === 0) head.push(`endpoint ${o.endpoint} is already InService on ${plan.spec.configName}: nothing to do`);
   if (plan.heldOut.length) head.push(`held out: ${plan.heldOut.join(', ')}`);
+  for (const l of plan.stillServed) head.push(`not held out: ${l} is under the prefix already and stays served`);
   const body = requests.length ? `\n\n${renderRequests(requests, out)}` : '';
   return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}${body}` };
+}
+
+/**
+ * --hold-out only skips the copy. Deleting the artifact would not stop it either: an instance that
+ * has the model loaded goes on answering with it until it unloads it (docs/aws-behaviour.md#multi-model-caching).
+ */
+function stillServedWarning(location: string, o: Pick<DeployOptions, 'bucket' | 'prefix'>): string {
+  const uri = `s3://${o.bucket}/${mmeLayout.key(o.prefix, location)}`;
+  return `--hold-out ${location}: an earlier deploy put its model under the prefix (${uri}), so the endpoint keeps serving it. To take it off: aws s3 rm ${uri}; an instance that loaded it answers until it unloads it, so 'mme teardown' then 'mme deploy --hold-out ${location}' makes sure`;
 }
 
 /** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
@@ -93,6 +104,7 @@ export function render(r: DeployResult, o: Pick<DeployOptions, 'bucket' | 'prefi
     lines.push(`    ${a.targetModel.padEnd(width)}  ${action}  ${out.dim(a.trainingJob)}`);
   }
   if (r.heldOut.length) lines.push(`  held out  ${r.heldOut.join(', ')} ${out.dim(`(add later: mme add-model ${r.heldOut[0]})`)}`);
+  if (r.stillServed.length) lines.push(`  served    ${r.stillServed.join(', ')} ${out.yellow('(named by --hold-out, but an earlier deploy put it under the prefix)')}`);
   if (r.deleted.configs.length || r.deleted.models.length) lines.push(`  deleted   ${[...r.deleted.configs, ...r.deleted.models].join(', ')} ${out.dim('(superseded)')}`);
   const first = r.artifacts[0]?.location;
   if (first && next) lines.push('', `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`);

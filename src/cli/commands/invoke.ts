@@ -10,10 +10,10 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Clients } from '../../aws/clients.js';
-import { MmeError } from '../../errors.js';
-import type { InvokeResult } from '../../workflow/invoke.js';
+import { MmeError, UsageError } from '../../errors.js';
+import type { Invocation, InvokeResult } from '../../workflow/invoke.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
-import { connect, type CommandContext, type CommandResult } from '../context.js';
+import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 
 export interface InvokeCommandOptions {
   model: string;
@@ -25,10 +25,12 @@ export interface InvokeCommandOptions {
   contentType: string;
   accept: string;
   roleArn?: string;
-  sessionName: string;
+  sessionName?: string;
 }
 
 export interface InvokeCommandResult extends InvokeResult {
+  /** Loads of the model during the run, where the target can tell (the local cloud); absent on AWS. */
+  loads?: number;
   /** Who invoked: the assumed role's session ARN with --role-arn. */
   identity?: string;
   /** The seed of the random houses (repeat them with --seed). */
@@ -39,7 +41,11 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
   const wf = await import('../../workflow/invoke.js');
   const roles = await import('../../workflow/assume-role.js');
   const targetModel = wf.resolveTargetModel(options.model);
-  if (options.roleArn) roles.checkSessionName(options.sessionName);
+  if (options.sessionName !== undefined && !options.roleArn) {
+    throw new UsageError('--session-name names the session of the role assumed with --role-arn, and there is none', 'Add --role-arn ARN, or leave --session-name out.');
+  }
+  const sessionName = options.sessionName ?? roles.DEFAULT_SESSION_NAME;
+  if (options.roleArn) roles.checkSessionName(sessionName);
   // Rows are validated as the 8 housing features only when they go as CSV; another
   // --content-type sends --features verbatim (e.g. a JSON body for another container).
   const csv = options.contentType.split(';')[0]!.trim().toLowerCase() === 'text/csv';
@@ -59,7 +65,7 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     let identity: string | undefined;
     if (options.roleArn) {
       ctx.reporter.report({ kind: 'start', id: 'assume', text: `Assuming ${options.roleArn}` });
-      const assumed = await roles.assumeRole(conn.clients, { roleArn: options.roleArn, sessionName: options.sessionName }).catch((err: unknown) => {
+      const assumed = await roles.assumeRole(conn.clients, { roleArn: options.roleArn, sessionName }).catch((err: unknown) => {
         ctx.reporter.report({ kind: 'fail', id: 'assume', text: `Could not assume ${options.roleArn}` });
         throw err;
       });
@@ -68,14 +74,29 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       clients = conn.clients.withCredentials(assumed.credentials);
     }
     const request = { endpoint, targetModel, rows, contentType: options.contentType, accept: options.accept, batch: !!options.batch };
+    // The predictions already made survive a Ctrl-C or a failure of a later request.
+    const made: Invocation[] = [];
+    ctx.onPartial(() => {
+      if (made.length === 0) return undefined;
+      const partial: InvokeCommandResult = { ...wf.invokeResult(request, made), ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}) };
+      const left = rows.length - made.length;
+      return { data: { ...partial, notInvoked: left }, human: `${render(partial, ctx, wf.formatDollars)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}` };
+    });
+    // Only the local cloud can tell whether a call loaded the model; AWS says nothing of it.
+    const { targetModelLoads } = await import('../../aws/local-extension.js');
+    const root = localRootConnection(conn);
+    const loadsNow = () => (root && ctx.settings.target === 'local' ? targetModelLoads(root, endpoint, targetModel) : Promise.resolve(undefined));
+    const before = await loadsNow();
     let result: InvokeResult;
     try {
-      result = await wf.invokeEndpoint(clients, ctx.reporter, request);
+      result = await wf.invokeEndpoint(clients, ctx.reporter, request, made);
     } catch (err) {
       if (options.roleArn && err instanceof MmeError && err.exitCode === 5) throw await withAllowedModels(err, conn.clients, options.roleArn);
       throw err;
     }
-    const data: InvokeCommandResult = { ...result, ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}) };
+    const after = before === undefined ? undefined : await loadsNow();
+    const loads = before !== undefined && after !== undefined ? after - before : undefined;
+    const data: InvokeCommandResult = { ...result, ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}), ...(loads !== undefined ? { loads } : {}) };
     return { data, human: render(data, ctx, wf.formatDollars) };
   } finally {
     if (clients !== conn.clients) clients.destroy();
@@ -105,16 +126,24 @@ function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (val
   const dollarsWidth = Math.max(...shown.map((s) => s.length));
   r.invocations.forEach((inv, i) => {
     const text = shown[i]!.padStart(dollarsWidth);
-    const note = i === 0 && r.invocations.length > 1 && !r.batch ? out.dim('  first call') : '';
+    const note = i === 0 && r.invocations.length > 1 && !r.batch && r.loads !== 0 ? out.dim('  first call') : '';
     const latency = r.batch && i > 0 ? '' : ms(inv.latencyMs).padStart(11);
     lines.push(`  ${inv.features.padEnd(width)}  ${inv.prediction === null ? out.yellow(text) : out.green(text)}  ${latency}${note}`);
   });
   const s = r.summary;
   const count = `${s.requests} request${s.requests === 1 ? '' : 's'}${r.batch ? ` (${r.invocations.length} rows in one batch)` : ''}`;
-  const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)} (a model's first call includes its download and load)` : '';
+  const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)}` : '';
   lines.push('', out.dim(`${count}: p50 ${ms(s.p50Ms)}, max ${ms(s.maxMs)}${later}`));
+  lines.push(out.dim(loadNote(r.loads)));
   if (r.seed !== undefined) lines.push(out.dim(`random houses from seed ${r.seed} (--seed ${r.seed} draws the same ones)`));
   return lines.join('\n');
+}
+
+/** What is known of model loads: counted on the local cloud; on AWS, only what can happen. */
+function loadNote(loads: number | undefined): string {
+  if (loads === undefined) return 'a call to a model its instance has not loaded includes the download and load (AWS does not say which did)';
+  if (loads === 0) return 'the model was loaded already: no call included a download and load';
+  return loads === 1 ? 'the model was loaded once during the run (a download and load)' : `the model was loaded ${loads} times during the run (evicted in between)`;
 }
 
 const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { LocalCloudInfo } from '../../local/daemon.js';
-import type { CommandContext, CommandResult } from '../context.js';
+import { displayPath, useLocalCloud, type CommandContext, type CommandResult } from '../context.js';
 
 interface StateOption {
   state?: string;
@@ -24,23 +24,25 @@ function describe(info: LocalCloudInfo) {
 
 function summary(ctx: CommandContext, info: LocalCloudInfo): string[] {
   const { out } = ctx.output;
-  const rel = path.relative(ctx.cwd, info.stateDir) || '.';
   return [
     `  endpoint   ${out.cyan(info.endpoint)}`,
     `  region     ${info.region}`,
     `  account    ${info.accountId}`,
-    `  user       ${info.userName} (AdministratorAccess): the default credentials; the root's keys are in ${path.join(rel.startsWith('..') ? info.stateDir : rel, 'account.json')}`,
+    `  user       ${info.userName} (AdministratorAccess), the default credentials; the root's keys are in ${displayPath(path.join(info.stateDir, 'account.json'), ctx.cwd)}`,
+    `  access key ${info.accessKeyId} ${out.dim("(its secret: 'mme local env', or --json)")}`,
     `  pid        ${info.pid}, since ${info.startedAt}`,
-    `  state      ${rel.startsWith('..') ? info.stateDir : rel}`,
+    `  state      ${displayPath(info.stateDir, ctx.cwd)}`,
   ];
 }
 
 export async function start(options: StateOption & { port?: number }, ctx: CommandContext): Promise<CommandResult> {
-  const { startLocalCloud } = await import('../../local/daemon.js');
+  const { rememberStartedByHand, startLocalCloud } = await import('../../local/daemon.js');
   const port = options.port ?? (ctx.settings.localPort || undefined);
   const id = 'local.start';
+  const dir = stateDir(options, ctx);
   ctx.reporter.report({ kind: 'start', id, text: 'Starting the local cloud' });
-  const info = await startLocalCloud(stateDir(options, ctx), { port, region: ctx.settings.region });
+  const info = await startLocalCloud(dir, { port, region: ctx.settings.region });
+  await rememberStartedByHand(dir);
   ctx.reporter.report({
     kind: 'succeed',
     id,
@@ -51,13 +53,16 @@ export async function start(options: StateOption & { port?: number }, ctx: Comma
   }
   return {
     data: { ...describe(info), alreadyRunning: info.alreadyRunning },
-    human: [...summary(ctx, info), '', `Point AWS tools at it:  eval "$(mme local env)"`].join('\n'),
+    // The state dir goes into the hint unless it is the one later commands use anyway.
+    human: [...summary(ctx, info), '', `Point AWS tools and mme at it:  eval "$(mme local env${dir === ctx.settings.localStateDir ? '' : ` --state ${shellQuote(dir)}`})"`].join('\n'),
   };
 }
 
 export async function stop(options: StateOption, ctx: CommandContext): Promise<CommandResult> {
-  const { stopLocalCloud } = await import('../../local/daemon.js');
-  const result = await stopLocalCloud(stateDir(options, ctx));
+  const { forgetStartedByHand, stopLocalCloud } = await import('../../local/daemon.js');
+  const dir = stateDir(options, ctx);
+  const result = await stopLocalCloud(dir);
+  await forgetStartedByHand(dir);
   if (result.stopped) ctx.reporter.report({ kind: 'succeed', id: 'local.stop', text: `Stopped the local cloud (pid ${result.pid})` });
   else ctx.reporter.report({ kind: 'info', text: 'The local cloud was not running' });
   return { data: result };
@@ -78,16 +83,12 @@ export async function status(options: StateOption, ctx: CommandContext): Promise
 
 /** Exports for POSIX shells. Starts the cloud if needed: the exports are useless without it. */
 export async function env(options: StateOption, ctx: CommandContext): Promise<CommandResult> {
-  const { ensureLocalCloud } = await import('../../local/daemon.js');
-  const info = await ensureLocalCloud(stateDir(options, ctx), {
-    ...(ctx.settings.localPort ? { port: ctx.settings.localPort } : {}),
-    region: ctx.settings.region,
-  });
+  const info = await useLocalCloud(stateDir(options, ctx), ctx);
   const vars = localEnvironment(info);
   return {
     data: vars,
     human: [
-      '# Point AWS tools at the mme local cloud. Use: eval "$(mme local env)"',
+      '# Point AWS tools and mme at the mme local cloud. Use: eval "$(mme local env)"',
       `# Credentials of the IAM user ${info.userName} (AdministratorAccess), ${info.userArn}`,
       // A profile or session token would take precedence over (or be signed along with) these keys.
       'unset AWS_PROFILE AWS_SESSION_TOKEN',
@@ -96,8 +97,10 @@ export async function env(options: StateOption, ctx: CommandContext): Promise<Co
   };
 }
 
-export function localEnvironment(info: Pick<LocalCloudInfo, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region'>): Record<string, string> {
+export function localEnvironment(info: Pick<LocalCloudInfo, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'stateDir'>): Record<string, string> {
   return {
+    // So that mme itself, in this shell, uses this local cloud and not ./.mme/local's.
+    MME_LOCAL_STATE: info.stateDir,
     AWS_ENDPOINT_URL: info.endpoint,
     AWS_ACCESS_KEY_ID: info.accessKeyId,
     AWS_SECRET_ACCESS_KEY: info.secretAccessKey,

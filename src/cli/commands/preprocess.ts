@@ -61,8 +61,7 @@ export async function preprocess(options: PreprocessCommandOptions, ctx: Command
 
   const conn = await connect(ctx);
   try {
-    const locations = options.locations !== undefined ? resolveLocations(options.locations) : await wf.listDataLocations(conn.clients, bucket);
-    if (locations.length === 0) throw wf.noLocationsError(bucket, 'housing-data/', 'Generate and upload data first: mme data generate --upload');
+    const locations = await wf.resolveDataLocations(conn.clients, bucket, options.locations === undefined ? undefined : resolveLocations(options.locations));
     const roleArn = await roleFor(ctx, conn.clients);
     const inFlight = new Set<string>();
     const result = await whileInterruptible(ctx, inFlight, () =>

@@ -33,7 +33,7 @@ export async function teardown(options: TeardownCommandOptions, ctx: CommandCont
       }
       ctx.output.stderr.write(`This deletes:\n${listing}\n`);
       if (!(await confirm('Delete all of this? [y/N] ', ctx))) {
-        return { data: { cancelled: true }, human: 'Cancelled: nothing deleted.', exitCode: 1 };
+        return { data: { cancelled: true }, human: 'Cancelled: nothing deleted.' };
       }
     } else {
       ctx.reporter.report({ kind: 'info', text: `Deleting:\n${listing}` });
