@@ -12,11 +12,11 @@
 //      108 MiB accounted per loaded model) holds about 30 models, so rotating through 48 evicts;
 //      a role that may invoke only Houston_TX/* (the policy `mme grant` writes), assumed with STS.
 //   2. Load for --seconds, --concurrency requests in flight, mixed by kind:
-//        warm       root, one of 3 hot models, a valid row              → 200 and a prediction
-//        cold       root, rotating through every other model (evicts)  → 200 and a prediction
+//        warm       admin, one of 3 hot models, a valid row             → 200 and a prediction
+//        cold       admin, rotating through every other model (evicts) → 200 and a prediction
 //        scoped     the role, a Houston_TX/* model                      → 200 and a prediction
 //        denied     the role, a model outside Houston_TX/*              → AccessDeniedException (expected)
-//        malformed  root, a row with 7 columns                          → ModelError 424 (expected)
+//        malformed  admin, a row with 7 columns                         → ModelError 424 (expected)
 //        s3-put     PutObject, random size and bytes, to one of --keys keys; the ledger keeps
 //                   key → sha256 of what was ACKNOWLEDGED (ETag checked against md5)
 //        s3-get     GetObject of a ledger key; the bytes must hash to the ledger's
@@ -30,7 +30,8 @@
 //   5. Verification: every ledger key reads back with the acknowledged sha256 (or, if a PUT was cut
 //      by the kill, the old or the new one); ListObjectsV2 over the bucket and GetObject of each:
 //      size = Size and md5 = ETag (all single PUTs or copies of them); every endpoint InService;
-//      a valid invocation answers, as root and as the role; the daemon log has no internal errors.
+//      a valid invocation answers, as the admin user and as the role; the daemon log has no internal errors.
+//      (admin: the local cloud's default credentials, the IAM user mme-admin; the root may not assume roles.)
 //   6. Report: requests by kind, errors by kind (expected / connection / unexpected), p50/p99 per
 //      kind, requests/s, restart times, RSS over time, cache figures, the verification.
 //
@@ -693,8 +694,8 @@ try {
   check('every endpoint InService (DescribeEndpoint)', false, errorText(err));
 }
 
-// A valid invocation answers, as root and as the role; the role is still refused elsewhere.
-for (const [who, runtime, target] of [['root', clients.runtime, hot[0]], ['the role', clients.roleRuntime, allowed[0]]]) {
+// A valid invocation answers, as the admin user and as the role; the role is still refused elsewhere.
+for (const [who, runtime, target] of [['admin', clients.runtime, hot[0]], ['the role', clients.roleRuntime, allowed[0]]]) {
   try {
     const score = await invoke(runtime, target, '2005,2500,4,2.5,1.1,2,y,n');
     check(`a valid invocation answers (${who}, ${target})`, true, `prediction ${round(score, 0)}`);

@@ -8,6 +8,10 @@
  * - aws: no endpoint, the standard credential chain, honouring --profile via the client's
  *   `profile` option.
  * Explicit credentials (an assumed-role session, for `invoke --role-arn`) override either.
+ *
+ * Every client has a connection timeout, a request timeout per attempt (per service: see
+ * REQUEST_TIMEOUT_MS) and the SDK's standard or adaptive retries, and a call that runs out of
+ * time fails with an MmeError naming the service, the endpoint and the timeout (./timeouts.ts).
  */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -18,6 +22,7 @@ import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { Settings } from '../config/settings.js';
 import { packageVersion } from '../config/version.js';
+import { instrumentClient, REQUEST_TIMEOUT_MS, type NetworkSettings } from './timeouts.js';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -62,7 +67,10 @@ export interface ClientOptions {
  */
 const MAX_ATTEMPTS = { aws: 4, local: 2 } as const;
 
-type ClientSettings = Pick<Settings, 'region' | 'profile'>;
+/** No setting: connect within 10 s. A TCP handshake to a regional endpoint takes milliseconds; 10 s rides out a lost SYN or two. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+type ClientSettings = Pick<Settings, 'region' | 'profile'> & Partial<NetworkSettings>;
 
 export function createClients(settings: ClientSettings, target: TargetConnection | undefined, options: ClientOptions = {}): Clients {
   const config = clientConfig(settings, target, options);
@@ -73,7 +81,7 @@ export function createClients(settings: ClientSettings, target: TargetConnection
     let client: Promise<T> | undefined;
     return () => {
       if (!client) {
-        client = load();
+        client = load().then((c) => instrumentClient(c, timeoutsOf(settings)));
         built.push(client);
       }
       return client;
@@ -105,7 +113,18 @@ export interface SharedClientConfig {
   credentials?: AwsCredentials;
   profile?: string;
   maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+  /** NodeHttpHandler options; the request timeout is set per service when the client is built. */
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
   customUserAgent: string;
+}
+
+/** The timeouts a client of `serviceId` gets: the setting, else the service's own default. */
+export function timeoutsOf(settings: Partial<NetworkSettings>): (serviceId: string) => { connectMs: number; requestMs: number } {
+  return (serviceId) => ({
+    connectMs: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    requestMs: settings.requestTimeoutMs ?? REQUEST_TIMEOUT_MS[serviceId] ?? REQUEST_TIMEOUT_MS.default!,
+  });
 }
 
 /** The configuration every client shares. Exported for tests. */
@@ -113,6 +132,9 @@ export function clientConfig(settings: ClientSettings, target: TargetConnection 
   const common = {
     // Appended to the SDK's own user agent, so server logs (and the local cloud) can tell mme apart.
     customUserAgent: `mme/${packageVersion()}`,
+    retryMode: settings.retryMode ?? 'standard',
+    // throwOnRequestTimeout: without it the handler only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: timeoutsOf(settings)('default').connectMs, requestTimeout: timeoutsOf(settings)('default').requestMs, throwOnRequestTimeout: true as const },
   };
   if (target) {
     return {
@@ -120,13 +142,13 @@ export function clientConfig(settings: ClientSettings, target: TargetConnection 
       region: target.region,
       endpoint: target.endpoint,
       credentials: options.credentials ?? target.credentials,
-      maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS.local,
+      maxAttempts: options.maxAttempts ?? settings.maxAttempts ?? MAX_ATTEMPTS.local,
     };
   }
   return {
     ...common,
     region: settings.region,
-    maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS.aws,
+    maxAttempts: options.maxAttempts ?? settings.maxAttempts ?? MAX_ATTEMPTS.aws,
     // With explicit credentials the profile would be ignored anyway; without, the default
     // provider chain (env, SSO, ini, process, IMDS/ECS) reads this profile.
     ...(options.credentials ? { credentials: options.credentials } : settings.profile ? { profile: settings.profile } : {}),

@@ -10,6 +10,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { fromAwsError } from '../errors.js';
 import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
 import type { TargetConnection } from './clients.js';
+import { REQUEST_TIMEOUT_MS, timeoutError } from './timeouts.js';
 
 /** The Hash smithy's signer wants, on node:crypto (as src/local/auth/sigv4.ts verifies with). */
 type SourceData = string | ArrayBuffer | ArrayBufferView;
@@ -38,8 +39,17 @@ export async function localEndpointStatus(connection: TargetConnection, endpoint
     method: 'GET', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}),
     path: url.pathname, query: {}, headers: { host: url.host },
   });
-  const response = await fetch(url, { headers: signed.headers });
-  const text = await response.text();
+  // Not an SDK call, so the SDK's timeouts do not cover it: the same default, the same message.
+  const requestMs = REQUEST_TIMEOUT_MS.default!;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, { headers: signed.headers, signal: AbortSignal.timeout(requestMs) });
+    text = await response.text();
+  } catch (err) {
+    if ((err as Error)?.name !== 'TimeoutError') throw err;
+    throw timeoutError({ service: 'mme local cloud', operation: 'endpoint status', endpoint: url.origin, kind: 'request', timeouts: { connectMs: requestMs, requestMs }, cause: err });
+  }
   if (!response.ok) {
     let body: { message?: string; Message?: string } = {};
     try {

@@ -107,6 +107,14 @@ export function displayPath(p: string, cwd: string): string {
   return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }
 
+/**
+ * The local cloud's connection signed with the root's keys, for its status route, which only the
+ * root may read (a local extension that no policy can grant); undefined on aws.
+ */
+export function localRootConnection(conn: Connected): TargetConnection | undefined {
+  return conn.local && conn.connection ? { ...conn.connection, credentials: conn.local.root } : undefined;
+}
+
 export function localConnection(local: LocalCloudInfo): TargetConnection {
   return {
     endpoint: local.endpoint,

@@ -31,16 +31,21 @@ function globalOptions(): Option[] {
     new Option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)'),
     new Option('--debug', 'show stack traces and SDK details on errors (env MME_DEBUG=1)'),
     new Option('-y, --yes', 'do not ask before deleting or replacing resources'),
+    new Option('--connect-timeout <seconds>', 'connection timeout of every AWS call (env MME_CONNECT_TIMEOUT; default: 10)'),
+    new Option('--request-timeout <seconds>', 'timeout of each attempt of every AWS call (env MME_REQUEST_TIMEOUT; default per service: InvokeEndpoint 70, S3 120, others 30)'),
+    new Option('--retry-mode <mode>', 'SDK retry mode: standard or adaptive (env MME_RETRY_MODE, AWS_RETRY_MODE; default: standard)'),
+    new Option('--max-attempts <n>', 'attempts per AWS call, the first included (env MME_MAX_ATTEMPTS, AWS_MAX_ATTEMPTS; default: 4 on aws, 2 on local)'),
   ];
 }
 
 const ROOT_HELP = `
 Configuration (highest first): flags > environment > ./mme.config.json > defaults.
-  mme.config.json keys: target, region, profile, bucket, prefix, roleArn, localStateDir, localPort
+  mme.config.json keys: target, region, profile, bucket, prefix, roleArn, localStateDir, localPort,
+    connectTimeout, requestTimeout, retryMode, maxAttempts
   Local cloud: MME_LOCAL_STATE (default ./.mme/local), MME_LOCAL_PORT (default: the last port used, else a free one)
 
 Exit codes: 0 ok, 1 a step failed, 2 usage, 3 configuration or credentials, 4 not found,
-  5 access denied, 6 service error, 130 interrupted.
+  5 access denied, 6 service error or timeout, 130 interrupted.
 
 Examples:
   $ mme demo                          # the whole workflow on the local cloud
@@ -136,7 +141,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     'mme invoke --model Chicago_IL --features 1995,3000,3,2,1.0,2,y,n',
     'mme invoke --model NewYork_NY --random 5 --seed 7',
     'mme invoke --model NewYork_NY/NewYork_NY.tar.gz --random 100 --batch    # one request of 100 rows',
-    'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY',
+    'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY@mme-linear-learner',
   ])
     .addOption(required(new Option('--model <location>', 'the target model: a location (shorthand for {LOC}/{LOC}.tar.gz) or a key under the prefix')))
     .addOption(new Option('--features <csv>', 'one row of the 8 features: YEAR_BUILT,SQUARE_FEET,NUM_BEDROOMS,NUM_BATHROOMS,LOT_ACRES,GARAGE_SPACES,FRONT_PORCH,DECK').conflicts('random'))
@@ -166,12 +171,13 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     'mme grant --prefix NewYork_NY --prefix Chicago_IL --role-name city-analysts',
     'mme grant --prefix NewYork_NY --dry-run      # print the policies and the IAM requests, send none',
     'mme grant --prefix NewYork_NY --remove',
+    'mme grant --prefix NewYork_NY --endpoint houses   # another endpoint: its own role, mme-invoke-NewYork_NY@houses',
   ])
     .addOption(required(new Option('--prefix <prefixes...>', 'TargetModel prefixes the role may invoke (repeatable or comma-separated; NewYork_NY grants StringLike "NewYork_NY/*"); not the S3 prefix').argParser(parse.list)))
     .addOption(new Option('--endpoint <name>', 'endpoint name (default: the one `mme deploy` created)').argParser(parse.resourceName))
     .option('--principal <arn>', 'who may assume the role: an account id or a principal ARN (default: the caller; for a role session, its role)')
-    .option('--role-name <name>', 'role name (default: derived from the prefixes, e.g. mme-invoke-NewYork_NY)')
-    .option('--remove', 'delete the role and its inline policy instead (a role mme did not create only with --yes)')
+    .option('--role-name <name>', 'role name (default: derived from the prefixes and the endpoint, e.g. mme-invoke-NewYork_NY@mme-linear-learner)')
+    .option('--remove', 'delete the role of these prefixes on this endpoint, and its inline policy, instead (a role mme did not create, or granted on another endpoint, only with --yes)')
     .option('--dry-run', 'print the policy documents and the API requests in order, and send none')
     .action(act(async () => (await import('./commands/grant.js')).grant));
 

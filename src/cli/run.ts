@@ -47,7 +47,7 @@ export interface RunEnvironment {
   state: RunState;
 }
 
-const FLAG_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn', 'json', 'color', 'debug', 'yes'] as const;
+const FLAG_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn', 'json', 'color', 'debug', 'yes', 'connectTimeout', 'requestTimeout', 'retryMode', 'maxAttempts'] as const;
 
 /**
  * The global flags the user actually typed, wherever on the line: the leaf's copy wins over the

@@ -22,10 +22,15 @@ export interface ConfigFile {
   roleArn?: string;
   localStateDir?: string;
   localPort?: number;
+  /** Seconds (src/config/settings.ts). */
+  connectTimeout?: number;
+  requestTimeout?: number;
+  retryMode?: string;
+  maxAttempts?: number;
 }
 
-const STRING_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn', 'localStateDir'] as const;
-const NUMBER_KEYS = ['localPort'] as const;
+const STRING_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn', 'localStateDir', 'retryMode'] as const;
+const NUMBER_KEYS = ['localPort', 'connectTimeout', 'requestTimeout', 'maxAttempts'] as const;
 const KNOWN_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS];
 /** Editors add "$schema"; comments-as-keys ("//") are a common JSON habit. Both are ignored. */
 const IGNORED_KEYS = new Set(['$schema', '//']);

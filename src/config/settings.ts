@@ -39,11 +39,24 @@ export interface Settings {
   localStateDir: string;
   /** Port of the local cloud; 0 = the daemon picks a free port and records it in its state. */
   localPort: number;
+  /** TCP (and TLS) connection timeout of every SDK call; undefined = src/aws/clients.ts's default. */
+  connectTimeoutMs?: number;
+  /** Timeout of one attempt of every SDK call; undefined = each service's own (src/aws/timeouts.ts). */
+  requestTimeoutMs?: number;
+  /** The SDK's retry strategy: standard (exponential backoff) or adaptive (also rate-limits the client). */
+  retryMode: RetryMode;
+  /** Attempts per SDK call, the first included; undefined = the target's default. */
+  maxAttempts?: number;
   /** Where each value came from: '--region', 'AWS_REGION', 'mme.config.json "region"', 'default'. */
   sources: Record<SourcedKey, string>;
 }
 
-export type SourcedKey = 'target' | 'region' | 'profile' | 'bucket' | 'prefix' | 'roleArn' | 'color' | 'debug' | 'localStateDir' | 'localPort';
+export type SourcedKey = 'target' | 'region' | 'profile' | 'bucket' | 'prefix' | 'roleArn' | 'color' | 'debug' | 'localStateDir' | 'localPort'
+  | 'connectTimeout' | 'requestTimeout' | 'retryMode' | 'maxAttempts';
+
+/** The SDK's retry modes (AWS SDKs and Tools reference, "Retry behavior"); `legacy` is not in SDK v3. */
+export type RetryMode = 'standard' | 'adaptive';
+export const RETRY_MODES: readonly RetryMode[] = ['standard', 'adaptive'];
 
 /** Raw global flags as commander hands them over; undefined = not given on the command line. */
 export interface SettingsFlags {
@@ -58,6 +71,11 @@ export interface SettingsFlags {
   color?: boolean;
   debug?: boolean;
   yes?: boolean;
+  /** Seconds, as typed. */
+  connectTimeout?: string;
+  requestTimeout?: string;
+  retryMode?: string;
+  maxAttempts?: string;
 }
 
 export interface SettingsInput {
@@ -155,6 +173,31 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
     [file.localPort === undefined ? undefined : String(file.localPort), fileKey('localPort'), 'file'],
   ], portProblem) ?? '0');
 
+  const fileNumber = (value: number | undefined): string | undefined => (value === undefined ? undefined : String(value));
+  const connectTimeout = pick('connectTimeout', '--connect-timeout', [
+    [flags.connectTimeout, '--connect-timeout', 'flag'],
+    envVar('MME_CONNECT_TIMEOUT'),
+    [fileNumber(file.connectTimeout), fileKey('connectTimeout'), 'file'],
+  ], secondsProblem);
+  const requestTimeout = pick('requestTimeout', '--request-timeout', [
+    [flags.requestTimeout, '--request-timeout', 'flag'],
+    envVar('MME_REQUEST_TIMEOUT'),
+    [fileNumber(file.requestTimeout), fileKey('requestTimeout'), 'file'],
+  ], secondsProblem);
+  // AWS_RETRY_MODE and AWS_MAX_ATTEMPTS are the SDKs' own variables: honoured, under ours.
+  const retryMode = (pick('retryMode', '--retry-mode', [
+    [flags.retryMode, '--retry-mode', 'flag'],
+    envVar('MME_RETRY_MODE'),
+    envVar('AWS_RETRY_MODE'),
+    [file.retryMode, fileKey('retryMode'), 'file'],
+  ], (v) => (RETRY_MODES.includes(v as RetryMode) ? undefined : 'must be standard or adaptive')) ?? 'standard') as RetryMode;
+  const maxAttempts = pick('maxAttempts', '--max-attempts', [
+    [flags.maxAttempts, '--max-attempts', 'flag'],
+    envVar('MME_MAX_ATTEMPTS'),
+    envVar('AWS_MAX_ATTEMPTS'),
+    [fileNumber(file.maxAttempts), fileKey('maxAttempts'), 'file'],
+  ], (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 20 ? undefined : 'must be a whole number from 1 to 20 (the first attempt included)'));
+
   const { color, colorLevel } = resolveColor(flags, env, sources);
 
   return {
@@ -171,8 +214,19 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
     yes: flags.yes === true,
     localStateDir: path.resolve(cwd, stateDir),
     localPort,
+    ...(connectTimeout === undefined ? {} : { connectTimeoutMs: Math.round(Number(connectTimeout) * 1000) }),
+    ...(requestTimeout === undefined ? {} : { requestTimeoutMs: Math.round(Number(requestTimeout) * 1000) }),
+    retryMode,
+    ...(maxAttempts === undefined ? {} : { maxAttempts: Number(maxAttempts) }),
     sources,
   };
+}
+
+/** A timeout in seconds: decimals allowed (0.5), at least 1 ms, at most an hour. */
+function secondsProblem(value: string): string | undefined {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n < 0.001 || n > 3600) return 'must be a number of seconds from 0.001 to 3600';
+  return undefined;
 }
 
 /**

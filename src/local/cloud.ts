@@ -5,11 +5,12 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.js';
-import { InMemoryCredentialStore, newRootAccount, type RootAccount } from './auth/credentials.js';
+import { AccountCredentialStore, awsId, newRootAccount, newSecretAccessKey, type RootAccount } from './auth/credentials.js';
 import { listen } from './server.js';
 import { createS3Service } from './services/s3/index.js';
 import { createSageMakerService, type SageMakerDeps } from './services/sagemaker/index.js';
 import { createIamService, IamState } from './services/iam/index.js';
+import { DEFAULT_USER_NAME, seedDefaultUser, type DefaultUserKey } from './services/iam/default-user.js';
 import { createStsService } from './services/sts/index.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
 import { createLogsService } from './services/logs/index.js';
@@ -25,6 +26,7 @@ export const DEFAULT_REGION = 'us-east-1';
 /** Files in the state directory. */
 export const statePaths = (stateDir: string) => ({
   account: join(stateDir, 'account.json'),
+  defaultUser: join(stateDir, 'default-user.json'),
   daemon: join(stateDir, 'daemon.json'),
   log: join(stateDir, 'daemon.log'),
   iam: join(stateDir, 'iam'),
@@ -50,6 +52,28 @@ export async function loadOrCreateAccount(stateDir: string): Promise<RootAccount
   if (await createFileExclusive(path, JSON.stringify(account, null, 2) + '\n', 0o600)) return account;
   // Another process created it first: use theirs.
   return validateAccount((await readJsonFile<RootAccount>(path))!, path);
+}
+
+/**
+ * The default user's access key (services/iam/default-user.ts), created as the account is: at
+ * first start, mode 0600, exclusively, so racing starts agree on one key. A state directory from
+ * before IAM users gets one at its next start.
+ */
+export async function loadOrCreateDefaultUser(stateDir: string): Promise<DefaultUserKey> {
+  const path = statePaths(stateDir).defaultUser;
+  const existing = await readJsonFile<DefaultUserKey>(path);
+  if (existing) return validateDefaultUser(existing, path);
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const key: DefaultUserKey = { userName: DEFAULT_USER_NAME, accessKeyId: awsId('AKIA'), secretAccessKey: newSecretAccessKey() };
+  if (await createFileExclusive(path, JSON.stringify(key, null, 2) + '\n', 0o600)) return key;
+  return validateDefaultUser((await readJsonFile<DefaultUserKey>(path))!, path);
+}
+
+function validateDefaultUser(value: DefaultUserKey, path: string): DefaultUserKey {
+  if (!value.userName || !/^AKIA/.test(value.accessKeyId ?? '') || !value.secretAccessKey) {
+    throw new Error(`${path} is not a valid local cloud user key file; move it away to get a new key`);
+  }
+  return value;
 }
 
 function validateAccount(value: RootAccount, path: string): RootAccount {
@@ -82,6 +106,8 @@ export interface OpenLocalCloud {
   port: number;
   region: string;
   account: RootAccount;
+  /** The IAM user whose keys are the cloud's default credentials, with its ARN. */
+  defaultUser: DefaultUserKey & { arn: string };
   stateDir: string;
   /** Send the endpoint host's metrics to CloudWatch now, not at the next 5 s tick (tests). */
   flushMetrics(): void;
@@ -95,9 +121,11 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const account = await loadOrCreateAccount(options.stateDir);
   const log = options.log ?? (() => {});
   const now = options.now ?? (() => new Date());
+  const defaultUser = await loadOrCreateDefaultUser(options.stateDir);
   const iamState = await IamState.open({ accountId: account.accountId, dir: paths.iam });
-  // Temporary credentials from STS, layered over the root key.
-  const credentials = await SessionStore.open({ base: new InMemoryCredentialStore(account), dir: paths.sts, now });
+  await seedDefaultUser(iamState, defaultUser, now());
+  // Temporary credentials from STS, layered over the long-term keys (the root's and IAM users').
+  const credentials = await SessionStore.open({ base: new AccountCredentialStore(account, iamState), dir: paths.sts, now });
   const iam = createIamService({ state: iamState, now });
   const sts = createStsService({ iam: iamState, sessions: credentials, now });
   const s3 = createS3Service({ dataDir: paths.s3 });
@@ -130,6 +158,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     port: running.port,
     region: options.region ?? DEFAULT_REGION,
     account,
+    defaultUser: { ...defaultUser, arn: iamState.user(defaultUser.userName)?.arn ?? `arn:aws:iam::${account.accountId}:user/${defaultUser.userName}` },
     stateDir: options.stateDir,
     flushMetrics: forwardMetrics,
     logEvents,

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lockfile from 'proper-lockfile';
-import { DEFAULT_REGION, loadOrCreateAccount, statePaths } from './cloud.js';
+import { DEFAULT_REGION, loadOrCreateAccount, loadOrCreateDefaultUser, statePaths } from './cloud.js';
 import { HEALTH_PATH } from './server.js';
 import { ensureWritableDir, readJsonFile, writeFileAtomic } from '../util/fs.js';
 import { MmeError, ExitCode } from '../errors.js';
@@ -34,8 +34,16 @@ export interface LocalCloudInfo {
   endpoint: string;
   region: string;
   accountId: string;
+  /** The default credentials: the access key of the IAM user `userName` (AdministratorAccess). */
   accessKeyId: string;
   secretAccessKey: string;
+  userName: string;
+  userArn: string;
+  /**
+   * The account root's keys, kept apart: only for what only the root may do (the local
+   * status route); never the default, since the root may not assume roles.
+   */
+  root: { accessKeyId: string; secretAccessKey: string };
   pid: number;
   stateDir: string;
   port: number;
@@ -74,12 +82,17 @@ export async function localCloudStatus(stateDir: string): Promise<LocalCloudInfo
   const record = await readJsonFile<DaemonRecord>(paths.daemon).catch(() => undefined);
   if (!record || !isAlive(record.pid) || !(await healthy(record))) return undefined;
   const account = await loadOrCreateAccount(stateDir);
+  const user = await loadOrCreateDefaultUser(stateDir);
   return {
     endpoint: record.endpoint,
     region: record.region,
     accountId: account.accountId,
-    accessKeyId: account.accessKeyId,
-    secretAccessKey: account.secretAccessKey,
+    accessKeyId: user.accessKeyId,
+    secretAccessKey: user.secretAccessKey,
+    userName: user.userName,
+    // The daemon creates the user at the root path (services/iam/default-user.ts).
+    userArn: `arn:aws:iam::${account.accountId}:user/${user.userName}`,
+    root: { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
     pid: record.pid,
     stateDir,
     port: record.port,
@@ -114,8 +127,9 @@ export async function startLocalCloud(stateDir: string, options: StartOptions = 
     const running = await localCloudStatus(stateDir);
     if (running) return { ...running, alreadyRunning: true };
     await rm(paths.daemon, { force: true });
-    // Create the account before the child does, so its keys exist even if the child fails.
+    // Create the account and the default user's key before the child does, so they exist even if the child fails.
     await loadOrCreateAccount(stateDir);
+    await loadOrCreateDefaultUser(stateDir);
     const args = [daemonEntry(), '--state', stateDir, '--region', options.region ?? DEFAULT_REGION];
     if (options.port !== undefined) args.push('--port', String(options.port));
     const logFd = openSync(paths.log, 'a', 0o600);

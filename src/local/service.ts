@@ -8,8 +8,8 @@ import type { ServiceError } from './service-error.js';
 
 /** Who made the request, as STS GetCallerIdentity would say. */
 export interface Principal {
-  kind: 'root' | 'assumed-role';
-  /** arn:aws:iam::{acct}:root or arn:aws:sts::{acct}:assumed-role/{role}/{session} */
+  kind: 'root' | 'user' | 'assumed-role';
+  /** arn:aws:iam::{acct}:root, arn:aws:iam::{acct}:user/{path}{name} or arn:aws:sts::{acct}:assumed-role/{role}/{session} */
   arn: string;
   accountId: string;
   accessKeyId: string;
@@ -17,6 +17,8 @@ export interface Principal {
   userId: string;
   roleName?: string;
   sessionName?: string;
+  /** An IAM user's name (kind 'user'). */
+  userName?: string;
 }
 
 export interface ServiceCall {

@@ -53,10 +53,14 @@ export async function assumeRole(clients: Pick<Clients, 'sts'>, o: { roleArn: st
   } catch (err) {
     const error = fromAwsError(err);
     if (error.exitCode !== 5) throw error;
-    // AWS does not say whether the role is missing or its trust policy leaves the caller out.
+    // AWS does not say whether the role is missing or its trust policy leaves the caller out;
+    // it does say when the caller is the root, which may assume no role at all.
+    const root = /may not be assumed by root/i.test(error.message);
     throw new MmeError(error.code, error.message, {
       exitCode: error.exitCode, cause: err,
-      hint: `The role must exist and its trust policy must let you assume it ('mme grant --prefix LOC' creates such a role).`,
+      hint: root
+        ? 'The account root may not assume roles: run this as an IAM user or role (on the local cloud, its default credentials are the IAM user mme-admin).'
+        : `The role must exist and its trust policy must let you assume it ('mme grant --prefix LOC' creates such a role).`,
     });
   }
 }

@@ -103,7 +103,7 @@ export async function runDemo(
   const rng = new Rng(o.seed, 'demo');
   const house = () => formatFeatures(drawHouse(rng));
   const job = { bucket: o.bucket, prefix: o.prefix, region: o.region, roleArn: o.roleArn, runId: newRunId(), readLogTail: o.readLogTail, inFlight: o.inFlight };
-  const roleName = defaultRoleName(normalizePrefixes([GRANTED]));
+  const roleName = defaultRoleName(normalizePrefixes([GRANTED]), o.endpoint);
   // The metrics step waits for these: the run's first call, its last answered one, how many.
   let invokedAt: number | undefined;
   let lastCallAt = 0;
@@ -234,7 +234,7 @@ export async function runDemo(
         report.kept = false;
         let role: RevokeResult = { roleName, removed: false, deletedPolicies: [], detachedPolicies: [] };
         try {
-          role = await revokeAccess(clients, reporter, { roleName, missingOk: true, force: o.force ?? false });
+          role = await revokeAccess(clients, reporter, { roleName, endpoint: o.endpoint, missingOk: true, force: o.force ?? false });
         } catch (err) {
           // A role of that name that mme did not create (no mme:grant tag) is not the demo's to delete.
           if (!(err instanceof MmeError) || err.code !== 'RoleNotManaged') throw err;

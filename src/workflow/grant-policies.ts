@@ -64,20 +64,27 @@ export function targetModelPatterns(prefixes: readonly string[]): string[] {
 // ── names ────────────────────────────────────────────────────────────────────────────────
 
 /**
- * `mme-invoke-{prefixes joined by '+'}`, e.g. mme-invoke-NewYork_NY or mme-invoke-NewYork_NY+common.
+ * `mme-invoke-{prefixes joined by '+'}@{endpoint}`, e.g. mme-invoke-NewYork_NY@mme-linear-learner
+ * or mme-invoke-NewYork_NY+common@houses. The endpoint is part of the name because a grant is
+ * for one endpoint: the same prefixes on another endpoint are another role, never a rewrite of
+ * the first one (which would take its access away). Endpoint names are compared without case
+ * (docs/aws-behaviour.md#endpoint-names), so the name carries the lower-cased one.
  * `/` is not allowed in role names and becomes `.`; because that (or cutting a long name to 64)
- * could make two different grants share a name, a short hash of the exact prefixes is then
- * appended.
+ * could make two different grants share a name, a short hash of the exact prefixes and endpoint
+ * is then appended.
  */
-export function defaultRoleName(prefixes: readonly string[]): string {
+export function defaultRoleName(prefixes: readonly string[], endpoint: string): string {
   const body = prefixes.join('+');
   const readable = body.replace(/\//g, '.');
-  const name = `${ROLE_NAME_PREFIX}${readable}`;
+  const name = `${ROLE_NAME_PREFIX}${readable}@${endpoint.toLowerCase()}`;
   if (readable === body && name.length <= MAX_ROLE_NAME_LENGTH) return name;
-  const hash = createHash('sha256').update(prefixes.join('\n')).digest('hex').slice(0, 6);
+  const hash = createHash('sha256').update(`${prefixes.join('\n')}\n@${endpoint.toLowerCase()}`).digest('hex').slice(0, 6);
   const room = MAX_ROLE_NAME_LENGTH - hash.length - 1;
-  return `${name.slice(0, room).replace(/[+.-]+$/, '')}-${hash}`;
+  return `${name.slice(0, room).replace(/[+.@-]+$/, '')}-${hash}`;
 }
+
+/** Endpoint names are unique without regard to case (docs/aws-behaviour.md#endpoint-names). */
+export const sameEndpoint = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
 export function roleNameProblem(value: string): string | undefined {
   return ROLE_NAME.test(value) ? undefined : "must be 1-64 letters, digits and '+=,.@_-'";
@@ -223,10 +230,10 @@ export function grantRequests(p: GrantPlan): GrantRequest[] {
 }
 
 /** The requests `mme grant --remove` sends, in order. */
-export function revokeRequests(roleName: string): GrantRequest[] {
+export function revokeRequests(roleName: string, endpoint: string): GrantRequest[] {
   const iam = (operation: string, input: Record<string, unknown>, note?: string): GrantRequest => ({ service: 'IAM', operation, input, ...(note ? { note } : {}) });
   return [
-    iam('GetRole', { RoleName: roleName }, 'it must exist and carry the mme:grant tag (or --yes)'),
+    iam('GetRole', { RoleName: roleName }, `it must exist and carry the mme:grant tag, and mme:endpoint ${endpoint} (or --yes)`),
     iam('ListRolePolicies', { RoleName: roleName }),
     iam('ListAttachedRolePolicies', { RoleName: roleName }),
     iam('DeleteRolePolicy', { RoleName: roleName, PolicyName: policyNameFor(roleName) }, 'for each inline policy listed'),

@@ -24,7 +24,7 @@ import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import {
   GRANT_TAG_KEYS, MAX_SESSION_DURATION, callerPrincipal, documentText, endpointArn, grantTags, invokePolicy, partitionOf,
-  policyNameFor, principalArn, roleDescription, targetModelPatterns, trustPolicy,
+  policyNameFor, principalArn, roleDescription, sameEndpoint, targetModelPatterns, trustPolicy,
 } from './grant-policies.js';
 import type { Reporter } from './reporter.js';
 
@@ -59,6 +59,8 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
   reporter.report({ kind: 'start', id, text: `Granting ${targetModelPatterns(o.prefixes).join(', ')} on ${o.endpoint} to role ${o.roleName}` });
   try {
     const identity = await call(() => clients.sts().then((sts) => sts.send(new GetCallerIdentityCommand({}))), 'asking STS who the caller is');
+    // Before any IAM request: a role trusting the root could never be assumed with these credentials.
+    if (!o.principal) refuseRoot(identity.Arn!);
     const partition = partitionOf(identity.Arn!);
     const principal = o.principal ? principalArn(o.principal, partition) : await trustedCaller(iam, identity.Arn!, reporter);
     const resource = endpointArn(partition, o.region, identity.Account!, o.endpoint);
@@ -86,6 +88,7 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
     }
     if (status !== 'created') {
       checkManaged(role, o.force, 'change');
+      checkEndpoint(role, o.endpoint, o.force, 'change');
       await warnAboutOtherPolicies(iam, o.roleName, policyName, reporter);
       if (canonical(decodeURIComponent(role.AssumeRolePolicyDocument ?? '')) !== trust) {
         await call(() => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: o.roleName, PolicyDocument: trust })), `updating the trust policy of ${o.roleName}`);
@@ -119,6 +122,8 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
 
 export interface RevokeOptions {
   roleName: string;
+  /** The endpoint the role must grant on (its mme:endpoint tag); undefined: any. */
+  endpoint?: string;
   /** Delete a role of this name even though mme did not create it. */
   force?: boolean;
   /** A role that does not exist is a success (removed: false) rather than NotFound (exit 4). */
@@ -128,6 +133,8 @@ export interface RevokeOptions {
 export interface RevokeResult {
   roleName: string;
   roleArn?: string;
+  /** The endpoint the role granted on (its mme:endpoint tag), when it had one. */
+  endpoint?: string;
   removed: boolean;
   deletedPolicies: string[];
   /** Managed policies detached (DeleteRole requires it); they are not deleted: mme did not create them. */
@@ -145,12 +152,14 @@ export async function revokeAccess(clients: Pick<Clients, 'iam'>, reporter: Repo
     });
   }
   checkManaged(role, o.force, 'delete');
+  if (o.endpoint !== undefined) checkEndpoint(role, o.endpoint, o.force, 'delete');
+  const endpoint = endpointTag(role);
   const id = 'revoke';
   reporter.report({ kind: 'start', id, text: `Removing role ${o.roleName}` });
   try {
     const removed = await removeRole(iam, o.roleName);
     reporter.report({ kind: 'succeed', id, text: `Removed role ${o.roleName}` });
-    return { roleName: o.roleName, roleArn: role.Arn!, removed: true, ...removed };
+    return { roleName: o.roleName, roleArn: role.Arn!, ...(endpoint ? { endpoint } : {}), removed: true, ...removed };
   } catch (err) {
     const error = fromAwsError(err, `removing role ${o.roleName}`);
     reporter.report({ kind: 'fail', id, text: error.message });
@@ -174,6 +183,20 @@ async function removeRole(iam: IAMClient, roleName: string): Promise<Pick<Revoke
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * AWS refuses AssumeRole to the account root ("Roles may not be assumed by root accounts.",
+ * docs/aws-behaviour.md#root-and-users), so a role granted to the root caller is one that caller
+ * can never use: `mme invoke --role-arn` would fail after the role was made. Said up front,
+ * with what works instead. With --principal the role is for someone else, and the root may make it.
+ */
+export function refuseRoot(callerArn: string): void {
+  if (!/^arn:[^:]+:iam::\d{12}:root$/.test(callerArn)) return;
+  throw new MmeError('RootCredentials', `you are signed in as the account root (${callerArn}), and AWS does not let the root assume roles ("Roles may not be assumed by root accounts."): the role mme grant makes for you could never be used with these credentials`, {
+    exitCode: ExitCode.Config,
+    hint: 'Sign in as an IAM user or role with administrator rights (create one in the IAM console, or use IAM Identity Center) and run mme with it (--profile NAME), keeping the root for the tasks only it can do; or pass --principal ARN to grant the role to the user or role that will assume it.',
+  });
+}
 
 /** The role to trust for this caller: itself, or for a role session, the role (with its path). */
 async function trustedCaller(iam: IAMClient, callerArn: string, reporter: Reporter): Promise<string> {
@@ -215,6 +238,27 @@ function checkManaged(role: Role, force: boolean | undefined, verb: 'change' | '
   throw new MmeError('RoleNotManaged', `role ${role.RoleName} was not created by mme grant (it has no ${GRANT_TAG_KEYS.grant} tag): refusing to ${verb} it`, {
     exitCode: ExitCode.Failure,
     hint: verb === 'change' ? 'Choose another --role-name, or pass --yes to take the role over (its trust policy is replaced).' : 'Pass --yes to delete it anyway.',
+  });
+}
+
+const endpointTag = (role: Role): string | undefined => role.Tags?.find((t) => t.Key === GRANT_TAG_KEYS.endpoint)?.Value;
+
+/**
+ * A role mme granted on one endpoint is never silently moved to another: rewriting its policy
+ * for endpoint B would take its access to endpoint A away from whoever uses it. Removing it
+ * under another endpoint's name would too. --yes says the user means it.
+ */
+function checkEndpoint(role: Role, endpoint: string, force: boolean | undefined, verb: 'change' | 'delete'): void {
+  const current = endpointTag(role);
+  if (force || current === undefined || sameEndpoint(current, endpoint)) return;
+  const message = verb === 'change'
+    ? `role ${role.RoleName} grants sagemaker:InvokeEndpoint on endpoint ${current}, not ${endpoint}: refusing to rewrite it for ${endpoint} (that would take its access to ${current} away)`
+    : `role ${role.RoleName} grants on endpoint ${current}, not ${endpoint}: refusing to remove it`;
+  throw new MmeError('RoleForOtherEndpoint', message, {
+    exitCode: ExitCode.Failure,
+    hint: verb === 'change'
+      ? `Leave out --role-name: each endpoint gets its own role (mme-invoke-PREFIXES@ENDPOINT). Or pass --yes to move this role to ${endpoint}.`
+      : `Pass --endpoint ${current} to remove it, or --yes to remove it anyway.`,
   });
 }
 

@@ -236,6 +236,13 @@ describe('local cloud commands', () => {
 
     const status = JSON.parse((await mme(['local', 'status', '--state', state, '--json'], { cwd })).stdout).result;
     expect(status).toMatchObject({ running: true, endpoint: info.endpoint, pid: info.pid });
+    // The keys are those of the IAM user mme-admin, not the root's (which stay in account.json).
+    expect(status).toMatchObject({ userName: 'mme-admin', userArn: `arn:aws:iam::${info.accountId}:user/mme-admin`, accessKeyId: info.accessKeyId });
+    const account = JSON.parse(readFileSync(path.join(state, 'account.json'), 'utf8')) as { accessKeyId: string; secretAccessKey: string };
+    expect(account.accessKeyId).not.toBe(info.accessKeyId);
+    expect(JSON.stringify(status)).not.toContain(account.secretAccessKey);
+    const human = await mme(['local', 'status', '--state', state], { cwd });
+    expect(human.stdout).toMatch(/user {7}mme-admin \(AdministratorAccess\)/);
 
     const env = await mme(['local', 'env', '--state', state], { cwd });
     expect(env.code).toBe(0);
@@ -243,6 +250,7 @@ describe('local cloud commands', () => {
     expect(env.stdout).toContain(`export AWS_ACCESS_KEY_ID='${info.accessKeyId}'`);
     expect(env.stdout).toContain(`export AWS_SECRET_ACCESS_KEY='${info.secretAccessKey}'`);
     expect(env.stdout).toContain(`export AWS_REGION='us-east-1'`);
+    expect(env.stdout).toContain(`# Credentials of the IAM user mme-admin (AdministratorAccess), arn:aws:iam::${info.accountId}:user/mme-admin`);
     expect(env.stdout).toContain(`export MME_LOCAL_STATE='${state}'`);
 
     const upload = await mme(['data', 'generate', '--out', 'up', '--rows', '20', '--locations', '1', '--upload', '--json'], { cwd, env: { MME_LOCAL_STATE: state } });

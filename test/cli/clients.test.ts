@@ -20,14 +20,25 @@ describe('clientConfig', () => {
       endpoint: 'http://127.0.0.1:4566',
       credentials: local.credentials,
       maxAttempts: 2,
+      retryMode: 'standard',
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
     });
   });
 
   it('aws: no endpoint, the credential chain with the profile', () => {
     const c = clientConfig({ region: 'eu-central-1', profile: 'work' }, undefined);
-    expect(c).toEqual({ customUserAgent: `mme/${packageVersion()}`, region: 'eu-central-1', maxAttempts: 4, profile: 'work' });
+    expect(c).toEqual({
+      customUserAgent: `mme/${packageVersion()}`, region: 'eu-central-1', maxAttempts: 4, profile: 'work', retryMode: 'standard',
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
+    });
     expect('endpoint' in c).toBe(false);
     expect('credentials' in c).toBe(false);
+  });
+
+  it('the retry settings replace the target defaults; an explicit budget (tests) beats them', () => {
+    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7, retryMode: 'adaptive' }, undefined)).toMatchObject({ maxAttempts: 7, retryMode: 'adaptive' });
+    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7 }, local)).toMatchObject({ maxAttempts: 7 });
+    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7 }, local, { maxAttempts: 1 })).toMatchObject({ maxAttempts: 1 });
   });
 
   it('explicit credentials (an assumed role) win on either target', () => {

@@ -191,3 +191,38 @@ describe('bad values name where they came from', () => {
     expect(resolve({ flags: { target: 'aws' }, file: { target: 'gcp' } }).target).toBe('aws');
   });
 });
+
+describe('timeouts and retries (flag > environment > file > default)', () => {
+  it('defaults: standard retries; timeouts and attempts left to the clients (per service, per target)', () => {
+    const s = resolve({});
+    expect(s.retryMode).toBe('standard');
+    expect(s.connectTimeoutMs).toBeUndefined();
+    expect(s.requestTimeoutMs).toBeUndefined();
+    expect(s.maxAttempts).toBeUndefined();
+    expect(s.sources).toMatchObject({ connectTimeout: 'default', requestTimeout: 'default', retryMode: 'default', maxAttempts: 'default' });
+  });
+
+  it('seconds become milliseconds; each layer is named as the source', () => {
+    const file = { connectTimeout: 3, requestTimeout: 45, retryMode: 'adaptive', maxAttempts: 6 };
+    expect(resolve({ file })).toMatchObject({ connectTimeoutMs: 3000, requestTimeoutMs: 45_000, retryMode: 'adaptive', maxAttempts: 6, sources: { requestTimeout: 'mme.config.json "requestTimeout"' } });
+    const env = { MME_CONNECT_TIMEOUT: '0.25', MME_REQUEST_TIMEOUT: '90', MME_RETRY_MODE: 'standard', MME_MAX_ATTEMPTS: '2' };
+    expect(resolve({ env, file })).toMatchObject({ connectTimeoutMs: 250, requestTimeoutMs: 90_000, retryMode: 'standard', maxAttempts: 2, sources: { maxAttempts: 'MME_MAX_ATTEMPTS' } });
+    const flags = { connectTimeout: '1', requestTimeout: '0.5', retryMode: 'adaptive', maxAttempts: '1' };
+    expect(resolve({ flags, env, file })).toMatchObject({ connectTimeoutMs: 1000, requestTimeoutMs: 500, retryMode: 'adaptive', maxAttempts: 1, sources: { connectTimeout: '--connect-timeout' } });
+  });
+
+  it("the SDK's own AWS_RETRY_MODE and AWS_MAX_ATTEMPTS count, under mme's variables", () => {
+    expect(resolve({ env: { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '7' } })).toMatchObject({ retryMode: 'adaptive', maxAttempts: 7 });
+    expect(resolve({ env: { AWS_MAX_ATTEMPTS: '7', MME_MAX_ATTEMPTS: '3' } })).toMatchObject({ maxAttempts: 3, sources: { maxAttempts: 'MME_MAX_ATTEMPTS' } });
+  });
+
+  it.each([
+    [{ flags: { requestTimeout: 'soon' } }, UsageError, "--request-timeout 'soon' must be a number of seconds"],
+    [{ flags: { connectTimeout: '0' } }, UsageError, "--connect-timeout '0' must be a number of seconds from 0.001 to 3600"],
+    [{ env: { MME_RETRY_MODE: 'legacy' } }, ConfigError, "--retry-mode 'legacy' (from MME_RETRY_MODE) must be standard or adaptive"],
+    [{ env: { AWS_MAX_ATTEMPTS: '0' } }, ConfigError, "--max-attempts '0' (from AWS_MAX_ATTEMPTS) must be a whole number from 1 to 20"],
+  ])('%j is refused, naming its origin', (input, type, message) => {
+    expect(() => resolve(input as Partial<SettingsInput>)).toThrow(type);
+    expect(() => resolve(input as Partial<SettingsInput>)).toThrow(message);
+  });
+});

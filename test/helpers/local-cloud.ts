@@ -14,7 +14,12 @@ export interface TestCloud {
   endpoint: string;
   region: string;
   accountId: string;
+  /** The cloud's default credentials: the IAM user mme-admin (AdministratorAccess), as users get them. */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The default user's ARN. */
+  userArn: string;
+  /** The account root's keys, for what only the root may do (and for tests about the root). */
+  rootCredentials: { accessKeyId: string; secretAccessKey: string };
   stateDir: string;
   s3(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): S3Client;
   sagemaker(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): SageMakerClient;
@@ -41,7 +46,9 @@ export async function startTestCloud(options: { stateDir?: string; sagemaker?: O
     },
     region: cloud.region,
     accountId: cloud.account.accountId,
-    credentials: { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey },
+    credentials: { accessKeyId: cloud.defaultUser.accessKeyId, secretAccessKey: cloud.defaultUser.secretAccessKey },
+    userArn: cloud.defaultUser.arn,
+    rootCredentials: { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey },
     stateDir,
     clientConfig: () => ({ endpoint: cloud.endpoint, region: cloud.region, credentials: { ...self.credentials } }),
     s3(overrides = {}) {

@@ -142,7 +142,8 @@ describe('Attach / Detach / ListAttachedRolePolicies', () => {
     expect(aws).toEqual(expect.arrayContaining(['AdministratorAccess', 'AmazonS3ReadOnlyAccess', 'AmazonSageMakerFullAccess']));
     expect(aws).not.toContain('InvokeNY');
     const attached = (await client.send(new ListPoliciesCommand({ OnlyAttached: true }))).Policies!.map((p) => p.PolicyName);
-    expect(attached.sort()).toEqual(['AmazonS3ReadOnlyAccess', 'InvokeNY']);
+    // AdministratorAccess too: the cloud's default user mme-admin holds it, as an account's admin user would.
+    expect(attached.sort()).toEqual(['AdministratorAccess', 'AmazonS3ReadOnlyAccess', 'InvokeNY']);
     expect((await client.send(new ListPoliciesCommand({ PathPrefix: '/mme/' }))).Policies!.map((p) => p.PolicyName)).toEqual(['InvokeNY']);
     const page = await client.send(new ListPoliciesCommand({ MaxItems: 1 }));
     expect(page.IsTruncated).toBe(true);

@@ -73,10 +73,11 @@ describe('credentials that must be refused', () => {
     let offsetMs = 0;
     const local = await openLocalCloud({ stateDir, port: 0, now: () => new Date(Date.now() + offsetMs) });
     const config = { endpoint: local.endpoint, region: local.region, maxAttempts: 1 };
-    const root = { accessKeyId: local.account.accessKeyId, secretAccessKey: local.account.secretAccessKey };
+    // The default user: the root may not assume roles.
+    const admin = { accessKeyId: local.defaultUser.accessKeyId, secretAccessKey: local.defaultUser.secretAccessKey };
     try {
-      const client = new STSClient({ ...config, credentials: root });
-      const localIam = new IAMClient({ ...config, credentials: root });
+      const client = new STSClient({ ...config, credentials: admin });
+      const localIam = new IAMClient({ ...config, credentials: admin });
       const arn = (await localIam.send(new CreateRoleCommand({ RoleName: 'short', AssumeRolePolicyDocument: trustAccount(local.account.accountId) }))).Role!.Arn!;
       const out = await client.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'brief', DurationSeconds: 900 }));
       const session = new STSClient({ ...config, credentials: credsOf(out) });

@@ -39,8 +39,14 @@ afterAll(async () => {
 
 describe('GetCallerIdentity', () => {
   it('names the root', async () => {
-    const me = await sts(cloud).send(new GetCallerIdentityCommand({}));
+    const me = await sts(cloud, cloud.rootCredentials).send(new GetCallerIdentityCommand({}));
     expect(me).toMatchObject({ Account: cloud.accountId, Arn: `arn:aws:iam::${cloud.accountId}:root`, UserId: cloud.accountId });
+  });
+
+  it('names the default IAM user, with its AIDA… id', async () => {
+    const me = await sts(cloud).send(new GetCallerIdentityCommand({}));
+    expect(me).toMatchObject({ Account: cloud.accountId, Arn: `arn:aws:iam::${cloud.accountId}:user/mme-admin` });
+    expect(me.UserId).toMatch(/^AIDA[A-Z2-7]{16}$/);
   });
 });
 
@@ -100,7 +106,7 @@ describe('AssumeRole refusals', () => {
     const missing = `arn:aws:iam::${cloud.accountId}:role/ghost`;
     const err = await failure(sts(cloud).send(new AssumeRoleCommand({ RoleArn: missing, RoleSessionName: 'x1' })));
     expect(err.name).toBe('AccessDenied');
-    expect(err.message).toBe(`User: arn:aws:iam::${cloud.accountId}:root is not authorized to perform: sts:AssumeRole on resource: ${missing}`);
+    expect(err.message).toBe(`User: ${cloud.userArn} is not authorized to perform: sts:AssumeRole on resource: ${missing}`);
     expect(err.$metadata?.httpStatusCode).toBe(403);
   });
 

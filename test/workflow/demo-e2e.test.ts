@@ -95,9 +95,9 @@ describe('mme demo --json', () => {
   });
 
   it('grants NewYork_NY: through the role NewYork_NY answers and Chicago_IL is denied with AWS\'s message', () => {
-    expect(step('grant').result).toMatchObject({ roleName: 'mme-invoke-NewYork_NY', status: 'created', targetModels: ['NewYork_NY/*'] });
+    expect(step('grant').result).toMatchObject({ roleName: 'mme-invoke-NewYork_NY@mme-linear-learner', status: 'created', targetModels: ['NewYork_NY/*'] });
     const identity = report.asRole.identity as string;
-    expect(identity).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/mme-invoke-NewYork_NY\/MME_Invoke_NY_Model$/);
+    expect(identity).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/mme-invoke-NewYork_NY@mme-linear-learner\/MME_Invoke_NY_Model$/);
     expect(report.asRole.allowed.targetModel).toBe('NewYork_NY/NewYork_NY.tar.gz');
     expect(report.asRole.allowed.prediction).toBeGreaterThan(10_000);
     expect(report.asRole.allowed.prediction).toBeLessThan(10_000_000);
@@ -138,14 +138,14 @@ describe('mme demo --clean, re-run on the same state', () => {
     }
     expect(second.stderr).toContain('endpoint mme-linear-learner updated');
     expect(second.stderr).toContain('Houston_TX/Houston_TX.tar.gz replaced');
-    expect(second.stderr).toContain('role mme-invoke-NewYork_NY unchanged');
+    expect(second.stderr).toContain('role mme-invoke-NewYork_NY@mme-linear-learner unchanged');
     // the human result on stdout
     expect(second.stdout).toMatch(/^mme demo on local \(us-east-1\)/);
     expect(second.stdout).toContain('AccessDeniedException: User: arn:aws:sts::');
     expect(second.stdout).toMatch(/\$[\d,]+\.\d\d +[\d.]+ ms +cold/);
     expect(second.stdout).toContain('LoadedModelCount');
     expect(second.stdout).toContain('✔ Deleted endpoint mme-linear-learner');
-    expect(second.stdout).toContain('✔ Removed role mme-invoke-NewYork_NY');
+    expect(second.stdout).toContain('✔ Removed role mme-invoke-NewYork_NY@mme-linear-learner');
     expect(second.stdout).toMatch(/total +[\d.]+ s/);
   });
 

@@ -56,20 +56,20 @@ describe('mme grant options', () => {
 });
 
 describe('mme grant --dry-run', () => {
-  it('on local: the documents and requests, the root trusted, a placeholder account; no local cloud started', async () => {
+  it('on local: the documents and requests, the default user trusted, a placeholder account; no local cloud started', async () => {
     const ctx = context({ json: true });
     const r = await grant({ prefix: ['NewYork_NY/'], dryRun: true }, ctx);
     const data = r.data as { documents: { trustPolicy: unknown; policy: { Statement: { Resource: string; Condition: unknown }[] } }; requests: { operation: string; input: Record<string, unknown> }[] };
     expect(data.documents.trustPolicy).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::<local-account-id>:root' }, Action: 'sts:AssumeRole' }],
+      Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::<local-account-id>:user/mme-admin' }, Action: 'sts:AssumeRole' }],
     });
     expect(data.documents.policy.Statement[0]).toMatchObject({
       Resource: `arn:aws:sagemaker:us-east-1:<local-account-id>:endpoint/${DEFAULT_ENDPOINT_NAME}`,
       Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } },
     });
     expect(data.requests.map((q) => q.operation)).toEqual(['GetCallerIdentity', 'GetRole', 'CreateRole', 'ListRolePolicies', 'ListAttachedRolePolicies', 'UpdateAssumeRolePolicy', 'UpdateRole', 'TagRole', 'GetRolePolicy', 'PutRolePolicy']);
-    expect(data.requests[2]!.input.RoleName).toBe('mme-invoke-NewYork_NY');
+    expect(data.requests[2]!.input.RoleName).toBe('mme-invoke-NewYork_NY@mme-linear-learner');
     expect(existsSync(join(dir, 'state', 'daemon.json'))).toBe(false);
   });
 
@@ -77,10 +77,17 @@ describe('mme grant --dry-run', () => {
     const ctx = context({ target: 'aws', region: 'eu-west-1' });
     const r = await grant({ prefix: ['NewYork_NY', 'common'], endpoint: 'Houses', dryRun: true }, ctx);
     expect(r.human).toMatch(/^Dry run: up to 11 requests to aws \(eu-west-1\); none sent/);
-    expect(r.human).toContain('Trust policy of role mme-invoke-NewYork_NY+common:');
+    expect(r.human).toContain('Trust policy of role mme-invoke-NewYork_NY+common@houses:');
     expect(r.human).toContain('"Resource": "arn:aws:sagemaker:eu-west-1:<account-id>:endpoint/houses"');
     expect(r.human).toContain(' 1. STS GetCallerIdentity');
     expect(r.human).toContain('IAM GetRole  (only if the caller is a role session');
+  });
+
+  it('another --endpoint names another role, and --remove says which endpoint it removes from', async () => {
+    const other = (await grant({ prefix: ['NewYork_NY'], endpoint: 'other', dryRun: true }, context({ json: true }))).data as { requests: { operation: string; input: Record<string, unknown> }[] };
+    expect(other.requests.find((q) => q.operation === 'CreateRole')!.input).toMatchObject({ RoleName: 'mme-invoke-NewYork_NY@other', Tags: expect.arrayContaining([{ Key: 'mme:endpoint', Value: 'other' }]) });
+    const removal = (await grant({ prefix: ['NewYork_NY'], endpoint: 'other', remove: true, dryRun: true }, context({ json: true }))).data as { requests: { operation: string; input: Record<string, unknown>; note?: string }[] };
+    expect(removal.requests[0]).toMatchObject({ operation: 'GetRole', input: { RoleName: 'mme-invoke-NewYork_NY@other' }, note: expect.stringContaining('mme:endpoint other') });
   });
 
   it('--remove: policies, then the role; an explicit --principal is used as given', async () => {

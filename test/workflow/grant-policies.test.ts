@@ -71,24 +71,31 @@ describe('prefixes', () => {
 });
 
 describe('role names', () => {
-  it('mme-invoke-{prefixes joined by +}, the policy {role}-policy', () => {
-    expect(defaultRoleName(['NewYork_NY'])).toBe('mme-invoke-NewYork_NY');
-    expect(defaultRoleName(['NewYork_NY', 'common'])).toBe('mme-invoke-NewYork_NY+common');
-    expect(policyNameFor('mme-invoke-NewYork_NY')).toBe('mme-invoke-NewYork_NY-policy');
+  it('mme-invoke-{prefixes joined by +}@{endpoint}, the policy {role}-policy', () => {
+    expect(defaultRoleName(['NewYork_NY'], 'mme-linear-learner')).toBe('mme-invoke-NewYork_NY@mme-linear-learner');
+    expect(defaultRoleName(['NewYork_NY', 'common'], 'houses')).toBe('mme-invoke-NewYork_NY+common@houses');
+    expect(policyNameFor('mme-invoke-NewYork_NY@houses')).toBe('mme-invoke-NewYork_NY@houses-policy');
+    expect(roleNameProblem(defaultRoleName(['NewYork_NY'], 'mme-linear-learner'))).toBeUndefined();
+  });
+
+  it('another endpoint is another role; the endpoint\'s case does not matter (SageMaker ignores it)', () => {
+    expect(defaultRoleName(['NewYork_NY'], 'other')).not.toBe(defaultRoleName(['NewYork_NY'], 'mme-linear-learner'));
+    expect(defaultRoleName(['NewYork_NY'], 'Houses')).toBe(defaultRoleName(['NewYork_NY'], 'houses'));
   });
 
   it('a / becomes . with a hash, so a/b and a.b stay different roles', () => {
-    const slash = defaultRoleName(['a/b']);
-    expect(slash).toMatch(/^mme-invoke-a\.b-[0-9a-f]{6}$/);
-    expect(defaultRoleName(['a.b'])).toBe('mme-invoke-a.b');
+    const slash = defaultRoleName(['a/b'], 'e');
+    expect(slash).toMatch(/^mme-invoke-a\.b@e-[0-9a-f]{6}$/);
+    expect(defaultRoleName(['a.b'], 'e')).toBe('mme-invoke-a.b@e');
   });
 
-  it('long names are cut to 64 with a hash that keeps them apart', () => {
-    const a = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_A']);
-    const b = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_B']);
+  it('long names are cut to 64 with a hash that keeps them apart, prefixes and endpoints alike', () => {
+    const a = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_A'], 'mme-linear-learner');
+    const b = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_B'], 'mme-linear-learner');
+    const c = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_A'], 'mme-linear-learner-2');
     expect(a).toHaveLength(64);
-    expect(a).not.toBe(b);
-    expect(roleNameProblem(a)).toBeUndefined();
+    expect(new Set([a, b, c]).size).toBe(3);
+    for (const n of [a, b, c]) expect(roleNameProblem(n)).toBeUndefined();
   });
 
   it('IAM\'s rule for --role-name', () => {
@@ -142,6 +149,7 @@ describe('--dry-run requests', () => {
   });
 
   it('remove: policies first, then the role', () => {
-    expect(revokeRequests('r').map((r) => r.operation)).toEqual(['GetRole', 'ListRolePolicies', 'ListAttachedRolePolicies', 'DeleteRolePolicy', 'DetachRolePolicy', 'DeleteRole']);
+    expect(revokeRequests('r', 'e')[0]!.note).toContain('mme:endpoint e');
+    expect(revokeRequests('r', 'e').map((r) => r.operation)).toEqual(['GetRole', 'ListRolePolicies', 'ListAttachedRolePolicies', 'DeleteRolePolicy', 'DetachRolePolicy', 'DeleteRole']);
   });
 });

@@ -151,7 +151,7 @@ describe('invoke --role-arn (scoped to NewYork_NY/*)', () => {
 
 describe('status', () => {
   it('shows the endpoint, its models, the loaded models and the cache figures', async () => {
-    const r = await collectStatus(clients, silentReporter, { region: cloud.region, prefix: 'DEMO_MME_LINEAR_LEARNER', local: cloud.clientConfig() });
+    const r = await collectStatus(clients, silentReporter, { region: cloud.region, prefix: 'DEMO_MME_LINEAR_LEARNER', local: { ...cloud.clientConfig(), credentials: cloud.rootCredentials } });
     expect(r.errors).toEqual([]);
     expect(r.trainedModels).toEqual([]);
     const [e] = r.endpoints;
@@ -190,7 +190,10 @@ describe('status', () => {
     const assumed = await assumeRole(clients, { roleArn, sessionName: 'peek' });
     const e = await failure(localEndpointStatus({ ...cloud.clientConfig(), credentials: assumed.credentials }, ENDPOINT));
     expect(e).toMatchObject({ code: 'AccessDeniedException', exitCode: 5 });
-    const missing = await failure(localEndpointStatus(cloud.clientConfig(), 'nope'));
+    // Not even the administrator user: no policy can grant a local extension.
+    const admin = await failure(localEndpointStatus(cloud.clientConfig(), ENDPOINT));
+    expect(admin).toMatchObject({ code: 'AccessDeniedException', exitCode: 5 });
+    const missing = await failure(localEndpointStatus({ ...cloud.clientConfig(), credentials: cloud.rootCredentials }, 'nope'));
     expect(missing.message).toBe(`Endpoint nope of account ${cloud.accountId} not found.`);
   });
 });
@@ -215,7 +218,7 @@ describe('the reference access scenario (workflow.md §5), through mme grant', (
     } finally {
       session.destroy();
     }
-    // The root still may do both.
+    // The caller (the administrator user) still may do both.
     const chicago = await invokeEndpoint(clients, silentReporter, request('Chicago_IL'));
     expect(chicago.invocations[0]!.prediction).toBeGreaterThan(0);
     const object = await (await clients.s3()).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` }));

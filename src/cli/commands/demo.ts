@@ -191,11 +191,11 @@ function renderSummary(r: DemoReport, ctx: CommandContext): string {
   if (r.kept && r.steps.some((s) => s.name === 'deploy' && s.ok) && !r.steps.some((s) => s.name === 'teardown')) {
     const billed = r.target === 'aws' ? ' (billed while it runs)' : '';
     const teardown = `mme teardown --yes${r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`}`;
-    const role = r.steps.find((s) => s.name === 'grant' && s.ok) ? ` and role ${GRANTED_ROLE} ('mme grant --prefix ${GRANTED} --remove')` : '';
+    const endpointFlag = r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`;
+    const role = r.steps.find((s) => s.name === 'grant' && s.ok) ? ` and role ${defaultRoleName([GRANTED], r.endpoint)} ('mme grant --prefix ${GRANTED}${endpointFlag} --remove')` : '';
     lines.push(out.dim(`Kept${billed}: endpoint ${r.endpoint} ('${teardown}')${role}; 'mme demo --clean' removes them at the end.`));
   }
   return lines.join('\n');
 }
 
-const GRANTED_ROLE = defaultRoleName([GRANTED]);
 const indent = (text: string) => text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');

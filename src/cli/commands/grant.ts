@@ -3,8 +3,9 @@
  * the endpoint (src/workflow/grant.ts), and how to use it; `--remove` deletes it; `--dry-run`
  * prints the policy documents and the requests, sending none and starting nothing.
  *
- * The role name is derived from the prefixes unless --role-name is given, so the same --prefix
- * values find the same role again (to update or remove it). Global --yes lets grant take over, or
+ * The role name is derived from the prefixes and the endpoint unless --role-name is given, so the
+ * same --prefix and --endpoint values find the same role again (to update or remove it), and
+ * another endpoint gets another role. Global --yes lets grant take over, or
  * --remove delete, a role that mme did not create.
  */
 import { UsageError } from '../../errors.js';
@@ -16,6 +17,7 @@ import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
 import { ACCOUNT_PLACEHOLDER } from './preprocess.js';
+import { DEFAULT_USER_NAME } from '../../local/services/iam/default-user.js';
 
 export interface GrantCommandOptions {
   prefix?: string[];
@@ -43,7 +45,8 @@ export async function grant(options: GrantCommandOptions, ctx: CommandContext): 
   const conn = await connect(ctx);
   try {
     if (options.remove) {
-      const result = await wf.revokeAccess(conn.clients, ctx.reporter, { roleName: r.roleName, force: ctx.settings.yes });
+      // The endpoint is checked against the role's mme:endpoint tag: --remove removes the grant on THIS endpoint.
+      const result = await wf.revokeAccess(conn.clients, ctx.reporter, { roleName: r.roleName, endpoint: r.endpoint, force: ctx.settings.yes });
       return { data: result, human: renderRevoke(result, ctx) };
     }
     const result = await wf.grantAccess(conn.clients, ctx.reporter, {
@@ -66,10 +69,11 @@ function resolve(options: GrantCommandOptions): Resolved {
   const prefixes = normalizePrefixes(options.prefix ?? []);
   const principal = options.principal && principalProblem(options.principal);
   if (principal) throw new UsageError(`--principal '${options.principal}' ${principal}`, 'Default: you, the caller (for a role session, its role).');
-  const roleName = options.roleName ?? defaultRoleName(prefixes);
+  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT_NAME;
+  const roleName = options.roleName ?? defaultRoleName(prefixes, endpoint);
   const problem = roleNameProblem(roleName);
   if (problem) throw new UsageError(`--role-name '${roleName}' ${problem}`);
-  return { prefixes, roleName, endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME };
+  return { prefixes, roleName, endpoint };
 }
 
 async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandContext): Promise<CommandResult> {
@@ -80,23 +84,24 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
   // Account and region without sending a request: the running local cloud's, else placeholders.
   let region = settings.region;
   let account = '<account-id>';
+  let localUser = DEFAULT_USER_NAME;
   if (settings.target === 'local') {
     const { localCloudStatus } = await import('../../local/daemon.js');
     const info = await localCloudStatus(settings.localStateDir);
-    if (info) ({ region, accountId: account } = info);
+    if (info) ({ region, accountId: account, userName: localUser } = info);
     else {
       account = ACCOUNT_PLACEHOLDER;
       notes.push(`the local cloud is not running: ${ACCOUNT_PLACEHOLDER} stands for its account id`);
     }
   }
   const partition = partitionOfRegion(region);
-  // On local every command signs as the account root; on aws only GetCallerIdentity can tell.
+  // On local every command signs as the default IAM user; on aws only GetCallerIdentity can tell.
   const principal = options.principal
     ? principalArn(options.principal, partition)
-    : settings.target === 'local' ? `arn:${partition}:iam::${account}:root` : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
+    : settings.target === 'local' ? `arn:${partition}:iam::${account}:user/${localUser}` : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
   const arn = endpointArn(partition, region, account, r.endpoint);
   const requests = options.remove
-    ? revokeRequests(r.roleName)
+    ? revokeRequests(r.roleName, r.endpoint)
     : grantRequests({ ...r, endpointArn: arn, principal, callerMayBeSession: !options.principal && settings.target === 'aws' });
   const documents = options.remove ? undefined : { trustPolicy: trustPolicy(principal), policy: invokePolicy(arn, r.prefixes) };
 
@@ -117,7 +122,10 @@ export function renderGrant(r: GrantResult, notes: string[], options: GrantComma
   // `--model LOC` is invoke's shorthand for LOC/LOC.tar.gz; a nested prefix needs a full key.
   const model = first.includes('/') ? `${first}/MODEL.tar.gz` : first;
   const local = ctx.settings.target === 'local';
-  const remove = ['mme grant', ...r.prefixes.map((p) => `--prefix ${p}`), ...(options.roleName ? [`--role-name ${r.roleName}`] : []), '--remove'].join(' ');
+  const remove = [
+    'mme grant', ...r.prefixes.map((p) => `--prefix ${p}`), ...(options.endpoint ? [`--endpoint ${r.endpoint}`] : []),
+    ...(options.roleName ? [`--role-name ${r.roleName}`] : []), '--remove',
+  ].join(' ');
   const lines = [
     `${out.green('✔')} Role ${out.bold(r.roleName)} ${verb}`,
     `  role     ${out.cyan(r.roleArn)}`,
@@ -137,7 +145,8 @@ export function renderGrant(r: GrantResult, notes: string[], options: GrantComma
 
 export function renderRevoke(r: RevokeResult, ctx: CommandContext): string {
   const { out } = ctx.output;
-  const lines = [`${out.green('✔')} Removed role ${out.bold(r.roleName)}${r.deletedPolicies.length ? ` and its inline policies ${r.deletedPolicies.join(', ')}` : ''}`];
+  const on = r.endpoint ? ` (its grant on endpoint ${r.endpoint})` : '';
+  const lines = [`${out.green('✔')} Removed role ${out.bold(r.roleName)}${on}${r.deletedPolicies.length ? ` and its inline policies ${r.deletedPolicies.join(', ')}` : ''}`];
   if (r.detachedPolicies.length) lines.push(`  detached (not deleted): ${r.detachedPolicies.join(', ')}`);
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ import type { Clients } from '../../aws/clients.js';
 import { MmeError, UsageError } from '../../errors.js';
 import type { Invocation, InvokeResult } from '../../workflow/invoke.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
-import { connect, type CommandContext, type CommandResult } from '../context.js';
+import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 
 export interface InvokeCommandOptions {
   model: string;
@@ -84,7 +84,8 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     });
     // Only the local cloud can tell whether a call loaded the model; AWS says nothing of it.
     const { targetModelLoads } = await import('../../aws/local-extension.js');
-    const loadsNow = () => (conn.connection && ctx.settings.target === 'local' ? targetModelLoads(conn.connection, endpoint, targetModel) : Promise.resolve(undefined));
+    const root = localRootConnection(conn);
+    const loadsNow = () => (root && ctx.settings.target === 'local' ? targetModelLoads(root, endpoint, targetModel) : Promise.resolve(undefined));
     const before = await loadsNow();
     let result: InvokeResult;
     try {

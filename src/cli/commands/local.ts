@@ -17,8 +17,9 @@ function stateDir(options: StateOption, ctx: CommandContext): string {
 
 /** The --json shape of a running local cloud (documented in the brief: keep these keys). */
 function describe(info: LocalCloudInfo) {
-  const { endpoint, region, accountId, accessKeyId, secretAccessKey, pid, stateDir, port, startedAt } = info;
-  return { endpoint, region, accountId, accessKeyId, secretAccessKey, pid, stateDir, port, startedAt };
+  const { endpoint, region, accountId, accessKeyId, secretAccessKey, userName, userArn, pid, stateDir, port, startedAt } = info;
+  // The keys are the IAM user's; the root's stay in {state}/account.json, not printed.
+  return { endpoint, region, accountId, accessKeyId, secretAccessKey, userName, userArn, pid, stateDir, port, startedAt };
 }
 
 function summary(ctx: CommandContext, info: LocalCloudInfo): string[] {
@@ -27,6 +28,7 @@ function summary(ctx: CommandContext, info: LocalCloudInfo): string[] {
     `  endpoint   ${out.cyan(info.endpoint)}`,
     `  region     ${info.region}`,
     `  account    ${info.accountId}`,
+    `  user       ${info.userName} (AdministratorAccess), the default credentials; the root's keys are in ${displayPath(path.join(info.stateDir, 'account.json'), ctx.cwd)}`,
     `  access key ${info.accessKeyId} ${out.dim("(its secret: 'mme local env', or --json)")}`,
     `  pid        ${info.pid}, since ${info.startedAt}`,
     `  state      ${displayPath(info.stateDir, ctx.cwd)}`,
@@ -87,6 +89,7 @@ export async function env(options: StateOption, ctx: CommandContext): Promise<Co
     data: vars,
     human: [
       '# Point AWS tools and mme at the mme local cloud. Use: eval "$(mme local env)"',
+      `# Credentials of the IAM user ${info.userName} (AdministratorAccess), ${info.userArn}`,
       // A profile or session token would take precedence over (or be signed along with) these keys.
       'unset AWS_PROFILE AWS_SESSION_TOKEN',
       ...Object.entries(vars).map(([name, value]) => `export ${name}=${shellQuote(value)}`),

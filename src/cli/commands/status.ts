@@ -5,7 +5,7 @@
  * (hits, loads, evictions, latency), which SageMaker itself does not offer.
  */
 import type { StatusResult, EndpointReport } from '../../workflow/status.js';
-import { connect, type CommandContext, type CommandResult } from '../context.js';
+import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 
 export interface StatusCommandOptions {
   endpoint?: string;
@@ -19,7 +19,7 @@ export async function status(options: StatusCommandOptions, ctx: CommandContext)
     const result = await collectStatus(conn.clients, ctx.reporter, {
       region: conn.region, prefix: ctx.settings.prefix,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(conn.local && conn.connection ? { local: conn.connection } : {}),
+      ...(localRootConnection(conn) ? { local: localRootConnection(conn)! } : {}),
     });
     return { data: { target: ctx.settings.target, ...result }, human: render(result, ctx, !!options.models) };
   } finally {

@@ -1,7 +1,9 @@
 /**
  * Who holds which keys. The account root's access key is generated at the local cloud's first
  * start (never a well-known pair: anything on this machine that can read the 0600 file can act as
- * root, nothing else can). Temporary credentials from STS register here too.
+ * root, nothing else can). IAM users' access keys live in IAM's state and are looked up there on
+ * every request, so a deleted key stops working at once. Temporary credentials from STS are
+ * layered over these (sessions.ts).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Principal } from '../service.js';
@@ -54,6 +56,31 @@ export function rootPrincipal(account: RootAccount): Principal {
     accessKeyId: account.accessKeyId,
     userId: account.accountId,
   };
+}
+
+/** What the credential store needs of IAM: the user holding an access key (IamState.accessKey). */
+export interface UserKeyLookup {
+  accessKey(accessKeyId: string): { user: { userName: string; userId: string; arn: string }; key: { accessKeyId: string; secretAccessKey: string } } | undefined;
+}
+
+export function userPrincipal(accountId: string, user: { userName: string; userId: string; arn: string }, accessKeyId: string): Principal {
+  return { kind: 'user', arn: user.arn, accountId, accessKeyId, userId: user.userId, userName: user.userName };
+}
+
+/** The account's long-term keys: the root's, then those of its IAM users. */
+export class AccountCredentialStore implements CredentialStore {
+  private readonly root: CredentialRecord;
+
+  constructor(private readonly account: RootAccount, private readonly users: UserKeyLookup) {
+    this.root = { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey, principal: rootPrincipal(account) };
+  }
+
+  lookup(accessKeyId: string): CredentialRecord | undefined {
+    if (accessKeyId === this.root.accessKeyId) return this.root;
+    const found = this.users.accessKey(accessKeyId);
+    if (!found) return undefined;
+    return { accessKeyId, secretAccessKey: found.key.secretAccessKey, principal: userPrincipal(this.account.accountId, found.user, accessKeyId) };
+  }
 }
 
 /** The root key plus any temporary credentials issued since start. */

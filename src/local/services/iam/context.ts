@@ -8,7 +8,7 @@ import type { LocalResponse } from '../../http.js';
 import { ServiceError } from '../../service-error.js';
 import type { ServiceCall } from '../../service.js';
 import type { IamState } from './state.js';
-import type { RoleRecord } from './types.js';
+import type { RoleRecord, UserRecord } from './types.js';
 
 export interface IamContext {
   call: ServiceCall;
@@ -25,6 +25,7 @@ export function reply(ctx: IamContext, result?: XmlNode): LocalResponse {
 
 export const roleArn = (accountId: string, path: string, name: string): string => `arn:aws:iam::${accountId}:role${path}${name}`;
 export const policyArn = (accountId: string, path: string, name: string): string => `arn:aws:iam::${accountId}:policy${path}${name}`;
+export const userArn = (accountId: string, path: string, name: string): string => `arn:aws:iam::${accountId}:user${path}${name}`;
 
 // Status codes as IAM sends them (the SDK names errors by code; statuses matter to retries).
 export const noSuchEntity = (message: string): ServiceError => new ServiceError('NoSuchEntity', message, 404);
@@ -33,6 +34,17 @@ export const deleteConflict = (message: string): ServiceError => new ServiceErro
 export const limitExceeded = (message: string): ServiceError => new ServiceError('LimitExceeded', message, 409);
 
 export const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with name ${name} cannot be found.`);
+export const noSuchUser = (name: string): ServiceError => noSuchEntity(`The user with name ${name} cannot be found.`);
+
+/** As authorizedRole, for a user: permission first, then existence. */
+export function authorizedUser(ctx: IamContext, action: string, name: string, context: Record<string, string | string[]> = {}): UserRecord {
+  const user = ctx.state.user(name);
+  const tagContext: Record<string, string> = {};
+  for (const t of user?.tags ?? []) tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
+  ctx.call.authorize(action, user?.arn ?? userArn(ctx.state.accountId, '/', name), { ...tagContext, ...context });
+  if (!user) throw noSuchUser(name);
+  return user;
+}
 
 /**
  * Authorize an action on a role, then find it. IAM checks permission before existence: a caller

@@ -1,6 +1,7 @@
 /**
- * The local cloud's IAM (Query protocol, API version 2010-05-08): roles, customer managed
- * policies with versions, attachments, inline role policies and role tags, over IamState. Every
+ * The local cloud's IAM (Query protocol, API version 2010-05-08): roles, users with access keys,
+ * customer managed policies with versions, attachments and inline policies of roles and users,
+ * and role tags, over IamState. Every
  * operation is authorized through `call.authorize('iam:…', arn)` before it looks anything up, so
  * a role session can do in IAM only what its own policies allow (no widening itself).
  */
@@ -12,7 +13,7 @@ import { routeIam } from './routes.js';
 import type { IamState } from './state.js';
 
 export { IamState } from './state.js';
-export type { RoleRecord, ManagedPolicyRecord } from './types.js';
+export type { RoleRecord, ManagedPolicyRecord, UserRecord } from './types.js';
 
 export interface IamServiceOptions {
   state: IamState;

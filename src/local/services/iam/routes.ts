@@ -8,6 +8,9 @@ import * as policies from './policies.js';
 import * as versions from './policy-versions.js';
 import * as tags from './role-tags.js';
 import * as roles from './roles.js';
+import * as accessKeys from './access-keys.js';
+import * as userPolicies from './user-policies.js';
+import * as users from './users.js';
 
 type Handler = (ctx: IamContext) => Promise<LocalResponse>;
 
@@ -37,6 +40,20 @@ export const IAM_ACTIONS: Readonly<Record<string, Handler>> = {
   GetRolePolicy: inline.getRolePolicy,
   DeleteRolePolicy: inline.deleteRolePolicy,
   ListRolePolicies: inline.listRolePolicies,
+  CreateUser: users.createUser,
+  GetUser: users.getUser,
+  ListUsers: users.listUsers,
+  DeleteUser: users.deleteUser,
+  CreateAccessKey: accessKeys.createAccessKey,
+  ListAccessKeys: accessKeys.listAccessKeys,
+  DeleteAccessKey: accessKeys.deleteAccessKey,
+  PutUserPolicy: userPolicies.putUserPolicy,
+  GetUserPolicy: userPolicies.getUserPolicy,
+  DeleteUserPolicy: userPolicies.deleteUserPolicy,
+  ListUserPolicies: userPolicies.listUserPolicies,
+  AttachUserPolicy: userPolicies.attachUserPolicy,
+  DetachUserPolicy: userPolicies.detachUserPolicy,
+  ListAttachedUserPolicies: userPolicies.listAttachedUserPolicies,
 };
 
 export function routeIam(ctx: IamContext): Promise<LocalResponse> {

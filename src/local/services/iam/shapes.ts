@@ -3,10 +3,11 @@
  * fields appear differs by operation (IAM quirks, from the API reference's response shapes):
  * - ListRoles omits Tags and RoleLastUsed ("This operation does not return … tags, role last used");
  * - ListPolicies omits Description and Tags; GetPolicy and CreatePolicy include them.
+ * - ListUsers omits Tags (and PermissionsBoundary), as ListRoles does.
  */
 import type { XmlNode } from '../../protocols/xml.js';
 import type { IamState } from './state.js';
-import type { ManagedPolicyRecord, RoleRecord, Tag } from './types.js';
+import type { ManagedPolicyRecord, RoleRecord, Tag, UserRecord } from './types.js';
 import { encodeDocument } from './validation.js';
 
 export const tagList = (tags: Tag[]): XmlNode => ({ member: tags.map((t) => ({ Key: t.Key, Value: t.Value })) });
@@ -43,5 +44,17 @@ export function policyXml(state: IamState, policy: ManagedPolicyRecord, detail: 
     CreateDate: new Date(policy.createDate),
     UpdateDate: new Date(policy.updateDate),
     Tags: detail === 'full' && policy.tags.length > 0 ? tagList(policy.tags) : undefined,
+  };
+}
+
+/** The User shape (Path, UserName, UserId, Arn, CreateDate, [PasswordLastUsed], [Tags]); no console passwords here. */
+export function userXml(user: UserRecord, detail: 'full' | 'list' = 'full'): XmlNode {
+  return {
+    Path: user.path,
+    UserName: user.userName,
+    UserId: user.userId,
+    Arn: user.arn,
+    CreateDate: new Date(user.createDate),
+    Tags: detail === 'full' && user.tags.length > 0 ? tagList(user.tags) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * IAM's state: roles (with their attachments and inline policies) and customer managed
- * policies, in memory, saved whole to {stateDir}/iam/state.json after every change (atomic
+ * IAM's state: roles and users (with their attachments and inline policies; users also with
+ * their access keys, secrets included: the file is mode 0600) and customer managed policies, in memory, saved whole to {stateDir}/iam/state.json after every change (atomic
  * rename, so a crash leaves the old file or the new, never half of one) and loaded at start.
  * The state is small (IAM quotas keep it so) and read on every request by the authorizer, so
  * one JSON file beats a file per entity.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parsePolicyDocument, type PolicyDocument } from '../../auth/policy/index.js';
 import { readJsonFile, writeFileAtomic } from '../../../util/fs.js';
 import { AWS_MANAGED_POLICIES } from './aws-managed.js';
-import type { IamSnapshot, ManagedPolicyRecord, RoleRecord } from './types.js';
+import type { AccessKeyRecord, IamSnapshot, ManagedPolicyRecord, RoleRecord, UserRecord } from './types.js';
 
 export interface IamStateOptions {
   accountId: string;
@@ -36,6 +36,12 @@ export class IamState {
    */
   private readonly roleMap = new Map<string, RoleRecord>();
   private readonly policyMap = new Map<string, ManagedPolicyRecord>();
+  /** User names are unique without regard to case, as role names are. */
+  private readonly userMap = new Map<string, UserRecord>();
+  /** Access key id → the user's name (keys are unique across the account). */
+  private readonly keyIndex = new Map<string, string>();
+  /** See IamSnapshot.defaultUserSeeded. */
+  defaultUserSeeded: string | undefined;
   private readonly parsed = new Map<string, PolicyDocument>();
   private saving: Promise<void> = Promise.resolve();
 
@@ -55,6 +61,8 @@ export class IamState {
         }
         for (const role of snapshot.roles) state.roleMap.set(key(role.roleName), role);
         for (const policy of snapshot.policies) state.policyMap.set(policy.arn, policy);
+        for (const user of snapshot.users ?? []) state.putUser(user);
+        state.defaultUserSeeded = snapshot.defaultUserSeeded;
       }
     }
     return state;
@@ -109,24 +117,65 @@ export class IamState {
     this.policyMap.delete(arn);
   }
 
-  /** How many roles a policy is attached to (IAM's AttachmentCount). */
+  /** How many roles and users a policy is attached to (IAM's AttachmentCount). */
   attachmentCount(arn: string): number {
     let count = 0;
     for (const role of this.roleMap.values()) if (role.attachedPolicyArns.includes(arn)) count++;
+    for (const user of this.userMap.values()) if (user.attachedPolicyArns.includes(arn)) count++;
     return count;
+  }
+
+  // Users
+
+  user(name: string): UserRecord | undefined {
+    return this.userMap.get(key(name));
+  }
+
+  users(): UserRecord[] {
+    return [...this.userMap.values()].sort((a, b) => compare(key(a.userName), key(b.userName)));
+  }
+
+  putUser(user: UserRecord): void {
+    const old = this.userMap.get(key(user.userName));
+    for (const k of old?.accessKeys ?? []) this.keyIndex.delete(k.accessKeyId);
+    this.userMap.set(key(user.userName), user);
+    for (const k of user.accessKeys) this.keyIndex.set(k.accessKeyId, user.userName);
+  }
+
+  deleteUser(name: string): void {
+    const old = this.userMap.get(key(name));
+    for (const k of old?.accessKeys ?? []) this.keyIndex.delete(k.accessKeyId);
+    this.userMap.delete(key(name));
+  }
+
+  /** The user holding an access key, and the key, for the credential store. */
+  accessKey(accessKeyId: string): { user: UserRecord; key: AccessKeyRecord } | undefined {
+    const name = this.keyIndex.get(accessKeyId);
+    const user = name === undefined ? undefined : this.user(name);
+    const found = user?.accessKeys.find((k) => k.accessKeyId === accessKeyId);
+    return user && found ? { user, key: found } : undefined;
   }
 
   // For the authorizer
 
   /** The documents that grant a role's sessions their permissions: attached, then inline. */
   rolePolicies(role: RoleRecord): NamedPolicy[] {
+    return this.identityPolicies(role.arn, role);
+  }
+
+  /** A user's identity policies, attached then inline (groups are not implemented). */
+  userPolicies(user: UserRecord): NamedPolicy[] {
+    return this.identityPolicies(user.arn, user);
+  }
+
+  private identityPolicies(arnOfEntity: string, entity: Pick<RoleRecord, 'attachedPolicyArns' | 'inlinePolicies'>): NamedPolicy[] {
     const out: NamedPolicy[] = [];
-    for (const arn of role.attachedPolicyArns) {
+    for (const arn of entity.attachedPolicyArns) {
       const policy = this.policyMap.get(arn);
       const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
       if (version) out.push({ id: arn, document: this.document(version.document) });
     }
-    for (const [name, text] of Object.entries(role.inlinePolicies)) out.push({ id: `${role.arn}#${name}`, document: this.document(text) });
+    for (const [name, text] of Object.entries(entity.inlinePolicies)) out.push({ id: `${arnOfEntity}#${name}`, document: this.document(text) });
     return out;
   }
 
@@ -156,6 +205,8 @@ export class IamState {
         format: 1,
         roles: [...this.roleMap.values()],
         policies: [...this.policyMap.values()].filter((p) => !p.awsManaged),
+        users: [...this.userMap.values()],
+        ...(this.defaultUserSeeded ? { defaultUserSeeded: this.defaultUserSeeded } : {}),
       };
       await writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + '\n', 0o600);
     });

@@ -51,8 +51,37 @@ export interface ManagedPolicyRecord {
   awsManaged?: boolean;
 }
 
+/** A user's long-term access key. The secret is kept (state.json is mode 0600) to verify signatures. */
+export interface AccessKeyRecord {
+  /** AKIA… */
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** UpdateAccessKey is not implemented: keys are Active from creation to deletion. */
+  status: 'Active';
+  createDate: string;
+}
+
+export interface UserRecord {
+  userName: string;
+  /** AIDA…: the user's UserId (GetCallerIdentity, aws:userid). */
+  userId: string;
+  path: string;
+  arn: string;
+  createDate: string;
+  tags: Tag[];
+  /** Managed policy ARNs in attachment order. */
+  attachedPolicyArns: string[];
+  /** Inline policies: name → document text, in creation order. */
+  inlinePolicies: Record<string, string>;
+  accessKeys: AccessKeyRecord[];
+}
+
 export interface IamSnapshot {
   format: 1;
   roles: RoleRecord[];
   policies: ManagedPolicyRecord[];
+  /** Absent in files written before IAM users existed. */
+  users?: UserRecord[];
+  /** The access key id of the local cloud's default user once it has been created (never again after). */
+  defaultUserSeeded?: string;
 }

@@ -6,10 +6,11 @@
  * AWS does not say which failed, nor whether the role exists: every refusal is the same
  * AccessDenied "User: … is not authorized to perform: sts:AssumeRole on resource: {RoleArn}".
  *
- * Departures from AWS, on purpose:
- * - AWS refuses AssumeRole to the account root ("Roles may not be assumed by root accounts");
- *   here the root is the only long-term principal, so it may (the reference workflow's caller is
- *   whoever runs it).
+ * The account root may not assume roles at all: AWS answers AccessDenied "Roles may not be
+ * assumed by root accounts." whatever the role and its trust policy say (docs/aws-behaviour.md#root-and-users),
+ * and so does this cloud. Its default credentials are an IAM user's for that reason.
+ *
+ * Departure from AWS, on purpose:
  * - Stricter in one corner: in AWS a trust policy naming a same-account user or role ARN
  *   explicitly is enough on its own; here identity policies must allow it too.
  */
@@ -63,6 +64,7 @@ function sessionPolicies(ctx: StsContext, policy: string | undefined, policyArns
 export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
   const input = validate(ctx);
   const principal = ctx.call.principal;
+  if (principal.kind === 'root') throw accessDeniedError('sts', 'Roles may not be assumed by root accounts.');
   const now = ctx.now();
   const deny = () => accessDeniedError('sts', formatAccessDenied(principal.arn, 'sts:AssumeRole', input.roleArn));
 
