@@ -14,6 +14,13 @@ Commands (each prints one JSON document on stdout):
   (``ntree_limit=best_ntree_limit`` when early stopping set it, as the container predicts).
 * ``predict --model FILE --data X.csv [--pickle]`` loads a model as the container's serving
   code does (pickle first, else ``Booster.load_model``) and prints its predictions.
+* ``pickles --model PREFIX --out DIR`` writes, from the binary model PREFIX, the pickles the
+  SageMaker containers and users have produced over the xgboost versions (the Booster's
+  "handle" payload differs by writing version): ``p17-proto3.pkl`` and ``p17-proto4.pkl``
+  (1.6+: UBJSON snapshot), ``p15-json.pkl`` (1.4/1.5: JSON snapshot), ``p13-config.pkl``
+  (1.0-1.3: "CONFIG-offset:" + binary model + JSON config), ``p090-raw.pkl`` (0.90: the
+  binary model without "binf", version 0, base_score stored as a margin). It prints, for
+  each, whether xgboost 1.7 itself unpickles it and, if so, its predictions of --data.
 * ``time-train --train T.csv --params P.json --repeat N`` prints the best wall time of N
   trainings (seconds), for bench/xgboost.js.
 * ``time-predict --model FILE --data X.csv --repeat N`` prints the time of N single-row
@@ -32,6 +39,12 @@ import numpy as np
 import xgboost as xgb
 
 warnings.simplefilter("ignore")
+
+
+def emit(document, _stream=None):
+    # libxgboost logs warnings on stdout: the document goes on a line of its own, last.
+    sys.stdout.flush()
+    sys.stdout.write("\n" + json.dumps(document) + "\n")
 
 
 def read_csv(path):
@@ -89,9 +102,76 @@ def train(params, train_path, validation_path):
     return booster, history
 
 
+def pickle_with_handle(booster, handle, path, protocol, extra=None):
+    """Pickle `booster` with its state's handle replaced by `handle` (bytes)."""
+    original = xgb.Booster.__getstate__
+
+    def getstate(self):
+        state = original(self)
+        state["handle"] = bytearray(handle)
+        if extra is not None:
+            state.update(extra)
+        return state
+
+    xgb.Booster.__getstate__ = getstate
+    try:
+        with open(path, "wb") as f:
+            pickle.dump(booster, f, protocol=protocol)
+    finally:
+        xgb.Booster.__getstate__ = original
+
+
+def write_pickles(model_path, out_dir, data_path):
+    import os
+    import struct
+
+    booster = xgb.Booster()
+    booster.load_model(model_path)
+    raw = bytes(booster.save_raw(raw_format="deprecated"))
+    config = booster.save_config().encode()
+    snapshot_ubj = bytes(booster.__getstate__()["handle"])
+    json_model = bytes(booster.save_raw(raw_format="json"))
+    snapshot_json = b'{"Config":' + config + b',"Model":' + json_model + b"}"
+    body = raw[4:] if raw[:4] == b"binf" else raw
+    # 0.90: no "binf", major/minor version 0.90, base_score saved as a margin (non-multi).
+    base_score, = struct.unpack_from("<f", body, 0)
+    objective = json.loads(config)["learner"]["objective"]["name"]
+    if objective in ("binary:logistic", "reg:logistic"):
+        margin = float(np.log(base_score / (1 - base_score)))
+    elif objective == "count:poisson":
+        margin = float(np.log(base_score))
+    else:
+        margin = base_score
+    old = bytearray(body)
+    struct.pack_into("<f", old, 0, margin)
+    struct.pack_into("<II", old, 20, 0, 90)
+    variants = {
+        "p17-proto3.pkl": (snapshot_ubj, 3),
+        "p17-proto4.pkl": (snapshot_ubj, 4),
+        "p15-json.pkl": (snapshot_json, 3),
+        "p13-config.pkl": (b"CONFIG-offset:" + struct.pack("<q", len(raw)) + raw + config, 4),
+        "p090-raw.pkl": (bytes(old), 3),
+    }
+    dm = dmatrix(data_path) if data_path else None
+    result = {}
+    for name, (handle, protocol) in variants.items():
+        path = os.path.join(out_dir, name)
+        pickle_with_handle(booster, handle, path, protocol, extra={"best_ntree_limit": 3} if name == "p13-config.pkl" else None)
+        entry = {"path": path}
+        try:
+            with open(path, "rb") as f:
+                loaded = pickle.load(f)
+            if dm is not None:
+                entry["predictions"] = as_list(booster_predict(loaded, dm))
+        except Exception as e:  # 1.7 cannot read a 0.90 payload; the 0.90 image could
+            entry["error"] = str(e).splitlines()[0]
+        result[name] = entry
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["train", "predict", "time-train", "time-predict"])
+    parser.add_argument("command", choices=["train", "predict", "pickles", "time-train", "time-predict"])
     parser.add_argument("--train")
     parser.add_argument("--validation")
     parser.add_argument("--params")
@@ -119,7 +199,7 @@ def main():
         }
         if args.predict:
             result["predictions"] = as_list(booster_predict(booster, dmatrix(args.predict)))
-        json.dump(result, sys.stdout)
+        emit(result)
     elif args.command == "predict":
         try:
             with open(args.model, "rb") as f:
@@ -128,7 +208,9 @@ def main():
             booster = xgb.Booster()
             booster.load_model(args.model)
         booster.set_param("nthread", 1)
-        json.dump({"predictions": as_list(booster_predict(booster, dmatrix(args.data)))}, sys.stdout)
+        emit({"predictions": as_list(booster_predict(booster, dmatrix(args.data)))})
+    elif args.command == "pickles":
+        emit(write_pickles(args.model, args.out, args.data))
     elif args.command == "time-train":
         p = dict(params)
         p["nthread"] = 1
@@ -141,7 +223,7 @@ def main():
             num_round = int(q.pop("num_round"))
             xgb.train(q, dtrain, num_boost_round=num_round)
             best = min(best, time.perf_counter() - start)
-        json.dump({"seconds": best}, sys.stdout)
+        emit({"seconds": best})
     elif args.command == "time-predict":
         booster = xgb.Booster()
         booster.load_model(args.model)
@@ -155,7 +237,7 @@ def main():
         for _ in range(args.repeat):
             booster.predict(xgb.DMatrix(row, missing=np.nan), validate_features=False)
         elapsed = time.perf_counter() - start
-        json.dump({"seconds": elapsed, "per_call_us": elapsed / args.repeat * 1e6}, sys.stdout)
+        emit({"seconds": elapsed, "per_call_us": elapsed / args.repeat * 1e6})
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ export function runReference(args: string[]): Record<string, unknown> {
   const env = { ...process.env, OMP_NUM_THREADS: '1' };
   const run = spawnSync(python!, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   if (run.status !== 0) throw new Error(`xgboost_reference.py ${args[0]} failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as Record<string, unknown>;
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as Record<string, unknown>;
 }
 
 export type Task = 'regression' | 'binary' | 'multiclass' | 'count';
