@@ -96,12 +96,15 @@ export function treeDepth(tree: Tree): number {
   return max;
 }
 
-/** Bytes the model's typed arrays hold: the part of its footprint that grows with the trees. */
+/**
+ * Bytes the model's typed arrays hold — the part of its footprint that grows with the trees —
+ * including the packed copy predict() builds on first use (16 bytes a node, 4 a tree).
+ */
 export function modelByteSize(model: XGBoostModel): number {
-  let bytes = model.treeInfo.byteLength;
+  let bytes = model.treeInfo.byteLength + 4 * model.trees.length;
   for (const t of model.trees) {
     bytes += t.left.byteLength + t.right.byteLength + t.parent.byteLength + t.splitIndex.byteLength + t.splitCondition.byteLength
-      + t.defaultLeft.byteLength + t.baseWeight.byteLength + t.lossChange.byteLength + t.sumHessian.byteLength;
+      + t.defaultLeft.byteLength + t.baseWeight.byteLength + t.lossChange.byteLength + t.sumHessian.byteLength + 16 * t.left.length;
   }
   return bytes;
 }

@@ -26,16 +26,17 @@ const CASES: Array<{ name: string; task: Task; params: Record<string, unknown> }
   { name: 'count:poisson', task: 'count', params: { objective: 'count:poisson', num_round: 15, max_depth: 4, tree_method: 'hist' } },
 ];
 
-describe.skipIf(!python)('xgboost binary models and pickled Boosters', () => {
+// python trains and predicts in a child process: minutes on a busy machine, never a hang.
+describe.skipIf(!python)('xgboost binary models and pickled Boosters', { timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mme-xgb-bin-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   CASES.forEach((c, k) => {
-    it(`${c.name}: binary both ways, and every pickle shape`, () => {
+    it(`${c.name}: binary both ways, and every pickle shape`, async () => {
       const prefix = join(dir, `b${k}`);
       const test = synthetic(c.task, 2000, 7, 500 + k, 0.15);
       const testCsv = writeCsv(dir, `test${k}.csv`, test);
-      const trained = runReference([
+      const trained = await runReference([
         'train', '--train', writeCsv(dir, `train${k}.csv`, synthetic(c.task, 2500, 7, 400 + k)),
         '--validation', writeCsv(dir, `valid${k}.csv`, synthetic(c.task, 500, 7, 450 + k)),
         '--params', writeParams(dir, `p${k}.json`, c.params), '--out', prefix, '--predict', testCsv,
@@ -54,12 +55,12 @@ describe.skipIf(!python)('xgboost binary models and pickled Boosters', () => {
       const written = saveModel(loaded.model, 'binary');
       const file = join(dir, `mme-${k}`);
       writeFileSync(file, written);
-      const theirs = (runReference(['predict', '--model', file, '--data', testCsv]) as { predictions: number[] }).predictions;
+      const theirs = (await runReference(['predict', '--model', file, '--data', testCsv]) as { predictions: number[] }).predictions;
       expect(worstRelative(ours, theirs)).toBeLessThanOrEqual(1e-6);
       expect(Array.from(predict(loadModel(written).model, x))).toEqual(Array.from(ours));
 
       // pickles
-      const pickles = runReference(['pickles', '--model', prefix, '--out', dir, '--data', testCsv]) as Record<string, { path: string; predictions?: number[]; error?: string }>;
+      const pickles = await runReference(['pickles', '--model', prefix, '--out', dir, '--data', testCsv]) as Record<string, { path: string; predictions?: number[]; error?: string }>;
       const expectedPayload: Record<string, string> = {
         'p17-proto3.pkl': 'ubjson-snapshot', 'p17-proto4.pkl': 'ubjson-snapshot', 'p15-json.pkl': 'json-snapshot',
         'p13-config.pkl': 'config-offset', 'p090-raw.pkl': 'binary',

@@ -33,17 +33,18 @@ const CASES: Case[] = [
   { name: 'multi:softmax, early stopping', task: 'multiclass', params: { objective: 'multi:softmax', num_class: 3, num_round: 200, eta: 0.6, max_depth: 6, tree_method: 'hist', early_stopping_rounds: 2, eval_metric: 'mlogloss' } },
 ];
 
-describe.skipIf(!python)('xgboost 1.7 JSON and UBJSON models score as xgboost does', () => {
+// python trains and predicts in a child process: minutes on a busy machine, never a hang.
+describe.skipIf(!python)('xgboost 1.7 JSON and UBJSON models score as xgboost does', { timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'mme-xgb-json-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   CASES.forEach((c, k) => {
-    it(c.name, () => {
+    it(c.name, async () => {
       const train = synthetic(c.task, 2500, 8, 100 + k);
       const valid = synthetic(c.task, 600, 8, 200 + k);
       const test = synthetic(c.task, 2000, 8, 300 + k, 0.2);
       const prefix = join(dir, `m${k}`);
-      const result = runReference([
+      const result = await runReference([
         'train', '--train', writeCsv(dir, `train${k}.csv`, train), '--validation', writeCsv(dir, `valid${k}.csv`, valid),
         '--params', writeParams(dir, `p${k}.json`, c.params), '--out', prefix, '--predict', writeCsv(dir, `test${k}.csv`, test),
       ]) as { predictions: number[]; best_ntree_limit: number | null; num_boosted_rounds: number };
@@ -62,18 +63,18 @@ describe.skipIf(!python)('xgboost 1.7 JSON and UBJSON models score as xgboost do
     });
   });
 
-  it('a model written back as JSON and UBJSON by mme loads in xgboost and predicts the same', () => {
+  it('a model written back as JSON and UBJSON by mme loads in xgboost and predicts the same', async () => {
     const train = synthetic('multiclass', 2000, 6, 7);
     const test = synthetic('multiclass', 2000, 6, 8);
     const prefix = join(dir, 'back');
     const testCsv = writeCsv(dir, 'back-test.csv', test);
-    runReference(['train', '--train', writeCsv(dir, 'back-train.csv', train), '--params', writeParams(dir, 'back.json', { objective: 'multi:softprob', num_class: 3, num_round: 8, max_depth: 5 }), '--out', prefix]);
+    await runReference(['train', '--train', writeCsv(dir, 'back-train.csv', train), '--params', writeParams(dir, 'back.json', { objective: 'multi:softprob', num_class: 3, num_round: 8, max_depth: 5 }), '--out', prefix]);
     const { model } = loadModel(readFileSync(`${prefix}.json`));
     const ours = predict(model, toMatrix(test.x));
     for (const format of ['json', 'ubjson'] as const) {
       const file = join(dir, `back-mme.${format === 'json' ? 'json' : 'ubj'}`);
       writeFileSync(file, saveModel(model, format));
-      const theirs = (runReference(['predict', '--model', file, '--data', testCsv]) as { predictions: number[] }).predictions;
+      const theirs = (await runReference(['predict', '--model', file, '--data', testCsv]) as { predictions: number[] }).predictions;
       expect(worstRelative(ours, theirs)).toBeLessThanOrEqual(1e-6);
       // and mme reads its own file back to the same model predictions, bit for bit
       expect(Array.from(predict(loadModel(saveModel(model, format)).model, toMatrix(test.x)))).toEqual(Array.from(ours));

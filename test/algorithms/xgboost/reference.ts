@@ -3,7 +3,7 @@
  * label-first CSV, and a runner for python/xgboost_reference.py with Debian's python3-xgboost
  * 1.7.4. Where no python3 with xgboost is found the tests skip, and say so.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../../helpers/mulberry32.js';
@@ -24,13 +24,29 @@ export function warnIfNoPython(what: string): void {
   if (!python) console.warn(`${what}: SKIPPED — no python3 with xgboost (apt-get install -y python3-xgboost)`);
 }
 
-export function runReference(args: string[]): Record<string, unknown> {
+/**
+ * Run python/xgboost_reference.py; resolves to the JSON document it prints last. Asynchronous,
+ * so that vitest's worker stays responsive while python trains.
+ */
+export function runReference(args: string[]): Promise<Record<string, unknown>> {
   // One thread: the tests share the machine, and the container scores with nthread=1 too.
   const env = { ...process.env, OMP_NUM_THREADS: '1' };
-  const run = spawnSync(python!, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
-  if (run.status !== 0) throw new Error(`xgboost_reference.py ${args[0]} failed: ${run.stderr}`);
-  const last = run.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as Record<string, unknown>;
+  return new Promise((resolve, reject) => {
+    const child = spawn(python!, [SCRIPT, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`xgboost_reference.py ${args[0]} failed: ${stderr}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>);
+      } catch (e) {
+        reject(e as Error);
+      }
+    });
+  });
 }
 
 export type Task = 'regression' | 'binary' | 'multiclass' | 'count';
