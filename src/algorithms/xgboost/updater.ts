@@ -273,17 +273,11 @@ export function growTree(m: BinnedMatrix, gh: Float64Array, rows: Uint32Array, f
         next.push(leftNode, rightNode);
       } else {
         pool.give(node.hist);
-        setLeafNoHist(leftNode);
-        setLeafNoHist(rightNode);
+        setLeaf(leftNode);
+        setLeaf(rightNode);
       }
     }
     level = next;
-  }
-  function setLeafNoHist(n: NodeState) {
-    const w = calcWeight(p, n.g, n.h);
-    baseWeight[n.id] = w;
-    sumHess[n.id] = n.h;
-    splitCond[n.id] = Math.fround(w * p.eta);
   }
   // Partitioning is in place and a node's rows stay inside its range, so the ranges recorded
   // when nodes were created are the leaves' rows.
