@@ -12,8 +12,9 @@ Commands (each prints one JSON document on stdout):
   writes PREFIX.json, PREFIX.ubj, PREFIX (no extension: xgboost's binary format), PREFIX.pkl
   (``pickle.dump(booster)``) and, with --predict, the predictions of the rows of X.csv
   (``ntree_limit=best_ntree_limit`` when early stopping set it, as the container predicts).
-* ``predict --model FILE --data X.csv [--pickle]`` loads a model as the container's serving
-  code does (pickle first, else ``Booster.load_model``) and prints its predictions.
+* ``predict --model FILE --data X.csv [--libsvm]`` loads a model as the container's serving
+  code does (pickle first, else ``Booster.load_model``) and prints its predictions; with
+  --libsvm the data file is libsvm text, read by xgboost itself (absent entries = missing).
 * ``pickles --model PREFIX --out DIR`` writes, from the binary model PREFIX, the pickles the
   SageMaker containers and users have produced over the xgboost versions (the Booster's
   "handle" payload differs by writing version): ``p17-proto3.pkl`` and ``p17-proto4.pkl``
@@ -179,7 +180,7 @@ def main():
     parser.add_argument("--predict")
     parser.add_argument("--model")
     parser.add_argument("--data")
-    parser.add_argument("--pickle", action="store_true")
+    parser.add_argument("--libsvm", action="store_true")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     params = json.load(open(args.params)) if args.params else {}
@@ -208,7 +209,8 @@ def main():
             booster = xgb.Booster()
             booster.load_model(args.model)
         booster.set_param("nthread", 1)
-        emit({"predictions": as_list(booster_predict(booster, dmatrix(args.data)))})
+        dm = xgb.DMatrix(args.data + "?format=libsvm") if args.libsvm else dmatrix(args.data)
+        emit({"predictions": as_list(booster_predict(booster, dm))})
     elif args.command == "pickles":
         emit(write_pickles(args.model, args.out, args.data))
     elif args.command == "time-train":
