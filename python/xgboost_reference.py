@@ -87,9 +87,10 @@ def train(params, train_path, validation_path):
     if validation_path:
         evals.append((dmatrix(validation_path), "validation"))
     callbacks = []
-    if early is not None and validation_path:
-        metric = params.get("eval_metric")
-        metric = metric[-1] if isinstance(metric, list) else metric
+    metric = params.get("eval_metric")
+    metric = metric[-1] if isinstance(metric, list) else metric
+    # As the container's get_callbacks: early stopping only with a validation set AND eval_metric.
+    if early is not None and validation_path and metric:
         callbacks.append(
             xgb.callback.EarlyStopping(
                 rounds=int(early), data_name="validation", metric_name=metric, save_best=True
