@@ -21,6 +21,7 @@ const BENCHMARKS = [
   { name: 'train', script: 'train.js', args: [], timeoutSeconds: 1200 },
   { name: 'replay', script: 'replay.js', args: [], timeoutSeconds: 300 },
   { name: 'invoke', script: 'invoke.js', args: [], timeoutSeconds: 150 },
+  { name: 'xgboost', script: 'xgboost.js', args: [], timeoutSeconds: 900 },
 ];
 
 const { values: flags } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false } } });
