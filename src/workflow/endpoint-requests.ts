@@ -16,6 +16,7 @@
  * nothing; a re-run after a change computes new names.
  */
 import { createHash } from 'node:crypto';
+import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type {
   ContainerDefinition, CreateEndpointConfigInput, CreateEndpointInput, CreateModelInput, ProductionVariantInstanceType, Tag,
 } from '@aws-sdk/client-sagemaker';
@@ -50,7 +51,7 @@ export interface PreprocessorSource {
 /** The pipeline's first container: the fitted scikit-learn preprocessor, as the preprocess step's model has it. */
 export function preprocessorContainer(p: PreprocessorSource & { region: string }): ContainerDefinition {
   // The script lives beside the job's model, in the same bucket (layout.sourcedirKey).
-  const bucket = /^s3:\/\/([^/]+)\//.exec(p.modelDataUrl)?.[1] ?? '';
+  const bucket = parseS3Uri(p.modelDataUrl)?.bucket ?? '';
   return { Image: p.image, ModelDataUrl: p.modelDataUrl, Environment: preprocessorEnvironment(bucket, p.job, p.region) };
 }
 

@@ -16,6 +16,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, paginateListEndpoints, type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type { Clients, TargetConnection } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
@@ -148,9 +149,9 @@ async function describeEndpoint(clients: Pick<Clients, 's3'>, sm: SageMakerClien
 }
 
 async function listModels(clients: Pick<Clients, 's3'>, url: string): Promise<{ models: ModelObject[]; truncated: boolean; error?: string }> {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) return { models: [], truncated: false, error: `not an S3 URL: ${url}` };
-  const [, bucket, prefix] = m as unknown as [string, string, string];
+  const location = parseS3Uri(url);
+  if (!location) return { models: [], truncated: false, error: `not an S3 URL: ${url}` };
+  const { bucket, key: prefix } = location;
   try {
     const s3 = await clients.s3();
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: MAX_LISTED_MODELS }));

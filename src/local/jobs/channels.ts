@@ -12,7 +12,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { ObjectStore } from '../store/object-store.js';
-import { parseS3Uri } from './s3-uri.js';
+import { parseS3Uri } from '../../aws-names/s3-uri.js';
 
 export interface S3DataSourceSpec {
   S3DataType: string;

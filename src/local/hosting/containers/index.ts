@@ -5,7 +5,7 @@
  */
 import { algorithmForImage, SUPPORTED_IMAGES_TEXT } from '../../services/sagemaker/images.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
-import { parseS3Uri, type S3Location } from '../../jobs/s3-uri.js';
+import { parseS3Uri, type S3Location } from '../../../aws-names/s3-uri.js';
 import { ServiceError } from '../../service-error.js';
 import type { ContainerDefinition } from './container.js';
 

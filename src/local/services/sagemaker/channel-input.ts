@@ -3,7 +3,7 @@
  * sources and output paths. The local cloud reads S3 through its own store, so beyond AWS's
  * pattern it insists on the s3:// form (AWS also accepts https:// object URLs).
  */
-import { parseS3Uri } from '../../jobs/s3-uri.js';
+import { parseS3Uri } from '../../../aws-names/s3-uri.js';
 import { S3_URI_PATTERN, validationError, Validator, type Json } from './validation.js';
 
 export const S3_DATA_TYPES = ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile'];

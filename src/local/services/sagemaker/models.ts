@@ -11,7 +11,7 @@
  * ("Could not find model …"), as SageMaker answers.
  */
 import type { ServiceCall } from '../../service.js';
-import { parseS3Uri } from '../../jobs/s3-uri.js';
+import { parseS3Uri } from '../../../aws-names/s3-uri.js';
 import { sagemakerArn } from './arns.js';
 import { requireS3Form, s3Uri } from './channel-input.js';
 import type { SageMakerContext } from './context.js';
