@@ -13,7 +13,7 @@ import type { Outcome } from '../../jobs/runner.js';
 import { nameKey, sagemakerArn } from './arns.js';
 import { checkChannels, readChannels, requireS3Form, s3Uri } from './channel-input.js';
 import { elapsedSeconds, type SageMakerContext } from './context.js';
-import { requireRunnableImage } from './images.js';
+import { requireRunnableImage } from '../../jobs/images.js';
 import { failureReason, pushTransition } from './job-status.js';
 import { listPage } from './listing.js';
 import type { TrainingJobRecord } from './state.js';

@@ -15,7 +15,7 @@ import type { Outcome, TransformSpec } from '../../jobs/runner.js';
 import { nameKey, sagemakerArn } from './arns.js';
 import { checkReadableSource, COMPRESSION_TYPES, readS3DataSource, requireS3Form, s3Uri } from './channel-input.js';
 import type { SageMakerContext } from './context.js';
-import { requireRunnableImage } from './images.js';
+import { requireRunnableImage } from '../../jobs/images.js';
 import { failureReason } from './job-status.js';
 import { listPage } from './listing.js';
 import { modelContainers, modelNotFound } from './models.js';
