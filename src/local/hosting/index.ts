@@ -14,7 +14,7 @@ export { createPolicy, POLICY_NAMES, type EvictionPolicy, type PolicyName } from
 export { instanceResources, knownInstanceTypes, DEFAULT_DISK_BYTES, type InstanceResources } from './instance-types.js';
 export type { HostLogger, InstanceStatus } from './instance.js';
 export {
-  MetricsRecorder, NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER,
+  MetricsRecorder,
   type Datapoint, type FlushedValue, type MetricSeries, type MetricSink, type MetricsSnapshot, type ModelFigures, type StatisticSet,
 } from './metrics.js';
 export { validateTargetModel, TARGET_MODEL_MAX_LENGTH } from './target-model.js';

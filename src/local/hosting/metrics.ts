@@ -21,10 +21,7 @@
  * local experiment lasts seconds, and at one point a minute its chart would be a single dot.
  * A query with Period 60 still sees exactly what AWS would show.
  */
-export const NAMESPACE_SAGEMAKER = 'AWS/SageMaker';
-export const NAMESPACE_ENDPOINTS = '/aws/sagemaker/Endpoints';
-
-export type MetricUnit = 'None' | 'Microseconds' | 'Percent';
+import { NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER, type MetricUnit } from '../../aws-names/metrics.js';
 
 export interface StatisticSet {
   sampleCount: number;
