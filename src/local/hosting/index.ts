@@ -6,7 +6,6 @@ export {
   EndpointHost,
   type EndpointHostOptions, type EndpointSpec, type EndpointState, type EndpointStatus, type InvokeRequest, type InvokeResult,
 } from './endpoint-host.js';
-import { sagemakerArn } from '../../aws-names/arns.js';
 export type { VariantSpec } from './deployment.js';
 export type { ContainerDefinition } from './containers/index.js';
 export { planContainers, MAX_PIPELINE_CONTAINERS } from './containers/index.js';
@@ -23,9 +22,4 @@ export { logGroupArn } from './errors.js';
 /** A HostLogger over a line logger such as the daemon's `log(line)`. */
 export function lineLogger(log: (line: string) => void): import('./instance.js').HostLogger {
   return { info: (m) => log(`hosting: ${m}`), warn: (m) => log(`hosting: warning: ${m}`) };
-}
-
-/** arn:aws:sagemaker:{region}:{account}:endpoint/{name}, the name lower-cased as AWS does. */
-export function endpointArn(region: string, accountId: string, name: string): string {
-  return sagemakerArn(region, accountId, 'endpoint', name);
 }

@@ -15,7 +15,8 @@
  * "Endpoint … of account … not found." (400).
  */
 import { safeDecode, type LocalRequest, type LocalResponse } from '../../http.js';
-import { endpointArn, type EndpointHost, type EndpointStatus } from '../../hosting/index.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
+import type { EndpointHost, EndpointStatus } from '../../hosting/index.js';
 import { endpointNotFound } from '../../hosting/errors.js';
 import { accessDeniedError } from '../../protocols/index.js';
 import type { ServiceCall } from '../../service.js';
@@ -45,7 +46,7 @@ export type LocalEndpointStatus = Omit<EndpointStatus, 'variants'> & {
 
 export function localEndpointStatus(call: ServiceCall, host: EndpointHost): LocalResponse {
   const name = safeDecode(LOCAL_STATUS_PATH.exec(call.request.rawPath)![1]!);
-  const resource = endpointArn(call.region, call.principal.accountId, name);
+  const resource = sagemakerArn(call.region, call.principal.accountId, 'endpoint', name);
   if (call.principal.kind !== 'root') {
     throw accessDeniedError('sagemaker-runtime', `User: ${call.principal.arn} is not authorized to perform: mme:DescribeEndpointStatus on resource: ${resource} (a local extension, for the account root only)`);
   }

@@ -12,7 +12,7 @@
  */
 import type { ServiceCall } from '../../service.js';
 import { parseS3Uri } from '../../../aws-names/s3-uri.js';
-import { sagemakerArn } from './arns.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
 import { requireS3Form, s3Uri } from './channel-input.js';
 import type { SageMakerContext } from './context.js';
 import { requireRunnableImage } from '../../jobs/images.js';

@@ -5,7 +5,8 @@
  * spaces, digits and _ . : / = + - @; keys beginning with "aws:" are reserved.
  */
 import type { ServiceCall } from '../../service.js';
-import { parseSagemakerArn, RESOURCE_ARN_PATTERN } from './arns.js';
+import { parseSagemakerArn } from '../../../aws-names/arns.js';
+import { RESOURCE_ARN_PATTERN } from './arns.js';
 import type { SageMakerState, Tag } from './state.js';
 import { validationError, Validator, type Json } from './validation.js';
 

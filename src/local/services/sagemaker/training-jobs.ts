@@ -10,7 +10,8 @@
 import { ServiceError } from '../../service-error.js';
 import type { ServiceCall } from '../../service.js';
 import type { Outcome } from '../../jobs/runner.js';
-import { nameKey, sagemakerArn } from './arns.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
+import { nameKey } from './arns.js';
 import { checkChannels, readChannels, requireS3Form, s3Uri } from './channel-input.js';
 import { elapsedSeconds, type SageMakerContext } from './context.js';
 import { requireRunnableImage } from '../../jobs/images.js';
