@@ -1,6 +1,6 @@
 /**
  * The client side of the local cloud's one non-AWS route, GET /__mme/endpoints/{name}/status
- * (src/local/services/runtime/local-status.ts): loaded models per instance and cache figures,
+ * (src/local/services/runtime/local-status.ts; its document is src/formats/endpoint-status.ts): loaded models per instance and cache figures,
  * which the SageMaker API does not expose. Signed like any SageMaker Runtime request, so the
  * local cloud authenticates and authorizes it as it does the rest. Lives in src/aws beside the
  * SDK clients because it is the one request mme sends without an SDK client.
@@ -8,7 +8,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromAwsError } from '../errors.js';
 import { Sha256 } from '../signing/sha256.js';
-import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+import { localStatusPath, type LocalEndpointStatus } from '../formats/endpoint-status.js';
 import type { TargetConnection } from './clients.js';
 
 /**
@@ -16,7 +16,7 @@ import type { TargetConnection } from './clients.js';
  * requests (signing name `sagemaker`, so the local cloud routes it to the runtime service).
  */
 export async function localEndpointStatus(connection: TargetConnection, endpointName: string): Promise<LocalEndpointStatus> {
-  const url = new URL(`/__mme/endpoints/${encodeURIComponent(endpointName)}/status`, connection.endpoint);
+  const url = new URL(localStatusPath(endpointName), connection.endpoint);
   const signer = new SignatureV4({ credentials: connection.credentials, region: connection.region, service: 'sagemaker', sha256: Sha256 });
   const signed = await signer.sign({
     method: 'GET', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}),

@@ -19,13 +19,10 @@ import {
 import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type { Clients, TargetConnection } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
-import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+import type { LocalEndpointStatus } from '../formats/endpoint-status.js';
 import { localEndpointStatus } from '../aws/local-extension.js';
 import type { Reporter } from './reporter.js';
 import { latestCompletedTrainingJobs, type TrainedModel } from './train.js';
-
-/** The local route's document (its dates arrive as ISO strings: JSON has no dates). */
-export type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
 
 /** One page of ListObjectsV2: enough to show; the count says when there are more. */
 const MAX_LISTED_MODELS = 1000;

@@ -27,12 +27,13 @@ import { createPolicy, type EvictionPolicy } from '../../algorithms/cache/index.
 import { instanceResources } from './instance-types.js';
 import type { EndpointInstance, HostLogger } from './instance.js';
 import { MetricsRecorder } from './metrics.js';
-import type { EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
+import type { EndpointState, EndpointStatus } from '../../formats/endpoint-status.js';
+import type { EndpointHostOptions, EndpointSpec, InvokeRequest, InvokeResult } from './host-types.js';
 import { recordFailure, recordSuccess } from './invocation-metrics.js';
 import { runPipeline } from './pipeline.js';
 import { validateTargetModel } from './target-model.js';
 
-export type { ContainerLogSink, EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
+export type { ContainerLogSink, EndpointHostOptions, EndpointSpec, InvokeRequest, InvokeResult } from './host-types.js';
 
 interface HostedEndpoint {
   name: string;

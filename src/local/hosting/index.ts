@@ -4,17 +4,17 @@
  */
 export {
   EndpointHost,
-  type EndpointHostOptions, type EndpointSpec, type EndpointState, type EndpointStatus, type InvokeRequest, type InvokeResult,
+  type EndpointHostOptions, type EndpointSpec, type InvokeRequest, type InvokeResult,
 } from './endpoint-host.js';
 export type { VariantSpec } from './deployment.js';
 export type { ContainerDefinition } from './containers/index.js';
 export { planContainers, MAX_PIPELINE_CONTAINERS } from './containers/index.js';
 export { createPolicy, POLICY_NAMES, type EvictionPolicy, type PolicyName } from '../../algorithms/cache/index.js';
 export { instanceResources, knownInstanceTypes, DEFAULT_DISK_BYTES, type InstanceResources } from './instance-types.js';
-export type { HostLogger, InstanceStatus } from './instance.js';
+export type { HostLogger } from './instance.js';
 export {
   MetricsRecorder,
-  type Datapoint, type FlushedValue, type MetricSeries, type MetricSink, type MetricsSnapshot, type ModelFigures, type StatisticSet,
+  type Datapoint, type FlushedValue, type MetricSeries, type MetricSink, type MetricsSnapshot, type StatisticSet,
 } from './metrics.js';
 export { validateTargetModel, TARGET_MODEL_MAX_LENGTH } from './target-model.js';
 export { logGroupArn } from './errors.js';

@@ -22,6 +22,7 @@
  * A query with Period 60 still sees exactly what AWS would show.
  */
 import { NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER, type MetricUnit } from '../../aws-names/metrics.js';
+import type { ModelFigures } from '../../formats/endpoint-status.js';
 
 export interface StatisticSet {
   sampleCount: number;
@@ -137,20 +138,6 @@ export class MetricSeries {
 export interface Datapoint extends StatisticSet {
   timestamp: Date;
   average: number;
-}
-
-/** What SageMaker does not offer: figures per TargetModel (summed over the variant's instances). */
-export interface ModelFigures {
-  targetModel: string;
-  invocations: number;
-  errors: number;
-  cacheHits: number;
-  cacheMisses: number;
-  loads: number;
-  evictions: number;
-  latencyMicrosTotal: number;
-  latencyMicrosMax: number;
-  lastInvokedAt?: Date;
 }
 
 export interface MetricsRecorderOptions {

@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
-import { unpackModelTar } from '../../jobs/model-tar.js';
+import { unpackModelTar } from '../../../formats/model-tar.js';
 import type { S3Location } from '../../../aws-names/s3-uri.js';
 import type { DiskTier } from '../disk-tier.js';
 import { ContainerFailure, modelNotReady } from '../errors.js';

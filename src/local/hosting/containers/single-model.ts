@@ -4,7 +4,7 @@
  * missing object or an archive the container cannot load makes the endpoint Failed, with the
  * FailureReason SageMaker gives.
  */
-import { unpackModelTar } from '../../jobs/model-tar.js';
+import { unpackModelTar } from '../../../formats/model-tar.js';
 import { parseS3Uri } from '../../../aws-names/s3-uri.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
 import { ServiceError } from '../../service-error.js';
