@@ -176,7 +176,7 @@ export async function waitForJob<T>(
  * Settles every task, as Promise.allSettled does, so one failure does not orphan the others.
  */
 export async function runBounded<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {

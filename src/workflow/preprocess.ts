@@ -185,7 +185,7 @@ export async function preprocess(clients: Pick<Clients, 's3' | 'sageMaker'>, rep
     }
   });
   // An API error (not a job's failure) is the user's to see as an error, with its exit code.
-  if (errored && datasets.length === 0) throw errored;
+  if (errored && datasets.length === 0) throw errored as unknown;
   return { runId: o.runId, ok: !errored && datasets.length === plan.transforms.length, preprocessJob: fitResult, model: fitName, transforms, datasets };
 }
 

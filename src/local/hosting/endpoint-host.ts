@@ -123,8 +123,8 @@ export class EndpointHost {
     try {
       await startDeployment(deployment);
     } catch (err) {
-      if (!(err instanceof DeployFailure)) this.logger.warn(`Endpoint ${spec.name} failed to start: ${(err as Error)?.stack ?? err}`);
-      failure = err instanceof DeployFailure ? err.reason : `The endpoint could not start: ${(err as Error)?.message ?? err}`;
+      if (!(err instanceof DeployFailure)) this.logger.warn(`Endpoint ${spec.name} failed to start: ${(err as Error)?.stack ?? String(err)}`);
+      failure = err instanceof DeployFailure ? err.reason : `The endpoint could not start: ${(err as Error)?.message ?? String(err)}`;
     }
     // Undeployed (or redeployed) meanwhile: this deployment is no longer wanted.
     if (this.endpoints.get(key(spec.name)) !== endpoint || endpoint.pending !== deployment) {

@@ -213,7 +213,7 @@ export class MetricsRecorder {
   modelFigures(endpointName: string, variantName: string): Map<string, ModelFigures> {
     const key = `${endpointName}\u0000${variantName}`;
     let map = this.models.get(key);
-    if (!map) this.models.set(key, (map = new Map()));
+    if (!map) this.models.set(key, (map = new Map<string, ModelFigures>()));
     return map;
   }
 

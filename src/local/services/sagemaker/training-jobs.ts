@@ -129,7 +129,7 @@ export function trainingJobOperations(ctx: SageMakerContext) {
         ctx.running.delete(key);
         if (!ctx.closing) finish(record, outcome, maxRuntimeHit);
       })
-      .catch((err: unknown) => ctx.log(`training job ${spec.name}: ${(err as Error)?.stack ?? err}`));
+      .catch((err: unknown) => ctx.log(`training job ${spec.name}: ${(err as Error)?.stack ?? String(err)}`));
   }
 
   return {

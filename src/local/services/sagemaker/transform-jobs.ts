@@ -123,7 +123,7 @@ export function transformJobOperations(ctx: SageMakerContext) {
           ctx.running.delete(key);
           if (!ctx.closing) finish(record, outcome);
         })
-        .catch((err: unknown) => ctx.log(`transform job ${spec.name}: ${(err as Error)?.stack ?? err}`));
+        .catch((err: unknown) => ctx.log(`transform job ${spec.name}: ${(err as Error)?.stack ?? String(err)}`));
       return { TransformJobArn: arn };
     },
 
