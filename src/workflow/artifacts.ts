@@ -13,9 +13,9 @@ import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { TrainedModel } from './train.js';
 
 /** x-amz-meta-mme-source: the s3:// URI the artifact was copied from. */
-export const ARTIFACT_SOURCE_METADATA = 'mme-source';
+const ARTIFACT_SOURCE_METADATA = 'mme-source';
 /** x-amz-meta-mme-training-job: the job that trained it, when known. */
-export const ARTIFACT_JOB_METADATA = 'mme-training-job';
+const ARTIFACT_JOB_METADATA = 'mme-training-job';
 
 /** An artifact's s3://bucket/key (a whole bucket is no artifact), or a usage error. */
 function artifactLocation(uri: string): S3Location {

@@ -65,7 +65,7 @@ export interface DemoStep {
   error?: { code: string; message: string; hint: string | null; exitCode: number };
 }
 
-export interface DemoPrediction {
+interface DemoPrediction {
   targetModel: string;
   features: string;
   /** Dollars; null when the answer was not a score (the raw body is in `raw`). */

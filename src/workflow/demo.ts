@@ -46,7 +46,6 @@ import type { DemoStepName, DemoOptions, DemoAdded, DemoAsRole, DemoDenied, Demo
 import { deploy, drawModels, addHeldOut, readMetrics, eventually, seconds } from './demo-steps.js';
 
 export * from './demo-report.js';
-export { drawModels } from './demo-steps.js';
 
 interface Outcome<T> {
   result: T;

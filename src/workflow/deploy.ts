@@ -42,7 +42,7 @@ export interface DeployOptions {
   poll: PollOptions;
 }
 
-export interface ArtifactCopy {
+interface ArtifactCopy {
   location: string;
   trainingJob: string;
   source: string;

@@ -108,7 +108,7 @@ export function metricQueries(metrics: readonly MetricDefinition[], w: Pick<Metr
   }));
 }
 
-export interface MetricPoint {
+interface MetricPoint {
   timestamp: Date;
   value: number;
 }

@@ -96,7 +96,7 @@ export function planPreprocess(o: PreprocessOptions): PreprocessPlan {
   };
 }
 
-export interface PreparedDataset {
+interface PreparedDataset {
   location: string;
   train: string;
   validation: string;

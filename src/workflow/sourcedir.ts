@@ -16,7 +16,7 @@ import { SKLEARN_PROGRAM } from './requests.js';
  * dist/workflow/sourcedir.js when installed and src/workflow/sourcedir.ts under vitest: both two
  * levels below the package root.
  */
-export function preprocessorScriptPath(): string {
+function preprocessorScriptPath(): string {
   const path = fileURLToPath(new URL(`../../python/${SKLEARN_PROGRAM}`, import.meta.url));
   if (!existsSync(path)) throw new Error(`cannot find the preprocessor script at ${path} (is the package's python/ folder missing?)`);
   return path;

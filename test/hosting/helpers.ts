@@ -44,12 +44,12 @@ export function housingCsv(rows: number, perSqft = 150, seed = 1, perGarage = 5_
 /** One unlabelled inference row, as `mme invoke` sends it. */
 export const INFERENCE_ROW = '2005,2500,4,2.5,1.1,2,y,n';
 
-export function fitHousingPreprocessor(): PreprocessorModel {
+function fitHousingPreprocessor(): PreprocessorModel {
   return fitPreprocessor(parseCsv(housingCsv(200)));
 }
 
 /** A linear learner trained on the preprocessor's features of one "city" (its price per sqft). */
-export function trainCityModel(pre: PreprocessorModel, perSqft: number): Uint8Array {
+function trainCityModel(pre: PreprocessorModel, perSqft: number): Uint8Array {
   const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
   const featureDim = rows[0]!.features.length;
   const data: Dataset = {

@@ -106,7 +106,7 @@ export function invokeLinearLearnerGeneric(
 const jsonNumber = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
 /** `JSON.stringify(p)` for a Prediction as `predict` makes it (score first, predicted_label if set). */
-export function predictionJson(p: Prediction): string {
+function predictionJson(p: Prediction): string {
   let score: string;
   if (typeof p.score === 'number') score = jsonNumber(p.score);
   else {

@@ -14,7 +14,7 @@ import { safeDecode } from '../http.js';
 const hexEncode = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
 /** smithy `escapeUri`: RFC 3986 encoding (encodeURIComponent plus ! ' ( ) *). */
-export function escapeUri(text: string): string {
+function escapeUri(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, hexEncode);
 }
 

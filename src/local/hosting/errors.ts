@@ -56,7 +56,7 @@ export function logGroupName(endpointName: string): string {
   return endpointLogGroup(endpointName);
 }
 
-export function logGroupArn(region: string, accountId: string, endpointName: string): string {
+function logGroupArn(region: string, accountId: string, endpointName: string): string {
   return arnOfLogGroup(region, accountId, logGroupName(endpointName));
 }
 

@@ -49,7 +49,7 @@ const INSTANCE_TYPES: Record<string, { memoryGiB: number; vcpus: number }> = {
 };
 
 /** The ML storage volume of a hosting instance without instance storage (approximate). */
-export const DEFAULT_DISK_BYTES = 30 * GIB;
+const DEFAULT_DISK_BYTES = 30 * GIB;
 /** Used for a type missing from the table (the host logs a warning). */
 const FALLBACK = { memoryGiB: 8, vcpus: 2 };
 

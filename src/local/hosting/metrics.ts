@@ -44,7 +44,7 @@ function addTo(set: StatisticSet, value: number): void {
 }
 
 /** What `flush` hands to CloudWatch: raw values (percentiles stay exact) or, past a bound, a statistic set. */
-export type FlushedValue = { values: readonly number[] } | StatisticSet;
+type FlushedValue = { values: readonly number[] } | StatisticSet;
 export type MetricSink = (
   namespace: string, metricName: string, dimensions: Readonly<Record<string, string>>, value: FlushedValue, unit: MetricUnit, timestamp: Date,
 ) => void;
@@ -267,7 +267,7 @@ export interface VariantMetrics {
  * metric, so queries for EndpointName + VariantName (what dashboards and `mme metrics` ask)
  * never see these: only a query that names a TargetModel does.
  */
-export interface ModelSeries {
+interface ModelSeries {
   invocations: MetricSeries;
   modelCacheHit: MetricSeries;
   modelLatency: MetricSeries;

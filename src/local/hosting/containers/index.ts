@@ -10,11 +10,11 @@ import { ServiceError } from '../../service-error.js';
 import type { ContainerDefinition } from './container.js';
 
 export type { Container, ContainerDefinition, ContainerResponse, InvocationContext } from './container.js';
-export { MultiModelContainer, type MultiModelEvents, type MultiModelRuntime } from './multi-model.js';
-export { loadNativeModel, type NativeModel } from './native-model.js';
+export { MultiModelContainer } from './multi-model.js';
+export { type NativeModel } from './native-model.js';
 export { DeployFailure, SingleModelContainer } from './single-model.js';
 
-export const MAX_PIPELINE_CONTAINERS = 15;
+const MAX_PIPELINE_CONTAINERS = 15;
 
 export type ContainerPlan =
   | { mode: 'SingleModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; modelDataUrl: string; logName?: string }

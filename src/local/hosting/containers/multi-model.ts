@@ -27,7 +27,7 @@ export interface MultiModelSpec {
 }
 
 /** What the container reports to its instance (metrics, per-model figures, warnings). */
-export interface MultiModelEvents {
+interface MultiModelEvents {
   downloaded(targetModel: string, micros: number): void;
   loaded(targetModel: string, micros: number): void;
   warn(message: string): void;

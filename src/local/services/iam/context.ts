@@ -32,7 +32,7 @@ export const alreadyExists = (message: string): ServiceError => new ServiceError
 export const deleteConflict = (message: string): ServiceError => new ServiceError('DeleteConflict', message, 409);
 export const limitExceeded = (message: string): ServiceError => new ServiceError('LimitExceeded', message, 409);
 
-export const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with name ${name} cannot be found.`);
+const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with name ${name} cannot be found.`);
 
 /**
  * Authorize an action on a role, then find it. IAM checks permission before existence: a caller

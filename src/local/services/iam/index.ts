@@ -12,7 +12,7 @@ import { routeIam } from './routes.js';
 import type { IamState } from './state.js';
 
 export { IamState } from './state.js';
-export type { RoleRecord, ManagedPolicyRecord } from './types.js';
+export type { RoleRecord } from './types.js';
 
 export interface IamServiceOptions {
   state: IamState;

@@ -4,9 +4,9 @@
  * pattern it insists on the s3:// form (AWS also accepts https:// object URLs).
  */
 import { parseS3Uri } from '../../../aws-names/s3-uri.js';
-import { S3_URI_PATTERN, validationError, Validator, type Json } from './validation.js';
+import { S3_URI_PATTERN, validationError, Validator } from './validation.js';
 
-export const S3_DATA_TYPES = ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile'];
+const S3_DATA_TYPES = ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile'];
 export const COMPRESSION_TYPES = ['None', 'Gzip'];
 
 export interface ChannelInput {
@@ -73,4 +73,3 @@ export function checkChannels(channels: ChannelInput[]): void {
   }
 }
 
-export type { Json };
