@@ -1,7 +1,7 @@
 /**
  * The client side of the local cloud's one non-AWS route, GET /__mme/endpoints/{name}/status
- * (src/local/services/runtime/local-status.ts; its document is src/formats/endpoint-status.ts): loaded models per instance and cache figures,
- * which the SageMaker API does not expose. Signed like any SageMaker Runtime request, so the
+ * (src/local/services/runtime/local-status.ts; its document is src/formats/endpoint-status.ts):
+ * loaded models per instance and cache figures, which the SageMaker API does not expose. Signed like any SageMaker Runtime request, so the
  * local cloud authenticates and authorizes it as it does the rest. Lives in src/aws beside the
  * SDK clients because it is the one request mme sends without an SDK client.
  */

@@ -78,7 +78,11 @@ interface DemoPrediction {
 
 export interface DemoAdded {
   targetModel: string;
-  /** added: copied now; present: the same artifact was already there; replaced: overwritten (the endpoint had just been updated, so nothing had it loaded); kept: another copy was there and stays. */
+  /**
+   * added: copied now; present: the same artifact was already there; replaced: overwritten (the
+   * endpoint had just been updated, so nothing had it loaded); kept: another copy was there and
+   * stays.
+   */
   status: 'added' | 'present' | 'replaced' | 'kept';
   source: string;
   invocation?: { features: string; prediction: number | null; latencyMs: number };

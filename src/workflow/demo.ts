@@ -1,6 +1,7 @@
 /**
- * `mme demo`: the reference workflow (docs/aws-behaviour.md#reference-workflow) end to end on the current target, by calling
- * each step's workflow function in turn (one code path with the individual commands):
+ * `mme demo`: the reference workflow (docs/aws-behaviour.md#reference-workflow) end to end on the
+ * current target, by calling each step's workflow function in turn (one code path with the
+ * individual commands):
  *
  *   data        4 locations × rows, uploaded to s3://{bucket}/housing-data/
  *   preprocess  one scikit-learn preprocessor on all of them, a batch transform per location

@@ -1,7 +1,7 @@
 /**
- * Workflow step 4, `mme deploy` (docs/aws-behaviour.md#multi-model-hosting): the latest Completed model per location copied
- * under the multi-model prefix, the pipeline model (preprocessor → linear learner in MultiModel
- * mode), its endpoint configuration, the endpoint, InService.
+ * Workflow step 4, `mme deploy` (docs/aws-behaviour.md#multi-model-hosting): the latest Completed
+ * model per location copied under the multi-model prefix, the pipeline model (preprocessor →
+ * linear learner in MultiModel mode), its endpoint configuration, the endpoint, InService.
  *
  * In two halves, so that --dry-run shows exactly what a run would send:
  * - inspectDeploy reads the target (training jobs and their tags, the preprocessor model, the

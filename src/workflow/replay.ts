@@ -5,7 +5,8 @@
  * (the command reads the trace file and hands its text here).
  *
  * Traces: a file (modelKey[,sizeBytes[,loadMs]] per line), a seeded Zipf trace, or, with
- * neither, the reference experiment itself (docs/aws-behaviour.md#multi-model-caching: 0..99, 0..99, 0..199 at 121 models).
+ * neither, the reference experiment itself (docs/aws-behaviour.md#multi-model-caching: 0..99,
+ * 0..99, 0..199 at 121 models).
  *
  * Capacity: --capacity-models N counts models (every model weighs 1, as a memory tier full of
  * same-size copies does; the trace's sizes are then ignored, and said so); --capacity-bytes B

@@ -71,7 +71,10 @@ export function invokeLinearLearnerFast(
   return { body: `${out}]}`, contentType: 'application/json' };
 }
 
-/** `predict` of one row for a one-output model, as scoreRow computes it (same sums, same order), without its typed arrays. */
+/**
+ * `predict` of one row for a one-output model, as scoreRow computes it (same sums, same order),
+ * without its typed arrays.
+ */
 function predictOne(model: LinearLearnerModel, x: readonly number[]): Prediction {
   const w = model.weights;
   let s = model.bias[0]!;

@@ -72,7 +72,10 @@ export function canonicalQuery(rawQuery: string): string {
 /** Anything the header-value canonicalisation would change. */
 const NEEDS_FOLDING = /[\r\n\t]| {2}|^ | $/;
 
-/** smithy `getCanonicalHeaders`, one value: CR/LF to spaces, runs of spaces and tabs to one, ends trimmed of one space. */
+/**
+ * smithy `getCanonicalHeaders`, one value: CR/LF to spaces, runs of spaces and tabs to one, ends
+ * trimmed of one space.
+ */
 export function canonicalHeaderValue(value: string): string {
   if (!NEEDS_FOLDING.test(value)) return value;
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');

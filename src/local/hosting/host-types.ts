@@ -42,7 +42,10 @@ export interface EndpointHostOptions {
   cacheMemoryFraction?: number;
   /** How long a request waits for a multi-model load before ModelNotReadyException (AWS: 60 s). */
   modelLoadWaitLimitMs?: number;
-  /** The memory tier's eviction policy: a name ('lru', the default and SageMaker's; 'gdsf', 'sieve', 'lfu', 'fifo') or a factory (one policy per instance). */
+  /**
+   * The memory tier's eviction policy: a name ('lru', the default and SageMaker's; 'gdsf', 'sieve',
+   * 'lfu', 'fifo') or a factory (one policy per instance).
+   */
   evictionPolicy?: PolicyName | (() => EvictionPolicy);
   metrics?: MetricsRecorder;
   /** Test hook: runs before each model download. */

@@ -4,8 +4,9 @@
  * volume SageMaker attaches to hosting instances without instance storage; it is about 30 GiB
  * for the common CPU types (the exact size is not published per type, so one figure serves all).
  *
- * Experiments (the cache behaviour of docs/aws-behaviour.md#multi-model-caching on a small machine) override both through
- * EndpointHostOptions.instance, so that a handful of small models fill an instance.
+ * Experiments (the cache behaviour of docs/aws-behaviour.md#multi-model-caching on a small
+ * machine) override both through EndpointHostOptions.instance, so that a handful of small models
+ * fill an instance.
  */
 const GIB = 1024 ** 3;
 

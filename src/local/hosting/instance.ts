@@ -4,8 +4,9 @@
  * variant share nothing, as on SageMaker: each downloads and loads its own copy of a model.
  *
  * Memory: the multi-model cache may use `cacheMemoryFraction` of the instance's memory (default
- * 0.8: SageMaker's MME plateau in docs/aws-behaviour.md#multi-model-caching sits near 79% MemoryUtilization). Utilisation
- * reports single-model containers' bytes plus the cache's. Disk: the whole volume is the tier's.
+ * 0.8: SageMaker's MME plateau in docs/aws-behaviour.md#multi-model-caching sits near 79%
+ * MemoryUtilization). Utilisation reports single-model containers' bytes plus the cache's. Disk:
+ * the whole volume is the tier's.
  */
 import type { ObjectStore } from '../store/object-store.js';
 import {
