@@ -11,18 +11,6 @@ const CLIENT = '^src/(cli|workflow|aws)/';
 const LOCAL = '^src/local/';
 /** The client side's one way into src/local: start, stop, find the daemon. */
 const DAEMON = ['^src/local/daemon\\.ts$'];
-/**
- * Crossings not yet removed, each named with its reason; the rule still holds for every other
- * import of these files.
- */
-const KNOWN_CROSSINGS = {
-  '^src/cli/commands/preprocess\\.ts$': {
-    to: '^src/local/jobs/logs\\.ts$',
-    reason:
-      "a failed job's log tail is read from the local cloud's log files (JobLogs), until job logs are read through " +
-      'the CloudWatch Logs API like the rest of the target.',
-  },
-};
 const NEUTRAL = '^src/(aws-names|formats|signing|algorithms|housing|config|util)/|^src/errors\\.ts$';
 const PURE = '^src/(aws-names|formats|signing|algorithms|housing|config)/';
 const IO_CORE = '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|cluster|dgram|tls|worker_threads)$';
@@ -43,16 +31,9 @@ module.exports = {
         'The client side reaches the local cloud over HTTP; from src/local it may import only what starts and finds the ' +
         'daemon. Shared code goes to a neutral module (src/aws-names, src/formats, src/algorithms).',
       severity: 'error',
-      from: { path: CLIENT, pathNot: Object.keys(KNOWN_CROSSINGS) },
+      from: { path: CLIENT },
       to: { path: LOCAL, pathNot: DAEMON },
     },
-    ...Object.entries(KNOWN_CROSSINGS).map(([from, { to, reason }]) => ({
-      name: 'client-takes-only-the-daemon',
-      comment: `As above, less one known crossing: ${reason}`,
-      severity: 'error',
-      from: { path: from },
-      to: { path: LOCAL, pathNot: [...DAEMON, to] },
-    })),
     {
       name: 'neutral-imports-no-side',
       comment: 'Modules both sides use import neither side.',

@@ -12,7 +12,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentials, Clients } from '../aws/clients.js';
 import { MmeError, UsageError, fromAwsError } from '../errors.js';
 
-const DEFAULT_SESSION_NAME = 'mme-invoke';
+export const DEFAULT_SESSION_NAME = 'mme-invoke';
 
 /** STS: RoleSessionName is 2-64 characters of [\w+=,.@-] (AssumeRole API reference). */
 export function sessionNameProblem(name: string): string | undefined {

@@ -148,7 +148,7 @@ export interface InvokeOptions {
   batch?: boolean;
 }
 
-interface Invocation {
+export interface Invocation {
   features: string;
   prediction: number | null;
   /** The response body as received (for a batch: the whole body, on each row). */

@@ -247,7 +247,7 @@ export async function resolveDataLocations(clients: Pick<Clients, 's3'>, bucket:
   return requested;
 }
 
-export function noBucketError(bucket: string): MmeError {
+function noBucketError(bucket: string): MmeError {
   return new MmeError('NoData', `the bucket ${bucket} does not exist`, {
     exitCode: ExitCode.NotFound,
     hint: `It holds the data and the models. On --target local, 'mme data generate --upload' creates it; on aws, create it (aws s3 mb s3://${bucket}) or pass --bucket.`,

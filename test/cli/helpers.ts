@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/mme.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/mme.js', import.meta.url));
 export const BUILT = existsSync(fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url)));
 
 export interface RunResult {
@@ -26,7 +26,7 @@ export interface RunOptions {
 }
 
 /** A clean environment: no colour forcing, no mme settings leaking in from the developer's shell. */
-function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || /^(MME_|AWS_|FORCE_COLOR$|NO_COLOR$|CI$)/.test(k)) continue;

@@ -33,7 +33,7 @@ import { recordFailure, recordSuccess } from './invocation-metrics.js';
 import { runPipeline } from './pipeline.js';
 import { validateTargetModel } from './target-model.js';
 
-export type { ContainerLogSink, EndpointHostOptions, EndpointSpec, InvokeRequest, InvokeResult } from './host-types.js';
+export type { EndpointHostOptions, EndpointSpec, InvokeRequest, InvokeResult } from './host-types.js';
 
 interface HostedEndpoint {
   name: string;
