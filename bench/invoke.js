@@ -33,7 +33,7 @@
 //                        [--timeout 100] [--profile DIR] [--json]
 // --profile DIR: the cloud child runs with --cpu-prof and writes its profile to DIR (the bare one to DIR/bare).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -181,17 +181,7 @@ async function main() {
     progress('endpoint housing is InService');
 
     // ---- signing, as the JS SDK signs InvokeEndpoint ----
-    class Sha256 {
-      constructor(secret) {
-        this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-      }
-      update(data) {
-        this.h.update(data);
-      }
-      async digest() {
-        return new Uint8Array(this.h.digest());
-      }
-    }
+    const { Sha256 } = await load('signing/sha256.js');
     const signer = new SignatureV4({ credentials, region: cloud.region, service: 'sagemaker', sha256: Sha256, uriEscapePath: true });
     const ROW = '2005,2500,4,2.5,1.1,2,y,n';
     const path = '/endpoints/housing/invocations';

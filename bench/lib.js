@@ -115,7 +115,7 @@ export async function makeHousingArtifacts(perSqfts) {
     fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
     transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE,
   } = await load('algorithms/index.js');
-  const { packModelTar } = await load('local/jobs/model-tar.js');
+  const { packModelTar } = await load('formats/model-tar.js');
   const housingCsv = (rows, perSqft) => {
     let out = '';
     for (let k = 0; k < rows; k++) {

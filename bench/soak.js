@@ -90,7 +90,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (x, places = 1) => roundTo(x, places);
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
 const md5 = (b) => createHash('md5').update(b).digest('hex');
-const mib = (bytes) => round(bytes / 1024 / 1024, 1);
 
 /** mulberry32: the mix of kinds and models is reproducible with --seed (the S3 bytes are random). */
 function rng(s) {

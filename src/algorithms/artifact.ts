@@ -37,8 +37,8 @@ import { PREPROCESSOR_COLUMNS, LABEL_COLUMN, type PreprocessorModel } from './pr
 
 export const LINEAR_LEARNER_ARTIFACT_FILE = 'model.json';
 export const PREPROCESSOR_ARTIFACT_FILE = 'preprocessor.json';
-export const LINEAR_LEARNER_FORMAT = 'mme-linear-learner';
-export const PREPROCESSOR_FORMAT = 'mme-sklearn-preprocessor';
+const LINEAR_LEARNER_FORMAT = 'mme-linear-learner';
+const PREPROCESSOR_FORMAT = 'mme-sklearn-preprocessor';
 const SUPPORTED_VERSION = 1;
 
 export type Artifact =

@@ -36,7 +36,7 @@ export function leastSquares(
 }
 
 /** Solve A z = b for symmetric positive definite A (row-major n × n). */
-export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
+function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {

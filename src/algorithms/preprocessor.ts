@@ -32,7 +32,7 @@ export const CATEGORICAL_INDICES = [6, 7] as const;
 /** Columns of an unlabelled row; a labelled row has the label after them. */
 export const UNLABELLED_WIDTH = PREPROCESSOR_COLUMNS.length;
 export const LABELLED_WIDTH = UNLABELLED_WIDTH + 1;
-export const LABEL_INDEX = UNLABELLED_WIDTH;
+const LABEL_INDEX = UNLABELLED_WIDTH;
 
 export interface NumericColumnFit {
   index: number;

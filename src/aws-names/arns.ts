@@ -11,6 +11,12 @@ export function sagemakerArn(region: string, account: string, type: SagemakerRes
   return `arn:${partitionIdOf(region)}:sagemaker:${region}:${account}:${type}/${name.toLowerCase()}`;
 }
 
+/** The resource type and name of a SageMaker ARN (in any partition), or undefined. */
+export function parseSagemakerArn(arn: string): { type: string; name: string } | undefined {
+  const match = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:\d{12}:([a-z-]+)\/(.+)$/.exec(arn);
+  return match ? { type: match[1]!, name: match[2]! } : undefined;
+}
+
 export function logGroupArn(region: string, account: string, logGroupName: string): string {
   return `arn:${partitionIdOf(region)}:logs:${region}:${account}:log-group:${logGroupName}`;
 }

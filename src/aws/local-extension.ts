@@ -1,40 +1,24 @@
 /**
  * The client side of the local cloud's one non-AWS route, GET /__mme/endpoints/{name}/status
- * (src/local/services/runtime/local-status.ts): loaded models per instance and cache figures,
- * which the SageMaker API does not expose. Signed like any SageMaker Runtime request, so the
+ * (src/local/services/runtime/local-status.ts; its document is src/formats/endpoint-status.ts):
+ * loaded models per instance and cache figures, which the SageMaker API does not expose. Signed like any SageMaker Runtime request, so the
  * local cloud authenticates and authorizes it as it does the rest. Lives in src/aws beside the
  * SDK clients because it is the one request mme sends without an SDK client.
  */
-import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { fromAwsError } from '../errors.js';
-import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+import { Sha256 } from '../signing/sha256.js';
+import { localStatusPath, type LocalEndpointStatus } from '../formats/endpoint-status.js';
 import type { TargetConnection } from './clients.js';
 import { REQUEST_TIMEOUT_MS, timeoutError } from './timeouts.js';
-
-/** The Hash smithy's signer wants, on node:crypto (as src/local/auth/sigv4.ts verifies with). */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
 
 /**
  * GET the endpoint's status from the local cloud, signed as the SDK signs SageMaker Runtime
  * requests (signing name `sagemaker`, so the local cloud routes it to the runtime service).
  */
 export async function localEndpointStatus(connection: TargetConnection, endpointName: string): Promise<LocalEndpointStatus> {
-  const url = new URL(`/__mme/endpoints/${encodeURIComponent(endpointName)}/status`, connection.endpoint);
-  const signer = new SignatureV4({ credentials: connection.credentials, region: connection.region, service: 'sagemaker', sha256: NodeSha256 });
+  const url = new URL(localStatusPath(endpointName), connection.endpoint);
+  const signer = new SignatureV4({ credentials: connection.credentials, region: connection.region, service: 'sagemaker', sha256: Sha256 });
   const signed = await signer.sign({
     method: 'GET', protocol: url.protocol, hostname: url.hostname, ...(url.port ? { port: Number(url.port) } : {}),
     path: url.pathname, query: {}, headers: { host: url.host },

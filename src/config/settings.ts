@@ -12,8 +12,8 @@ import type { ConfigFile } from './file.js';
 import { CONFIG_FILE_NAME } from './file.js';
 import { bucketNameProblem, prefixProblem, regionProblem, roleArnProblem } from './validate.js';
 
-export type Target = 'local' | 'aws';
-export const TARGETS: readonly Target[] = ['local', 'aws'];
+type Target = 'local' | 'aws';
+const TARGETS: readonly Target[] = ['local', 'aws'];
 
 /** How colour is decided: forced off/on by a flag or env, else per stream by TTY (src/cli/output.ts). */
 export type ColorMode = 'off' | 'on' | 'auto';
@@ -86,11 +86,11 @@ export interface SettingsInput {
   cwd: string;
 }
 
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_REGION = 'us-east-1';
 /** The reference notebook's S3 prefix. */
-export const DEFAULT_PREFIX = 'DEMO_MME_LINEAR_LEARNER';
-export const DEFAULT_LOCAL_BUCKET = 'mme-local';
-export const DEFAULT_LOCAL_STATE = path.join('.mme', 'local');
+const DEFAULT_PREFIX = 'DEMO_MME_LINEAR_LEARNER';
+const DEFAULT_LOCAL_BUCKET = 'mme-local';
+const DEFAULT_LOCAL_STATE = path.join('.mme', 'local');
 
 /** One candidate value and the place it came from, in precedence order. */
 type Candidate = [value: string | undefined, source: string, kind: 'flag' | 'env' | 'file'];

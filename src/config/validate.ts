@@ -37,7 +37,6 @@ export function prefixProblem(value: string): string | undefined {
   if (value.startsWith('/') || value.endsWith('/')) return "must not begin or end with '/'";
   if (value.includes('//')) return "must not contain '//'";
   if (value.length > 512) return 'must be at most 512 characters long';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(value)) return 'must not contain control characters or backslashes';
   return undefined;
 }

@@ -22,11 +22,10 @@ export const FEATURE_COLUMNS = [
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 
 /** The label, written last in training/test files. */
-export const LABEL_COLUMN = 'PRICE';
+const LABEL_COLUMN = 'PRICE';
 
 /** Every column of a labelled (training or test) row, in CSV order. */
 export const CSV_COLUMNS = [...FEATURE_COLUMNS, LABEL_COLUMN] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Scaled by the preprocessor's StandardScaler. */
 export const NUMERIC_FEATURES = [
@@ -37,30 +36,22 @@ export const NUMERIC_FEATURES = [
   'LOT_ACRES',
   'GARAGE_SPACES',
 ] as const satisfies readonly FeatureColumn[];
-export type NumericFeature = (typeof NUMERIC_FEATURES)[number];
 
 /** One-hot encoded by the preprocessor's OneHotEncoder. */
 export const CATEGORICAL_FEATURES = ['FRONT_PORCH', 'DECK'] as const satisfies readonly FeatureColumn[];
-export type CategoricalFeature = (typeof CATEGORICAL_FEATURES)[number];
 
 /** The values of a categorical feature, sorted as scikit-learn's OneHotEncoder sorts them. */
 export const YES_NO = ['n', 'y'] as const;
-export type YesNo = (typeof YES_NO)[number];
+type YesNo = (typeof YES_NO)[number];
 
 /** Column counts that tell a labelled row from an unlabelled one. */
 export const FEATURE_COUNT = FEATURE_COLUMNS.length; // 8
-export const LABELLED_COLUMN_COUNT = CSV_COLUMNS.length; // 9
 
 /**
  * Features after preprocessing: 6 scaled numerics + 2 one-hot columns for each of the 2
  * categoricals = 10, the linear learner's `feature_dim`.
  */
 export const TRANSFORMED_FEATURE_DIM = NUMERIC_FEATURES.length + CATEGORICAL_FEATURES.length * YES_NO.length;
-
-/** Column index (0-based) of each CSV column. */
-export const COLUMN_INDEX: Readonly<Record<CsvColumn, number>> = Object.fromEntries(
-  CSV_COLUMNS.map((name, i) => [name, i]),
-) as Record<CsvColumn, number>;
 
 /** One house's features, as typed values. */
 export interface House {

@@ -22,7 +22,7 @@ export type Authorizer = (
 ) => { allowed: true } | { allowed: false; message: string };
 
 /** Until IAM policies are evaluated, only the account root (which may do anything) is allowed. */
-export const rootOnlyAuthorizer: Authorizer = (principal, action, resource) =>
+const rootOnlyAuthorizer: Authorizer = (principal, action, resource) =>
   principal.kind === 'root'
     ? { allowed: true }
     : { allowed: false, message: `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}` };
@@ -41,7 +41,7 @@ export type App = (request: LocalRequest) => Promise<LocalResponse>;
 const SCOPE_SERVICES: Record<string, ServiceId> = { s3: 's3', iam: 'iam', sts: 'sts', monitoring: 'monitoring', logs: 'logs' };
 
 /** Which service a request is for. `signingName` is the credential scope's service, if any. */
-export function identifyService(request: LocalRequest, signingName?: string): ServiceId | undefined {
+function identifyService(request: LocalRequest, signingName?: string): ServiceId | undefined {
   if (signingName === 'sagemaker' || (!signingName && request.headers['x-amz-target']?.startsWith('SageMaker.'))) {
     // One signing name, two APIs: the control plane names its operation in X-Amz-Target.
     return request.headers['x-amz-target'] ? 'sagemaker' : 'sagemaker-runtime';
@@ -68,7 +68,7 @@ export function identifyService(request: LocalRequest, signingName?: string): Se
  */
 const REQUEST_ID_PREFIX = randomUUID().slice(0, 24);
 let requestCounter = 0;
-export function nextRequestId(): string {
+function nextRequestId(): string {
   requestCounter = (requestCounter + 1) % 0x1000000000000;
   return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(12, '0');
 }

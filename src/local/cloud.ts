@@ -150,9 +150,9 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     services: { s3, sagemaker, iam, sts, monitoring: cloudwatch, logs, 'sagemaker-runtime': createRuntimeService(host) },
     authorizer: createPolicyAuthorizer(iamState, now, credentials),
     now,
-    onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? err}`),
+    onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? String(err)}`),
   });
-  const running = await listen(app, { port: options.port ?? 0, onError: (err) => log(`server error: ${err}`) });
+  const running = await listen(app, { port: options.port ?? 0, onError: (err) => log(`server error: ${String(err)}`) });
   return {
     endpoint: running.endpoint,
     port: running.port,

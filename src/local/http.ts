@@ -20,7 +20,7 @@ export interface LocalRequest {
   receivedAt: Date;
 }
 
-export type ResponseBody = Buffer | string | Readable | undefined;
+type ResponseBody = Buffer | string | Readable | undefined;
 
 export interface LocalResponse {
   status: number;

@@ -13,7 +13,7 @@ import { parseQuery, type LocalRequest, type LocalResponse } from './http.js';
  * The largest request body the local cloud reads. S3 allows 5 GiB in one PUT; the SDKs switch
  * to multipart long before that, and a local emulator holding 5 GiB in memory helps nobody.
  */
-export const MAX_BODY_BYTES = 1024 * 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
 export const HEALTH_PATH = '/__mme/health';
 
@@ -58,7 +58,7 @@ function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void
 
 const EMPTY_BODY = Buffer.alloc(0);
 
-export function toLocalRequest(req: IncomingMessage, body: Buffer, receivedAt: Date): LocalRequest {
+function toLocalRequest(req: IncomingMessage, body: Buffer, receivedAt: Date): LocalRequest {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);

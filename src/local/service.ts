@@ -27,7 +27,10 @@ export interface ServiceCall {
   /** The region from the credential scope. */
   region: string;
   requestId: string;
-  /** Ask the authorizer whether the principal may do `action` on `resource` (throws AccessDenied as the protocol wants). */
+  /**
+   * Ask the authorizer whether the principal may do `action` on `resource` (throws AccessDenied
+   * as the protocol wants).
+   */
   authorize(action: string, resource: string, context?: Record<string, string | string[] | undefined>): void;
 }
 

@@ -20,7 +20,7 @@ import { s3 } from './requests.js';
 import { latestCompletedTrainingJobs } from './train.js';
 
 /** A model name under the prefix: one path segment, and a valid TargetModel (printable, no spaces). */
-export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 
 export interface AddModelOptions {
   bucket: string;

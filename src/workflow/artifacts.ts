@@ -8,18 +8,20 @@
  * existing key is the same model or another one.
  */
 import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { parseS3Uri, type S3Location } from '../aws-names/s3-uri.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { TrainedModel } from './train.js';
 
 /** x-amz-meta-mme-source: the s3:// URI the artifact was copied from. */
-export const ARTIFACT_SOURCE_METADATA = 'mme-source';
+const ARTIFACT_SOURCE_METADATA = 'mme-source';
 /** x-amz-meta-mme-training-job: the job that trained it, when known. */
-export const ARTIFACT_JOB_METADATA = 'mme-training-job';
+const ARTIFACT_JOB_METADATA = 'mme-training-job';
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match) throw new MmeError('InvalidS3Uri', `not an s3://bucket/key URI: ${uri}`, { exitCode: ExitCode.Usage });
-  return { bucket: match[1]!, key: match[2]! };
+/** An artifact's s3://bucket/key (a whole bucket is no artifact), or a usage error. */
+function artifactLocation(uri: string): S3Location {
+  const location = parseS3Uri(uri);
+  if (!location || location.key === '') throw new MmeError('InvalidS3Uri', `not an s3://bucket/key URI: ${uri}`, { exitCode: ExitCode.Usage });
+  return location;
 }
 
 // ── which models ─────────────────────────────────────────────────────────────────────────
@@ -97,7 +99,7 @@ export async function headArtifact(s3c: Pick<S3Client, 'send'>, bucket: string, 
  * artifacts are far below the 5 GB limit of a single copy (above it S3 needs a multipart copy).
  */
 export async function copyArtifact(s3c: Pick<S3Client, 'send'>, source: string, bucket: string, key: string, trainingJob?: string): Promise<void> {
-  const from = parseS3Uri(source);
+  const from = artifactLocation(source);
   try {
     await s3c.send(new CopyObjectCommand({
       Bucket: bucket,

@@ -119,7 +119,7 @@ function timeAxis(times: readonly number[], labelWidth: number, columns: number,
   return [axis, `${line}  UTC`];
 }
 
-export function formatTime(ms: number, period: number): string {
+function formatTime(ms: number, period: number): string {
   const iso = new Date(ms).toISOString();
   return period < 60 ? iso.slice(11, 19) : iso.slice(11, 16);
 }

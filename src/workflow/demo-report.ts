@@ -65,7 +65,7 @@ export interface DemoStep {
   error?: { code: string; message: string; hint: string | null; exitCode: number };
 }
 
-export interface DemoPrediction {
+interface DemoPrediction {
   targetModel: string;
   features: string;
   /** Dollars; null when the answer was not a score (the raw body is in `raw`). */
@@ -78,7 +78,11 @@ export interface DemoPrediction {
 
 export interface DemoAdded {
   targetModel: string;
-  /** added: copied now; present: the same artifact was already there; replaced: overwritten (the endpoint had just been updated, so nothing had it loaded); kept: another copy was there and stays. */
+  /**
+   * added: copied now; present: the same artifact was already there; replaced: overwritten (the
+   * endpoint had just been updated, so nothing had it loaded); kept: another copy was there and
+   * stays.
+   */
   status: 'added' | 'present' | 'replaced' | 'kept';
   source: string;
   invocation?: { features: string; prediction: number | null; latencyMs: number };

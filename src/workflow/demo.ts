@@ -1,6 +1,7 @@
 /**
- * `mme demo`: the reference workflow (docs/aws-behaviour.md#reference-workflow) end to end on the current target, by calling
- * each step's workflow function in turn (one code path with the individual commands):
+ * `mme demo`: the reference workflow (docs/aws-behaviour.md#reference-workflow) end to end on the
+ * current target, by calling each step's workflow function in turn (one code path with the
+ * individual commands):
  *
  *   data        4 locations × rows, uploaded to s3://{bucket}/housing-data/
  *   preprocess  one scikit-learn preprocessor on all of them, a batch transform per location
@@ -46,7 +47,6 @@ import type { DemoStepName, DemoOptions, DemoAdded, DemoAsRole, DemoDenied, Demo
 import { deploy, drawModels, addHeldOut, readMetrics, eventually, seconds } from './demo-steps.js';
 
 export * from './demo-report.js';
-export { drawModels } from './demo-steps.js';
 
 interface Outcome<T> {
   result: T;

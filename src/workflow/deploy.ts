@@ -1,7 +1,7 @@
 /**
- * Workflow step 4, `mme deploy` (docs/aws-behaviour.md#multi-model-hosting): the latest Completed model per location copied
- * under the multi-model prefix, the pipeline model (preprocessor → linear learner in MultiModel
- * mode), its endpoint configuration, the endpoint, InService.
+ * Workflow step 4, `mme deploy` (docs/aws-behaviour.md#multi-model-hosting): the latest Completed
+ * model per location copied under the multi-model prefix, the pipeline model (preprocessor →
+ * linear learner in MultiModel mode), its endpoint configuration, the endpoint, InService.
  *
  * In two halves, so that --dry-run shows exactly what a run would send:
  * - inspectDeploy reads the target (training jobs and their tags, the preprocessor model, the
@@ -42,7 +42,7 @@ export interface DeployOptions {
   poll: PollOptions;
 }
 
-export interface ArtifactCopy {
+interface ArtifactCopy {
   location: string;
   trainingJob: string;
   source: string;

@@ -16,6 +16,7 @@
  * nothing; a re-run after a change computes new names.
  */
 import { createHash } from 'node:crypto';
+import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type {
   ContainerDefinition, CreateEndpointConfigInput, CreateEndpointInput, CreateModelInput, ProductionVariantInstanceType, Tag,
 } from '@aws-sdk/client-sagemaker';
@@ -26,7 +27,10 @@ import { preprocessorEnvironment, s3 } from './requests.js';
 
 /** The notebook's variant: all traffic to one production variant. */
 export const VARIANT_NAME = 'AllTraffic';
-/** The notebook's hosting instance (docs/aws-behaviour.md#multi-model-hosting). */
+/**
+ * The notebook's hosting instance (docs/aws-behaviour.md#multi-model-hosting).
+ * @public for the CLI's option defaults, which are to be defined from it (issue #10)
+ */
 export const DEFAULT_HOSTING_INSTANCE_TYPE = 'ml.m4.xlarge';
 export type CacheSetting = 'Enabled' | 'Disabled';
 
@@ -48,14 +52,14 @@ export interface PreprocessorSource {
 }
 
 /** The pipeline's first container: the fitted scikit-learn preprocessor, as the preprocess step's model has it. */
-export function preprocessorContainer(p: PreprocessorSource & { region: string }): ContainerDefinition {
+function preprocessorContainer(p: PreprocessorSource & { region: string }): ContainerDefinition {
   // The script lives beside the job's model, in the same bucket (layout.sourcedirKey).
-  const bucket = /^s3:\/\/([^/]+)\//.exec(p.modelDataUrl)?.[1] ?? '';
+  const bucket = parseS3Uri(p.modelDataUrl)?.bucket ?? '';
   return { Image: p.image, ModelDataUrl: p.modelDataUrl, Environment: preprocessorEnvironment(bucket, p.job, p.region) };
 }
 
 /** The second container: linear learner in MultiModel mode over the prefix (ModelDataUrl ends in '/'). */
-export function multiModelContainer(p: { image: string; bucket: string; prefix: string; cache?: CacheSetting }): ContainerDefinition {
+function multiModelContainer(p: { image: string; bucket: string; prefix: string; cache?: CacheSetting }): ContainerDefinition {
   return {
     Image: p.image,
     Mode: 'MultiModel',
@@ -121,7 +125,7 @@ export function createEndpointRequest(endpoint: string, configName: string, pref
   return { EndpointName: endpoint, EndpointConfigName: configName, Tags: [{ Key: 'mme:prefix', Value: prefix }] };
 }
 
-export function hostingTags(prefix: string, preprocessorJob: string): Tag[] {
+function hostingTags(prefix: string, preprocessorJob: string): Tag[] {
   return [
     { Key: 'mme:step', Value: 'deploy' },
     { Key: 'mme:prefix', Value: prefix },
@@ -176,7 +180,7 @@ export type EndpointAction =
   /** Creating, Updating, Deleting…: wait for that to end, then decide again. */
   | 'wait';
 
-export const BUSY_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
+const BUSY_STATUSES = new Set(['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting']);
 
 export function endpointAction(current: EndpointSnapshot | undefined, configName: string): EndpointAction {
   if (!current) return 'create';

@@ -99,7 +99,7 @@ export async function waitForEndpoint(
   }
 }
 
-export function endpointFailed(name: string, reason: string | undefined, what: string): MmeError {
+function endpointFailed(name: string, reason: string | undefined, what: string): MmeError {
   return new MmeError('EndpointFailed', `endpoint ${name}: ${what}: ${reason ?? 'no FailureReason given'}`, {
     exitCode: ExitCode.Failure,
     detail: { endpoint: name, failureReason: reason ?? null },

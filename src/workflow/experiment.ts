@@ -35,9 +35,9 @@ import { latestCompletedTrainingJobs } from './train.js';
 
 export const EXPERIMENT_ENDPOINT_NAME = 'mme-cache-experiment';
 /** One house (the 8 features): every request is the same, only the target model changes. */
-export const EXPERIMENT_ROW = '2005,2500,4,2.5,1.1,2,y,n';
+const EXPERIMENT_ROW = '2005,2500,4,2.5,1.1,2,y,n';
 /** How finely the target stores the endpoint's metrics (see metrics.ts). */
-export const METRIC_RESOLUTION_SECONDS = { aws: 60, local: 1 } as const;
+const METRIC_RESOLUTION_SECONDS = { aws: 60, local: 1 } as const;
 
 export interface CacheExperimentOptions {
   target: 'aws' | 'local';
@@ -70,7 +70,7 @@ export interface LatencyGroup {
   meanMs: number;
 }
 
-export interface PassResult {
+interface PassResult {
   pass: number;
   /** Model numbers first..last, in order. */
   first: number;

@@ -9,7 +9,6 @@
  */
 import { createHash } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { partitionIdOf } from '../aws-names/partitions.js';
 import type { PlannedRequest } from './dry-run.js';
 
 /** What the reference notebook sets; also IAM's default and the floor of MaxSessionDuration. */
@@ -240,9 +239,4 @@ export function revokeRequests(roleName: string, endpoint: string): GrantRequest
     iam('DetachRolePolicy', { RoleName: roleName, PolicyArn: '<each attached policy>' }, 'for each managed policy listed, if any; the policy itself is kept'),
     iam('DeleteRole', { RoleName: roleName }),
   ];
-}
-
-/** The partition of a region, for ARNs built before any answer names it (--dry-run). */
-export function partitionOfRegion(region: string): string {
-  return partitionIdOf(region);
 }

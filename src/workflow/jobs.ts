@@ -76,7 +76,7 @@ export function tagValue(tags: readonly Tag[] | undefined, key: string): string 
 
 // ── the execution role ───────────────────────────────────────────────────────────────────
 
-export const LOCAL_ROLE_NAME = 'mme-local-sagemaker-execution';
+const LOCAL_ROLE_NAME = 'mme-local-sagemaker-execution';
 
 /**
  * The role jobs run as. On aws there is no sensible default (it must trust sagemaker.amazonaws.com
@@ -102,7 +102,7 @@ export interface JobSnapshot {
   failureReason?: string;
 }
 
-export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped']);
+const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped']);
 
 export interface PollOptions {
   /** The first pause after the first Describe; each next one is 1.5× longer, up to maxDelayMs. */
@@ -176,7 +176,7 @@ export async function waitForJob<T>(
  * Settles every task, as Promise.allSettled does, so one failure does not orphan the others.
  */
 export async function runBounded<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const lane = async () => {
     while (next < items.length) {
@@ -193,7 +193,7 @@ export async function runBounded<T, R>(items: readonly T[], limit: number, task:
 }
 
 /** Seconds between two times, or undefined when either is missing. */
-export function durationSeconds(start: Date | undefined, end: Date | undefined): number | undefined {
+function durationSeconds(start: Date | undefined, end: Date | undefined): number | undefined {
   if (!start || !end) return undefined;
   return Math.max(0, Math.round((end.getTime() - start.getTime()) / 100) / 10);
 }

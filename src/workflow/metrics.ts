@@ -18,11 +18,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ExitCode, MmeError, UsageError, fromAwsError } from '../errors.js';
 import { describeEndpoint } from './endpoint-waiter.js';
 import { VARIANT_NAME } from './endpoint-requests.js';
-
-export const NAMESPACE_SAGEMAKER = 'AWS/SageMaker';
-export const NAMESPACE_ENDPOINTS = '/aws/sagemaker/Endpoints';
-
-export type MetricUnit = 'None' | 'Microseconds' | 'Percent';
+import { NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER, type MetricUnit } from '../aws-names/metrics.js';
 
 export interface MetricDefinition {
   name: string;
@@ -112,7 +108,7 @@ export function metricQueries(metrics: readonly MetricDefinition[], w: Pick<Metr
   }));
 }
 
-export interface MetricPoint {
+interface MetricPoint {
   timestamp: Date;
   value: number;
 }

@@ -96,7 +96,7 @@ export function planPreprocess(o: PreprocessOptions): PreprocessPlan {
   };
 }
 
-export interface PreparedDataset {
+interface PreparedDataset {
   location: string;
   train: string;
   validation: string;
@@ -185,7 +185,7 @@ export async function preprocess(clients: Pick<Clients, 's3' | 'sageMaker'>, rep
     }
   });
   // An API error (not a job's failure) is the user's to see as an error, with its exit code.
-  if (errored && datasets.length === 0) throw errored;
+  if (errored && datasets.length === 0) throw errored as unknown;
   return { runId: o.runId, ok: !errored && datasets.length === plan.transforms.length, preprocessJob: fitResult, model: fitName, transforms, datasets };
 }
 
@@ -247,7 +247,7 @@ export async function resolveDataLocations(clients: Pick<Clients, 's3'>, bucket:
   return requested;
 }
 
-export function noBucketError(bucket: string): MmeError {
+function noBucketError(bucket: string): MmeError {
   return new MmeError('NoData', `the bucket ${bucket} does not exist`, {
     exitCode: ExitCode.NotFound,
     hint: `It holds the data and the models. On --target local, 'mme data generate --upload' creates it; on aws, create it (aws s3 mb s3://${bucket}) or pass --bucket.`,

@@ -5,7 +5,8 @@
  * (the command reads the trace file and hands its text here).
  *
  * Traces: a file (modelKey[,sizeBytes[,loadMs]] per line), a seeded Zipf trace, or, with
- * neither, the reference experiment itself (docs/aws-behaviour.md#multi-model-caching: 0..99, 0..99, 0..199 at 121 models).
+ * neither, the reference experiment itself (docs/aws-behaviour.md#multi-model-caching: 0..99,
+ * 0..99, 0..199 at 121 models).
  *
  * Capacity: --capacity-models N counts models (every model weighs 1, as a memory tier full of
  * same-size copies does; the trace's sizes are then ignored, and said so); --capacity-bytes B
@@ -15,11 +16,11 @@
 import { isPolicyName, parseTrace, referenceExperimentTrace, replay, zipfTrace, POLICY_NAMES, type PolicyName, type ReplayRow, type Trace } from '../algorithms/cache/index.js';
 import { UsageError } from '../errors.js';
 
-export const DEFAULT_REPLAY_POLICIES: readonly PolicyName[] = ['lru', 'gdsf', 'sieve', 'lfu'];
-export const DEFAULT_ZIPF_MODELS = 10_000;
-export const DEFAULT_ZIPF_REQUESTS = 200_000;
+const DEFAULT_REPLAY_POLICIES: readonly PolicyName[] = ['lru', 'gdsf', 'sieve', 'lfu'];
+const DEFAULT_ZIPF_MODELS = 10_000;
+const DEFAULT_ZIPF_REQUESTS = 200_000;
 /** The plateau of the reference experiment on AWS: 121 models on one ml.m4.xlarge. */
-export const REFERENCE_CAPACITY_MODELS = 121;
+const REFERENCE_CAPACITY_MODELS = 121;
 
 export interface ReplayCommandInput {
   /** The text of a trace file, and its name for messages. */
@@ -34,7 +35,7 @@ export interface ReplayCommandInput {
   policies?: readonly string[];
 }
 
-export type ReplaySource =
+type ReplaySource =
   | { kind: 'trace'; name: string }
   | { kind: 'zipf'; s: number; models: number; seed: number }
   | { kind: 'reference'; models: number };
@@ -58,7 +59,7 @@ export function checkPolicies(names: readonly string[] | undefined): PolicyName[
 }
 
 /** Check the options and build the trace; throws a UsageError (or the trace's line error). */
-export function replayTrace(input: ReplayCommandInput): { source: ReplaySource; trace: Trace } {
+function replayTrace(input: ReplayCommandInput): { source: ReplaySource; trace: Trace } {
   if (input.trace && input.zipf !== undefined) throw new UsageError('give --trace or --zipf, not both');
   if (input.capacityModels !== undefined && input.capacityBytes !== undefined) throw new UsageError('give --capacity-models or --capacity-bytes, not both');
   if (input.trace) {

@@ -17,16 +17,17 @@ import { HOUSING_DATA_PREFIX } from './data.js';
 /** The script the scikit-learn container runs (python/ in the package). */
 export const SKLEARN_PROGRAM = 'sklearn_preprocessor.py';
 /** Python's logging.INFO: the SDK's default container_log_level. */
-export const CONTAINER_LOG_LEVEL = 20;
+const CONTAINER_LOG_LEVEL = 20;
 /** The SDK's defaults for a job: max_run 24 h, volume_size 30 GB. */
-export const MAX_RUNTIME_SECONDS = 86_400;
-export const VOLUME_SIZE_GB = 30;
+const MAX_RUNTIME_SECONDS = 86_400;
+const VOLUME_SIZE_GB = 30;
+/** @public for the CLI's option defaults, which are to be defined from it (issue #10) */
 export const DEFAULT_INSTANCE_TYPE = 'ml.c4.xlarge';
 /** The notebook's 70/30 train/validation split of each location's transformed data. */
 export const DEFAULT_VALIDATION_FRACTION = 0.3;
 
 /** The reference notebook's linear-learner settings (docs/aws-behaviour.md#linear-learner-training). */
-export const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, string>> = {
+const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, string>> = {
   feature_dim: '10',
   mini_batch_size: '100',
   predictor_type: 'regressor',
@@ -39,7 +40,7 @@ export const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, string>> = 
  * Training channels of transformed data: label first, then the 10 features. SageMaker's "Common
  * data formats for training" names the label column with `label_size`; 1 is also the default.
  */
-export const LINEAR_LEARNER_CONTENT_TYPE = 'text/csv;label_size=1';
+const LINEAR_LEARNER_CONTENT_TYPE = 'text/csv;label_size=1';
 
 /**
  * Where each step reads and writes in the bucket: the notebook's layout (docs/aws-behaviour.md#housing-data), plus

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { packModelTar } from '../local/jobs/model-tar.js';
+import { packModelTar } from '../formats/model-tar.js';
 import { SKLEARN_PROGRAM } from './requests.js';
 
 /**
@@ -16,7 +16,7 @@ import { SKLEARN_PROGRAM } from './requests.js';
  * dist/workflow/sourcedir.js when installed and src/workflow/sourcedir.ts under vitest: both two
  * levels below the package root.
  */
-export function preprocessorScriptPath(): string {
+function preprocessorScriptPath(): string {
   const path = fileURLToPath(new URL(`../../python/${SKLEARN_PROGRAM}`, import.meta.url));
   if (!existsSync(path)) throw new Error(`cannot find the preprocessor script at ${path} (is the package's python/ folder missing?)`);
   return path;
@@ -25,7 +25,7 @@ export function preprocessorScriptPath(): string {
 /**
  * The gzip tar of the script. A fixed mtime makes the archive a function of the script alone,
  * so a dry run and the real run describe the same bytes (and re-runs upload identical objects).
- * packModelTar is the local cloud's model.tar.gz writer: a generic tar.gz of named files.
+ * packModelTar is the model.tar.gz writer (src/formats): a generic tar.gz of named files.
  */
 export async function packSourcedir(script?: Uint8Array): Promise<Buffer> {
   const data = script ?? (await readFile(preprocessorScriptPath()));

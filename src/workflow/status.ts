@@ -16,15 +16,13 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
   DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, paginateListEndpoints, type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type { Clients, TargetConnection } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
-import type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
+import type { LocalEndpointStatus } from '../formats/endpoint-status.js';
 import { localEndpointStatus } from '../aws/local-extension.js';
 import type { Reporter } from './reporter.js';
 import { latestCompletedTrainingJobs, type TrainedModel } from './train.js';
-
-/** The local route's document (its dates arrive as ISO strings: JSON has no dates). */
-export type { LocalEndpointStatus } from '../local/services/runtime/local-status.js';
 
 /** One page of ListObjectsV2: enough to show; the count says when there are more. */
 const MAX_LISTED_MODELS = 1000;
@@ -148,9 +146,9 @@ async function describeEndpoint(clients: Pick<Clients, 's3'>, sm: SageMakerClien
 }
 
 async function listModels(clients: Pick<Clients, 's3'>, url: string): Promise<{ models: ModelObject[]; truncated: boolean; error?: string }> {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) return { models: [], truncated: false, error: `not an S3 URL: ${url}` };
-  const [, bucket, prefix] = m as unknown as [string, string, string];
+  const location = parseS3Uri(url);
+  if (!location) return { models: [], truncated: false, error: `not an S3 URL: ${url}` };
+  const { bucket, key: prefix } = location;
   try {
     const s3 = await clients.s3();
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: MAX_LISTED_MODELS }));

@@ -1,7 +1,7 @@
 /**
- * Workflow step 3, `mme train` (docs/aws-behaviour.md#linear-learner-training): one linear-learner training job per location on
- * its preprocessed train/validation channels, at most `parallel` running at once; the rest wait
- * in a client-side queue. Each job is tagged (jobs.ts) so that `deploy` finds the latest
+ * Workflow step 3, `mme train` (docs/aws-behaviour.md#linear-learner-training): one linear-learner
+ * training job per location on its preprocessed train/validation channels, at most `parallel`
+ * running at once; the rest wait in a client-side queue. Each job is tagged (jobs.ts) so that `deploy` finds the latest
  * Completed job per location on the target itself: latestCompletedTrainingJobs below.
  *
  * --no-wait returns once every job has been CREATED: with more locations than `parallel`, it

@@ -28,7 +28,10 @@ function lsPredictions(train: Dataset, data: Dataset): number[] {
 const mse = (p: number[], y: Float64Array) => p.reduce((s, v, i) => s + (v - y[i]!) ** 2, 0) / p.length;
 const mae = (p: number[], y: Float64Array) => p.reduce((s, v, i) => s + Math.abs(v - y[i]!), 0) / p.length;
 
-/** One location's data through the real pipeline: raw CSV → preprocessor (CSV, label first) → label-first dataset. */
+/**
+ * One location's data through the real pipeline: raw CSV → preprocessor (CSV, label first) →
+ * label-first dataset.
+ */
 function housingLocation(seed: number, pricePerSqft: number) {
   const csv = (rows: string[][]) => rows.map((r) => r.join(',')).join('\n');
   const rows = housingRows(seed, 1000, pricePerSqft);
@@ -132,7 +135,8 @@ describe('linear learner regression', () => {
   it('trains a reference-configuration location fast enough for 1,000 locations', () => {
     const locations = Array.from({ length: 30 }, (_, i) => linearProblem(100 + i, 700, 10, 1, 300));
     const hp = parseHyperparameters(REFERENCE);
-    for (const l of locations.slice(0, 5)) trainLinearLearner(hp, l.train, { validation: l.validation }); // warm the JIT
+    // Warm the JIT.
+    for (const l of locations.slice(0, 5)) trainLinearLearner(hp, l.train, { validation: l.validation });
     const cpu = process.cpuUsage();
     const start = performance.now();
     for (const l of locations.slice(5)) trainLinearLearner(hp, l.train, { validation: l.validation });

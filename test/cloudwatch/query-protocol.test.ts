@@ -10,7 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-import { Sha256 } from '../helpers/sha256.js';
+import { Sha256 } from '../../src/signing/sha256.js';
 
 const BASE = Math.floor((Date.now() - 20 * 60_000) / 300_000) * 300_000;
 const at = (seconds: number) => new Date(BASE + seconds * 1000);

@@ -3,7 +3,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } f
 import type { TestCloud } from './local-cloud.js';
 
 /** Every event of `group` (streams starting with `prefix`), in time order. */
-export async function logEvents(cloud: TestCloud, group: string, prefix?: string): Promise<FilteredLogEvent[]> {
+async function logEvents(cloud: TestCloud, group: string, prefix?: string): Promise<FilteredLogEvent[]> {
   const client = new CloudWatchLogsClient({ ...cloud.clientConfig(), maxAttempts: 1 });
   try {
     const events: FilteredLogEvent[] = [];

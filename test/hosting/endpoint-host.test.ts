@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deserializeLinearLearner, invokeLinearLearner, invokePreprocessor } from '../../src/algorithms/index.js';
-import { unpackModelTar } from '../../src/local/jobs/model-tar.js';
+import { unpackModelTar } from '../../src/formats/model-tar.js';
 import { ServiceError } from '../../src/local/service-error.js';
 import {
   ACCOUNT, BUCKET, captureLogger, createFixture, INFERENCE_ROW, invokeRequest, LINEAR_LEARNER_IMAGE, MME_PREFIX,

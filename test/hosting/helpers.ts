@@ -1,7 +1,7 @@
 /**
  * Fixtures for the hosting tests, built for real: a preprocessor fitted and a linear learner
  * trained on small synthetic housing data with the pure algorithms, packed into model.tar.gz with
- * the job runner's model-tar module, and stored in an ObjectStore in a temp dir.
+ * the model-tar module (src/formats), and stored in an ObjectStore in a temp dir.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import {
   fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
   transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE, type Dataset, type PreprocessorModel,
 } from '../../src/algorithms/index.js';
-import { packModelTar } from '../../src/local/jobs/model-tar.js';
+import { packModelTar } from '../../src/formats/model-tar.js';
 import { EndpointHost, type EndpointHostOptions, type EndpointSpec } from '../../src/local/hosting/index.js';
 import { ObjectStore } from '../../src/local/store/object-store.js';
 
@@ -44,12 +44,12 @@ export function housingCsv(rows: number, perSqft = 150, seed = 1, perGarage = 5_
 /** One unlabelled inference row, as `mme invoke` sends it. */
 export const INFERENCE_ROW = '2005,2500,4,2.5,1.1,2,y,n';
 
-export function fitHousingPreprocessor(): PreprocessorModel {
+function fitHousingPreprocessor(): PreprocessorModel {
   return fitPreprocessor(parseCsv(housingCsv(200)));
 }
 
 /** A linear learner trained on the preprocessor's features of one "city" (its price per sqft). */
-export function trainCityModel(pre: PreprocessorModel, perSqft: number): Uint8Array {
+function trainCityModel(pre: PreprocessorModel, perSqft: number): Uint8Array {
   const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
   const featureDim = rows[0]!.features.length;
   const data: Dataset = {

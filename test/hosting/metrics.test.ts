@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRecorder, NAMESPACE_SAGEMAKER } from '../../src/local/hosting/index.js';
+import { NAMESPACE_SAGEMAKER } from '../../src/aws-names/metrics.js';
+import { MetricsRecorder } from '../../src/local/hosting/index.js';
 import { MetricStore } from '../../src/local/services/cloudwatch/index.js';
 
 const DIMS = { EndpointName: 'ep', VariantName: 'AllTraffic' };

@@ -18,7 +18,7 @@ import { canonicalHeaderValue, canonicalPath, canonicalQuery } from '../../src/l
 import { AuthError, computeSignature, formatAmzDate, parseAmzDate, parseAuthorization, verifySignature } from '../../src/local/auth/sigv4.js';
 import { parseQuery, parseQueryString, type LocalRequest } from '../../src/local/http.js';
 import { mulberry32 } from '../helpers/mulberry32.js';
-import { Sha256 } from '../helpers/sha256.js';
+import { Sha256 } from '../../src/signing/sha256.js';
 
 /** The same random requests on every run. */
 function rng(seed: number) {

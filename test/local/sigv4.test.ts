@@ -7,7 +7,7 @@ import { parseQuery, type LocalRequest, type LocalResponse } from '../../src/loc
 import { restXml } from '../../src/local/protocols/rest-xml.js';
 import { jsonProtocol } from '../../src/local/protocols/json.js';
 import type { LocalService, ServiceId } from '../../src/local/service.js';
-import { Sha256 } from '../helpers/sha256.js';
+import { Sha256 } from '../../src/signing/sha256.js';
 
 const root = newRootAccount();
 

@@ -4,10 +4,10 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packModelTar, unpackModelTar } from '../../src/local/jobs/model-tar.js';
+import { packModelTar, unpackModelTar } from '../../src/formats/model-tar.js';
 import { JobCancelled, JobPool } from '../../src/local/jobs/pool.js';
 import { assembleResponses, splitRequests } from '../../src/local/jobs/transform-records.js';
-import { algorithmForImage } from '../../src/local/services/sagemaker/images.js';
+import { algorithmForImage } from '../../src/local/jobs/images.js';
 import { DocumentStore } from '../../src/local/store/documents.js';
 
 function deferred() {

@@ -17,7 +17,7 @@ import {
   type CreateTransformJobCommandInput,
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unpackModelTar } from '../../src/local/jobs/model-tar.js';
+import { unpackModelTar } from '../../src/formats/model-tar.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 import { BUCKET, housingCsv, LINEAR_LEARNER_IMAGE, putObjects, rejection, ROLE, SKLEARN_IMAGE, trainingJobInput, waitForTrainingJob, waitForTransformJob } from './fixtures.js';
 

@@ -14,9 +14,9 @@ let cwd: string;
 let state: string;
 const run = (args: string[]) => mme(args, { cwd, env: { MME_LOCAL_STATE: state } });
 
-interface Step { name: string; ok: boolean; seconds: number; summary: string; result?: Record<string, any> } // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Step { name: string; ok: boolean; seconds: number; summary: string; result?: Record<string, any> }
 let first: RunResult;
-let report: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+let report: Record<string, any>;
 let firstMs: number;
 const step = (name: string): Step => report.steps.find((s: Step) => s.name === name);
 

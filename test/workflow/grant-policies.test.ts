@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   callerPrincipal, defaultRoleName, documentText, endpointArn, grantPrefixProblem, grantRequests, grantTags, invokePolicy,
-  normalizePrefixes, partitionOf, partitionOfRegion, policyNameFor, principalArn, principalProblem, revokeRequests, roleNameProblem,
+  normalizePrefixes, partitionOf, policyNameFor, principalArn, principalProblem, revokeRequests, roleNameProblem,
   trustPolicy,
 } from '../../src/workflow/grant-policies.js';
+import { partitionIdOf } from '../../src/aws-names/partitions.js';
 
 const ACCT = '123456789012';
 
@@ -126,8 +127,8 @@ describe('principals', () => {
 
   it('partitions', () => {
     expect(partitionOf('arn:aws-us-gov:iam::1:root')).toBe('aws-us-gov');
-    expect(partitionOfRegion('cn-north-1')).toBe('aws-cn');
-    expect(partitionOfRegion('eu-west-1')).toBe('aws');
+    expect(partitionIdOf('cn-north-1')).toBe('aws-cn');
+    expect(partitionIdOf('eu-west-1')).toBe('aws');
   });
 });
 

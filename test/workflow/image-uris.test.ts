@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../src/errors.js';
-import { algorithmForImage } from '../../src/local/services/sagemaker/images.js';
+import { algorithmForImage } from '../../src/local/jobs/images.js';
 import { DEFAULT_SKLEARN_VERSION, imageUri, sklearnImages, sklearnVersions, supportedRegions } from '../../src/workflow/image-uris.js';
 
 describe('imageUri', () => {

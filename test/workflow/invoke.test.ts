@@ -1,4 +1,7 @@
-/** `mme invoke`, the pure parts: rows, target models, predictions, dollars, latency; and usage errors through the CLI. */
+/**
+ * `mme invoke`, the pure parts: rows, target models, predictions, dollars, latency; and usage
+ * errors through the CLI.
+ */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -7,8 +7,9 @@ import { Chalk } from 'chalk';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import { renderChart, renderCharts, renderTable, toColumns, formatValue, plainPaint } from '../../src/workflow/charts.js';
+import { NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER } from '../../src/aws-names/metrics.js';
 import {
-  DEFAULT_METRICS, NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER, checkPeriod, isValidPeriod, metricQueries, periodFor, resolveMetric, type MetricSeriesData,
+  DEFAULT_METRICS, checkPeriod, isValidPeriod, metricQueries, periodFor, resolveMetric, type MetricSeriesData,
 } from '../../src/workflow/metrics.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

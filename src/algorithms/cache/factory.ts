@@ -15,7 +15,7 @@ import { SievePolicy } from './sieve.js';
 /** 'lru' first: it is the default, SageMaker's documented order. */
 export const POLICY_NAMES = ['lru', 'gdsf', 'sieve', 'lfu', 'fifo'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
-export const DEFAULT_POLICY: PolicyName = 'lru';
+const DEFAULT_POLICY: PolicyName = 'lru';
 
 export function isPolicyName(name: string): name is PolicyName {
   return (POLICY_NAMES as readonly string[]).includes(name);

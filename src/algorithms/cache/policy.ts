@@ -40,6 +40,3 @@ export interface EvictionPolicy<K = string> {
   /** The key to unload next among those `isEvictable` accepts, or undefined if there is none. */
   chooseVictim(isEvictable?: (key: K) => boolean): K | undefined;
 }
-
-/** Everything is evictable: the simulator's default when nothing is in flight. */
-export const ALWAYS_EVICTABLE = (): boolean => true;

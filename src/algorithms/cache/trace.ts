@@ -18,7 +18,7 @@ export interface Trace<K = string> {
 }
 
 /** A fixed value, or a seeded log-normal draw per model: median × e^(sigma × N(0,1)). */
-export type Spread = number | { median: number; sigma: number };
+type Spread = number | { median: number; sigma: number };
 
 export interface ZipfTraceOptions {
   models: number;

@@ -81,7 +81,7 @@ export function validateLabels(data: Dataset, hp: LinearLearnerHyperparameters, 
   }
 }
 
-export const INFERENCE_CONTENT_TYPES = ['text/csv', 'application/json', 'application/jsonlines'] as const;
+const INFERENCE_CONTENT_TYPES = ['text/csv', 'application/json', 'application/jsonlines'] as const;
 
 function featureSizeError(kind: string, got: number, featureDim: number): InferenceError {
   // The built-in container's wording for a request of the wrong width.

@@ -45,7 +45,7 @@ export function accumulateGradient(
 }
 
 /** Softmax cross-entropy for every variant: scores are K × M (class-major); writes g likewise. */
-export function softmaxLossesAndGradients(
+function softmaxLossesAndGradients(
   scores: Float64Array, y: number, M: number, K: number, sw: number, g: Float64Array, lossAcc: Float64Array,
 ): void {
   for (let m = 0; m < M; m++) {

@@ -19,14 +19,14 @@ export interface LinearLearnerModel {
   threshold: number;
 }
 
-export function outputCount(model: Pick<LinearLearnerModel, 'predictorType' | 'numClasses'>): number {
+function outputCount(model: Pick<LinearLearnerModel, 'predictorType' | 'numClasses'>): number {
   return model.predictorType === 'multiclass_classifier' ? model.numClasses : 1;
 }
 
 export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /** Softmax of raw[0..k) into out, numerically safe. */
-export function softmaxInto(raw: ArrayLike<number>, out: Float64Array, k: number): void {
+function softmaxInto(raw: ArrayLike<number>, out: Float64Array, k: number): void {
   let max = -Infinity;
   for (let c = 0; c < k; c++) if (raw[c]! > max) max = raw[c]!;
   let sum = 0;

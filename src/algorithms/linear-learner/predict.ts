@@ -71,7 +71,10 @@ export function invokeLinearLearnerFast(
   return { body: `${out}]}`, contentType: 'application/json' };
 }
 
-/** `predict` of one row for a one-output model, as scoreRow computes it (same sums, same order), without its typed arrays. */
+/**
+ * `predict` of one row for a one-output model, as scoreRow computes it (same sums, same order),
+ * without its typed arrays.
+ */
 function predictOne(model: LinearLearnerModel, x: readonly number[]): Prediction {
   const w = model.weights;
   let s = model.bias[0]!;
@@ -106,7 +109,7 @@ export function invokeLinearLearnerGeneric(
 const jsonNumber = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
 /** `JSON.stringify(p)` for a Prediction as `predict` makes it (score first, predicted_label if set). */
-export function predictionJson(p: Prediction): string {
+function predictionJson(p: Prediction): string {
   let score: string;
   if (typeof p.score === 'number') score = jsonNumber(p.score);
   else {

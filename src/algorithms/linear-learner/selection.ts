@@ -36,7 +36,7 @@ function rawScores(params: Float64Array, M: number, m: number, data: Dataset, ou
 }
 
 /** Precision, recall, accuracy and F-beta when predicting 1 for score >= threshold. */
-export function binaryCounts(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number, beta = 1) {
+function binaryCounts(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number, beta = 1) {
   let tp = 0, fp = 0, fn = 0, tn = 0;
   for (let i = 0; i < scores.length; i++) {
     const predicted = scores[i]! >= threshold;
@@ -54,7 +54,7 @@ export function binaryCounts(scores: ArrayLike<number>, labels: ArrayLike<number
 }
 
 /** The threshold (midway between adjacent distinct scores) maximising the criterion. */
-export function calibrateThreshold(
+function calibrateThreshold(
   scores: Float64Array, labels: ArrayLike<number>, criterion: BinarySelectionCriteria,
   hp: Pick<LinearLearnerHyperparameters, 'fBeta' | 'targetPrecision' | 'targetRecall'>,
 ): { threshold: number; value: number } {

@@ -23,7 +23,7 @@ import { makeSchedule, makeVariants, scheduledRate, type Variant } from './varia
 
 export const DEFAULT_SEED = 1;
 
-export interface EpochLog {
+interface EpochLog {
   epoch: number;
   /** Best variant's metric this epoch (validation loss, or running training loss). */
   bestLoss: number;

@@ -19,7 +19,7 @@ export interface Variant {
 }
 
 /** Base learning rates for learning_rate=auto, on normalised data. */
-export const BASE_LEARNING_RATE: Record<Optimizer, number> = { adam: 0.1, rmsprop: 0.02, sgd: 0.1 };
+const BASE_LEARNING_RATE: Record<Optimizer, number> = { adam: 0.1, rmsprop: 0.02, sgd: 0.1 };
 
 const WD_GRID = [0, 1e-6, 1e-5, 1e-4, 1e-3];
 const L1_GRID = [0, 0, 1e-6, 1e-5, 1e-4];

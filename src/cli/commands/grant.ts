@@ -8,9 +8,10 @@
  * another endpoint gets another role. Global --yes lets grant take over, or
  * --remove delete, a role that mme did not create.
  */
+import { partitionIdOf } from '../../aws-names/partitions.js';
 import { UsageError } from '../../errors.js';
 import {
-  defaultRoleName, endpointArn, grantRequests, invokePolicy, normalizePrefixes, partitionOfRegion, principalArn, principalProblem,
+  defaultRoleName, endpointArn, grantRequests, invokePolicy, normalizePrefixes, principalArn, principalProblem,
   revokeRequests, roleNameProblem, trustPolicy,
 } from '../../workflow/grant-policies.js';
 import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
@@ -94,7 +95,7 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
       notes.push(`the local cloud is not running: ${ACCOUNT_PLACEHOLDER} stands for its account id`);
     }
   }
-  const partition = partitionOfRegion(region);
+  const partition = partitionIdOf(region);
   // On local every command signs as the default IAM user; on aws only GetCallerIdentity can tell.
   const principal = options.principal
     ? principalArn(options.principal, partition)

@@ -17,8 +17,8 @@ import { buildGlobalContext, evaluate, formatAccessDenied, type ContextValue, ty
 import type { SessionRecord } from './sessions.js';
 
 /** The local cloud listens on loopback over plain http. */
-export const SOURCE_IP = '127.0.0.1';
-export const SECURE_TRANSPORT = false;
+const SOURCE_IP = '127.0.0.1';
+const SECURE_TRANSPORT = false;
 
 export interface SessionLookup {
   session(accessKeyId: string): SessionRecord | undefined;
@@ -29,7 +29,7 @@ export interface SessionLookup {
  * under the same name has a new id, and AWS does not let the old sessions inherit it (the
  * session's AROA… id names the role, not its name).
  */
-export function sessionRole(iam: IamState, principal: Principal): RoleRecord | undefined {
+function sessionRole(iam: IamState, principal: Principal): RoleRecord | undefined {
   if (principal.kind !== 'assumed-role' || !principal.roleName) return undefined;
   const role = iam.role(principal.roleName);
   return role && principal.userId.startsWith(`${role.roleId}:`) ? role : undefined;

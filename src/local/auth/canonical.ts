@@ -14,7 +14,7 @@ import { safeDecode } from '../http.js';
 const hexEncode = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
 /** smithy `escapeUri`: RFC 3986 encoding (encodeURIComponent plus ! ' ( ) *). */
-export function escapeUri(text: string): string {
+function escapeUri(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, hexEncode);
 }
 
@@ -72,7 +72,10 @@ export function canonicalQuery(rawQuery: string): string {
 /** Anything the header-value canonicalisation would change. */
 const NEEDS_FOLDING = /[\r\n\t]| {2}|^ | $/;
 
-/** smithy `getCanonicalHeaders`, one value: CR/LF to spaces, runs of spaces and tabs to one, ends trimmed of one space. */
+/**
+ * smithy `getCanonicalHeaders`, one value: CR/LF to spaces, runs of spaces and tabs to one, ends
+ * trimmed of one space.
+ */
 export function canonicalHeaderValue(value: string): string {
   if (!NEEDS_FOLDING.test(value)) return value;
   return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');

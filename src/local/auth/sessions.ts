@@ -14,7 +14,7 @@ import type { Principal } from '../service.js';
 import type { CredentialRecord, CredentialStore } from './credentials.js';
 
 /** How long an expired session is still recognised (then it is unknown). */
-export const EXPIRED_RETENTION_MS = 6 * 60 * 60 * 1000;
+const EXPIRED_RETENTION_MS = 6 * 60 * 60 * 1000;
 
 export interface SessionRecord {
   accessKeyId: string;

@@ -55,7 +55,7 @@ export function parseAuthorization(header: string | undefined): SigV4Authorizati
 }
 
 /** AWS refuses requests signed more than 15 minutes away from its clock. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 /** Payload hashes that mean "not a hash of the body" (S3 streaming and unsigned payloads). */
 const SPECIAL_PAYLOAD_HASHES = new Set([

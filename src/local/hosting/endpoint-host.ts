@@ -27,12 +27,13 @@ import { createPolicy, type EvictionPolicy } from '../../algorithms/cache/index.
 import { instanceResources } from './instance-types.js';
 import type { EndpointInstance, HostLogger } from './instance.js';
 import { MetricsRecorder } from './metrics.js';
-import type { EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
+import type { EndpointState, EndpointStatus } from '../../formats/endpoint-status.js';
+import type { EndpointHostOptions, EndpointSpec, InvokeRequest, InvokeResult } from './host-types.js';
 import { recordFailure, recordSuccess } from './invocation-metrics.js';
 import { runPipeline } from './pipeline.js';
 import { validateTargetModel } from './target-model.js';
 
-export type { ContainerLogSink, EndpointHostOptions, EndpointSpec, EndpointState, EndpointStatus, InvokeRequest, InvokeResult } from './host-types.js';
+export type { EndpointHostOptions, EndpointSpec, InvokeRequest, InvokeResult } from './host-types.js';
 
 interface HostedEndpoint {
   name: string;
@@ -122,8 +123,8 @@ export class EndpointHost {
     try {
       await startDeployment(deployment);
     } catch (err) {
-      if (!(err instanceof DeployFailure)) this.logger.warn(`Endpoint ${spec.name} failed to start: ${(err as Error)?.stack ?? err}`);
-      failure = err instanceof DeployFailure ? err.reason : `The endpoint could not start: ${(err as Error)?.message ?? err}`;
+      if (!(err instanceof DeployFailure)) this.logger.warn(`Endpoint ${spec.name} failed to start: ${(err as Error)?.stack ?? String(err)}`);
+      failure = err instanceof DeployFailure ? err.reason : `The endpoint could not start: ${(err as Error)?.message ?? String(err)}`;
     }
     // Undeployed (or redeployed) meanwhile: this deployment is no longer wanted.
     if (this.endpoints.get(key(spec.name)) !== endpoint || endpoint.pending !== deployment) {

@@ -56,7 +56,7 @@ export function logGroupName(endpointName: string): string {
   return endpointLogGroup(endpointName);
 }
 
-export function logGroupArn(region: string, accountId: string, endpointName: string): string {
+function logGroupArn(region: string, accountId: string, endpointName: string): string {
   return arnOfLogGroup(region, accountId, logGroupName(endpointName));
 }
 
@@ -73,7 +73,10 @@ export interface ModelErrorInput {
 
 /**
  * A container answered an error: ModelError 424. The message is AWS's, e.g.
- * `Received client error (400) from primary with message "…". See https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEventViewer:group=/aws/sagemaker/Endpoints/ep in account 123456789012 for more information.`
+ *   `Received client error (400) from primary with message "…". See
+ *   https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEventViewer:group=/aws/sagemaker/Endpoints/ep
+ *   in account 123456789012 for more information.`
+ * (one line in the message).
  */
 export function modelError(input: ModelErrorInput): ServiceError {
   const { status, message, container, endpointName, region, accountId } = input;

@@ -1,15 +1,13 @@
 /**
  * The endpoint host's public shapes: what the control plane deploys (EndpointSpec), what the
  * runtime asks (InvokeRequest) and gets (InvokeResult), what DescribeEndpoint and `mme` read
- * (EndpointStatus), and the host's options.
+ * (EndpointStatus, in src/formats/endpoint-status.ts), and the host's options.
  */
 import type { EvictionPolicy, PolicyName } from '../../algorithms/cache/index.js';
 import type { VariantSpec } from './deployment.js';
 import type { InstanceOverrides } from './instance-types.js';
-import type { HostLogger, InstanceStatus } from './instance.js';
-import type { MetricsRecorder, ModelFigures } from './metrics.js';
-
-export type EndpointState = 'Creating' | 'Updating' | 'InService' | 'Failed';
+import type { HostLogger } from './instance.js';
+import type { MetricsRecorder } from './metrics.js';
 
 export interface EndpointSpec {
   name: string;
@@ -44,7 +42,10 @@ export interface EndpointHostOptions {
   cacheMemoryFraction?: number;
   /** How long a request waits for a multi-model load before ModelNotReadyException (AWS: 60 s). */
   modelLoadWaitLimitMs?: number;
-  /** The memory tier's eviction policy: a name ('lru', the default and SageMaker's; 'gdsf', 'sieve', 'lfu', 'fifo') or a factory (one policy per instance). */
+  /**
+   * The memory tier's eviction policy: a name ('lru', the default and SageMaker's; 'gdsf', 'sieve',
+   * 'lfu', 'fifo') or a factory (one policy per instance).
+   */
   evictionPolicy?: PolicyName | (() => EvictionPolicy);
   metrics?: MetricsRecorder;
   /** Test hook: runs before each model download. */
@@ -72,14 +73,3 @@ export interface InvokeResult {
   customAttributes?: string;
 }
 
-export interface EndpointStatus {
-  endpointName: string;
-  endpointArn: string;
-  state: EndpointState;
-  failureReason?: string;
-  creationTime: Date;
-  lastModifiedTime: Date;
-  variants: { variantName: string; instanceType: string; weight: number; modelName?: string; multiModel: boolean; currentInstanceCount: number; instances: InstanceStatus[] }[];
-  /** Per TargetModel figures (an improvement on AWS, which has none). */
-  models: (ModelFigures & { variantName: string })[];
-}

@@ -4,28 +4,15 @@
  */
 export {
   EndpointHost,
-  type EndpointHostOptions, type EndpointSpec, type EndpointState, type EndpointStatus, type InvokeRequest, type InvokeResult,
+  type EndpointHostOptions, type EndpointSpec,
 } from './endpoint-host.js';
-import { sagemakerArn } from '../../aws-names/arns.js';
-export type { VariantSpec } from './deployment.js';
 export type { ContainerDefinition } from './containers/index.js';
-export { planContainers, MAX_PIPELINE_CONTAINERS } from './containers/index.js';
-export { createPolicy, POLICY_NAMES, type EvictionPolicy, type PolicyName } from '../../algorithms/cache/index.js';
-export { instanceResources, knownInstanceTypes, DEFAULT_DISK_BYTES, type InstanceResources } from './instance-types.js';
-export type { HostLogger, InstanceStatus } from './instance.js';
+export { knownInstanceTypes } from './instance-types.js';
 export {
-  MetricsRecorder, NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER,
-  type Datapoint, type FlushedValue, type MetricSeries, type MetricSink, type MetricsSnapshot, type ModelFigures, type StatisticSet,
+  MetricsRecorder,
 } from './metrics.js';
-export { validateTargetModel, TARGET_MODEL_MAX_LENGTH } from './target-model.js';
-export { logGroupArn } from './errors.js';
 
 /** A HostLogger over a line logger such as the daemon's `log(line)`. */
 export function lineLogger(log: (line: string) => void): import('./instance.js').HostLogger {
   return { info: (m) => log(`hosting: ${m}`), warn: (m) => log(`hosting: warning: ${m}`) };
-}
-
-/** arn:aws:sagemaker:{region}:{account}:endpoint/{name}, the name lower-cased as AWS does. */
-export function endpointArn(region: string, accountId: string, name: string): string {
-  return sagemakerArn(region, accountId, 'endpoint', name);
 }

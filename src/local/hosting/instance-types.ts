@@ -4,8 +4,9 @@
  * volume SageMaker attaches to hosting instances without instance storage; it is about 30 GiB
  * for the common CPU types (the exact size is not published per type, so one figure serves all).
  *
- * Experiments (the cache behaviour of docs/aws-behaviour.md#multi-model-caching on a small machine) override both through
- * EndpointHostOptions.instance, so that a handful of small models fill an instance.
+ * Experiments (the cache behaviour of docs/aws-behaviour.md#multi-model-caching on a small
+ * machine) override both through EndpointHostOptions.instance, so that a handful of small models
+ * fill an instance.
  */
 const GIB = 1024 ** 3;
 
@@ -49,7 +50,7 @@ const INSTANCE_TYPES: Record<string, { memoryGiB: number; vcpus: number }> = {
 };
 
 /** The ML storage volume of a hosting instance without instance storage (approximate). */
-export const DEFAULT_DISK_BYTES = 30 * GIB;
+const DEFAULT_DISK_BYTES = 30 * GIB;
 /** Used for a type missing from the table (the host logs a warning). */
 const FALLBACK = { memoryGiB: 8, vcpus: 2 };
 

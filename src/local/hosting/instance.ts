@@ -4,8 +4,9 @@
  * variant share nothing, as on SageMaker: each downloads and loads its own copy of a model.
  *
  * Memory: the multi-model cache may use `cacheMemoryFraction` of the instance's memory (default
- * 0.8: SageMaker's MME plateau in docs/aws-behaviour.md#multi-model-caching sits near 79% MemoryUtilization). Utilisation
- * reports single-model containers' bytes plus the cache's. Disk: the whole volume is the tier's.
+ * 0.8: SageMaker's MME plateau in docs/aws-behaviour.md#multi-model-caching sits near 79%
+ * MemoryUtilization). Utilisation reports single-model containers' bytes plus the cache's. Disk:
+ * the whole volume is the tier's.
  */
 import type { ObjectStore } from '../store/object-store.js';
 import {
@@ -15,9 +16,10 @@ import { DiskTier } from './disk-tier.js';
 import type { EvictionPolicy } from '../../algorithms/cache/index.js';
 import type { InstanceResources } from './instance-types.js';
 import { figuresFor, type VariantMetrics } from './metrics.js';
-import { ModelCache, type LoadedModelInfo } from './model-cache.js';
+import { ModelCache } from './model-cache.js';
 import type { ContainerLogSink } from './host-types.js';
 import { logGroupName } from './errors.js';
+import type { InstanceStatus } from '../../formats/endpoint-status.js';
 
 export interface HostLogger {
   info(message: string): void;
@@ -44,16 +46,6 @@ export interface InstanceSetup {
   /** Where the containers' lines go (stream {variant}/{instance}[/{container}]). */
   containerLogs?: ContainerLogSink;
   beforeDownload?: (bucket: string, key: string) => Promise<void> | void;
-}
-
-export interface InstanceStatus {
-  instanceId: string;
-  instanceType: string;
-  inFlight: number;
-  invocations: number;
-  memory: { totalBytes: number; cacheBudgetBytes: number; usedBytes: number; utilization: number };
-  disk: { totalBytes: number; usedBytes: number; utilization: number; files: number };
-  loadedModels: LoadedModelInfo[];
 }
 
 export class EndpointInstance {

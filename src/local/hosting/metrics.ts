@@ -21,10 +21,8 @@
  * local experiment lasts seconds, and at one point a minute its chart would be a single dot.
  * A query with Period 60 still sees exactly what AWS would show.
  */
-export const NAMESPACE_SAGEMAKER = 'AWS/SageMaker';
-export const NAMESPACE_ENDPOINTS = '/aws/sagemaker/Endpoints';
-
-export type MetricUnit = 'None' | 'Microseconds' | 'Percent';
+import { NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER, type MetricUnit } from '../../aws-names/metrics.js';
+import type { ModelFigures } from '../../formats/endpoint-status.js';
 
 export interface StatisticSet {
   sampleCount: number;
@@ -46,7 +44,7 @@ function addTo(set: StatisticSet, value: number): void {
 }
 
 /** What `flush` hands to CloudWatch: raw values (percentiles stay exact) or, past a bound, a statistic set. */
-export type FlushedValue = { values: readonly number[] } | StatisticSet;
+type FlushedValue = { values: readonly number[] } | StatisticSet;
 export type MetricSink = (
   namespace: string, metricName: string, dimensions: Readonly<Record<string, string>>, value: FlushedValue, unit: MetricUnit, timestamp: Date,
 ) => void;
@@ -142,20 +140,6 @@ export interface Datapoint extends StatisticSet {
   average: number;
 }
 
-/** What SageMaker does not offer: figures per TargetModel (summed over the variant's instances). */
-export interface ModelFigures {
-  targetModel: string;
-  invocations: number;
-  errors: number;
-  cacheHits: number;
-  cacheMisses: number;
-  loads: number;
-  evictions: number;
-  latencyMicrosTotal: number;
-  latencyMicrosMax: number;
-  lastInvokedAt?: Date;
-}
-
 export interface MetricsRecorderOptions {
   now?: () => Date;
   /** CloudWatch keeps 1-minute data for 15 days; the local cloud keeps a day by default. */
@@ -229,7 +213,7 @@ export class MetricsRecorder {
   modelFigures(endpointName: string, variantName: string): Map<string, ModelFigures> {
     const key = `${endpointName}\u0000${variantName}`;
     let map = this.models.get(key);
-    if (!map) this.models.set(key, (map = new Map()));
+    if (!map) this.models.set(key, (map = new Map<string, ModelFigures>()));
     return map;
   }
 
@@ -283,7 +267,7 @@ export interface VariantMetrics {
  * metric, so queries for EndpointName + VariantName (what dashboards and `mme metrics` ask)
  * never see these: only a query that names a TargetModel does.
  */
-export interface ModelSeries {
+interface ModelSeries {
   invocations: MetricSeries;
   modelCacheHit: MetricSeries;
   modelLatency: MetricSeries;

@@ -18,6 +18,7 @@
  */
 import type { EvictionPolicy } from '../../algorithms/cache/index.js';
 import { ContainerFailure } from './errors.js';
+import type { LoadedModelInfo } from '../../formats/endpoint-status.js';
 
 export interface Loaded<M> {
   model: M;
@@ -52,16 +53,6 @@ export interface Lease<M> {
 
 /** A hit is answered at once; a miss gives a promise (its own load, or one already running). */
 export type Acquired<M> = { outcome: 'hit'; lease: Lease<M> } | { outcome: 'loaded' | 'joined'; pending: Promise<Lease<M>> };
-
-export interface LoadedModelInfo {
-  key: string;
-  sizeBytes: number;
-  state: 'loading' | 'ready';
-  inUse: number;
-  hits: number;
-  loadedAt?: Date;
-  lastUsedAt?: Date;
-}
 
 export interface ModelCacheOptions {
   budgetBytes: number;

@@ -9,10 +9,10 @@
  * `..` or `.` segments, absolute paths, backslashes, and the same hidden behind percent-encoding.
  * (The host never turns a key into a path itself: disk-tier files are named by a hash.)
  */
-import { joinS3Key, type S3Location } from '../jobs/s3-uri.js';
+import { joinS3Key, type S3Location } from '../../aws-names/s3-uri.js';
 import { validationError } from './errors.js';
 
-export const TARGET_MODEL_MAX_LENGTH = 1024;
+const TARGET_MODEL_MAX_LENGTH = 1024;
 /** `\A\S[\p{Print}]*\z`: JS has no POSIX \p{Print}; printable ASCII is [\x20-\x7E]. */
 const TARGET_MODEL_PATTERN = /^[^\s\p{Cc}][\x20-\x7E]*$/u;
 

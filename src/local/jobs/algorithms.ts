@@ -19,7 +19,7 @@ import { parseHyperparameters } from '../../algorithms/linear-learner/hyperparam
 import { invokeLinearLearner } from '../../algorithms/linear-learner/predict.js';
 import { trainLinearLearner } from '../../algorithms/linear-learner/train.js';
 import { fitPreprocessorFromCsv, invokePreprocessor } from '../../algorithms/preprocessor.js';
-import type { ModelFile } from './model-tar.js';
+import type { ModelFile } from '../../formats/model-tar.js';
 
 /** The containers the local cloud can run (images.ts maps image URIs to these). */
 export type AlgorithmId = 'linear-learner' | 'sklearn-preprocessor';

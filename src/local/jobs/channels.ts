@@ -12,7 +12,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { ObjectStore } from '../store/object-store.js';
-import { parseS3Uri } from './s3-uri.js';
+import { parseS3Uri } from '../../aws-names/s3-uri.js';
 
 export interface S3DataSourceSpec {
   S3DataType: string;
@@ -31,7 +31,7 @@ export interface InputFile {
 export class ChannelError extends Error {}
 
 /** The "directory" of a prefix: up to and including its last '/'. */
-export function prefixDirectory(prefix: string): string {
+function prefixDirectory(prefix: string): string {
   const slash = prefix.lastIndexOf('/');
   return slash < 0 ? '' : prefix.slice(0, slash + 1);
 }
@@ -46,7 +46,7 @@ async function readOne(store: ObjectStore, bucket: string, key: string, uri: str
 }
 
 /** Object keys a data source names, with the directory they are relative to. */
-export async function resolveDataSource(
+async function resolveDataSource(
   store: ObjectStore,
   source: S3DataSourceSpec,
   region: string,

@@ -12,7 +12,7 @@ import type { LogEventStore } from '../store/log-events.js';
 
 export type JobKind = 'training-job' | 'transform-job';
 
-export const JOB_LOG_GROUPS: Readonly<Record<JobKind, string>> = {
+const JOB_LOG_GROUPS: Readonly<Record<JobKind, string>> = {
   'training-job': TRAINING_JOB_LOG_GROUP,
   'transform-job': TRANSFORM_JOB_LOG_GROUP,
 };
@@ -26,7 +26,7 @@ export interface LogLocation {
  * The stream of a job created at `createdAt`. A transform job's instance id is derived from the
  * job (name and creation time), so the same job always names the same stream, across restarts.
  */
-export function jobLogStream(kind: JobKind, name: string, createdAt: Date): string {
+function jobLogStream(kind: JobKind, name: string, createdAt: Date): string {
   const seconds = Math.floor(createdAt.getTime() / 1000);
   if (kind === 'training-job') return `${name}/algo-1-${seconds}`;
   const instanceId = `i-${createHash('sha256').update(`${name}@${createdAt.toISOString()}`).digest('hex').slice(0, 17)}`;

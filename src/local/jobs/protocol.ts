@@ -5,7 +5,7 @@
  * taken for another task's. Bytes go in and come out as Uint8Arrays (structured clone).
  */
 import type { AlgorithmId, ChannelData } from './algorithms.js';
-import type { ModelFile } from './model-tar.js';
+import type { ModelFile } from '../../formats/model-tar.js';
 
 export interface TrainTask {
   type: 'train';

@@ -8,9 +8,9 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { AlgorithmId } from './algorithms.js';
 import { ChannelError, readDataSource, type S3DataSourceSpec } from './channels.js';
 import { describeLocation, type JobKind, type JobLogs } from './logs.js';
-import { packModelTar, unpackModelTar, type ModelFile } from './model-tar.js';
+import { packModelTar, unpackModelTar, type ModelFile } from '../../formats/model-tar.js';
 import { JobCancelled, JobPool, WorkerTaskFailed, type Slot } from './pool.js';
-import { joinS3Key, parseS3Uri } from './s3-uri.js';
+import { joinS3Key, parseS3Uri } from '../../aws-names/s3-uri.js';
 
 export type TrainingPhase = 'Downloading' | 'Training' | 'Uploading';
 

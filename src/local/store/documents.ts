@@ -14,7 +14,7 @@ import { KeyedMutex } from './mutex.js';
 
 const SUFFIX = '.json';
 
-export type Reviver = (key: string, value: unknown) => unknown;
+type Reviver = (key: string, value: unknown) => unknown;
 
 export interface ListOptions {
   /** JSON.parse reviver, e.g. to turn the ISO strings JSON.stringify wrote back into Dates. */

@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 
 // The atomic-write primitives are shared with the rest of the local cloud (src/util/fs.ts).
-export { fsyncDir, TEMP_PREFIX, tempName, writeFileAtomic } from '../../util/fs.js';
+export { fsyncDir, TEMP_PREFIX, writeFileAtomic } from '../../util/fs.js';
 
 export interface WrittenBody {
   size: number;

@@ -50,10 +50,10 @@ export interface LogGroupInfo {
 }
 
 /** CloudWatch Logs counts an event's size as its message's UTF-8 bytes plus 26. */
-export const EVENT_OVERHEAD_BYTES = 26;
+const EVENT_OVERHEAD_BYTES = 26;
 export const eventBytes = (message: string) => Buffer.byteLength(message, 'utf8') + EVENT_OVERHEAD_BYTES;
 
-export const DEFAULT_MAX_STREAM_BYTES = 1024 * 1024;
+const DEFAULT_MAX_STREAM_BYTES = 1024 * 1024;
 
 interface Stream {
   readonly name: string;
@@ -126,7 +126,7 @@ export class LogEventStore {
     const lines = text.split('\n');
     let header: { stream?: unknown; creationTime?: unknown };
     try {
-      header = JSON.parse(lines[0] ?? '');
+      header = JSON.parse(lines[0] ?? '') as typeof header;
     } catch {
       return undefined;
     }
@@ -139,7 +139,7 @@ export class LogEventStore {
       if (line === '') continue;
       let e: { t: number; i: number; s: number; m: string };
       try {
-        e = JSON.parse(line);
+        e = JSON.parse(line) as typeof e;
       } catch {
         continue; // a torn append
       }

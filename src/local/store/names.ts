@@ -10,7 +10,7 @@
  */
 import { ServiceError } from '../service-error.js';
 
-export const MAX_KEY_BYTES = 1024;
+const MAX_KEY_BYTES = 1024;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -20,7 +20,7 @@ const IP_ADDRESS = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
 
-export function isValidBucketName(name: string): boolean {
+function isValidBucketName(name: string): boolean {
   return (
     BUCKET_CHARS.test(name) &&
     !name.includes('..') &&

@@ -64,7 +64,7 @@ export interface ObjectStoreOptions {
 }
 
 /** S3's default when a PUT names no Content-Type. */
-export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
+const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 const TRASH_PREFIX = '.trash-';
 
 /** The files one after another, each opened only when its turn comes. */

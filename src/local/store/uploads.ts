@@ -49,7 +49,7 @@ interface Upload {
 
 const UPLOAD_ID = /^[A-Za-z0-9_-]{16,128}$/;
 
-export function noSuchUpload(uploadId: string): ServiceError {
+function noSuchUpload(uploadId: string): ServiceError {
   return new ServiceError(
     'NoSuchUpload',
     'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',

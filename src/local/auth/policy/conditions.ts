@@ -9,7 +9,7 @@ import { acceptsVariables, baseOperators, type BaseOperator } from './operators.
 import type { ConditionBlock } from './types.js';
 import type { VariableLookup } from './wildcard.js';
 
-export type SetOperator = 'ForAnyValue' | 'ForAllValues';
+type SetOperator = 'ForAnyValue' | 'ForAllValues';
 
 export interface ParsedOperator {
   readonly set?: SetOperator;
@@ -61,7 +61,7 @@ function valueMatches(base: BaseOperator, requestValue: string, policyValues: re
 }
 
 /** Does one key of one operator hold for this request? */
-export function keyMatches(
+function keyMatches(
   op: ParsedOperator,
   key: string,
   policyValues: readonly string[],

@@ -4,10 +4,9 @@
  * conditions.ts + operators.ts (Condition element), wildcard.ts (globs, ARNs, variables).
  */
 export type * from './types.js';
-export { MalformedPolicyError, parsePolicyDocument, validatePolicyDocument, type PolicyKind, type PolicyValidation } from './document.js';
-export { evaluate, evaluateTrust, type PolicyInput } from './evaluate.js';
-export { buildGlobalContext, RequestContext, type PrincipalInfo } from './context.js';
-export { formatAccessDenied, type AccessDeniedOptions } from './messages.js';
+export { MalformedPolicyError, parsePolicyDocument, validatePolicyDocument, type PolicyKind } from './document.js';
+export { evaluate, evaluateTrust } from './evaluate.js';
+export { buildGlobalContext, RequestContext } from './context.js';
+export { formatAccessDenied } from './messages.js';
 export { actionMatches, resourceMatches, arnConditionMatches, globMatches } from './wildcard.js';
 export { conditionsMatch, parseOperator } from './conditions.js';
-export { principalMatches } from './principal.js';

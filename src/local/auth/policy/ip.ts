@@ -49,7 +49,7 @@ function parseIpv6(text: string): bigint | undefined {
   return value;
 }
 
-export function parseAddress(text: string): Address | undefined {
+function parseAddress(text: string): Address | undefined {
   const v4 = parseIpv4(text);
   if (v4 !== undefined) return { family: 4, value: v4 };
   const v6 = text.includes(':') ? parseIpv6(text) : undefined;

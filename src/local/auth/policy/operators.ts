@@ -7,7 +7,7 @@
 import { cidrContains } from './ip.js';
 import { arnConditionMatches, globMatches, tokenize, type VariableLookup } from './wildcard.js';
 
-export type ValueTest = (requestValue: string, policyValue: string, lookup: VariableLookup | undefined) => boolean | null;
+type ValueTest = (requestValue: string, policyValue: string, lookup: VariableLookup | undefined) => boolean | null;
 
 export interface BaseOperator {
   /** Canonical name, e.g. StringNotLike. */
@@ -63,7 +63,7 @@ function numeric(compare: (request: number, policy: number) => boolean): ValueTe
  * e.g. aws:EpochTime (Conditions_Date). Both forms compare on the same clock, so an epoch
  * request value can be tested against an ISO policy value and the other way round.
  */
-export function parseDate(text: string): number | null {
+function parseDate(text: string): number | null {
   const trimmed = text.trim();
   if (/^-?\d+$/.test(trimmed)) return Number(trimmed) * 1000;
   if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return null;

@@ -10,7 +10,7 @@ export type Effect = 'Allow' | 'Deny';
 export type PolicyVersion = '2012-10-17' | '2008-10-17';
 
 /** Principal kinds as IAM spells them: AWS, Service, Federated, CanonicalUser. */
-export type PrincipalMap = Readonly<Record<string, readonly string[]>>;
+type PrincipalMap = Readonly<Record<string, readonly string[]>>;
 
 /** `"Principal": "*"` stays the string '*'; every other form becomes a PrincipalMap. */
 export type PrincipalSpec = '*' | PrincipalMap;

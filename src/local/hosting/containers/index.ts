@@ -1,20 +1,20 @@
 /**
  * Container plans: each ContainerDefinition of a model checked once at deployment and turned into
  * what every instance builds its containers from. The image decides the algorithm, with the same
- * table the SageMaker service uses for jobs (images.ts); Mode decides single or multi-model.
+ * table the SageMaker service uses for jobs (jobs/images.ts); Mode decides single or multi-model.
  */
-import { algorithmForImage, SUPPORTED_IMAGES_TEXT } from '../../services/sagemaker/images.js';
+import { requireRunnableImage } from '../../jobs/images.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
-import { parseS3Uri, type S3Location } from '../../jobs/s3-uri.js';
+import { parseS3Uri, type S3Location } from '../../../aws-names/s3-uri.js';
 import { ServiceError } from '../../service-error.js';
 import type { ContainerDefinition } from './container.js';
 
 export type { Container, ContainerDefinition, ContainerResponse, InvocationContext } from './container.js';
-export { MultiModelContainer, type MultiModelEvents, type MultiModelRuntime } from './multi-model.js';
-export { loadNativeModel, type NativeModel } from './native-model.js';
+export { MultiModelContainer } from './multi-model.js';
+export { type NativeModel } from './native-model.js';
 export { DeployFailure, SingleModelContainer } from './single-model.js';
 
-export const MAX_PIPELINE_CONTAINERS = 15;
+const MAX_PIPELINE_CONTAINERS = 15;
 
 export type ContainerPlan =
   | { mode: 'SingleModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; modelDataUrl: string; logName?: string }
@@ -43,10 +43,7 @@ export function planContainers(definitions: readonly ContainerDefinition[], wher
     const name = pipeline ? (d.ContainerHostname ?? `container_${position}`) : 'primary';
     // A pipeline container's log stream ends in its hostname, or container-N (docs/aws-behaviour.md#logs).
     const logName = pipeline ? (d.ContainerHostname ?? `container-${position}`) : undefined;
-    const algorithm = algorithmForImage(d.Image);
-    if (!algorithm) {
-      throw invalid(`The mme local cloud cannot run the image '${d.Image}' (container ${position} of ${where}). Supported images: ${SUPPORTED_IMAGES_TEXT}.`);
-    }
+    const algorithm = requireRunnableImage(d.Image, `container ${position} of ${where}`);
     const environment = { ...(d.Environment ?? {}) };
     if (!d.ModelDataUrl) throw invalid(`Container ${position} of ${where} has no ModelDataUrl; the local cloud's containers need model data.`);
     if (d.Mode === 'MultiModel') {

@@ -9,8 +9,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
-import { unpackModelTar } from '../../jobs/model-tar.js';
-import type { S3Location } from '../../jobs/s3-uri.js';
+import { unpackModelTar } from '../../../formats/model-tar.js';
+import type { S3Location } from '../../../aws-names/s3-uri.js';
 import type { DiskTier } from '../disk-tier.js';
 import { ContainerFailure, modelNotReady } from '../errors.js';
 import type { Held, Lease, Loaded, ModelCache } from '../model-cache.js';
@@ -27,7 +27,7 @@ export interface MultiModelSpec {
 }
 
 /** What the container reports to its instance (metrics, per-model figures, warnings). */
-export interface MultiModelEvents {
+interface MultiModelEvents {
   downloaded(targetModel: string, micros: number): void;
   loaded(targetModel: string, micros: number): void;
   warn(message: string): void;

@@ -13,7 +13,7 @@ import { ArtifactError } from '../../../algorithms/errors.js';
 import { invokeLinearLearner } from '../../../algorithms/linear-learner/predict.js';
 import { invokePreprocessor, type PreprocessorModel } from '../../../algorithms/preprocessor.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
-import type { ModelFile } from '../../jobs/model-tar.js';
+import type { ModelFile } from '../../../formats/model-tar.js';
 
 export interface NativeModel {
   readonly algorithm: AlgorithmId;

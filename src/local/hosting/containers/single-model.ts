@@ -4,8 +4,8 @@
  * missing object or an archive the container cannot load makes the endpoint Failed, with the
  * FailureReason SageMaker gives.
  */
-import { unpackModelTar } from '../../jobs/model-tar.js';
-import { parseS3Uri } from '../../jobs/s3-uri.js';
+import { unpackModelTar } from '../../../formats/model-tar.js';
+import { parseS3Uri } from '../../../aws-names/s3-uri.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
 import { ServiceError } from '../../service-error.js';
 import type { ObjectStore } from '../../store/object-store.js';

@@ -36,7 +36,7 @@ interface Query {
   expression?: string;
 }
 
-export interface MetricDataResult {
+interface MetricDataResult {
   Id: string;
   Label: string;
   Timestamps: Date[];

@@ -11,9 +11,9 @@ import {
 } from './wire.js';
 
 /** CloudWatch's limit on datapoints per GetMetricStatistics call. */
-export const MAX_DATAPOINTS = 1440;
+const MAX_DATAPOINTS = 1440;
 
-export interface DatapointOut {
+interface DatapointOut {
   Timestamp: Date;
   SampleCount?: number;
   Average?: number;
@@ -69,7 +69,7 @@ export function getMetricStatistics(input: Input, store: MetricStore): GetMetric
  * Refuse requests for more than 1,440 datapoints, with CloudWatch's own words (it counts
  * periods from the rounded-down StartTime to EndTime).
  */
-export function checkDatapointCount(start: Date, end: Date, period: number): void {
+function checkDatapointCount(start: Date, end: Date, period: number): void {
   const requested = Math.ceil((end.getTime() - alignDown(start.getTime(), period)) / (period * 1000));
   if (requested > MAX_DATAPOINTS) {
     throw invalidCombination(

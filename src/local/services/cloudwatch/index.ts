@@ -8,7 +8,6 @@
  * Authorization: CloudWatch's metric actions take no resource ARN (the Service Authorization
  * Reference lists "*"); PutMetricData carries the `cloudwatch:namespace` condition key.
  */
-import { join } from 'node:path';
 import { notImplementedError } from '../../protocols/index.js';
 import type { LocalService } from '../../service.js';
 import { getMetricData } from './get-metric-data.js';
@@ -20,10 +19,7 @@ import { cloudWatchProtocol, decodeRequest, encodeResponse } from './protocol.js
 import { putMetricData } from './put-metric-data.js';
 import type { Input } from './wire.js';
 
-export { MetricStore, DEFAULT_RETENTION_MS } from './metric-store.js';
-export type { MetricQuery, MetricValue, PeriodStatistics, StatisticSet, DimensionFilter } from './metric-store.js';
-export type { Dimension, DimensionsInput, MetricDescriptor, Unit } from './shapes.js';
-export { statisticValue } from './statistics.js';
+export { MetricStore } from './metric-store.js';
 
 export interface CloudWatchServiceOptions {
   /** Where recent metrics are persisted (`{stateDir}/cloudwatch`); in memory only when omitted. */
@@ -94,6 +90,3 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
     },
   };
 }
-
-/** The directory the local cloud gives CloudWatch under its state dir. */
-export const cloudWatchDir = (stateDir: string) => join(stateDir, 'cloudwatch');

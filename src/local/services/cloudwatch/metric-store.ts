@@ -16,10 +16,10 @@ import { addStatisticSet, addValue, alignDown, emptyAggregate, mergeAggregate, s
 import { normalizeDimensions, seriesKey, type DimensionsInput, type MetricDescriptor, type Unit } from './shapes.js';
 
 export const DEFAULT_RETENTION_MS = 3 * 60 * 60 * 1000;
-export const DEFAULT_MAX_SERIES = 2_000;
-export const DEFAULT_MAX_SLOTS = 200_000;
+const DEFAULT_MAX_SERIES = 2_000;
+const DEFAULT_MAX_SLOTS = 200_000;
 
-export interface StatisticSet {
+interface StatisticSet {
   sampleCount: number;
   sum: number;
   minimum: number;
@@ -66,7 +66,7 @@ export interface DimensionFilter {
 }
 
 /** A slot as persisted: [t, unit, sampleCount, sum, min, max, values | null, quantized]. */
-export type SlotSnapshot = [number, Unit, number, number, number, number, [number, number][] | null, boolean];
+type SlotSnapshot = [number, Unit, number, number, number, number, [number, number][] | null, boolean];
 export interface SeriesSnapshot extends MetricDescriptor {
   slots: SlotSnapshot[];
 }

@@ -69,7 +69,7 @@ export class MetricPersistence {
   /** Flush every `intervalMs` without keeping the process alive for it. */
   start(intervalMs: number, onError: (err: unknown) => void): void {
     this.stop();
-    this.timer = setInterval(() => this.flush().catch(onError), intervalMs);
+    this.timer = setInterval(() => void this.flush().catch(onError), intervalMs);
     this.timer.unref();
   }
 

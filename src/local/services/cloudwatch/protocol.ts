@@ -18,8 +18,8 @@ import { ServiceError } from '../../service-error.js';
 import type { ErrorFormatter } from '../../service.js';
 import { decodeQueryParams, type Input } from './wire.js';
 
-export const JSON_TARGET_PREFIX = 'GraniteServiceVersion20100801';
-export const API_VERSION = '2010-08-01';
+const JSON_TARGET_PREFIX = 'GraniteServiceVersion20100801';
+const API_VERSION = '2010-08-01';
 /** PutMetricData's request limit is 1 MB; a gzip body may not inflate past a little more. */
 const MAX_INFLATED_BYTES = 2 * 1024 * 1024;
 

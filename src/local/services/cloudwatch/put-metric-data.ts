@@ -16,7 +16,7 @@ const TWO_HOURS_MS = 2 * 3600 * 1000;
 const MAX_DATUMS = 1000;
 const MAX_VALUES = 150;
 
-export interface Datum {
+interface Datum {
   name: string;
   dimensions: Dimension[];
   timestamp: Date;
@@ -50,7 +50,7 @@ function missingMetricData() {
   return invalidValue('The parameter MetricData is required and must contain at least one datum.');
 }
 
-export function readDatum(item: unknown, path: string, now: Date): Datum {
+function readDatum(item: unknown, path: string, now: Date): Datum {
   const d = asStruct(item, path);
   const name = reqString(d, 'MetricName', `${path}.MetricName`);
   if (name.length < 1 || name.length > 255) throw invalidValue(`The value ${name} for parameter ${path}.MetricName is invalid.`);

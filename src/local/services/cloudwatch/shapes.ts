@@ -14,7 +14,7 @@ export interface Dimension {
 export type DimensionsInput = Readonly<Record<string, string>> | readonly Dimension[];
 
 /** StandardUnit from the CloudWatch API reference. */
-export const UNITS = [
+const UNITS = [
   'Seconds', 'Microseconds', 'Milliseconds',
   'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes',
   'Bits', 'Kilobits', 'Megabits', 'Gigabits', 'Terabits',

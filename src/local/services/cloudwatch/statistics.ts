@@ -17,7 +17,7 @@ export type Statistic = (typeof STATISTICS)[number];
 const PERCENTILE = /^p(\d{1,3}(?:\.\d{1,2})?)$/;
 
 /** Beyond this many distinct values in one aggregate, values are kept on a log scale (≤ 0.5 % off). */
-export const DEFAULT_MAX_DISTINCT_VALUES = 512;
+const DEFAULT_MAX_DISTINCT_VALUES = 512;
 const LOG_STEP = Math.log(1.01);
 
 export interface Aggregate {

@@ -117,7 +117,7 @@ export function optList(input: Input, key: string, path = key): unknown[] | unde
   if (v === undefined || v === null) return undefined;
   if (v === '') return [];
   if (!Array.isArray(v)) throw invalidFor(path, typeof v === 'object' ? JSON.stringify(v) : v);
-  return v;
+  return v as unknown[];
 }
 
 export function optStruct(input: Input, key: string, path = key): Input | undefined {

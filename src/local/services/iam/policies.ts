@@ -41,7 +41,7 @@ export function policyArnParam(ctx: IamContext, member = 'policyArn'): string {
   return arn;
 }
 
-export const policyNotFound = (arn: string): ServiceError => noSuchEntity(`Policy ${arn} was not found.`);
+const policyNotFound = (arn: string): ServiceError => noSuchEntity(`Policy ${arn} was not found.`);
 
 export async function createPolicy(ctx: IamContext): Promise<LocalResponse> {
   const p = ctx.params;

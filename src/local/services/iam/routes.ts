@@ -14,7 +14,7 @@ import * as users from './users.js';
 
 type Handler = (ctx: IamContext) => Promise<LocalResponse>;
 
-export const IAM_ACTIONS: Readonly<Record<string, Handler>> = {
+const IAM_ACTIONS: Readonly<Record<string, Handler>> = {
   CreateRole: roles.createRole,
   GetRole: roles.getRole,
   DeleteRole: roles.deleteRole,

@@ -10,7 +10,7 @@ import type { IamState } from './state.js';
 import type { ManagedPolicyRecord, RoleRecord, Tag, UserRecord } from './types.js';
 import { encodeDocument } from './validation.js';
 
-export const tagList = (tags: Tag[]): XmlNode => ({ member: tags.map((t) => ({ Key: t.Key, Value: t.Value })) });
+const tagList = (tags: Tag[]): XmlNode => ({ member: tags.map((t) => ({ Key: t.Key, Value: t.Value })) });
 
 export function roleXml(role: RoleRecord, detail: 'full' | 'list' = 'full'): XmlNode {
   const node: XmlNode = {

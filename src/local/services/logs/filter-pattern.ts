@@ -15,7 +15,7 @@ export interface FilterPattern {
   none: string[];
 }
 
-export const invalidFilterPattern = (message: string) => new ServiceError('InvalidParameterException', message);
+const invalidFilterPattern = (message: string) => new ServiceError('InvalidParameterException', message);
 
 /** Parse a pattern; undefined or blank matches every event. */
 export function parseFilterPattern(text: string | undefined): FilterPattern | undefined {

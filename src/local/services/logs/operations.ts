@@ -11,13 +11,13 @@ import { Validator, type Json } from '../sagemaker/validation.js';
 import { matchesFilter, parseFilterPattern } from './filter-pattern.js';
 
 /** What a response may carry, as CloudWatch Logs bounds it: 1 MB of events, 10,000 events. */
-export const MAX_RESPONSE_BYTES = 1_048_576;
-export const MAX_EVENTS = 10_000;
+const MAX_RESPONSE_BYTES = 1_048_576;
+const MAX_EVENTS = 10_000;
 const MAX_LIST = 50;
 const LOG_GROUP_PATTERN = '[\\.\\-_/#A-Za-z0-9]+';
 const LOG_STREAM_PATTERN = '[^:*]*';
 
-export interface Scope {
+interface Scope {
   region: string;
   accountId: string;
 }
@@ -28,7 +28,7 @@ export interface Operation<R> {
   run(request: R, store: LogEventStore, scope: Scope): object;
 }
 
-export const invalidParameter = (message: string) => new ServiceError('InvalidParameterException', message);
+const invalidParameter = (message: string) => new ServiceError('InvalidParameterException', message);
 const groupNotFound = () => new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
 const streamNotFound = () => new ServiceError('ResourceNotFoundException', 'The specified log stream does not exist.');
 // Our wording: AWS's message for a token it did not issue is not public.

@@ -13,7 +13,8 @@ import { safeDecode, type LocalResponse } from '../../http.js';
 import { notImplementedError } from '../../protocols/index.js';
 import { restJson } from '../../protocols/rest-json.js';
 import type { LocalService, ServiceCall } from '../../service.js';
-import { endpointArn, type EndpointHost } from '../../hosting/index.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
+import type { EndpointHost } from '../../hosting/index.js';
 import { oversizeBody, validationError } from '../../hosting/errors.js';
 import { isLocalStatusRequest, localEndpointStatus } from './local-status.js';
 
@@ -39,7 +40,7 @@ export function createRuntimeService(host: EndpointHost): LocalService {
       const endpointName = rawName.includes('%') ? safeDecode(rawName) : rawName;
       const headers = request.headers;
       const targetModel = headers[TARGET_MODEL];
-      call.authorize('sagemaker:InvokeEndpoint', endpointArn(call.region, call.principal.accountId, endpointName), {
+      call.authorize('sagemaker:InvokeEndpoint', sagemakerArn(call.region, call.principal.accountId, 'endpoint', endpointName), {
         'sagemaker:TargetModel': targetModel,
       });
       if (request.body.length > MAX_PAYLOAD_BYTES) throw oversizeBody(call.requestId);

@@ -15,37 +15,22 @@
  * "Endpoint … of account … not found." (400).
  */
 import { safeDecode, type LocalRequest, type LocalResponse } from '../../http.js';
-import { endpointArn, type EndpointHost, type EndpointStatus } from '../../hosting/index.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
+import type { EndpointHost } from '../../hosting/index.js';
+import { LOCAL_STATUS_EXTENSION, type CacheFigures, type EndpointStatus, type LocalEndpointStatus } from '../../../formats/endpoint-status.js';
 import { endpointNotFound } from '../../hosting/errors.js';
 import { accessDeniedError } from '../../protocols/index.js';
 import type { ServiceCall } from '../../service.js';
 
-export const LOCAL_STATUS_EXTENSION = 'mme-local-endpoint-status/1';
 const LOCAL_STATUS_PATH = /^\/__mme\/endpoints\/([^/]+)\/status$/;
-
-/** The path of an endpoint's status, for clients. */
-export const localStatusPath = (endpointName: string) => `/__mme/endpoints/${encodeURIComponent(endpointName)}/status`;
 
 export function isLocalStatusRequest(request: LocalRequest): boolean {
   return request.method === 'GET' && LOCAL_STATUS_PATH.test(request.rawPath);
 }
 
-export interface CacheFigures {
-  hits: number;
-  misses: number;
-  loads: number;
-  evictions: number;
-}
-
-/** The document: the host's status, plus cache totals per variant. */
-export type LocalEndpointStatus = Omit<EndpointStatus, 'variants'> & {
-  extension: string;
-  variants: (EndpointStatus['variants'][number] & { cache: CacheFigures })[];
-};
-
 export function localEndpointStatus(call: ServiceCall, host: EndpointHost): LocalResponse {
   const name = safeDecode(LOCAL_STATUS_PATH.exec(call.request.rawPath)![1]!);
-  const resource = endpointArn(call.region, call.principal.accountId, name);
+  const resource = sagemakerArn(call.region, call.principal.accountId, 'endpoint', name);
   if (call.principal.kind !== 'root') {
     throw accessDeniedError('sagemaker-runtime', `User: ${call.principal.arn} is not authorized to perform: mme:DescribeEndpointStatus on resource: ${resource} (a local extension, for the account root only)`);
   }

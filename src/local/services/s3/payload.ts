@@ -39,14 +39,14 @@ const malformedChunk = (why: string): ServiceError => new ServiceError('InvalidR
 const malformedTrailer = (): ServiceError =>
   new ServiceError('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.', 400);
 
-export function isAwsChunked(request: LocalRequest): boolean {
+function isAwsChunked(request: LocalRequest): boolean {
   const encoding = request.headers['content-encoding'] ?? '';
   const sha = request.headers['x-amz-content-sha256'] ?? '';
   return sha.startsWith('STREAMING-') || encoding.split(',').some((e) => e.trim() === 'aws-chunked');
 }
 
 /** Strip aws-chunked framing. Returns the data and the trailer headers (names lower-cased). */
-export function decodeAwsChunked(body: Buffer): { data: Buffer; trailers: Record<string, string> } {
+function decodeAwsChunked(body: Buffer): { data: Buffer; trailers: Record<string, string> } {
   const chunks: Buffer[] = [];
   let pos = 0;
   for (;;) {

@@ -3,10 +3,10 @@
  * sources and output paths. The local cloud reads S3 through its own store, so beyond AWS's
  * pattern it insists on the s3:// form (AWS also accepts https:// object URLs).
  */
-import { parseS3Uri } from '../../jobs/s3-uri.js';
-import { S3_URI_PATTERN, validationError, Validator, type Json } from './validation.js';
+import { parseS3Uri } from '../../../aws-names/s3-uri.js';
+import { S3_URI_PATTERN, validationError, Validator } from './validation.js';
 
-export const S3_DATA_TYPES = ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile'];
+const S3_DATA_TYPES = ['ManifestFile', 'S3Prefix', 'AugmentedManifestFile'];
 export const COMPRESSION_TYPES = ['None', 'Gzip'];
 
 export interface ChannelInput {
@@ -73,4 +73,3 @@ export function checkChannels(channels: ChannelInput[]): void {
   }
 }
 
-export type { Json };

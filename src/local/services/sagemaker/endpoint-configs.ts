@@ -10,7 +10,7 @@
  */
 import type { ServiceCall } from '../../service.js';
 import { knownInstanceTypes } from '../../hosting/index.js';
-import { sagemakerArn } from './arns.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
 import type { SageMakerContext } from './context.js';
 import { listPage } from './listing.js';
 import { modelNotFound } from './models.js';

@@ -14,8 +14,9 @@
 import { join } from 'node:path';
 import type { ServiceCall } from '../../service.js';
 import { DocumentStore } from '../../store/documents.js';
-import type { ContainerDefinition, EndpointHost, EndpointStatus } from '../../hosting/index.js';
-import { sagemakerArn } from './arns.js';
+import type { EndpointStatus } from '../../../formats/endpoint-status.js';
+import type { ContainerDefinition, EndpointHost } from '../../hosting/index.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
 import type { SageMakerContext } from './context.js';
 import { endpointConfigNotFound, endpointConfigOperations, type EndpointConfigRecord } from './endpoint-configs.js';
 import { listPage } from './listing.js';

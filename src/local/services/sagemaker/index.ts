@@ -16,7 +16,7 @@ import { notImplementedError } from '../../protocols/index.js';
 import type { LocalService, ServiceCall } from '../../service.js';
 import { DocumentStore } from '../../store/documents.js';
 import type { ObjectStore } from '../../store/object-store.js';
-import { sagemakerArn, type ResourceType } from './arns.js';
+import { sagemakerArn, type SagemakerResourceType } from '../../../aws-names/arns.js';
 import type { SageMakerContext } from './context.js';
 import { modelOperations } from './models.js';
 import { EndpointControlPlane } from './endpoints.js';
@@ -57,7 +57,7 @@ export interface SageMakerService extends LocalService {
 type Handler = (input: Json, call: ServiceCall) => Promise<unknown>;
 
 /** The resource an operation acts on, for the authorizer (List operations act on '*'). */
-const RESOURCE_OF: Record<string, [ResourceType, string]> = {
+const RESOURCE_OF: Record<string, [SagemakerResourceType, string]> = {
   CreateTrainingJob: ['training-job', 'TrainingJobName'],
   DescribeTrainingJob: ['training-job', 'TrainingJobName'],
   StopTrainingJob: ['training-job', 'TrainingJobName'],

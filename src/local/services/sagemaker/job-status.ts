@@ -5,7 +5,7 @@
 import type { StatusTransition } from './state.js';
 
 /** StatusMessage of each SecondaryStatus, as AWS words them in SecondaryStatusTransitions. */
-export const TRAINING_MESSAGES: Record<string, string> = {
+const TRAINING_MESSAGES: Record<string, string> = {
   Starting: 'Launching requested ML instances',
   Downloading: 'Downloading input data',
   Training: 'Training image download completed. Training in progress.',

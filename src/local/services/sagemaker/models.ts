@@ -11,11 +11,11 @@
  * ("Could not find model …"), as SageMaker answers.
  */
 import type { ServiceCall } from '../../service.js';
-import { parseS3Uri } from '../../jobs/s3-uri.js';
-import { sagemakerArn } from './arns.js';
+import { parseS3Uri } from '../../../aws-names/s3-uri.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
 import { requireS3Form, s3Uri } from './channel-input.js';
 import type { SageMakerContext } from './context.js';
-import { requireRunnableImage } from './images.js';
+import { requireRunnableImage } from '../../jobs/images.js';
 import { listPage } from './listing.js';
 import type { ModelRecord } from './state.js';
 import { readTags } from './tags.js';

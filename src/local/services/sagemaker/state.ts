@@ -18,7 +18,7 @@ export interface Tag {
   Value: string;
 }
 
-export type JobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+type JobStatus = 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 
 export interface StatusTransition {
   Status: string;
@@ -27,7 +27,7 @@ export interface StatusTransition {
   StatusMessage: string;
 }
 
-export interface TrainingJobDescription extends Json {
+interface TrainingJobDescription extends Json {
   TrainingJobName: string;
   TrainingJobArn: string;
   TrainingJobStatus: JobStatus;
@@ -40,7 +40,7 @@ export interface TrainingJobDescription extends Json {
   FailureReason?: string;
 }
 
-export interface TransformJobDescription extends Json {
+interface TransformJobDescription extends Json {
   TransformJobName: string;
   TransformJobArn: string;
   TransformJobStatus: JobStatus;
@@ -52,7 +52,7 @@ export interface TransformJobDescription extends Json {
   FailureReason?: string;
 }
 
-export interface ModelDescription extends Json {
+interface ModelDescription extends Json {
   ModelName: string;
   ModelArn: string;
   CreationTime: Date;

@@ -5,12 +5,13 @@
  * spaces, digits and _ . : / = + - @; keys beginning with "aws:" are reserved.
  */
 import type { ServiceCall } from '../../service.js';
-import { parseSagemakerArn, RESOURCE_ARN_PATTERN } from './arns.js';
+import { parseSagemakerArn } from '../../../aws-names/arns.js';
+import { RESOURCE_ARN_PATTERN } from './arns.js';
 import type { SageMakerState, Tag } from './state.js';
 import { validationError, Validator, type Json } from './validation.js';
 
 const TAG_PATTERN = '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$';
-export const MAX_TAGS = 50;
+const MAX_TAGS = 50;
 
 /** Validate a Tags list (CreateX's or AddTags'). */
 export function readTags(v: Validator, value: unknown, path: string, required = false): Tag[] {
@@ -26,7 +27,7 @@ export function readTags(v: Validator, value: unknown, path: string, required = 
 }
 
 /** Add or replace tags by key, enforcing the per-resource limit and the reserved prefix. */
-export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
+function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
   const merged = new Map(existing.map((t) => [t.Key, t.Value]));
   for (const t of added) {
     if (t.Key.toLowerCase().startsWith('aws:') && merged.get(t.Key) !== t.Value) {

@@ -10,10 +10,11 @@
 import { ServiceError } from '../../service-error.js';
 import type { ServiceCall } from '../../service.js';
 import type { Outcome } from '../../jobs/runner.js';
-import { nameKey, sagemakerArn } from './arns.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
+import { nameKey } from './arns.js';
 import { checkChannels, readChannels, requireS3Form, s3Uri } from './channel-input.js';
 import { elapsedSeconds, type SageMakerContext } from './context.js';
-import { requireRunnableImage } from './images.js';
+import { requireRunnableImage } from '../../jobs/images.js';
 import { failureReason, pushTransition } from './job-status.js';
 import { listPage } from './listing.js';
 import type { TrainingJobRecord } from './state.js';
@@ -128,7 +129,7 @@ export function trainingJobOperations(ctx: SageMakerContext) {
         ctx.running.delete(key);
         if (!ctx.closing) finish(record, outcome, maxRuntimeHit);
       })
-      .catch((err: unknown) => ctx.log(`training job ${spec.name}: ${(err as Error)?.stack ?? err}`));
+      .catch((err: unknown) => ctx.log(`training job ${spec.name}: ${(err as Error)?.stack ?? String(err)}`));
   }
 
   return {

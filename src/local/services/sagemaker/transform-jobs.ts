@@ -12,10 +12,11 @@ import { ServiceError } from '../../service-error.js';
 import type { ServiceCall } from '../../service.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
 import type { Outcome, TransformSpec } from '../../jobs/runner.js';
-import { nameKey, sagemakerArn } from './arns.js';
+import { sagemakerArn } from '../../../aws-names/arns.js';
+import { nameKey } from './arns.js';
 import { checkReadableSource, COMPRESSION_TYPES, readS3DataSource, requireS3Form, s3Uri } from './channel-input.js';
 import type { SageMakerContext } from './context.js';
-import { requireRunnableImage } from './images.js';
+import { requireRunnableImage } from '../../jobs/images.js';
 import { failureReason } from './job-status.js';
 import { listPage } from './listing.js';
 import { modelContainers, modelNotFound } from './models.js';
@@ -122,7 +123,7 @@ export function transformJobOperations(ctx: SageMakerContext) {
           ctx.running.delete(key);
           if (!ctx.closing) finish(record, outcome);
         })
-        .catch((err: unknown) => ctx.log(`transform job ${spec.name}: ${(err as Error)?.stack ?? err}`));
+        .catch((err: unknown) => ctx.log(`transform job ${spec.name}: ${(err as Error)?.stack ?? String(err)}`));
       return { TransformJobArn: arn };
     },
 

@@ -105,7 +105,7 @@ export class Validator {
     if (!Array.isArray(value)) throw typeError(path, 'a list');
     if (rules.min !== undefined && value.length < rules.min) this.fail(value, path, `Member must have length greater than or equal to ${rules.min}`);
     if (rules.max !== undefined && value.length > rules.max) this.fail(value, path, `Member must have length less than or equal to ${rules.max}`);
-    return value;
+    return value as unknown[];
   }
 
   /** A string → string map (HyperParameters, Environment). */

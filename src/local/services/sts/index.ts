@@ -29,7 +29,7 @@ export interface StsServiceOptions {
  * An opaque token: 256 random bytes, base64 (AWS's are several hundred characters too, and
  * tools must treat them as opaque). It is only ever compared, never decoded.
  */
-export const newSessionToken = (): string => randomBytes(256).toString('base64');
+const newSessionToken = (): string => randomBytes(256).toString('base64');
 
 const ACTIONS: Readonly<Record<string, (ctx: StsContext) => Promise<LocalResponse>>> = {
   AssumeRole: assumeRole,

@@ -2,7 +2,8 @@
  * model.tar.gz, the archive SageMaker writes at the end of training and that hosting and batch
  * transform unpack: a gzip-compressed POSIX (ustar) tar of the files the algorithm left in
  * /opt/ml/model. Written with tar-stream so GNU tar, Python's tarfile and the SageMaker
- * containers all read it.
+ * containers all read it. In src/formats because both sides write it: the local cloud's jobs
+ * (model.tar.gz) and the workflow (the scikit-learn container's sourcedir.tar.gz).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { extract, pack } from 'tar-stream';

@@ -1,14 +1,40 @@
 /**
- * ECR registry accounts of the images the workflow runs, per region. Generated from
+ * ECR repositories, tags and registry accounts of the images mme runs, per region. Generated from
  * /work/shared/reference/image-uris.json (do not edit by hand; regenerate from a newer SDK table):
  *   source: aws/sagemaker-python-sdk@v2.257.6 src/sagemaker/image_uri_config/{linear-learner,sklearn}.json
  * A TS table rather than a JSON import: tsc emits no JSON to dist/ without resolveJsonModule.
+ *
+ * Each image is one entry of IMAGES, data only: another built-in algorithm (knn:1,
+ * randomcutforest:1) or framework (sagemaker-xgboost:0.90-1 … 1.7-1) is one more entry, and both
+ * the URIs the workflow builds and the ones the local cloud recognises follow from it
+ * (image-uris.ts).
  */
 
+export interface ImageEntry {
+  /** The ECR repository: what identifies the image whatever the account and region. */
+  readonly repository: string;
+  /** The tag of a version: `{version}` stands for it. */
+  readonly tagFormat: string;
+  /** Versions with an image, for training jobs and for models (hosting, batch transform). */
+  readonly versions: { readonly training: readonly string[]; readonly inference: readonly string[] };
+  /** The version used when none is asked for. */
+  readonly defaultVersion: string;
+  /** Other tags the registry serves for the default version (Docker reads no tag as `latest`). */
+  readonly aliasTags?: readonly string[];
+  /** How messages name the versions: "scikit-learn version '9.9-9' has no training image". */
+  readonly versionLabel: string;
+  /** The registry account per region. */
+  readonly registries: Readonly<Record<string, string>>;
+}
+
 /** linear-learner: the built-in algorithm, one tag for every region. */
-export const LINEAR_LEARNER = {
+const LINEAR_LEARNER: ImageEntry = {
   repository: 'linear-learner',
-  tag: '1',
+  tagFormat: '{version}',
+  versions: { training: ['1'], inference: ['1'] },
+  defaultVersion: '1',
+  aliasTags: ['latest'],
+  versionLabel: 'linear-learner version',
   registries: {
     'af-south-1': '455444449433',
     'ap-east-1': '286214385809',
@@ -47,17 +73,23 @@ export const LINEAR_LEARNER = {
     'us-isof-south-1': '124985052026',
     'us-west-1': '632365934929',
     'us-west-2': '174872318107',
-  } as Readonly<Record<string, string>>,
-} as const;
+  },
+};
 
 /** sagemaker-scikit-learn: the framework container; tags are {version}-cpu-py3. */
-export const SKLEARN = {
+const SKLEARN: ImageEntry = {
   repository: 'sagemaker-scikit-learn',
   tagFormat: '{version}-cpu-py3',
   versions: {
     inference: ['0.20.0', '0.23-1', '1.0-1', '1.2-1'],
     training: ['0.20.0', '0.23-1', '1.0-1', '1.2-1', '1.4-2'],
   },
+  /**
+   * 1.2-1: the newest version in BOTH the training and the inference lists (1.4-2 trains but
+   * cannot serve), and the preprocessor's model is served by the same image it was trained with.
+   */
+  defaultVersion: '1.2-1',
+  versionLabel: 'scikit-learn version',
   registries: {
     'af-south-1': '510948584623',
     'ap-east-1': '651117190479',
@@ -96,5 +128,11 @@ export const SKLEARN = {
     'us-isof-south-1': '124985052026',
     'us-west-1': '746614075791',
     'us-west-2': '246618743249',
-  } as Readonly<Record<string, string>>,
-} as const;
+  },
+};
+
+/** The images by the name callers use for them. */
+export const IMAGES = {
+  'linear-learner': LINEAR_LEARNER,
+  sklearn: SKLEARN,
+} as const satisfies Record<string, ImageEntry>;

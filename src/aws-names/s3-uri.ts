@@ -1,4 +1,9 @@
-/** `s3://bucket/key` URIs as SageMaker's job and model APIs take them. */
+/**
+ * `s3://bucket/key` URIs as SageMaker's job and model APIs take them, for both sides. One
+ * contract: parseS3Uri never throws; it answers undefined for anything that is not an s3:// URI,
+ * and each caller turns that into its own error model (a ValidationException in the local cloud,
+ * an MmeError on the client side) and decides whether a bare bucket (key '') will do.
+ */
 
 export interface S3Location {
   bucket: string;
@@ -11,10 +16,6 @@ export function parseS3Uri(uri: string): S3Location | undefined {
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/s.exec(uri);
   if (!match) return undefined;
   return { bucket: match[1]!, key: match[2] ?? '' };
-}
-
-export function formatS3Uri(location: S3Location): string {
-  return `s3://${location.bucket}/${location.key}`;
 }
 
 /**
