@@ -68,7 +68,7 @@ export interface ClientOptions {
 const MAX_ATTEMPTS = { aws: 4, local: 2 } as const;
 
 /** No setting: connect within 10 s. A TCP handshake to a regional endpoint takes milliseconds; 10 s rides out a lost SYN or two. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 type ClientSettings = Pick<Settings, 'region' | 'profile'> & Partial<NetworkSettings>;
 
@@ -120,7 +120,7 @@ export interface SharedClientConfig {
 }
 
 /** The timeouts a client of `serviceId` gets: the setting, else the service's own default. */
-export function timeoutsOf(settings: Partial<NetworkSettings>): (serviceId: string) => { connectMs: number; requestMs: number } {
+function timeoutsOf(settings: Partial<NetworkSettings>): (serviceId: string) => { connectMs: number; requestMs: number } {
   return (serviceId) => ({
     connectMs: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     requestMs: settings.requestTimeoutMs ?? REQUEST_TIMEOUT_MS[serviceId] ?? REQUEST_TIMEOUT_MS.default!,

@@ -51,12 +51,12 @@ export interface Settings {
   sources: Record<SourcedKey, string>;
 }
 
-export type SourcedKey = 'target' | 'region' | 'profile' | 'bucket' | 'prefix' | 'roleArn' | 'color' | 'debug' | 'localStateDir' | 'localPort'
+type SourcedKey = 'target' | 'region' | 'profile' | 'bucket' | 'prefix' | 'roleArn' | 'color' | 'debug' | 'localStateDir' | 'localPort'
   | 'connectTimeout' | 'requestTimeout' | 'retryMode' | 'maxAttempts';
 
 /** The SDK's retry modes (AWS SDKs and Tools reference, "Retry behavior"); `legacy` is not in SDK v3. */
-export type RetryMode = 'standard' | 'adaptive';
-export const RETRY_MODES: readonly RetryMode[] = ['standard', 'adaptive'];
+type RetryMode = 'standard' | 'adaptive';
+const RETRY_MODES: readonly RetryMode[] = ['standard', 'adaptive'];
 
 /** Raw global flags as commander hands them over; undefined = not given on the command line. */
 export interface SettingsFlags {

@@ -15,6 +15,9 @@ import { HEALTH_PATH } from './server.js';
 import { ensureWritableDir, readJsonFile, writeFileAtomic } from '../util/fs.js';
 import { MmeError, ExitCode } from '../errors.js';
 
+
+/** The default IAM user's name, for client-side plans made before the daemon runs (the daemon is the client's one door in). */
+export { DEFAULT_USER_NAME } from './services/iam/default-user.js';
 /** {state}/daemon.json, present while a daemon runs. */
 export interface DaemonRecord {
   pid: number;

@@ -190,7 +190,7 @@ async function removeRole(iam: IAMClient, roleName: string): Promise<Pick<Revoke
  * can never use: `mme invoke --role-arn` would fail after the role was made. Said up front,
  * with what works instead. With --principal the role is for someone else, and the root may make it.
  */
-export function refuseRoot(callerArn: string): void {
+function refuseRoot(callerArn: string): void {
   if (!/^arn:[^:]+:iam::\d{12}:root$/.test(callerArn)) return;
   throw new MmeError('RootCredentials', `you are signed in as the account root (${callerArn}), and AWS does not let the root assume roles ("Roles may not be assumed by root accounts."): the role mme grant makes for you could never be used with these credentials`, {
     exitCode: ExitCode.Config,

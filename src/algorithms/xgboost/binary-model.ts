@@ -59,10 +59,6 @@ class Reader {
   }
 }
 
-export function isBinaryModel(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] !== 0x7b && bytes[0] !== 0x80;
-}
-
 export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
   const r = new Reader(bytes);
   if (bytes.length >= 4 && String.fromCharCode(...bytes.subarray(0, 4)) === 'binf') r.pos = 4;

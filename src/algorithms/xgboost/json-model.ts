@@ -37,7 +37,7 @@ function intParam(obj: unknown, key: string, where: string, fallback?: number): 
 }
 
 /** "5E-1", "[5E-1]" (xgboost ≥ 3.1 writes a vector) or a number → float32. */
-export function parseBaseScore(v: unknown): number {
+function parseBaseScore(v: unknown): number {
   const s = String(v).trim().replace(/^\[/, '').replace(/\]$/, '');
   const first = s.split(',')[0]!;
   const n = Number(first);
@@ -131,7 +131,7 @@ export function modelFromDocument(doc: unknown): XGBoostModel {
 const floatString = (v: number) => String(Math.fround(v));
 
 /** The objective's JSON config as xgboost's SaveConfig writes it. */
-export function objectiveDocument(model: XGBoostModel): Record<string, UbjInput> {
+function objectiveDocument(model: XGBoostModel): Record<string, UbjInput> {
   const p = model.objectiveParams;
   switch (model.objective) {
     case 'reg:absoluteerror':
@@ -150,7 +150,7 @@ export function objectiveDocument(model: XGBoostModel): Record<string, UbjInput>
  * The document xgboost 1.7 would write for this model. With `typed`, arrays are typed arrays
  * (what UBJSON wants); otherwise plain arrays for JSON text.
  */
-export function modelToDocument(model: XGBoostModel, typed: boolean): UbjInput {
+function modelToDocument(model: XGBoostModel, typed: boolean): UbjInput {
   const arr = <T extends Float32Array | Int32Array | Uint8Array>(a: T): UbjInput => (typed ? a : Array.from(a));
   const trees = model.trees.map((t, id): UbjInput => {
     const n = t.left.length;
@@ -235,7 +235,7 @@ export function readUbjsonModel(bytes: Uint8Array): XGBoostModel {
  * Shortest decimal that reads back as the same float32, always with a '.' or an exponent:
  * xgboost's JSON reader types `0` as Integer and refuses it where a Number is expected.
  */
-export function float32Text(v: number): string {
+function float32Text(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '1e999' : v < 0 ? '-1e999' : 'NaN';
   let s = String(v);
   for (let p = 1; p <= 9; p++) {
@@ -266,5 +266,3 @@ export function writeJsonModel(model: XGBoostModel): Uint8Array {
 export function writeUbjsonModel(model: XGBoostModel): Uint8Array {
   return encodeUbjson(modelToDocument(model, true));
 }
-
-export { Float32Number };

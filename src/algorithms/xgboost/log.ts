@@ -24,7 +24,7 @@ export function formatEvaluationLine(round: EvaluationRound, tab = '#011'): stri
 }
 
 /** Python's f"{score:.5f}". */
-export function formatScore(v: number): string {
+function formatScore(v: number): string {
   if (Number.isNaN(v)) return 'nan';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   return v.toFixed(5);

@@ -98,7 +98,7 @@ export function binaryAuc(preds: Float32Array, labels: Float32Array, weights?: F
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7): ample for poisson-nloglik shown to 5 decimals. */
-export function logGamma(x: number): number {
+function logGamma(x: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;

@@ -78,24 +78,6 @@ export function containerRounds(model: XGBoostModel): number {
   return rounds > 0 && rounds < all ? rounds : all;
 }
 
-export function treeNodeCount(tree: Tree): number {
-  return tree.left.length;
-}
-
-/** Depth of a tree (a lone leaf has depth 0). */
-export function treeDepth(tree: Tree): number {
-  let max = 0;
-  const stack: Array<[number, number]> = [[0, 0]];
-  while (stack.length > 0) {
-    const [n, d] = stack.pop()!;
-    if (d > max) max = d;
-    if (tree.left[n]! !== -1) {
-      stack.push([tree.left[n]!, d + 1], [tree.right[n]!, d + 1]);
-    }
-  }
-  return max;
-}
-
 /**
  * Bytes the model's typed arrays hold — the part of its footprint that grows with the trees —
  * including the packed copy predict() builds on first use (16 bytes a node, 4 a tree).

@@ -20,10 +20,6 @@ export type ObjectiveName = (typeof OBJECTIVES)[number];
 /** Older spellings xgboost still accepts and maps (reg:linear is reg:squarederror since 1.0). */
 const OBJECTIVE_ALIASES: Record<string, ObjectiveName> = { 'reg:linear': 'reg:squarederror' };
 
-export function isSupportedObjective(name: string): boolean {
-  return (OBJECTIVES as readonly string[]).includes(name) || name in OBJECTIVE_ALIASES;
-}
-
 export function canonicalObjective(name: string): ObjectiveName | undefined {
   if ((OBJECTIVES as readonly string[]).includes(name)) return name as ObjectiveName;
   return OBJECTIVE_ALIASES[name];
@@ -83,7 +79,7 @@ export function marginToProb(objective: ObjectiveName, margin: number): number {
 }
 
 /** common::Sigmoid of xgboost 1.7: 1 / (expf(min(-x, 88.7)) + 1 + 1e-16), in float32. */
-export function sigmoid(x: number): number {
+function sigmoid(x: number): number {
   const e = expf(Math.min(-f(x), f(88.7)));
   return f(1 / f(f(e + 1) + f(1e-16)));
 }
@@ -126,7 +122,7 @@ export function transform(objective: ObjectiveName, margins: Float32Array, group
 }
 
 /** common::Softmax: subtract the maximum, expf, divide by the (double) sum cast to float. */
-export function softmaxInPlace(v: Float32Array, start: number, n: number): void {
+function softmaxInPlace(v: Float32Array, start: number, n: number): void {
   let max = v[start]!;
   for (let k = 1; k < n; k++) max = Math.max(max, v[start + k]!);
   let sum = 0;

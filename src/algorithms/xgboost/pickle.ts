@@ -99,15 +99,16 @@ export function unpickle(bytes: Uint8Array): unknown {
   };
   const call = (fn: unknown, args: unknown): unknown => {
     if (!(fn instanceof Global) || !Array.isArray(args)) throw new ArtifactError('pickle: call of a non-callable');
+    const list: unknown[] = args;
     switch (fn.name) {
       case 'bytearray': {
-        const a = args[0];
+        const a = list[0];
         if (a === undefined) return new Uint8Array(0);
         if (a instanceof Uint8Array) return a;
         throw new ArtifactError('pickle: bytearray of an unexpected value');
       }
       case '_reconstructor': {
-        const cls = args[0];
+        const cls = list[0];
         if (!(cls instanceof Global) || cls.qualified !== 'xgboost.core.Booster') throw new ArtifactError('pickle: unexpected _reconstructor');
         return new Instance(cls);
       }
@@ -298,7 +299,7 @@ export type PicklePayload = 'binary' | 'config-offset' | 'json-snapshot' | 'ubjs
 export function readPickledBooster(bytes: Uint8Array): { model: XGBoostModel; payload: PicklePayload } {
   const top = unpickle(bytes);
   if (!(top instanceof Instance) || !(top.state instanceof Map)) throw new ArtifactError('not a pickled XGBoost Booster');
-  const state = top.state;
+  const state = top.state as Map<unknown, unknown>;
   const handle = state.get('handle');
   if (!(handle instanceof Uint8Array) || handle.length === 0) throw new ArtifactError('pickled Booster has no model (empty handle)');
   const { model, payload } = decodeHandle(handle);

@@ -55,19 +55,6 @@ export function leafValue(tree: Tree, x: Float32Array, offset: number, cols: num
   return splitCondition[n]!;
 }
 
-/** Index of the leaf a row reaches (used by training to refresh leaves). */
-export function leafIndex(tree: Tree, x: Float32Array, offset: number, cols: number): number {
-  const { left, right, splitIndex, splitCondition, defaultLeft } = tree;
-  let n = 0;
-  while (left[n]! !== -1) {
-    const feature = splitIndex[n]!;
-    const v = feature < cols ? x[offset + feature]! : Number.NaN;
-    if (v !== v) n = defaultLeft[n] ? left[n]! : right[n]!;
-    else n = v < splitCondition[n]! ? left[n]! : right[n]!;
-  }
-  return n;
-}
-
 /**
  * Every tree's nodes packed into four flat arrays (absolute child indices), built once per
  * model: scoring a row then walks one contiguous structure instead of nine arrays per tree.

@@ -109,7 +109,7 @@ function featureCuts(column: Float32Array, weights: Float32Array | undefined, ma
 }
 
 /** Bin of value v among cuts[lo, hi): the first cut greater than v (upper bound), clamped. */
-export function searchBin(cuts: Float32Array, lo: number, hi: number, v: number): number {
+function searchBin(cuts: Float32Array, lo: number, hi: number, v: number): number {
   let a = lo;
   let b = hi;
   while (a < b) {

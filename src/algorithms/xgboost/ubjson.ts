@@ -22,7 +22,7 @@ export type UbjInput =
   | null | boolean | number | string | Float32Number | UbjInput[] | { [key: string]: UbjInput }
   | Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
-export class UbjError extends Error {}
+class UbjError extends Error {}
 
 export function decodeUbjson(bytes: Uint8Array): UbjValue {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -33,14 +33,14 @@ const RT_EPS = 1e-6;
 
 const thresholdL1 = (g: number, alpha: number) => (g > alpha ? g - alpha : g < -alpha ? g + alpha : 0);
 
-export function calcWeight(p: TreeParams, g: number, h: number): number {
+function calcWeight(p: TreeParams, g: number, h: number): number {
   if (h < p.minChildWeight || h <= 0) return 0;
   let w = -thresholdL1(g, p.alpha) / (h + p.lambda);
   if (p.maxDeltaStep !== 0 && Math.abs(w) > p.maxDeltaStep) w = Math.sign(w) * p.maxDeltaStep;
   return w;
 }
 
-export function calcGain(p: TreeParams, g: number, h: number): number {
+function calcGain(p: TreeParams, g: number, h: number): number {
   if (h < p.minChildWeight || h <= 0) return 0;
   if (p.maxDeltaStep === 0) {
     const t = thresholdL1(g, p.alpha);

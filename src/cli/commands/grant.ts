@@ -18,7 +18,7 @@ import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
 import { ACCOUNT_PLACEHOLDER } from './preprocess.js';
-import { DEFAULT_USER_NAME } from '../../local/services/iam/default-user.js';
+import { DEFAULT_USER_NAME } from '../../local/daemon.js';
 
 export interface GrantCommandOptions {
   prefix?: string[];

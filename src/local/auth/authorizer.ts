@@ -36,7 +36,7 @@ function sessionRole(iam: IamState, principal: Principal): RoleRecord | undefine
 }
 
 /** The IAM user behind user credentials, if it still exists as the same user (same AIDA… id). */
-export function principalUser(iam: IamState, principal: Principal): UserRecord | undefined {
+function principalUser(iam: IamState, principal: Principal): UserRecord | undefined {
   if (principal.kind !== 'user' || !principal.userName) return undefined;
   const user = iam.user(principal.userName);
   return user && user.userId === principal.userId ? user : undefined;

@@ -63,7 +63,7 @@ export interface UserKeyLookup {
   accessKey(accessKeyId: string): { user: { userName: string; userId: string; arn: string }; key: { accessKeyId: string; secretAccessKey: string } } | undefined;
 }
 
-export function userPrincipal(accountId: string, user: { userName: string; userId: string; arn: string }, accessKeyId: string): Principal {
+function userPrincipal(accountId: string, user: { userName: string; userId: string; arn: string }, accessKeyId: string): Principal {
   return { kind: 'user', arn: user.arn, accountId, accessKeyId, userId: user.userId, userName: user.userName };
 }
 

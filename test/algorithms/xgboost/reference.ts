@@ -8,10 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../../helpers/mulberry32.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const SCRIPT = join(ROOT, 'python', 'xgboost_reference.py');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const SCRIPT = join(ROOT, 'python', 'xgboost_reference.py');
 
-export function findXgboostPython(): string | undefined {
+function findXgboostPython(): string | undefined {
   for (const candidate of ['/usr/bin/python3', 'python3']) {
     const probe = spawnSync(candidate, ['-c', 'import xgboost, numpy'], { encoding: 'utf8' });
     if (probe.status === 0) return candidate;

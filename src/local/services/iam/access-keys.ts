@@ -13,7 +13,7 @@ import { implicitUserName, userNameConstraint } from './users.js';
 import { Constraints } from './validation.js';
 
 /** "Access keys assigned to an IAM user: 2" (reference_iam-quotas.html; not adjustable). */
-export const ACCESS_KEYS_PER_USER = 2;
+const ACCESS_KEYS_PER_USER = 2;
 
 function userNameParam(ctx: IamContext): string {
   const c = new Constraints();
@@ -56,6 +56,6 @@ export async function deleteAccessKey(ctx: IamContext): Promise<LocalResponse> {
 }
 
 /** A new key for a user, outside any request: the local cloud's default user at first start. */
-export function newAccessKey(now: Date): AccessKeyRecord {
+function newAccessKey(now: Date): AccessKeyRecord {
   return { accessKeyId: awsId('AKIA'), secretAccessKey: newSecretAccessKey(), status: 'Active', createDate: now.toISOString() };
 }

@@ -33,8 +33,8 @@ export const alreadyExists = (message: string): ServiceError => new ServiceError
 export const deleteConflict = (message: string): ServiceError => new ServiceError('DeleteConflict', message, 409);
 export const limitExceeded = (message: string): ServiceError => new ServiceError('LimitExceeded', message, 409);
 
-export const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with name ${name} cannot be found.`);
-export const noSuchUser = (name: string): ServiceError => noSuchEntity(`The user with name ${name} cannot be found.`);
+const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with name ${name} cannot be found.`);
+const noSuchUser = (name: string): ServiceError => noSuchEntity(`The user with name ${name} cannot be found.`);
 
 /** As authorizedRole, for a user: permission first, then existence. */
 export function authorizedUser(ctx: IamContext, action: string, name: string, context: Record<string, string | string[]> = {}): UserRecord {

@@ -12,7 +12,7 @@ import type { IamState } from './state.js';
 import type { UserRecord } from './types.js';
 
 export const DEFAULT_USER_NAME = 'mme-admin';
-export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
 export interface DefaultUserKey {
   userName: string;

@@ -13,7 +13,7 @@ import { routeIam } from './routes.js';
 import type { IamState } from './state.js';
 
 export { IamState } from './state.js';
-export type { RoleRecord, ManagedPolicyRecord, UserRecord } from './types.js';
+export type { RoleRecord, UserRecord } from './types.js';
 
 export interface IamServiceOptions {
   state: IamState;
