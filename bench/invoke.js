@@ -41,8 +41,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  bounded, cleanupStack, cleanUpOnSigint, createPipelineEndpoint, load, makeHousingArtifacts, numberFlag, percentile, printTables,
-  progressTo, requireBuild, round, startWatchdog,
+  bounded,
+  cleanupStack,
+  cleanUpOnSigint,
+  createPipelineEndpoint,
+  load,
+  makeHousingArtifacts,
+  numberFlag,
+  percentile,
+  printTables,
+  progressTo,
+  requireBuild,
+  round,
+  startWatchdog,
 } from './lib.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -106,7 +117,11 @@ async function main() {
   const registeredCount = Math.max(int('registered', 0), coldCount);
   const progress = progressTo('invoke bench');
   /** The percentile `p` of unsorted `xs`; NaN for none. */
-  const percentileOf = (xs, p) => percentile([...xs].sort((a, b) => a - b), p) ?? NaN;
+  const percentileOf = (xs, p) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      p,
+    ) ?? NaN;
 
   const cleanups = cleanupStack();
   const cleanup = cleanups.run;
@@ -124,7 +139,9 @@ async function main() {
   /** A child on its own event loop; resolves with its first IPC message. */
   const child = (args, nodeArgs = []) =>
     new Promise((resolve, reject) => {
-      const c = spawn(process.execPath, [...nodeArgs, self, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const c = spawn(process.execPath, [...nodeArgs, self, ...args], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       cleanups.push(async () => {
         if (c.exitCode !== null || c.signalCode !== null) return;
         const exited = new Promise((done) => c.once('exit', done));
@@ -139,7 +156,13 @@ async function main() {
     });
 
   try {
-    const [bare, cloud] = await Promise.all([child(['--serve', 'bare'], flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profile, 'bare')}`] : []), child(['--serve', 'cloud', '--state', join(work, 'state')], ['--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [])])]);
+    const [bare, cloud] = await Promise.all([
+      child(['--serve', 'bare'], flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profile, 'bare')}`] : []),
+      child(
+        ['--serve', 'cloud', '--state', join(work, 'state')],
+        ['--expose-gc', ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${flags.profile}`] : [])],
+      ),
+    ]);
     progress(`bare server on ${bare.port}, local cloud on ${cloud.port}`);
     const memory = () =>
       new Promise((resolve) => {
@@ -166,23 +189,47 @@ async function main() {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: preKey, Body: fixtures.preprocessorTar }));
     const warmTarget = 'NewYork_NY/NewYork_NY.tar.gz';
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + warmTarget, Body: fixtures.cityTar(250) }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}Chicago_IL/Chicago_IL.tar.gz`, Body: fixtures.cityTar(140) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: `${prefix}Chicago_IL/Chicago_IL.tar.gz`,
+        Body: fixtures.cityTar(140),
+      }),
+    );
     const coldTargets = Array.from({ length: coldCount }, (_, i) => `cold/m${String(i).padStart(5, '0')}.tar.gz`);
     progress(`uploading ${coldCount} copies of a linear model for the cold invokes`);
     // Registered but never invoked: they only sit in the object store under the prefix.
-    const idleTargets = Array.from({ length: registeredCount - coldCount }, (_, i) => `idle/m${String(i).padStart(5, '0')}.tar.gz`);
+    const idleTargets = Array.from(
+      { length: registeredCount - coldCount },
+      (_, i) => `idle/m${String(i).padStart(5, '0')}.tar.gz`,
+    );
     if (idleTargets.length) progress(`and ${idleTargets.length} more that are registered but never invoked`);
     const coldBody = fixtures.cityTar(180);
-    await bounded([...coldTargets, ...idleTargets], 16, (key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: coldBody })));
+    await bounded([...coldTargets, ...idleTargets], 16, (key) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: prefix + key, Body: coldBody })),
+    );
     await createPipelineEndpoint(sm, {
-      accountId: cloud.account.accountId, bucket, preprocessorKey: preKey, prefix,
-      model: 'housing-pipeline', config: 'housing-config', endpoint: 'housing', instanceType: 'ml.m5.4xlarge', maxWaitTime: 30,
+      accountId: cloud.account.accountId,
+      bucket,
+      preprocessorKey: preKey,
+      prefix,
+      model: 'housing-pipeline',
+      config: 'housing-config',
+      endpoint: 'housing',
+      instanceType: 'ml.m5.4xlarge',
+      maxWaitTime: 30,
     });
     progress('endpoint housing is InService');
 
     // ---- signing, as the JS SDK signs InvokeEndpoint ----
     const { Sha256 } = await load('signing/sha256.js');
-    const signer = new SignatureV4({ credentials, region: cloud.region, service: 'sagemaker', sha256: Sha256, uriEscapePath: true });
+    const signer = new SignatureV4({
+      credentials,
+      region: cloud.region,
+      service: 'sagemaker',
+      sha256: Sha256,
+      uriEscapePath: true,
+    });
     const ROW = '2005,2500,4,2.5,1.1,2,y,n';
     const path = '/endpoints/housing/invocations';
     let invocationId = 0;
@@ -197,7 +244,16 @@ async function main() {
         'amz-sdk-invocation-id': `00000000-0000-4000-8000-${String(++invocationId).padStart(12, '0')}`,
         'amz-sdk-request': 'attempt=1; max=3',
       };
-      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path, query: {}, headers, body: ROW });
+      const signed = await signer.sign({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port,
+        path,
+        query: {},
+        headers,
+        body: ROW,
+      });
       return signed.headers;
     };
 
@@ -217,7 +273,8 @@ async function main() {
 
     const warmHeaders = await sign(cloud.port, warmTarget);
     const first = await send(cloud.port, warmHeaders);
-    if (first.status !== 200 || !/"predictions":\[\{"score":/.test(first.body)) throw new Error(`the signed invoke answered ${first.status}: ${first.body}`);
+    if (first.status !== 200 || !/"predictions":\[\{"score":/.test(first.body))
+      throw new Error(`the signed invoke answered ${first.status}: ${first.body}`);
     for (let i = 0; i < 200; i++) await send(cloud.port, warmHeaders);
     progress(`signed invoke answers ${first.body}`);
 
@@ -225,7 +282,10 @@ async function main() {
     const lua = (headers) => `
 wrk.method = "POST"
 wrk.body = ${JSON.stringify(ROW)}
-${Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-length').map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(String(v))}`).join('\n')}
+${Object.entries(headers)
+  .filter(([k]) => k.toLowerCase() !== 'content-length')
+  .map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(String(v))}`)
+  .join('\n')}
 done = function(summary, latency, requests)
   io.write(string.format('WRKJSON {"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"mean":%f}\\n',
     summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
@@ -235,14 +295,30 @@ end
     // The same request bytes go to both servers (the bare one ignores them). wrk adds
     // Content-Length itself (the signed value: same body).
     const scripts = {};
-    for (const [name, port] of [['bare', bare.port], ['cloud', cloud.port]]) {
+    for (const [name, port] of [
+      ['bare', bare.port],
+      ['cloud', cloud.port],
+    ]) {
       scripts[name] = { port, file: join(work, `${name}.lua`) };
       await writeFile(scripts[name].file, lua({ ...warmHeaders, host: `127.0.0.1:${cloud.port}` }));
     }
     const wrk = (name, seconds) =>
       new Promise((resolve, reject) => {
         const { port, file } = scripts[name];
-        const p = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', file, `http://127.0.0.1:${port}${path}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const p = spawn(
+          'wrk',
+          [
+            '-t1',
+            `-c${connections}`,
+            `-d${seconds}s`,
+            '--timeout',
+            '5s',
+            '-s',
+            file,
+            `http://127.0.0.1:${port}${path}`,
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let out = '';
         p.stdout.setEncoding('utf8').on('data', (c) => (out += c));
         p.stderr.setEncoding('utf8').on('data', (c) => (out += c));
@@ -254,7 +330,14 @@ end
           const r = JSON.parse(line.slice(8));
           const errors = r.status + r.connect + r.read + r.write + r.timeout;
           if (errors > 0) return reject(new Error(`wrk on ${name}: ${errors} failed requests (${JSON.stringify(r)})`));
-          resolve({ requestsPerSecond: (r.requests * 1e6) / r.durationUs, requests: r.requests, p50Ms: r.p50 / 1000, p90Ms: r.p90 / 1000, p99Ms: r.p99 / 1000, maxMs: r.max / 1000 });
+          resolve({
+            requestsPerSecond: (r.requests * 1e6) / r.durationUs,
+            requests: r.requests,
+            p50Ms: r.p50 / 1000,
+            p90Ms: r.p90 / 1000,
+            p99Ms: r.p99 / 1000,
+            maxMs: r.max / 1000,
+          });
         });
       });
 
@@ -273,8 +356,18 @@ end
       const requests = list.reduce((n, x) => n + x.requests, 0);
       const seconds = list.reduce((n, x) => n + x.requests / x.requestsPerSecond, 0);
       // Latency percentiles: the median over rounds (wrk keeps no mergeable histogram).
-      const med = (k) => percentileOf(list.map((x) => x[k]), 50);
-      return { requestsPerSecond: Math.round(requests / seconds), p50Ms: round(med('p50Ms'), 3), p90Ms: round(med('p90Ms'), 3), p99Ms: round(med('p99Ms'), 3), requests };
+      const med = (k) =>
+        percentileOf(
+          list.map((x) => x[k]),
+          50,
+        );
+      return {
+        requestsPerSecond: Math.round(requests / seconds),
+        p50Ms: round(med('p50Ms'), 3),
+        p90Ms: round(med('p90Ms'), 3),
+        p99Ms: round(med('p99Ms'), 3),
+        requests,
+      };
     };
     const warm = { bare: summarise(runs.bare), cloud: summarise(runs.cloud) };
     warm.ratio = round(warm.cloud.requestsPerSecond / warm.bare.requestsPerSecond, 3);
@@ -311,7 +404,9 @@ end
         memoryPerModelBytes: {
           rss: Math.round((after.rss - before.rss) / coldCount),
           heapUsed: Math.round((after.heapUsed - before.heapUsed) / coldCount),
-          external: Math.round((after.external + after.arrayBuffers - before.external - before.arrayBuffers) / coldCount),
+          external: Math.round(
+            (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / coldCount,
+          ),
         },
       };
     }
@@ -321,30 +416,51 @@ end
       cpus: availableParallelism(),
       load: `wrk -t1 -c${connections} -d${duration}s, ${rounds} round(s), one pre-signed InvokeEndpoint replayed`,
       warm,
-      target: { goal: 'cloud ≥ 0.5 × bare req/s', met: warm.ratio >= 0.5, coldGoal: 'cold p50 ≤ 10 ms', coldMet: cold ? cold.p50Ms <= 10 : undefined },
+      target: {
+        goal: 'cloud ≥ 0.5 × bare req/s',
+        met: warm.ratio >= 0.5,
+        coldGoal: 'cold p50 ≤ 10 ms',
+        coldMet: cold ? cold.p50Ms <= 10 : undefined,
+      },
       cold,
       tables: [
         {
           title: `Warm InvokeEndpoint (preprocessor → MultiModel linear learner, SigV4-signed, wrk -t1 -c${connections} -d${duration}s × ${rounds}) vs a bare node:http server, same run`,
           columns: ['server', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', '× bare'],
           rows: [
-            ['bare node:http, fixed JSON', warm.bare.requestsPerSecond, warm.bare.p50Ms, warm.bare.p90Ms, warm.bare.p99Ms, 1],
-            ['local cloud, full pipeline', warm.cloud.requestsPerSecond, warm.cloud.p50Ms, warm.cloud.p90Ms, warm.cloud.p99Ms, warm.ratio],
+            [
+              'bare node:http, fixed JSON',
+              warm.bare.requestsPerSecond,
+              warm.bare.p50Ms,
+              warm.bare.p90Ms,
+              warm.bare.p99Ms,
+              1,
+            ],
+            [
+              'local cloud, full pipeline',
+              warm.cloud.requestsPerSecond,
+              warm.cloud.p50Ms,
+              warm.cloud.p90Ms,
+              warm.cloud.p99Ms,
+              warm.ratio,
+            ],
           ],
         },
         ...(cold
-          ? [{
-            title: `Cold InvokeEndpoint: ${cold.models} distinct models, each invoked once (object store → disk → memory), one client`,
-            columns: ['what', 'value'],
-            rows: [
-              ['cold p50 / p90 / p99 ms', `${cold.p50Ms} / ${cold.p90Ms} / ${cold.p99Ms}`],
-              ['warm p50 ms, same client, interleaved', cold.warmSameClientP50Ms],
-              ['memory per loaded model: RSS bytes', cold.memoryPerModelBytes.rss],
-              ['memory per loaded model: heapUsed bytes', cold.memoryPerModelBytes.heapUsed],
-              ['memory per loaded model: external + arrayBuffers bytes', cold.memoryPerModelBytes.external],
-              [`local cloud RSS, ${cold.registered} models registered, ${cold.models} resident: MiB`, cold.rssMiB],
-            ],
-          }]
+          ? [
+              {
+                title: `Cold InvokeEndpoint: ${cold.models} distinct models, each invoked once (object store → disk → memory), one client`,
+                columns: ['what', 'value'],
+                rows: [
+                  ['cold p50 / p90 / p99 ms', `${cold.p50Ms} / ${cold.p90Ms} / ${cold.p99Ms}`],
+                  ['warm p50 ms, same client, interleaved', cold.warmSameClientP50Ms],
+                  ['memory per loaded model: RSS bytes', cold.memoryPerModelBytes.rss],
+                  ['memory per loaded model: heapUsed bytes', cold.memoryPerModelBytes.heapUsed],
+                  ['memory per loaded model: external + arrayBuffers bytes', cold.memoryPerModelBytes.external],
+                  [`local cloud RSS, ${cold.registered} models registered, ${cold.models} resident: MiB`, cold.rssMiB],
+                ],
+              },
+            ]
           : []),
       ],
       summary:

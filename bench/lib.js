@@ -71,7 +71,10 @@ export function cleanUpOnSigint(cleanup) {
 export const round = (x, places = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** places) / 10 ** places : x);
 
 /** The nearest-rank percentile `p` of an ascending list; undefined for an empty one. */
-export const percentile = (sorted, p) => (sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]);
+export const percentile = (sorted, p) =>
+  sorted.length === 0
+    ? undefined
+    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -82,18 +85,23 @@ export const median = (xs) => {
 /** Run `fn(item, index)` over `items`, `limit` at a time. */
 export async function bounded(items, limit, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 /** A `{ title, columns, rows }` table as text lines: the header and the rows, columns aligned. */
 export function tableLines(t) {
   const widths = t.columns.map((c, i) => Math.max(c.length, ...t.rows.map((r) => String(r[i]).length)));
-  return [`  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`, ...t.rows.map((r) => `  ${r.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`)];
+  return [
+    `  ${t.columns.map((c, i) => c.padEnd(widths[i])).join('  ')}`,
+    ...t.rows.map((r) => `  ${r.map((v, i) => String(v).padEnd(widths[i])).join('  ')}`),
+  ];
 }
 
 /** Each table on stdout after a blank line: its title, then its lines. */
@@ -112,8 +120,15 @@ export const LINEAR_LEARNER_IMAGE = '382416733822.dkr.ecr.us-east-1.amazonaws.co
  */
 export async function makeHousingArtifacts(perSqfts) {
   const {
-    fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
-    transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE,
+    fitPreprocessor,
+    parseCsv,
+    parseHyperparameters,
+    serializeLinearLearner,
+    serializePreprocessor,
+    trainLinearLearner,
+    transformRow,
+    LINEAR_LEARNER_ARTIFACT_FILE,
+    PREPROCESSOR_ARTIFACT_FILE,
   } = await load('algorithms/index.js');
   const { packModelTar } = await load('formats/model-tar.js');
   const housingCsv = (rows, perSqft) => {
@@ -134,9 +149,26 @@ export async function makeHousingArtifacts(perSqfts) {
   for (const perSqft of perSqfts) {
     const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
     const featureDim = rows[0].features.length;
-    const data = { rows: rows.length, featureDim, features: Float64Array.from(rows.flatMap((r) => Array.from(r.features))), labels: Float64Array.from(rows, (r) => r.label) };
-    const hp = parseHyperparameters({ feature_dim: String(featureDim), predictor_type: 'regressor', mini_batch_size: '20', epochs: '3', num_models: '2', loss: 'squared_loss' });
-    tars.set(perSqft, await packModelTar([{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(trainLinearLearner(hp, data).model) }]));
+    const data = {
+      rows: rows.length,
+      featureDim,
+      features: Float64Array.from(rows.flatMap((r) => Array.from(r.features))),
+      labels: Float64Array.from(rows, (r) => r.label),
+    };
+    const hp = parseHyperparameters({
+      feature_dim: String(featureDim),
+      predictor_type: 'regressor',
+      mini_batch_size: '20',
+      epochs: '3',
+      num_models: '2',
+      loss: 'squared_loss',
+    });
+    tars.set(
+      perSqft,
+      await packModelTar([
+        { name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(trainLinearLearner(hp, data).model) },
+      ]),
+    );
   }
   return { preprocessorTar, cityTar: (perSqft) => tars.get(perSqft) };
 }
@@ -146,19 +178,40 @@ export async function makeHousingArtifacts(perSqfts) {
  * learner over s3://bucket/prefix), CreateEndpointConfig `config` (one `instanceType`),
  * CreateEndpoint `endpoint`, and wait (up to `maxWaitTime` s) until it is InService.
  */
-export async function createPipelineEndpoint(sm, { accountId, bucket, preprocessorKey, prefix, model, config, endpoint, instanceType, maxWaitTime }) {
-  const { CreateModelCommand, CreateEndpointConfigCommand, CreateEndpointCommand, waitUntilEndpointInService } = await import('@aws-sdk/client-sagemaker');
-  await sm.send(new CreateModelCommand({
-    ModelName: model, ExecutionRoleArn: `arn:aws:iam::${accountId}:role/SageMakerRole`,
-    Containers: [
-      { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${bucket}/${preprocessorKey}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-      { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${bucket}/${prefix}` },
-    ],
-  }));
-  await sm.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: config,
-    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: model, InstanceType: instanceType, InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-  }));
+export async function createPipelineEndpoint(
+  sm,
+  { accountId, bucket, preprocessorKey, prefix, model, config, endpoint, instanceType, maxWaitTime },
+) {
+  const { CreateModelCommand, CreateEndpointConfigCommand, CreateEndpointCommand, waitUntilEndpointInService } =
+    await import('@aws-sdk/client-sagemaker');
+  await sm.send(
+    new CreateModelCommand({
+      ModelName: model,
+      ExecutionRoleArn: `arn:aws:iam::${accountId}:role/SageMakerRole`,
+      Containers: [
+        {
+          Image: SKLEARN_IMAGE,
+          ModelDataUrl: `s3://${bucket}/${preprocessorKey}`,
+          Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' },
+        },
+        { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${bucket}/${prefix}` },
+      ],
+    }),
+  );
+  await sm.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: config,
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: model,
+          InstanceType: instanceType,
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 1,
+        },
+      ],
+    }),
+  );
   await sm.send(new CreateEndpointCommand({ EndpointName: endpoint, EndpointConfigName: config }));
   await waitUntilEndpointInService({ client: sm, maxWaitTime, minDelay: 1, maxDelay: 1 }, { EndpointName: endpoint });
 }

@@ -25,7 +25,12 @@ if (!['equal', 'lognormal'].includes(flags.sizes)) {
   process.exit(2);
 }
 
-const r = benchReplay({ models: Number(flags.models), requests: Number(flags.requests), s: Number(flags.s), sizes: flags.sizes });
+const r = benchReplay({
+  models: Number(flags.models),
+  requests: Number(flags.requests),
+  s: Number(flags.s),
+  sizes: flags.sizes,
+});
 const belady = r.rows.find((row) => row.policy.startsWith('belady'));
 const result = {
   benchmark: 'replay',
@@ -34,7 +39,12 @@ const result = {
   s: r.s,
   sizes: r.sizes,
   capacityBytes: r.capacityBytes,
-  rows: r.rows.map((row) => ({ ...row, hitRatio: round(row.hitRatio, 4), seconds: round(row.seconds, 3), opsPerSecond: Math.round(row.opsPerSecond) })),
+  rows: r.rows.map((row) => ({
+    ...row,
+    hitRatio: round(row.hitRatio, 4),
+    seconds: round(row.seconds, 3),
+    opsPerSecond: Math.round(row.opsPerSecond),
+  })),
   tables: [
     {
       title: `Cache replay: ${r.models} models, ${r.requests} requests, Zipf s=${r.s}, ${r.sizes} sizes, memory for ~10% of the bytes`,

@@ -24,7 +24,9 @@ const BENCHMARKS = [
   { name: 'xgboost', script: 'xgboost.js', args: [], timeoutSeconds: 900 },
 ];
 
-const { values: flags } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { only: { type: 'string' }, json: { type: 'boolean', default: false } },
+});
 const only = flags.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((name) => !BENCHMARKS.some((b) => b.name === name)) ?? [];
 if (unknown.length > 0) {
@@ -48,7 +50,13 @@ function run({ script, args, timeoutSeconds }) {
     child.on('error', (err) => resolve({ error: err.message }));
     child.on('close', (code, signal) => {
       const wallSeconds = Math.round(performance.now() - started) / 1000;
-      if (code !== 0) return resolve({ error: signal ? `killed by ${signal} after ${wallSeconds} s (timeout ${timeoutSeconds} s?)` : `exited with code ${code}`, wallSeconds });
+      if (code !== 0)
+        return resolve({
+          error: signal
+            ? `killed by ${signal} after ${wallSeconds} s (timeout ${timeoutSeconds} s?)`
+            : `exited with code ${code}`,
+          wallSeconds,
+        });
       const last = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve({ ...JSON.parse(last), wallSeconds });
@@ -61,7 +69,11 @@ function run({ script, args, timeoutSeconds }) {
 
 const cell = (v) => String(v ?? '').replace(/\|/g, '\\|');
 const markdownTable = (columns, rows) =>
-  [`| ${columns.map(cell).join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  [
+    `| ${columns.map(cell).join(' | ')} |`,
+    `| ${columns.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 
 /** Scalar leaves of a result as [path, value] rows, for a benchmark without tables. */
 function leaves(value, path = []) {
@@ -88,7 +100,11 @@ function markdown(name, result) {
 
 function git(...args) {
   try {
-    return execFileSync('git', args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -118,11 +134,15 @@ await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
 if (flags.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  console.log(`# mme benchmarks\n\n${report.date}, ${report.commit ?? 'no commit'}${report.dirty ? ' (uncommitted changes)' : ''}, node ${report.node}, ${report.cpus} CPUs (${report.cpuModel})\n`);
+  console.log(
+    `# mme benchmarks\n\n${report.date}, ${report.commit ?? 'no commit'}${report.dirty ? ' (uncommitted changes)' : ''}, node ${report.node}, ${report.cpus} CPUs (${report.cpuModel})\n`,
+  );
   for (const [name, result] of Object.entries(results)) console.log(markdown(name, result));
 }
 process.stderr.write(`bench: report written to ${fileURLToPath(file)}\n`);
-const failed = Object.entries(results).filter(([, r]) => r.error).map(([name]) => name);
+const failed = Object.entries(results)
+  .filter(([, r]) => r.error)
+  .map(([name]) => name);
 if (failed.length > 0) {
   process.stderr.write(`bench: failed: ${failed.join(', ')}\n`);
   process.exitCode = 1;

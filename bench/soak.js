@@ -50,8 +50,19 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  bounded, built, cleanupStack, createPipelineEndpoint, load, makeHousingArtifacts, numberFlag, percentile, printTables, progressTo,
-  requireBuild, round as roundTo, startWatchdog,
+  bounded,
+  built,
+  cleanupStack,
+  createPipelineEndpoint,
+  load,
+  makeHousingArtifacts,
+  numberFlag,
+  percentile,
+  printTables,
+  progressTo,
+  requireBuild,
+  round as roundTo,
+  startWatchdog,
 } from './lib.js';
 
 requireBuild('local/daemon.js', 'local/main.js');
@@ -117,7 +128,11 @@ let stopping = false;
 const stop = (why, code) => async (err) => {
   if (stopping) return;
   stopping = true;
-  progress(err instanceof Error || code === 1 ? `failed: ${err?.stack ?? err}${err?.hint ? `\n${err.hint}` : ''}` : `${why}: cleaning up`);
+  progress(
+    err instanceof Error || code === 1
+      ? `failed: ${err?.stack ?? err}${err?.hint ? `\n${err.hint}` : ''}`
+      : `${why}: cleaning up`,
+  );
   await cleanup();
   process.exit(code);
 };
@@ -146,7 +161,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { startLocalCloud, stopLocalCloud } = await load('local/daemon.js');
 const { invokePolicy, trustPolicy, endpointArn, documentText } = await load('workflow/grant-policies.js');
 // The local status extension's client (it moved from workflow/status.js to aws/local-extension.js).
-const { localEndpointStatus } = built('aws/local-extension.js') ? await load('aws/local-extension.js') : await load('workflow/status.js');
+const { localEndpointStatus } = built('aws/local-extension.js')
+  ? await load('aws/local-extension.js')
+  : await load('workflow/status.js');
 const S3 = await import('@aws-sdk/client-s3');
 const SM = await import('@aws-sdk/client-sagemaker');
 const { SageMakerRuntimeClient, InvokeEndpointCommand } = await import('@aws-sdk/client-sagemaker-runtime');
@@ -193,7 +210,9 @@ const HANG_MS = 20_000;
 
 function makeClients(info, roleCredentials) {
   const base = {
-    endpoint: info.endpoint, region: info.region, maxAttempts: 1,
+    endpoint: info.endpoint,
+    region: info.region,
+    maxAttempts: 1,
     credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
   };
   const c = {
@@ -223,7 +242,16 @@ const ENDPOINT = 'soak-mme-endpoint';
 const INSTANCE_TYPE = 'ml.t2.medium';
 const ALLOWED = 'Houston_TX';
 const ROLE = `mme-soak-invoke-${ALLOWED}`;
-const CITIES = ['NewYork_NY', 'Chicago_IL', 'Houston_TX', 'Phoenix_AZ', 'Seattle_WA', 'Denver_CO', 'Boston_MA', 'Miami_FL'];
+const CITIES = [
+  'NewYork_NY',
+  'Chicago_IL',
+  'Houston_TX',
+  'Phoenix_AZ',
+  'Seattle_WA',
+  'Denver_CO',
+  'Boston_MA',
+  'Miami_FL',
+];
 
 const setupStart = now();
 // A fitted preprocessor and two linear learners trained on small synthetic housing data, packed.
@@ -232,14 +260,23 @@ const artifacts = await makeHousingArtifacts(LEARNERS_PER_SQFT);
 await clients.s3.send(new S3.CreateBucketCommand({ Bucket: BUCKET }));
 await clients.s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: PRE_KEY, Body: artifacts.preprocessorTar }));
 const trainedKeys = LEARNERS_PER_SQFT.map((_, i) => `linear-learner/output/trained-${i}/model.tar.gz`);
-for (const [i, key] of trainedKeys.entries()) await clients.s3.send(new S3.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: artifacts.cityTar(LEARNERS_PER_SQFT[i]) }));
+for (const [i, key] of trainedKeys.entries())
+  await clients.s3.send(
+    new S3.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: artifacts.cityTar(LEARNERS_PER_SQFT[i]) }),
+  );
 const models = Array.from({ length: modelCount }, (_, i) => {
   const city = CITIES[i % CITIES.length];
   return `${city}/${city}_${Math.floor(i / CITIES.length)}.tar.gz`;
 });
-await bounded(models, 8, (target, i) => clients.s3.send(new S3.CopyObjectCommand({
-  Bucket: BUCKET, Key: PREFIX + target, CopySource: `${BUCKET}/${trainedKeys[i % trainedKeys.length]}`,
-})));
+await bounded(models, 8, (target, i) =>
+  clients.s3.send(
+    new S3.CopyObjectCommand({
+      Bucket: BUCKET,
+      Key: PREFIX + target,
+      CopySource: `${BUCKET}/${trainedKeys[i % trainedKeys.length]}`,
+    }),
+  ),
+);
 const hot = models.filter((m) => !m.startsWith(`${ALLOWED}/`)).slice(0, 3);
 const cold = models.filter((m) => !hot.includes(m));
 const allowed = models.filter((m) => m.startsWith(`${ALLOWED}/`));
@@ -247,26 +284,57 @@ const forbidden = models.filter((m) => !m.startsWith(`${ALLOWED}/`));
 
 const accountId = daemon.accountId;
 await createPipelineEndpoint(clients.sm, {
-  accountId, bucket: BUCKET, preprocessorKey: PRE_KEY, prefix: PREFIX, model: 'soak-pipeline', config: 'soak-config', endpoint: ENDPOINT, instanceType: INSTANCE_TYPE, maxWaitTime: 60,
+  accountId,
+  bucket: BUCKET,
+  preprocessorKey: PRE_KEY,
+  prefix: PREFIX,
+  model: 'soak-pipeline',
+  config: 'soak-config',
+  endpoint: ENDPOINT,
+  instanceType: INSTANCE_TYPE,
+  maxWaitTime: 60,
 });
 
 // The role `mme grant --prefix Houston_TX` would make: InvokeEndpoint on this endpoint, TargetModel Houston_TX/*.
-const roleArn = (await clients.iam.send(new CreateRoleCommand({
-  RoleName: ROLE, AssumeRolePolicyDocument: documentText(trustPolicy(`arn:aws:iam::${accountId}:root`)), MaxSessionDuration: 3600,
-}))).Role.Arn;
-await clients.iam.send(new PutRolePolicyCommand({
-  RoleName: ROLE, PolicyName: `${ROLE}-policy`,
-  PolicyDocument: documentText(invokePolicy(endpointArn('aws', daemon.region, accountId, ENDPOINT), [ALLOWED])),
-}));
+const roleArn = (
+  await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: ROLE,
+      AssumeRolePolicyDocument: documentText(trustPolicy(`arn:aws:iam::${accountId}:root`)),
+      MaxSessionDuration: 3600,
+    }),
+  )
+).Role.Arn;
+await clients.iam.send(
+  new PutRolePolicyCommand({
+    RoleName: ROLE,
+    PolicyName: `${ROLE}-policy`,
+    PolicyDocument: documentText(invokePolicy(endpointArn('aws', daemon.region, accountId, ENDPOINT), [ALLOWED])),
+  }),
+);
 let roleSession;
 async function assumeRole() {
-  const { Credentials: c } = await clients.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'soak', DurationSeconds: 3600 }));
-  roleSession = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  const { Credentials: c } = await clients.sts.send(
+    new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'soak', DurationSeconds: 3600 }),
+  );
+  roleSession = {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration: c.Expiration,
+  };
   clients.roleRuntime?.destroy();
-  clients.roleRuntime = new SageMakerRuntimeClient({ endpoint: clients.endpoint, region: daemon.region, maxAttempts: 1, credentials: roleSession });
+  clients.roleRuntime = new SageMakerRuntimeClient({
+    endpoint: clients.endpoint,
+    region: daemon.region,
+    maxAttempts: 1,
+    credentials: roleSession,
+  });
 }
 await assumeRole();
-progress(`setup in ${round((now() - setupStart) / 1000)} s: ${models.length} models (${hot.length} hot, ${cold.length} cold, ${allowed.length} under ${ALLOWED}/), endpoint ${ENDPOINT} on ${INSTANCE_TYPE}, role ${ROLE}`);
+progress(
+  `setup in ${round((now() - setupStart) / 1000)} s: ${models.length} models (${hot.length} hot, ${cold.length} cold, ${allowed.length} under ${ALLOWED}/), endpoint ${ENDPOINT} on ${INSTANCE_TYPE}, role ${ROLE}`,
+);
 
 // ---- the load ----------------------------------------------------------------------------------
 
@@ -279,9 +347,20 @@ function chooseKind() {
   return KINDS[0];
 }
 
-const stats = Object.fromEntries(KINDS.map((k) => [k, { sent: 0, ok: 0, expected: {}, connection: 0, unexpected: {}, latencies: [] }]));
+const stats = Object.fromEntries(
+  KINDS.map((k) => [k, { sent: 0, ok: 0, expected: {}, connection: 0, unexpected: {}, latencies: [] }]),
+);
 const unexpectedSamples = [];
-const timeline = { start: 0, end: 0, killAt: undefined, deadAt: undefined, upAt: undefined, inServiceAt: undefined, firstInvokeAfterKill: undefined, firstS3AfterKill: undefined };
+const timeline = {
+  start: 0,
+  end: 0,
+  killAt: undefined,
+  deadAt: undefined,
+  upAt: undefined,
+  inServiceAt: undefined,
+  firstInvokeAfterKill: undefined,
+  firstS3AfterKill: undefined,
+};
 let restartError;
 let restartedPortKept;
 /** Large PUTs (4-32 MiB) sent just before the kill, so that some are caught in flight. */
@@ -289,7 +368,9 @@ const BIG_PUTS_AT_KILL = 6;
 /** The grace after the restart during which refused/cut connections still count as the outage. */
 const OUTAGE_GRACE_MS = 2_000;
 const inOutage = (startedAt, endedAt) =>
-  timeline.killAt !== undefined && endedAt >= timeline.killAt && (timeline.upAt === undefined || startedAt < timeline.upAt + OUTAGE_GRACE_MS);
+  timeline.killAt !== undefined &&
+  endedAt >= timeline.killAt &&
+  (timeline.upAt === undefined || startedAt < timeline.upAt + OUTAGE_GRACE_MS);
 const completed = { beforeKill: 0, afterRestart: 0 };
 /** Requests in flight when the daemon was killed (they failed with a reset), by kind. */
 const cutAtKill = {};
@@ -305,9 +386,11 @@ class Hang extends Error {
 }
 /** 'connection' | 'hang' | the AWS error's name (with its HTTP status). */
 function classify(err) {
-  if (err instanceof Hang || err?.name === 'AbortError') return { kind: 'hang', name: `no answer in ${HANG_MS / 1000} s` };
+  if (err instanceof Hang || err?.name === 'AbortError')
+    return { kind: 'hang', name: `no answer in ${HANG_MS / 1000} s` };
   const code = err?.code ?? err?.cause?.code;
-  if (CONNECTION_CODES.has(code) || /socket hang up|ECONNRESET|ECONNREFUSED/.test(String(err?.message))) return { kind: 'connection', name: code ?? 'socket hang up' };
+  if (CONNECTION_CODES.has(code) || /socket hang up|ECONNRESET|ECONNREFUSED/.test(String(err?.message)))
+    return { kind: 'connection', name: code ?? 'socket hang up' };
   const status = err?.$metadata?.httpStatusCode;
   return { kind: 'aws', name: `${err?.name ?? 'Error'}${status ? ` (${status})` : ''}`, status };
 }
@@ -330,33 +413,68 @@ async function send(client, command, fn = (r) => r) {
   }
 }
 
-const randomRow = () => [
-  1950 + Math.floor(random() * 70), 900 + Math.floor(random() * 3000), 1 + Math.floor(random() * 5), 1 + Math.floor(random() * 6) / 2,
-  round(0.1 + random() * 2, 2), Math.floor(random() * 4), random() < 0.5 ? 'y' : 'n', random() < 0.5 ? 'y' : 'n',
-].join(',');
-const malformedRow = () => randomRow().split(',').slice(0, random() < 0.8 ? 7 : 5).join(',');
+const randomRow = () =>
+  [
+    1950 + Math.floor(random() * 70),
+    900 + Math.floor(random() * 3000),
+    1 + Math.floor(random() * 5),
+    1 + Math.floor(random() * 6) / 2,
+    round(0.1 + random() * 2, 2),
+    Math.floor(random() * 4),
+    random() < 0.5 ? 'y' : 'n',
+    random() < 0.5 ? 'y' : 'n',
+  ].join(',');
+const malformedRow = () =>
+  randomRow()
+    .split(',')
+    .slice(0, random() < 0.8 ? 7 : 5)
+    .join(',');
 
 async function invoke(runtime, targetModel, body) {
-  return send(runtime, new InvokeEndpointCommand({ EndpointName: ENDPOINT, TargetModel: targetModel, ContentType: 'text/csv', Accept: 'application/json', Body: body }), (r) => {
-    const text = Buffer.from(r.Body).toString('utf8');
-    let score;
-    try {
-      score = JSON.parse(text).predictions?.[0]?.score;
-    } catch {
-      // checked below
-    }
-    if (typeof score !== 'number' || !Number.isFinite(score)) throw Object.assign(new Error(`not a prediction: ${text.slice(0, 120)}`), { name: 'BadPrediction' });
-    return score;
-  });
+  return send(
+    runtime,
+    new InvokeEndpointCommand({
+      EndpointName: ENDPOINT,
+      TargetModel: targetModel,
+      ContentType: 'text/csv',
+      Accept: 'application/json',
+      Body: body,
+    }),
+    (r) => {
+      const text = Buffer.from(r.Body).toString('utf8');
+      let score;
+      try {
+        score = JSON.parse(text).predictions?.[0]?.score;
+      } catch {
+        // checked below
+      }
+      if (typeof score !== 'number' || !Number.isFinite(score))
+        throw Object.assign(new Error(`not a prediction: ${text.slice(0, 120)}`), { name: 'BadPrediction' });
+      return score;
+    },
+  );
 }
 
 // The S3 ledger: key → what must be there. One operation per key at a time (`busy`), so the last
 // acknowledged PUT is what the key holds, unless a PUT was cut (by the kill): then `candidates`
 // holds the bytes it sent, and the next read says which version won.
 const SOAK_PREFIX = 'soak/';
-const ledger = new Map(Array.from({ length: keyCount }, (_, i) => [`${SOAK_PREFIX}obj-${String(i).padStart(4, '0')}`, { acked: undefined, ackedAt: undefined, candidates: [], history: [], busy: false }]));
+const ledger = new Map(
+  Array.from({ length: keyCount }, (_, i) => [
+    `${SOAK_PREFIX}obj-${String(i).padStart(4, '0')}`,
+    { acked: undefined, ackedAt: undefined, candidates: [], history: [], busy: false },
+  ]),
+);
 const ledgerKeys = [...ledger.keys()];
-const s3Checks = { putEtagMismatch: 0, readsVerified: 0, survivedKillVerified: 0, cutByKill: 0, cutByKillResolved: { old: 0, new: 0 }, cutElsewhere: 0, torn: [] };
+const s3Checks = {
+  putEtagMismatch: 0,
+  readsVerified: 0,
+  survivedKillVerified: 0,
+  cutByKill: 0,
+  cutByKillResolved: { old: 0, new: 0 },
+  cutElsewhere: 0,
+  torn: [],
+};
 
 function randomSize() {
   const x = random();
@@ -382,17 +500,31 @@ function checkRead(key, entry, data) {
       return undefined;
     }
   } else if (hash === entry.acked) {
-    if (timeline.upAt !== undefined && entry.ackedAt !== undefined && entry.ackedAt < timeline.killAt) s3Checks.survivedKillVerified++;
+    if (timeline.upAt !== undefined && entry.ackedAt !== undefined && entry.ackedAt < timeline.killAt)
+      s3Checks.survivedKillVerified++;
     return undefined;
   }
-  const what = hash === undefined ? 'missing' : entry.history.includes(hash) ? 'an older acknowledged version' : 'unknown bytes (torn?)';
-  s3Checks.torn.push({ key, found: what, size: data?.length, expected: entry.acked, candidates: entry.candidates.map((c) => c.sha) });
+  const what =
+    hash === undefined
+      ? 'missing'
+      : entry.history.includes(hash)
+        ? 'an older acknowledged version'
+        : 'unknown bytes (torn?)';
+  s3Checks.torn.push({
+    key,
+    found: what,
+    size: data?.length,
+    expected: entry.acked,
+    candidates: entry.candidates.map((c) => c.sha),
+  });
   return 'LedgerMismatch';
 }
 
 async function readObject(key) {
   try {
-    return await send(clients.s3, new S3.GetObjectCommand({ Bucket: BUCKET, Key: key }), async (r) => Buffer.from(await r.Body.transformToByteArray()));
+    return await send(clients.s3, new S3.GetObjectCommand({ Bucket: BUCKET, Key: key }), async (r) =>
+      Buffer.from(await r.Body.transformToByteArray()),
+    );
   } catch (err) {
     if (err?.name === 'NoSuchKey') return undefined;
     throw err;
@@ -415,7 +547,8 @@ async function request(kind) {
       try {
         await invoke(clients.roleRuntime, pick(forbidden), randomRow());
       } catch (err) {
-        if (err?.name === 'AccessDeniedException' && err.$metadata?.httpStatusCode === 403) return 'AccessDeniedException';
+        if (err?.name === 'AccessDeniedException' && err.$metadata?.httpStatusCode === 403)
+          return 'AccessDeniedException';
         throw err;
       }
       throw Object.assign(new Error('the role invoked a model outside its prefix'), { name: 'NotDenied' });
@@ -516,7 +649,13 @@ function record(kind, startedAt, outcome, err) {
   }
   const name = c.kind === 'connection' ? `connection error outside the outage: ${c.name}` : c.name;
   count(s.unexpected, name);
-  if (unexpectedSamples.length < 12) unexpectedSamples.push({ kind, t: round((startedAt - timeline.start) / 1000, 2), error: name, message: String(err?.message ?? err).slice(0, 300) });
+  if (unexpectedSamples.length < 12)
+    unexpectedSamples.push({
+      kind,
+      t: round((startedAt - timeline.start) / 1000, 2),
+      error: name,
+      message: String(err?.message ?? err).slice(0, 300),
+    });
   return 'unexpected';
 }
 
@@ -566,7 +705,10 @@ async function sampleRss() {
   const at = now();
   const t = round((at - timeline.start) / 1000, 1);
   // Throughput since the previous sample, beside the memory: a leak often slows the daemon too.
-  const servedPerSecond = at > lastSample.at && lastSample.at > 0 ? round((served - lastSample.served) / ((at - lastSample.at) / 1000), 0) : null;
+  const servedPerSecond =
+    at > lastSample.at && lastSample.at > 0
+      ? round((served - lastSample.served) / ((at - lastSample.at) / 1000), 0)
+      : null;
   lastSample = { at, served };
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -585,7 +727,11 @@ async function cacheNow(label) {
     const status = await localEndpointStatus(clients.connection, ENDPOINT);
     const v = status.variants[0];
     const inst = v.instances?.[0];
-    cacheFigures[label] = { ...v.cache, loaded: inst?.loadedModels?.length, memoryUtilization: round(inst?.memory?.utilization ?? NaN) };
+    cacheFigures[label] = {
+      ...v.cache,
+      loaded: inst?.loadedModels?.length,
+      memoryUtilization: round(inst?.memory?.utilization ?? NaN),
+    };
   } catch (err) {
     cacheFigures[label] = { error: String(err?.message ?? err) };
   }
@@ -607,7 +753,9 @@ async function killAndRestart() {
     await sleep(8);
   }
   await sleep(Math.floor(random() * 40));
-  progress(`SIGKILL daemon ${old.pid} at t=${round((now() - timeline.start) / 1000)} s (${inFlight} requests in flight, ${big.length} of them large PUTs)`);
+  progress(
+    `SIGKILL daemon ${old.pid} at t=${round((now() - timeline.start) / 1000)} s (${inFlight} requests in flight, ${big.length} of them large PUTs)`,
+  );
   timeline.killAt = now();
   atKill.inFlight = inFlight;
   process.kill(old.pid, 'SIGKILL');
@@ -627,8 +775,10 @@ async function killAndRestart() {
   for (;;) {
     const d = await clients.sm.send(new SM.DescribeEndpointCommand({ EndpointName: ENDPOINT }));
     if (d.EndpointStatus === 'InService') break;
-    if (d.EndpointStatus === 'Failed') throw new Error(`endpoint ${ENDPOINT} Failed after the restart: ${d.FailureReason}`);
-    if (now() - timeline.upAt > 60_000) throw new Error(`endpoint ${ENDPOINT} still ${d.EndpointStatus} 60 s after the restart`);
+    if (d.EndpointStatus === 'Failed')
+      throw new Error(`endpoint ${ENDPOINT} Failed after the restart: ${d.FailureReason}`);
+    if (now() - timeline.upAt > 60_000)
+      throw new Error(`endpoint ${ENDPOINT} still ${d.EndpointStatus} 60 s after the restart`);
     await sleep(20);
   }
   timeline.inServiceAt = now();
@@ -643,17 +793,21 @@ const endAt = timeline.start + durationS * 1000;
 await sampleRss();
 const rssTimer = setInterval(() => void sampleRss(), 2_000);
 let restartRun;
-const killTimer = killAtS > 0
-  ? setTimeout(() => {
-    restartRun = killAndRestart().catch((err) => {
-      if (cleanups.started) return; // Ctrl-C: the cleanup stopped the daemons
-      restartError = err;
-      progress(`restart FAILED: ${err?.stack ?? err}${err?.hint ? `\n${err.hint}` : ''}`);
-    });
-  }, killAtS * 1000)
-  : undefined;
+const killTimer =
+  killAtS > 0
+    ? setTimeout(() => {
+        restartRun = killAndRestart().catch((err) => {
+          if (cleanups.started) return; // Ctrl-C: the cleanup stopped the daemons
+          restartError = err;
+          progress(`restart FAILED: ${err?.stack ?? err}${err?.hint ? `\n${err.hint}` : ''}`);
+        });
+      }, killAtS * 1000)
+    : undefined;
 // Role sessions last an hour: renew well before, for long soaks.
-const renewTimer = setInterval(() => void assumeRole().catch((err) => progress(`renewing the role session: ${err?.message ?? err}`)), 45 * 60 * 1000);
+const renewTimer = setInterval(
+  () => void assumeRole().catch((err) => progress(`renewing the role session: ${err?.message ?? err}`)),
+  45 * 60 * 1000,
+);
 cleanups.push(async () => {
   clearInterval(rssTimer);
   clearTimeout(killTimer);
@@ -675,7 +829,12 @@ const check = (name, ok, detail = '') => checks.push({ name, ok: Boolean(ok), de
 const errorText = (err) => `${err?.name ?? 'Error'}: ${String(err?.message ?? err).slice(0, 200)}`;
 
 if (restartError) check('the daemon restarts after SIGKILL', false, errorText(restartError));
-else if (killAtS > 0) check('the daemon restarts after SIGKILL', true, `port ${restartedPortKept ? 'kept' : 'changed'}; InService ${round(timeline.inServiceAt - timeline.killAt, 0)} ms after the kill`);
+else if (killAtS > 0)
+  check(
+    'the daemon restarts after SIGKILL',
+    true,
+    `port ${restartedPortKept ? 'kept' : 'changed'}; InService ${round(timeline.inServiceAt - timeline.killAt, 0)} ms after the kill`,
+  );
 
 // Every endpoint InService.
 try {
@@ -686,15 +845,27 @@ try {
     names.push(...page.Endpoints.map((e) => e.EndpointName));
     token = page.NextToken;
   } while (token);
-  const states = await Promise.all(names.map(async (n) => [n, (await clients.sm.send(new SM.DescribeEndpointCommand({ EndpointName: n }))).EndpointStatus]));
+  const states = await Promise.all(
+    names.map(async (n) => [
+      n,
+      (await clients.sm.send(new SM.DescribeEndpointCommand({ EndpointName: n }))).EndpointStatus,
+    ]),
+  );
   const notInService = states.filter(([, s]) => s !== 'InService');
-  check('every endpoint InService (DescribeEndpoint)', names.length > 0 && notInService.length === 0, notInService.length ? notInService.map(([n, s]) => `${n}: ${s}`).join(', ') : `${names.length} endpoint(s)`);
+  check(
+    'every endpoint InService (DescribeEndpoint)',
+    names.length > 0 && notInService.length === 0,
+    notInService.length ? notInService.map(([n, s]) => `${n}: ${s}`).join(', ') : `${names.length} endpoint(s)`,
+  );
 } catch (err) {
   check('every endpoint InService (DescribeEndpoint)', false, errorText(err));
 }
 
 // A valid invocation answers, as the admin user and as the role; the role is still refused elsewhere.
-for (const [who, runtime, target] of [['admin', clients.runtime, hot[0]], ['the role', clients.roleRuntime, allowed[0]]]) {
+for (const [who, runtime, target] of [
+  ['admin', clients.runtime, hot[0]],
+  ['the role', clients.roleRuntime, allowed[0]],
+]) {
   try {
     const score = await invoke(runtime, target, '2005,2500,4,2.5,1.1,2,y,n');
     check(`a valid invocation answers (${who}, ${target})`, true, `prediction ${round(score, 0)}`);
@@ -707,15 +878,19 @@ for (const [who, runtime, target] of [['admin', clients.runtime, hot[0]], ['the 
 const tornBefore = s3Checks.torn.length;
 let ledgerRead = 0;
 let ledgerErrors = 0;
-await bounded(ledgerKeys.filter((k) => ledger.get(k).acked !== undefined || ledger.get(k).candidates.length > 0), 8, async (key) => {
-  try {
-    const data = await readObject(key);
-    if (!checkRead(key, ledger.get(key), data)) ledgerRead++;
-  } catch (err) {
-    ledgerErrors++;
-    if (s3Checks.torn.length < 20) s3Checks.torn.push({ key, found: errorText(err) });
-  }
-});
+await bounded(
+  ledgerKeys.filter((k) => ledger.get(k).acked !== undefined || ledger.get(k).candidates.length > 0),
+  8,
+  async (key) => {
+    try {
+      const data = await readObject(key);
+      if (!checkRead(key, ledger.get(key), data)) ledgerRead++;
+    } catch (err) {
+      ledgerErrors++;
+      if (s3Checks.torn.length < 20) s3Checks.torn.push({ key, found: errorText(err) });
+    }
+  },
+);
 const acknowledged = ledgerKeys.filter((k) => ledger.get(k).acked !== undefined).length;
 check(
   'every acknowledged S3 object reads back with its sha256',
@@ -734,7 +909,9 @@ if (killAtS > 0) {
     'PUTs cut by the kill: old or new, never torn',
     s3Checks.torn.length === 0,
     `${s3Checks.cutByKill} in flight at the kill; read back: ${r.old} old version, ${r.new} new version` +
-      (s3Checks.cutElsewhere ? `; ${s3Checks.cutElsewhere} more sent after the kill on a dead connection, also read back intact` : ''),
+      (s3Checks.cutElsewhere
+        ? `; ${s3Checks.cutElsewhere} more sent after the kill on a dead connection, also read back intact`
+        : ''),
   );
 }
 
@@ -763,7 +940,14 @@ try {
   check(
     'no object in the bucket is corrupt (ListObjectsV2, GetObject: size and md5 = ETag)',
     bad.length === 0 && stray.length === 0 && missingModels.length === 0,
-    `${objects.length} objects` + [...bad.slice(0, 5), ...stray.slice(0, 5).map((k) => `${k}: not written by this run`), ...missingModels.slice(0, 5).map((k) => `${k}: missing`)].map((s) => `; ${s}`).join(''),
+    `${objects.length} objects` +
+      [
+        ...bad.slice(0, 5),
+        ...stray.slice(0, 5).map((k) => `${k}: not written by this run`),
+        ...missingModels.slice(0, 5).map((k) => `${k}: missing`),
+      ]
+        .map((s) => `; ${s}`)
+        .join(''),
   );
 } catch (err) {
   check('no object in the bucket is corrupt (ListObjectsV2, GetObject: size and md5 = ETag)', false, errorText(err));
@@ -775,13 +959,23 @@ await cacheNow('at the end');
 const log = await readFile(join(stateDir, 'daemon.log'), 'utf8').catch(() => '');
 // A normal log says only "listening", "InService" and "stopping"; a crash leaves a stack trace.
 const internal = log.split('\n').filter((l) => /error|exception|fail|unhandled|uncaught|^\s+at /i.test(l));
-check('the daemon log has no internal errors', internal.length === 0, internal.length ? `${internal.length} line(s); first: ${internal[0].slice(0, 300)}` : `${log.split('\n').length - 1} lines`);
+check(
+  'the daemon log has no internal errors',
+  internal.length === 0,
+  internal.length
+    ? `${internal.length} line(s); first: ${internal[0].slice(0, 300)}`
+    : `${log.split('\n').length - 1} lines`,
+);
 
 // A graceful stop still works after all this (and does not hang).
 const stopStart = now();
 const stopped = await stopLocalCloud(stateDir, 10_000).catch((err) => ({ error: err }));
 const stopMs = now() - stopStart;
-check('the daemon stops on SIGTERM', stopped.stopped && !isAlive(daemon.pid), stopped.error ? errorText(stopped.error) : `${round(stopMs, 0)} ms`);
+check(
+  'the daemon stops on SIGTERM',
+  stopped.stopped && !isAlive(daemon.pid),
+  stopped.error ? errorText(stopped.error) : `${round(stopMs, 0)} ms`,
+);
 
 // ---- report ------------------------------------------------------------------------------------
 
@@ -791,12 +985,25 @@ const kinds = KINDS.map((k) => {
   const expectedErrors = Object.values(s.expected).reduce((a, b) => a + b, 0);
   const unexpected = Object.values(s.unexpected).reduce((a, b) => a + b, 0);
   return {
-    kind: k, sent: s.sent, served: s.ok + expectedErrors, ok: s.ok, expectedErrors, connection: s.connection, unexpected,
-    p50Ms: round(percentile(sorted, 50), 2), p99Ms: round(percentile(sorted, 99), 2), perSecond: round((s.ok + expectedErrors) / loadSeconds),
+    kind: k,
+    sent: s.sent,
+    served: s.ok + expectedErrors,
+    ok: s.ok,
+    expectedErrors,
+    connection: s.connection,
+    unexpected,
+    p50Ms: round(percentile(sorted, 50), 2),
+    p99Ms: round(percentile(sorted, 99), 2),
+    perSecond: round((s.ok + expectedErrors) / loadSeconds),
   };
 });
 const sum = (f) => kinds.reduce((a, k) => a + f(k), 0);
-const totals = { sent: sum((k) => k.sent), served: sum((k) => k.served), connection: sum((k) => k.connection), unexpected: sum((k) => k.unexpected) };
+const totals = {
+  sent: sum((k) => k.sent),
+  served: sum((k) => k.served),
+  connection: sum((k) => k.connection),
+  unexpected: sum((k) => k.unexpected),
+};
 totals.perSecond = round(totals.served / loadSeconds);
 const allLatencies = Float64Array.from(KINDS.flatMap((k) => stats[k].latencies)).sort();
 const errorRows = KINDS.flatMap((k) => [
@@ -812,26 +1019,35 @@ const rssSummary = {
   minMiB: Math.min(...rssValues.map((r) => r.rssMiB)),
   maxMiB: Math.max(...rssValues.map((r) => r.rssMiB)),
   finalMiB: rssValues.at(-1)?.rssMiB,
-  perDaemon: pids.map((pid) => ({ pid, samples: rssOf(pid).length, minMiB: Math.min(...rssOf(pid)), maxMiB: Math.max(...rssOf(pid)), lastMiB: rssOf(pid).at(-1) })),
+  perDaemon: pids.map((pid) => ({
+    pid,
+    samples: rssOf(pid).length,
+    minMiB: Math.min(...rssOf(pid)),
+    maxMiB: Math.max(...rssOf(pid)),
+    lastMiB: rssOf(pid).at(-1),
+  })),
   samples: rss.length,
 };
 /** At most ~16 points for the table: evenly spaced, plus the samples around the kill. */
 const seriesStep = Math.max(1, Math.ceil(rss.length / 16));
-const series = rss.filter((r, i) => i % seriesStep === 0 || i === rss.length - 1 || (i > 0 && rss[i - 1].pid !== r.pid) || r.rssMiB === null);
+const series = rss.filter(
+  (r, i) => i % seriesStep === 0 || i === rss.length - 1 || (i > 0 && rss[i - 1].pid !== r.pid) || r.rssMiB === null,
+);
 
-const restart = killAtS > 0 && !restartError
-  ? {
-    killAtSeconds: round((timeline.killAt - timeline.start) / 1000, 2),
-    processGoneMs: round(timeline.deadAt - timeline.killAt, 0),
-    answeringMs: round(timeline.upAt - timeline.killAt, 0),
-    inServiceMs: round(timeline.inServiceAt - timeline.killAt, 0),
-    firstInvokeMs: timeline.firstInvokeAfterKill && round(timeline.firstInvokeAfterKill - timeline.killAt, 0),
-    firstS3Ms: timeline.firstS3AfterKill && round(timeline.firstS3AfterKill - timeline.killAt, 0),
-    portKept: restartedPortKept,
-    connectionErrors: totals.connection,
-    atKill: { ...atKill, cutByKind: cutAtKill },
-  }
-  : undefined;
+const restart =
+  killAtS > 0 && !restartError
+    ? {
+        killAtSeconds: round((timeline.killAt - timeline.start) / 1000, 2),
+        processGoneMs: round(timeline.deadAt - timeline.killAt, 0),
+        answeringMs: round(timeline.upAt - timeline.killAt, 0),
+        inServiceMs: round(timeline.inServiceAt - timeline.killAt, 0),
+        firstInvokeMs: timeline.firstInvokeAfterKill && round(timeline.firstInvokeAfterKill - timeline.killAt, 0),
+        firstS3Ms: timeline.firstS3AfterKill && round(timeline.firstS3AfterKill - timeline.killAt, 0),
+        portKept: restartedPortKept,
+        connectionErrors: totals.connection,
+        atKill: { ...atKill, cutByKind: cutAtKill },
+      }
+    : undefined;
 
 const unexpectedRate = totals.sent === 0 ? 0 : totals.unexpected / totals.sent;
 const verified = checks.every((c) => c.ok);
@@ -844,7 +1060,13 @@ const result = {
   concurrency,
   models: models.length,
   instanceType: INSTANCE_TYPE,
-  totals: { ...totals, unexpectedRate: round(unexpectedRate, 5), maxUnexpected, p50Ms: round(percentile(allLatencies, 50), 2), p99Ms: round(percentile(allLatencies, 99), 2) },
+  totals: {
+    ...totals,
+    unexpectedRate: round(unexpectedRate, 5),
+    maxUnexpected,
+    p50Ms: round(percentile(allLatencies, 50), 2),
+    p99Ms: round(percentile(allLatencies, 99), 2),
+  },
   kinds,
   errors: errorRows.map(([kind, error, category, n]) => ({ kind, error, category, count: n })),
   unexpectedSamples,
@@ -858,10 +1080,40 @@ const result = {
   tables: [
     {
       title: `Requests by kind: ${round(loadSeconds)} s, ${concurrency} in flight, ${note}`,
-      columns: ['kind', 'sent', 'served', 'of which expected errors', 'connection (outage)', 'unexpected', 'p50 ms', 'p99 ms', 'served/s'],
+      columns: [
+        'kind',
+        'sent',
+        'served',
+        'of which expected errors',
+        'connection (outage)',
+        'unexpected',
+        'p50 ms',
+        'p99 ms',
+        'served/s',
+      ],
       rows: [
-        ...kinds.map((k) => [k.kind, k.sent, k.served, k.expectedErrors, k.connection, k.unexpected, k.p50Ms ?? '-', k.p99Ms ?? '-', k.perSecond]),
-        ['all', totals.sent, totals.served, sum((k) => k.expectedErrors), totals.connection, totals.unexpected, round(percentile(allLatencies, 50), 2), round(percentile(allLatencies, 99), 2), totals.perSecond],
+        ...kinds.map((k) => [
+          k.kind,
+          k.sent,
+          k.served,
+          k.expectedErrors,
+          k.connection,
+          k.unexpected,
+          k.p50Ms ?? '-',
+          k.p99Ms ?? '-',
+          k.perSecond,
+        ]),
+        [
+          'all',
+          totals.sent,
+          totals.served,
+          sum((k) => k.expectedErrors),
+          totals.connection,
+          totals.unexpected,
+          round(percentile(allLatencies, 50), 2),
+          round(percentile(allLatencies, 99), 2),
+          totals.perSecond,
+        ],
       ],
     },
     {
@@ -870,25 +1122,48 @@ const result = {
       rows: errorRows.length ? errorRows : [['-', 'none', '-', 0]],
     },
     ...(killAtS > 0
-      ? [{
-        title: 'Restart: SIGKILL, then startLocalCloud on the same state dir while the load goes on',
-        columns: ['what', 'value'],
-        rows: restart
-          ? [
-            ['SIGKILL at', `${restart.killAtSeconds} s`],
-            ['kill → process reaped', `${restart.processGoneMs} ms`],
-            ['kill → new daemon answering (endpoints redeployed)', `${restart.answeringMs} ms`],
-            ['kill → DescribeEndpoint InService', `${restart.inServiceMs} ms`],
-            ['kill → first invocation served', restart.firstInvokeMs !== undefined ? `${restart.firstInvokeMs} ms` : 'none'],
-            ['kill → first S3 request served', restart.firstS3Ms !== undefined ? `${restart.firstS3Ms} ms` : 'none'],
-            ['port kept', restart.portKept ? `yes (${firstPort})` : `no (${firstPort} → ${daemon.port})`],
-            ['requests in flight at the kill: answered anyway / cut (by kind)', `${atKill.inFlight}: ${atKill.answered} / ${atKill.cut}${atKill.cut ? ` (${Object.entries(cutAtKill).map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}${atKill.other ? `, ${atKill.other} other errors` : ''}`],
-            ['requests refused or cut during the outage (all)', restart.connectionErrors],
-            ['PUTs cut by the kill → read back old / new', `${s3Checks.cutByKill} → ${s3Checks.cutByKillResolved.old} / ${s3Checks.cutByKillResolved.new}`],
-            ['served/s before the kill / after InService', `${round(completed.beforeKill / restart.killAtSeconds)} / ${round(completed.afterRestart / ((timeline.end - timeline.inServiceAt) / 1000))}`],
-          ]
-          : [['restart', `FAILED: ${errorText(restartError)}`]],
-      }]
+      ? [
+          {
+            title: 'Restart: SIGKILL, then startLocalCloud on the same state dir while the load goes on',
+            columns: ['what', 'value'],
+            rows: restart
+              ? [
+                  ['SIGKILL at', `${restart.killAtSeconds} s`],
+                  ['kill → process reaped', `${restart.processGoneMs} ms`],
+                  ['kill → new daemon answering (endpoints redeployed)', `${restart.answeringMs} ms`],
+                  ['kill → DescribeEndpoint InService', `${restart.inServiceMs} ms`],
+                  [
+                    'kill → first invocation served',
+                    restart.firstInvokeMs !== undefined ? `${restart.firstInvokeMs} ms` : 'none',
+                  ],
+                  [
+                    'kill → first S3 request served',
+                    restart.firstS3Ms !== undefined ? `${restart.firstS3Ms} ms` : 'none',
+                  ],
+                  ['port kept', restart.portKept ? `yes (${firstPort})` : `no (${firstPort} → ${daemon.port})`],
+                  [
+                    'requests in flight at the kill: answered anyway / cut (by kind)',
+                    `${atKill.inFlight}: ${atKill.answered} / ${atKill.cut}${
+                      atKill.cut
+                        ? ` (${Object.entries(cutAtKill)
+                            .map(([k, n]) => `${k} ${n}`)
+                            .join(', ')})`
+                        : ''
+                    }${atKill.other ? `, ${atKill.other} other errors` : ''}`,
+                  ],
+                  ['requests refused or cut during the outage (all)', restart.connectionErrors],
+                  [
+                    'PUTs cut by the kill → read back old / new',
+                    `${s3Checks.cutByKill} → ${s3Checks.cutByKillResolved.old} / ${s3Checks.cutByKillResolved.new}`,
+                  ],
+                  [
+                    'served/s before the kill / after InService',
+                    `${round(completed.beforeKill / restart.killAtSeconds)} / ${round(completed.afterRestart / ((timeline.end - timeline.inServiceAt) / 1000))}`,
+                  ],
+                ]
+              : [['restart', `FAILED: ${errorText(restartError)}`]],
+          },
+        ]
       : []),
     {
       title: `Daemon RSS (VmRSS) and throughput, sampled every 2 s: min ${rssSummary.minMiB} MiB, max ${rssSummary.maxMiB} MiB, final ${rssSummary.finalMiB} MiB`,
@@ -898,19 +1173,29 @@ const result = {
     {
       title: 'Multi-model cache (the local status extension; counters restart with the daemon)',
       columns: ['when', 'loads', 'hits', 'misses', 'evictions', 'loaded now', 'memory %'],
-      rows: Object.entries(cacheFigures).map(([when, c]) => (c.error ? [when, c.error, '', '', '', '', ''] : [when, c.loads, c.hits, c.misses, c.evictions, c.loaded, c.memoryUtilization])),
+      rows: Object.entries(cacheFigures).map(([when, c]) =>
+        c.error
+          ? [when, c.error, '', '', '', '', '']
+          : [when, c.loads, c.hits, c.misses, c.evictions, c.loaded, c.memoryUtilization],
+      ),
     },
     {
       title: 'Verification',
       columns: ['check', 'result', 'detail'],
       rows: [
         ...checks.map((c) => [c.name, c.ok ? 'ok' : 'FAILED', c.detail]),
-        [`unexpected errors ≤ ${maxUnexpected * 100}% of requests`, unexpectedRate <= maxUnexpected ? 'ok' : 'FAILED', `${totals.unexpected} of ${totals.sent} (${round(unexpectedRate * 100, 3)}%)`],
+        [
+          `unexpected errors ≤ ${maxUnexpected * 100}% of requests`,
+          unexpectedRate <= maxUnexpected ? 'ok' : 'FAILED',
+          `${totals.unexpected} of ${totals.sent} (${round(unexpectedRate * 100, 3)}%)`,
+        ],
       ],
     },
   ],
-  summary: `${ok ? 'PASSED' : 'FAILED'}: ${totals.served} requests served in ${round(loadSeconds)} s (${totals.perSecond}/s), ${totals.unexpected} unexpected errors` +
-    (restart ? `; SIGKILL → InService in ${restart.inServiceMs} ms` : '') + `; ${checks.filter((c) => !c.ok).length} of ${checks.length} checks failed`,
+  summary:
+    `${ok ? 'PASSED' : 'FAILED'}: ${totals.served} requests served in ${round(loadSeconds)} s (${totals.perSecond}/s), ${totals.unexpected} unexpected errors` +
+    (restart ? `; SIGKILL → InService in ${restart.inServiceMs} ms` : '') +
+    `; ${checks.filter((c) => !c.ok).length} of ${checks.length} checks failed`,
 };
 
 await cleanup();
@@ -920,7 +1205,15 @@ if (flags.json) {
 } else {
   console.log(`soak, ${result.cpus} CPUs`);
   printTables(result.tables);
-  if (!ok) console.log(`\nThe daemon log ends with:\n${log.trimEnd().split('\n').slice(-40).map((l) => `  ${l}`).join('\n')}`);
+  if (!ok)
+    console.log(
+      `\nThe daemon log ends with:\n${log
+        .trimEnd()
+        .split('\n')
+        .slice(-40)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
   if (unexpectedSamples.length) {
     console.log('\nFirst unexpected errors:');
     for (const u of unexpectedSamples) console.log(`  t=${u.t} s ${u.kind}: ${u.error}: ${u.message}`);

@@ -40,13 +40,19 @@ const result = {
   benchmark: 'startup',
   runs,
   medianMs: Object.fromEntries(Object.entries(medians).map(([k, v]) => [k, Math.round(v * 10) / 10])),
-  ratio: Object.fromEntries(Object.entries(medians).filter(([k]) => k !== 'node -e 0').map(([k, v]) => [k, Math.round((v / base) * 100) / 100])),
+  ratio: Object.fromEntries(
+    Object.entries(medians)
+      .filter(([k]) => k !== 'node -e 0')
+      .map(([k, v]) => [k, Math.round((v / base) * 100) / 100]),
+  ),
 };
-result.tables = [{
-  title: `CLI startup, median of ${runs} runs, side by side`,
-  columns: ['command', 'median ms', '× node -e 0'],
-  rows: Object.entries(result.medianMs).map(([k, ms]) => [k, ms, result.ratio[k] ?? 1]),
-}];
+result.tables = [
+  {
+    title: `CLI startup, median of ${runs} runs, side by side`,
+    columns: ['command', 'median ms', '× node -e 0'],
+    rows: Object.entries(result.medianMs).map(([k, ms]) => [k, ms, result.ratio[k] ?? 1]),
+  },
+];
 
 if (json) {
   console.log(JSON.stringify(result));

@@ -24,7 +24,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import {
-  bounded, cleanupStack, cleanUpOnSigint, LINEAR_LEARNER_IMAGE, load, median, numberFlag, printTables, progressTo, requireBuild, round, startWatchdog,
+  bounded,
+  cleanupStack,
+  cleanUpOnSigint,
+  LINEAR_LEARNER_IMAGE,
+  load,
+  median,
+  numberFlag,
+  printTables,
+  progressTo,
+  requireBuild,
+  round,
+  startWatchdog,
 } from './lib.js';
 
 requireBuild('local/jobs/worker.js');
@@ -54,7 +65,14 @@ if (workerCounts.some((n) => !Number.isInteger(n) || n < 1)) {
 }
 
 /** The issue's reference hyperparameters (the workflow's LINEAR_LEARNER_HYPERPARAMETERS). */
-const HYPERPARAMETERS = { feature_dim: '10', mini_batch_size: '100', predictor_type: 'regressor', epochs: '10', num_models: '32', loss: 'absolute_loss' };
+const HYPERPARAMETERS = {
+  feature_dim: '10',
+  mini_batch_size: '100',
+  predictor_type: 'regressor',
+  epochs: '10',
+  num_models: '32',
+  loss: 'absolute_loss',
+};
 const CONTENT_TYPE = 'text/csv;label_size=1';
 const VALIDATION_FRACTION = 0.3;
 const TARGET_SECONDS = 20;
@@ -86,11 +104,19 @@ function splitRows(text, location) {
   }
   const nValidation = Math.min(lines.length - 1, Math.max(1, Math.round(lines.length * VALIDATION_FRACTION)));
   const join = (part) => Buffer.from(`${part.join('\n')}\n`);
-  return { validation: join(lines.slice(0, nValidation)), train: join(lines.slice(nValidation)), trainRows: lines.length - nValidation, validationRows: nValidation };
+  return {
+    validation: join(lines.slice(0, nValidation)),
+    train: join(lines.slice(nValidation)),
+    trainRows: lines.length - nValidation,
+    validationRows: nValidation,
+  };
 }
 
 const generationStart = now();
-const names = Array.from({ length: locations }, (_, i) => REFERENCE_LOCATIONS[i] ?? `City${String(i + 1).padStart(4, '0')}`);
+const names = Array.from(
+  { length: locations },
+  (_, i) => REFERENCE_LOCATIONS[i] ?? `City${String(i + 1).padStart(4, '0')}`,
+);
 const rawTrain = names.map((name) => toCsv(generateLocationDataset(name, { rows, seed }).train));
 // The workflow fits one preprocessor on every location's training rows. Its statistics settle
 // long before 1,000 locations, and the fit holds every parsed row in memory, so it is fitted on
@@ -107,8 +133,15 @@ const channelsOf = (d) => [
   { name: 'train', contentType: CONTENT_TYPE, files: [{ relativeKey: 'train.csv', data: d.train }] },
   { name: 'validation', contentType: CONTENT_TYPE, files: [{ relativeKey: 'validation.csv', data: d.validation }] },
 ];
-const trainTask = (d) => ({ type: 'train', algorithm: 'linear-learner', hyperparameters: HYPERPARAMETERS, channels: channelsOf(d) });
-progress(`generated ${locations} locations × ${rows} rows (${datasets[0].trainRows} train + ${datasets[0].validationRows} validation each) in ${seconds(generationMs)} s`);
+const trainTask = (d) => ({
+  type: 'train',
+  algorithm: 'linear-learner',
+  hyperparameters: HYPERPARAMETERS,
+  channels: channelsOf(d),
+});
+progress(
+  `generated ${locations} locations × ${rows} rows (${datasets[0].trainRows} train + ${datasets[0].validationRows} validation each) in ${seconds(generationMs)} s`,
+);
 
 // ---- 1. costs ------------------------------------------------------------------------------
 
@@ -129,9 +162,22 @@ function inFreshWorker(task) {
 }
 
 const tinyTask = {
-  type: 'train', algorithm: 'linear-learner',
-  hyperparameters: { feature_dim: '1', predictor_type: 'regressor', epochs: '1', num_models: '1', mini_batch_size: '2' },
-  channels: [{ name: 'train', contentType: CONTENT_TYPE, files: [{ relativeKey: 'a.csv', data: Buffer.from('1,1\n2,2\n3,3\n') }] }],
+  type: 'train',
+  algorithm: 'linear-learner',
+  hyperparameters: {
+    feature_dim: '1',
+    predictor_type: 'regressor',
+    epochs: '1',
+    num_models: '1',
+    mini_batch_size: '2',
+  },
+  channels: [
+    {
+      name: 'train',
+      contentType: CONTENT_TYPE,
+      files: [{ relativeKey: 'a.csv', data: Buffer.from('1,1\n2,2\n3,3\n') }],
+    },
+  ],
 };
 const timeIt = async (fn) => {
   const start = now();
@@ -186,7 +232,12 @@ for (let r = 0; r < rounds; r++) {
 const base = median(poolMs[workerCounts[0]]);
 const poolRows = workerCounts.map((n) => {
   const ms = median(poolMs[n]);
-  return { workers: n, seconds: seconds(ms), modelsPerSecond: round((locations * 1000) / ms, 1), speedup: round(base / ms) };
+  return {
+    workers: n,
+    seconds: seconds(ms),
+    modelsPerSecond: round((locations * 1000) / ms, 1),
+    speedup: round(base / ms),
+  };
 });
 
 // What the pool did before it kept its workers: a new thread per task, on a sample.
@@ -196,12 +247,19 @@ progress(`a fresh thread per task, ${freshWorkers} at once, ${FRESH_SAMPLE} mode
 const freshStart = now();
 {
   let next = 0;
-  await Promise.all(Array.from({ length: freshWorkers }, async () => {
-    while (next < FRESH_SAMPLE) await inFreshWorker(trainTask(datasets[next++]));
-  }));
+  await Promise.all(
+    Array.from({ length: freshWorkers }, async () => {
+      while (next < FRESH_SAMPLE) await inFreshWorker(trainTask(datasets[next++]));
+    }),
+  );
 }
 const freshPoolMs = now() - freshStart;
-const freshRow = { workers: freshWorkers, models: FRESH_SAMPLE, seconds: seconds(freshPoolMs), modelsPerSecond: round((FRESH_SAMPLE * 1000) / freshPoolMs, 1) };
+const freshRow = {
+  workers: freshWorkers,
+  models: FRESH_SAMPLE,
+  seconds: seconds(freshPoolMs),
+  modelsPerSecond: round((FRESH_SAMPLE * 1000) / freshPoolMs, 1),
+};
 
 // ---- 3. end to end through the local cloud API ---------------------------------------------
 
@@ -210,13 +268,15 @@ async function endToEnd(count, poolSize) {
   // The SDK warns on Node < 22; the benchmark's output, like the CLI's, stays clean.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
-  const { SageMakerClient, CreateTrainingJobCommand, ListTrainingJobsCommand } = await import('@aws-sdk/client-sagemaker');
+  const { SageMakerClient, CreateTrainingJobCommand, ListTrainingJobsCommand } =
+    await import('@aws-sdk/client-sagemaker');
   const stateDir = await mkdtemp(join(tmpdir(), 'mme-bench-train-'));
   cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
   const cloud = await openLocalCloud({ stateDir, port: 0, sagemaker: { poolSize } });
   cleanups.push(() => cloud.close());
   const config = {
-    endpoint: cloud.endpoint, region: cloud.region,
+    endpoint: cloud.endpoint,
+    region: cloud.region,
     credentials: { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey },
   };
   const s3 = new S3Client({ ...config, forcePathStyle: true });
@@ -229,35 +289,50 @@ async function endToEnd(count, poolSize) {
   const chosen = datasets.slice(0, count);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   progress(`end to end: uploading ${count} locations' channels`);
-  const uploadMs = await timeIt(() => bounded(chosen, 16, async (d) => {
-    for (const channel of ['train', 'validation']) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key(d, channel), Body: d[channel], ContentType: 'text/csv' }));
-    }
-  }));
+  const uploadMs = await timeIt(() =>
+    bounded(chosen, 16, async (d) => {
+      for (const channel of ['train', 'validation']) {
+        await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key(d, channel), Body: d[channel], ContentType: 'text/csv' }),
+        );
+      }
+    }),
+  );
 
   const channel = (d, name) => ({
     ChannelName: name,
-    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${bucket}/${key(d, name).replace(/[^/]+$/, '')}`, S3DataDistributionType: 'FullyReplicated' } },
+    DataSource: {
+      S3DataSource: {
+        S3DataType: 'S3Prefix',
+        S3Uri: `s3://${bucket}/${key(d, name).replace(/[^/]+$/, '')}`,
+        S3DataDistributionType: 'FullyReplicated',
+      },
+    },
     ContentType: CONTENT_TYPE,
     InputMode: 'File',
   });
   const jobName = (d) => `${run}-${d.name.replace(/_/g, '-')}`;
   progress(`end to end: CreateTrainingJob × ${count}, polling until all are Completed`);
   const start = now();
-  await bounded(chosen, 16, (d) => sm.send(new CreateTrainingJobCommand({
-    TrainingJobName: jobName(d),
-    AlgorithmSpecification: { TrainingImage: LINEAR_LEARNER_IMAGE, TrainingInputMode: 'File' },
-    RoleArn: `arn:aws:iam::${cloud.account.accountId}:role/SageMakerRole`,
-    HyperParameters: HYPERPARAMETERS,
-    InputDataConfig: [channel(d, 'train'), channel(d, 'validation')],
-    OutputDataConfig: { S3OutputPath: `s3://${bucket}/bench/model_artifacts/${d.name}/` },
-    ResourceConfig: { InstanceType: 'ml.c4.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-  })));
+  await bounded(chosen, 16, (d) =>
+    sm.send(
+      new CreateTrainingJobCommand({
+        TrainingJobName: jobName(d),
+        AlgorithmSpecification: { TrainingImage: LINEAR_LEARNER_IMAGE, TrainingInputMode: 'File' },
+        RoleArn: `arn:aws:iam::${cloud.account.accountId}:role/SageMakerRole`,
+        HyperParameters: HYPERPARAMETERS,
+        InputDataConfig: [channel(d, 'train'), channel(d, 'validation')],
+        OutputDataConfig: { S3OutputPath: `s3://${bucket}/bench/model_artifacts/${d.name}/` },
+        ResourceConfig: { InstanceType: 'ml.c4.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
+        StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+      }),
+    ),
+  );
   const createdMs = now() - start;
   // One cheap call a poll (is any job of this run still InProgress?) rather than a Describe per
   // job, so that polling takes little of the 2 cores the jobs run on.
-  const list = (status, NextToken) => sm.send(new ListTrainingJobsCommand({ NameContains: run, StatusEquals: status, MaxResults: 100, NextToken }));
+  const list = (status, NextToken) =>
+    sm.send(new ListTrainingJobsCommand({ NameContains: run, StatusEquals: status, MaxResults: 100, NextToken }));
   while ((await list('InProgress')).TrainingJobSummaries.length > 0) await new Promise((r) => setTimeout(r, 100));
   const ms = now() - start;
   let completed = 0;
@@ -268,7 +343,14 @@ async function endToEnd(count, poolSize) {
     token = page.NextToken;
   } while (token);
   if (completed !== count) throw new Error(`end to end: ${completed} of ${count} training jobs Completed`);
-  return { locations: count, poolSize, uploadSeconds: seconds(uploadMs), createSeconds: seconds(createdMs), seconds: seconds(ms), modelsPerSecond: round((count * 1000) / ms, 1) };
+  return {
+    locations: count,
+    poolSize,
+    uploadSeconds: seconds(uploadMs),
+    createSeconds: seconds(createdMs),
+    seconds: seconds(ms),
+    modelsPerSecond: round((count * 1000) / ms, 1),
+  };
 }
 
 let e2e;
@@ -281,7 +363,7 @@ try {
 // ---- report --------------------------------------------------------------------------------
 
 const best = poolRows.find((r) => r.workers === 2) ?? poolRows[poolRows.length - 1];
-const projected = round((TARGET_MODELS / best.modelsPerSecond), 1);
+const projected = round(TARGET_MODELS / best.modelsPerSecond, 1);
 const target = {
   goal: `${TARGET_MODELS} models in < ${TARGET_SECONDS} s`,
   workers: best.workers,
@@ -320,15 +402,22 @@ const result = {
       columns: ['workers', 'wall s', 'models/s', 'speed-up vs 1 worker'],
       rows: [
         ...poolRows.map((r) => [r.workers, r.seconds, r.modelsPerSecond, `×${r.speedup}`]),
-        [`${freshRow.workers}, a new thread per task (before; ${freshRow.models} models)`, freshRow.seconds, freshRow.modelsPerSecond, `×${round(freshRow.modelsPerSecond / poolRows[0].modelsPerSecond)}`],
+        [
+          `${freshRow.workers}, a new thread per task (before; ${freshRow.models} models)`,
+          freshRow.seconds,
+          freshRow.modelsPerSecond,
+          `×${round(freshRow.modelsPerSecond / poolRows[0].modelsPerSecond)}`,
+        ],
       ],
     },
     ...(e2e
-      ? [{
-        title: `End to end through the local cloud API: ${e2e.locations} of ${locations} locations (--e2e-locations), pool of ${e2e.poolSize}`,
-        columns: ['upload s', 'create s', 'create → all Completed s', 'models/s'],
-        rows: [[e2e.uploadSeconds, e2e.createSeconds, e2e.seconds, e2e.modelsPerSecond]],
-      }]
+      ? [
+          {
+            title: `End to end through the local cloud API: ${e2e.locations} of ${locations} locations (--e2e-locations), pool of ${e2e.poolSize}`,
+            columns: ['upload s', 'create s', 'create → all Completed s', 'models/s'],
+            rows: [[e2e.uploadSeconds, e2e.createSeconds, e2e.seconds, e2e.modelsPerSecond]],
+          },
+        ]
       : []),
   ],
   summary: `${target.goal}: ${target.met ? 'met' : 'NOT met'} (${target.seconds} s with ${target.workers} worker(s)${target.measured ? '' : ', projected from the measured rate'})`,

@@ -27,7 +27,17 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { cleanupStack, cleanUpOnSigint, load, numberFlag, printTables, progressTo, requireBuild, round, startWatchdog } from './lib.js';
+import {
+  cleanupStack,
+  cleanUpOnSigint,
+  load,
+  numberFlag,
+  printTables,
+  progressTo,
+  requireBuild,
+  round,
+  startWatchdog,
+} from './lib.js';
 
 requireBuild('algorithms/xgboost/index.js');
 
@@ -58,16 +68,26 @@ const copies = numberFlag(flags, 'copies', 1);
 const COLS = 10;
 const progress = progressTo('xgboost bench');
 const cleanups = cleanupStack();
-startWatchdog(numberFlag(flags, 'timeout', 1), `xgboost bench: gave up after --timeout ${flags.timeout} s`, cleanups.run);
+startWatchdog(
+  numberFlag(flags, 'timeout', 1),
+  `xgboost bench: gave up after --timeout ${flags.timeout} s`,
+  cleanups.run,
+);
 cleanUpOnSigint(cleanups.run);
 
 const { trainXGBoost, parseCsvData, loadModel, predict, modelByteSize } = await load('algorithms/xgboost/index.js');
 const SCRIPT = new URL('../python/xgboost_reference.py', import.meta.url).pathname;
-const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import xgboost'], { stdio: 'ignore' }).status === 0);
+const python = ['/usr/bin/python3', 'python3'].find(
+  (p) => spawnSync(p, ['-c', 'import xgboost'], { stdio: 'ignore' }).status === 0,
+);
 if (!python) progress('no python3 with xgboost: reporting mme alone (apt-get install -y python3-xgboost)');
 
 function reference(args) {
-  const run = spawnSync(python, [SCRIPT, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const run = spawnSync(python, [SCRIPT, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   if (run.status !== 0) throw new Error(`xgboost_reference.py ${args[0]}: ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop());
 }
@@ -92,7 +112,13 @@ function dataset(rows, seed) {
 
 const dir = await mkdtemp(join(tmpdir(), 'mme-bench-xgb-'));
 cleanups.push(() => rm(dir, { recursive: true, force: true }));
-const params = { objective: 'reg:squarederror', num_round: numRound, max_depth: depth, tree_method: 'hist', max_bin: 256 };
+const params = {
+  objective: 'reg:squarederror',
+  num_round: numRound,
+  max_depth: depth,
+  tree_method: 'hist',
+  max_bin: 256,
+};
 const paramsFile = join(dir, 'params.json');
 await writeFile(paramsFile, JSON.stringify(params));
 const hyperparameters = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
@@ -119,7 +145,9 @@ try {
       mine.push(best);
       return metrics;
     };
-    const runTheirs = () => python && theirs.push(reference(['time-train', '--train', file, '--params', paramsFile, '--repeat', String(reps)]).seconds);
+    const runTheirs = () =>
+      python &&
+      theirs.push(reference(['time-train', '--train', file, '--params', paramsFile, '--repeat', String(reps)]).seconds);
     let trainRmse;
     for (let r = 0; r < abbaRounds; r++) {
       progress(`training ${rows} × ${COLS}, ${numRound} rounds, depth ${depth} (round ${r + 1}/${abbaRounds})`);
@@ -133,7 +161,13 @@ try {
     }
     const m = Math.min(...mine);
     const x = python ? Math.min(...theirs) : undefined;
-    training.push({ rows, mmeSeconds: round(m, 3), xgboostSeconds: x === undefined ? undefined : round(x, 3), ratio: x === undefined ? undefined : round(m / x, 2), trainRmse });
+    training.push({
+      rows,
+      mmeSeconds: round(m, 3),
+      xgboostSeconds: x === undefined ? undefined : round(x, 3),
+      ratio: x === undefined ? undefined : round(m / x, 2),
+      trainRmse,
+    });
   }
 
   // ---- scoring -------------------------------------------------------------------------------
@@ -149,7 +183,10 @@ try {
     modelBytes = await readFile(join(dir, 'model'));
   } else {
     const { saveModel } = await load('algorithms/xgboost/index.js');
-    modelBytes = saveModel(trainXGBoost({ train: parseCsvData(csv, { labeled: true }) }, hyperparameters).model, 'binary');
+    modelBytes = saveModel(
+      trainXGBoost({ train: parseCsvData(csv, { labeled: true }) }, hyperparameters).model,
+      'binary',
+    );
   }
   const { model } = loadModel(modelBytes);
   const parsedRow = parseCsvData(rowText, { labeled: false }).x;
@@ -163,9 +200,25 @@ try {
   let sink = 0;
   const predictUs = timeCalls(() => (sink += predict(model, parsedRow)[0]));
   const parsePredictUs = timeCalls(() => (sink += predict(model, parseCsvData(rowText, { labeled: false }).x)[0]));
-  const theirUs = python ? reference(['time-predict', '--model', join(dir, 'model'), '--data', file, '--repeat', String(Math.min(calls, 5000))]).per_call_us : undefined;
+  const theirUs = python
+    ? reference([
+        'time-predict',
+        '--model',
+        join(dir, 'model'),
+        '--data',
+        file,
+        '--repeat',
+        String(Math.min(calls, 5000)),
+      ]).per_call_us
+    : undefined;
   if (!Number.isFinite(sink)) throw new Error('scores are not finite');
-  scoring = { trees: model.trees.length, mmePredictUs: round(predictUs, 2), mmeParseAndPredictUs: round(parsePredictUs, 2), xgboostDMatrixAndPredictUs: theirUs === undefined ? undefined : round(theirUs, 2), speedup: theirUs === undefined ? undefined : round(theirUs / parsePredictUs, 1) };
+  scoring = {
+    trees: model.trees.length,
+    mmePredictUs: round(predictUs, 2),
+    mmeParseAndPredictUs: round(parsePredictUs, 2),
+    xgboostDMatrixAndPredictUs: theirUs === undefined ? undefined : round(theirUs, 2),
+    speedup: theirUs === undefined ? undefined : round(theirUs / parsePredictUs, 1),
+  };
 
   // ---- memory per loaded model -----------------------------------------------------------------
   setFlagsFromString('--expose-gc');
@@ -184,7 +237,12 @@ try {
     loaded.push(m);
   }
   const after = used();
-  memory = { copies, bytesPerModel: Math.round((after - before) / copies), typedArrayBytes: modelByteSize(loaded[0]), artifactBytes: modelBytes.length };
+  memory = {
+    copies,
+    bytesPerModel: Math.round((after - before) / copies),
+    typedArrayBytes: modelByteSize(loaded[0]),
+    artifactBytes: modelBytes.length,
+  };
   loaded.length = 0;
 
   const goal = (r) => (r === undefined ? 'n/a' : r <= 2 ? 'met' : 'NOT met');
@@ -198,7 +256,14 @@ try {
       {
         title: `Training, reg:squarederror, ${numRound} rounds, depth ${depth}, hist, 256 bins, ${COLS} features (5% missing), one thread each, best of ${repeat} (×${abbaRounds} ABBA)`,
         columns: ['rows', 'mme s', 'xgboost s', 'mme / xgboost', 'goal ≤ 2×', 'train rmse (mme)'],
-        rows: training.map((t) => [t.rows, t.mmeSeconds, t.xgboostSeconds ?? 'n/a', t.ratio ?? 'n/a', goal(t.ratio), t.trainRmse]),
+        rows: training.map((t) => [
+          t.rows,
+          t.mmeSeconds,
+          t.xgboostSeconds ?? 'n/a',
+          t.ratio ?? 'n/a',
+          goal(t.ratio),
+          t.trainRmse,
+        ]),
       },
       {
         title: `Single-row scoring, ${scoring.trees}-tree depth-${depth} model (xgboost binary format), ${calls} calls`,
@@ -213,10 +278,18 @@ try {
       {
         title: `Memory per loaded ${scoring.trees}-tree model in mme (${copies} copies, after gc)`,
         columns: ['what', 'bytes'],
-        rows: [['heap + array buffers per model', memory.bytesPerModel], ['of which typed arrays (trees + packed scoring copy)', memory.typedArrayBytes], ['artifact file (xgboost-model)', memory.artifactBytes]],
+        rows: [
+          ['heap + array buffers per model', memory.bytesPerModel],
+          ['of which typed arrays (trees + packed scoring copy)', memory.typedArrayBytes],
+          ['artifact file (xgboost-model)', memory.artifactBytes],
+        ],
       },
     ],
-    summary: training.map((t) => `${t.rows} rows: ${t.ratio ?? 'n/a'}× xgboost's time (goal ≤ 2×: ${goal(t.ratio)})`).join('; ') + `; scoring ${scoring.mmeParseAndPredictUs} µs/row vs xgboost ${scoring.xgboostDMatrixAndPredictUs ?? 'n/a'} µs`,
+    summary:
+      training
+        .map((t) => `${t.rows} rows: ${t.ratio ?? 'n/a'}× xgboost's time (goal ≤ 2×: ${goal(t.ratio)})`)
+        .join('; ') +
+      `; scoring ${scoring.mmeParseAndPredictUs} µs/row vs xgboost ${scoring.xgboostDMatrixAndPredictUs ?? 'n/a'} µs`,
   };
   if (flags.json) console.log(JSON.stringify(result));
   else {

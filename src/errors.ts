@@ -72,7 +72,11 @@ export function fromAwsError(err: unknown, context?: string): MmeError {
   const name = e?.name ?? 'Error';
   const message = `${context ? `${context}: ` : ''}${e?.message ?? String(err)}`;
   const status = e?.$metadata?.httpStatusCode;
-  if (/AccessDenied|NotAuthorized|UnauthorizedOperation|InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken|InvalidAccessKeyId/.test(name)) {
+  if (
+    /AccessDenied|NotAuthorized|UnauthorizedOperation|InvalidClientTokenId|SignatureDoesNotMatch|ExpiredToken|InvalidAccessKeyId/.test(
+      name,
+    )
+  ) {
     return new MmeError(name, message, {
       exitCode: ExitCode.AccessDenied,
       cause: err,
@@ -92,5 +96,8 @@ export function fromAwsError(err: unknown, context?: string): MmeError {
   if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(String((err as { code?: string })?.code ?? message))) {
     return new MmeError('NetworkError', message, { exitCode: ExitCode.Service, cause: err });
   }
-  return new MmeError(name, message, { exitCode: status && status < 500 ? ExitCode.Failure : ExitCode.Service, cause: err });
+  return new MmeError(name, message, {
+    exitCode: status && status < 500 ? ExitCode.Failure : ExitCode.Service,
+    cause: err,
+  });
 }

@@ -32,7 +32,8 @@ function fakeS3(existing: string[] = []) {
     bucketExists: async (bucket) => buckets.has(bucket),
     createBucket: async (bucket) => void buckets.add(bucket),
     putObject: async (bucket, key, body, contentType) => {
-      if (!buckets.has(bucket)) throw Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' });
+      if (!buckets.has(bucket))
+        throw Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' });
       objects.set(`${bucket}/${key}`, { body, contentType });
     },
   };
@@ -73,7 +74,12 @@ describe('generateData: files', () => {
   it('a count means the first N reference locations', async () => {
     const result = await run({ locations: 6, rows: 10 });
     expect(result.locations.map((l) => l.location)).toEqual([
-      'NewYork_NY', 'LosAngeles_CA', 'Chicago_IL', 'Houston_TX', 'Dallas_TX', 'Phoenix_AZ',
+      'NewYork_NY',
+      'LosAngeles_CA',
+      'Chicago_IL',
+      'Houston_TX',
+      'Dallas_TX',
+      'Phoenix_AZ',
     ]);
     expect(result.locations.every((l) => l.trainRows === 9 && l.testRows === 1)).toBe(true);
   });
@@ -140,7 +146,9 @@ describe('generateData: validation', () => {
   for (const [what, opts, message] of bad) {
     it(`rejects ${what} with a UsageError and writes nothing`, async () => {
       const outDir = tempDir();
-      const err = await generateData({ locations: 2, rows: 100, seed: 1, outDir, ...opts }, silentReporter).catch((e: unknown) => e);
+      const err = await generateData({ locations: 2, rows: 100, seed: 1, outDir, ...opts }, silentReporter).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(UsageError);
       expect((err as UsageError).exitCode).toBe(ExitCode.Usage);
       expect((err as Error).message).toMatch(message);
@@ -159,7 +167,13 @@ describe('generateData: upload', () => {
     const s3 = fakeS3();
     const reporter = recordingReporter();
     const result = await generateData(
-      { locations: ['Chicago_IL', 'Houston_TX'], rows: 100, seed: 1, outDir: tempDir(), upload: { s3: s3.writer, bucket: 'b1', createBucket: true } },
+      {
+        locations: ['Chicago_IL', 'Houston_TX'],
+        rows: 100,
+        seed: 1,
+        outDir: tempDir(),
+        upload: { s3: s3.writer, bucket: 'b1', createBucket: true },
+      },
       reporter,
     );
     expect(result.bucket).toBe('b1');
@@ -179,9 +193,16 @@ describe('generateData: upload', () => {
       expect(put.contentType).toBe('text/csv');
       expect(put.body.equals(readFileSync(loc.files.train))).toBe(true);
     }
-    const phases = reporter.events.filter((e) => e.kind === 'start' || e.kind === 'succeed').map((e) => `${e.kind} ${'id' in e ? e.id : ''}`);
+    const phases = reporter.events
+      .filter((e) => e.kind === 'start' || e.kind === 'succeed')
+      .map((e) => `${e.kind} ${'id' in e ? e.id : ''}`);
     expect(phases).toEqual([
-      'start data.generate', 'succeed data.generate', 'start data.bucket', 'succeed data.bucket', 'start data.upload', 'succeed data.upload',
+      'start data.generate',
+      'succeed data.generate',
+      'start data.bucket',
+      'succeed data.bucket',
+      'start data.upload',
+      'succeed data.upload',
     ]);
     expect(reporter.events.at(-1)).toMatchObject({ text: expect.stringMatching(/4 files/) });
   });
@@ -213,9 +234,10 @@ describe('generateData: upload', () => {
       },
     };
     const reporter = recordingReporter();
-    const err = await generateData({ locations: 1, rows: 10, seed: 1, outDir: tempDir(), upload: { s3: writer, bucket: 'b', createBucket: false } }, reporter).catch(
-      (e: unknown) => e,
-    );
+    const err = await generateData(
+      { locations: 1, rows: 10, seed: 1, outDir: tempDir(), upload: { s3: writer, bucket: 'b', createBucket: false } },
+      reporter,
+    ).catch((e: unknown) => e);
     expect((err as MmeError).exitCode).toBe(ExitCode.AccessDenied);
     expect((err as Error).message).toMatch(/s3:\/\/b\/housing-data\/NewYork_NY\/train\/train\.csv/);
     expect(reporter.events.at(-1)).toMatchObject({ kind: 'fail', id: 'data.upload' });
@@ -271,7 +293,9 @@ describe('s3WriterFromClient', () => {
     expect((east.sent[0] as CreateBucketCommand).input).toEqual({ Bucket: 'b', CreateBucketConfiguration: undefined });
     const west = fakeClient('eu-west-1', () => ({}));
     await s3WriterFromClient(west.client).createBucket('b');
-    expect((west.sent[0] as CreateBucketCommand).input.CreateBucketConfiguration).toEqual({ LocationConstraint: 'eu-west-1' });
+    expect((west.sent[0] as CreateBucketCommand).input.CreateBucketConfiguration).toEqual({
+      LocationConstraint: 'eu-west-1',
+    });
     const owned = fakeClient('us-east-1', () => {
       throw Object.assign(new Error('owned'), { name: 'BucketAlreadyOwnedByYou' });
     });
@@ -283,7 +307,12 @@ describe('s3WriterFromClient', () => {
     const body = Buffer.from('1,2\n');
     await s3WriterFromClient(client).putObject('b', 'housing-data/X/train/train.csv', body, 'text/csv');
     expect(sent[0]).toBeInstanceOf(PutObjectCommand);
-    expect((sent[0] as PutObjectCommand).input).toEqual({ Bucket: 'b', Key: 'housing-data/X/train/train.csv', Body: body, ContentType: 'text/csv' });
+    expect((sent[0] as PutObjectCommand).input).toEqual({
+      Bucket: 'b',
+      Key: 'housing-data/X/train/train.csv',
+      Body: body,
+      ContentType: 'text/csv',
+    });
   });
 });
 

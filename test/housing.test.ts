@@ -38,7 +38,10 @@ import {
   type LabelledHouse,
 } from '../src/housing/schema.js';
 
-const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/housing/seed42-Chicago_IL-first5.csv');
+const FIXTURE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../fixtures/housing/seed42-Chicago_IL-first5.csv',
+);
 
 describe('Rng', () => {
   it('repeats the same sequence for the same seed and stream', () => {
@@ -102,7 +105,15 @@ describe('Rng', () => {
 describe('schema', () => {
   it('lists the columns in the notebook CSV order, label last', () => {
     expect(CSV_COLUMNS).toEqual([
-      'YEAR_BUILT', 'SQUARE_FEET', 'NUM_BEDROOMS', 'NUM_BATHROOMS', 'LOT_ACRES', 'GARAGE_SPACES', 'FRONT_PORCH', 'DECK', 'PRICE',
+      'YEAR_BUILT',
+      'SQUARE_FEET',
+      'NUM_BEDROOMS',
+      'NUM_BATHROOMS',
+      'LOT_ACRES',
+      'GARAGE_SPACES',
+      'FRONT_PORCH',
+      'DECK',
+      'PRICE',
     ]);
     expect([...NUMERIC_FEATURES, ...CATEGORICAL_FEATURES]).toEqual([...FEATURE_COLUMNS]);
     expect(TRANSFORMED_FEATURE_DIM).toBe(10);
@@ -113,8 +124,16 @@ describe('schema', () => {
 describe('locations', () => {
   it('has the 10 reference locations in order; a count takes the first N', () => {
     expect(REFERENCE_LOCATIONS).toEqual([
-      'NewYork_NY', 'LosAngeles_CA', 'Chicago_IL', 'Houston_TX', 'Dallas_TX',
-      'Phoenix_AZ', 'Philadelphia_PA', 'SanAntonio_TX', 'SanDiego_CA', 'SanFrancisco_CA',
+      'NewYork_NY',
+      'LosAngeles_CA',
+      'Chicago_IL',
+      'Houston_TX',
+      'Dallas_TX',
+      'Phoenix_AZ',
+      'Philadelphia_PA',
+      'SanAntonio_TX',
+      'SanDiego_CA',
+      'SanFrancisco_CA',
     ]);
     expect(resolveLocations(4)).toEqual(['NewYork_NY', 'LosAngeles_CA', 'Chicago_IL', 'Houston_TX']);
     expect(resolveLocations(10)).toHaveLength(10);
@@ -126,7 +145,19 @@ describe('locations', () => {
   });
 
   it('rejects bad names, duplicates and an empty list', () => {
-    for (const bad of ['../etc', 'a.b', 'Chicago/IL', 'Chicago_il', '1City', 'San Francisco', 'Chi*', 'Chicago_ILL', '', 'x'.repeat(64), 'Chicago-IL']) {
+    for (const bad of [
+      '../etc',
+      'a.b',
+      'Chicago/IL',
+      'Chicago_il',
+      '1City',
+      'San Francisco',
+      'Chi*',
+      'Chicago_ILL',
+      '',
+      'x'.repeat(64),
+      'Chicago-IL',
+    ]) {
       expect(isValidLocationName(bad), bad).toBe(false);
       expect(() => resolveLocations([bad]), bad).toThrow(UsageError);
     }
@@ -148,7 +179,9 @@ describe('locations', () => {
 
   it('prices San Francisco and New York above Houston and San Antonio per square foot', () => {
     const ppsf = (loc: string) => priceProfileFor(loc).pricePerSquareFoot;
-    expect(Math.min(ppsf('SanFrancisco_CA'), ppsf('NewYork_NY'))).toBeGreaterThan(2 * Math.max(ppsf('Houston_TX'), ppsf('SanAntonio_TX')));
+    expect(Math.min(ppsf('SanFrancisco_CA'), ppsf('NewYork_NY'))).toBeGreaterThan(
+      2 * Math.max(ppsf('Houston_TX'), ppsf('SanAntonio_TX')),
+    );
   });
 });
 
@@ -203,16 +236,30 @@ describe('generator', () => {
       expect(withDeck - without).toBeCloseTo(profile.deck * (1 + profile.noise * z), -1);
     }
     // …and FRONT_PORCH counts on its own (the notebook priced the porch twice, the deck never).
-    expect(expectedPrice(profile, { ...house, FRONT_PORCH: 'y', DECK: 'n' }) - expectedPrice(profile, { ...house, FRONT_PORCH: 'n', DECK: 'n' })).toBe(profile.frontPorch);
+    expect(
+      expectedPrice(profile, { ...house, FRONT_PORCH: 'y', DECK: 'n' }) -
+        expectedPrice(profile, { ...house, FRONT_PORCH: 'n', DECK: 'n' }),
+    ).toBe(profile.frontPorch);
   });
 
   it('a least-squares fit on generated data recovers the DECK and square-foot prices', () => {
     const profile = priceProfileFor('Chicago_IL');
     const features = (h: House) => [
-      1, h.YEAR_BUILT, h.SQUARE_FEET, h.NUM_BEDROOMS, h.NUM_BATHROOMS, h.LOT_ACRES,
-      h.GARAGE_SPACES > 0 ? 1 : 0, h.GARAGE_SPACES, h.FRONT_PORCH === 'y' ? 1 : 0, h.DECK === 'y' ? 1 : 0,
+      1,
+      h.YEAR_BUILT,
+      h.SQUARE_FEET,
+      h.NUM_BEDROOMS,
+      h.NUM_BATHROOMS,
+      h.LOT_ACRES,
+      h.GARAGE_SPACES > 0 ? 1 : 0,
+      h.GARAGE_SPACES,
+      h.FRONT_PORCH === 'y' ? 1 : 0,
+      h.DECK === 'y' ? 1 : 0,
     ];
-    const beta = leastSquares(chicago.map(features), chicago.map((h) => h.PRICE));
+    const beta = leastSquares(
+      chicago.map(features),
+      chicago.map((h) => h.PRICE),
+    );
     expect(Math.abs((beta[9] as number) - profile.deck)).toBeLessThan(0.25 * profile.deck);
     expect(Math.abs((beta[8] as number) - profile.frontPorch)).toBeLessThan(0.25 * profile.frontPorch);
     expect(Math.abs((beta[2] as number) - profile.pricePerSquareFoot)).toBeLessThan(0.05 * profile.pricePerSquareFoot);
@@ -227,7 +274,16 @@ describe('generator', () => {
   });
 
   it('never prices below the floor', () => {
-    const awful: House = { YEAR_BUILT: 1900, SQUARE_FEET: 500, NUM_BEDROOMS: 2, NUM_BATHROOMS: 1, LOT_ACRES: 0.05, GARAGE_SPACES: 0, FRONT_PORCH: 'n', DECK: 'n' };
+    const awful: House = {
+      YEAR_BUILT: 1900,
+      SQUARE_FEET: 500,
+      NUM_BEDROOMS: 2,
+      NUM_BATHROOMS: 1,
+      LOT_ACRES: 0.05,
+      GARAGE_SPACES: 0,
+      FRONT_PORCH: 'n',
+      DECK: 'n',
+    };
     expect(housePrice(priceProfileFor('Phoenix_AZ'), awful, -3)).toBe(PRICE_FLOOR);
   });
 });
@@ -251,7 +307,9 @@ describe('CSV formatting', () => {
     const { PRICE: _price, ...features } = house;
     expect(formatCsvLine(features)).toBe(formatFeatures(house));
     expect(formatFeatures(house).split(',')).toHaveLength(8);
-    expect(formatFeatures({ ...house, NUM_BATHROOMS: 2, LOT_ACRES: 1.1 })).toMatch(/^\d+,\d+,\d,2\.0,1\.1,\d,[yn],[yn]$/);
+    expect(formatFeatures({ ...house, NUM_BATHROOMS: 2, LOT_ACRES: 1.1 })).toMatch(
+      /^\d+,\d+,\d,2\.0,1\.1,\d,[yn],[yn]$/,
+    );
     expect(toCsv([house, house])).toBe(`${line}\n${line}\n`);
   });
 });
@@ -285,9 +343,12 @@ describe('train/test split', () => {
   });
 
   it('changing the test fraction moves rows between files but never changes the houses', () => {
-    const houses = (fraction: number) => [...iterateLocationDataset('Chicago_IL', { rows: 200, seed: 1, testFraction: fraction })].map((r) => r.house);
+    const houses = (fraction: number) =>
+      [...iterateLocationDataset('Chicago_IL', { rows: 200, seed: 1, testFraction: fraction })].map((r) => r.house);
     expect(houses(0.3)).toEqual(houses(0.1));
-    expect(houses(0.1)).toEqual(generateHouses(priceProfileFor('Chicago_IL'), 200, locationStreams(1, 'Chicago_IL').rows));
+    expect(houses(0.1)).toEqual(
+      generateHouses(priceProfileFor('Chicago_IL'), 200, locationStreams(1, 'Chicago_IL').rows),
+    );
   });
 });
 
@@ -296,7 +357,8 @@ describe('golden fixture', () => {
     const text = toCsv(generateLocationDataset('Chicago_IL', { rows: 100, seed: 42 }).train.slice(0, 5));
     // UPDATE_GOLDEN=1 rewrites the fixture after a deliberate change to the generator.
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(FIXTURE)) {
-      if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`missing ${FIXTURE}; run with UPDATE_GOLDEN=1 to create it`);
+      if (process.env.UPDATE_GOLDEN !== '1')
+        throw new Error(`missing ${FIXTURE}; run with UPDATE_GOLDEN=1 to create it`);
       mkdirSync(path.dirname(FIXTURE), { recursive: true });
       writeFileSync(FIXTURE, text);
     }

@@ -53,18 +53,28 @@ export function serializeLinearLearner(model: LinearLearnerModel, training?: Rec
     Array.from(model.weights.subarray(c * model.featureDim, (c + 1) * model.featureDim)),
   );
   return encode({
-    format: LINEAR_LEARNER_FORMAT, version: SUPPORTED_VERSION,
-    predictor_type: model.predictorType, feature_dim: model.featureDim, num_classes: model.numClasses,
-    loss: model.loss, weights, bias: Array.from(model.bias), threshold: model.threshold,
+    format: LINEAR_LEARNER_FORMAT,
+    version: SUPPORTED_VERSION,
+    predictor_type: model.predictorType,
+    feature_dim: model.featureDim,
+    num_classes: model.numClasses,
+    loss: model.loss,
+    weights,
+    bias: Array.from(model.bias),
+    threshold: model.threshold,
     ...(training ? { training } : {}),
   });
 }
 
 export function serializePreprocessor(model: PreprocessorModel): Uint8Array {
   return encode({
-    format: PREPROCESSOR_FORMAT, version: SUPPORTED_VERSION,
-    columns: [...PREPROCESSOR_COLUMNS], label: LABEL_COLUMN,
-    numeric: model.numeric, categorical: model.categorical, n_samples_seen: model.samples,
+    format: PREPROCESSOR_FORMAT,
+    version: SUPPORTED_VERSION,
+    columns: [...PREPROCESSOR_COLUMNS],
+    label: LABEL_COLUMN,
+    numeric: model.numeric,
+    categorical: model.categorical,
+    n_samples_seen: model.samples,
   });
 }
 
@@ -101,7 +111,11 @@ export function parseArtifact(bytes: Uint8Array | string): Artifact {
 function readLinearLearner(doc: Json): Artifact {
   const f = LINEAR_LEARNER_FORMAT;
   const type = doc.predictor_type;
-  check(type === 'regressor' || type === 'binary_classifier' || type === 'multiclass_classifier', f, 'bad predictor_type');
+  check(
+    type === 'regressor' || type === 'binary_classifier' || type === 'multiclass_classifier',
+    f,
+    'bad predictor_type',
+  );
   const d = doc.feature_dim;
   check(Number.isInteger(d) && (d as number) > 0, f, 'bad feature_dim');
   const k = doc.num_classes;
@@ -113,9 +127,12 @@ function readLinearLearner(doc: Json): Artifact {
   check(isNum(doc.threshold), f, 'bad threshold');
   check(typeof doc.loss === 'string', f, 'bad loss');
   const model: LinearLearnerModel = {
-    predictorType: type, featureDim: d as number, numClasses: k as number,
+    predictorType: type,
+    featureDim: d as number,
+    numClasses: k as number,
     loss: doc.loss as LinearLearnerModel['loss'],
-    weights: Float64Array.from((w as number[][]).flat()), bias: Float64Array.from(doc.bias as number[]),
+    weights: Float64Array.from((w as number[][]).flat()),
+    bias: Float64Array.from(doc.bias as number[]),
     threshold: doc.threshold as number,
   };
   return { kind: 'linear-learner', model, training: doc.training as Record<string, unknown> | undefined };
@@ -124,18 +141,35 @@ function readLinearLearner(doc: Json): Artifact {
 function readPreprocessor(doc: Json): Artifact {
   const f = PREPROCESSOR_FORMAT;
   check(
-    Array.isArray(doc.columns) && doc.columns.join(',') === PREPROCESSOR_COLUMNS.join(','), f,
+    Array.isArray(doc.columns) && doc.columns.join(',') === PREPROCESSOR_COLUMNS.join(','),
+    f,
     `columns must be ${PREPROCESSOR_COLUMNS.join(',')}`,
   );
   const numeric = doc.numeric as PreprocessorModel['numeric'];
   check(Array.isArray(numeric), f, 'bad numeric');
   for (const c of numeric) {
-    check(Number.isInteger(c?.index) && typeof c.name === 'string' && isNum(c.mean) && isNum(c.var) && isNum(c.scale) && c.scale !== 0, f, 'bad numeric column');
+    check(
+      Number.isInteger(c?.index) &&
+        typeof c.name === 'string' &&
+        isNum(c.mean) &&
+        isNum(c.var) &&
+        isNum(c.scale) &&
+        c.scale !== 0,
+      f,
+      'bad numeric column',
+    );
   }
   const categorical = doc.categorical as PreprocessorModel['categorical'];
   check(Array.isArray(categorical), f, 'bad categorical');
   for (const c of categorical) {
-    check(Number.isInteger(c?.index) && typeof c.name === 'string' && Array.isArray(c.categories) && c.categories.every((x) => typeof x === 'string'), f, 'bad categorical column');
+    check(
+      Number.isInteger(c?.index) &&
+        typeof c.name === 'string' &&
+        Array.isArray(c.categories) &&
+        c.categories.every((x) => typeof x === 'string'),
+      f,
+      'bad categorical column',
+    );
   }
   check(Number.isInteger(doc.n_samples_seen), f, 'bad n_samples_seen');
   return {
@@ -150,12 +184,14 @@ function readPreprocessor(doc: Json): Artifact {
 
 export function deserializeLinearLearner(bytes: Uint8Array | string): LinearLearnerModel {
   const a = parseArtifact(bytes);
-  if (a.kind !== 'linear-learner') throw new ArtifactError(`Expected a ${LINEAR_LEARNER_FORMAT} artifact, found ${PREPROCESSOR_FORMAT}`);
+  if (a.kind !== 'linear-learner')
+    throw new ArtifactError(`Expected a ${LINEAR_LEARNER_FORMAT} artifact, found ${PREPROCESSOR_FORMAT}`);
   return a.model;
 }
 
 export function deserializePreprocessor(bytes: Uint8Array | string): PreprocessorModel {
   const a = parseArtifact(bytes);
-  if (a.kind !== 'sklearn-preprocessor') throw new ArtifactError(`Expected a ${PREPROCESSOR_FORMAT} artifact, found ${LINEAR_LEARNER_FORMAT}`);
+  if (a.kind !== 'sklearn-preprocessor')
+    throw new ArtifactError(`Expected a ${PREPROCESSOR_FORMAT} artifact, found ${LINEAR_LEARNER_FORMAT}`);
   return a.model;
 }

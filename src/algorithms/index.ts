@@ -6,17 +6,35 @@ export { AlgorithmClientError, ArtifactError, InferenceError, type InferenceErro
 export { formatNumber, parseCsv, type CsvRow } from './csv.js';
 export { negotiateAccept, parseMediaType, requireContentType } from './content-types.js';
 export {
-  featureCount, fitPreprocessor, fitPreprocessorFromCsv, invokePreprocessor, transformRow,
-  LABEL_COLUMN, PREPROCESSOR_COLUMNS, PREPROCESSOR_DEFAULT_ACCEPT,
-  type InvocationResponse, type PreprocessorModel,
+  featureCount,
+  fitPreprocessor,
+  fitPreprocessorFromCsv,
+  invokePreprocessor,
+  transformRow,
+  LABEL_COLUMN,
+  PREPROCESSOR_COLUMNS,
+  PREPROCESSOR_DEFAULT_ACCEPT,
+  type InvocationResponse,
+  type PreprocessorModel,
 } from './preprocessor.js';
 export { parseHyperparameters, type LinearLearnerHyperparameters } from './linear-learner/hyperparameters.js';
 export { parseInferenceRequest, parseTrainingCsv, validateLabels, type Dataset } from './linear-learner/data.js';
 export { DEFAULT_SEED, trainLinearLearner, type TrainOptions, type TrainResult } from './linear-learner/train.js';
-export { invokeLinearLearner, predict, LINEAR_LEARNER_DEFAULT_ACCEPT, type Prediction } from './linear-learner/predict.js';
+export {
+  invokeLinearLearner,
+  predict,
+  LINEAR_LEARNER_DEFAULT_ACCEPT,
+  type Prediction,
+} from './linear-learner/predict.js';
 export type { LinearLearnerModel } from './linear-learner/model.js';
 export {
-  deserializeLinearLearner, deserializePreprocessor, parseArtifact, serializeLinearLearner, serializePreprocessor,
-  LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE, type Artifact,
+  deserializeLinearLearner,
+  deserializePreprocessor,
+  parseArtifact,
+  serializeLinearLearner,
+  serializePreprocessor,
+  LINEAR_LEARNER_ARTIFACT_FILE,
+  PREPROCESSOR_ARTIFACT_FILE,
+  type Artifact,
 } from './artifact.js';
 export { leastSquares } from './linalg.js';

@@ -23,8 +23,14 @@ import { InferenceError } from './errors.js';
 import { standardScalerStats } from './sklearn-stats.js';
 
 export const PREPROCESSOR_COLUMNS = [
-  'YEAR_BUILT', 'SQUARE_FEET', 'NUM_BEDROOMS', 'NUM_BATHROOMS', 'LOT_ACRES', 'GARAGE_SPACES',
-  'FRONT_PORCH', 'DECK',
+  'YEAR_BUILT',
+  'SQUARE_FEET',
+  'NUM_BEDROOMS',
+  'NUM_BATHROOMS',
+  'LOT_ACRES',
+  'GARAGE_SPACES',
+  'FRONT_PORCH',
+  'DECK',
 ] as const;
 export const LABEL_COLUMN = 'PRICE';
 export const NUMERIC_INDICES = [0, 1, 2, 3, 4, 5] as const;
@@ -58,7 +64,6 @@ export interface PreprocessorModel {
 export function featureCount(model: PreprocessorModel): number {
   return model.numeric.length + model.categorical.reduce((n, c) => n + c.categories.length, 0);
 }
-
 
 function checkWidth(row: CsvRow): boolean {
   const n = row.fields.length;
@@ -145,7 +150,10 @@ export function invokePreprocessor(
   contentType: string | undefined,
   accept: string | undefined,
 ): InvocationResponse {
-  return invokePreprocessorFast(model, body, contentType, accept) ?? invokePreprocessorGeneric(model, body, contentType, accept);
+  return (
+    invokePreprocessorFast(model, body, contentType, accept) ??
+    invokePreprocessorGeneric(model, body, contentType, accept)
+  );
 }
 
 /**
@@ -212,7 +220,11 @@ export function invokePreprocessorGeneric(
   accept: string | undefined,
 ): InvocationResponse {
   requireContentType(contentType ?? 'text/csv', ['text/csv']);
-  const responseType = negotiateAccept<PreprocessorAccept>(accept, ['application/json', 'text/csv'], PREPROCESSOR_DEFAULT_ACCEPT);
+  const responseType = negotiateAccept<PreprocessorAccept>(
+    accept,
+    ['application/json', 'text/csv'],
+    PREPROCESSOR_DEFAULT_ACCEPT,
+  );
   const parsed = parseCsv(body);
   if (parsed.length === 0) throw new InferenceError('BadInput', 'The request body has no CSV rows');
   const width = parsed[0]!.fields.length;

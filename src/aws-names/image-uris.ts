@@ -25,7 +25,10 @@ export function formatImageUri(algorithm: ImageAlgorithm, account: string, regio
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const DNS_SUFFIXES = [...new Set(PARTITIONS.map((p) => p.dnsSuffix))].sort((a, b) => b.length - a.length).map(escape).join('|');
+const DNS_SUFFIXES = [...new Set(PARTITIONS.map((p) => p.dnsSuffix))]
+  .sort((a, b) => b.length - a.length)
+  .map(escape)
+  .join('|');
 const ECR = new RegExp(
   `^(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.(?:${DNS_SUFFIXES})\\/([a-z0-9._/-]+?)(?::([\\w.-]+))?(?:@sha256:[0-9a-f]{64})?$`,
 );
@@ -50,7 +53,9 @@ export function parseImageUri(uri: string): ParsedImageUri | undefined {
     const entry = IMAGES[algorithm];
     if (entry.repository !== repository) continue;
     if (entry.aliasTags?.includes(tag)) return { algorithm, version: entry.defaultVersion, account, region };
-    const version = [...new Set([...entry.versions.training, ...entry.versions.inference])].find((v) => entry.tagFormat.replace('{version}', v) === tag);
+    const version = [...new Set([...entry.versions.training, ...entry.versions.inference])].find(
+      (v) => entry.tagFormat.replace('{version}', v) === tag,
+    );
     return version === undefined ? undefined : { algorithm, version, account, region };
   }
   return undefined;

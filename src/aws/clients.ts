@@ -72,7 +72,11 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 type ClientSettings = Pick<Settings, 'region' | 'profile'> & Partial<NetworkSettings>;
 
-export function createClients(settings: ClientSettings, target: TargetConnection | undefined, options: ClientOptions = {}): Clients {
+export function createClients(
+  settings: ClientSettings,
+  target: TargetConnection | undefined,
+  options: ClientOptions = {},
+): Clients {
   const config = clientConfig(settings, target, options);
   const built: Array<Promise<{ destroy(): void }>> = [];
 
@@ -94,14 +98,20 @@ export function createClients(settings: ClientSettings, target: TargetConnection
       return new S3Client({ ...config, forcePathStyle: target !== undefined });
     }),
     sageMaker: lazy(async () => new (await import('@aws-sdk/client-sagemaker')).SageMakerClient(config)),
-    sageMakerRuntime: lazy(async () => new (await import('@aws-sdk/client-sagemaker-runtime')).SageMakerRuntimeClient(config)),
+    sageMakerRuntime: lazy(
+      async () => new (await import('@aws-sdk/client-sagemaker-runtime')).SageMakerRuntimeClient(config),
+    ),
     iam: lazy(async () => new (await import('@aws-sdk/client-iam')).IAMClient(config)),
     sts: lazy(async () => new (await import('@aws-sdk/client-sts')).STSClient(config)),
     cloudWatch: lazy(async () => new (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient(config)),
     logs: lazy(async () => new (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient(config)),
     withCredentials: (credentials) => createClients(settings, target, { ...options, credentials }),
     destroy() {
-      for (const client of built) void client.then((c) => c.destroy(), () => {});
+      for (const client of built)
+        void client.then(
+          (c) => c.destroy(),
+          () => {},
+        );
     },
   };
 }
@@ -120,7 +130,9 @@ export interface SharedClientConfig {
 }
 
 /** The timeouts a client of `serviceId` gets: the setting, else the service's own default. */
-function timeoutsOf(settings: Partial<NetworkSettings>): (serviceId: string) => { connectMs: number; requestMs: number } {
+function timeoutsOf(
+  settings: Partial<NetworkSettings>,
+): (serviceId: string) => { connectMs: number; requestMs: number } {
   return (serviceId) => ({
     connectMs: settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     requestMs: settings.requestTimeoutMs ?? REQUEST_TIMEOUT_MS[serviceId] ?? REQUEST_TIMEOUT_MS.default!,
@@ -128,13 +140,21 @@ function timeoutsOf(settings: Partial<NetworkSettings>): (serviceId: string) => 
 }
 
 /** The configuration every client shares. Exported for tests. */
-export function clientConfig(settings: ClientSettings, target: TargetConnection | undefined, options: ClientOptions = {}): SharedClientConfig {
+export function clientConfig(
+  settings: ClientSettings,
+  target: TargetConnection | undefined,
+  options: ClientOptions = {},
+): SharedClientConfig {
   const common = {
     // Appended to the SDK's own user agent, so server logs (and the local cloud) can tell mme apart.
     customUserAgent: `mme/${packageVersion()}`,
     retryMode: settings.retryMode ?? 'standard',
     // throwOnRequestTimeout: without it the handler only logs a warning when requestTimeout passes.
-    requestHandler: { connectionTimeout: timeoutsOf(settings)('default').connectMs, requestTimeout: timeoutsOf(settings)('default').requestMs, throwOnRequestTimeout: true as const },
+    requestHandler: {
+      connectionTimeout: timeoutsOf(settings)('default').connectMs,
+      requestTimeout: timeoutsOf(settings)('default').requestMs,
+      throwOnRequestTimeout: true as const,
+    },
   };
   if (target) {
     return {
@@ -151,6 +171,10 @@ export function clientConfig(settings: ClientSettings, target: TargetConnection 
     maxAttempts: options.maxAttempts ?? settings.maxAttempts ?? MAX_ATTEMPTS.aws,
     // With explicit credentials the profile would be ignored anyway; without, the default
     // provider chain (env, SSO, ini, process, IMDS/ECS) reads this profile.
-    ...(options.credentials ? { credentials: options.credentials } : settings.profile ? { profile: settings.profile } : {}),
+    ...(options.credentials
+      ? { credentials: options.credentials }
+      : settings.profile
+        ? { profile: settings.profile }
+        : {}),
   };
 }

@@ -2,7 +2,13 @@
  * Adapts an @aws-sdk/client-s3 S3Client (real AWS or the local cloud) to the narrow S3Writer the
  * data step needs. The only file of the data step that loads the SDK, so `mme --help` stays fast.
  */
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  type BucketLocationConstraint,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { S3Writer } from '../workflow/data.js';
 
 export function s3WriterFromClient(client: S3Client): S3Writer {
@@ -21,7 +27,8 @@ export function s3WriterFromClient(client: S3Client): S3Writer {
     async createBucket(bucket) {
       // Outside us-east-1, S3 requires the region as LocationConstraint (and rejects it inside).
       const region = await client.config.region();
-      const config = region && region !== 'us-east-1' ? { LocationConstraint: region as BucketLocationConstraint } : undefined;
+      const config =
+        region && region !== 'us-east-1' ? { LocationConstraint: region as BucketLocationConstraint } : undefined;
       try {
         await client.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: config }));
       } catch (err) {

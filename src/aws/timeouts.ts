@@ -49,10 +49,15 @@ export function instrumentClient<T>(client: T, timeoutsFor: (serviceId: string) 
   const c = client as unknown as InstrumentableClient;
   const serviceId = c.config.serviceId ?? 'AWS';
   const timeouts = timeoutsFor(serviceId);
-  const handler = c.config.requestHandler as { updateHttpClientConfig?: (key: string, value: unknown) => void } | undefined;
+  const handler = c.config.requestHandler as
+    { updateHttpClientConfig?: (key: string, value: unknown) => void } | undefined;
   // The shared configuration carries the default; the handler is per client, so this is local to it.
   handler?.updateHttpClientConfig?.('requestTimeout', timeouts.requestMs);
-  c.middlewareStack.add(timeoutMessageMiddleware(serviceId, timeouts), { step: 'build', name: 'mmeTimeoutMessage', override: true });
+  c.middlewareStack.add(timeoutMessageMiddleware(serviceId, timeouts), {
+    step: 'build',
+    name: 'mmeTimeoutMessage',
+    override: true,
+  });
   return client;
 }
 
@@ -70,7 +75,15 @@ function timeoutMessageMiddleware(serviceId: string, timeouts: Timeouts) {
       const problem = timeoutProblem(err);
       if (!problem) throw err;
       const operation = (context.commandName ?? '').replace(/Command$/, '');
-      throw timeoutError({ service: serviceId, operation, endpoint: endpointOf(args.request), kind: problem, timeouts, attempts: attemptsOf(err), cause: err });
+      throw timeoutError({
+        service: serviceId,
+        operation,
+        endpoint: endpointOf(args.request),
+        kind: problem,
+        timeouts,
+        attempts: attemptsOf(err),
+        cause: err,
+      });
     }
   };
 }
@@ -96,15 +109,26 @@ export interface TimeoutFacts {
 export function timeoutError(f: TimeoutFacts): MmeError {
   const what = `${f.service}${f.operation ? ` ${f.operation}` : ''}`;
   const tries = f.attempts && f.attempts > 1 ? ` (${f.attempts} attempts)` : '';
-  const message = f.kind === 'connect'
-    ? `${what}: could not connect to ${f.endpoint} within the ${seconds(f.timeouts.connectMs)} connection timeout${tries}`
-    : `${what}: no answer from ${f.endpoint} within the ${seconds(f.timeouts.requestMs)} request timeout${tries}`;
-  const flag = f.kind === 'connect' ? '--connect-timeout SECONDS (MME_CONNECT_TIMEOUT, "connectTimeout")' : '--request-timeout SECONDS (MME_REQUEST_TIMEOUT, "requestTimeout")';
+  const message =
+    f.kind === 'connect'
+      ? `${what}: could not connect to ${f.endpoint} within the ${seconds(f.timeouts.connectMs)} connection timeout${tries}`
+      : `${what}: no answer from ${f.endpoint} within the ${seconds(f.timeouts.requestMs)} request timeout${tries}`;
+  const flag =
+    f.kind === 'connect'
+      ? '--connect-timeout SECONDS (MME_CONNECT_TIMEOUT, "connectTimeout")'
+      : '--request-timeout SECONDS (MME_REQUEST_TIMEOUT, "requestTimeout")';
   return new MmeError(f.kind === 'connect' ? 'ConnectionTimeout' : 'RequestTimeout', message, {
     exitCode: ExitCode.Service,
     cause: f.cause,
     hint: `Check the network path to ${f.endpoint} (proxy, VPC endpoint, AWS_ENDPOINT_URL). If the service is only slow, raise ${flag}; --max-attempts sets how often it is tried.`,
-    detail: { service: f.service, operation: f.operation, endpoint: f.endpoint, timeout: f.kind, timeoutMs: f.kind === 'connect' ? f.timeouts.connectMs : f.timeouts.requestMs, ...(f.attempts ? { attempts: f.attempts } : {}) },
+    detail: {
+      service: f.service,
+      operation: f.operation,
+      endpoint: f.endpoint,
+      timeout: f.kind,
+      timeoutMs: f.kind === 'connect' ? f.timeouts.connectMs : f.timeouts.requestMs,
+      ...(f.attempts ? { attempts: f.attempts } : {}),
+    },
   });
 }
 

@@ -34,7 +34,11 @@ export interface CommandResult<T = unknown> {
   exitCode?: ExitCode;
 }
 
-export type CommandFn<O = Record<string, unknown>> = (options: O, ctx: CommandContext, args: string[]) => Promise<CommandResult>;
+export type CommandFn<O = Record<string, unknown>> = (
+  options: O,
+  ctx: CommandContext,
+  args: string[],
+) => Promise<CommandResult>;
 
 export interface Connected {
   clients: Clients;
@@ -56,11 +60,17 @@ export async function connect(ctx: CommandContext): Promise<Connected> {
   if (settings.target === 'aws') {
     // After `eval "$(mme local env)"` the SDK would send "aws" traffic to the local cloud.
     if (ctx.env.AWS_ENDPOINT_URL) {
-      reporter.report({ kind: 'warn', text: `AWS_ENDPOINT_URL is set (${ctx.env.AWS_ENDPOINT_URL}): requests go there, not to AWS` });
+      reporter.report({
+        kind: 'warn',
+        text: `AWS_ENDPOINT_URL is set (${ctx.env.AWS_ENDPOINT_URL}): requests go there, not to AWS`,
+      });
     }
     // No region from flags, environment or mme.config.json: the profile's own region (in
     // ~/.aws/config) beats our us-east-1 default, as it does for the AWS CLI.
-    const region = settings.sources.region === 'default' ? ((await sdkConfiguredRegion(settings.profile)) ?? settings.region) : settings.region;
+    const region =
+      settings.sources.region === 'default'
+        ? ((await sdkConfiguredRegion(settings.profile)) ?? settings.region)
+        : settings.region;
     return { clients: createClients({ ...settings, region }, undefined), region };
   }
 
@@ -71,7 +81,11 @@ export async function connect(ctx: CommandContext): Promise<Connected> {
       text: `the local cloud runs in ${local.region}, not ${settings.region} (from ${settings.sources.region}); restart it with 'mme local stop' to change`,
     });
   }
-  if (settings.debug) reporter.report({ kind: 'info', text: `local cloud ${local.endpoint} (pid ${local.pid}, state ${local.stateDir})` });
+  if (settings.debug)
+    reporter.report({
+      kind: 'info',
+      text: `local cloud ${local.endpoint} (pid ${local.pid}, state ${local.stateDir})`,
+    });
   const connection = localConnection(local);
   return { clients: createClients(settings, connection), connection, local, region: local.region };
 }
@@ -81,7 +95,10 @@ export async function connect(ctx: CommandContext): Promise<Connected> {
  * dir; and if the user started another by hand (`mme local start --state DIR`), the warning says
  * which one this command uses and how to use the other, instead of a silent second, empty cloud.
  */
-export async function useLocalCloud(stateDir: string, ctx: Pick<CommandContext, 'settings' | 'reporter' | 'cwd'>): Promise<LocalCloudInfo> {
+export async function useLocalCloud(
+  stateDir: string,
+  ctx: Pick<CommandContext, 'settings' | 'reporter' | 'cwd'>,
+): Promise<LocalCloudInfo> {
   const daemon = await import('../local/daemon.js');
   const { settings, reporter } = ctx;
   const elsewhere = await daemon.runningElsewhere(stateDir);
@@ -90,7 +107,10 @@ export async function useLocalCloud(stateDir: string, ctx: Pick<CommandContext, 
     region: settings.region,
   });
   if (!alreadyRunning) {
-    reporter.report({ kind: 'info', text: `Started the local cloud at ${local.endpoint} (state ${displayPath(stateDir, ctx.cwd)})` });
+    reporter.report({
+      kind: 'info',
+      text: `Started the local cloud at ${local.endpoint} (state ${displayPath(stateDir, ctx.cwd)})`,
+    });
     if (elsewhere) {
       reporter.report({
         kind: 'warn',

@@ -61,7 +61,10 @@ export function shortenS3Uri(uri: string): string {
 function wrap(line: string, width: number): string {
   const indent = /^ */.exec(line.replace(ANSI, ''))![0].length;
   const hang = ' '.repeat(Math.min(indent + 2, Math.floor(width / 2)));
-  const words = line.trimStart().split(' ').flatMap((w) => splitLongWord(w, width - hang.length));
+  const words = line
+    .trimStart()
+    .split(' ')
+    .flatMap((w) => splitLongWord(w, width - hang.length));
   const lines: string[] = [];
   let current = ' '.repeat(indent);
   for (const word of words) {

@@ -49,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
   let captured = '';
   try {
     // run.ts (settings, chalk, output) loads only when a command runs: `--help` stays cheap.
-    const runner: Runner = async (command, load) => (await import('./run.js')).makeRunner({ env, cwd: process.cwd(), state })(command, load);
+    const runner: Runner = async (command, load) =>
+      (await import('./run.js')).makeRunner({ env, cwd: process.cwd(), state })(command, load);
     const program = buildProgram(runner, packageVersion(), json ? { writeOut: (text) => (captured += text) } : {});
     await program.parseAsync(argv);
     return state.exitCode ?? ExitCode.Ok;
@@ -73,9 +74,13 @@ export async function toMmeError(err: unknown): Promise<MmeError> {
   if (err instanceof MmeError) return err;
   if (err instanceof CommanderError) {
     // `mme` or `mme data` without a command: commander has printed the help on stderr.
-    if (err.code === 'commander.help') return new UsageError('a command is required', "Run 'mme --help' to see the commands.");
+    if (err.code === 'commander.help')
+      return new UsageError('a command is required', "Run 'mme --help' to see the commands.");
     // commander puts its suggestion on a line of its own: "…\n(Did you mean invoke?)".
-    return new UsageError(err.message.replace(/^error: /, '').replace(/\n+/g, ' '), "Run 'mme --help' or 'mme <command> --help' for usage.");
+    return new UsageError(
+      err.message.replace(/^error: /, '').replace(/\n+/g, ' '),
+      "Run 'mme --help' or 'mme <command> --help' for usage.",
+    );
   }
   if (isAwsError(err)) return fromAwsError(err);
   return (await import('./output.js')).unexpected(err);
@@ -87,7 +92,11 @@ function interrupted(state: RunState): MmeError {
   const running = [...(state.steps?.running.values() ?? [])];
   const message = running.length ? `interrupted; not finished: ${running.join('; ')}` : 'interrupted';
   const hint = completed.length ? `Done before the interrupt: ${completed.join('; ')}.` : undefined;
-  return new MmeError('Interrupted', message, { exitCode: ExitCode.Interrupted, hint, detail: { completed, notFinished: running } });
+  return new MmeError('Interrupted', message, {
+    exitCode: ExitCode.Interrupted,
+    hint,
+    detail: { completed, notFinished: running },
+  });
 }
 
 /** --json among the arguments (before a `--`), wherever it stands. */

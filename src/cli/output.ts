@@ -42,7 +42,11 @@ export interface OutputOptions {
   colorLevel?: 1 | 2 | 3;
 }
 
-export function createOutput(options: OutputOptions, stdout: Stream = process.stdout, stderr: Stream = process.stderr): Output {
+export function createOutput(
+  options: OutputOptions,
+  stdout: Stream = process.stdout,
+  stderr: Stream = process.stderr,
+): Output {
   const outLevel = colorLevelFor(stdout, options.color, options.colorLevel);
   // The default chalk instance is what third-party code (ora) colours with: align it with stderr,
   // where spinners live.
@@ -62,7 +66,7 @@ export function createOutput(options: OutputOptions, stdout: Stream = process.st
 /** chalk level (0–3) for one stream. */
 export function colorLevelFor(stream: Stream, mode: ColorMode, forced?: 1 | 2 | 3): 0 | 1 | 2 | 3 {
   if (mode === 'off') return 0;
-  if (mode === 'on') return forced ?? Math.max(1, depthLevel(stream)) as 1 | 2 | 3;
+  if (mode === 'on') return forced ?? (Math.max(1, depthLevel(stream)) as 1 | 2 | 3);
   return stream.isTTY ? depthLevel(stream) : 0;
 }
 
@@ -101,7 +105,8 @@ export function printJsonError(output: Output, error: MmeError, debug: boolean):
 export function printHumanError(output: Output, error: MmeError, debug: boolean): void {
   const { err } = output;
   const lines = [`${err.red('✖')} ${err.bold(error.message)}`];
-  if (error.hint) lines.push(...error.hint.split('\n').map((l, i) => `  ${i === 0 ? err.dim('hint: ') : '        '}${l}`));
+  if (error.hint)
+    lines.push(...error.hint.split('\n').map((l, i) => `  ${i === 0 ? err.dim('hint: ') : '        '}${l}`));
   if (debug) lines.push('', err.dim(stackOf(error)));
   output.stderr.write(`${lines.join('\n')}\n`);
 }
@@ -122,7 +127,12 @@ function stackOf(error: Error): string {
 /** JSON for things JSON.stringify would mangle: bigint as a string, Buffers as base64. */
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: string }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return Buffer.from((value as { data: number[] }).data).toString('base64');
   }
   return value;

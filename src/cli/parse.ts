@@ -23,7 +23,10 @@ export function locations(value: string): number | string[] {
     if (n < 1) throw new InvalidArgumentError('Give at least one location.');
     return n;
   }
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new InvalidArgumentError('Give a count or a comma-separated list of names.');
   if (new Set(names).size !== names.length) throw new InvalidArgumentError('A location is listed twice.');
   return names;
@@ -31,7 +34,13 @@ export function locations(value: string): number | string[] {
 
 /** Collect a repeatable option (`--metric A --metric B`) and comma lists (`--metric A,B`). */
 export function list(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** A look-back window: 90s, 30m, 6h, 2d. */
@@ -51,7 +60,8 @@ export function resourceName(value: string): string {
 }
 
 export function s3Uri(value: string): string {
-  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+/.test(value)) throw new InvalidArgumentError('Use s3://bucket/key.');
+  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+/.test(value))
+    throw new InvalidArgumentError('Use s3://bucket/key.');
   return value;
 }
 

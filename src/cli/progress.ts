@@ -22,7 +22,10 @@ export interface CliReporter extends Reporter {
 
 export type ReporterMode = 'spinner' | 'plain' | 'silent';
 
-export function reporterMode(output: Pick<Output, 'json' | 'stderr'>, env: Readonly<Record<string, string | undefined>> = process.env): ReporterMode {
+export function reporterMode(
+  output: Pick<Output, 'json' | 'stderr'>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ReporterMode {
   if (output.json) return 'silent';
   // A pty of width 0 (script(1) without a terminal, some CI runners) makes ora divide by zero
   // when it counts the lines to clear, and loop forever: plain lines there.
@@ -31,7 +34,12 @@ export function reporterMode(output: Pick<Output, 'json' | 'stderr'>, env: Reado
 }
 
 /** `ora` is imported by the caller (lazily, it is only needed on a TTY) and passed in. */
-export function createReporter(output: Output, mode: ReporterMode, ora?: typeof import('ora').default, now: () => number = Date.now): CliReporter {
+export function createReporter(
+  output: Output,
+  mode: ReporterMode,
+  ora?: typeof import('ora').default,
+  now: () => number = Date.now,
+): CliReporter {
   if (mode === 'silent') return { report() {}, close() {}, interject: (write) => write(), dismiss() {} };
   if (mode === 'spinner' && ora) return spinnerReporter(output, ora);
   return plainReporter(output, now);
@@ -74,7 +82,12 @@ function plainReporter(output: Output, now: () => number): CliReporter {
           // Pollers repeat themselves ("InProgress", "InProgress"…): one line per change is enough.
           const last = running.get(event.id);
           if (last === event.text) return;
-          if (last !== undefined && shape(last) === shape(event.text) && now() - (printedAt.get(event.id) ?? 0) < PLAIN_UPDATE_INTERVAL_MS) return;
+          if (
+            last !== undefined &&
+            shape(last) === shape(event.text) &&
+            now() - (printedAt.get(event.id) ?? 0) < PLAIN_UPDATE_INTERVAL_MS
+          )
+            return;
           running.set(event.id, event.text);
           printedAt.set(event.id, now());
           return write(sym.update, event.text);
@@ -121,7 +134,12 @@ function spinnerReporter(output: Output, ora: typeof import('ora').default): Cli
       spinner.render();
     } else {
       // discardStdin would swallow Ctrl-C on some terminals; SIGINT must reach main.ts.
-      spinner = ora({ text, stream: output.stderr as NodeJS.WritableStream, discardStdin: false, color: output.err.level > 0 ? 'cyan' : false }).start();
+      spinner = ora({
+        text,
+        stream: output.stderr as NodeJS.WritableStream,
+        discardStdin: false,
+        color: output.err.level > 0 ? 'cyan' : false,
+      }).start();
     }
   }
 

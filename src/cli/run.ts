@@ -47,7 +47,22 @@ export interface RunEnvironment {
   state: RunState;
 }
 
-const FLAG_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn', 'json', 'color', 'debug', 'yes', 'connectTimeout', 'requestTimeout', 'retryMode', 'maxAttempts'] as const;
+const FLAG_KEYS = [
+  'target',
+  'region',
+  'profile',
+  'bucket',
+  'prefix',
+  'roleArn',
+  'json',
+  'color',
+  'debug',
+  'yes',
+  'connectTimeout',
+  'requestTimeout',
+  'retryMode',
+  'maxAttempts',
+] as const;
 
 /**
  * The global flags the user actually typed, wherever on the line: the leaf's copy wins over the
@@ -91,12 +106,19 @@ function refuseShadowedGlobals(leaf: Command): void {
 
 /** The root's options are global; on a leaf only the copies grouped under "Global Options:" are. */
 function isGlobalOption(command: Command, key: string): boolean {
-  return command.options.some((o) => o.attributeName() === key && (command.parent === null || o.helpGroupHeading === GLOBAL_OPTIONS_GROUP));
+  return command.options.some(
+    (o) => o.attributeName() === key && (command.parent === null || o.helpGroupHeading === GLOBAL_OPTIONS_GROUP),
+  );
 }
 
 export function makeRunner(run: RunEnvironment) {
   return async (command: Command, load: Load): Promise<void> => {
-    const settings = resolveSettings({ flags: collectFlags(command), env: run.env, file: loadConfigFile(run.cwd), cwd: run.cwd });
+    const settings = resolveSettings({
+      flags: collectFlags(command),
+      env: run.env,
+      file: loadConfigFile(run.cwd),
+      cwd: run.cwd,
+    });
     const output = createOutput(settings);
     const mode = reporterMode(output, run.env);
     // ora (and its dependencies) only when a spinner will really spin.
@@ -105,7 +127,14 @@ export function makeRunner(run: RunEnvironment) {
     const reporter = trackSteps(createReporter(output, mode, ora), steps);
     Object.assign(run.state, { settings, output, reporter, steps });
 
-    const ctx: CommandContext = { settings, output, reporter, cwd: run.cwd, env: run.env, onPartial: (describe) => (run.state.partial = describe) };
+    const ctx: CommandContext = {
+      settings,
+      output,
+      reporter,
+      cwd: run.cwd,
+      env: run.env,
+      onPartial: (describe) => (run.state.partial = describe),
+    };
     const fn = await load();
     const result = await fn(command.opts(), ctx, command.processedArgs as string[]);
     run.state.finished = true;

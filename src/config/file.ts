@@ -29,7 +29,16 @@ export interface ConfigFile {
   maxAttempts?: number;
 }
 
-const STRING_KEYS = ['target', 'region', 'profile', 'bucket', 'prefix', 'roleArn', 'localStateDir', 'retryMode'] as const;
+const STRING_KEYS = [
+  'target',
+  'region',
+  'profile',
+  'bucket',
+  'prefix',
+  'roleArn',
+  'localStateDir',
+  'retryMode',
+] as const;
 const NUMBER_KEYS = ['localPort', 'connectTimeout', 'requestTimeout', 'maxAttempts'] as const;
 const KNOWN_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS];
 /** Editors add "$schema"; comments-as-keys ("//") are a common JSON habit. Both are ignored. */

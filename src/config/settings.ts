@@ -51,8 +51,21 @@ export interface Settings {
   sources: Record<SourcedKey, string>;
 }
 
-type SourcedKey = 'target' | 'region' | 'profile' | 'bucket' | 'prefix' | 'roleArn' | 'color' | 'debug' | 'localStateDir' | 'localPort'
-  | 'connectTimeout' | 'requestTimeout' | 'retryMode' | 'maxAttempts';
+type SourcedKey =
+  | 'target'
+  | 'region'
+  | 'profile'
+  | 'bucket'
+  | 'prefix'
+  | 'roleArn'
+  | 'color'
+  | 'debug'
+  | 'localStateDir'
+  | 'localPort'
+  | 'connectTimeout'
+  | 'requestTimeout'
+  | 'retryMode'
+  | 'maxAttempts';
 
 /** The SDK's retry modes (AWS SDKs and Tools reference, "Retry behavior"); `legacy` is not in SDK v3. */
 type RetryMode = 'standard' | 'adaptive';
@@ -101,7 +114,12 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
   const envVar = (name: string): Candidate => [nonEmpty(env[name]), name, 'env'];
 
   /** The first candidate that is set wins; `check` returns a problem, reported with its origin. */
-  function pick(key: SourcedKey, flag: string, candidates: Candidate[], check?: (v: string) => string | undefined): string | undefined {
+  function pick(
+    key: SourcedKey,
+    flag: string,
+    candidates: Candidate[],
+    check?: (v: string) => string | undefined,
+  ): string | undefined {
     for (const [value, source, kind] of candidates) {
       if (value === undefined) continue;
       const problem = check?.(value);
@@ -118,19 +136,26 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
     return undefined;
   }
 
-  const target = (pick('target', '--target', [
-    [flags.target, '--target', 'flag'],
-    envVar('MME_TARGET'),
-    [file.target, fileKey('target'), 'file'],
-  ], (v) => (TARGETS.includes(v as Target) ? undefined : 'must be local or aws')) ?? 'local') as Target;
+  const target = (pick(
+    'target',
+    '--target',
+    [[flags.target, '--target', 'flag'], envVar('MME_TARGET'), [file.target, fileKey('target'), 'file']],
+    (v) => (TARGETS.includes(v as Target) ? undefined : 'must be local or aws'),
+  ) ?? 'local') as Target;
 
-  const region = pick('region', '--region', [
-    [flags.region, '--region', 'flag'],
-    envVar('MME_REGION'),
-    envVar('AWS_REGION'),
-    envVar('AWS_DEFAULT_REGION'),
-    [file.region, fileKey('region'), 'file'],
-  ], regionProblem) ?? DEFAULT_REGION;
+  const region =
+    pick(
+      'region',
+      '--region',
+      [
+        [flags.region, '--region', 'flag'],
+        envVar('MME_REGION'),
+        envVar('AWS_REGION'),
+        envVar('AWS_DEFAULT_REGION'),
+        [file.region, fileKey('region'), 'file'],
+      ],
+      regionProblem,
+    ) ?? DEFAULT_REGION;
 
   const profile = pick('profile', '--profile', [
     [nonEmpty(flags.profile), '--profile', 'flag'],
@@ -138,65 +163,102 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
     [file.profile, fileKey('profile'), 'file'],
   ]);
 
-  let bucket = pick('bucket', '--bucket', [
-    [flags.bucket, '--bucket', 'flag'],
-    envVar('MME_BUCKET'),
-    [file.bucket, fileKey('bucket'), 'file'],
-  ], bucketNameProblem);
+  let bucket = pick(
+    'bucket',
+    '--bucket',
+    [[flags.bucket, '--bucket', 'flag'], envVar('MME_BUCKET'), [file.bucket, fileKey('bucket'), 'file']],
+    bucketNameProblem,
+  );
   // On aws the bucket is account-specific: leave it unset and let the command ask (requireBucket).
   if (bucket === undefined && target === 'local') bucket = DEFAULT_LOCAL_BUCKET;
 
-  const prefix = pick('prefix', '--prefix', [
-    [flags.prefix, '--prefix', 'flag'],
-    envVar('MME_PREFIX'),
-    [file.prefix, fileKey('prefix'), 'file'],
-  ], prefixProblem) ?? DEFAULT_PREFIX;
+  const prefix =
+    pick(
+      'prefix',
+      '--prefix',
+      [[flags.prefix, '--prefix', 'flag'], envVar('MME_PREFIX'), [file.prefix, fileKey('prefix'), 'file']],
+      prefixProblem,
+    ) ?? DEFAULT_PREFIX;
 
-  const roleArn = pick('roleArn', '--role-arn', [
-    [flags.roleArn, '--role-arn', 'flag'],
-    envVar('MME_ROLE_ARN'),
-    [file.roleArn, fileKey('roleArn'), 'file'],
-  ], roleArnProblem);
+  const roleArn = pick(
+    'roleArn',
+    '--role-arn',
+    [[flags.roleArn, '--role-arn', 'flag'], envVar('MME_ROLE_ARN'), [file.roleArn, fileKey('roleArn'), 'file']],
+    roleArnProblem,
+  );
 
-  const debug = parseBool(pick('debug', '--debug', [
-    [flags.debug ? 'true' : undefined, '--debug', 'flag'],
-    envVar('MME_DEBUG'),
-  ], (v) => (BOOLEAN_WORDS.has(v.toLowerCase()) ? undefined : 'must be true/false, 1/0, yes/no or on/off')) ?? 'false');
+  const debug = parseBool(
+    pick('debug', '--debug', [[flags.debug ? 'true' : undefined, '--debug', 'flag'], envVar('MME_DEBUG')], (v) =>
+      BOOLEAN_WORDS.has(v.toLowerCase()) ? undefined : 'must be true/false, 1/0, yes/no or on/off',
+    ) ?? 'false',
+  );
 
-  const stateDir = pick('localStateDir', 'the local state directory', [
-    envVar('MME_LOCAL_STATE'),
-    [file.localStateDir, fileKey('localStateDir'), 'file'],
-  ]) ?? DEFAULT_LOCAL_STATE;
+  const stateDir =
+    pick('localStateDir', 'the local state directory', [
+      envVar('MME_LOCAL_STATE'),
+      [file.localStateDir, fileKey('localStateDir'), 'file'],
+    ]) ?? DEFAULT_LOCAL_STATE;
 
-  const localPort = Number(pick('localPort', 'the local port', [
-    envVar('MME_LOCAL_PORT'),
-    [file.localPort === undefined ? undefined : String(file.localPort), fileKey('localPort'), 'file'],
-  ], portProblem) ?? '0');
+  const localPort = Number(
+    pick(
+      'localPort',
+      'the local port',
+      [
+        envVar('MME_LOCAL_PORT'),
+        [file.localPort === undefined ? undefined : String(file.localPort), fileKey('localPort'), 'file'],
+      ],
+      portProblem,
+    ) ?? '0',
+  );
 
-  const fileNumber = (value: number | undefined): string | undefined => (value === undefined ? undefined : String(value));
-  const connectTimeout = pick('connectTimeout', '--connect-timeout', [
-    [flags.connectTimeout, '--connect-timeout', 'flag'],
-    envVar('MME_CONNECT_TIMEOUT'),
-    [fileNumber(file.connectTimeout), fileKey('connectTimeout'), 'file'],
-  ], secondsProblem);
-  const requestTimeout = pick('requestTimeout', '--request-timeout', [
-    [flags.requestTimeout, '--request-timeout', 'flag'],
-    envVar('MME_REQUEST_TIMEOUT'),
-    [fileNumber(file.requestTimeout), fileKey('requestTimeout'), 'file'],
-  ], secondsProblem);
+  const fileNumber = (value: number | undefined): string | undefined =>
+    value === undefined ? undefined : String(value);
+  const connectTimeout = pick(
+    'connectTimeout',
+    '--connect-timeout',
+    [
+      [flags.connectTimeout, '--connect-timeout', 'flag'],
+      envVar('MME_CONNECT_TIMEOUT'),
+      [fileNumber(file.connectTimeout), fileKey('connectTimeout'), 'file'],
+    ],
+    secondsProblem,
+  );
+  const requestTimeout = pick(
+    'requestTimeout',
+    '--request-timeout',
+    [
+      [flags.requestTimeout, '--request-timeout', 'flag'],
+      envVar('MME_REQUEST_TIMEOUT'),
+      [fileNumber(file.requestTimeout), fileKey('requestTimeout'), 'file'],
+    ],
+    secondsProblem,
+  );
   // AWS_RETRY_MODE and AWS_MAX_ATTEMPTS are the SDKs' own variables: honoured, under ours.
-  const retryMode = (pick('retryMode', '--retry-mode', [
-    [flags.retryMode, '--retry-mode', 'flag'],
-    envVar('MME_RETRY_MODE'),
-    envVar('AWS_RETRY_MODE'),
-    [file.retryMode, fileKey('retryMode'), 'file'],
-  ], (v) => (RETRY_MODES.includes(v as RetryMode) ? undefined : 'must be standard or adaptive')) ?? 'standard') as RetryMode;
-  const maxAttempts = pick('maxAttempts', '--max-attempts', [
-    [flags.maxAttempts, '--max-attempts', 'flag'],
-    envVar('MME_MAX_ATTEMPTS'),
-    envVar('AWS_MAX_ATTEMPTS'),
-    [fileNumber(file.maxAttempts), fileKey('maxAttempts'), 'file'],
-  ], (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 20 ? undefined : 'must be a whole number from 1 to 20 (the first attempt included)'));
+  const retryMode = (pick(
+    'retryMode',
+    '--retry-mode',
+    [
+      [flags.retryMode, '--retry-mode', 'flag'],
+      envVar('MME_RETRY_MODE'),
+      envVar('AWS_RETRY_MODE'),
+      [file.retryMode, fileKey('retryMode'), 'file'],
+    ],
+    (v) => (RETRY_MODES.includes(v as RetryMode) ? undefined : 'must be standard or adaptive'),
+  ) ?? 'standard') as RetryMode;
+  const maxAttempts = pick(
+    'maxAttempts',
+    '--max-attempts',
+    [
+      [flags.maxAttempts, '--max-attempts', 'flag'],
+      envVar('MME_MAX_ATTEMPTS'),
+      envVar('AWS_MAX_ATTEMPTS'),
+      [fileNumber(file.maxAttempts), fileKey('maxAttempts'), 'file'],
+    ],
+    (v) =>
+      /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 20
+        ? undefined
+        : 'must be a whole number from 1 to 20 (the first attempt included)',
+  );
 
   const { color, colorLevel } = resolveColor(flags, env, sources);
 
@@ -234,7 +296,11 @@ function secondsProblem(value: string): string | undefined {
  * (0/false = off, 1|2|3 = on at that chalk level, anything else = on), then 'auto' (each
  * stream's TTY). NO_COLOR beats FORCE_COLOR: when both are set, the safer reading wins.
  */
-function resolveColor(flags: SettingsFlags, env: SettingsInput['env'], sources: Record<SourcedKey, string>): { color: ColorMode; colorLevel?: 1 | 2 | 3 } {
+function resolveColor(
+  flags: SettingsFlags,
+  env: SettingsInput['env'],
+  sources: Record<SourcedKey, string>,
+): { color: ColorMode; colorLevel?: 1 | 2 | 3 } {
   if (flags.color === false) {
     sources.color = '--no-color';
     return { color: 'off' };
@@ -263,7 +329,8 @@ function parseBool(value: string): boolean {
 }
 
 function portProblem(value: string): string | undefined {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) return 'must be a port number from 0 to 65535 (0 = pick a free port)';
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    return 'must be a port number from 0 to 65535 (0 = pick a free port)';
   return undefined;
 }
 
@@ -273,5 +340,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 function hintFor(kind: 'env' | 'file', source: string): string {
-  return kind === 'env' ? `Fix or unset ${source}, or override it with the command-line flag.` : `Fix the value in ./${CONFIG_FILE_NAME}, or override it with the command-line flag.`;
+  return kind === 'env'
+    ? `Fix or unset ${source}, or override it with the command-line flag.`
+    : `Fix the value in ./${CONFIG_FILE_NAME}, or override it with the command-line flag.`;
 }

@@ -19,7 +19,15 @@ export interface EndpointStatus {
   failureReason?: string;
   creationTime: Date;
   lastModifiedTime: Date;
-  variants: { variantName: string; instanceType: string; weight: number; modelName?: string; multiModel: boolean; currentInstanceCount: number; instances: InstanceStatus[] }[];
+  variants: {
+    variantName: string;
+    instanceType: string;
+    weight: number;
+    modelName?: string;
+    multiModel: boolean;
+    currentInstanceCount: number;
+    instances: InstanceStatus[];
+  }[];
   /** Per TargetModel figures (an improvement on AWS, which has none). */
   models: (ModelFigures & { variantName: string })[];
 }

@@ -24,8 +24,10 @@ export async function packModelTar(files: readonly ModelFile[], mtime = new Date
   });
   for (const file of files) {
     await new Promise<void>((resolve, reject) => {
-      archive.entry({ name: file.name, size: file.data.byteLength, mode: 0o644, mtime, type: 'file' }, Buffer.from(file.data), (err) =>
-        err ? reject(err) : resolve(),
+      archive.entry(
+        { name: file.name, size: file.data.byteLength, mode: 0o644, mtime, type: 'file' },
+        Buffer.from(file.data),
+        (err) => (err ? reject(err) : resolve()),
       );
     });
   }

@@ -108,7 +108,11 @@ export function testRowMask(rows: number, testCount: number, rng: Rng): Uint8Arr
 }
 
 /** A seeded train/test split of a list (default 90/10). */
-export function splitTrainTest<T>(rows: readonly T[], rng: Rng, testFraction = DEFAULT_TEST_FRACTION): { train: T[]; test: T[] } {
+export function splitTrainTest<T>(
+  rows: readonly T[],
+  rng: Rng,
+  testFraction = DEFAULT_TEST_FRACTION,
+): { train: T[]; test: T[] } {
   const mask = testRowMask(rows.length, testRowCount(rows.length, testFraction), rng);
   const train: T[] = [];
   const test: T[] = [];
@@ -136,7 +140,10 @@ export function* iterateLocationDataset(
 }
 
 /** One location's train and test rows, as `mme data generate` writes them. */
-export function generateLocationDataset(location: string, opts: DatasetOptions): { train: LabelledHouse[]; test: LabelledHouse[] } {
+export function generateLocationDataset(
+  location: string,
+  opts: DatasetOptions,
+): { train: LabelledHouse[]; test: LabelledHouse[] } {
   const train: LabelledHouse[] = [];
   const test: LabelledHouse[] = [];
   for (const { house, split } of iterateLocationDataset(location, opts)) (split === 'test' ? test : train).push(house);

@@ -178,7 +178,8 @@ export function resolveLocations(spec: readonly string[] | number): string[] {
     return REFERENCE_LOCATIONS.slice(0, spec);
   }
   const names = spec.map((name) => name.trim());
-  if (names.length === 0) throw new UsageError('no locations given', `e.g. --locations ${REFERENCE_LOCATIONS.slice(0, 4).join(',')}`);
+  if (names.length === 0)
+    throw new UsageError('no locations given', `e.g. --locations ${REFERENCE_LOCATIONS.slice(0, 4).join(',')}`);
   // Case-insensitive: Chicago_IL and chicago_IL would share a folder on macOS/Windows disks.
   const seen = new Map<string, string>();
   for (const name of names) {
@@ -188,7 +189,9 @@ export function resolveLocations(spec: readonly string[] | number): string[] {
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       throw new UsageError(
-        earlier === name ? `location '${name}' is given twice` : `locations '${earlier}' and '${name}' differ only in case`,
+        earlier === name
+          ? `location '${name}' is given twice`
+          : `locations '${earlier}' and '${name}' differ only in case`,
       );
     }
     seen.set(key, name);

@@ -25,7 +25,10 @@ export type Authorizer = (
 const rootOnlyAuthorizer: Authorizer = (principal, action, resource) =>
   principal.kind === 'root'
     ? { allowed: true }
-    : { allowed: false, message: `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}` };
+    : {
+        allowed: false,
+        message: `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+      };
 
 export interface AppOptions {
   credentials: CredentialStore;
@@ -38,7 +41,13 @@ export interface AppOptions {
 
 export type App = (request: LocalRequest) => Promise<LocalResponse>;
 
-const SCOPE_SERVICES: Record<string, ServiceId> = { s3: 's3', iam: 'iam', sts: 'sts', monitoring: 'monitoring', logs: 'logs' };
+const SCOPE_SERVICES: Record<string, ServiceId> = {
+  s3: 's3',
+  iam: 'iam',
+  sts: 'sts',
+  monitoring: 'monitoring',
+  logs: 'logs',
+};
 
 /** Which service a request is for. `signingName` is the credential scope's service, if any. */
 function identifyService(request: LocalRequest, signingName?: string): ServiceId | undefined {
@@ -85,7 +94,10 @@ class AppCall implements ServiceCall {
   ) {}
 
   authorize(action: string, resource: string, context: Record<string, string | string[] | undefined> = {}): void {
-    const decision = this.authorizer(this.principal, action, resource, context, { region: this.region, receivedAt: this.request.receivedAt });
+    const decision = this.authorizer(this.principal, action, resource, context, {
+      region: this.region,
+      receivedAt: this.request.receivedAt,
+    });
     if (!decision.allowed) throw accessDeniedError(this.serviceId, decision.message);
   }
 }
@@ -94,13 +106,23 @@ export function createApp(options: AppOptions): App {
   const now = options.now ?? (() => new Date());
   const authorizer = options.authorizer ?? rootOnlyAuthorizer;
 
-  function fail(err: unknown, request: LocalRequest, requestId: string, identified: ServiceId | undefined): LocalResponse {
+  function fail(
+    err: unknown,
+    request: LocalRequest,
+    requestId: string,
+    identified: ServiceId | undefined,
+  ): LocalResponse {
     const serviceId = identified ?? identifyService(request) ?? 's3';
     const formatter = options.services[serviceId]?.protocol ?? errorFormatterFor(serviceId, request);
     if (err instanceof ServiceError) return formatter.formatError(err, requestId, request);
-    if (err instanceof AuthError) return formatter.formatError(authServiceError(serviceId, err.failure, err.message), requestId, request);
+    if (err instanceof AuthError)
+      return formatter.formatError(authServiceError(serviceId, err.failure, err.message), requestId, request);
     options.onInternalError?.(err, request);
-    const internal = new ServiceError(serviceId === 's3' ? 'InternalError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500);
+    const internal = new ServiceError(
+      serviceId === 's3' ? 'InternalError' : 'InternalFailure',
+      'We encountered an internal error. Please try again.',
+      500,
+    );
     return formatter.formatError(internal, requestId, request);
   }
 
@@ -111,22 +133,32 @@ export function createApp(options: AppOptions): App {
     try {
       const auth = parseAuthorization(request.headers.authorization);
       serviceId = identifyService(request, auth.service);
-      if (!serviceId) throw new ServiceError('UnrecognizedClientException', `Unknown service '${auth.service}' in the credential scope.`, 400);
+      if (!serviceId)
+        throw new ServiceError(
+          'UnrecognizedClientException',
+          `Unknown service '${auth.service}' in the credential scope.`,
+          400,
+        );
       const record = options.credentials.lookup(auth.accessKeyId);
       if (!record) throw new AuthError('UnknownAccessKey', 'unknown access key');
       const at = now();
       if (record.expiresAt && record.expiresAt.getTime() <= at.getTime()) {
         throw new AuthError('ExpiredToken', 'expired');
       }
-      verifySignature({ request, auth, secretAccessKey: record.secretAccessKey, sessionToken: record.sessionToken, now: at });
+      verifySignature({
+        request,
+        auth,
+        secretAccessKey: record.secretAccessKey,
+        sessionToken: record.sessionToken,
+        now: at,
+      });
 
       const service = options.services[serviceId];
       if (!service) throw notImplementedError(serviceId, `the ${serviceId} API`);
       const id = serviceId;
-      return service.handle(new AppCall(request, record.principal, auth.region, requestId, id, authorizer)).then(
-        undefined,
-        (err: unknown) => fail(err, request, requestId, id),
-      );
+      return service
+        .handle(new AppCall(request, record.principal, auth.region, requestId, id, authorizer))
+        .then(undefined, (err: unknown) => fail(err, request, requestId, id));
     } catch (err) {
       return Promise.resolve(fail(err, request, requestId, serviceId));
     }

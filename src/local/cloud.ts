@@ -5,7 +5,13 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.js';
-import { AccountCredentialStore, awsId, newRootAccount, newSecretAccessKey, type RootAccount } from './auth/credentials.js';
+import {
+  AccountCredentialStore,
+  awsId,
+  newRootAccount,
+  newSecretAccessKey,
+  type RootAccount,
+} from './auth/credentials.js';
 import { listen } from './server.js';
 import { createS3Service } from './services/s3/index.js';
 import { createSageMakerService, type SageMakerDeps } from './services/sagemaker/index.js';
@@ -64,7 +70,11 @@ export async function loadOrCreateDefaultUser(stateDir: string): Promise<Default
   const existing = await readJsonFile<DefaultUserKey>(path);
   if (existing) return validateDefaultUser(existing, path);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const key: DefaultUserKey = { userName: DEFAULT_USER_NAME, accessKeyId: awsId('AKIA'), secretAccessKey: newSecretAccessKey() };
+  const key: DefaultUserKey = {
+    userName: DEFAULT_USER_NAME,
+    accessKeyId: awsId('AKIA'),
+    secretAccessKey: newSecretAccessKey(),
+  };
   if (await createFileExclusive(path, JSON.stringify(key, null, 2) + '\n', 0o600)) return key;
   return validateDefaultUser((await readJsonFile<DefaultUserKey>(path))!, path);
 }
@@ -95,7 +105,10 @@ export interface OpenOptions {
   /** SageMaker job settings (pool size; tests: a worker delay hook). */
   sagemaker?: Pick<SageMakerDeps, 'poolSize' | 'workerDelayMs'>;
   /** Endpoint hosting settings (experiments: instance memory/disk, per-model overhead, eviction policy). */
-  hosting?: Pick<EndpointHostOptions, 'instance' | 'modelOverheadBytes' | 'cacheMemoryFraction' | 'evictionPolicy' | 'modelLoadWaitLimitMs'>;
+  hosting?: Pick<
+    EndpointHostOptions,
+    'instance' | 'modelOverheadBytes' | 'cacheMemoryFraction' | 'evictionPolicy' | 'modelLoadWaitLimitMs'
+  >;
 }
 
 /** How often the endpoint host's counters go to CloudWatch (AWS publishes per minute; we aggregate on read). */
@@ -125,32 +138,64 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const iamState = await IamState.open({ accountId: account.accountId, dir: paths.iam });
   await seedDefaultUser(iamState, defaultUser, now());
   // Temporary credentials from STS, layered over the long-term keys (the root's and IAM users').
-  const credentials = await SessionStore.open({ base: new AccountCredentialStore(account, iamState), dir: paths.sts, now });
+  const credentials = await SessionStore.open({
+    base: new AccountCredentialStore(account, iamState),
+    dir: paths.sts,
+    now,
+  });
   const iam = createIamService({ state: iamState, now });
   const sts = createStsService({ iam: iamState, sessions: credentials, now });
   const s3 = createS3Service({ dataDir: paths.s3 });
   // Jobs and endpoints write their containers' lines here; CloudWatch Logs serves them.
-  const logEvents = new LogEventStore({ dir: paths.logs, now, onError: (err) => log(`logs: writing log events failed: ${String(err)}`) });
+  const logEvents = new LogEventStore({
+    dir: paths.logs,
+    now,
+    onError: (err) => log(`logs: writing log events failed: ${String(err)}`),
+  });
   const logs = createLogsService(logEvents);
   await logs.open();
-  const host = new EndpointHost(s3.store, { ...options.hosting, workDir: paths.hosting, now, logger: lineLogger(log), containerLogs: logEvents });
-  const sagemaker = createSageMakerService({ ...options.sagemaker, stateDir: options.stateDir, store: s3.store, log, host, events: logEvents });
+  const host = new EndpointHost(s3.store, {
+    ...options.hosting,
+    workDir: paths.hosting,
+    now,
+    logger: lineLogger(log),
+    containerLogs: logEvents,
+  });
+  const sagemaker = createSageMakerService({
+    ...options.sagemaker,
+    stateDir: options.stateDir,
+    store: s3.store,
+    log,
+    host,
+    events: logEvents,
+  });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });
   await cloudwatch.open();
   // Stored as high-resolution data (1 s): see hosting/metrics.ts on why the local cloud does better than AWS here.
   const forwardMetrics = () => {
     host.sampleGauges();
-    host.metrics.flush((ns, name, dims, value, unit, at) => void cloudwatch.metrics.put(ns, name, dims, value, unit, at, 1));
+    host.metrics.flush(
+      (ns, name, dims, value, unit, at) => void cloudwatch.metrics.put(ns, name, dims, value, unit, at, 1),
+    );
   };
   const metricsTimer = setInterval(forwardMetrics, METRICS_FLUSH_MS);
   metricsTimer.unref();
   const app = createApp({
     credentials,
-    services: { s3, sagemaker, iam, sts, monitoring: cloudwatch, logs, 'sagemaker-runtime': createRuntimeService(host) },
+    services: {
+      s3,
+      sagemaker,
+      iam,
+      sts,
+      monitoring: cloudwatch,
+      logs,
+      'sagemaker-runtime': createRuntimeService(host),
+    },
     authorizer: createPolicyAuthorizer(iamState, now, credentials),
     now,
-    onInternalError: (err, request) => log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? String(err)}`),
+    onInternalError: (err, request) =>
+      log(`internal error on ${request.method} ${request.rawPath}: ${(err as Error)?.stack ?? String(err)}`),
   });
   const running = await listen(app, { port: options.port ?? 0, onError: (err) => log(`server error: ${String(err)}`) });
   return {
@@ -158,7 +203,10 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     port: running.port,
     region: options.region ?? DEFAULT_REGION,
     account,
-    defaultUser: { ...defaultUser, arn: iamState.user(defaultUser.userName)?.arn ?? `arn:aws:iam::${account.accountId}:user/${defaultUser.userName}` },
+    defaultUser: {
+      ...defaultUser,
+      arn: iamState.user(defaultUser.userName)?.arn ?? `arn:aws:iam::${account.accountId}:user/${defaultUser.userName}`,
+    },
     stateDir: options.stateDir,
     flushMetrics: forwardMetrics,
     logEvents,

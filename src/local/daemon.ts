@@ -15,7 +15,6 @@ import { HEALTH_PATH } from './server.js';
 import { ensureWritableDir, readJsonFile, writeFileAtomic } from '../util/fs.js';
 import { MmeError, ExitCode } from '../errors.js';
 
-
 /** The default IAM user's name, for client-side plans made before the daemon runs (the daemon is the client's one door in). */
 export { DEFAULT_USER_NAME } from './services/iam/default-user.js';
 /** {state}/daemon.json, present while a daemon runs. */
@@ -109,7 +108,9 @@ function daemonEntry(): string {
   if (existsSync(here)) return here;
   const built = here.replace(/([/\\])src([/\\]local[/\\]main\.js)$/, '$1dist$2');
   if (existsSync(built)) return built;
-  throw new MmeError('LocalCloudNotBuilt', `cannot find the local cloud's entry point (${built})`, { hint: 'Run npm run build.' });
+  throw new MmeError('LocalCloudNotBuilt', `cannot find the local cloud's entry point (${built})`, {
+    hint: 'Run npm run build.',
+  });
 }
 
 async function tail(path: string, lines = 15): Promise<string> {
@@ -117,8 +118,16 @@ async function tail(path: string, lines = 15): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-export async function startLocalCloud(stateDir: string, options: StartOptions = {}): Promise<LocalCloudInfo & { alreadyRunning: boolean }> {
-  await ensureWritableDir(stateDir, "the local cloud's state directory", 'Choose another with --state DIR, MME_LOCAL_STATE or "localStateDir" in mme.config.json.', 0o700);
+export async function startLocalCloud(
+  stateDir: string,
+  options: StartOptions = {},
+): Promise<LocalCloudInfo & { alreadyRunning: boolean }> {
+  await ensureWritableDir(
+    stateDir,
+    "the local cloud's state directory",
+    'Choose another with --state DIR, MME_LOCAL_STATE or "localStateDir" in mme.config.json.',
+    0o700,
+  );
   const paths = statePaths(stateDir);
   const release = await lockfile.lock(stateDir, {
     lockfilePath: `${stateDir}/daemon.lock`,
@@ -159,8 +168,10 @@ export async function startLocalCloud(stateDir: string, options: StartOptions = 
   }
 }
 
-
-export async function stopLocalCloud(stateDir: string, timeoutMs = 10_000): Promise<{ stopped: boolean; pid?: number }> {
+export async function stopLocalCloud(
+  stateDir: string,
+  timeoutMs = 10_000,
+): Promise<{ stopped: boolean; pid?: number }> {
   const paths = statePaths(stateDir);
   const record = await readJsonFile<DaemonRecord>(paths.daemon).catch(() => undefined);
   if (!record || !isAlive(record.pid) || !(await healthy(record))) {
@@ -182,7 +193,8 @@ export async function stopLocalCloud(stateDir: string, timeoutMs = 10_000): Prom
  * ~/.local/state), outside any state dir, because it is about all of them.
  */
 function startedByHandPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  const base =
+    env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
   return join(base, 'mme', 'started-local-cloud.json');
 }
 

@@ -14,7 +14,11 @@ function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 }
 
-async function openOnPreferredPort(stateDir: string, port: number | undefined, region: string | undefined): Promise<OpenLocalCloud> {
+async function openOnPreferredPort(
+  stateDir: string,
+  port: number | undefined,
+  region: string | undefined,
+): Promise<OpenLocalCloud> {
   const saved = await readJsonFile<LocalCloudSettings>(statePaths(stateDir).settings);
   const preferred = port ?? saved?.port;
   const common = { stateDir, region: region ?? saved?.region, log };
@@ -31,14 +35,26 @@ async function openOnPreferredPort(stateDir: string, port: number | undefined, r
 }
 
 async function run(): Promise<void> {
-  const { values } = parseArgs({ options: { state: { type: 'string' }, port: { type: 'string' }, region: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { state: { type: 'string' }, port: { type: 'string' }, region: { type: 'string' } },
+  });
   if (!values.state) throw new Error('--state DIR is required');
   const stateDir = values.state;
   const paths = statePaths(stateDir);
-  const cloud = await openOnPreferredPort(stateDir, values.port === undefined ? undefined : Number(values.port), values.region);
+  const cloud = await openOnPreferredPort(
+    stateDir,
+    values.port === undefined ? undefined : Number(values.port),
+    values.region,
+  );
   const settings: LocalCloudSettings = { port: cloud.port, region: cloud.region };
   await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + '\n');
-  const record: DaemonRecord = { pid: process.pid, port: cloud.port, endpoint: cloud.endpoint, region: cloud.region, startedAt: new Date().toISOString() };
+  const record: DaemonRecord = {
+    pid: process.pid,
+    port: cloud.port,
+    endpoint: cloud.endpoint,
+    region: cloud.region,
+    startedAt: new Date().toISOString(),
+  };
   await writeFileAtomic(paths.daemon, JSON.stringify(record, null, 2) + '\n');
   log(`local cloud listening on ${cloud.endpoint} (account ${cloud.account.accountId}, state ${stateDir})`);
 

@@ -68,7 +68,15 @@ function toLocalRequest(req: IncomingMessage, body: Buffer, receivedAt: Date): L
   const headers = req.headers as Record<string, string>;
   const cookies = req.headers['set-cookie'];
   if (cookies !== undefined) headers['set-cookie'] = cookies.join(',');
-  return { method: req.method ?? 'GET', rawPath, rawQuery, query: rawQuery === '' ? {} : parseQuery(rawQuery), headers, body, receivedAt };
+  return {
+    method: req.method ?? 'GET',
+    rawPath,
+    rawQuery,
+    query: rawQuery === '' ? {} : parseQuery(rawQuery),
+    headers,
+    body,
+    receivedAt,
+  };
 }
 
 function send(res: ServerResponse, response: LocalResponse): void {
@@ -86,10 +94,17 @@ function send(res: ServerResponse, response: LocalResponse): void {
   res.end(payload);
 }
 
-export function listen(app: App, options: ListenOptions & { onError?: (err: unknown) => void }): Promise<RunningServer> {
+export function listen(
+  app: App,
+  options: ListenOptions & { onError?: (err: unknown) => void },
+): Promise<RunningServer> {
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH && req.method === 'GET') {
-      send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'mme-local-cloud', pid: process.pid }) });
+      send(res, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ service: 'mme-local-cloud', pid: process.pid }),
+      });
       req.resume();
       return;
     }

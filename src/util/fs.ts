@@ -94,7 +94,10 @@ export async function ensureWritableDir(dir: string, purpose: string, hint: stri
     await makeDirs(dir, mode);
     await rm(await writeTempBeside(join(dir, 'probe'), '', 0o600));
   } catch (err) {
-    throw new ConfigError(`cannot use ${dir} as ${purpose}: ${await unwritableReason(dir, err as NodeJS.ErrnoException)}`, hint);
+    throw new ConfigError(
+      `cannot use ${dir} as ${purpose}: ${await unwritableReason(dir, err as NodeJS.ErrnoException)}`,
+      hint,
+    );
   }
 }
 

@@ -50,9 +50,16 @@ export interface AddModelResult {
   warnings: string[];
 }
 
-export async function addModel(clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime'>, reporter: Reporter, o: AddModelOptions): Promise<AddModelResult> {
+export async function addModel(
+  clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime'>,
+  reporter: Reporter,
+  o: AddModelOptions,
+): Promise<AddModelResult> {
   if (!MODEL_NAME_PATTERN.test(o.name)) {
-    throw new MmeError('UsageError', `'${o.name}' cannot name a model under the prefix`, { exitCode: ExitCode.Usage, hint: 'Use letters, digits, `_`, `.` and `-`, starting with a letter or digit.' });
+    throw new MmeError('UsageError', `'${o.name}' cannot name a model under the prefix`, {
+      exitCode: ExitCode.Usage,
+      hint: 'Use letters, digits, `_`, `.` and `-`, starting with a letter or digit.',
+    });
   }
   const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
   const { source, trainingJob } = await sourceOf(sm, o);
@@ -71,41 +78,80 @@ export async function addModel(clients: Pick<Clients, 's3' | 'sageMaker' | 'sage
       hint: `Overwriting a model the endpoint may have loaded gives unpredictable results (an instance can keep the old copy). Add it under a new name: mme add-model ${o.location} --as ${o.name}_v2 (or --force to overwrite anyway).`,
     });
   }
-  if (existing && o.force) warnings.push(`overwrote ${targetModel}: instances that loaded the old copy may keep answering with it until they unload it`);
+  if (existing && o.force)
+    warnings.push(
+      `overwrote ${targetModel}: instances that loaded the old copy may keep answering with it until they unload it`,
+    );
 
   const id = 'add-model';
   if (alreadyAdded) {
-    reporter.report({ kind: 'info', text: `${targetModel} is already under s3://${o.bucket}/${mmeLayout.prefix(o.prefix)} (the same artifact): nothing to copy` });
+    reporter.report({
+      kind: 'info',
+      text: `${targetModel} is already under s3://${o.bucket}/${mmeLayout.prefix(o.prefix)} (the same artifact): nothing to copy`,
+    });
   } else {
     reporter.report({ kind: 'start', id, text: `Adding ${o.name}: ${source} → ${s3(o.bucket, key)}` });
     await copyArtifact(s3c, source, o.bucket, key, trainingJob).catch((err) => {
       reporter.report({ kind: 'fail', id, text: `Adding ${o.name}: ${(err as Error).message}` });
       throw err;
     });
-    reporter.report({ kind: 'succeed', id, text: `Added ${targetModel} to s3://${o.bucket}/${mmeLayout.prefix(o.prefix)}` });
+    reporter.report({
+      kind: 'succeed',
+      id,
+      text: `Added ${targetModel} to s3://${o.bucket}/${mmeLayout.prefix(o.prefix)}`,
+    });
   }
 
-  const base = { name: o.name, location: o.location, source, ...(trainingJob ? { trainingJob } : {}), key, targetModel, replaced: !!existing && !alreadyAdded, alreadyAdded, warnings };
+  const base = {
+    name: o.name,
+    location: o.location,
+    source,
+    ...(trainingJob ? { trainingJob } : {}),
+    key,
+    targetModel,
+    replaced: !!existing && !alreadyAdded,
+    alreadyAdded,
+    warnings,
+  };
   const endpoint = await describeEndpoint(sm, o.endpoint);
   if (endpoint?.EndpointStatus !== 'InService') {
-    warnings.push(`endpoint ${o.endpoint} is ${endpoint?.EndpointStatus ?? 'not deployed'}: the model answers once it is InService (mme deploy)`);
+    warnings.push(
+      `endpoint ${o.endpoint} is ${endpoint?.EndpointStatus ?? 'not deployed'}: the model answers once it is InService (mme deploy)`,
+    );
     return base;
   }
   const features = await testRow(s3c, o.bucket, o.location);
   if (!features) {
-    warnings.push(`no test data at s3://${o.bucket}/${housingDataKey(o.location, 'test')}: not invoking it (try: mme invoke --model ${o.name} --random 1)`);
+    warnings.push(
+      `no test data at s3://${o.bucket}/${housingDataKey(o.location, 'test')}: not invoking it (try: mme invoke --model ${o.name} --random 1)`,
+    );
     return base;
   }
-  reporter.report({ kind: 'start', id: 'add-model.invoke', text: `Invoking ${targetModel} on ${o.endpoint}${alreadyAdded ? '' : ' (the first call downloads and loads it)'}` });
+  reporter.report({
+    kind: 'start',
+    id: 'add-model.invoke',
+    text: `Invoking ${targetModel} on ${o.endpoint}${alreadyAdded ? '' : ' (the first call downloads and loads it)'}`,
+  });
   const invocation = await invokeOnce(clients, o.endpoint, targetModel, features).catch((err) => {
-    reporter.report({ kind: 'fail', id: 'add-model.invoke', text: `${targetModel} did not answer: ${(err as Error).message}` });
+    reporter.report({
+      kind: 'fail',
+      id: 'add-model.invoke',
+      text: `${targetModel} did not answer: ${(err as Error).message}`,
+    });
     throw err;
   });
-  reporter.report({ kind: 'succeed', id: 'add-model.invoke', text: `${targetModel} answered in ${invocation.latencyMs} ms` });
+  reporter.report({
+    kind: 'succeed',
+    id: 'add-model.invoke',
+    text: `${targetModel} answered in ${invocation.latencyMs} ms`,
+  });
   return { ...base, invocation };
 }
 
-async function sourceOf(sm: Parameters<typeof latestCompletedTrainingJobs>[0], o: AddModelOptions): Promise<{ source: string; trainingJob?: string }> {
+async function sourceOf(
+  sm: Parameters<typeof latestCompletedTrainingJobs>[0],
+  o: AddModelOptions,
+): Promise<{ source: string; trainingJob?: string }> {
   if (o.artifact) return { source: o.artifact };
   const [latest] = await latestCompletedTrainingJobs(sm, { locations: [o.location], prefix: o.prefix }).catch((err) => {
     throw fromAwsError(err, 'listing training jobs');
@@ -120,9 +166,15 @@ async function sourceOf(sm: Parameters<typeof latestCompletedTrainingJobs>[0], o
 }
 
 /** The first row of the location's test data, its first 8 columns (the features; PRICE is the 9th). */
-export async function testRow(s3c: Pick<import('@aws-sdk/client-s3').S3Client, 'send'>, bucket: string, location: string): Promise<string | undefined> {
+export async function testRow(
+  s3c: Pick<import('@aws-sdk/client-s3').S3Client, 'send'>,
+  bucket: string,
+  location: string,
+): Promise<string | undefined> {
   try {
-    const out = await s3c.send(new GetObjectCommand({ Bucket: bucket, Key: housingDataKey(location, 'test'), Range: 'bytes=0-4095' }));
+    const out = await s3c.send(
+      new GetObjectCommand({ Bucket: bucket, Key: housingDataKey(location, 'test'), Range: 'bytes=0-4095' }),
+    );
     const line = (await out.Body!.transformToString()).split('\n').find((l) => l.trim() !== '');
     return line ? firstColumns(line, 8) : undefined;
   } catch (err) {
@@ -136,13 +188,24 @@ export function firstColumns(line: string, n: number): string {
 }
 
 /** One invocation through the pipeline, timed from the client (network + load on a first call). */
-export async function invokeOnce(clients: Pick<Clients, 'sageMakerRuntime'>, endpoint: string, targetModel: string, features: string): Promise<NonNullable<AddModelResult['invocation']>> {
+export async function invokeOnce(
+  clients: Pick<Clients, 'sageMakerRuntime'>,
+  endpoint: string,
+  targetModel: string,
+  features: string,
+): Promise<NonNullable<AddModelResult['invocation']>> {
   const runtime = await clients.sageMakerRuntime();
   const started = performance.now();
   try {
-    const out = await runtime.send(new InvokeEndpointCommand({
-      EndpointName: endpoint, TargetModel: targetModel, ContentType: 'text/csv', Accept: 'application/json', Body: new TextEncoder().encode(features),
-    }));
+    const out = await runtime.send(
+      new InvokeEndpointCommand({
+        EndpointName: endpoint,
+        TargetModel: targetModel,
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+        Body: new TextEncoder().encode(features),
+      }),
+    );
     const latencyMs = Math.round(performance.now() - started);
     const body = new TextDecoder().decode(out.Body);
     return { features, prediction: score(body), body, latencyMs };

@@ -7,7 +7,13 @@
  * knows a key already holds the same model and copies nothing, and `add-model` can say whether an
  * existing key is the same model or another one.
  */
-import { CopyObjectCommand, DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectsCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { parseS3Uri, type S3Location } from '../aws-names/s3-uri.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { TrainedModel } from './train.js';
@@ -20,7 +26,8 @@ const ARTIFACT_JOB_METADATA = 'mme-training-job';
 /** An artifact's s3://bucket/key (a whole bucket is no artifact), or a usage error. */
 function artifactLocation(uri: string): S3Location {
   const location = parseS3Uri(uri);
-  if (!location || location.key === '') throw new MmeError('InvalidS3Uri', `not an s3://bucket/key URI: ${uri}`, { exitCode: ExitCode.Usage });
+  if (!location || location.key === '')
+    throw new MmeError('InvalidS3Uri', `not an s3://bucket/key URI: ${uri}`, { exitCode: ExitCode.Usage });
   return location;
 }
 
@@ -59,11 +66,15 @@ export function sharedPreprocessor(models: readonly TrainedModel[]): string {
   const only = groups.size === 1 ? [...groups.keys()][0] : undefined;
   if (only && only !== '(none recorded)') return only;
   const detail = [...groups].map(([job, locs]) => `${job}: ${locs.join(', ')}`).join('; ');
-  throw new MmeError('MixedPreprocessors', `the models to deploy were not trained behind one preprocessor (${detail})`, {
-    exitCode: ExitCode.Failure,
-    detail: Object.fromEntries(groups),
-    hint: 'One preprocessor serves every model of the endpoint. Run `mme preprocess` then `mme train` for all the locations, or leave the odd ones out with --hold-out.',
-  });
+  throw new MmeError(
+    'MixedPreprocessors',
+    `the models to deploy were not trained behind one preprocessor (${detail})`,
+    {
+      exitCode: ExitCode.Failure,
+      detail: Object.fromEntries(groups),
+      hint: 'One preprocessor serves every model of the endpoint. Run `mme preprocess` then `mme train` for all the locations, or leave the odd ones out with --hold-out.',
+    },
+  );
 }
 
 // ── S3 ───────────────────────────────────────────────────────────────────────────────────
@@ -77,7 +88,11 @@ export interface ExistingArtifact {
 }
 
 /** What a key holds, or undefined when there is nothing. */
-export async function headArtifact(s3c: Pick<S3Client, 'send'>, bucket: string, key: string): Promise<ExistingArtifact | undefined> {
+export async function headArtifact(
+  s3c: Pick<S3Client, 'send'>,
+  bucket: string,
+  key: string,
+): Promise<ExistingArtifact | undefined> {
   try {
     const head = await s3c.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return {
@@ -98,27 +113,42 @@ export async function headArtifact(s3c: Pick<S3Client, 'send'>, bucket: string, 
  * Copy `source` (s3://…) to bucket/key, recording where it came from. One CopyObject: model
  * artifacts are far below the 5 GB limit of a single copy (above it S3 needs a multipart copy).
  */
-export async function copyArtifact(s3c: Pick<S3Client, 'send'>, source: string, bucket: string, key: string, trainingJob?: string): Promise<void> {
+export async function copyArtifact(
+  s3c: Pick<S3Client, 'send'>,
+  source: string,
+  bucket: string,
+  key: string,
+  trainingJob?: string,
+): Promise<void> {
   const from = artifactLocation(source);
   try {
-    await s3c.send(new CopyObjectCommand({
-      Bucket: bucket,
-      Key: key,
-      // x-amz-copy-source is `bucket/key`, URL-encoded; the SDK sends it as given.
-      CopySource: `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`,
-      // REPLACE: without it S3 copies the source's metadata and ignores ours.
-      MetadataDirective: 'REPLACE',
-      ContentType: 'application/x-gzip',
-      Metadata: { [ARTIFACT_SOURCE_METADATA]: source, ...(trainingJob ? { [ARTIFACT_JOB_METADATA]: trainingJob } : {}) },
-    }));
+    await s3c.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        // x-amz-copy-source is `bucket/key`, URL-encoded; the SDK sends it as given.
+        CopySource: `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`,
+        // REPLACE: without it S3 copies the source's metadata and ignores ours.
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/x-gzip',
+        Metadata: {
+          [ARTIFACT_SOURCE_METADATA]: source,
+          ...(trainingJob ? { [ARTIFACT_JOB_METADATA]: trainingJob } : {}),
+        },
+      }),
+    );
   } catch (err) {
     // A missing source is NoSuchKey (a missing bucket, NoSuchBucket, stays an ordinary error).
     if ((err as { name?: string })?.name === 'NoSuchKey') {
-      throw new MmeError('ArtifactMissing', `the model artifact ${source} does not exist (deleted by 'mme teardown --all'?)`, {
-        exitCode: ExitCode.NotFound,
-        cause: err,
-        hint: 'Train the model again (mme train), or give another artifact.',
-      });
+      throw new MmeError(
+        'ArtifactMissing',
+        `the model artifact ${source} does not exist (deleted by 'mme teardown --all'?)`,
+        {
+          exitCode: ExitCode.NotFound,
+          cause: err,
+          hint: 'Train the model again (mme train), or give another artifact.',
+        },
+      );
     }
     throw fromAwsError(err, `copying ${source} to s3://${bucket}/${key}`);
   }
@@ -130,14 +160,20 @@ export interface ObjectSummary {
 }
 
 /** Every object under `prefix` (all pages). */
-export async function listObjects(s3c: Pick<S3Client, 'send'>, bucket: string, prefix: string): Promise<ObjectSummary[]> {
+export async function listObjects(
+  s3c: Pick<S3Client, 'send'>,
+  bucket: string,
+  prefix: string,
+): Promise<ObjectSummary[]> {
   const found: ObjectSummary[] = [];
   let token: string | undefined;
   do {
-    const page = await s3c.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })).catch((err) => {
-      if ((err as { name?: string })?.name === 'NoSuchBucket') return undefined;
-      throw fromAwsError(err, `listing s3://${bucket}/${prefix}`);
-    });
+    const page = await s3c
+      .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }))
+      .catch((err) => {
+        if ((err as { name?: string })?.name === 'NoSuchBucket') return undefined;
+        throw fromAwsError(err, `listing s3://${bucket}/${prefix}`);
+      });
     if (!page) return found;
     for (const o of page.Contents ?? []) if (o.Key) found.push({ key: o.Key, size: o.Size ?? 0 });
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
@@ -146,20 +182,33 @@ export async function listObjects(s3c: Pick<S3Client, 'send'>, bucket: string, p
 }
 
 /** Delete keys, 1,000 per DeleteObjects (S3's limit); per-key failures are collected and thrown. */
-export async function deleteObjects(s3c: Pick<S3Client, 'send'>, bucket: string, keys: readonly string[], onProgress?: (deleted: number) => void): Promise<number> {
+export async function deleteObjects(
+  s3c: Pick<S3Client, 'send'>,
+  bucket: string,
+  keys: readonly string[],
+  onProgress?: (deleted: number) => void,
+): Promise<number> {
   let deleted = 0;
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
-    const out = await s3c.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })).catch((err) => {
-      throw fromAwsError(err, `deleting objects in s3://${bucket}`);
-    });
+    const out = await s3c
+      .send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      )
+      .catch((err) => {
+        throw fromAwsError(err, `deleting objects in s3://${bucket}`);
+      });
     // DeleteObjects answers 200 even when some keys failed: the failures are in Errors.
     const errors = out.Errors ?? [];
     if (errors.length > 0) {
       const first = errors[0]!;
-      throw new MmeError(first.Code ?? 'DeleteFailed', `could not delete ${errors.length} object(s) in s3://${bucket}, e.g. ${first.Key}: ${first.Message ?? first.Code}`, {
-        exitCode: /AccessDenied/.test(first.Code ?? '') ? ExitCode.AccessDenied : ExitCode.Service,
-      });
+      throw new MmeError(
+        first.Code ?? 'DeleteFailed',
+        `could not delete ${errors.length} object(s) in s3://${bucket}, e.g. ${first.Key}: ${first.Message ?? first.Code}`,
+        {
+          exitCode: /AccessDenied/.test(first.Code ?? '') ? ExitCode.AccessDenied : ExitCode.Service,
+        },
+      );
     }
     deleted += batch.length;
     onProgress?.(deleted);

@@ -6,7 +6,11 @@
  * credentials (the session usually may not read IAM).
  */
 import {
-  GetPolicyCommand, GetPolicyVersionCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentials, Clients } from '../aws/clients.js';
@@ -23,7 +27,8 @@ export function sessionNameProblem(name: string): string | undefined {
 
 export function checkSessionName(name: string): string {
   const problem = sessionNameProblem(name);
-  if (problem) throw new UsageError(`--session-name '${name}' ${problem}`, `e.g. --session-name ${DEFAULT_SESSION_NAME}`);
+  if (problem)
+    throw new UsageError(`--session-name '${name}' ${problem}`, `e.g. --session-name ${DEFAULT_SESSION_NAME}`);
   return name;
 }
 
@@ -35,19 +40,27 @@ export interface AssumedRole {
   credentials: AwsCredentials;
 }
 
-export async function assumeRole(clients: Pick<Clients, 'sts'>, o: { roleArn: string; sessionName: string; durationSeconds?: number }): Promise<AssumedRole> {
+export async function assumeRole(
+  clients: Pick<Clients, 'sts'>,
+  o: { roleArn: string; sessionName: string; durationSeconds?: number },
+): Promise<AssumedRole> {
   const sts = await clients.sts();
   try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: o.roleArn, RoleSessionName: o.sessionName, DurationSeconds: o.durationSeconds }));
+    const out = await sts.send(
+      new AssumeRoleCommand({ RoleArn: o.roleArn, RoleSessionName: o.sessionName, DurationSeconds: o.durationSeconds }),
+    );
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new MmeError('AssumeRoleFailed', `STS returned no credentials for ${o.roleArn}`);
+    if (!c?.AccessKeyId || !c.SecretAccessKey)
+      throw new MmeError('AssumeRoleFailed', `STS returned no credentials for ${o.roleArn}`);
     return {
       roleArn: o.roleArn,
       sessionName: o.sessionName,
       arn: out.AssumedRoleUser?.Arn ?? `${o.roleArn} (session ${o.sessionName})`,
       credentials: {
-        accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey,
-        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}),
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
       },
     };
   } catch (err) {
@@ -57,7 +70,8 @@ export async function assumeRole(clients: Pick<Clients, 'sts'>, o: { roleArn: st
     // it does say when the caller is the root, which may assume no role at all.
     const root = /may not be assumed by root/i.test(error.message);
     throw new MmeError(error.code, error.message, {
-      exitCode: error.exitCode, cause: err,
+      exitCode: error.exitCode,
+      cause: err,
       hint: root
         ? 'The account root may not assume roles: run this as an IAM user or role (on the local cloud, its default credentials are the IAM user mme-admin).'
         : `The role must exist and its trust policy must let you assume it ('mme grant --prefix LOC' creates such a role).`,
@@ -65,7 +79,11 @@ export async function assumeRole(clients: Pick<Clients, 'sts'>, o: { roleArn: st
   }
 }
 
-type Statement = { Effect?: string; Action?: string | string[]; Condition?: Record<string, Record<string, string | string[]>> };
+type Statement = {
+  Effect?: string;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
 
 /** IAM returns documents URL-encoded (RFC 3986); the SDK passes them on as received. */
 function decodeDocument(text: string): unknown {
@@ -88,7 +106,11 @@ export function targetModelsAllowed(document: string): string[] {
     if (s.Effect !== 'Allow' || !actions.some(invokes)) continue;
     const values = Object.entries(s.Condition ?? {})
       .filter(([op]) => /^String(Like|Equals)(IfExists)?$/.test(op))
-      .flatMap(([, keys]) => Object.entries(keys).filter(([k]) => k.toLowerCase() === 'sagemaker:targetmodel').flatMap(([, v]) => (Array.isArray(v) ? v : [v])));
+      .flatMap(([, keys]) =>
+        Object.entries(keys)
+          .filter(([k]) => k.toLowerCase() === 'sagemaker:targetmodel')
+          .flatMap(([, v]) => (Array.isArray(v) ? v : [v])),
+      );
     found.push(...(values.length ? values : ['*']));
   }
   return [...new Set(found)];
@@ -98,7 +120,10 @@ export function targetModelsAllowed(document: string): string[] {
  * What the role's inline and attached policies let it invoke, or undefined when they cannot be
  * read (no IAM permission, a role in another account): best effort, for an error's hint.
  */
-export async function targetModelsOfRole(clients: Pick<Clients, 'iam'>, roleArn: string): Promise<string[] | undefined> {
+export async function targetModelsOfRole(
+  clients: Pick<Clients, 'iam'>,
+  roleArn: string,
+): Promise<string[] | undefined> {
   const roleName = roleArn.split('/').at(-1)!;
   try {
     const iam = await clients.iam();
@@ -111,7 +136,9 @@ export async function targetModelsOfRole(clients: Pick<Clients, 'iam'>, roleArn:
     const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
     for (const { PolicyArn } of attached.AttachedPolicies ?? []) {
       const policy = await iam.send(new GetPolicyCommand({ PolicyArn }));
-      const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: policy.Policy?.DefaultVersionId }));
+      const version = await iam.send(
+        new GetPolicyVersionCommand({ PolicyArn, VersionId: policy.Policy?.DefaultVersionId }),
+      );
       if (version.PolicyVersion?.Document) documents.push(version.PolicyVersion.Document);
     }
     return [...new Set(documents.flatMap(targetModelsAllowed))];

@@ -35,7 +35,9 @@ export function renderChart(s: Series, options: ChartOptions = {}): string {
   const width = Math.max(8, options.width ?? 64);
   const height = Math.max(2, options.height ?? 8);
   const values = s.points.map((p) => p.value);
-  const summary = values.length ? `  min ${formatValue(Math.min(...values))}  max ${formatValue(Math.max(...values))}  last ${formatValue(values.at(-1)!)}` : '';
+  const summary = values.length
+    ? `  min ${formatValue(Math.min(...values))}  max ${formatValue(Math.max(...values))}  last ${formatValue(values.at(-1)!)}`
+    : '';
   const title = `${paint.bold(s.name)} ${paint.dim(`(${s.unit}, ${s.stat} per ${formatPeriod(s.period)}, ${s.namespace})`)}${summary}`;
   if (values.length === 0) return `${title}\n  ${paint.dim('no datapoints')}`;
 
@@ -62,7 +64,10 @@ export function renderChart(s: Series, options: ChartOptions = {}): string {
  * last value for gauges and averages, and is 0 for counts), then each period stretched over
  * several columns, or several periods averaged into one column when there are more than `width`.
  */
-export function toColumns(s: Pick<Series, 'points' | 'period' | 'stat'>, width: number): { columns: number[]; times: number[] } {
+export function toColumns(
+  s: Pick<Series, 'points' | 'period' | 'stat'>,
+  width: number,
+): { columns: number[]; times: number[] } {
   const step = s.period * 1000;
   const first = s.points[0]!.timestamp.getTime();
   const last = s.points.at(-1)!.timestamp.getTime();
@@ -70,7 +75,7 @@ export function toColumns(s: Pick<Series, 'points' | 'period' | 'stat'>, width: 
   const byTime = new Map(s.points.map((p) => [p.timestamp.getTime(), p.value]));
   const counts = s.stat === 'Sum' || s.stat === 'SampleCount';
   const grid: number[] = [];
-  for (let i = 0; i < slots; i++) grid.push(byTime.get(first + i * step) ?? (counts ? 0 : grid[i - 1] ?? 0));
+  for (let i = 0; i < slots; i++) grid.push(byTime.get(first + i * step) ?? (counts ? 0 : (grid[i - 1] ?? 0)));
   const columns: number[] = [];
   const times: number[] = [];
   if (slots <= width) {
@@ -86,7 +91,13 @@ export function toColumns(s: Pick<Series, 'points' | 'period' | 'stat'>, width: 
       const from = Math.floor((c * slots) / width);
       const to = Math.max(from + 1, Math.floor(((c + 1) * slots) / width));
       const bucket = grid.slice(from, to);
-      columns.push(s.stat === 'Maximum' ? Math.max(...bucket) : s.stat === 'Minimum' ? Math.min(...bucket) : bucket.reduce((a, b) => a + b, 0) / bucket.length);
+      columns.push(
+        s.stat === 'Maximum'
+          ? Math.max(...bucket)
+          : s.stat === 'Minimum'
+            ? Math.min(...bucket)
+            : bucket.reduce((a, b) => a + b, 0) / bucket.length,
+      );
       times.push(first + from * step);
     }
   }
@@ -146,10 +157,14 @@ export function renderTable(series: readonly Series[], paint: Paint = plainPaint
   const minPeriod = Math.min(...series.map((s) => s.period));
   const header = ['time (UTC)', ...series.map((s) => `${s.name} ${s.stat}`)];
   const rows = times.map((t) => [
-    new Date(t).toISOString().slice(0, minPeriod < 60 ? 19 : 16).replace('T', ' '),
+    new Date(t)
+      .toISOString()
+      .slice(0, minPeriod < 60 ? 19 : 16)
+      .replace('T', ' '),
     ...lookup.map((m) => (m.has(t) ? formatValue(m.get(t)!) : '-')),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const fmt = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [paint.bold(fmt(header)), ...rows.map(fmt)].join('\n');
 }

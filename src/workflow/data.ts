@@ -75,10 +75,18 @@ export async function generateData(opts: GenerateDataOptions, reporter: Reporter
 
   const generated: GeneratedLocation[] = [];
   const id = 'data.generate';
-  reporter.report({ kind: 'start', id, text: `Generating ${rows} rows for ${plural(locations.length, 'location')} (seed ${seed})` });
+  reporter.report({
+    kind: 'start',
+    id,
+    text: `Generating ${rows} rows for ${plural(locations.length, 'location')} (seed ${seed})`,
+  });
   try {
     for (const location of locations) {
-      reporter.report({ kind: 'update', id, text: `Generating ${location} (${generated.length + 1}/${locations.length})` });
+      reporter.report({
+        kind: 'update',
+        id,
+        text: `Generating ${location} (${generated.length + 1}/${locations.length})`,
+      });
       generated.push(await writeLocation(outDir, location, { rows, seed, testFraction }));
     }
   } catch (err) {
@@ -86,17 +94,28 @@ export async function generateData(opts: GenerateDataOptions, reporter: Reporter
     throw err;
   }
   const total = generated.reduce((n, g) => n + g.rows, 0);
-  reporter.report({ kind: 'succeed', id, text: `Generated ${total} rows for ${plural(generated.length, 'location')} in ${outDir}` });
+  reporter.report({
+    kind: 'succeed',
+    id,
+    text: `Generated ${total} rows for ${plural(generated.length, 'location')} in ${outDir}`,
+  });
 
   if (!opts.upload) return { seed, outDir, locations: generated };
   await uploadLocations(opts.upload, generated, reporter);
   return { seed, outDir, bucket: opts.upload.bucket, locations: generated };
 }
 
-function validateOptions(opts: GenerateDataOptions): { locations: string[]; rows: number; seed: number; testFraction: number } {
+function validateOptions(opts: GenerateDataOptions): {
+  locations: string[];
+  rows: number;
+  seed: number;
+  testFraction: number;
+} {
   const { rows, seed } = opts;
   if (!Number.isInteger(rows) || rows < MIN_ROWS || rows > MAX_ROWS) {
-    throw new UsageError(`--rows must be an integer from ${MIN_ROWS} to ${MAX_ROWS.toLocaleString('en-US')}, got ${rows}`);
+    throw new UsageError(
+      `--rows must be an integer from ${MIN_ROWS} to ${MAX_ROWS.toLocaleString('en-US')}, got ${rows}`,
+    );
   }
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new UsageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${seed}`);
@@ -105,7 +124,8 @@ function validateOptions(opts: GenerateDataOptions): { locations: string[]; rows
   if (!Number.isFinite(testFraction) || testFraction <= 0 || testFraction >= 1) {
     throw new UsageError(`the test fraction must be greater than 0 and less than 1, got ${testFraction}`);
   }
-  if (typeof opts.outDir !== 'string' || opts.outDir.trim() === '') throw new UsageError('the output directory is empty');
+  if (typeof opts.outDir !== 'string' || opts.outDir.trim() === '')
+    throw new UsageError('the output directory is empty');
   if (opts.upload && opts.upload.bucket.trim() === '') throw new UsageError('the bucket name is empty');
   return { locations: resolveLocations(opts.locations), rows, seed, testFraction };
 }
@@ -127,7 +147,10 @@ const FLUSH_CHARS = 1 << 20;
 async function openPending(final: string): Promise<PendingFile> {
   await mkdir(path.dirname(final), { recursive: true });
   // Same directory as the target, so the rename is atomic (never crosses a filesystem).
-  const temp = path.join(path.dirname(final), `.${path.basename(final)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(final),
+    `.${path.basename(final)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   const handle = await open(temp, 'wx');
   return { final, temp, handle, hash: createHash('sha256'), buffered: [], bufferedChars: 0, rows: 0 };
 }
@@ -184,7 +207,11 @@ async function writeLocation(
   }
 }
 
-async function uploadLocations(target: DataUploadTarget, generated: GeneratedLocation[], reporter: Reporter): Promise<void> {
+async function uploadLocations(
+  target: DataUploadTarget,
+  generated: GeneratedLocation[],
+  reporter: Reporter,
+): Promise<void> {
   const { s3, bucket } = target;
   const bucketId = 'data.bucket';
   reporter.report({ kind: 'start', id: bucketId, text: `Checking bucket ${bucket}` });
@@ -209,7 +236,11 @@ async function uploadLocations(target: DataUploadTarget, generated: GeneratedLoc
   const uploadId = 'data.upload';
   const count = generated.length * 2;
   let done = 0;
-  reporter.report({ kind: 'start', id: uploadId, text: `Uploading ${plural(count, 'file')} to s3://${bucket}/${HOUSING_DATA_PREFIX}/` });
+  reporter.report({
+    kind: 'start',
+    id: uploadId,
+    text: `Uploading ${plural(count, 'file')} to s3://${bucket}/${HOUSING_DATA_PREFIX}/`,
+  });
   for (const g of generated) {
     const uris = { train: '', test: '' };
     for (const split of ['train', 'test'] as const) {
@@ -227,7 +258,11 @@ async function uploadLocations(target: DataUploadTarget, generated: GeneratedLoc
     }
     g.s3 = uris;
   }
-  reporter.report({ kind: 'succeed', id: uploadId, text: `Uploaded ${plural(count, 'file')} to s3://${bucket}/${HOUSING_DATA_PREFIX}/` });
+  reporter.report({
+    kind: 'succeed',
+    id: uploadId,
+    text: `Uploaded ${plural(count, 'file')} to s3://${bucket}/${HOUSING_DATA_PREFIX}/`,
+  });
 }
 
 /** HeadBucket answers 403 for a bucket that exists in another account: say so. */

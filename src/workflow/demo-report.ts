@@ -16,7 +16,18 @@ export const DENIED = 'Chicago_IL';
 export const SESSION_NAME = 'MME_Invoke_NY_Model';
 export const RANDOM_INVOCATIONS = 10;
 
-export const DEMO_STEPS = ['data', 'preprocess', 'train', 'deploy', 'invoke', 'add-model', 'grant', 'as-role', 'metrics', 'teardown'] as const;
+export const DEMO_STEPS = [
+  'data',
+  'preprocess',
+  'train',
+  'deploy',
+  'invoke',
+  'add-model',
+  'grant',
+  'as-role',
+  'metrics',
+  'teardown',
+] as const;
 export type DemoStepName = (typeof DEMO_STEPS)[number];
 
 export interface DemoOptions {

@@ -42,8 +42,24 @@ import { silentReporter, type Reporter } from './reporter.js';
 import { DEFAULT_VALIDATION_FRACTION } from './requests.js';
 import { applyTeardown, inspectTeardown, type TeardownResult } from './teardown.js';
 import { train, trainingData, type TrainResult } from './train.js';
-import { DEMO_LOCATIONS, HELD_OUT, GRANTED, DENIED, SESSION_NAME, RANDOM_INVOCATIONS, DEMO_STEPS } from './demo-report.js';
-import type { DemoStepName, DemoOptions, DemoAdded, DemoAsRole, DemoDenied, DemoMetrics, DemoReport } from './demo-report.js';
+import {
+  DEMO_LOCATIONS,
+  HELD_OUT,
+  GRANTED,
+  DENIED,
+  SESSION_NAME,
+  RANDOM_INVOCATIONS,
+  DEMO_STEPS,
+} from './demo-report.js';
+import type {
+  DemoStepName,
+  DemoOptions,
+  DemoAdded,
+  DemoAsRole,
+  DemoDenied,
+  DemoMetrics,
+  DemoReport,
+} from './demo-report.js';
 import { deploy, drawModels, addHeldOut, readMetrics, eventually, seconds } from './demo-steps.js';
 
 export * from './demo-report.js';
@@ -67,8 +83,21 @@ export async function runDemo(
   const startedAt = o.startedAt ?? performance.now();
   const sleep = o.sleep ?? defaultSleep;
   const report: DemoReport = {
-    ok: true, exitCode: 0, target: o.target, region: o.region, bucket: o.bucket, prefix: o.prefix, endpoint: o.endpoint, seed: o.seed, rows: o.rows,
-    steps: [], predictions: [], latency: { cold: null, warm: null }, kept: true, warnings: [], wallSeconds: 0,
+    ok: true,
+    exitCode: 0,
+    target: o.target,
+    region: o.region,
+    bucket: o.bucket,
+    prefix: o.prefix,
+    endpoint: o.endpoint,
+    seed: o.seed,
+    rows: o.rows,
+    steps: [],
+    predictions: [],
+    latency: { cold: null, warm: null },
+    kept: true,
+    warnings: [],
+    wallSeconds: 0,
   };
   const total = o.clean ? DEMO_STEPS.length : DEMO_STEPS.length - 1;
 
@@ -88,7 +117,13 @@ export async function runDemo(
     } catch (err) {
       if (err instanceof StepFailed) throw err;
       const e = fromAwsError(err);
-      report.steps.push({ name, ok: false, seconds: seconds(began), summary: e.message, error: { code: e.code, message: e.message, hint: e.hint ?? null, exitCode: e.exitCode } });
+      report.steps.push({
+        name,
+        ok: false,
+        seconds: seconds(began),
+        summary: e.message,
+        error: { code: e.code, message: e.message, hint: e.hint ?? null, exitCode: e.exitCode },
+      });
       reporter.report({ kind: 'fail', id, text: `${label}: ${e.message}` });
       await o.onStep?.(report.steps.at(-1)!, report);
       report.exitCode = e.exitCode;
@@ -102,7 +137,15 @@ export async function runDemo(
   };
   const rng = new Rng(o.seed, 'demo');
   const house = () => formatFeatures(drawHouse(rng));
-  const job = { bucket: o.bucket, prefix: o.prefix, region: o.region, roleArn: o.roleArn, runId: newRunId(), readLogTail: o.readLogTail, inFlight: o.inFlight };
+  const job = {
+    bucket: o.bucket,
+    prefix: o.prefix,
+    region: o.region,
+    roleArn: o.roleArn,
+    runId: newRunId(),
+    readLogTail: o.readLogTail,
+    inFlight: o.inFlight,
+  };
   const roleName = defaultRoleName(normalizePrefixes([GRANTED]), o.endpoint);
   // The metrics step waits for these: the run's first call, its last answered one, how many.
   let invokedAt: number | undefined;
@@ -114,112 +157,260 @@ export async function runDemo(
   };
 
   try {
-    await step('data', `${o.rows} houses for each of ${DEMO_LOCATIONS.join(', ')}`, async (): Promise<Outcome<GenerateDataResult>> => {
-      const upload = { s3: s3WriterFromClient(await clients.s3()), bucket: o.bucket, createBucket: o.createBucket };
-      const result = await generateData({ locations: DEMO_LOCATIONS, rows: o.rows, seed: o.seed, outDir: o.dataDir, upload }, reporter);
-      return { result, summary: `generated ${result.locations.length} × ${o.rows} houses (seed ${o.seed}) and uploaded them to s3://${o.bucket}/housing-data/` };
-    });
+    await step(
+      'data',
+      `${o.rows} houses for each of ${DEMO_LOCATIONS.join(', ')}`,
+      async (): Promise<Outcome<GenerateDataResult>> => {
+        const upload = { s3: s3WriterFromClient(await clients.s3()), bucket: o.bucket, createBucket: o.createBucket };
+        const result = await generateData(
+          { locations: DEMO_LOCATIONS, rows: o.rows, seed: o.seed, outDir: o.dataDir, upload },
+          reporter,
+        );
+        return {
+          result,
+          summary: `generated ${result.locations.length} × ${o.rows} houses (seed ${o.seed}) and uploaded them to s3://${o.bucket}/housing-data/`,
+        };
+      },
+    );
 
-    await step('preprocess', 'fit one scikit-learn preprocessor on every location, then batch-transform each', async (): Promise<Outcome<PreprocessResult>> => {
-      const result = await preprocess(clients, reporter, {
-        ...job, locations: DEMO_LOCATIONS, instanceType: 'ml.c4.xlarge', transformInstanceType: 'ml.c4.xlarge', seed: o.seed,
-        validationFraction: DEFAULT_VALIDATION_FRACTION, parallel: 4, poll: o.jobPoll,
-      });
-      return { result, ok: result.ok, summary: result.ok ? `preprocessor ${result.model} fitted; ${result.datasets.length} locations transformed and split 70/30` : `preprocessing failed (${result.preprocessJob.name} ${result.preprocessJob.status})` };
-    });
+    await step(
+      'preprocess',
+      'fit one scikit-learn preprocessor on every location, then batch-transform each',
+      async (): Promise<Outcome<PreprocessResult>> => {
+        const result = await preprocess(clients, reporter, {
+          ...job,
+          locations: DEMO_LOCATIONS,
+          instanceType: 'ml.c4.xlarge',
+          transformInstanceType: 'ml.c4.xlarge',
+          seed: o.seed,
+          validationFraction: DEFAULT_VALIDATION_FRACTION,
+          parallel: 4,
+          poll: o.jobPoll,
+        });
+        return {
+          result,
+          ok: result.ok,
+          summary: result.ok
+            ? `preprocessor ${result.model} fitted; ${result.datasets.length} locations transformed and split 70/30`
+            : `preprocessing failed (${result.preprocessJob.name} ${result.preprocessJob.status})`,
+        };
+      },
+    );
 
-    const trained = await step('train', `one linear learner per location, --parallel 4`, async (): Promise<Outcome<TrainResult>> => {
-      const preprocessors = await trainingData(clients, o.bucket, o.prefix, DEMO_LOCATIONS);
-      const result = await train(clients, reporter, { ...job, locations: DEMO_LOCATIONS, instanceType: 'ml.c4.xlarge', parallel: 4, wait: true, poll: o.jobPoll, preprocessors });
-      const done = result.jobs.filter((j) => j.status === 'Completed').length;
-      return { result, ok: result.ok, summary: `${done}/${result.jobs.length} models trained (run ${result.runId})` };
-    });
+    const trained = await step(
+      'train',
+      `one linear learner per location, --parallel 4`,
+      async (): Promise<Outcome<TrainResult>> => {
+        const preprocessors = await trainingData(clients, o.bucket, o.prefix, DEMO_LOCATIONS);
+        const result = await train(clients, reporter, {
+          ...job,
+          locations: DEMO_LOCATIONS,
+          instanceType: 'ml.c4.xlarge',
+          parallel: 4,
+          wait: true,
+          poll: o.jobPoll,
+          preprocessors,
+        });
+        const done = result.jobs.filter((j) => j.status === 'Completed').length;
+        return { result, ok: result.ok, summary: `${done}/${result.jobs.length} models trained (run ${result.runId})` };
+      },
+    );
 
-    const deployed = await step('deploy', `${DEMO_LOCATIONS.length - 1} models on endpoint ${o.endpoint}, ${HELD_OUT} held out`, async (): Promise<Outcome<DeployResult>> => {
-      const result = await deploy(clients, reporter, o);
-      result.warnings.forEach(warn);
-      const what = { create: 'created', recreate: 're-created', update: 'updated', unchanged: 'already InService, unchanged', wait: 'InService' }[result.action];
-      // On a re-run, an earlier run's add-model left HELD_OUT under the prefix: it is served, not held out.
-      const held = result.stillServed.includes(HELD_OUT) ? `${HELD_OUT} still served from an earlier run` : `${HELD_OUT} held out`;
-      return { result, summary: `endpoint ${o.endpoint} ${what}: ${result.artifacts.map((a) => a.location).join(', ')} (${held})` };
-    });
+    const deployed = await step(
+      'deploy',
+      `${DEMO_LOCATIONS.length - 1} models on endpoint ${o.endpoint}, ${HELD_OUT} held out`,
+      async (): Promise<Outcome<DeployResult>> => {
+        const result = await deploy(clients, reporter, o);
+        result.warnings.forEach(warn);
+        const what = {
+          create: 'created',
+          recreate: 're-created',
+          update: 'updated',
+          unchanged: 'already InService, unchanged',
+          wait: 'InService',
+        }[result.action];
+        // On a re-run, an earlier run's add-model left HELD_OUT under the prefix: it is served, not held out.
+        const held = result.stillServed.includes(HELD_OUT)
+          ? `${HELD_OUT} still served from an earlier run`
+          : `${HELD_OUT} held out`;
+        return {
+          result,
+          summary: `endpoint ${o.endpoint} ${what}: ${result.artifacts.map((a) => a.location).join(', ')} (${held})`,
+        };
+      },
+    );
     const models = deployed.artifacts.map((a) => a.targetModel);
 
-    await step('invoke', `${RANDOM_INVOCATIONS} random houses on random models among ${models.length}`, async (): Promise<Outcome<{ requests: number; latency: DemoReport['latency'] }>> => {
-      const pace = o.paceMs ?? (o.target === 'local' ? 300 : 0);
-      const seen = new Set<string>();
-      invokedAt = Date.now();
-      for (const [i, targetModel] of drawModels(models, RANDOM_INVOCATIONS, rng).entries()) {
-        const began = performance.now();
-        const r = await invokeEndpoint(clients, silentReporter, { endpoint: o.endpoint, targetModel, rows: [house()], contentType: 'text/csv', accept: 'application/json' });
-        const inv = r.invocations[0]!;
-        const cold = !seen.has(targetModel);
-        seen.add(targetModel);
-        answered();
-        report.predictions.push({ targetModel, features: inv.features, prediction: inv.prediction, ...(inv.prediction === null ? { raw: inv.raw } : {}), latencyMs: inv.latencyMs, cold });
-        const price = inv.prediction === null ? inv.raw : `$${Math.round(inv.prediction).toLocaleString('en-US')}`;
-        reporter.report({ kind: 'update', id: 'demo.invoke', text: `Invoked ${i + 1}/${RANDOM_INVOCATIONS}: ${targetModel} → ${price} in ${inv.latencyMs} ms${cold ? ' (cold)' : ''}` });
-        const elapsed = performance.now() - began;
-        if (pace > elapsed && i < RANDOM_INVOCATIONS - 1) await sleep(pace - elapsed);
-      }
-      report.latency = {
-        cold: latencyGroup(report.predictions.filter((p) => p.cold).map((p) => p.latencyMs)),
-        warm: latencyGroup(report.predictions.filter((p) => !p.cold).map((p) => p.latencyMs)),
-      };
-      const { cold, warm } = report.latency;
-      return { result: { requests: calls, latency: report.latency }, summary: `${calls} predictions; first calls p50 ${cold?.p50Ms ?? '-'} ms, warm p50 ${warm?.p50Ms ?? '-'} ms` };
-    });
-
-    await step('add-model', `${HELD_OUT} joins the running endpoint (a copy under the prefix, no update)`, async (): Promise<Outcome<DemoAdded>> => {
-      const source = trained.jobs.find((j) => j.location === HELD_OUT)?.artifact;
-      report.added = await addHeldOut(clients, reporter, o, source, deployed.action);
-      if (report.added.invocation) answered();
-      const inv = report.added.invocation;
-      const verb = { added: 'added', present: 'already added (same artifact)', replaced: 'replaced (the endpoint had just been updated)', kept: 'kept (another copy was there)' }[report.added.status];
-      return { result: report.added, ok: inv !== undefined, summary: `${report.added.targetModel} ${verb}${inv ? `; answered ${inv.prediction === null ? '?' : `$${Math.round(inv.prediction).toLocaleString('en-US')}`} in ${inv.latencyMs} ms` : ', but it did not answer'}` };
-    });
-
-    const granted = await step('grant', `a role that may invoke ${GRANTED}/* only`, async (): Promise<Outcome<GrantResult>> => {
-      const result = await grantAccess(clients, reporter, { prefixes: [GRANTED], endpoint: o.endpoint, roleName, region: o.region, force: o.force ?? false });
-      return { result, summary: `role ${result.roleName} ${result.status}: sagemaker:InvokeEndpoint with sagemaker:TargetModel ${result.targetModels.join(', ')}` };
-    });
-
-    await step('as-role', `through the role: ${GRANTED} allowed, ${DENIED} denied`, async (): Promise<Outcome<{ asRole: DemoAsRole; denied: DemoDenied }>> => {
-      // IAM is eventually consistent on AWS: a role or policy just written may take ~10 s.
-      const patience = o.target === 'aws' && granted.status !== 'unchanged' ? 60_000 : 0;
-      const assumed = await eventually(() => assumeRole(clients, { roleArn: granted.roleArn, sessionName: SESSION_NAME }), patience, sleep);
-      const asRole = clients.withCredentials(assumed.credentials);
-      try {
-        const call = (model: string) => invokeEndpoint(asRole, silentReporter, { endpoint: o.endpoint, targetModel: mmeLayout.targetModel(model), rows: [house()], contentType: 'text/csv', accept: 'application/json' });
-        const ok: InvokeResult = await eventually(() => call(GRANTED), patience, sleep);
-        answered();
-        const inv = ok.invocations[0]!;
-        report.asRole = { roleArn: granted.roleArn, identity: assumed.arn, allowed: { targetModel: ok.targetModel, features: inv.features, prediction: inv.prediction, latencyMs: inv.latencyMs } };
-        const deniedModel = mmeLayout.targetModel(DENIED);
-        try {
-          await call(DENIED);
+    await step(
+      'invoke',
+      `${RANDOM_INVOCATIONS} random houses on random models among ${models.length}`,
+      async (): Promise<Outcome<{ requests: number; latency: DemoReport['latency'] }>> => {
+        const pace = o.paceMs ?? (o.target === 'local' ? 300 : 0);
+        const seen = new Set<string>();
+        invokedAt = Date.now();
+        for (const [i, targetModel] of drawModels(models, RANDOM_INVOCATIONS, rng).entries()) {
+          const began = performance.now();
+          const r = await invokeEndpoint(clients, silentReporter, {
+            endpoint: o.endpoint,
+            targetModel,
+            rows: [house()],
+            contentType: 'text/csv',
+            accept: 'application/json',
+          });
+          const inv = r.invocations[0]!;
+          const cold = !seen.has(targetModel);
+          seen.add(targetModel);
           answered();
-          report.denied = { targetModel: deniedModel, identity: assumed.arn, denied: false };
-        } catch (err) {
-          if (!(err instanceof MmeError) || err.exitCode !== ExitCode.AccessDenied) throw err;
-          report.denied = { targetModel: deniedModel, identity: assumed.arn, denied: true, code: err.code, message: err.message };
+          report.predictions.push({
+            targetModel,
+            features: inv.features,
+            prediction: inv.prediction,
+            ...(inv.prediction === null ? { raw: inv.raw } : {}),
+            latencyMs: inv.latencyMs,
+            cold,
+          });
+          const price = inv.prediction === null ? inv.raw : `$${Math.round(inv.prediction).toLocaleString('en-US')}`;
+          reporter.report({
+            kind: 'update',
+            id: 'demo.invoke',
+            text: `Invoked ${i + 1}/${RANDOM_INVOCATIONS}: ${targetModel} → ${price} in ${inv.latencyMs} ms${cold ? ' (cold)' : ''}`,
+          });
+          const elapsed = performance.now() - began;
+          if (pace > elapsed && i < RANDOM_INVOCATIONS - 1) await sleep(pace - elapsed);
         }
-        const result = { asRole: report.asRole, denied: report.denied };
-        return report.denied.denied
-          ? { result, summary: `as ${assumed.arn}: ${GRANTED} answered, ${DENIED} got ${report.denied.code}` }
-          : { result, ok: false, summary: `as ${assumed.arn}: ${DENIED} answered, but the role should not be allowed to invoke it` };
-      } finally {
-        asRole.destroy();
-      }
-    });
+        report.latency = {
+          cold: latencyGroup(report.predictions.filter((p) => p.cold).map((p) => p.latencyMs)),
+          warm: latencyGroup(report.predictions.filter((p) => !p.cold).map((p) => p.latencyMs)),
+        };
+        const { cold, warm } = report.latency;
+        return {
+          result: { requests: calls, latency: report.latency },
+          summary: `${calls} predictions; first calls p50 ${cold?.p50Ms ?? '-'} ms, warm p50 ${warm?.p50Ms ?? '-'} ms`,
+        };
+      },
+    );
 
-    await step('metrics', `LoadedModelCount, MemoryUtilization, ModelCacheHit from CloudWatch`, async (): Promise<Outcome<Omit<DemoMetrics, 'series'>>> => {
-      report.metrics = await readMetrics(clients, reporter, o, { from: invokedAt!, last: lastCallAt, calls }, sleep);
-      const { series, ...rest } = report.metrics;
-      const loaded = series.find((s) => s.name === 'LoadedModelCount')!.points.length;
-      if (!report.metrics.complete) report.warnings.push(report.metrics.note); // already reported as a warning
-      return { result: rest, ok: loaded > 0, summary: loaded > 0 ? `${series.reduce((n, s) => n + s.points.length, 0)} datapoints (${report.metrics.note})` : `no LoadedModelCount datapoints (${report.metrics.note})` };
-    });
+    await step(
+      'add-model',
+      `${HELD_OUT} joins the running endpoint (a copy under the prefix, no update)`,
+      async (): Promise<Outcome<DemoAdded>> => {
+        const source = trained.jobs.find((j) => j.location === HELD_OUT)?.artifact;
+        report.added = await addHeldOut(clients, reporter, o, source, deployed.action);
+        if (report.added.invocation) answered();
+        const inv = report.added.invocation;
+        const verb = {
+          added: 'added',
+          present: 'already added (same artifact)',
+          replaced: 'replaced (the endpoint had just been updated)',
+          kept: 'kept (another copy was there)',
+        }[report.added.status];
+        return {
+          result: report.added,
+          ok: inv !== undefined,
+          summary: `${report.added.targetModel} ${verb}${inv ? `; answered ${inv.prediction === null ? '?' : `$${Math.round(inv.prediction).toLocaleString('en-US')}`} in ${inv.latencyMs} ms` : ', but it did not answer'}`,
+        };
+      },
+    );
+
+    const granted = await step(
+      'grant',
+      `a role that may invoke ${GRANTED}/* only`,
+      async (): Promise<Outcome<GrantResult>> => {
+        const result = await grantAccess(clients, reporter, {
+          prefixes: [GRANTED],
+          endpoint: o.endpoint,
+          roleName,
+          region: o.region,
+          force: o.force ?? false,
+        });
+        return {
+          result,
+          summary: `role ${result.roleName} ${result.status}: sagemaker:InvokeEndpoint with sagemaker:TargetModel ${result.targetModels.join(', ')}`,
+        };
+      },
+    );
+
+    await step(
+      'as-role',
+      `through the role: ${GRANTED} allowed, ${DENIED} denied`,
+      async (): Promise<Outcome<{ asRole: DemoAsRole; denied: DemoDenied }>> => {
+        // IAM is eventually consistent on AWS: a role or policy just written may take ~10 s.
+        const patience = o.target === 'aws' && granted.status !== 'unchanged' ? 60_000 : 0;
+        const assumed = await eventually(
+          () => assumeRole(clients, { roleArn: granted.roleArn, sessionName: SESSION_NAME }),
+          patience,
+          sleep,
+        );
+        const asRole = clients.withCredentials(assumed.credentials);
+        try {
+          const call = (model: string) =>
+            invokeEndpoint(asRole, silentReporter, {
+              endpoint: o.endpoint,
+              targetModel: mmeLayout.targetModel(model),
+              rows: [house()],
+              contentType: 'text/csv',
+              accept: 'application/json',
+            });
+          const ok: InvokeResult = await eventually(() => call(GRANTED), patience, sleep);
+          answered();
+          const inv = ok.invocations[0]!;
+          report.asRole = {
+            roleArn: granted.roleArn,
+            identity: assumed.arn,
+            allowed: {
+              targetModel: ok.targetModel,
+              features: inv.features,
+              prediction: inv.prediction,
+              latencyMs: inv.latencyMs,
+            },
+          };
+          const deniedModel = mmeLayout.targetModel(DENIED);
+          try {
+            await call(DENIED);
+            answered();
+            report.denied = { targetModel: deniedModel, identity: assumed.arn, denied: false };
+          } catch (err) {
+            if (!(err instanceof MmeError) || err.exitCode !== ExitCode.AccessDenied) throw err;
+            report.denied = {
+              targetModel: deniedModel,
+              identity: assumed.arn,
+              denied: true,
+              code: err.code,
+              message: err.message,
+            };
+          }
+          const result = { asRole: report.asRole, denied: report.denied };
+          return report.denied.denied
+            ? { result, summary: `as ${assumed.arn}: ${GRANTED} answered, ${DENIED} got ${report.denied.code}` }
+            : {
+                result,
+                ok: false,
+                summary: `as ${assumed.arn}: ${DENIED} answered, but the role should not be allowed to invoke it`,
+              };
+        } finally {
+          asRole.destroy();
+        }
+      },
+    );
+
+    await step(
+      'metrics',
+      `LoadedModelCount, MemoryUtilization, ModelCacheHit from CloudWatch`,
+      async (): Promise<Outcome<Omit<DemoMetrics, 'series'>>> => {
+        report.metrics = await readMetrics(clients, reporter, o, { from: invokedAt!, last: lastCallAt, calls }, sleep);
+        const { series, ...rest } = report.metrics;
+        const loaded = series.find((s) => s.name === 'LoadedModelCount')!.points.length;
+        if (!report.metrics.complete) report.warnings.push(report.metrics.note); // already reported as a warning
+        return {
+          result: rest,
+          ok: loaded > 0,
+          summary:
+            loaded > 0
+              ? `${series.reduce((n, s) => n + s.points.length, 0)} datapoints (${report.metrics.note})`
+              : `no LoadedModelCount datapoints (${report.metrics.note})`,
+        };
+      },
+    );
   } catch (err) {
     if (!(err instanceof StepFailed)) throw err;
     report.ok = false;
@@ -228,20 +419,35 @@ export async function runDemo(
 
   if (o.clean) {
     try {
-      await step('teardown', `endpoint ${o.endpoint} and role ${roleName} (the data and the models under the prefix stay)`, async (): Promise<Outcome<{ teardown: TeardownResult; role: RevokeResult }>> => {
-        const t = { endpoint: o.endpoint, bucket: o.bucket, prefix: o.prefix, all: false };
-        const teardown = await applyTeardown(clients, reporter, await inspectTeardown(clients, t), { ...t, poll: o.endpointPoll });
-        report.kept = false;
-        let role: RevokeResult = { roleName, removed: false, deletedPolicies: [], detachedPolicies: [] };
-        try {
-          role = await revokeAccess(clients, reporter, { roleName, endpoint: o.endpoint, missingOk: true, force: o.force ?? false });
-        } catch (err) {
-          // A role of that name that mme did not create (no mme:grant tag) is not the demo's to delete.
-          if (!(err instanceof MmeError) || err.code !== 'RoleNotManaged') throw err;
-          warn(`role ${roleName} was not created by mme: left as it is`);
-        }
-        return { result: { teardown, role }, summary: `deleted ${teardown.endpoint ? `endpoint ${teardown.endpoint}, ` : ''}${teardown.configs.length} configuration(s), ${teardown.models.length} model(s)${role.removed ? `, role ${roleName}` : ''}` };
-      });
+      await step(
+        'teardown',
+        `endpoint ${o.endpoint} and role ${roleName} (the data and the models under the prefix stay)`,
+        async (): Promise<Outcome<{ teardown: TeardownResult; role: RevokeResult }>> => {
+          const t = { endpoint: o.endpoint, bucket: o.bucket, prefix: o.prefix, all: false };
+          const teardown = await applyTeardown(clients, reporter, await inspectTeardown(clients, t), {
+            ...t,
+            poll: o.endpointPoll,
+          });
+          report.kept = false;
+          let role: RevokeResult = { roleName, removed: false, deletedPolicies: [], detachedPolicies: [] };
+          try {
+            role = await revokeAccess(clients, reporter, {
+              roleName,
+              endpoint: o.endpoint,
+              missingOk: true,
+              force: o.force ?? false,
+            });
+          } catch (err) {
+            // A role of that name that mme did not create (no mme:grant tag) is not the demo's to delete.
+            if (!(err instanceof MmeError) || err.code !== 'RoleNotManaged') throw err;
+            warn(`role ${roleName} was not created by mme: left as it is`);
+          }
+          return {
+            result: { teardown, role },
+            summary: `deleted ${teardown.endpoint ? `endpoint ${teardown.endpoint}, ` : ''}${teardown.configs.length} configuration(s), ${teardown.models.length} model(s)${role.removed ? `, role ${roleName}` : ''}`,
+          };
+        },
+      );
     } catch (err) {
       if (!(err instanceof StepFailed)) throw err;
       report.ok = false;

@@ -12,16 +12,33 @@
  * superseded configuration and model are deleted.
  */
 import {
-  CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DeleteEndpointCommand, DeleteEndpointConfigCommand,
-  DeleteModelCommand, DescribeEndpointConfigCommand, DescribeModelCommand, UpdateEndpointCommand, type SageMakerClient,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  UpdateEndpointCommand,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { copyArtifact, headArtifact, selectModels, sharedPreprocessor } from './artifacts.js';
 import { describeEndpoint, hostingError, isNotFound, waitForEndpoint } from './endpoint-waiter.js';
 import {
-  createEndpointRequest, copyAction, endpointAction, hostingSpec, mmeLayout,
-  type CacheSetting, type CopyAction, type EndpointAction, type EndpointSnapshot, type HostingSpec, type PreprocessorSource,
+  createEndpointRequest,
+  copyAction,
+  endpointAction,
+  hostingSpec,
+  mmeLayout,
+  type CacheSetting,
+  type CopyAction,
+  type EndpointAction,
+  type EndpointSnapshot,
+  type HostingSpec,
+  type PreprocessorSource,
 } from './endpoint-requests.js';
 import { imageUri } from './image-uris.js';
 import type { PollOptions } from './jobs.js';
@@ -76,28 +93,53 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
   });
   const selection = selectModels(trained, o.holdOut);
   if (selection.deploy.length === 0) {
-    throw new MmeError('NoModels', trained.length === 0 ? `no Completed mme training job for prefix ${o.prefix}` : `every trained location is held out (${selection.heldOut.join(', ')})`, {
-      exitCode: ExitCode.NotFound,
-      hint: trained.length === 0 ? 'Run `mme train` first.' : 'Hold out fewer locations.',
-    });
+    throw new MmeError(
+      'NoModels',
+      trained.length === 0
+        ? `no Completed mme training job for prefix ${o.prefix}`
+        : `every trained location is held out (${selection.heldOut.join(', ')})`,
+      {
+        exitCode: ExitCode.NotFound,
+        hint: trained.length === 0 ? 'Run `mme train` first.' : 'Hold out fewer locations.',
+      },
+    );
   }
   const preprocessorJob = sharedPreprocessor(selection.deploy);
   const preprocessor = await preprocessorModel(sm, preprocessorJob);
   const spec = hostingSpec(o.endpoint, {
-    region: o.region, bucket: o.bucket, prefix: o.prefix, roleArn: o.roleArn, preprocessor,
-    linearLearnerImage: imageUri('linear-learner', o.region), instanceType: o.instanceType, instanceCount: o.instanceCount,
+    region: o.region,
+    bucket: o.bucket,
+    prefix: o.prefix,
+    roleArn: o.roleArn,
+    preprocessor,
+    linearLearnerImage: imageUri('linear-learner', o.region),
+    instanceType: o.instanceType,
+    instanceCount: o.instanceCount,
     ...(o.cache ? { cache: o.cache } : {}),
   });
 
   // A held-out location whose model an earlier deploy copied is not held out at all: the
   // endpoint goes on serving it. Say so instead of printing "held out".
-  const present = await Promise.all(selection.heldOut.map(async (l) => ((await headArtifact(s3c, o.bucket, mmeLayout.key(o.prefix, l))) ? l : undefined)));
+  const present = await Promise.all(
+    selection.heldOut.map(async (l) =>
+      (await headArtifact(s3c, o.bucket, mmeLayout.key(o.prefix, l))) ? l : undefined,
+    ),
+  );
   const stillServed = present.filter((l): l is string => l !== undefined);
-  const copies = await Promise.all(selection.deploy.map(async (m): Promise<ArtifactCopy> => {
-    const key = mmeLayout.key(o.prefix, m.location);
-    const existing = await headArtifact(s3c, o.bucket, key);
-    return { location: m.location, trainingJob: m.jobName, source: m.artifact, key, targetModel: mmeLayout.targetModel(m.location), action: copyAction(existing, m.artifact) };
-  }));
+  const copies = await Promise.all(
+    selection.deploy.map(async (m): Promise<ArtifactCopy> => {
+      const key = mmeLayout.key(o.prefix, m.location);
+      const existing = await headArtifact(s3c, o.bucket, key);
+      return {
+        location: m.location,
+        trainingJob: m.jobName,
+        source: m.artifact,
+        key,
+        targetModel: mmeLayout.targetModel(m.location),
+        action: copyAction(existing, m.artifact),
+      };
+    }),
+  );
   const [modelExists, configExists, endpoint] = await Promise.all([
     exists(() => sm.send(new DescribeModelCommand({ ModelName: spec.modelName }))),
     exists(() => sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: spec.configName }))),
@@ -105,10 +147,23 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
   ]);
   const current = endpoint ? snapshot(endpoint) : undefined;
   const action = endpointAction(current, spec.configName);
-  const superseded = action === 'update' || action === 'recreate' ? await configAndModels(sm, current!.configName, spec) : { configs: [], models: [] };
+  const superseded =
+    action === 'update' || action === 'recreate'
+      ? await configAndModels(sm, current!.configName, spec)
+      : { configs: [], models: [] };
   return {
-    endpoint: o.endpoint, copies, heldOut: selection.heldOut.filter((l) => !stillServed.includes(l)), stillServed, unknownHoldOut: selection.unknownHoldOut, preprocessorJob, spec,
-    createModel: !modelExists, createConfig: !configExists, ...(current ? { current } : {}), action, superseded,
+    endpoint: o.endpoint,
+    copies,
+    heldOut: selection.heldOut.filter((l) => !stillServed.includes(l)),
+    stillServed,
+    unknownHoldOut: selection.unknownHoldOut,
+    preprocessorJob,
+    spec,
+    createModel: !modelExists,
+    createConfig: !configExists,
+    ...(current ? { current } : {}),
+    action,
+    superseded,
   };
 }
 
@@ -128,73 +183,148 @@ export interface DeployResult {
   warnings: string[];
 }
 
-export async function applyDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, reporter: Reporter, plan: DeployPlan, o: DeployOptions): Promise<DeployResult> {
+export async function applyDeploy(
+  clients: Pick<Clients, 's3' | 'sageMaker'>,
+  reporter: Reporter,
+  plan: DeployPlan,
+  o: DeployOptions,
+): Promise<DeployResult> {
   const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
   const warnings: string[] = [];
   for (const c of plan.copies.filter((x) => x.action !== 'unchanged')) {
     await copyArtifact(s3c, c.source, o.bucket, c.key, c.trainingJob);
-    reporter.report({ kind: 'info', text: `${c.action === 'copy' ? 'Copied' : 'Replaced'} ${c.location}: ${c.source} → ${s3(o.bucket, c.key)}` });
+    reporter.report({
+      kind: 'info',
+      text: `${c.action === 'copy' ? 'Copied' : 'Replaced'} ${c.location}: ${c.source} → ${s3(o.bucket, c.key)}`,
+    });
   }
   // A replaced artifact is only a hazard if the endpoint keeps its instances: an update or a
   // re-creation starts new ones, which load the new copy.
-  const staleCopyWarnings = plan.current?.status === 'InService'
-    ? plan.copies.filter((c) => c.action === 'replace').map((c) =>
-        `${c.targetModel} was replaced while the endpoint serves: an instance that has the old copy loaded may keep answering with it until it unloads it. For a clean switch add it under a new name: mme add-model ${c.location} --as ${c.location}_v2`)
-    : [];
+  const staleCopyWarnings =
+    plan.current?.status === 'InService'
+      ? plan.copies
+          .filter((c) => c.action === 'replace')
+          .map(
+            (c) =>
+              `${c.targetModel} was replaced while the endpoint serves: an instance that has the old copy loaded may keep answering with it until it unloads it. For a clean switch add it under a new name: mme add-model ${c.location} --as ${c.location}_v2`,
+          )
+      : [];
   if (plan.createModel) {
-    await hostingCall(() => sm.send(new CreateModelCommand(plan.spec.model)), `creating model ${plan.spec.modelName}`, o);
-    reporter.report({ kind: 'info', text: `Created model ${plan.spec.modelName} (${plan.preprocessorJob} → linear-learner, MultiModel)` });
+    await hostingCall(
+      () => sm.send(new CreateModelCommand(plan.spec.model)),
+      `creating model ${plan.spec.modelName}`,
+      o,
+    );
+    reporter.report({
+      kind: 'info',
+      text: `Created model ${plan.spec.modelName} (${plan.preprocessorJob} → linear-learner, MultiModel)`,
+    });
   }
   if (plan.createConfig) {
-    await hostingCall(() => sm.send(new CreateEndpointConfigCommand(plan.spec.config)), `creating endpoint configuration ${plan.spec.configName}`, o);
-    reporter.report({ kind: 'info', text: `Created endpoint configuration ${plan.spec.configName} (${o.instanceCount} × ${o.instanceType})` });
+    await hostingCall(
+      () => sm.send(new CreateEndpointConfigCommand(plan.spec.config)),
+      `creating endpoint configuration ${plan.spec.configName}`,
+      o,
+    );
+    reporter.report({
+      kind: 'info',
+      text: `Created endpoint configuration ${plan.spec.configName} (${o.instanceCount} × ${o.instanceType})`,
+    });
   }
 
   let action = plan.action;
   let superseded = plan.superseded;
   const id = 'deploy.endpoint';
-  const onChange = (status: string) => reporter.report({ kind: 'update', id, text: `Endpoint ${o.endpoint}: ${status}` });
+  const onChange = (status: string) =>
+    reporter.report({ kind: 'update', id, text: `Endpoint ${o.endpoint}: ${status}` });
   if (action === 'wait') {
     // Someone (a previous run?) is changing the endpoint: let that finish, then decide again.
-    reporter.report({ kind: 'start', id, text: `Endpoint ${o.endpoint} is ${plan.current!.status}: waiting for it to settle` });
+    reporter.report({
+      kind: 'start',
+      id,
+      text: `Endpoint ${o.endpoint} is ${plan.current!.status}: waiting for it to settle`,
+    });
     const settled = await settle(sm, o, plan.current!, onChange);
     action = endpointAction(settled, plan.spec.configName);
-    if (action === 'update' || action === 'recreate') superseded = await configAndModels(sm, settled!.configName, plan.spec);
+    if (action === 'update' || action === 'recreate')
+      superseded = await configAndModels(sm, settled!.configName, plan.spec);
   }
   if (action === 'unchanged') {
     warnings.push(...staleCopyWarnings);
-    reporter.report({ kind: 'succeed', id, text: `Endpoint ${o.endpoint} already InService on ${plan.spec.configName}` });
+    reporter.report({
+      kind: 'succeed',
+      id,
+      text: `Endpoint ${o.endpoint} already InService on ${plan.spec.configName}`,
+    });
     return result(plan, action, 'InService', warnings, { configs: [], models: [] });
   }
-  reporter.report({ kind: 'start', id, text: `${verb(action)} endpoint ${o.endpoint} (${o.instanceCount} × ${o.instanceType})` });
+  reporter.report({
+    kind: 'start',
+    id,
+    text: `${verb(action)} endpoint ${o.endpoint} (${o.instanceCount} × ${o.instanceType})`,
+  });
   try {
     if (action === 'recreate') {
-      await hostingCall(() => sm.send(new DeleteEndpointCommand({ EndpointName: o.endpoint })), `deleting the failed endpoint ${o.endpoint}`, o);
+      await hostingCall(
+        () => sm.send(new DeleteEndpointCommand({ EndpointName: o.endpoint })),
+        `deleting the failed endpoint ${o.endpoint}`,
+        o,
+      );
       await waitForEndpoint(sm, o.endpoint, { state: 'Deleted' }, o.poll, onChange);
     }
     if (action === 'update') {
-      await hostingCall(() => sm.send(new UpdateEndpointCommand({ EndpointName: o.endpoint, EndpointConfigName: plan.spec.configName })), `updating endpoint ${o.endpoint}`, o);
+      await hostingCall(
+        () =>
+          sm.send(new UpdateEndpointCommand({ EndpointName: o.endpoint, EndpointConfigName: plan.spec.configName })),
+        `updating endpoint ${o.endpoint}`,
+        o,
+      );
     } else {
-      await hostingCall(() => sm.send(new CreateEndpointCommand(createEndpointRequest(o.endpoint, plan.spec.configName, o.prefix))), `creating endpoint ${o.endpoint}`, o);
+      await hostingCall(
+        () => sm.send(new CreateEndpointCommand(createEndpointRequest(o.endpoint, plan.spec.configName, o.prefix))),
+        `creating endpoint ${o.endpoint}`,
+        o,
+      );
     }
     await waitForEndpoint(sm, o.endpoint, { state: 'InService', configName: plan.spec.configName }, o.poll, onChange);
   } catch (err) {
     reporter.report({ kind: 'fail', id, text: (err as Error).message });
     throw err;
   }
-  reporter.report({ kind: 'succeed', id, text: `Endpoint ${o.endpoint} InService (${plan.copies.length} models under ${s3(o.bucket, mmeLayout.prefix(o.prefix))})` });
+  reporter.report({
+    kind: 'succeed',
+    id,
+    text: `Endpoint ${o.endpoint} InService (${plan.copies.length} models under ${s3(o.bucket, mmeLayout.prefix(o.prefix))})`,
+  });
   const deleted = await deleteSuperseded(sm, superseded, reporter);
   return result(plan, action, 'InService', warnings, deleted);
 }
 
-function result(plan: DeployPlan, action: EndpointAction, status: string, warnings: string[], deleted: DeployResult['deleted']): DeployResult {
+function result(
+  plan: DeployPlan,
+  action: EndpointAction,
+  status: string,
+  warnings: string[],
+  deleted: DeployResult['deleted'],
+): DeployResult {
   return {
-    endpoint: plan.endpoint, action, status, modelName: plan.spec.modelName, configName: plan.spec.configName, preprocessorJob: plan.preprocessorJob,
-    artifacts: plan.copies, heldOut: plan.heldOut, stillServed: plan.stillServed, created: { model: plan.createModel, config: plan.createConfig }, deleted, warnings,
+    endpoint: plan.endpoint,
+    action,
+    status,
+    modelName: plan.spec.modelName,
+    configName: plan.spec.configName,
+    preprocessorJob: plan.preprocessorJob,
+    artifacts: plan.copies,
+    heldOut: plan.heldOut,
+    stillServed: plan.stillServed,
+    created: { model: plan.createModel, config: plan.createConfig },
+    deleted,
+    warnings,
   };
 }
 
-const verb = (action: EndpointAction) => (action === 'update' ? 'Updating' : action === 'recreate' ? 'Re-creating' : 'Creating');
+const verb = (action: EndpointAction) =>
+  action === 'update' ? 'Updating' : action === 'recreate' ? 'Re-creating' : 'Creating';
 
 /** The preprocess step's model (named as its job): image and artifact of the pipeline's first container. */
 async function preprocessorModel(sm: Pick<SageMakerClient, 'send'>, job: string): Promise<PreprocessorSource> {
@@ -202,18 +332,28 @@ async function preprocessorModel(sm: Pick<SageMakerClient, 'send'>, job: string)
     const d = await sm.send(new DescribeModelCommand({ ModelName: job }));
     const c = d.PrimaryContainer ?? d.Containers?.[0];
     if (c?.Image && c.ModelDataUrl) return { job, image: c.Image, modelDataUrl: c.ModelDataUrl };
-    throw new MmeError('BadPreprocessorModel', `model ${job} has no image or model data`, { exitCode: ExitCode.Failure });
+    throw new MmeError('BadPreprocessorModel', `model ${job} has no image or model data`, {
+      exitCode: ExitCode.Failure,
+    });
   } catch (err) {
     if (!isNotFound(err)) throw fromAwsError(err, `describing the preprocessor model ${job}`);
-    throw new MmeError('PreprocessorNotFound', `the preprocessor model ${job} (made by the preprocess step the models were trained behind) does not exist`, {
-      exitCode: ExitCode.NotFound,
-      hint: 'Run `mme preprocess` and `mme train` again: the new models are tagged with the new preprocessor.',
-    });
+    throw new MmeError(
+      'PreprocessorNotFound',
+      `the preprocessor model ${job} (made by the preprocess step the models were trained behind) does not exist`,
+      {
+        exitCode: ExitCode.NotFound,
+        hint: 'Run `mme preprocess` and `mme train` again: the new models are tagged with the new preprocessor.',
+      },
+    );
   }
 }
 
 /** The models of an endpoint configuration (none when it is gone), minus those the new spec keeps. */
-async function configAndModels(sm: Pick<SageMakerClient, 'send'>, configName: string, spec: HostingSpec): Promise<DeployPlan['superseded']> {
+async function configAndModels(
+  sm: Pick<SageMakerClient, 'send'>,
+  configName: string,
+  spec: HostingSpec,
+): Promise<DeployPlan['superseded']> {
   if (configName === spec.configName) return { configs: [], models: [] };
   try {
     const d = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: configName }));
@@ -225,21 +365,38 @@ async function configAndModels(sm: Pick<SageMakerClient, 'send'>, configName: st
   }
 }
 
-async function settle(sm: Pick<SageMakerClient, 'send'>, o: DeployOptions, current: EndpointSnapshot, onChange: (s: string) => void): Promise<EndpointSnapshot | undefined> {
+async function settle(
+  sm: Pick<SageMakerClient, 'send'>,
+  o: DeployOptions,
+  current: EndpointSnapshot,
+  onChange: (s: string) => void,
+): Promise<EndpointSnapshot | undefined> {
   const goal = current.status === 'Deleting' ? ({ state: 'Deleted' } as const) : ({ state: 'Settled' } as const);
   const d = await waitForEndpoint(sm, o.endpoint, goal, o.poll, onChange);
   return d ? snapshot(d) : undefined;
 }
 
-async function deleteSuperseded(sm: Pick<SageMakerClient, 'send'>, superseded: DeployPlan['superseded'], reporter: Reporter): Promise<DeployResult['deleted']> {
+async function deleteSuperseded(
+  sm: Pick<SageMakerClient, 'send'>,
+  superseded: DeployPlan['superseded'],
+  reporter: Reporter,
+): Promise<DeployResult['deleted']> {
   const deleted: DeployResult['deleted'] = { configs: [], models: [] };
   // Configurations first: a model in use by a configuration can be deleted on SageMaker, but the
   // other order would leave a configuration naming a missing model if we were interrupted.
   for (const name of superseded.configs) {
-    if (await deleteQuietly(() => sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })), reporter, `endpoint configuration ${name}`)) deleted.configs.push(name);
+    if (
+      await deleteQuietly(
+        () => sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })),
+        reporter,
+        `endpoint configuration ${name}`,
+      )
+    )
+      deleted.configs.push(name);
   }
   for (const name of superseded.models) {
-    if (await deleteQuietly(() => sm.send(new DeleteModelCommand({ ModelName: name })), reporter, `model ${name}`)) deleted.models.push(name);
+    if (await deleteQuietly(() => sm.send(new DeleteModelCommand({ ModelName: name })), reporter, `model ${name}`))
+      deleted.models.push(name);
   }
   return deleted;
 }
@@ -267,11 +424,23 @@ async function exists(fn: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-function snapshot(d: { EndpointStatus?: string; EndpointConfigName?: string; FailureReason?: string }): EndpointSnapshot {
-  return { status: d.EndpointStatus ?? 'Unknown', configName: d.EndpointConfigName ?? '', ...(d.FailureReason ? { failureReason: d.FailureReason } : {}) };
+function snapshot(d: {
+  EndpointStatus?: string;
+  EndpointConfigName?: string;
+  FailureReason?: string;
+}): EndpointSnapshot {
+  return {
+    status: d.EndpointStatus ?? 'Unknown',
+    configName: d.EndpointConfigName ?? '',
+    ...(d.FailureReason ? { failureReason: d.FailureReason } : {}),
+  };
 }
 
-async function hostingCall<T>(fn: () => Promise<T>, context: string, o: Pick<DeployOptions, 'instanceType' | 'roleArn'>): Promise<T> {
+async function hostingCall<T>(
+  fn: () => Promise<T>,
+  context: string,
+  o: Pick<DeployOptions, 'instanceType' | 'roleArn'>,
+): Promise<T> {
   try {
     return await fn();
   } catch (err) {

@@ -23,13 +23,22 @@ export interface PlannedRequest {
 
 const POLLED = 'repeated, with backoff, until the job ends';
 
-export function preprocessRequests(plan: PreprocessPlan, o: Pick<PreprocessOptions, 'bucket' | 'seed' | 'validationFraction' | 'parallel'>, sourcedirBytes: number): PlannedRequest[] {
+export function preprocessRequests(
+  plan: PreprocessPlan,
+  o: Pick<PreprocessOptions, 'bucket' | 'seed' | 'validationFraction' | 'parallel'>,
+  sourcedirBytes: number,
+): PlannedRequest[] {
   const fitName = plan.fit.TrainingJobName!;
   const requests: PlannedRequest[] = [
     {
       service: 'S3',
       operation: 'PutObject',
-      input: { Bucket: plan.sourcedir.bucket, Key: plan.sourcedir.key, Body: `<sourcedir.tar.gz: ${sourcedirBytes} bytes>`, ContentType: 'application/gzip' },
+      input: {
+        Bucket: plan.sourcedir.bucket,
+        Key: plan.sourcedir.key,
+        Body: `<sourcedir.tar.gz: ${sourcedirBytes} bytes>`,
+        ContentType: 'application/gzip',
+      },
       note: 'the preprocessor script, packed',
     },
     { service: 'SageMaker', operation: 'CreateTrainingJob', input: { ...plan.fit } },
@@ -38,16 +47,27 @@ export function preprocessRequests(plan: PreprocessPlan, o: Pick<PreprocessOptio
       service: 'SageMaker',
       operation: 'CreateModel',
       input: { ...plan.model(plan.expectedModelDataUrl) },
-      note: 'its ModelDataUrl is the job\'s ModelArtifacts.S3ModelArtifacts',
+      note: "its ModelDataUrl is the job's ModelArtifacts.S3ModelArtifacts",
     },
   ];
   for (const t of plan.transforms) {
     const name = t.request.TransformJobName!;
-    const body = (share: number, part: string) => `<${part}: ${Math.round(share * 100)}% of ${t.outputKey}'s rows, shuffled with seed ${o.seed}>`;
+    const body = (share: number, part: string) =>
+      `<${part}: ${Math.round(share * 100)}% of ${t.outputKey}'s rows, shuffled with seed ${o.seed}>`;
     requests.push(
-      { service: 'SageMaker', operation: 'CreateTransformJob', input: { ...t.request }, note: `up to ${o.parallel} transform jobs at once` },
+      {
+        service: 'SageMaker',
+        operation: 'CreateTransformJob',
+        input: { ...t.request },
+        note: `up to ${o.parallel} transform jobs at once`,
+      },
       { service: 'SageMaker', operation: 'DescribeTransformJob', input: { TransformJobName: name }, note: POLLED },
-      { service: 'S3', operation: 'GetObject', input: { Bucket: o.bucket, Key: t.outputKey }, note: 'the transformed rows: PRICE first, then 10 features' },
+      {
+        service: 'S3',
+        operation: 'GetObject',
+        input: { Bucket: o.bucket, Key: t.outputKey },
+        note: 'the transformed rows: PRICE first, then 10 features',
+      },
       ...(['train', 'validation'] as const).map((channel): PlannedRequest => ({
         service: 'S3',
         operation: 'PutObject',
@@ -64,7 +84,11 @@ export function preprocessRequests(plan: PreprocessPlan, o: Pick<PreprocessOptio
   return requests;
 }
 
-export function trainRequests(plan: TrainPlan, o: { bucket: string; parallel: number; wait: boolean }, trainKeys: Record<string, string>): PlannedRequest[] {
+export function trainRequests(
+  plan: TrainPlan,
+  o: { bucket: string; parallel: number; wait: boolean },
+  trainKeys: Record<string, string>,
+): PlannedRequest[] {
   const heads: PlannedRequest[] = plan.jobs.map(({ location }) => ({
     service: 'S3',
     operation: 'HeadObject',
@@ -72,7 +96,12 @@ export function trainRequests(plan: TrainPlan, o: { bucket: string; parallel: nu
     note: `checks ${s3(o.bucket, trainKeys[location]!)} exists; its x-amz-meta-${PREPROCESS_JOB_METADATA} becomes the mme:preprocessor tag`,
   }));
   const jobs = plan.jobs.flatMap(({ request }): PlannedRequest[] => [
-    { service: 'SageMaker', operation: 'CreateTrainingJob', input: { ...request }, note: `up to ${o.parallel} at once; the others wait for a slot` },
+    {
+      service: 'SageMaker',
+      operation: 'CreateTrainingJob',
+      input: { ...request },
+      note: `up to ${o.parallel} at once; the others wait for a slot`,
+    },
     {
       service: 'SageMaker',
       operation: 'DescribeTrainingJob',
@@ -84,12 +113,18 @@ export function trainRequests(plan: TrainPlan, o: { bucket: string; parallel: nu
 }
 
 /** The human rendering: a numbered list of calls, each input as indented JSON. */
-export function renderRequests(requests: readonly PlannedRequest[], style: { bold(s: string): string; dim(s: string): string } = plain): string {
+export function renderRequests(
+  requests: readonly PlannedRequest[],
+  style: { bold(s: string): string; dim(s: string): string } = plain,
+): string {
   const width = String(requests.length).length;
   return requests
     .map((r, i) => {
       const head = `${String(i + 1).padStart(width)}. ${style.bold(`${r.service} ${r.operation}`)}${r.note ? style.dim(`  (${r.note})`) : ''}`;
-      const body = JSON.stringify(r.input, null, 2).split('\n').map((l) => `${' '.repeat(width + 2)}${l}`).join('\n');
+      const body = JSON.stringify(r.input, null, 2)
+        .split('\n')
+        .map((l) => `${' '.repeat(width + 2)}${l}`)
+        .join('\n');
       return `${head}\n${body}`;
     })
     .join('\n\n');

@@ -18,7 +18,12 @@
 import { createHash } from 'node:crypto';
 import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type {
-  ContainerDefinition, CreateEndpointConfigInput, CreateEndpointInput, CreateModelInput, ProductionVariantInstanceType, Tag,
+  ContainerDefinition,
+  CreateEndpointConfigInput,
+  CreateEndpointInput,
+  CreateModelInput,
+  ProductionVariantInstanceType,
+  Tag,
 } from '@aws-sdk/client-sagemaker';
 import type { DeployOptions, DeployPlan } from './deploy.js';
 import type { PlannedRequest } from './dry-run.js';
@@ -55,11 +60,20 @@ export interface PreprocessorSource {
 function preprocessorContainer(p: PreprocessorSource & { region: string }): ContainerDefinition {
   // The script lives beside the job's model, in the same bucket (layout.sourcedirKey).
   const bucket = parseS3Uri(p.modelDataUrl)?.bucket ?? '';
-  return { Image: p.image, ModelDataUrl: p.modelDataUrl, Environment: preprocessorEnvironment(bucket, p.job, p.region) };
+  return {
+    Image: p.image,
+    ModelDataUrl: p.modelDataUrl,
+    Environment: preprocessorEnvironment(bucket, p.job, p.region),
+  };
 }
 
 /** The second container: linear learner in MultiModel mode over the prefix (ModelDataUrl ends in '/'). */
-function multiModelContainer(p: { image: string; bucket: string; prefix: string; cache?: CacheSetting }): ContainerDefinition {
+function multiModelContainer(p: {
+  image: string;
+  bucket: string;
+  prefix: string;
+  cache?: CacheSetting;
+}): ContainerDefinition {
   return {
     Image: p.image,
     Mode: 'MultiModel',
@@ -94,7 +108,12 @@ export function hostingSpec(endpoint: string, p: PipelineInput): HostingSpec {
   // features out of the preprocessor, a prediction out of the linear learner).
   const containers = [
     preprocessorContainer({ ...p.preprocessor, region: p.region }),
-    multiModelContainer({ image: p.linearLearnerImage, bucket: p.bucket, prefix: p.prefix, ...(p.cache ? { cache: p.cache } : {}) }),
+    multiModelContainer({
+      image: p.linearLearnerImage,
+      bucket: p.bucket,
+      prefix: p.prefix,
+      ...(p.cache ? { cache: p.cache } : {}),
+    }),
   ];
   const modelName = suffixedName(endpoint, contentHash({ containers, role: p.roleArn }));
   const variant = { instanceType: p.instanceType, instanceCount: p.instanceCount, modelName };
@@ -141,7 +160,9 @@ export function contentHash(value: unknown): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -205,23 +226,78 @@ export function copyAction(existing: { source?: string } | undefined, source: st
 
 /** The write requests of a plan, in order, for --dry-run. */
 export function deployRequests(plan: DeployPlan, o: Pick<DeployOptions, 'bucket' | 'prefix'>): PlannedRequest[] {
-  const requests: PlannedRequest[] = plan.copies.filter((c) => c.action !== 'unchanged').map((c) => ({
-    service: 'S3',
-    operation: 'CopyObject',
-    input: { Bucket: o.bucket, Key: c.key, CopySource: c.source.slice('s3://'.length), MetadataDirective: 'REPLACE', Metadata: { 'mme-source': c.source, 'mme-training-job': c.trainingJob } },
-    note: c.action === 'replace' ? `replaces a copy of another artifact (${c.location})` : `${c.location}: the latest Completed training job ${c.trainingJob}`,
-  }));
-  if (plan.createModel) requests.push({ service: 'SageMaker', operation: 'CreateModel', input: { ...plan.spec.model } });
-  if (plan.createConfig) requests.push({ service: 'SageMaker', operation: 'CreateEndpointConfig', input: { ...plan.spec.config } });
-  const poll = (note: string): PlannedRequest => ({ service: 'SageMaker', operation: 'DescribeEndpoint', input: { EndpointName: plan.endpoint }, note });
-  if (plan.action === 'wait') requests.push(poll(`repeated until the endpoint's current ${plan.current!.status} ends; then it is created, updated or left as it is`));
+  const requests: PlannedRequest[] = plan.copies
+    .filter((c) => c.action !== 'unchanged')
+    .map((c) => ({
+      service: 'S3',
+      operation: 'CopyObject',
+      input: {
+        Bucket: o.bucket,
+        Key: c.key,
+        CopySource: c.source.slice('s3://'.length),
+        MetadataDirective: 'REPLACE',
+        Metadata: { 'mme-source': c.source, 'mme-training-job': c.trainingJob },
+      },
+      note:
+        c.action === 'replace'
+          ? `replaces a copy of another artifact (${c.location})`
+          : `${c.location}: the latest Completed training job ${c.trainingJob}`,
+    }));
+  if (plan.createModel)
+    requests.push({ service: 'SageMaker', operation: 'CreateModel', input: { ...plan.spec.model } });
+  if (plan.createConfig)
+    requests.push({ service: 'SageMaker', operation: 'CreateEndpointConfig', input: { ...plan.spec.config } });
+  const poll = (note: string): PlannedRequest => ({
+    service: 'SageMaker',
+    operation: 'DescribeEndpoint',
+    input: { EndpointName: plan.endpoint },
+    note,
+  });
+  if (plan.action === 'wait')
+    requests.push(
+      poll(
+        `repeated until the endpoint's current ${plan.current!.status} ends; then it is created, updated or left as it is`,
+      ),
+    );
   if (plan.action === 'recreate') {
-    requests.push({ service: 'SageMaker', operation: 'DeleteEndpoint', input: { EndpointName: plan.endpoint }, note: `the endpoint is ${plan.current!.status}: ${plan.current!.failureReason ?? ''}` }, poll('repeated until it is gone'));
+    requests.push(
+      {
+        service: 'SageMaker',
+        operation: 'DeleteEndpoint',
+        input: { EndpointName: plan.endpoint },
+        note: `the endpoint is ${plan.current!.status}: ${plan.current!.failureReason ?? ''}`,
+      },
+      poll('repeated until it is gone'),
+    );
   }
-  if (plan.action === 'update') requests.push({ service: 'SageMaker', operation: 'UpdateEndpoint', input: { EndpointName: plan.endpoint, EndpointConfigName: plan.spec.configName }, note: `from ${plan.current!.configName}` });
-  if (plan.action === 'create' || plan.action === 'recreate') requests.push({ service: 'SageMaker', operation: 'CreateEndpoint', input: { ...createEndpointRequest(plan.endpoint, plan.spec.configName, o.prefix) } });
-  if (plan.action !== 'unchanged' && plan.action !== 'wait') requests.push(poll('repeated, with backoff, until InService'));
-  for (const name of plan.superseded.configs) requests.push({ service: 'SageMaker', operation: 'DeleteEndpointConfig', input: { EndpointConfigName: name }, note: 'superseded, once InService' });
-  for (const name of plan.superseded.models) requests.push({ service: 'SageMaker', operation: 'DeleteModel', input: { ModelName: name }, note: 'superseded, once InService' });
+  if (plan.action === 'update')
+    requests.push({
+      service: 'SageMaker',
+      operation: 'UpdateEndpoint',
+      input: { EndpointName: plan.endpoint, EndpointConfigName: plan.spec.configName },
+      note: `from ${plan.current!.configName}`,
+    });
+  if (plan.action === 'create' || plan.action === 'recreate')
+    requests.push({
+      service: 'SageMaker',
+      operation: 'CreateEndpoint',
+      input: { ...createEndpointRequest(plan.endpoint, plan.spec.configName, o.prefix) },
+    });
+  if (plan.action !== 'unchanged' && plan.action !== 'wait')
+    requests.push(poll('repeated, with backoff, until InService'));
+  for (const name of plan.superseded.configs)
+    requests.push({
+      service: 'SageMaker',
+      operation: 'DeleteEndpointConfig',
+      input: { EndpointConfigName: name },
+      note: 'superseded, once InService',
+    });
+  for (const name of plan.superseded.models)
+    requests.push({
+      service: 'SageMaker',
+      operation: 'DeleteModel',
+      input: { ModelName: name },
+      note: 'superseded, once InService',
+    });
   return requests;
 }

@@ -30,11 +30,16 @@ export const ENDPOINT_POLL: Record<'aws' | 'local', PollOptions> = {
  */
 export function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
-  return (e?.name === 'ValidationException' || e?.name === 'ValidationError') && /Could not find/i.test(e?.message ?? '');
+  return (
+    (e?.name === 'ValidationException' || e?.name === 'ValidationError') && /Could not find/i.test(e?.message ?? '')
+  );
 }
 
 /** DescribeEndpoint, or undefined when there is no such endpoint. */
-export async function describeEndpoint(sm: Pick<SageMakerClient, 'send'>, name: string): Promise<DescribeEndpointOutput | undefined> {
+export async function describeEndpoint(
+  sm: Pick<SageMakerClient, 'send'>,
+  name: string,
+): Promise<DescribeEndpointOutput | undefined> {
   try {
     return await sm.send(new DescribeEndpointCommand({ EndpointName: name }));
   } catch (err) {
@@ -76,10 +81,17 @@ export async function waitForEndpoint(
     } else if (goal.state === 'Settled') {
       if (!d || !IN_PROGRESS.has(status)) return d;
     } else {
-      if (!d) throw new MmeError('EndpointNotFound', `endpoint ${name} disappeared while we waited for it (deleted by someone else?)`, { exitCode: ExitCode.NotFound });
+      if (!d)
+        throw new MmeError(
+          'EndpointNotFound',
+          `endpoint ${name} disappeared while we waited for it (deleted by someone else?)`,
+          { exitCode: ExitCode.NotFound },
+        );
       if (status === 'InService' && d.EndpointConfigName === goal.configName) return d;
-      if (status === 'InService' && d.FailureReason) throw endpointFailed(name, d.FailureReason, `the update to ${goal.configName} failed and was rolled back`);
-      if (status === 'Failed' || status === 'UpdateRollbackFailed' || status === 'OutOfService') throw endpointFailed(name, d.FailureReason, `it went ${status}`);
+      if (status === 'InService' && d.FailureReason)
+        throw endpointFailed(name, d.FailureReason, `the update to ${goal.configName} failed and was rolled back`);
+      if (status === 'Failed' || status === 'UpdateRollbackFailed' || status === 'OutOfService')
+        throw endpointFailed(name, d.FailureReason, `it went ${status}`);
     }
     if (status !== last) {
       last = status;
@@ -87,12 +99,17 @@ export async function waitForEndpoint(
     }
     if (now() + delay > deadline) {
       const minutes = Math.round(poll.timeoutMs / 60_000);
-      throw new MmeError('WaitTimeout', `endpoint ${name} was not ${goal.state === 'Deleted' ? 'deleted' : goal.state === 'Settled' ? 'done changing' : 'InService'} within ${minutes} minutes (last status ${status})`, {
-        exitCode: ExitCode.Failure,
-        hint: goal.state === 'Deleted'
-          ? 'SageMaker keeps deleting it; run the command again later.'
-          : 'The endpoint keeps deploying on the target: run `mme deploy` again to keep waiting, or watch it in the SageMaker console (Inference → Endpoints).',
-      });
+      throw new MmeError(
+        'WaitTimeout',
+        `endpoint ${name} was not ${goal.state === 'Deleted' ? 'deleted' : goal.state === 'Settled' ? 'done changing' : 'InService'} within ${minutes} minutes (last status ${status})`,
+        {
+          exitCode: ExitCode.Failure,
+          hint:
+            goal.state === 'Deleted'
+              ? 'SageMaker keeps deleting it; run the command again later.'
+              : 'The endpoint keeps deploying on the target: run `mme deploy` again to keep waiting, or watch it in the SageMaker console (Inference → Endpoints).',
+        },
+      );
     }
     await sleep(delay);
     delay = Math.min(poll.maxDelayMs, Math.round(delay * 1.5));
@@ -111,15 +128,15 @@ function endpointFailed(name: string, reason: string | undefined, what: string):
 export function failureHint(reason: string | undefined): string {
   const r = reason ?? '';
   if (/s3|model data|download|access denied|forbidden|403/i.test(r)) {
-    return 'The execution role must be able to read the model data: s3:GetObject on the preprocessor\'s model.tar.gz and sourcedir, and s3:GetObject + s3:ListBucket on the multi-model prefix. Fix the role, then run `mme deploy` again (it re-creates a Failed endpoint).';
+    return "The execution role must be able to read the model data: s3:GetObject on the preprocessor's model.tar.gz and sourcedir, and s3:GetObject + s3:ListBucket on the multi-model prefix. Fix the role, then run `mme deploy` again (it re-creates a Failed endpoint).";
   }
   if (/capacity|insufficient/i.test(r)) {
     return 'SageMaker had no capacity for that instance type: retry later, or pick another with --instance-type (e.g. ml.m5.large).';
   }
   if (/health|ping|container/i.test(r)) {
-    return 'A container did not pass its health check: see the endpoint\'s CloudWatch logs (/aws/sagemaker/Endpoints/NAME), then run `mme deploy` again.';
+    return "A container did not pass its health check: see the endpoint's CloudWatch logs (/aws/sagemaker/Endpoints/NAME), then run `mme deploy` again.";
   }
-  return 'Run `mme deploy` again: it deletes a Failed endpoint and creates it anew. The endpoint\'s CloudWatch logs (/aws/sagemaker/Endpoints/NAME) say more.';
+  return "Run `mme deploy` again: it deletes a Failed endpoint and creates it anew. The endpoint's CloudWatch logs (/aws/sagemaker/Endpoints/NAME) say more.";
 }
 
 /**
@@ -160,7 +177,7 @@ export function hostingError(err: unknown, context: string, o: { instanceType: s
     return new MmeError('ModelDataMissing', message, {
       exitCode: ExitCode.NotFound,
       cause: err,
-      hint: 'The preprocessor\'s model.tar.gz is gone: run `mme preprocess` and `mme train` again, then deploy.',
+      hint: "The preprocessor's model.tar.gz is gone: run `mme preprocess` and `mme train` again, then deploy.",
     });
   }
   if (name === 'ValidationException' && /role/i.test(e.message ?? '')) {

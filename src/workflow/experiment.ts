@@ -17,8 +17,14 @@
  * plateau at 121 models, as on AWS).
  */
 import {
-  CreateEndpointCommand, CreateEndpointConfigCommand, DeleteEndpointCommand, DeleteEndpointConfigCommand, DescribeEndpointConfigCommand,
-  UpdateEndpointCommand, type ProductionVariantInstanceType, type SageMakerClient,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DescribeEndpointConfigCommand,
+  UpdateEndpointCommand,
+  type ProductionVariantInstanceType,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { Clients } from '../aws/clients.js';
@@ -28,7 +34,14 @@ import { mmeLayout, VARIANT_NAME } from './endpoint-requests.js';
 import { ENDPOINT_POLL, describeEndpoint, waitForEndpoint } from './endpoint-waiter.js';
 import { invokeError } from './invoke.js';
 import { runBounded } from './jobs.js';
-import { KNOWN_METRICS, endpointVariant, fetchMetrics, periodFor, type MetricDefinition, type MetricSeriesData } from './metrics.js';
+import {
+  KNOWN_METRICS,
+  endpointVariant,
+  fetchMetrics,
+  periodFor,
+  type MetricDefinition,
+  type MetricSeriesData,
+} from './metrics.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
 import { latestCompletedTrainingJobs } from './train.js';
@@ -105,13 +118,23 @@ export interface CacheExperimentResult {
 /** The three passes: 0..n/2-1, 0..n/2-1, 0..n-1. */
 export function experimentPasses(models: number): { first: number; last: number }[] {
   const half = Math.floor(models / 2);
-  return [{ first: 0, last: half - 1 }, { first: 0, last: half - 1 }, { first: 0, last: models - 1 }].filter((p) => p.last >= p.first);
+  return [
+    { first: 0, last: half - 1 },
+    { first: 0, last: half - 1 },
+    { first: 0, last: models - 1 },
+  ].filter((p) => p.last >= p.first);
 }
 
 /** Hits and requests of each window [from, to) out of ModelCacheHit Sum and SampleCount points. */
-export function passFigures(sums: readonly { timestamp: Date; value: number }[], counts: readonly { timestamp: Date; value: number }[], windows: readonly { from: number; to: number }[]) {
+export function passFigures(
+  sums: readonly { timestamp: Date; value: number }[],
+  counts: readonly { timestamp: Date; value: number }[],
+  windows: readonly { from: number; to: number }[],
+) {
   const within = (points: typeof sums, w: { from: number; to: number }) =>
-    points.filter((p) => p.timestamp.getTime() >= w.from && p.timestamp.getTime() < w.to).reduce((a, p) => a + p.value, 0);
+    points
+      .filter((p) => p.timestamp.getTime() >= w.from && p.timestamp.getTime() < w.to)
+      .reduce((a, p) => a + p.value, 0);
   return windows.map((w) => {
     const hits = Math.round(within(sums, w));
     const requests = Math.round(within(counts, w));
@@ -123,15 +146,28 @@ export function latencyGroup(ms: readonly number[]): LatencyGroup | null {
   if (ms.length === 0) return null;
   const sorted = [...ms].sort((a, b) => a - b);
   const round = (v: number) => Math.round(v * 10) / 10;
-  return { requests: ms.length, p50Ms: round(sorted[Math.floor((sorted.length - 1) / 2)]!), meanMs: round(ms.reduce((a, b) => a + b, 0) / ms.length) };
+  return {
+    requests: ms.length,
+    p50Ms: round(sorted[Math.floor((sorted.length - 1) / 2)]!),
+    meanMs: round(ms.reduce((a, b) => a + b, 0) / ms.length),
+  };
 }
 
 const msText = (g: LatencyGroup | null) => (g ? `${g.p50Ms} ms` : '-');
 const alignDown = (ms: number, seconds: number) => Math.floor(ms / (seconds * 1000)) * seconds * 1000;
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime' | 'cloudWatch'>, reporter: Reporter, o: CacheExperimentOptions): Promise<CacheExperimentResult> {
-  const [s3c, sm, rt, cw] = await Promise.all([clients.s3(), clients.sageMaker(), clients.sageMakerRuntime(), clients.cloudWatch()]);
+export async function runCacheExperiment(
+  clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime' | 'cloudWatch'>,
+  reporter: Reporter,
+  o: CacheExperimentOptions,
+): Promise<CacheExperimentResult> {
+  const [s3c, sm, rt, cw] = await Promise.all([
+    clients.s3(),
+    clients.sageMaker(),
+    clients.sageMakerRuntime(),
+    clients.cloudWatch(),
+  ]);
   const sleep = o.sleep ?? defaultSleep;
   const resolution = METRIC_RESOLUTION_SECONDS[o.target];
   const pace = o.paceMs ?? (o.target === 'local' ? 50 : 0);
@@ -140,23 +176,40 @@ export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMake
 
   // 1. N copies of one model (before any endpoint: without a model there is nothing to host).
   const source = await findSource(s3c, sm, o);
-  reporter.report({ kind: 'start', id: 'copy', text: `Copying ${source} to ${o.models} models under ${s3(o.bucket, mmeLayout.prefix(o.prefix))}${o.location}/` });
-  let copied = 0;
-  const copies = await runBounded(Array.from({ length: o.models }, (_, i) => i), 8, async (i) => {
-    await copyArtifact(s3c, source, o.bucket, `${mmeLayout.prefix(o.prefix)}${targetModel(i)}`);
-    if (++copied % 20 === 0 || copied === o.models) reporter.report({ kind: 'update', id: 'copy', text: `Copied ${copied}/${o.models} models` });
+  reporter.report({
+    kind: 'start',
+    id: 'copy',
+    text: `Copying ${source} to ${o.models} models under ${s3(o.bucket, mmeLayout.prefix(o.prefix))}${o.location}/`,
   });
+  let copied = 0;
+  const copies = await runBounded(
+    Array.from({ length: o.models }, (_, i) => i),
+    8,
+    async (i) => {
+      await copyArtifact(s3c, source, o.bucket, `${mmeLayout.prefix(o.prefix)}${targetModel(i)}`);
+      if (++copied % 20 === 0 || copied === o.models)
+        reporter.report({ kind: 'update', id: 'copy', text: `Copied ${copied}/${o.models} models` });
+    },
+  );
   const failed = copies.find((c): c is PromiseRejectedResult => c.status === 'rejected');
   if (failed) {
     reporter.report({ kind: 'fail', id: 'copy', text: 'Copying the models failed' });
     throw failed.reason;
   }
-  reporter.report({ kind: 'succeed', id: 'copy', text: `${o.models} copies of ${o.location} under the prefix (${targetModel(0)} … ${targetModel(o.models - 1)})` });
+  reporter.report({
+    kind: 'succeed',
+    id: 'copy',
+    text: `${o.models} copies of ${o.location} under the prefix (${targetModel(0)} … ${targetModel(o.models - 1)})`,
+  });
 
   // 2. The endpoint.
   const endpoint = o.instanceType ? await hostExperiment(sm, reporter, o, o.instanceType) : o.endpoint;
   const { variant, exists } = await endpointVariant(sm, endpoint);
-  if (!exists) throw new MmeError('EndpointNotFound', `endpoint ${endpoint} does not exist`, { exitCode: ExitCode.NotFound, hint: 'Create it with `mme deploy`, or name another with --endpoint.' });
+  if (!exists)
+    throw new MmeError('EndpointNotFound', `endpoint ${endpoint} does not exist`, {
+      exitCode: ExitCode.NotFound,
+      hint: 'Create it with `mme deploy`, or name another with --endpoint.',
+    });
 
   // 3. The passes, each from a fresh storage slot.
   const seen = new Set<number>();
@@ -166,7 +219,11 @@ export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMake
   let done = 0;
   for (const [index, p] of plan.entries()) {
     const gap = alignDown(Date.now(), resolution) + resolution * 1000 + (resolution >= 60 ? 2000 : 50) - Date.now();
-    if (resolution >= 60) reporter.report({ kind: 'info', text: `Waiting ${Math.round(gap / 1000)} s so pass ${index + 1} starts in a CloudWatch minute of its own` });
+    if (resolution >= 60)
+      reporter.report({
+        kind: 'info',
+        text: `Waiting ${Math.round(gap / 1000)} s so pass ${index + 1} starts in a CloudWatch minute of its own`,
+      });
     await sleep(gap);
     const startedAt = new Date();
     const cold: number[] = [];
@@ -174,10 +231,23 @@ export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMake
     const id = `pass${index + 1}`;
     for (let i = p.first; i <= p.last; i++) {
       // Every 10th call: plain (non-TTY) progress is one line per event.
-      if ((i - p.first) % 10 === 0) reporter.report({ kind: i === p.first ? 'start' : 'update', id, text: `Pass ${index + 1}/${plan.length}: ${i - p.first + 1}/${p.last - p.first + 1} (${targetModel(i)}; ${done}/${total} calls)` });
+      if ((i - p.first) % 10 === 0)
+        reporter.report({
+          kind: i === p.first ? 'start' : 'update',
+          id,
+          text: `Pass ${index + 1}/${plan.length}: ${i - p.first + 1}/${p.last - p.first + 1} (${targetModel(i)}; ${done}/${total} calls)`,
+        });
       const started = performance.now();
       try {
-        await rt.send(new InvokeEndpointCommand({ EndpointName: endpoint, TargetModel: targetModel(i), ContentType: 'text/csv', Accept: 'application/json', Body: Buffer.from(EXPERIMENT_ROW) }));
+        await rt.send(
+          new InvokeEndpointCommand({
+            EndpointName: endpoint,
+            TargetModel: targetModel(i),
+            ContentType: 'text/csv',
+            Accept: 'application/json',
+            Body: Buffer.from(EXPERIMENT_ROW),
+          }),
+        );
       } catch (err) {
         reporter.report({ kind: 'fail', id, text: `Pass ${index + 1}: ${targetModel(i)} failed` });
         throw invokeError(err, endpoint, targetModel(i), done);
@@ -190,43 +260,83 @@ export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMake
     }
     const latency = { firstCalls: latencyGroup(cold), repeats: latencyGroup(warm) };
     passes.push({ pass: index + 1, ...p, startedAt, endedAt: new Date(), latency });
-    reporter.report({ kind: 'succeed', id, text: `Pass ${index + 1}: models ${p.first}-${p.last}, ${p.last - p.first + 1} calls (first calls p50 ${msText(latency.firstCalls)}, repeats p50 ${msText(latency.repeats)})` });
+    reporter.report({
+      kind: 'succeed',
+      id,
+      text: `Pass ${index + 1}: models ${p.first}-${p.last}, ${p.last - p.first + 1} calls (first calls p50 ${msText(latency.firstCalls)}, repeats p50 ${msText(latency.repeats)})`,
+    });
   }
 
   // 4. Wait for CloudWatch, then read the passes, the plateau and the charts.
   const from = alignDown(passes[0]!.startedAt.getTime(), resolution);
   const to = alignDown(passes.at(-1)!.endedAt.getTime(), resolution) + resolution * 1000;
   const window = { endpoint, variant, start: new Date(from), end: new Date(to), period: resolution };
-  const metric = (name: string, stat: string): MetricDefinition => ({ ...KNOWN_METRICS.find((m) => m.name === name)!, stat });
-  const exact = [metric('ModelCacheHit', 'Sum'), metric('ModelCacheHit', 'SampleCount'), metric('LoadedModelCount', 'Maximum'), metric('MemoryUtilization', 'Maximum')];
+  const metric = (name: string, stat: string): MetricDefinition => ({
+    ...KNOWN_METRICS.find((m) => m.name === name)!,
+    stat,
+  });
+  const exact = [
+    metric('ModelCacheHit', 'Sum'),
+    metric('ModelCacheHit', 'SampleCount'),
+    metric('LoadedModelCount', 'Maximum'),
+    metric('MemoryUtilization', 'Maximum'),
+  ];
   const lastPassFrom = alignDown(passes.at(-1)!.startedAt.getTime(), resolution);
   const arrived = (s: MetricSeriesData[]) =>
-    s[1]!.points.reduce((a, p) => a + p.value, 0) >= total && s[2]!.points.some((p) => p.timestamp.getTime() >= lastPassFrom);
+    s[1]!.points.reduce((a, p) => a + p.value, 0) >= total &&
+    s[2]!.points.some((p) => p.timestamp.getTime() >= lastPassFrom);
   const timeout = o.metricsTimeoutMs ?? (o.target === 'aws' ? 6 * 60_000 : 30_000);
   const deadline = Date.now() + timeout;
-  reporter.report({ kind: 'start', id: 'metrics', text: `Waiting for the metrics to reach CloudWatch${o.target === 'aws' ? ' (SageMaker publishes them after 1-3 minutes)' : ' (the local cloud forwards them every 5 s)'}` });
+  reporter.report({
+    kind: 'start',
+    id: 'metrics',
+    text: `Waiting for the metrics to reach CloudWatch${o.target === 'aws' ? ' (SageMaker publishes them after 1-3 minutes)' : ' (the local cloud forwards them every 5 s)'}`,
+  });
   let series = await fetchMetrics(cw, exact, window);
   while (!arrived(series) && Date.now() < deadline) {
     const samples = Math.round(series[1]!.points.reduce((a, p) => a + p.value, 0));
-    reporter.report({ kind: 'update', id: 'metrics', text: `Waiting for the metrics to reach CloudWatch: ${samples}/${total} ModelCacheHit samples so far` });
+    reporter.report({
+      kind: 'update',
+      id: 'metrics',
+      text: `Waiting for the metrics to reach CloudWatch: ${samples}/${total} ModelCacheHit samples so far`,
+    });
     await sleep(o.target === 'aws' ? 20_000 : 250);
     series = await fetchMetrics(cw, exact, window);
   }
   const metricsComplete = arrived(series);
-  if (metricsComplete) reporter.report({ kind: 'succeed', id: 'metrics', text: `CloudWatch has all ${total} requests` });
+  if (metricsComplete)
+    reporter.report({ kind: 'succeed', id: 'metrics', text: `CloudWatch has all ${total} requests` });
   else {
-    reporter.report({ kind: 'fail', id: 'metrics', text: `CloudWatch did not have all the metrics after ${Math.round(timeout / 1000)} s` });
-    warnings.push(`the metrics were incomplete after ${Math.round(timeout / 1000)} s; the figures below may be short. Look again later with: mme metrics --endpoint ${endpoint} --since 30m`);
+    reporter.report({
+      kind: 'fail',
+      id: 'metrics',
+      text: `CloudWatch did not have all the metrics after ${Math.round(timeout / 1000)} s`,
+    });
+    warnings.push(
+      `the metrics were incomplete after ${Math.round(timeout / 1000)} s; the figures below may be short. Look again later with: mme metrics --endpoint ${endpoint} --since 30m`,
+    );
   }
-  const windows = passes.map((p) => ({ from: alignDown(p.startedAt.getTime(), resolution), to: alignDown(p.endedAt.getTime(), resolution) + resolution * 1000 }));
+  const windows = passes.map((p) => ({
+    from: alignDown(p.startedAt.getTime(), resolution),
+    to: alignDown(p.endedAt.getTime(), resolution) + resolution * 1000,
+  }));
   const figures = passFigures(series[0]!.points, series[1]!.points, windows);
   const results: PassResult[] = passes.map((p, i) => {
     const f = figures[i]!;
     const known = f.requests > 0;
-    return { ...p, hits: known ? f.hits : null, misses: known ? f.misses : null, hitRatio: known ? f.hits / f.requests : null };
+    return {
+      ...p,
+      hits: known ? f.hits : null,
+      misses: known ? f.misses : null,
+      hitRatio: known ? f.hits / f.requests : null,
+    };
   });
-  if ((results[0]?.hits ?? 0) > 0) warnings.push(`${results[0]!.hits} calls of pass 1 hit models already loaded (an earlier run on ${endpoint}?); --instance-type runs on a fresh endpoint of its own`);
-  if (figures.some((f, i) => f.requests > passes[i]!.last - passes[i]!.first + 1)) warnings.push(`other requests reached ${endpoint} during the experiment: the per-pass figures include them`);
+  if ((results[0]?.hits ?? 0) > 0)
+    warnings.push(
+      `${results[0]!.hits} calls of pass 1 hit models already loaded (an earlier run on ${endpoint}?); --instance-type runs on a fresh endpoint of its own`,
+    );
+  if (figures.some((f, i) => f.requests > passes[i]!.last - passes[i]!.first + 1))
+    warnings.push(`other requests reached ${endpoint} during the experiment: the per-pass figures include them`);
 
   const countMax = series[2]!.points;
   const max = countMax.length ? Math.max(...countMax.map((p) => p.value)) : null;
@@ -235,36 +345,75 @@ export async function runCacheExperiment(clients: Pick<Clients, 's3' | 'sageMake
   const chartPeriod = periodFor((to - from) / 1000, resolution);
   // The same statistic as the plateau printed above the charts (Maximum), so the figure printed
   // and the chart's top agree; with Average over coarser periods the chart would peak lower.
-  const charts = await fetchMetrics(cw, [metric('LoadedModelCount', 'Maximum'), metric('MemoryUtilization', 'Maximum'), metric('ModelCacheHit', 'Average')], {
-    ...window, start: new Date(alignDown(from, chartPeriod)), end: new Date(alignDown(to - 1, chartPeriod) + chartPeriod * 1000), period: chartPeriod,
-  });
+  const charts = await fetchMetrics(
+    cw,
+    [metric('LoadedModelCount', 'Maximum'), metric('MemoryUtilization', 'Maximum'), metric('ModelCacheHit', 'Average')],
+    {
+      ...window,
+      start: new Date(alignDown(from, chartPeriod)),
+      end: new Date(alignDown(to - 1, chartPeriod) + chartPeriod * 1000),
+      period: chartPeriod,
+    },
+  );
 
-  const deletedEndpoint = o.instanceType !== undefined && !o.keepEndpoint ? await deleteExperiment(sm, reporter, endpoint) : false;
+  const deletedEndpoint =
+    o.instanceType !== undefined && !o.keepEndpoint ? await deleteExperiment(sm, reporter, endpoint) : false;
   // The copies would stay listed under the prefix (and served) for good: they go unless kept.
   // Instances that loaded some keep them in memory until they evict them, which is harmless.
   const copiesPrefix = `${mmeLayout.prefix(o.prefix)}${o.location}/`;
   if (!o.keepCopies) {
-    reporter.report({ kind: 'start', id: 'copies', text: `Deleting the ${o.models} copies under ${s3(o.bucket, copiesPrefix)}` });
-    await deleteObjects(s3c, o.bucket, Array.from({ length: o.models }, (_, i) => `${mmeLayout.prefix(o.prefix)}${targetModel(i)}`));
+    reporter.report({
+      kind: 'start',
+      id: 'copies',
+      text: `Deleting the ${o.models} copies under ${s3(o.bucket, copiesPrefix)}`,
+    });
+    await deleteObjects(
+      s3c,
+      o.bucket,
+      Array.from({ length: o.models }, (_, i) => `${mmeLayout.prefix(o.prefix)}${targetModel(i)}`),
+    );
     reporter.report({ kind: 'succeed', id: 'copies', text: `Deleted the ${o.models} copies` });
   }
   return {
-    endpoint, variant, ...(o.instanceType ? { instanceType: o.instanceType } : {}), createdEndpoint: o.instanceType !== undefined, deletedEndpoint,
-    copies: { count: o.models, prefix: s3(o.bucket, copiesPrefix), names: `[0-9]*_${o.location}.tar.gz`, deleted: !o.keepCopies },
-    source, models: o.models, passes: results, plateau: { loadedModelCount: max, memoryUtilization: memory, reachedAt }, metricsComplete, charts, warnings,
+    endpoint,
+    variant,
+    ...(o.instanceType ? { instanceType: o.instanceType } : {}),
+    createdEndpoint: o.instanceType !== undefined,
+    deletedEndpoint,
+    copies: {
+      count: o.models,
+      prefix: s3(o.bucket, copiesPrefix),
+      names: `[0-9]*_${o.location}.tar.gz`,
+      deleted: !o.keepCopies,
+    },
+    source,
+    models: o.models,
+    passes: results,
+    plateau: { loadedModelCount: max, memoryUtilization: memory, reachedAt },
+    metricsComplete,
+    charts,
+    warnings,
   };
 }
 
 /** The model to copy: the one already under the prefix, else the location's latest training output. */
-async function findSource(s3c: Parameters<typeof headArtifact>[0], sm: Pick<SageMakerClient, 'send'>, o: CacheExperimentOptions): Promise<string> {
+async function findSource(
+  s3c: Parameters<typeof headArtifact>[0],
+  sm: Pick<SageMakerClient, 'send'>,
+  o: CacheExperimentOptions,
+): Promise<string> {
   const key = mmeLayout.key(o.prefix, o.location);
   if (await headArtifact(s3c, o.bucket, key)) return s3(o.bucket, key);
   const [trained] = await latestCompletedTrainingJobs(sm, { locations: [o.location], prefix: o.prefix });
   if (trained) return trained.artifact;
-  throw new MmeError('ModelNotFound', `no ${o.location} model to copy: neither ${s3(o.bucket, key)} nor a completed training job for it`, {
-    exitCode: ExitCode.NotFound,
-    hint: `Train it first (mme train --locations ${o.location}), or pick another with --model.`,
-  });
+  throw new MmeError(
+    'ModelNotFound',
+    `no ${o.location} model to copy: neither ${s3(o.bucket, key)} nor a completed training job for it`,
+    {
+      exitCode: ExitCode.NotFound,
+      hint: `Train it first (mme train --locations ${o.location}), or pick another with --model.`,
+    },
+  );
 }
 
 /**
@@ -272,30 +421,81 @@ async function findSource(s3c: Parameters<typeof headArtifact>[0], sm: Pick<Sage
  * endpoint configuration every run: an existing endpoint is updated to it, which on SageMaker
  * (and locally) means new instances, so the experiment starts with nothing loaded.
  */
-async function hostExperiment(sm: Pick<SageMakerClient, 'send'>, reporter: Reporter, o: CacheExperimentOptions, instanceType: string): Promise<string> {
+async function hostExperiment(
+  sm: Pick<SageMakerClient, 'send'>,
+  reporter: Reporter,
+  o: CacheExperimentOptions,
+  instanceType: string,
+): Promise<string> {
   const name = EXPERIMENT_ENDPOINT_NAME;
-  const call = async <T>(what: string, f: () => Promise<T>) => f().catch((err: unknown) => { throw fromAwsError(err, what); });
+  const call = async <T>(what: string, f: () => Promise<T>) =>
+    f().catch((err: unknown) => {
+      throw fromAwsError(err, what);
+    });
   const from = await describeEndpoint(sm, o.endpoint);
-  if (!from?.EndpointConfigName) throw new MmeError('EndpointNotFound', `endpoint ${o.endpoint} does not exist: its model is what the experiment hosts`, { exitCode: ExitCode.NotFound, hint: 'Create it with `mme deploy`, or name another with --endpoint.' });
-  const config = await call(`describing ${from.EndpointConfigName}`, () => sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: from.EndpointConfigName })));
+  if (!from?.EndpointConfigName)
+    throw new MmeError(
+      'EndpointNotFound',
+      `endpoint ${o.endpoint} does not exist: its model is what the experiment hosts`,
+      { exitCode: ExitCode.NotFound, hint: 'Create it with `mme deploy`, or name another with --endpoint.' },
+    );
+  const config = await call(`describing ${from.EndpointConfigName}`, () =>
+    sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: from.EndpointConfigName })),
+  );
   const modelName = config.ProductionVariants?.[0]?.ModelName;
-  if (!modelName) throw new MmeError('EndpointNotFound', `endpoint configuration ${from.EndpointConfigName} names no model`, { exitCode: ExitCode.NotFound });
+  if (!modelName)
+    throw new MmeError('EndpointNotFound', `endpoint configuration ${from.EndpointConfigName} names no model`, {
+      exitCode: ExitCode.NotFound,
+    });
   const configName = `${name}-${Date.now().toString(36)}`;
-  await call(`creating endpoint configuration ${configName}`, () => sm.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: configName,
-    ProductionVariants: [{ VariantName: VARIANT_NAME, ModelName: modelName, InstanceType: instanceType as ProductionVariantInstanceType, InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-    Tags: [{ Key: 'mme:step', Value: 'experiment' }],
-  })));
+  await call(`creating endpoint configuration ${configName}`, () =>
+    sm.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: configName,
+        ProductionVariants: [
+          {
+            VariantName: VARIANT_NAME,
+            ModelName: modelName,
+            InstanceType: instanceType as ProductionVariantInstanceType,
+            InitialInstanceCount: 1,
+            InitialVariantWeight: 1,
+          },
+        ],
+        Tags: [{ Key: 'mme:step', Value: 'experiment' }],
+      }),
+    ),
+  );
   const current = await describeEndpoint(sm, name);
   const id = 'experiment.endpoint';
-  reporter.report({ kind: 'start', id, text: `${current ? 'Updating' : 'Creating'} endpoint ${name} (1 × ${instanceType}, model ${modelName})` });
+  reporter.report({
+    kind: 'start',
+    id,
+    text: `${current ? 'Updating' : 'Creating'} endpoint ${name} (1 × ${instanceType}, model ${modelName})`,
+  });
   if (current && current.EndpointStatus !== 'InService') {
     reporter.report({ kind: 'fail', id, text: `Endpoint ${name} is ${current.EndpointStatus}` });
-    throw new MmeError('EndpointBusy', `endpoint ${name} is ${current.EndpointStatus}`, { exitCode: ExitCode.Failure, hint: `Wait for it, or delete it: aws sagemaker delete-endpoint --endpoint-name ${name}` });
+    throw new MmeError('EndpointBusy', `endpoint ${name} is ${current.EndpointStatus}`, {
+      exitCode: ExitCode.Failure,
+      hint: `Wait for it, or delete it: aws sagemaker delete-endpoint --endpoint-name ${name}`,
+    });
   }
-  if (current) await call(`updating endpoint ${name}`, () => sm.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: configName })));
-  else await call(`creating endpoint ${name}`, () => sm.send(new CreateEndpointCommand({ EndpointName: name, EndpointConfigName: configName, Tags: [{ Key: 'mme:step', Value: 'experiment' }] })));
-  await waitForEndpoint(sm, name, { state: 'InService', configName }, ENDPOINT_POLL[o.target], (s) => reporter.report({ kind: 'update', id, text: `Endpoint ${name}: ${s}` }));
+  if (current)
+    await call(`updating endpoint ${name}`, () =>
+      sm.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: configName })),
+    );
+  else
+    await call(`creating endpoint ${name}`, () =>
+      sm.send(
+        new CreateEndpointCommand({
+          EndpointName: name,
+          EndpointConfigName: configName,
+          Tags: [{ Key: 'mme:step', Value: 'experiment' }],
+        }),
+      ),
+    );
+  await waitForEndpoint(sm, name, { state: 'InService', configName }, ENDPOINT_POLL[o.target], (s) =>
+    reporter.report({ kind: 'update', id, text: `Endpoint ${name}: ${s}` }),
+  );
   reporter.report({ kind: 'succeed', id, text: `Endpoint ${name} InService on ${instanceType}` });
   if (current?.EndpointConfigName?.startsWith(`${name}-`)) await deleteConfig(sm, current.EndpointConfigName);
   return name;
@@ -304,14 +504,20 @@ async function hostExperiment(sm: Pick<SageMakerClient, 'send'>, reporter: Repor
 async function deleteExperiment(sm: Pick<SageMakerClient, 'send'>, reporter: Reporter, name: string): Promise<boolean> {
   const d = await describeEndpoint(sm, name);
   if (!d) return false;
-  await sm.send(new DeleteEndpointCommand({ EndpointName: name })).catch((err: unknown) => { throw fromAwsError(err, `deleting endpoint ${name}`); });
+  await sm.send(new DeleteEndpointCommand({ EndpointName: name })).catch((err: unknown) => {
+    throw fromAwsError(err, `deleting endpoint ${name}`);
+  });
   if (d.EndpointConfigName) await deleteConfig(sm, d.EndpointConfigName);
-  reporter.report({ kind: 'info', text: `Deleted endpoint ${name} and its configuration (its metrics stay in CloudWatch)` });
+  reporter.report({
+    kind: 'info',
+    text: `Deleted endpoint ${name} and its configuration (its metrics stay in CloudWatch)`,
+  });
   return true;
 }
 
 async function deleteConfig(sm: Pick<SageMakerClient, 'send'>, name: string): Promise<void> {
   await sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })).catch((err: unknown) => {
-    if (!isMissing(err) && !/Could not find/i.test((err as Error)?.message ?? '')) throw fromAwsError(err, `deleting endpoint configuration ${name}`);
+    if (!isMissing(err) && !/Could not find/i.test((err as Error)?.message ?? ''))
+      throw fromAwsError(err, `deleting endpoint configuration ${name}`);
   });
 }

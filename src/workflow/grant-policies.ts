@@ -38,7 +38,8 @@ export function grantPrefixProblem(value: string): string | undefined {
   if (value === '' || value === '/') return 'is empty';
   if (/[*?]/.test(value)) return "must not contain '*' or '?': a prefix already grants every model under it";
   if (!/^[A-Za-z0-9_.\-/]+$/.test(value)) return "may contain only letters, digits and '_', '-', '.', '/'";
-  if (value.startsWith('/')) return "must not begin with '/': TargetModel paths are relative to the endpoint's model prefix";
+  if (value.startsWith('/'))
+    return "must not begin with '/': TargetModel paths are relative to the endpoint's model prefix";
   if (value.includes('//')) return "must not contain '//'";
   if (value.split('/').some((s) => s === '.' || s === '..')) return "must not contain '.' or '..' segments";
   if (value.length > 256) return 'must be at most 256 characters long';
@@ -50,7 +51,11 @@ export function normalizePrefixes(values: readonly string[]): string[] {
   if (values.length === 0) throw new UsageError('give at least one --prefix', 'e.g. mme grant --prefix NewYork_NY');
   for (const v of values) {
     const problem = grantPrefixProblem(v);
-    if (problem) throw new UsageError(`--prefix '${v}' ${problem}`, 'A prefix is a model folder under the endpoint\'s models, e.g. --prefix NewYork_NY (grants NewYork_NY/*).');
+    if (problem)
+      throw new UsageError(
+        `--prefix '${v}' ${problem}`,
+        "A prefix is a model folder under the endpoint's models, e.g. --prefix NewYork_NY (grants NewYork_NY/*).",
+      );
   }
   return [...new Set(values.map((v) => v.replace(/\/$/, '')))].sort();
 }
@@ -77,7 +82,10 @@ export function defaultRoleName(prefixes: readonly string[], endpoint: string): 
   const readable = body.replace(/\//g, '.');
   const name = `${ROLE_NAME_PREFIX}${readable}@${endpoint.toLowerCase()}`;
   if (readable === body && name.length <= MAX_ROLE_NAME_LENGTH) return name;
-  const hash = createHash('sha256').update(`${prefixes.join('\n')}\n@${endpoint.toLowerCase()}`).digest('hex').slice(0, 6);
+  const hash = createHash('sha256')
+    .update(`${prefixes.join('\n')}\n@${endpoint.toLowerCase()}`)
+    .digest('hex')
+    .slice(0, 6);
   const room = MAX_ROLE_NAME_LENGTH - hash.length - 1;
   return `${name.slice(0, room).replace(/[+.@-]+$/, '')}-${hash}`;
 }
@@ -212,31 +220,88 @@ export function grantRequests(p: GrantPlan): GrantRequest[] {
   const RoleName = p.roleName;
   const trust = documentText(trustPolicy(p.principal));
   const description = roleDescription(p.prefixes, p.endpoint);
-  const iam = (operation: string, input: Record<string, unknown>, note: string): GrantRequest => ({ service: 'IAM', operation, input, note });
+  const iam = (operation: string, input: Record<string, unknown>, note: string): GrantRequest => ({
+    service: 'IAM',
+    operation,
+    input,
+    note,
+  });
   return [
-    { service: 'STS', operation: 'GetCallerIdentity', input: {}, note: 'the account, for the endpoint ARN, and the caller to trust' },
-    ...(p.callerMayBeSession ? [iam('GetRole', { RoleName: '<your role>' }, 'only if the caller is a role session: the role to trust, with its path')] : []),
+    {
+      service: 'STS',
+      operation: 'GetCallerIdentity',
+      input: {},
+      note: 'the account, for the endpoint ARN, and the caller to trust',
+    },
+    ...(p.callerMayBeSession
+      ? [
+          iam(
+            'GetRole',
+            { RoleName: '<your role>' },
+            'only if the caller is a role session: the role to trust, with its path',
+          ),
+        ]
+      : []),
     iam('GetRole', { RoleName }, 'does the role exist?'),
-    iam('CreateRole', { RoleName, AssumeRolePolicyDocument: trust, MaxSessionDuration: MAX_SESSION_DURATION, Description: description, Tags: grantTags(p.prefixes, p.endpoint) }, 'if it does not'),
+    iam(
+      'CreateRole',
+      {
+        RoleName,
+        AssumeRolePolicyDocument: trust,
+        MaxSessionDuration: MAX_SESSION_DURATION,
+        Description: description,
+        Tags: grantTags(p.prefixes, p.endpoint),
+      },
+      'if it does not',
+    ),
     iam('ListRolePolicies', { RoleName }, 'if it does: any other policy is reported'),
     iam('ListAttachedRolePolicies', { RoleName }, 'if it does'),
     iam('UpdateAssumeRolePolicy', { RoleName, PolicyDocument: trust }, 'if it does, with another trust policy'),
-    iam('UpdateRole', { RoleName, MaxSessionDuration: MAX_SESSION_DURATION, Description: description }, 'if it does, with another MaxSessionDuration or Description'),
+    iam(
+      'UpdateRole',
+      { RoleName, MaxSessionDuration: MAX_SESSION_DURATION, Description: description },
+      'if it does, with another MaxSessionDuration or Description',
+    ),
     iam('TagRole', { RoleName, Tags: grantTags(p.prefixes, p.endpoint) }, 'if it does, with other tags'),
     iam('GetRolePolicy', { RoleName, PolicyName: policyNameFor(RoleName) }, 'if it does'),
-    iam('PutRolePolicy', { RoleName, PolicyName: policyNameFor(RoleName), PolicyDocument: documentText(invokePolicy(p.endpointArn, p.prefixes)) }, 'unless the role has this very policy already'),
+    iam(
+      'PutRolePolicy',
+      {
+        RoleName,
+        PolicyName: policyNameFor(RoleName),
+        PolicyDocument: documentText(invokePolicy(p.endpointArn, p.prefixes)),
+      },
+      'unless the role has this very policy already',
+    ),
   ];
 }
 
 /** The requests `mme grant --remove` sends, in order. */
 export function revokeRequests(roleName: string, endpoint: string): GrantRequest[] {
-  const iam = (operation: string, input: Record<string, unknown>, note?: string): GrantRequest => ({ service: 'IAM', operation, input, ...(note ? { note } : {}) });
+  const iam = (operation: string, input: Record<string, unknown>, note?: string): GrantRequest => ({
+    service: 'IAM',
+    operation,
+    input,
+    ...(note ? { note } : {}),
+  });
   return [
-    iam('GetRole', { RoleName: roleName }, `it must exist and carry the mme:grant tag, and mme:endpoint ${endpoint} (or --yes)`),
+    iam(
+      'GetRole',
+      { RoleName: roleName },
+      `it must exist and carry the mme:grant tag, and mme:endpoint ${endpoint} (or --yes)`,
+    ),
     iam('ListRolePolicies', { RoleName: roleName }),
     iam('ListAttachedRolePolicies', { RoleName: roleName }),
-    iam('DeleteRolePolicy', { RoleName: roleName, PolicyName: policyNameFor(roleName) }, 'for each inline policy listed'),
-    iam('DetachRolePolicy', { RoleName: roleName, PolicyArn: '<each attached policy>' }, 'for each managed policy listed, if any; the policy itself is kept'),
+    iam(
+      'DeleteRolePolicy',
+      { RoleName: roleName, PolicyName: policyNameFor(roleName) },
+      'for each inline policy listed',
+    ),
+    iam(
+      'DetachRolePolicy',
+      { RoleName: roleName, PolicyArn: '<each attached policy>' },
+      'for each managed policy listed, if any; the policy itself is kept',
+    ),
     iam('DeleteRole', { RoleName: roleName }),
   ];
 }

@@ -15,16 +15,39 @@
  * assumable, or not in effect, for about 10 seconds. Nothing here waits for it; the CLI says so.
  */
 import {
-  CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand,
-  PutRolePolicyCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, UpdateRoleCommand, paginateListAttachedRolePolicies,
-  paginateListRolePolicies, type IAMClient, type Role,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  type IAMClient,
+  type Role,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import {
-  GRANT_TAG_KEYS, MAX_SESSION_DURATION, callerPrincipal, documentText, endpointArn, grantTags, invokePolicy, partitionOf,
-  policyNameFor, principalArn, roleDescription, sameEndpoint, targetModelPatterns, trustPolicy,
+  GRANT_TAG_KEYS,
+  MAX_SESSION_DURATION,
+  callerPrincipal,
+  documentText,
+  endpointArn,
+  grantTags,
+  invokePolicy,
+  partitionOf,
+  policyNameFor,
+  principalArn,
+  roleDescription,
+  sameEndpoint,
+  targetModelPatterns,
+  trustPolicy,
 } from './grant-policies.js';
 import type { Reporter } from './reporter.js';
 
@@ -53,16 +76,29 @@ export interface GrantResult {
   status: 'created' | 'updated' | 'unchanged';
 }
 
-export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporter: Reporter, o: GrantOptions): Promise<GrantResult> {
+export async function grantAccess(
+  clients: Pick<Clients, 'iam' | 'sts'>,
+  reporter: Reporter,
+  o: GrantOptions,
+): Promise<GrantResult> {
   const iam = await clients.iam();
   const id = 'grant';
-  reporter.report({ kind: 'start', id, text: `Granting ${targetModelPatterns(o.prefixes).join(', ')} on ${o.endpoint} to role ${o.roleName}` });
+  reporter.report({
+    kind: 'start',
+    id,
+    text: `Granting ${targetModelPatterns(o.prefixes).join(', ')} on ${o.endpoint} to role ${o.roleName}`,
+  });
   try {
-    const identity = await call(() => clients.sts().then((sts) => sts.send(new GetCallerIdentityCommand({}))), 'asking STS who the caller is');
+    const identity = await call(
+      () => clients.sts().then((sts) => sts.send(new GetCallerIdentityCommand({}))),
+      'asking STS who the caller is',
+    );
     // Before any IAM request: a role trusting the root could never be assumed with these credentials.
     if (!o.principal) refuseRoot(identity.Arn!);
     const partition = partitionOf(identity.Arn!);
-    const principal = o.principal ? principalArn(o.principal, partition) : await trustedCaller(iam, identity.Arn!, reporter);
+    const principal = o.principal
+      ? principalArn(o.principal, partition)
+      : await trustedCaller(iam, identity.Arn!, reporter);
     const resource = endpointArn(partition, o.region, identity.Account!, o.endpoint);
     const trust = documentText(trustPolicy(principal));
     const policy = documentText(invokePolicy(resource, o.prefixes));
@@ -74,9 +110,15 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
     let status: GrantResult['status'] = 'unchanged';
     if (!role) {
       try {
-        const created = await iam.send(new CreateRoleCommand({
-          RoleName: o.roleName, AssumeRolePolicyDocument: trust, MaxSessionDuration: MAX_SESSION_DURATION, Description: description, Tags: tags,
-        }));
+        const created = await iam.send(
+          new CreateRoleCommand({
+            RoleName: o.roleName,
+            AssumeRolePolicyDocument: trust,
+            MaxSessionDuration: MAX_SESSION_DURATION,
+            Description: description,
+            Tags: tags,
+          }),
+        );
         role = created.Role!;
         status = 'created';
       } catch (err) {
@@ -91,27 +133,58 @@ export async function grantAccess(clients: Pick<Clients, 'iam' | 'sts'>, reporte
       checkEndpoint(role, o.endpoint, o.force, 'change');
       await warnAboutOtherPolicies(iam, o.roleName, policyName, reporter);
       if (canonical(decodeURIComponent(role.AssumeRolePolicyDocument ?? '')) !== trust) {
-        await call(() => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: o.roleName, PolicyDocument: trust })), `updating the trust policy of ${o.roleName}`);
+        await call(
+          () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: o.roleName, PolicyDocument: trust })),
+          `updating the trust policy of ${o.roleName}`,
+        );
         status = 'updated';
       }
       if (role.MaxSessionDuration !== MAX_SESSION_DURATION || role.Description !== description) {
-        await call(() => iam.send(new UpdateRoleCommand({ RoleName: o.roleName, MaxSessionDuration: MAX_SESSION_DURATION, Description: description })), `updating role ${o.roleName}`);
+        await call(
+          () =>
+            iam.send(
+              new UpdateRoleCommand({
+                RoleName: o.roleName,
+                MaxSessionDuration: MAX_SESSION_DURATION,
+                Description: description,
+              }),
+            ),
+          `updating role ${o.roleName}`,
+        );
         status = 'updated';
       }
       if (tags.some((t) => role!.Tags?.find((r) => r.Key === t.Key)?.Value !== t.Value)) {
-        await call(() => iam.send(new TagRoleCommand({ RoleName: o.roleName, Tags: tags })), `tagging role ${o.roleName}`);
+        await call(
+          () => iam.send(new TagRoleCommand({ RoleName: o.roleName, Tags: tags })),
+          `tagging role ${o.roleName}`,
+        );
         status = 'updated';
       }
     }
     const current = status === 'created' ? undefined : await inlinePolicy(iam, o.roleName, policyName);
     if (current === undefined || canonical(current) !== policy) {
-      await call(() => iam.send(new PutRolePolicyCommand({ RoleName: o.roleName, PolicyName: policyName, PolicyDocument: policy })), `putting policy ${policyName} on ${o.roleName}`);
+      await call(
+        () =>
+          iam.send(new PutRolePolicyCommand({ RoleName: o.roleName, PolicyName: policyName, PolicyDocument: policy })),
+        `putting policy ${policyName} on ${o.roleName}`,
+      );
       if (status === 'unchanged') status = 'updated';
     }
-    reporter.report({ kind: 'succeed', id, text: `Role ${o.roleName} ${status === 'unchanged' ? 'already grants exactly this' : status}` });
+    reporter.report({
+      kind: 'succeed',
+      id,
+      text: `Role ${o.roleName} ${status === 'unchanged' ? 'already grants exactly this' : status}`,
+    });
     return {
-      roleName: o.roleName, roleArn: role.Arn!, policyName, prefixes: o.prefixes, targetModels: targetModelPatterns(o.prefixes),
-      endpoint: o.endpoint, endpointArn: resource, principal, status,
+      roleName: o.roleName,
+      roleArn: role.Arn!,
+      policyName,
+      prefixes: o.prefixes,
+      targetModels: targetModelPatterns(o.prefixes),
+      endpoint: o.endpoint,
+      endpointArn: resource,
+      principal,
+      status,
     };
   } catch (err) {
     const error = fromAwsError(err);
@@ -141,15 +214,23 @@ export interface RevokeResult {
   detachedPolicies: string[];
 }
 
-export async function revokeAccess(clients: Pick<Clients, 'iam'>, reporter: Reporter, o: RevokeOptions): Promise<RevokeResult> {
+export async function revokeAccess(
+  clients: Pick<Clients, 'iam'>,
+  reporter: Reporter,
+  o: RevokeOptions,
+): Promise<RevokeResult> {
   const iam = await clients.iam();
   const role = await findRole(iam, o.roleName);
   if (!role) {
     if (o.missingOk) return { roleName: o.roleName, removed: false, deletedPolicies: [], detachedPolicies: [] };
-    throw new MmeError('RoleNotFound', `role ${o.roleName} does not exist: nothing to remove (already removed, or granted under another name)`, {
-      exitCode: ExitCode.NotFound,
-      hint: 'Roles made by mme grant carry the tag mme:grant; pass the same --prefix values as when granting, or --role-name.',
-    });
+    throw new MmeError(
+      'RoleNotFound',
+      `role ${o.roleName} does not exist: nothing to remove (already removed, or granted under another name)`,
+      {
+        exitCode: ExitCode.NotFound,
+        hint: 'Roles made by mme grant carry the tag mme:grant; pass the same --prefix values as when granting, or --role-name.',
+      },
+    );
   }
   checkManaged(role, o.force, 'delete');
   if (o.endpoint !== undefined) checkEndpoint(role, o.endpoint, o.force, 'delete');
@@ -167,16 +248,25 @@ export async function revokeAccess(clients: Pick<Clients, 'iam'>, reporter: Repo
   }
 }
 
-async function removeRole(iam: IAMClient, roleName: string): Promise<Pick<RevokeResult, 'deletedPolicies' | 'detachedPolicies'>> {
+async function removeRole(
+  iam: IAMClient,
+  roleName: string,
+): Promise<Pick<RevokeResult, 'deletedPolicies' | 'detachedPolicies'>> {
   // DeleteRole refuses a role that still has policies (DeleteConflict): inline ones go first, then
   // attachments. Each step tolerates NoSuchEntity, so an interrupted or concurrent removal finishes.
   // Listed in full before deleting: deleting while paging by Marker could skip a page's worth.
   const { inline, attached } = await rolePolicies(iam, roleName);
   for (const name of inline) {
-    await gone(() => iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name })), `deleting policy ${name} of ${roleName}`);
+    await gone(
+      () => iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name })),
+      `deleting policy ${name} of ${roleName}`,
+    );
   }
   for (const arn of attached) {
-    await gone(() => iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })), `detaching ${arn} from ${roleName}`);
+    await gone(
+      () => iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })),
+      `detaching ${arn} from ${roleName}`,
+    );
   }
   await gone(() => iam.send(new DeleteRoleCommand({ RoleName: roleName })), `deleting role ${roleName}`);
   return { deletedPolicies: inline, detachedPolicies: attached };
@@ -192,10 +282,14 @@ async function removeRole(iam: IAMClient, roleName: string): Promise<Pick<Revoke
  */
 function refuseRoot(callerArn: string): void {
   if (!/^arn:[^:]+:iam::\d{12}:root$/.test(callerArn)) return;
-  throw new MmeError('RootCredentials', `you are signed in as the account root (${callerArn}), and AWS does not let the root assume roles ("Roles may not be assumed by root accounts."): the role mme grant makes for you could never be used with these credentials`, {
-    exitCode: ExitCode.Config,
-    hint: 'Sign in as an IAM user or role with administrator rights (create one in the IAM console, or use IAM Identity Center) and run mme with it (--profile NAME), keeping the root for the tasks only it can do; or pass --principal ARN to grant the role to the user or role that will assume it.',
-  });
+  throw new MmeError(
+    'RootCredentials',
+    `you are signed in as the account root (${callerArn}), and AWS does not let the root assume roles ("Roles may not be assumed by root accounts."): the role mme grant makes for you could never be used with these credentials`,
+    {
+      exitCode: ExitCode.Config,
+      hint: 'Sign in as an IAM user or role with administrator rights (create one in the IAM console, or use IAM Identity Center) and run mme with it (--profile NAME), keeping the root for the tasks only it can do; or pass --principal ARN to grant the role to the user or role that will assume it.',
+    },
+  );
 }
 
 /** The role to trust for this caller: itself, or for a role session, the role (with its path). */
@@ -205,7 +299,10 @@ async function trustedCaller(iam: IAMClient, callerArn: string, reporter: Report
   try {
     return (await iam.send(new GetRoleCommand({ RoleName: caller.roleName }))).Role!.Arn!;
   } catch (err) {
-    reporter.report({ kind: 'warn', text: `could not read your role ${caller.roleName} (${(err as Error).name}); trusting ${caller.fallbackArn}. If the role has a path, pass --principal with its full ARN.` });
+    reporter.report({
+      kind: 'warn',
+      text: `could not read your role ${caller.roleName} (${(err as Error).name}); trusting ${caller.fallbackArn}. If the role has a path, pass --principal with its full ARN.`,
+    });
     return caller.fallbackArn;
   }
 }
@@ -235,13 +332,21 @@ async function inlinePolicy(iam: IAMClient, roleName: string, policyName: string
  */
 function checkManaged(role: Role, force: boolean | undefined, verb: 'change' | 'delete'): void {
   if (force || role.Tags?.some((t) => t.Key === GRANT_TAG_KEYS.grant)) return;
-  throw new MmeError('RoleNotManaged', `role ${role.RoleName} was not created by mme grant (it has no ${GRANT_TAG_KEYS.grant} tag): refusing to ${verb} it`, {
-    exitCode: ExitCode.Failure,
-    hint: verb === 'change' ? 'Choose another --role-name, or pass --yes to take the role over (its trust policy is replaced).' : 'Pass --yes to delete it anyway.',
-  });
+  throw new MmeError(
+    'RoleNotManaged',
+    `role ${role.RoleName} was not created by mme grant (it has no ${GRANT_TAG_KEYS.grant} tag): refusing to ${verb} it`,
+    {
+      exitCode: ExitCode.Failure,
+      hint:
+        verb === 'change'
+          ? 'Choose another --role-name, or pass --yes to take the role over (its trust policy is replaced).'
+          : 'Pass --yes to delete it anyway.',
+    },
+  );
 }
 
-const endpointTag = (role: Role): string | undefined => role.Tags?.find((t) => t.Key === GRANT_TAG_KEYS.endpoint)?.Value;
+const endpointTag = (role: Role): string | undefined =>
+  role.Tags?.find((t) => t.Key === GRANT_TAG_KEYS.endpoint)?.Value;
 
 /**
  * A role mme granted on one endpoint is never silently moved to another: rewriting its policy
@@ -251,14 +356,16 @@ const endpointTag = (role: Role): string | undefined => role.Tags?.find((t) => t
 function checkEndpoint(role: Role, endpoint: string, force: boolean | undefined, verb: 'change' | 'delete'): void {
   const current = endpointTag(role);
   if (force || current === undefined || sameEndpoint(current, endpoint)) return;
-  const message = verb === 'change'
-    ? `role ${role.RoleName} grants sagemaker:InvokeEndpoint on endpoint ${current}, not ${endpoint}: refusing to rewrite it for ${endpoint} (that would take its access to ${current} away)`
-    : `role ${role.RoleName} grants on endpoint ${current}, not ${endpoint}: refusing to remove it`;
+  const message =
+    verb === 'change'
+      ? `role ${role.RoleName} grants sagemaker:InvokeEndpoint on endpoint ${current}, not ${endpoint}: refusing to rewrite it for ${endpoint} (that would take its access to ${current} away)`
+      : `role ${role.RoleName} grants on endpoint ${current}, not ${endpoint}: refusing to remove it`;
   throw new MmeError('RoleForOtherEndpoint', message, {
     exitCode: ExitCode.Failure,
-    hint: verb === 'change'
-      ? `Leave out --role-name: each endpoint gets its own role (mme-invoke-PREFIXES@ENDPOINT). Or pass --yes to move this role to ${endpoint}.`
-      : `Pass --endpoint ${current} to remove it, or --yes to remove it anyway.`,
+    hint:
+      verb === 'change'
+        ? `Leave out --role-name: each endpoint gets its own role (mme-invoke-PREFIXES@ENDPOINT). Or pass --yes to move this role to ${endpoint}.`
+        : `Pass --endpoint ${current} to remove it, or --yes to remove it anyway.`,
   });
 }
 
@@ -266,16 +373,27 @@ function checkEndpoint(role: Role, endpoint: string, force: boolean | undefined,
 async function rolePolicies(iam: IAMClient, roleName: string): Promise<{ inline: string[]; attached: string[] }> {
   const inline: string[] = [];
   const attached: string[] = [];
-  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) inline.push(...(page.PolicyNames ?? []));
-  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) attached.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn!));
+  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName }))
+    inline.push(...(page.PolicyNames ?? []));
+  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName }))
+    attached.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn!));
   return { inline, attached };
 }
 
 /** A role that also has other policies may do more than invoke these prefixes: say so. */
-async function warnAboutOtherPolicies(iam: IAMClient, roleName: string, ours: string, reporter: Reporter): Promise<void> {
+async function warnAboutOtherPolicies(
+  iam: IAMClient,
+  roleName: string,
+  ours: string,
+  reporter: Reporter,
+): Promise<void> {
   const { inline, attached } = await rolePolicies(iam, roleName);
   const others = [...inline.filter((n) => n !== ours), ...attached];
-  if (others.length > 0) reporter.report({ kind: 'warn', text: `role ${roleName} also has ${others.join(', ')}: it may do more than invoke these models` });
+  if (others.length > 0)
+    reporter.report({
+      kind: 'warn',
+      text: `role ${roleName} also has ${others.join(', ')}: it may do more than invoke these models`,
+    });
 }
 
 /** The same document as compact JSON, to compare what IAM returns with what we would send. */

@@ -26,7 +26,12 @@ export function sklearnVersions(scope: ImageScope): readonly string[] {
  * has the one version "1"; omitted, the table's default). Throws a ConfigError for a region
  * without the image (the region comes from configuration) and a UsageError for an unknown version.
  */
-export function imageUri(algorithm: ImageAlgorithm, region: string, version?: string, scope: ImageScope = 'training'): string {
+export function imageUri(
+  algorithm: ImageAlgorithm,
+  region: string,
+  version?: string,
+  scope: ImageScope = 'training',
+): string {
   const account = imageRegistry(algorithm, region);
   if (account === undefined) {
     throw new ConfigError(
@@ -51,6 +56,12 @@ export function imageUri(algorithm: ImageAlgorithm, region: string, version?: st
  * container). Checked together, before any job starts: a version that trains but cannot serve
  * would otherwise fail only after the training job has run.
  */
-export function sklearnImages(region: string, version = DEFAULT_SKLEARN_VERSION): { training: string; inference: string } {
-  return { training: imageUri('sklearn', region, version, 'training'), inference: imageUri('sklearn', region, version, 'inference') };
+export function sklearnImages(
+  region: string,
+  version = DEFAULT_SKLEARN_VERSION,
+): { training: string; inference: string } {
+  return {
+    training: imageUri('sklearn', region, version, 'training'),
+    inference: imageUri('sklearn', region, version, 'inference'),
+  };
 }

@@ -25,7 +25,8 @@ import type { Reporter } from './reporter.js';
  */
 export function resolveTargetModel(model: string): string {
   const text = model.trim();
-  if (text.length === 0) throw new UsageError('--model is empty', 'e.g. --model Chicago_IL or --model Chicago_IL/Chicago_IL.tar.gz');
+  if (text.length === 0)
+    throw new UsageError('--model is empty', 'e.g. --model Chicago_IL or --model Chicago_IL/Chicago_IL.tar.gz');
   if (text.includes('/') || text.endsWith('.tar.gz')) return text;
   return `${text}/${text}.tar.gz`;
 }
@@ -41,10 +42,16 @@ export function locationOf(targetModel: string): string | undefined {
  * (trimmed, y/n lower-cased) into the CSV line that is sent. Nothing is sent for a bad row.
  */
 export function parseFeatures(text: string): string {
-  const cells = text.trim().split(',').map((c) => c.trim());
+  const cells = text
+    .trim()
+    .split(',')
+    .map((c) => c.trim());
   const example = 'e.g. --features 1993,2728,6,3.0,0.7,1,y,y';
   if (cells.length !== FEATURE_COUNT) {
-    throw new UsageError(`--features has ${cells.length} column${cells.length === 1 ? '' : 's'}; it needs ${FEATURE_COUNT}: ${FEATURE_COLUMNS.join(',')}`, example);
+    throw new UsageError(
+      `--features has ${cells.length} column${cells.length === 1 ? '' : 's'}; it needs ${FEATURE_COUNT}: ${FEATURE_COLUMNS.join(',')}`,
+      example,
+    );
   }
   const numeric = new Set<string>(NUMERIC_FEATURES);
   return cells
@@ -88,13 +95,18 @@ export function formatDollars(value: number): string {
 export function parsePredictions(body: string, contentType: string | undefined): (number | null)[] {
   const scoreOf = (p: unknown): number | null => {
     if (typeof p === 'number') return p;
-    const v = (p as { score?: unknown; predicted_label?: unknown } | null)?.score ?? (p as { predicted_label?: unknown } | null)?.predicted_label;
+    const v =
+      (p as { score?: unknown; predicted_label?: unknown } | null)?.score ??
+      (p as { predicted_label?: unknown } | null)?.predicted_label;
     return typeof v === 'number' ? v : null;
   };
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   try {
     if (type === 'application/jsonlines' || type === 'application/x-jsonlines') {
-      return body.split('\n').filter((l) => l.trim()).map((l) => scoreOf(JSON.parse(l)));
+      return body
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => scoreOf(JSON.parse(l)));
     }
     if (type === 'application/json' || body.trimStart().startsWith('{') || body.trimStart().startsWith('[')) {
       const doc = JSON.parse(body) as unknown;
@@ -104,7 +116,10 @@ export function parsePredictions(body: string, contentType: string | undefined):
   } catch {
     return [null];
   }
-  return body.split(/[\n,]/).filter((c) => c.trim()).map((c) => (Number.isFinite(Number(c)) ? Number(c) : null));
+  return body
+    .split(/[\n,]/)
+    .filter((c) => c.trim())
+    .map((c) => (Number.isFinite(Number(c)) ? Number(c) : null));
 }
 
 export interface LatencySummary {
@@ -172,19 +187,34 @@ export interface InvokeResult {
  * arrives, so a caller keeps the predictions already made when the run is interrupted or a later
  * request fails.
  */
-export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>, reporter: Reporter, o: InvokeOptions, invocations: Invocation[] = []): Promise<InvokeResult> {
+export async function invokeEndpoint(
+  clients: Pick<Clients, 'sageMakerRuntime'>,
+  reporter: Reporter,
+  o: InvokeOptions,
+  invocations: Invocation[] = [],
+): Promise<InvokeResult> {
   // Built before the clock starts: loading the SDK package is not part of a round trip.
   const rt = await clients.sageMakerRuntime();
   const requests = o.batch ? [o.rows] : o.rows.map((r) => [r]);
   const id = 'invoke';
   for (const [i, rows] of requests.entries()) {
-    reporter.report({ kind: i === 0 ? 'start' : 'update', id, text: `Invoking ${o.targetModel} on ${o.endpoint}${requests.length > 1 ? ` (${i + 1}/${requests.length})` : ''}` });
+    reporter.report({
+      kind: i === 0 ? 'start' : 'update',
+      id,
+      text: `Invoking ${o.targetModel} on ${o.endpoint}${requests.length > 1 ? ` (${i + 1}/${requests.length})` : ''}`,
+    });
     const started = performance.now();
     let out;
     try {
-      out = await rt.send(new InvokeEndpointCommand({
-        EndpointName: o.endpoint, TargetModel: o.targetModel, ContentType: o.contentType, Accept: o.accept, Body: Buffer.from(rows.join('\n')),
-      }));
+      out = await rt.send(
+        new InvokeEndpointCommand({
+          EndpointName: o.endpoint,
+          TargetModel: o.targetModel,
+          ContentType: o.contentType,
+          Accept: o.accept,
+          Body: Buffer.from(rows.join('\n')),
+        }),
+      );
     } catch (err) {
       const error = invokeError(err, o.endpoint, o.targetModel, invocations.length);
       reporter.report({ kind: 'fail', id, text: `${o.targetModel}: ${error.code}` });
@@ -193,12 +223,21 @@ export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>,
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const raw = Buffer.from(out.Body ?? new Uint8Array()).toString('utf8');
     const predictions = parsePredictions(raw, out.ContentType);
-    rows.forEach((features, j) => invocations.push({
-      features, prediction: predictions[j] ?? null, raw, latencyMs,
-      ...(out.InvokedProductionVariant ? { invokedProductionVariant: out.InvokedProductionVariant } : {}),
-    }));
+    rows.forEach((features, j) =>
+      invocations.push({
+        features,
+        prediction: predictions[j] ?? null,
+        raw,
+        latencyMs,
+        ...(out.InvokedProductionVariant ? { invokedProductionVariant: out.InvokedProductionVariant } : {}),
+      }),
+    );
   }
-  reporter.report({ kind: 'succeed', id, text: `${o.targetModel}: ${requests.length} request${requests.length === 1 ? '' : 's'}` });
+  reporter.report({
+    kind: 'succeed',
+    id,
+    text: `${o.targetModel}: ${requests.length} request${requests.length === 1 ? '' : 's'}`,
+  });
   return invokeResult(o, invocations);
 }
 
@@ -206,7 +245,15 @@ export async function invokeEndpoint(clients: Pick<Clients, 'sageMakerRuntime'>,
 export function invokeResult(o: InvokeOptions, invocations: Invocation[]): InvokeResult {
   // A batch's rows share one request, and so one latency.
   const latencies = (o.batch ? invocations.slice(0, 1) : invocations).map((i) => i.latencyMs);
-  return { endpoint: o.endpoint, targetModel: o.targetModel, contentType: o.contentType, accept: o.accept, batch: !!o.batch, invocations, summary: summarizeLatencies(latencies) };
+  return {
+    endpoint: o.endpoint,
+    targetModel: o.targetModel,
+    contentType: o.contentType,
+    accept: o.accept,
+    batch: !!o.batch,
+    invocations,
+    summary: summarizeLatencies(latencies),
+  };
 }
 
 /**
@@ -215,27 +262,50 @@ export function invokeResult(o: InvokeOptions, invocations: Invocation[]): Invok
  * does not exist is ValidationError on the wire but "not found" to a user (4); AccessDenied is 5.
  */
 export function invokeError(err: unknown, endpoint: string, targetModel: string, succeeded = 0): MmeError {
-  const e = err as { name?: string; message?: string; OriginalMessage?: string; OriginalStatusCode?: number; LogStreamArn?: string };
+  const e = err as {
+    name?: string;
+    message?: string;
+    OriginalMessage?: string;
+    OriginalStatusCode?: number;
+    LogStreamArn?: string;
+  };
   const detail = { endpoint, targetModel, succeededBefore: succeeded };
   if (e?.name === 'ModelError') {
     // The failing container may be the preprocessor, not the target model: say "a container".
-    return new MmeError('ModelError', `a container of ${endpoint} answered ${e.OriginalStatusCode ?? 'an error'} for ${targetModel}: ${e.OriginalMessage ?? e.message}`, {
-      exitCode: ExitCode.Failure, cause: err,
-      hint: `The container's log says more: 'mme logs ${endpoint}'${e.LogStreamArn ? ` (${e.LogStreamArn})` : ''}.`,
-      detail: { ...detail, originalStatusCode: e.OriginalStatusCode ?? null, originalMessage: e.OriginalMessage ?? null, logStreamArn: e.LogStreamArn ?? null },
-    });
+    return new MmeError(
+      'ModelError',
+      `a container of ${endpoint} answered ${e.OriginalStatusCode ?? 'an error'} for ${targetModel}: ${e.OriginalMessage ?? e.message}`,
+      {
+        exitCode: ExitCode.Failure,
+        cause: err,
+        hint: `The container's log says more: 'mme logs ${endpoint}'${e.LogStreamArn ? ` (${e.LogStreamArn})` : ''}.`,
+        detail: {
+          ...detail,
+          originalStatusCode: e.OriginalStatusCode ?? null,
+          originalMessage: e.OriginalMessage ?? null,
+          logStreamArn: e.LogStreamArn ?? null,
+        },
+      },
+    );
   }
   const message = e?.message ?? String(err);
   if (e?.name === 'ValidationError' && /^Endpoint .* not found\.?$/.test(message)) {
     return new MmeError('ValidationError', message, {
-      exitCode: ExitCode.NotFound, cause: err, detail,
+      exitCode: ExitCode.NotFound,
+      cause: err,
+      detail,
       hint: `Create it with 'mme deploy', or name another with --endpoint (see 'mme status').`,
     });
   }
-  if (e?.name === 'ValidationError' && /Failed to download model data|Could not find model|model.*not found/i.test(message)) {
+  if (
+    e?.name === 'ValidationError' &&
+    /Failed to download model data|Could not find model|model.*not found/i.test(message)
+  ) {
     const location = locationOf(targetModel);
     return new MmeError('ValidationError', message, {
-      exitCode: ExitCode.NotFound, cause: err, detail,
+      exitCode: ExitCode.NotFound,
+      cause: err,
+      detail,
       hint: `No model ${targetModel} under the endpoint's multi-model prefix. Add it with 'mme add-model ${location ?? '<location>'}'; 'mme status' lists the models there.`,
     });
   }

@@ -27,7 +27,10 @@ export function newRunId(now: Date = new Date(), random: () => string = () => ra
 
 /** A location (or any text) as a name segment: `_` is not allowed in SageMaker names, `-` is. */
 export function nameSegment(text: string): string {
-  return text.replace(/_/g, '-').replace(/[^a-zA-Z0-9-]/g, '').replace(/^-+|-+$/g, '');
+  return text
+    .replace(/_/g, '-')
+    .replace(/[^a-zA-Z0-9-]/g, '')
+    .replace(/^-+|-+$/g, '');
 }
 
 /**
@@ -59,7 +62,13 @@ export type JobStep = 'preprocess' | 'transform' | 'train';
 /** The preprocess job is fitted on every location at once; a location name never starts with `_`. */
 export const ALL_LOCATIONS = '_all';
 
-export function jobTags(t: { step: JobStep; location: string; run: string; prefix: string; preprocessor?: string }): Tag[] {
+export function jobTags(t: {
+  step: JobStep;
+  location: string;
+  run: string;
+  prefix: string;
+  preprocessor?: string;
+}): Tag[] {
   const tags: Tag[] = [
     { Key: TAG_KEYS.location, Value: t.location },
     { Key: TAG_KEYS.step, Value: t.step },
@@ -83,7 +92,11 @@ const LOCAL_ROLE_NAME = 'mme-local-sagemaker-execution';
  * and reach the bucket), so a missing one is a configuration error. The local cloud runs jobs as
  * any well-formed role; `account` is asked only then.
  */
-export async function executionRoleArn(target: 'local' | 'aws', configured: string | undefined, account: () => Promise<string>): Promise<string> {
+export async function executionRoleArn(
+  target: 'local' | 'aws',
+  configured: string | undefined,
+  account: () => Promise<string>,
+): Promise<string> {
   if (configured) return configured;
   if (target === 'aws') {
     throw new ConfigError(
@@ -158,10 +171,14 @@ export async function waitForJob<T>(
     }
     if (poll.until?.()) return d;
     if (now() + delay > deadline) {
-      throw new MmeError('WaitTimeout', `${what} did not finish within ${Math.round(poll.timeoutMs / 60_000)} minutes (last status ${s.status}${s.secondaryStatus ? `/${s.secondaryStatus}` : ''})`, {
-        exitCode: ExitCode.Failure,
-        hint: 'The job keeps running on the target; follow it with `mme status` or the SageMaker console.',
-      });
+      throw new MmeError(
+        'WaitTimeout',
+        `${what} did not finish within ${Math.round(poll.timeoutMs / 60_000)} minutes (last status ${s.status}${s.secondaryStatus ? `/${s.secondaryStatus}` : ''})`,
+        {
+          exitCode: ExitCode.Failure,
+          hint: 'The job keeps running on the target; follow it with `mme status` or the SageMaker console.',
+        },
+      );
     }
     await sleep(delay);
     delay = Math.min(poll.maxDelayMs, Math.round(delay * 1.5));
@@ -175,7 +192,11 @@ export async function waitForJob<T>(
  * queue: SageMaker itself does not queue, it refuses jobs beyond the account's instance quota).
  * Settles every task, as Promise.allSettled does, so one failure does not orphan the others.
  */
-export async function runBounded<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function runBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const lane = async () => {
@@ -222,7 +243,11 @@ export interface JobResult {
 export type LogTailReader = (kind: JobResult['kind'], name: string) => Promise<string[] | undefined>;
 
 export function trainingJobResult(d: DescribeTrainingJobResponse, location: string): JobResult {
-  const metrics = Object.fromEntries((d.FinalMetricDataList ?? []).filter((m) => m.MetricName && m.Value !== undefined).map((m) => [m.MetricName!, m.Value!]));
+  const metrics = Object.fromEntries(
+    (d.FinalMetricDataList ?? [])
+      .filter((m) => m.MetricName && m.Value !== undefined)
+      .map((m) => [m.MetricName!, m.Value!]),
+  );
   return {
     kind: 'training-job',
     name: d.TrainingJobName ?? '',

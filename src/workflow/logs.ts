@@ -43,7 +43,13 @@ const TERMINAL_JOB = new Set(['Completed', 'Failed', 'Stopped']);
 
 /** A job's log source. */
 export function jobLogSource(kind: 'training-job' | 'transform-job', name: string, status = 'Unknown'): LogSource {
-  return { kind, name, status, group: kind === 'training-job' ? TRAINING_JOB_LOG_GROUP : TRANSFORM_JOB_LOG_GROUP, streamPrefix: `${name}/` };
+  return {
+    kind,
+    name,
+    status,
+    group: kind === 'training-job' ? TRAINING_JOB_LOG_GROUP : TRANSFORM_JOB_LOG_GROUP,
+    streamPrefix: `${name}/`,
+  };
 }
 
 /** Not found on SageMaker: ResourceNotFound (jobs, the local cloud), ValidationException (AWS's "Requested resource not found." / "Could not find endpoint"). */
@@ -56,18 +62,30 @@ function isNotFound(err: unknown): boolean {
  * What `name` is: asks DescribeTrainingJob, DescribeTransformJob and DescribeEndpoint. Several
  * kinds may share a name; the newest is used and the reporter says which others exist.
  */
-export async function findLogSource(clients: Clients, reporter: Reporter, name: string, region: string): Promise<LogSource> {
-  const { DescribeTrainingJobCommand, DescribeTransformJobCommand, DescribeEndpointCommand } = await import('@aws-sdk/client-sagemaker');
+export async function findLogSource(
+  clients: Clients,
+  reporter: Reporter,
+  name: string,
+  region: string,
+): Promise<LogSource> {
+  const { DescribeTrainingJobCommand, DescribeTransformJobCommand, DescribeEndpointCommand } =
+    await import('@aws-sdk/client-sagemaker');
   const sm = await clients.sageMaker();
   const answers = await Promise.allSettled([
     sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name })).then((d): LogSource => ({
-      ...jobLogSource('training-job', name, d.TrainingJobStatus), creationTime: d.CreationTime,
+      ...jobLogSource('training-job', name, d.TrainingJobStatus),
+      creationTime: d.CreationTime,
     })),
     sm.send(new DescribeTransformJobCommand({ TransformJobName: name })).then((d): LogSource => ({
-      ...jobLogSource('transform-job', name, d.TransformJobStatus), creationTime: d.CreationTime,
+      ...jobLogSource('transform-job', name, d.TransformJobStatus),
+      creationTime: d.CreationTime,
     })),
     sm.send(new DescribeEndpointCommand({ EndpointName: name })).then((d): LogSource => ({
-      kind: 'endpoint', name, status: d.EndpointStatus ?? 'Unknown', group: endpointLogGroup(name), creationTime: d.CreationTime,
+      kind: 'endpoint',
+      name,
+      status: d.EndpointStatus ?? 'Unknown',
+      group: endpointLogGroup(name),
+      creationTime: d.CreationTime,
     })),
   ]);
   const found = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
@@ -83,7 +101,13 @@ export async function findLogSource(clients: Clients, reporter: Reporter, name: 
   const chosen = found[0]!;
   if (found.length > 1) {
     const called = (k: LogSourceKind) => (k === 'endpoint' ? 'an endpoint' : `a ${k.replace('-', ' ')}`);
-    reporter.report({ kind: 'info', text: `${name} is also ${found.slice(1).map((f) => called(f.kind)).join(' and ')}: showing the ${chosen.kind.replace('-', ' ')} (the newest)` });
+    reporter.report({
+      kind: 'info',
+      text: `${name} is also ${found
+        .slice(1)
+        .map((f) => called(f.kind))
+        .join(' and ')}: showing the ${chosen.kind.replace('-', ' ')} (the newest)`,
+    });
   }
   return chosen;
 }
@@ -99,7 +123,12 @@ interface Page {
  * Every event of the source from `startTime` on, in time order. A group that does not exist yet
  * (an endpoint or job that has written nothing) reads as no events.
  */
-async function readFrom(clients: Clients, source: LogSource, startTime: number | undefined, skip: Set<string>): Promise<Page> {
+async function readFrom(
+  clients: Clients,
+  source: LogSource,
+  startTime: number | undefined,
+  skip: Set<string>,
+): Promise<Page> {
   const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
   const logs = await clients.logs();
   const page: Page = { lines: [], idsAtLast: new Set() };
@@ -107,12 +136,14 @@ async function readFrom(clients: Clients, source: LogSource, startTime: number |
   do {
     let out;
     try {
-      out = await logs.send(new FilterLogEventsCommand({
-        logGroupName: source.group,
-        ...(source.streamPrefix ? { logStreamNamePrefix: source.streamPrefix } : {}),
-        ...(startTime !== undefined ? { startTime } : {}),
-        ...(nextToken ? { nextToken } : {}),
-      }));
+      out = await logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: source.group,
+          ...(source.streamPrefix ? { logStreamNamePrefix: source.streamPrefix } : {}),
+          ...(startTime !== undefined ? { startTime } : {}),
+          ...(nextToken ? { nextToken } : {}),
+        }),
+      );
     } catch (err) {
       if ((err as { name?: string })?.name === 'ResourceNotFoundException') return page;
       throw fromAwsError(err, `reading ${source.group}`);
@@ -124,7 +155,11 @@ async function readFrom(clients: Clients, source: LogSource, startTime: number |
       if (timestamp !== page.lastTimestamp) page.idsAtLast.clear();
       page.lastTimestamp = timestamp;
       page.idsAtLast.add(id);
-      page.lines.push({ time: new Date(timestamp).toISOString(), stream: e.logStreamName ?? '', message: e.message ?? '' });
+      page.lines.push({
+        time: new Date(timestamp).toISOString(),
+        stream: e.logStreamName ?? '',
+        message: e.message ?? '',
+      });
     }
     nextToken = out.nextToken;
   } while (nextToken);
@@ -161,11 +196,18 @@ export async function readLogs(clients: Clients, reporter: Reporter, options: Lo
   };
   let page = await readFrom(clients, source, options.since?.getTime(), new Set());
   take(page);
-  const result = (): LogsResult => ({ source, ...(options.since ? { since: options.since.toISOString() } : {}), lines });
+  const result = (): LogsResult => ({
+    source,
+    ...(options.since ? { since: options.since.toISOString() } : {}),
+    lines,
+  });
   if (!options.follow) return result();
 
   const isJob = source.kind !== 'endpoint';
-  reporter.report({ kind: 'info', text: `following ${source.group}${source.streamPrefix ? ` (streams ${source.streamPrefix}*)` : ''}${isJob ? ' until the job ends' : ''}; Ctrl-C stops` });
+  reporter.report({
+    kind: 'info',
+    text: `following ${source.group}${source.streamPrefix ? ` (streams ${source.streamPrefix}*)` : ''}${isJob ? ' until the job ends' : ''}; Ctrl-C stops`,
+  });
   let lastTimestamp = page.lastTimestamp ?? options.since?.getTime();
   let seen = page.idsAtLast;
   for (;;) {
@@ -188,9 +230,10 @@ async function refreshJob(clients: Clients, source: LogSource): Promise<LogSourc
   const sdk = await import('@aws-sdk/client-sagemaker');
   const sm = await clients.sageMaker();
   try {
-    const status = source.kind === 'training-job'
-      ? (await sm.send(new sdk.DescribeTrainingJobCommand({ TrainingJobName: source.name }))).TrainingJobStatus
-      : (await sm.send(new sdk.DescribeTransformJobCommand({ TransformJobName: source.name }))).TransformJobStatus;
+    const status =
+      source.kind === 'training-job'
+        ? (await sm.send(new sdk.DescribeTrainingJobCommand({ TrainingJobName: source.name }))).TrainingJobStatus
+        : (await sm.send(new sdk.DescribeTransformJobCommand({ TransformJobName: source.name }))).TransformJobStatus;
     return { ...source, status: status ?? source.status };
   } catch (err) {
     throw fromAwsError(err, `following ${source.name}`);
@@ -217,15 +260,27 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
  * The last `count` lines of a job's newest stream, or undefined when there are none or they
  * cannot be read (a caller without logs permissions): a failed job's report shows them.
  */
-export async function readJobLogTail(clients: Clients, kind: 'training-job' | 'transform-job', name: string, count: number): Promise<string[] | undefined> {
+export async function readJobLogTail(
+  clients: Clients,
+  kind: 'training-job' | 'transform-job',
+  name: string,
+  count: number,
+): Promise<string[] | undefined> {
   const source = jobLogSource(kind, name);
   try {
     const { DescribeLogStreamsCommand, GetLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
     const logs = await clients.logs();
-    const streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: source.group, logStreamNamePrefix: source.streamPrefix }))).logStreams ?? [];
+    const streams =
+      (
+        await logs.send(
+          new DescribeLogStreamsCommand({ logGroupName: source.group, logStreamNamePrefix: source.streamPrefix }),
+        )
+      ).logStreams ?? [];
     const newest = streams.sort((a, b) => (a.creationTime ?? 0) - (b.creationTime ?? 0)).at(-1);
     if (!newest?.logStreamName) return undefined;
-    const out = await logs.send(new GetLogEventsCommand({ logGroupName: source.group, logStreamName: newest.logStreamName, limit: count }));
+    const out = await logs.send(
+      new GetLogEventsCommand({ logGroupName: source.group, logStreamName: newest.logStreamName, limit: count }),
+    );
     const lines = (out.events ?? []).map((e) => e.message ?? '');
     return lines.length > 0 ? lines : undefined;
   } catch {

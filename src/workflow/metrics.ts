@@ -28,8 +28,18 @@ export interface MetricDefinition {
   stat: string;
 }
 
-const endpoints = (name: string, unit: MetricUnit, stat = 'Average'): MetricDefinition => ({ name, namespace: NAMESPACE_ENDPOINTS, unit, stat });
-const sagemaker = (name: string, unit: MetricUnit, stat = 'Average'): MetricDefinition => ({ name, namespace: NAMESPACE_SAGEMAKER, unit, stat });
+const endpoints = (name: string, unit: MetricUnit, stat = 'Average'): MetricDefinition => ({
+  name,
+  namespace: NAMESPACE_ENDPOINTS,
+  unit,
+  stat,
+});
+const sagemaker = (name: string, unit: MetricUnit, stat = 'Average'): MetricDefinition => ({
+  name,
+  namespace: NAMESPACE_SAGEMAKER,
+  unit,
+  stat,
+});
 
 /** Every metric `mme metrics` knows, with its namespace, unit and usual statistic. */
 export const KNOWN_METRICS: readonly MetricDefinition[] = [
@@ -59,10 +69,17 @@ const STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
 export function resolveMetric(spec: string): MetricDefinition {
   const [name, stat] = spec.split(':').map((s) => s.trim());
   const known = KNOWN_METRICS.find((m) => m.name.toLowerCase() === name!.toLowerCase());
-  if (!known) throw new UsageError(`unknown metric '${name}'`, `Known metrics: ${KNOWN_METRICS.map((m) => m.name).join(', ')}.`);
+  if (!known)
+    throw new UsageError(`unknown metric '${name}'`, `Known metrics: ${KNOWN_METRICS.map((m) => m.name).join(', ')}.`);
   if (stat === undefined || stat === '') return known;
-  const canonical = STATISTICS.find((s) => s.toLowerCase() === stat.toLowerCase()) ?? (/^p\d{1,2}(\.\d+)?$/i.test(stat) ? stat.toLowerCase() : undefined);
-  if (!canonical) throw new UsageError(`unknown statistic '${stat}' for ${known.name}`, `Use one of ${STATISTICS.join(', ')} or a percentile such as p99.`);
+  const canonical =
+    STATISTICS.find((s) => s.toLowerCase() === stat.toLowerCase()) ??
+    (/^p\d{1,2}(\.\d+)?$/i.test(stat) ? stat.toLowerCase() : undefined);
+  if (!canonical)
+    throw new UsageError(
+      `unknown statistic '${stat}' for ${known.name}`,
+      `Use one of ${STATISTICS.join(', ')} or a percentile such as p99.`,
+    );
   return { ...known, stat: canonical };
 }
 
@@ -72,7 +89,11 @@ export function isValidPeriod(seconds: number): boolean {
 }
 
 export function checkPeriod(seconds: number): number {
-  if (!isValidPeriod(seconds)) throw new UsageError(`--period ${seconds} is not a CloudWatch period`, 'Use 1, 5, 10, 30 or a multiple of 60 (seconds).');
+  if (!isValidPeriod(seconds))
+    throw new UsageError(
+      `--period ${seconds} is not a CloudWatch period`,
+      'Use 1, 5, 10, 30 or a multiple of 60 (seconds).',
+    );
   return seconds;
 }
 
@@ -91,7 +112,10 @@ export interface MetricWindow {
 }
 
 /** One GetMetricData query per metric, ids m0, m1, … in order. */
-export function metricQueries(metrics: readonly MetricDefinition[], w: Pick<MetricWindow, 'endpoint' | 'variant' | 'period'>): MetricDataQuery[] {
+export function metricQueries(
+  metrics: readonly MetricDefinition[],
+  w: Pick<MetricWindow, 'endpoint' | 'variant' | 'period'>,
+): MetricDataQuery[] {
   return metrics.map((m, i) => ({
     Id: `m${i}`,
     Label: `${m.name} ${m.stat}`,
@@ -99,7 +123,10 @@ export function metricQueries(metrics: readonly MetricDefinition[], w: Pick<Metr
       Metric: {
         Namespace: m.namespace,
         MetricName: m.name,
-        Dimensions: [{ Name: 'EndpointName', Value: w.endpoint }, { Name: 'VariantName', Value: w.variant }],
+        Dimensions: [
+          { Name: 'EndpointName', Value: w.endpoint },
+          { Name: 'VariantName', Value: w.variant },
+        ],
       },
       Period: w.period,
       Stat: m.stat,
@@ -130,7 +157,11 @@ export interface MetricsResult {
 }
 
 /** GetMetricData over the window, following NextToken, each series oldest first. */
-export async function fetchMetrics(cw: Pick<CloudWatchClient, 'send'>, metrics: readonly MetricDefinition[], w: MetricWindow): Promise<MetricSeriesData[]> {
+export async function fetchMetrics(
+  cw: Pick<CloudWatchClient, 'send'>,
+  metrics: readonly MetricDefinition[],
+  w: MetricWindow,
+): Promise<MetricSeriesData[]> {
   const series = metrics.map((m): MetricSeriesData => ({ ...m, period: w.period, points: [] }));
   // GetMetricData takes at most 500 queries per request.
   for (let from = 0; from < metrics.length; from += 500) {
@@ -139,7 +170,15 @@ export async function fetchMetrics(cw: Pick<CloudWatchClient, 'send'>, metrics: 
     do {
       let page;
       try {
-        page = await cw.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: w.start, EndTime: w.end, ScanBy: 'TimestampAscending', NextToken: token }));
+        page = await cw.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: queries,
+            StartTime: w.start,
+            EndTime: w.end,
+            ScanBy: 'TimestampAscending',
+            NextToken: token,
+          }),
+        );
       } catch (err) {
         throw fromAwsError(err, `reading metrics of endpoint ${w.endpoint} from CloudWatch`);
       }
@@ -158,7 +197,10 @@ export async function fetchMetrics(cw: Pick<CloudWatchClient, 'send'>, metrics: 
  * The variant to ask for: the endpoint's first production variant, or AllTraffic (what `mme
  * deploy` names it) when the endpoint is gone: its metrics outlive it in CloudWatch.
  */
-export async function endpointVariant(sm: Pick<SageMakerClient, 'send'>, endpoint: string): Promise<{ variant: string; exists: boolean; variants: string[] }> {
+export async function endpointVariant(
+  sm: Pick<SageMakerClient, 'send'>,
+  endpoint: string,
+): Promise<{ variant: string; exists: boolean; variants: string[] }> {
   const d = await describeEndpoint(sm, endpoint);
   const variants = (d?.ProductionVariants ?? []).map((v) => v.VariantName!).filter(Boolean);
   return { variant: variants[0] ?? VARIANT_NAME, exists: d !== undefined, variants };
@@ -166,10 +208,15 @@ export async function endpointVariant(sm: Pick<SageMakerClient, 'send'>, endpoin
 
 /** Say clearly when nothing came back: the usual causes differ by target. */
 export function noDatapointsError(w: MetricWindow, target: 'aws' | 'local'): MmeError {
-  return new MmeError('NoDatapoints', `CloudWatch has no datapoints for endpoint ${w.endpoint} (variant ${w.variant}) in the window asked`, {
-    exitCode: ExitCode.NotFound,
-    hint: target === 'aws'
-      ? 'SageMaker publishes endpoint metrics every minute and they take 1-3 minutes to appear; invoke the endpoint and retry, or widen --since.'
-      : 'Invoke the endpoint first (mme invoke, mme experiment cache); the local cloud forwards metrics every 5 s.',
-  });
+  return new MmeError(
+    'NoDatapoints',
+    `CloudWatch has no datapoints for endpoint ${w.endpoint} (variant ${w.variant}) in the window asked`,
+    {
+      exitCode: ExitCode.NotFound,
+      hint:
+        target === 'aws'
+          ? 'SageMaker publishes endpoint metrics every minute and they take 1-3 minutes to appear; invoke the endpoint and retry, or widen --since.'
+          : 'Invoke the endpoint first (mme invoke, mme experiment cache); the local cloud forwards metrics every 5 s.',
+    },
+  );
 }

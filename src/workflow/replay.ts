@@ -13,7 +13,17 @@
  * is a byte budget over the trace's sizes. Neither: 10% of the distinct models (121 for the
  * reference experiment, what ml.m4.xlarge held on AWS).
  */
-import { isPolicyName, parseTrace, referenceExperimentTrace, replay, zipfTrace, POLICY_NAMES, type PolicyName, type ReplayRow, type Trace } from '../algorithms/cache/index.js';
+import {
+  isPolicyName,
+  parseTrace,
+  referenceExperimentTrace,
+  replay,
+  zipfTrace,
+  POLICY_NAMES,
+  type PolicyName,
+  type ReplayRow,
+  type Trace,
+} from '../algorithms/cache/index.js';
 import { UsageError } from '../errors.js';
 
 const DEFAULT_REPLAY_POLICIES: readonly PolicyName[] = ['lru', 'gdsf', 'sieve', 'lfu'];
@@ -54,26 +64,40 @@ export interface ReplayReport {
 export function checkPolicies(names: readonly string[] | undefined): PolicyName[] {
   const list = names && names.length > 0 ? names.map((n) => n.toLowerCase()) : [...DEFAULT_REPLAY_POLICIES];
   const unknown = list.filter((n) => !isPolicyName(n));
-  if (unknown.length > 0) throw new UsageError(`unknown eviction polic${unknown.length > 1 ? 'ies' : 'y'}: ${unknown.join(', ')}`, `Use some of: ${POLICY_NAMES.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown eviction polic${unknown.length > 1 ? 'ies' : 'y'}: ${unknown.join(', ')}`,
+      `Use some of: ${POLICY_NAMES.join(', ')}.`,
+    );
   return [...new Set(list)] as PolicyName[];
 }
 
 /** Check the options and build the trace; throws a UsageError (or the trace's line error). */
 function replayTrace(input: ReplayCommandInput): { source: ReplaySource; trace: Trace } {
   if (input.trace && input.zipf !== undefined) throw new UsageError('give --trace or --zipf, not both');
-  if (input.capacityModels !== undefined && input.capacityBytes !== undefined) throw new UsageError('give --capacity-models or --capacity-bytes, not both');
+  if (input.capacityModels !== undefined && input.capacityBytes !== undefined)
+    throw new UsageError('give --capacity-models or --capacity-bytes, not both');
   if (input.trace) {
-    if (input.models !== undefined || input.requests !== undefined) throw new UsageError('--models and --requests shape a --zipf trace; a --trace file brings its own');
+    if (input.models !== undefined || input.requests !== undefined)
+      throw new UsageError('--models and --requests shape a --zipf trace; a --trace file brings its own');
     return { source: { kind: 'trace', name: input.trace.name }, trace: parseTrace(input.trace.text) };
   }
   if (input.zipf !== undefined) {
-    if (!(input.zipf >= 0 && input.zipf <= 10)) throw new UsageError(`--zipf ${input.zipf} is out of range`, 'The exponent s is a number from 0 (uniform) to 10; web traces sit near 0.6-1.');
+    if (!(input.zipf >= 0 && input.zipf <= 10))
+      throw new UsageError(
+        `--zipf ${input.zipf} is out of range`,
+        'The exponent s is a number from 0 (uniform) to 10; web traces sit near 0.6-1.',
+      );
     const models = input.models ?? DEFAULT_ZIPF_MODELS;
     const seed = input.seed ?? 1;
     const trace = zipfTrace({ models, requests: input.requests ?? DEFAULT_ZIPF_REQUESTS, s: input.zipf, seed });
     return { source: { kind: 'zipf', s: input.zipf, models, seed }, trace };
   }
-  if (input.requests !== undefined) throw new UsageError('--requests needs --zipf', 'The reference experiment has its own sequence: 0..n/2-1 twice, then 0..n-1.');
+  if (input.requests !== undefined)
+    throw new UsageError(
+      '--requests needs --zipf',
+      'The reference experiment has its own sequence: 0..n/2-1 twice, then 0..n-1.',
+    );
   const models = input.models ?? 200;
   return { source: { kind: 'reference', models }, trace: referenceExperimentTrace({ models }) };
 }
@@ -88,10 +112,18 @@ export function runReplay(input: ReplayCommandInput): ReplayReport {
   if (input.capacityBytes !== undefined) {
     capacity = { bytes: input.capacityBytes };
   } else {
-    const models = input.capacityModels ?? (source.kind === 'reference' ? Math.min(REFERENCE_CAPACITY_MODELS, distinct.size) : Math.max(1, Math.ceil(distinct.size / 10)));
+    const models =
+      input.capacityModels ??
+      (source.kind === 'reference'
+        ? Math.min(REFERENCE_CAPACITY_MODELS, distinct.size)
+        : Math.max(1, Math.ceil(distinct.size / 10)));
     // Count models: every size 1, so the byte budget is the number of models.
     sizesIgnored = [...built.sizes.values()].some((s) => s !== 1);
-    trace = { keys: built.keys, loadCosts: built.loadCosts, sizes: new Map([...built.sizes.keys()].map((k) => [k, 1])) };
+    trace = {
+      keys: built.keys,
+      loadCosts: built.loadCosts,
+      sizes: new Map([...built.sizes.keys()].map((k) => [k, 1])),
+    };
     capacity = { models, bytes: models };
   }
   const rows = replay(trace, { capacityBytes: capacity.bytes, policies });
@@ -100,20 +132,35 @@ export function runReplay(input: ReplayCommandInput): ReplayReport {
 
 /** One line on what was replayed, for the table's heading. */
 export function describeReplay(r: ReplayReport): string {
-  const source = r.source.kind === 'trace'
-    ? `trace ${r.source.name}`
-    : r.source.kind === 'zipf'
-      ? `Zipf s=${r.source.s} (seed ${r.source.seed})`
-      : 'the reference experiment (0..n/2-1, 0..n/2-1, 0..n-1)';
-  const capacity = r.capacity.models !== undefined ? `${r.capacity.models.toLocaleString('en-US')} models` : `${r.capacity.bytes.toLocaleString('en-US')} bytes`;
+  const source =
+    r.source.kind === 'trace'
+      ? `trace ${r.source.name}`
+      : r.source.kind === 'zipf'
+        ? `Zipf s=${r.source.s} (seed ${r.source.seed})`
+        : 'the reference experiment (0..n/2-1, 0..n/2-1, 0..n-1)';
+  const capacity =
+    r.capacity.models !== undefined
+      ? `${r.capacity.models.toLocaleString('en-US')} models`
+      : `${r.capacity.bytes.toLocaleString('en-US')} bytes`;
   return `${source}: ${r.requests.toLocaleString('en-US')} requests over ${r.distinctModels.toLocaleString('en-US')} models, capacity ${capacity}${r.sizesIgnored ? ' (model sizes ignored: counting models)' : ''}`;
 }
 
 /** `16GiB`, `512MiB`, `4096`: a byte count (binary units; KB/MB/GB are decimal, as S3 counts). */
 export function parseBytes(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|tib|kb|mb|gb|tb)?$/i.exec(text.trim());
-  const units: Record<string, number> = { b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+  const units: Record<string, number> = {
+    b: 1,
+    kib: 2 ** 10,
+    mib: 2 ** 20,
+    gib: 2 ** 30,
+    tib: 2 ** 40,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    tb: 1e12,
+  };
   const bytes = match ? Math.floor(Number(match[1]) * units[(match[2] ?? 'b').toLowerCase()]!) : NaN;
-  if (!(bytes >= 1)) throw new UsageError(`'${text}' is not a size`, 'Use a byte count or a number with a unit: 4096, 512MiB, 16GiB.');
+  if (!(bytes >= 1))
+    throw new UsageError(`'${text}' is not a size`, 'Use a byte count or a number with a unit: 4096, 512MiB, 16GiB.');
   return bytes;
 }

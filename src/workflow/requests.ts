@@ -11,7 +11,14 @@
  * - built-in algorithm hyperparameters are plain `str(v)` strings.
  * - the model's Environment carries the same settings, unquoted (SKLearnModel.prepare_container_def).
  */
-import type { CreateModelInput, CreateTrainingJobRequest, CreateTransformJobRequest, Tag, TrainingInstanceType, TransformInstanceType } from '@aws-sdk/client-sagemaker';
+import type {
+  CreateModelInput,
+  CreateTrainingJobRequest,
+  CreateTransformJobRequest,
+  Tag,
+  TrainingInstanceType,
+  TransformInstanceType,
+} from '@aws-sdk/client-sagemaker';
 import { HOUSING_DATA_PREFIX } from './data.js';
 
 /** The script the scikit-learn container runs (python/ in the package). */
@@ -95,14 +102,24 @@ export function preprocessTrainingJob(p: PreprocessJobInput): CreateTrainingJobR
     InputDataConfig: [
       {
         ChannelName: 'train',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: s3(p.bucket, `${HOUSING_DATA_PREFIX}/`), S3DataDistributionType: 'FullyReplicated' } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: s3(p.bucket, `${HOUSING_DATA_PREFIX}/`),
+            S3DataDistributionType: 'FullyReplicated',
+          },
+        },
         ContentType: 'text/csv',
       },
     ],
     // The SDK's default output path, the bucket's root: the model lands at {job}/output/model.tar.gz.
     OutputDataConfig: { S3OutputPath: s3(p.bucket, '') },
     // The service validates the instance type (the SDK's enum is a type only, and grows).
-    ResourceConfig: { InstanceType: p.instanceType as TrainingInstanceType, InstanceCount: 1, VolumeSizeInGB: VOLUME_SIZE_GB },
+    ResourceConfig: {
+      InstanceType: p.instanceType as TrainingInstanceType,
+      InstanceCount: 1,
+      VolumeSizeInGB: VOLUME_SIZE_GB,
+    },
     StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
     Tags: p.tags,
   };
@@ -126,7 +143,11 @@ export interface PreprocessModelInput {
 export function preprocessModel(p: PreprocessModelInput): CreateModelInput {
   return {
     ModelName: p.name,
-    PrimaryContainer: { Image: p.image, ModelDataUrl: p.modelDataUrl, Environment: preprocessorEnvironment(p.bucket, p.job, p.region) },
+    PrimaryContainer: {
+      Image: p.image,
+      ModelDataUrl: p.modelDataUrl,
+      Environment: preprocessorEnvironment(p.bucket, p.job, p.region),
+    },
     ExecutionRoleArn: p.roleArn,
     Tags: p.tags,
   };
@@ -203,7 +224,11 @@ export function linearLearnerTrainingJob(p: LinearLearnerJobInput): CreateTraini
     HyperParameters: { ...LINEAR_LEARNER_HYPERPARAMETERS, ...p.hyperparameters },
     InputDataConfig: [channel('train'), channel('validation')],
     OutputDataConfig: { S3OutputPath: s3(p.bucket, layout.modelArtifactsPrefix(p.prefix, p.location)) },
-    ResourceConfig: { InstanceType: p.instanceType as TrainingInstanceType, InstanceCount: 1, VolumeSizeInGB: VOLUME_SIZE_GB },
+    ResourceConfig: {
+      InstanceType: p.instanceType as TrainingInstanceType,
+      InstanceCount: 1,
+      VolumeSizeInGB: VOLUME_SIZE_GB,
+    },
     StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
     Tags: p.tags,
   };

@@ -18,7 +18,8 @@ import { SKLEARN_PROGRAM } from './requests.js';
  */
 function preprocessorScriptPath(): string {
   const path = fileURLToPath(new URL(`../../python/${SKLEARN_PROGRAM}`, import.meta.url));
-  if (!existsSync(path)) throw new Error(`cannot find the preprocessor script at ${path} (is the package's python/ folder missing?)`);
+  if (!existsSync(path))
+    throw new Error(`cannot find the preprocessor script at ${path} (is the package's python/ folder missing?)`);
   return path;
 }
 

@@ -14,7 +14,11 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import {
-  DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, paginateListEndpoints, type SageMakerClient,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  paginateListEndpoints,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type { Clients, TargetConnection } from '../aws/clients.js';
@@ -42,7 +46,14 @@ export interface EndpointReport {
   creationTime?: Date;
   lastModifiedTime?: Date;
   configName?: string;
-  variants: { name: string; modelName?: string; instanceType?: string; currentInstanceCount?: number; desiredInstanceCount?: number; weight?: number }[];
+  variants: {
+    name: string;
+    modelName?: string;
+    instanceType?: string;
+    currentInstanceCount?: number;
+    desiredInstanceCount?: number;
+    weight?: number;
+  }[];
   /** The MultiModel container's prefix and the models stored under it. */
   multiModel?: { modelName: string; modelDataUrl: string; models: ModelObject[]; truncated: boolean; error?: string };
   /** Local target only: the endpoint host's own view (not an AWS API). */
@@ -69,7 +80,11 @@ export interface StatusOptions {
   local?: TargetConnection;
 }
 
-export async function collectStatus(clients: Pick<Clients, 'sageMaker' | 's3'>, reporter: Reporter, o: StatusOptions): Promise<StatusResult> {
+export async function collectStatus(
+  clients: Pick<Clients, 'sageMaker' | 's3'>,
+  reporter: Reporter,
+  o: StatusOptions,
+): Promise<StatusResult> {
   const sm = await clients.sageMaker();
   reporter.report({ kind: 'start', id: 'status', text: 'Reading endpoints and training jobs' });
   const errors: string[] = [];
@@ -82,7 +97,11 @@ export async function collectStatus(clients: Pick<Clients, 'sageMaker' | 's3'>, 
         return [] as TrainedModel[];
       }),
     ]);
-    reporter.report({ kind: 'succeed', id: 'status', text: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}, ${trainedModels.length} trained model${trainedModels.length === 1 ? '' : 's'}` });
+    reporter.report({
+      kind: 'succeed',
+      id: 'status',
+      text: `${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'}, ${trainedModels.length} trained model${trainedModels.length === 1 ? '' : 's'}`,
+    });
     return { region: o.region, endpoints, trainedModels, errors };
   } catch (err) {
     reporter.report({ kind: 'fail', id: 'status', text: 'Reading the target failed' });
@@ -98,7 +117,12 @@ async function endpointNames(sm: SageMakerClient): Promise<string[]> {
   return names;
 }
 
-async function describeEndpoint(clients: Pick<Clients, 's3'>, sm: SageMakerClient, name: string, local: TargetConnection | undefined): Promise<EndpointReport> {
+async function describeEndpoint(
+  clients: Pick<Clients, 's3'>,
+  sm: SageMakerClient,
+  name: string,
+  local: TargetConnection | undefined,
+): Promise<EndpointReport> {
   const report: EndpointReport = { name, status: 'Unknown', variants: [], errors: [] };
   let d;
   try {
@@ -107,30 +131,48 @@ async function describeEndpoint(clients: Pick<Clients, 's3'>, sm: SageMakerClien
     const error = fromAwsError(err);
     // Asked for by name (--endpoint) and not there: that is the answer, as an error.
     if (/Could not find endpoint/.test(error.message)) {
-      throw new MmeError('ValidationError', error.message, { exitCode: ExitCode.NotFound, cause: err, hint: "Create it with 'mme deploy'; 'mme status' without --endpoint lists the endpoints." });
+      throw new MmeError('ValidationError', error.message, {
+        exitCode: ExitCode.NotFound,
+        cause: err,
+        hint: "Create it with 'mme deploy'; 'mme status' without --endpoint lists the endpoints.",
+      });
     }
     report.errors.push(`DescribeEndpoint: ${error.message}`);
     return report;
   }
   Object.assign(report, {
-    status: d.EndpointStatus ?? 'Unknown', arn: d.EndpointArn, configName: d.EndpointConfigName,
-    ...(d.FailureReason ? { failureReason: d.FailureReason } : {}), creationTime: d.CreationTime, lastModifiedTime: d.LastModifiedTime,
+    status: d.EndpointStatus ?? 'Unknown',
+    arn: d.EndpointArn,
+    configName: d.EndpointConfigName,
+    ...(d.FailureReason ? { failureReason: d.FailureReason } : {}),
+    creationTime: d.CreationTime,
+    lastModifiedTime: d.LastModifiedTime,
   });
   try {
     const config = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: d.EndpointConfigName }));
     report.variants = (config.ProductionVariants ?? []).map((pv) => {
       const live = d.ProductionVariants?.find((v) => v.VariantName === pv.VariantName);
       return {
-        name: pv.VariantName ?? '?', modelName: pv.ModelName, instanceType: pv.InstanceType,
-        currentInstanceCount: live?.CurrentInstanceCount, desiredInstanceCount: live?.DesiredInstanceCount ?? pv.InitialInstanceCount,
+        name: pv.VariantName ?? '?',
+        modelName: pv.ModelName,
+        instanceType: pv.InstanceType,
+        currentInstanceCount: live?.CurrentInstanceCount,
+        desiredInstanceCount: live?.DesiredInstanceCount ?? pv.InitialInstanceCount,
         weight: live?.CurrentWeight ?? pv.InitialVariantWeight,
       };
     });
     for (const v of report.variants) {
       if (!v.modelName || report.multiModel) continue;
       const model = await sm.send(new DescribeModelCommand({ ModelName: v.modelName }));
-      const mme = [...(model.Containers ?? []), ...(model.PrimaryContainer ? [model.PrimaryContainer] : [])].find((c) => c.Mode === 'MultiModel');
-      if (mme?.ModelDataUrl) report.multiModel = { modelName: v.modelName, modelDataUrl: mme.ModelDataUrl, ...(await listModels(clients, mme.ModelDataUrl)) };
+      const mme = [...(model.Containers ?? []), ...(model.PrimaryContainer ? [model.PrimaryContainer] : [])].find(
+        (c) => c.Mode === 'MultiModel',
+      );
+      if (mme?.ModelDataUrl)
+        report.multiModel = {
+          modelName: v.modelName,
+          modelDataUrl: mme.ModelDataUrl,
+          ...(await listModels(clients, mme.ModelDataUrl)),
+        };
     }
   } catch (err) {
     report.errors.push(fromAwsError(err).message);
@@ -145,16 +187,25 @@ async function describeEndpoint(clients: Pick<Clients, 's3'>, sm: SageMakerClien
   return report;
 }
 
-async function listModels(clients: Pick<Clients, 's3'>, url: string): Promise<{ models: ModelObject[]; truncated: boolean; error?: string }> {
+async function listModels(
+  clients: Pick<Clients, 's3'>,
+  url: string,
+): Promise<{ models: ModelObject[]; truncated: boolean; error?: string }> {
   const location = parseS3Uri(url);
   if (!location) return { models: [], truncated: false, error: `not an S3 URL: ${url}` };
   const { bucket, key: prefix } = location;
   try {
     const s3 = await clients.s3();
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: MAX_LISTED_MODELS }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: MAX_LISTED_MODELS }),
+    );
     const models = (page.Contents ?? [])
       .filter((o) => o.Key && !o.Key.endsWith('/'))
-      .map((o) => ({ targetModel: o.Key!.slice(prefix.length), sizeBytes: o.Size ?? 0, ...(o.LastModified ? { lastModified: o.LastModified } : {}) }));
+      .map((o) => ({
+        targetModel: o.Key!.slice(prefix.length),
+        sizeBytes: o.Size ?? 0,
+        ...(o.LastModified ? { lastModified: o.LastModified } : {}),
+      }));
     return { models, truncated: !!page.IsTruncated };
   } catch (err) {
     return { models: [], truncated: false, error: `listing ${url}: ${fromAwsError(err).message}` };

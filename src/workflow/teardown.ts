@@ -11,8 +11,17 @@
  * Training and transform jobs themselves stay: SageMaker has no API to delete a job's record.
  */
 import {
-  DeleteEndpointCommand, DeleteEndpointConfigCommand, DeleteModelCommand, DescribeEndpointConfigCommand, DescribeModelCommand,
-  ListEndpointConfigsCommand, ListModelsCommand, ListTagsCommand, ListTrainingJobsCommand, ListTransformJobsCommand, type SageMakerClient,
+  DeleteEndpointCommand,
+  DeleteEndpointConfigCommand,
+  DeleteModelCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  ListEndpointConfigsCommand,
+  ListModelsCommand,
+  ListTagsCommand,
+  ListTrainingJobsCommand,
+  ListTransformJobsCommand,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Clients } from '../aws/clients.js';
 import { fromAwsError } from '../errors.js';
@@ -43,10 +52,19 @@ export interface TeardownPlan {
 }
 
 export function isEmptyPlan(p: TeardownPlan): boolean {
-  return !p.endpoint && p.configs.length === 0 && p.models.length === 0 && p.preprocessorModels.length === 0 && p.objects.every((o) => o.objects.length === 0);
+  return (
+    !p.endpoint &&
+    p.configs.length === 0 &&
+    p.models.length === 0 &&
+    p.preprocessorModels.length === 0 &&
+    p.objects.every((o) => o.objects.length === 0)
+  );
 }
 
-export async function inspectTeardown(clients: Pick<Clients, 's3' | 'sageMaker'>, o: TeardownOptions): Promise<TeardownPlan> {
+export async function inspectTeardown(
+  clients: Pick<Clients, 's3' | 'sageMaker'>,
+  o: TeardownOptions,
+): Promise<TeardownPlan> {
   const sm = await clients.sageMaker();
   const endpoint = await describeEndpoint(sm, o.endpoint);
   const configs = new Set<string>();
@@ -54,10 +72,12 @@ export async function inspectTeardown(clients: Pick<Clients, 's3' | 'sageMaker'>
   // The endpoint's own configuration and models: DescribeEndpoint → EndpointConfigName →
   // ProductionVariants[].ModelName (whatever their names).
   if (endpoint?.EndpointConfigName) {
-    const config = await sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName })).catch((err) => {
-      if (isNotFound(err)) return undefined;
-      throw fromAwsError(err, `describing endpoint configuration ${endpoint.EndpointConfigName}`);
-    });
+    const config = await sm
+      .send(new DescribeEndpointConfigCommand({ EndpointConfigName: endpoint.EndpointConfigName }))
+      .catch((err) => {
+        if (isNotFound(err)) return undefined;
+        throw fromAwsError(err, `describing endpoint configuration ${endpoint.EndpointConfigName}`);
+      });
     if (config) configs.add(endpoint.EndpointConfigName);
     for (const v of config?.ProductionVariants ?? []) if (v.ModelName) models.add(v.ModelName);
   }
@@ -78,13 +98,18 @@ export async function inspectTeardown(clients: Pick<Clients, 's3' | 'sageMaker'>
   const s3c = await clients.s3();
   const jobs = await prefixJobs(sm, o.prefix);
   const prefixes = [`${o.prefix}/`, ...jobs.map((j) => `${j.name}/`)];
-  plan.objects = await Promise.all(prefixes.map(async (prefix) => ({ prefix, objects: await listObjects(s3c, o.bucket, prefix) })));
+  plan.objects = await Promise.all(
+    prefixes.map(async (prefix) => ({ prefix, objects: await listObjects(s3c, o.bucket, prefix) })),
+  );
   plan.objects = plan.objects.filter((x) => x.objects.length > 0);
   for (const job of jobs.filter((j) => j.kind === 'preprocess')) {
-    const there = await sm.send(new DescribeModelCommand({ ModelName: job.name })).then(() => true, (err) => {
-      if (isNotFound(err)) return false;
-      throw fromAwsError(err, `describing model ${job.name}`);
-    });
+    const there = await sm.send(new DescribeModelCommand({ ModelName: job.name })).then(
+      () => true,
+      (err) => {
+        if (isNotFound(err)) return false;
+        throw fromAwsError(err, `describing model ${job.name}`);
+      },
+    );
     if (there) plan.preprocessorModels.push(job.name);
   }
   plan.kept.push(`s3://${o.bucket}/${HOUSING_DATA_PREFIX}/ (the raw data)`);
@@ -100,18 +125,31 @@ export interface TeardownResult {
   nothing: boolean;
 }
 
-export async function applyTeardown(clients: Pick<Clients, 's3' | 'sageMaker'>, reporter: Reporter, plan: TeardownPlan, o: TeardownOptions & { poll: PollOptions }): Promise<TeardownResult> {
+export async function applyTeardown(
+  clients: Pick<Clients, 's3' | 'sageMaker'>,
+  reporter: Reporter,
+  plan: TeardownPlan,
+  o: TeardownOptions & { poll: PollOptions },
+): Promise<TeardownResult> {
   const sm = await clients.sageMaker();
   const result: TeardownResult = { configs: [], models: [], objects: 0, kept: plan.kept, nothing: isEmptyPlan(plan) };
   if (plan.endpoint) {
     const id = 'teardown.endpoint';
     reporter.report({ kind: 'start', id, text: `Deleting endpoint ${plan.endpoint.name}` });
     try {
-      const onChange = (s: string) => reporter.report({ kind: 'update', id, text: `Deleting endpoint ${plan.endpoint!.name}: ${s}` });
+      const onChange = (s: string) =>
+        reporter.report({ kind: 'update', id, text: `Deleting endpoint ${plan.endpoint!.name}: ${s}` });
       // SageMaker refuses to delete an endpoint while it is being created or updated: let that end.
-      const settled = plan.endpoint.status === 'Deleting' ? plan.endpoint : await waitForEndpoint(sm, plan.endpoint.name, { state: 'Settled' }, o.poll, onChange);
+      const settled =
+        plan.endpoint.status === 'Deleting'
+          ? plan.endpoint
+          : await waitForEndpoint(sm, plan.endpoint.name, { state: 'Settled' }, o.poll, onChange);
       // Already Deleting (an earlier teardown): just wait for it.
-      if (settled && plan.endpoint.status !== 'Deleting') await ignoreNotFound(() => sm.send(new DeleteEndpointCommand({ EndpointName: plan.endpoint!.name })), `deleting endpoint ${plan.endpoint.name}`);
+      if (settled && plan.endpoint.status !== 'Deleting')
+        await ignoreNotFound(
+          () => sm.send(new DeleteEndpointCommand({ EndpointName: plan.endpoint!.name })),
+          `deleting endpoint ${plan.endpoint.name}`,
+        );
       await waitForEndpoint(sm, plan.endpoint.name, { state: 'Deleted' }, o.poll, onChange);
     } catch (err) {
       reporter.report({ kind: 'fail', id, text: `Deleting endpoint ${plan.endpoint.name}: ${(err as Error).message}` });
@@ -121,21 +159,37 @@ export async function applyTeardown(clients: Pick<Clients, 's3' | 'sageMaker'>, 
     result.endpoint = plan.endpoint.name;
   }
   for (const name of plan.configs) {
-    if (await ignoreNotFound(() => sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })), `deleting endpoint configuration ${name}`)) result.configs.push(name);
+    if (
+      await ignoreNotFound(
+        () => sm.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })),
+        `deleting endpoint configuration ${name}`,
+      )
+    )
+      result.configs.push(name);
   }
   for (const name of [...plan.models, ...plan.preprocessorModels]) {
-    if (await ignoreNotFound(() => sm.send(new DeleteModelCommand({ ModelName: name })), `deleting model ${name}`)) result.models.push(name);
+    if (await ignoreNotFound(() => sm.send(new DeleteModelCommand({ ModelName: name })), `deleting model ${name}`))
+      result.models.push(name);
   }
   if (result.configs.length + result.models.length > 0) {
-    reporter.report({ kind: 'info', text: `Deleted ${result.configs.length} endpoint configuration(s) and ${result.models.length} model(s)` });
+    reporter.report({
+      kind: 'info',
+      text: `Deleted ${result.configs.length} endpoint configuration(s) and ${result.models.length} model(s)`,
+    });
   }
   const keys = plan.objects.flatMap((x) => x.objects.map((obj) => obj.key));
   if (keys.length > 0) {
     const id = 'teardown.objects';
     const s3c = await clients.s3();
     reporter.report({ kind: 'start', id, text: `Deleting ${keys.length} objects in s3://${o.bucket}` });
-    result.objects = await deleteObjects(s3c, o.bucket, keys, (n) => reporter.report({ kind: 'update', id, text: `Deleting objects in s3://${o.bucket}: ${n}/${keys.length}` }));
-    reporter.report({ kind: 'succeed', id, text: `Deleted ${result.objects} objects in s3://${o.bucket} (${plan.objects.length} prefixes)` });
+    result.objects = await deleteObjects(s3c, o.bucket, keys, (n) =>
+      reporter.report({ kind: 'update', id, text: `Deleting objects in s3://${o.bucket}: ${n}/${keys.length}` }),
+    );
+    reporter.report({
+      kind: 'succeed',
+      id,
+      text: `Deleted ${result.objects} objects in s3://${o.bucket} (${plan.objects.length} prefixes)`,
+    });
   }
   return result;
 }
@@ -151,7 +205,11 @@ async function ignoreNotFound(fn: () => Promise<unknown>, context: string): Prom
   }
 }
 
-async function listNames(sm: Pick<SageMakerClient, 'send'>, what: 'configs' | 'models', contains: string): Promise<string[]> {
+async function listNames(
+  sm: Pick<SageMakerClient, 'send'>,
+  what: 'configs' | 'models',
+  contains: string,
+): Promise<string[]> {
   const names: string[] = [];
   let token: string | undefined;
   do {
@@ -174,7 +232,10 @@ async function listNames(sm: Pick<SageMakerClient, 'send'>, what: 'configs' | 'm
  * The preprocess and transform jobs of this prefix (their tags say which): their outputs live at
  * the bucket's root, `{job}/…` (the notebook's layout), not under the prefix.
  */
-async function prefixJobs(sm: Pick<SageMakerClient, 'send'>, prefix: string): Promise<{ name: string; kind: 'preprocess' | 'transform' }[]> {
+async function prefixJobs(
+  sm: Pick<SageMakerClient, 'send'>,
+  prefix: string,
+): Promise<{ name: string; kind: 'preprocess' | 'transform' }[]> {
   const found: { name: string; kind: 'preprocess' | 'transform' }[] = [];
   const keep = async (name: string | undefined, arn: string | undefined, kind: 'preprocess' | 'transform') => {
     if (!name || !arn) return;
@@ -183,12 +244,16 @@ async function prefixJobs(sm: Pick<SageMakerClient, 'send'>, prefix: string): Pr
   };
   let token: string | undefined;
   do {
-    const page = await sm.send(new ListTrainingJobsCommand({ NameContains: 'mme-preprocess', MaxResults: 100, NextToken: token }));
+    const page = await sm.send(
+      new ListTrainingJobsCommand({ NameContains: 'mme-preprocess', MaxResults: 100, NextToken: token }),
+    );
     for (const j of page.TrainingJobSummaries ?? []) await keep(j.TrainingJobName, j.TrainingJobArn, 'preprocess');
     token = page.NextToken;
   } while (token);
   do {
-    const page = await sm.send(new ListTransformJobsCommand({ NameContains: 'mme-transform', MaxResults: 100, NextToken: token }));
+    const page = await sm.send(
+      new ListTransformJobsCommand({ NameContains: 'mme-transform', MaxResults: 100, NextToken: token }),
+    );
     for (const j of page.TransformJobSummaries ?? []) await keep(j.TransformJobName, j.TransformJobArn, 'transform');
     token = page.NextToken;
   } while (token);

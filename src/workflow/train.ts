@@ -9,15 +9,28 @@
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
-  CreateTrainingJobCommand, DescribeTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand,
-  type CreateTrainingJobRequest, type SageMakerClient,
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  ListTagsCommand,
+  ListTrainingJobsCommand,
+  type CreateTrainingJobRequest,
+  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { imageUri } from './image-uris.js';
 import {
-  TAG_KEYS, jobName, jobTags, runBounded, tagValue, trainingJobResult, waitForJob, withLogTail,
-  type JobResult, type LogTailReader, type PollOptions,
+  TAG_KEYS,
+  jobName,
+  jobTags,
+  runBounded,
+  tagValue,
+  trainingJobResult,
+  waitForJob,
+  withLogTail,
+  type JobResult,
+  type LogTailReader,
+  type PollOptions,
 } from './jobs.js';
 import { PREPROCESS_JOB_METADATA, firstLine, trackIn, type JobTarget } from './preprocess.js';
 import type { Reporter } from './reporter.js';
@@ -58,7 +71,13 @@ export function planTrain(o: Omit<TrainOptions, 'poll' | 'wait' | 'parallel'>): 
         image,
         instanceType: o.instanceType,
         ...(o.hyperparameters ? { hyperparameters: o.hyperparameters } : {}),
-        tags: jobTags({ step: 'train', location, run: o.runId, prefix: o.prefix, preprocessor: o.preprocessors?.[location] }),
+        tags: jobTags({
+          step: 'train',
+          location,
+          run: o.runId,
+          prefix: o.prefix,
+          preprocessor: o.preprocessors?.[location],
+        }),
       }),
     })),
   };
@@ -72,7 +91,11 @@ export interface TrainResult {
   jobs: JobResult[];
 }
 
-export async function train(clients: Pick<Clients, 'sageMaker'>, reporter: Reporter, o: TrainOptions): Promise<TrainResult> {
+export async function train(
+  clients: Pick<Clients, 'sageMaker'>,
+  reporter: Reporter,
+  o: TrainOptions,
+): Promise<TrainResult> {
   const plan = planTrain(o);
   const sm = await clients.sageMaker();
   const track = trackIn(o.inFlight);
@@ -99,16 +122,33 @@ export async function train(clients: Pick<Clients, 'sageMaker'>, reporter: Repor
         (d) => ({ status: d.TrainingJobStatus ?? 'Unknown', secondaryStatus: d.SecondaryStatus }),
         // --no-wait: hold the slot only while jobs are still queued behind it.
         o.wait ? o.poll : { ...o.poll, until: queueEmpty },
-        (s) => reporter.report({ kind: 'update', id, text: `Training ${location}: ${name} ${s.secondaryStatus ?? s.status}` }),
+        (s) =>
+          reporter.report({
+            kind: 'update',
+            id,
+            text: `Training ${location}: ${name} ${s.secondaryStatus ?? s.status}`,
+          }),
       ),
     );
     const result = await withLogTail(trainingJobResult(described, location), o.readLogTail);
     if (result.status === 'Completed') {
-      reporter.report({ kind: 'succeed', id, text: `${location}: ${name} Completed in ${result.durationSeconds ?? '?'} s${metricText(result)}` });
+      reporter.report({
+        kind: 'succeed',
+        id,
+        text: `${location}: ${name} Completed in ${result.durationSeconds ?? '?'} s${metricText(result)}`,
+      });
     } else if (result.status === 'InProgress' || result.status === 'Stopping') {
-      reporter.report({ kind: 'succeed', id, text: `${location}: ${name} started (${result.secondaryStatus ?? result.status}; not waiting)` });
+      reporter.report({
+        kind: 'succeed',
+        id,
+        text: `${location}: ${name} started (${result.secondaryStatus ?? result.status}; not waiting)`,
+      });
     } else {
-      reporter.report({ kind: 'fail', id, text: `${location}: ${name} ${result.status}: ${firstLine(result.failureReason)}` });
+      reporter.report({
+        kind: 'fail',
+        id,
+        text: `${location}: ${name} ${result.status}: ${firstLine(result.failureReason)}`,
+      });
     }
     return result;
   });
@@ -116,7 +156,13 @@ export async function train(clients: Pick<Clients, 'sageMaker'>, reporter: Repor
   const jobs = settled.map((s, i): JobResult => {
     if (s.status === 'fulfilled') return s.value;
     const { location, request } = plan.jobs[i]!;
-    return { kind: 'training-job', name: request.TrainingJobName!, location, status: 'NotStarted', failureReason: (s.reason as Error)?.message };
+    return {
+      kind: 'training-job',
+      name: request.TrainingJobName!,
+      location,
+      status: 'NotStarted',
+      failureReason: (s.reason as Error)?.message,
+    };
   });
   // Nothing started at all: an API or permission problem, shown as that error (its exit code).
   const firstError = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -128,7 +174,9 @@ export async function train(clients: Pick<Clients, 'sageMaker'>, reporter: Repor
 /** The validation error in the label's units (else any validation metric), for a progress line. */
 function metricText(result: JobResult): string {
   const entries = Object.entries(result.metrics ?? {});
-  const pick = ['validation:absolute_loss', 'validation:rmse'].map((k) => entries.find(([name]) => name === k)).find(Boolean) ?? entries.find(([k]) => k.startsWith('validation:'));
+  const pick =
+    ['validation:absolute_loss', 'validation:rmse'].map((k) => entries.find(([name]) => name === k)).find(Boolean) ??
+    entries.find(([k]) => k.startsWith('validation:'));
   return pick ? `, ${pick[0]} ${Number(pick[1].toPrecision(6))}` : '';
 }
 
@@ -137,7 +185,12 @@ function metricText(result: JobResult): string {
  * that the data exists: a location without it would fail minutes later as a job with "No S3
  * objects found".
  */
-export async function trainingData(clients: Pick<Clients, 's3'>, bucket: string, prefix: string, locations: string[]): Promise<Record<string, string | undefined>> {
+export async function trainingData(
+  clients: Pick<Clients, 's3'>,
+  bucket: string,
+  prefix: string,
+  locations: string[],
+): Promise<Record<string, string | undefined>> {
   const s3c = await clients.s3();
   const found: Record<string, string | undefined> = {};
   const missing: string[] = [];
@@ -155,10 +208,14 @@ export async function trainingData(clients: Pick<Clients, 's3'>, bucket: string,
     }),
   );
   if (missing.length > 0) {
-    throw new MmeError('NoData', `no preprocessed training data for ${missing.sort().join(', ')} under s3://${bucket}/${layout.preprocessedPrefix(prefix)}`, {
-      exitCode: ExitCode.NotFound,
-      hint: `Run 'mme preprocess --locations ${missing.join(',')}' first.`,
-    });
+    throw new MmeError(
+      'NoData',
+      `no preprocessed training data for ${missing.sort().join(', ')} under s3://${bucket}/${layout.preprocessedPrefix(prefix)}`,
+      {
+        exitCode: ExitCode.NotFound,
+        hint: `Run 'mme preprocess --locations ${missing.join(',')}' first.`,
+      },
+    );
   }
   return found;
 }
@@ -191,7 +248,14 @@ export async function latestCompletedTrainingJobs(
   let token: string | undefined;
   do {
     const page = await sm.send(
-      new ListTrainingJobsCommand({ StatusEquals: 'Completed', NameContains: 'mme-train', SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100, NextToken: token }),
+      new ListTrainingJobsCommand({
+        StatusEquals: 'Completed',
+        NameContains: 'mme-train',
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: 100,
+        NextToken: token,
+      }),
     );
     for (const summary of page.TrainingJobSummaries ?? []) {
       if (!summary.TrainingJobArn || !summary.TrainingJobName) continue;

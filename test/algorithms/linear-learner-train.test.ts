@@ -9,7 +9,12 @@ import { fitPreprocessorFromCsv, invokePreprocessor } from '../../src/algorithms
 import { classificationProblem, housingRows, linearProblem } from './synthetic.js';
 
 const REFERENCE = {
-  feature_dim: '10', mini_batch_size: '100', predictor_type: 'regressor', epochs: '10', num_models: '32', loss: 'absolute_loss',
+  feature_dim: '10',
+  mini_batch_size: '100',
+  predictor_type: 'regressor',
+  epochs: '10',
+  num_models: '32',
+  loss: 'absolute_loss',
 };
 
 function scores(model: Parameters<typeof predict>[0], data: Dataset): number[] {
@@ -39,7 +44,10 @@ function housingLocation(seed: number, pricePerSqft: number) {
   const transformed = invokePreprocessor(pre, csv(rows), 'text/csv', 'text/csv').body;
   const all = parseTrainingCsv(transformed, 10, { contentType: 'text/csv;label_size=1' });
   const split = (from: number, to: number): Dataset => ({
-    rows: to - from, featureDim: 10, features: all.features.slice(from * 10, to * 10), labels: all.labels.slice(from, to),
+    rows: to - from,
+    featureDim: 10,
+    features: all.features.slice(from * 10, to * 10),
+    labels: all.labels.slice(from, to),
   });
   return { train: split(0, 700), validation: split(700, 1000) };
 }
@@ -51,7 +59,9 @@ describe('linear learner regression', () => {
     const { model, metrics } = trainLinearLearner(hp, p.train, { validation: p.validation });
     const ours = mse(scores(model, p.validation), p.validation.labels);
     const exact = mse(lsPredictions(p.train, p.validation), p.validation.labels);
-    console.log(`squared_loss: validation MSE ${ours.toFixed(4)} vs least squares ${exact.toFixed(4)} (ratio ${(ours / exact).toFixed(4)})`);
+    console.log(
+      `squared_loss: validation MSE ${ours.toFixed(4)} vs least squares ${exact.toFixed(4)} (ratio ${(ours / exact).toFixed(4)})`,
+    );
     expect(ours / exact).toBeLessThan(1.05);
     expect(metrics['validation:mse']).toBeCloseTo(ours, 6);
   });
@@ -75,8 +85,13 @@ describe('linear learner regression', () => {
 
   it.each(['huber_loss', 'eps_insensitive_squared_loss', 'eps_insensitive_absolute_loss'])('%s fits', (loss) => {
     const p = linearProblem(12, 700, 10, 1, 300);
-    const { model } = trainLinearLearner(parseHyperparameters({ ...REFERENCE, loss }), p.train, { validation: p.validation });
-    expect(mse(scores(model, p.validation), p.validation.labels) / mse(lsPredictions(p.train, p.validation), p.validation.labels)).toBeLessThan(1.1);
+    const { model } = trainLinearLearner(parseHyperparameters({ ...REFERENCE, loss }), p.train, {
+      validation: p.validation,
+    });
+    expect(
+      mse(scores(model, p.validation), p.validation.labels) /
+        mse(lsPredictions(p.train, p.validation), p.validation.labels),
+    ).toBeLessThan(1.1);
   });
 
   it('quantile_loss predicts the requested quantile of the label', () => {
@@ -93,15 +108,24 @@ describe('linear learner regression', () => {
     const p = linearProblem(14, 700, 10, 1, 300);
     const hp = parseHyperparameters({ ...REFERENCE, loss: 'squared_loss', optimizer });
     const { model } = trainLinearLearner(hp, p.train, { validation: p.validation });
-    expect(mse(scores(model, p.validation), p.validation.labels) / mse(lsPredictions(p.train, p.validation), p.validation.labels)).toBeLessThan(1.1);
+    expect(
+      mse(scores(model, p.validation), p.validation.labels) /
+        mse(lsPredictions(p.train, p.validation), p.validation.labels),
+    ).toBeLessThan(1.1);
   });
 
   it('selects on the training data when there is no validation channel', () => {
     const p = linearProblem(15, 700, 10, 1, 300);
-    const { model, metrics, epochs } = trainLinearLearner(parseHyperparameters({ ...REFERENCE, loss: 'squared_loss' }), p.train);
+    const { model, metrics, epochs } = trainLinearLearner(
+      parseHyperparameters({ ...REFERENCE, loss: 'squared_loss' }),
+      p.train,
+    );
     expect(metrics['train:mse']).toBeDefined();
     expect(epochs[0]!.lossKind).toBe('train');
-    expect(mse(scores(model, p.validation), p.validation.labels) / mse(lsPredictions(p.train, p.validation), p.validation.labels)).toBeLessThan(1.1);
+    expect(
+      mse(scores(model, p.validation), p.validation.labels) /
+        mse(lsPredictions(p.train, p.validation), p.validation.labels),
+    ).toBeLessThan(1.1);
   });
 
   it('is deterministic for a seed and differs across seeds', () => {
@@ -116,14 +140,22 @@ describe('linear learner regression', () => {
 
   it('stops early when the validation loss stops improving', () => {
     const p = linearProblem(17, 700, 10, 1, 300);
-    const hp = parseHyperparameters({ ...REFERENCE, epochs: '50', early_stopping_patience: '1', early_stopping_tolerance: '0.05' });
+    const hp = parseHyperparameters({
+      ...REFERENCE,
+      epochs: '50',
+      early_stopping_patience: '1',
+      early_stopping_tolerance: '0.05',
+    });
     const { epochs } = trainLinearLearner(hp, p.train, { validation: p.validation });
     expect(epochs.length).toBeLessThan(50);
   });
 
   it('use_bias=false fits a model through the origin', () => {
     const p = linearProblem(18, 300, 10, 1, 100);
-    const { model } = trainLinearLearner(parseHyperparameters({ ...REFERENCE, use_bias: 'false', num_models: '4' }), p.train);
+    const { model } = trainLinearLearner(
+      parseHyperparameters({ ...REFERENCE, use_bias: 'false', num_models: '4' }),
+      p.train,
+    );
     expect(model.bias[0]).toBe(0);
   });
 
@@ -142,7 +174,9 @@ describe('linear learner regression', () => {
     for (const l of locations.slice(5)) trainLinearLearner(hp, l.train, { validation: l.validation });
     const wall = (performance.now() - start) / 25;
     const used = process.cpuUsage(cpu).user / 1000 / 25;
-    console.log(`training time per location (700 train + 300 validation rows, 32 models, 10 epochs): ${wall.toFixed(1)} ms wall, ${used.toFixed(1)} ms CPU`);
+    console.log(
+      `training time per location (700 train + 300 validation rows, 32 models, 10 epochs): ${wall.toFixed(1)} ms wall, ${used.toFixed(1)} ms CPU`,
+    );
     expect(wall).toBeLessThan(200); // generous: the machine running tests is shared
   });
 });
@@ -162,17 +196,28 @@ describe('linear learner classification', () => {
 
   it.each(['hinge_loss'])('binary_classifier with %s', (loss) => {
     const p = classificationProblem(22, 1000, 2);
-    const hp = parseHyperparameters({ ...REFERENCE, predictor_type: 'binary_classifier', loss, binary_classifier_model_selection_criteria: 'f1' });
+    const hp = parseHyperparameters({
+      ...REFERENCE,
+      predictor_type: 'binary_classifier',
+      loss,
+      binary_classifier_model_selection_criteria: 'f1',
+    });
     const { model } = trainLinearLearner(hp, p.train, { validation: p.validation });
     const preds = predict(model, p.validation);
-    expect(preds.filter((q, i) => q.predicted_label === p.validation.labels[i]).length / preds.length).toBeGreaterThan(0.9);
+    expect(preds.filter((q, i) => q.predicted_label === p.validation.labels[i]).length / preds.length).toBeGreaterThan(
+      0.9,
+    );
   });
 
   it('positive_example_weight_mult=balanced and precision_at_target_recall train', () => {
     const p = classificationProblem(23, 600, 2);
     const hp = parseHyperparameters({
-      ...REFERENCE, predictor_type: 'binary_classifier', loss: 'auto', positive_example_weight_mult: 'balanced',
-      binary_classifier_model_selection_criteria: 'precision_at_target_recall', target_recall: '0.9',
+      ...REFERENCE,
+      predictor_type: 'binary_classifier',
+      loss: 'auto',
+      positive_example_weight_mult: 'balanced',
+      binary_classifier_model_selection_criteria: 'precision_at_target_recall',
+      target_recall: '0.9',
     });
     const { metrics } = trainLinearLearner(hp, p.train, { validation: p.validation });
     expect(metrics['validation:recall']).toBeGreaterThanOrEqual(0.9);
@@ -180,7 +225,13 @@ describe('linear learner classification', () => {
 
   it('multiclass_classifier (softmax_loss) reaches sensible accuracy with class probabilities', () => {
     const p = classificationProblem(24, 1500, 3);
-    const hp = parseHyperparameters({ ...REFERENCE, predictor_type: 'multiclass_classifier', num_classes: '3', loss: 'auto', balance_multiclass_weights: 'true' });
+    const hp = parseHyperparameters({
+      ...REFERENCE,
+      predictor_type: 'multiclass_classifier',
+      num_classes: '3',
+      loss: 'auto',
+      balance_multiclass_weights: 'true',
+    });
     const { model, metrics } = trainLinearLearner(hp, p.train, { validation: p.validation });
     const preds = predict(model, p.validation);
     const accuracy = preds.filter((q, i) => q.predicted_label === p.validation.labels[i]).length / preds.length;
@@ -195,7 +246,11 @@ describe('linear learner classification', () => {
   it('refuses labels outside the classes with a ClientError', () => {
     const p = classificationProblem(25, 50, 2);
     p.train.labels[3] = 2;
-    expect(() => trainLinearLearner(parseHyperparameters({ ...REFERENCE, predictor_type: 'binary_classifier', loss: 'auto' }), p.train))
-      .toThrow(/ClientError: Channel 'train', example 4: label 2 is invalid for predictor_type binary_classifier/);
+    expect(() =>
+      trainLinearLearner(
+        parseHyperparameters({ ...REFERENCE, predictor_type: 'binary_classifier', loss: 'auto' }),
+        p.train,
+      ),
+    ).toThrow(/ClientError: Channel 'train', example 4: label 2 is invalid for predictor_type binary_classifier/);
   });
 });

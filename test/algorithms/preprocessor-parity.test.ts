@@ -26,7 +26,9 @@ function findPython(): string | undefined {
 
 const python = findPython();
 if (!python) {
-  console.warn('preprocessor parity: SKIPPED — no python3 with scikit-learn, pandas and joblib (apt-get install -y python3-sklearn python3-pandas)');
+  console.warn(
+    'preprocessor parity: SKIPPED — no python3 with scikit-learn, pandas and joblib (apt-get install -y python3-sklearn python3-pandas)',
+  );
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -40,15 +42,26 @@ describe.skipIf(!python)('preprocessor parity with scikit-learn (python/sklearn_
       const input = join(ROOT, 'fixtures', 'algorithms', fixture);
       const out = join(dir, `${fixture}.out`);
       const params = join(dir, `${fixture}.json`);
-      const run = spawnSync(python!, [SCRIPT, '--fit-transform', input, '--out', out, '--params', params], { encoding: 'utf8' });
+      const run = spawnSync(python!, [SCRIPT, '--fit-transform', input, '--out', out, '--params', params], {
+        encoding: 'utf8',
+      });
       expect(run.status, run.stderr).toBe(0);
 
       const text = readFileSync(input, 'utf8');
       const model = fitPreprocessorFromCsv([text]);
-      const sk = JSON.parse(readFileSync(params, 'utf8')) as { mean: number[]; var: number[]; scale: number[]; categories: string[][] };
+      const sk = JSON.parse(readFileSync(params, 'utf8')) as {
+        mean: number[];
+        var: number[];
+        scale: number[];
+        categories: string[][];
+      };
       let worstFit = 0;
       model.numeric.forEach((c, j) => {
-        for (const [ours, theirs] of [[c.mean, sk.mean[j]!], [c.var, sk.var[j]!], [c.scale, sk.scale[j]!]] as const) {
+        for (const [ours, theirs] of [
+          [c.mean, sk.mean[j]!],
+          [c.var, sk.var[j]!],
+          [c.scale, sk.scale[j]!],
+        ] as const) {
           expect(close(ours, theirs), `${c.name}: ${ours} vs ${theirs}`).toBe(true);
           worstFit = Math.max(worstFit, Math.abs(ours - theirs));
         }
@@ -56,7 +69,9 @@ describe.skipIf(!python)('preprocessor parity with scikit-learn (python/sklearn_
       expect(model.categorical.map((c) => c.categories)).toEqual(sk.categories);
 
       const theirs = parseCsv(readFileSync(out, 'utf8')).map((r) => r.fields.map(Number));
-      const ours = parseCsv(invokePreprocessor(model, text, 'text/csv', 'text/csv').body).map((r) => r.fields.map(Number));
+      const ours = parseCsv(invokePreprocessor(model, text, 'text/csv', 'text/csv').body).map((r) =>
+        r.fields.map(Number),
+      );
       expect(ours.length).toBe(theirs.length);
       let worst = 0;
       let exact = 0;
@@ -71,7 +86,9 @@ describe.skipIf(!python)('preprocessor parity with scikit-learn (python/sklearn_
           total++;
         });
       });
-      console.log(`parity ${fixture}: ${total} values, ${exact} bit-identical, worst relative difference ${worst.toExponential(2)}, worst fit difference ${worstFit.toExponential(2)}`);
+      console.log(
+        `parity ${fixture}: ${total} values, ${exact} bit-identical, worst relative difference ${worst.toExponential(2)}, worst fit difference ${worstFit.toExponential(2)}`,
+      );
     });
   }
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/algorithms/csv.js';
 import { negotiateAccept } from '../../src/algorithms/content-types.js';
 import {
-  featureCount, fitPreprocessor, fitPreprocessorFromCsv, invokePreprocessor, transformRow,
+  featureCount,
+  fitPreprocessor,
+  fitPreprocessorFromCsv,
+  invokePreprocessor,
+  transformRow,
 } from '../../src/algorithms/preprocessor.js';
 import { pairwiseSum, standardScalerStats } from '../../src/algorithms/sklearn-stats.js';
 import { inferenceError } from '../helpers/inference-error.js';
@@ -15,9 +19,17 @@ const model = fitPreprocessorFromCsv([csv(rows)]);
 describe('preprocessor fit', () => {
   it('scales the 6 numeric columns and one-hot encodes FRONT_PORCH and DECK into 10 features', () => {
     expect(model.numeric.map((c) => c.name)).toEqual([
-      'YEAR_BUILT', 'SQUARE_FEET', 'NUM_BEDROOMS', 'NUM_BATHROOMS', 'LOT_ACRES', 'GARAGE_SPACES',
+      'YEAR_BUILT',
+      'SQUARE_FEET',
+      'NUM_BEDROOMS',
+      'NUM_BATHROOMS',
+      'LOT_ACRES',
+      'GARAGE_SPACES',
     ]);
-    expect(model.categorical.map((c) => [c.name, c.categories])).toEqual([['FRONT_PORCH', ['n', 'y']], ['DECK', ['n', 'y']]]);
+    expect(model.categorical.map((c) => [c.name, c.categories])).toEqual([
+      ['FRONT_PORCH', ['n', 'y']],
+      ['DECK', ['n', 'y']],
+    ]);
     expect(featureCount(model)).toBe(10);
     expect(model.samples).toBe(50);
   });
@@ -44,7 +56,9 @@ describe('preprocessor fit', () => {
   it('refuses a non-numeric value in a numeric column, naming row and column', () => {
     const bad = rows.slice(0, 3).map((r) => [...r]);
     bad[1]![2] = 'four';
-    expect(inferenceError(() => fitPreprocessorFromCsv([csv(bad)])).message).toBe("CSV row 2, column 3 (NUM_BEDROOMS): 'four' is not a number");
+    expect(inferenceError(() => fitPreprocessorFromCsv([csv(bad)])).message).toBe(
+      "CSV row 2, column 3 (NUM_BEDROOMS): 'four' is not a number",
+    );
   });
 });
 
@@ -96,15 +110,21 @@ describe('preprocessor transform', () => {
     const err = inferenceError(() => invokePreprocessor(model, '1,2,3\n', 'text/csv', 'text/csv'));
     expect(err.httpStatus).toBe(400);
     expect(err.message).toMatch(/^CSV row 1 has 3 columns; expected 8 .* or 9 /);
-    const mixed = inferenceError(() => invokePreprocessor(model, csv([rows[0]!, rows[1]!.slice(0, 8)]), 'text/csv', 'text/csv'));
+    const mixed = inferenceError(() =>
+      invokePreprocessor(model, csv([rows[0]!, rows[1]!.slice(0, 8)]), 'text/csv', 'text/csv'),
+    );
     expect(mixed.message).toMatch(/cannot be mixed/);
   });
 
   it('refuses non-numeric values and empty bodies', () => {
     const bad = [...rows[0]!.slice(0, 8)];
     bad[0] = 'nineteen';
-    expect(inferenceError(() => invokePreprocessor(model, csv([bad]), 'text/csv', undefined)).message).toMatch(/column 1 \(YEAR_BUILT\): 'nineteen' is not a number/);
-    expect(inferenceError(() => invokePreprocessor(model, '\n\n', 'text/csv', undefined)).message).toMatch(/no CSV rows/);
+    expect(inferenceError(() => invokePreprocessor(model, csv([bad]), 'text/csv', undefined)).message).toMatch(
+      /column 1 \(YEAR_BUILT\): 'nineteen' is not a number/,
+    );
+    expect(inferenceError(() => invokePreprocessor(model, '\n\n', 'text/csv', undefined)).message).toMatch(
+      /no CSV rows/,
+    );
   });
 });
 
@@ -117,6 +137,8 @@ describe('CSV and Accept helpers', () => {
   });
 
   it('picks the first supported type of a list, ignoring parameters', () => {
-    expect(negotiateAccept('text/html, text/csv; charset=utf-8', ['application/json', 'text/csv'], 'application/json')).toBe('text/csv');
+    expect(
+      negotiateAccept('text/html, text/csv; charset=utf-8', ['application/json', 'text/csv'], 'application/json'),
+    ).toBe('text/csv');
   });
 });

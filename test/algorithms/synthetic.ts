@@ -13,7 +13,13 @@ export interface LinearProblem {
 }
 
 /** y = w·x + b + noise, features on deliberately different scales and offsets. */
-export function linearProblem(seed: number, rows: number, d = 10, noise = 1, validationRows = Math.round(rows * 0.3)): LinearProblem {
+export function linearProblem(
+  seed: number,
+  rows: number,
+  d = 10,
+  noise = 1,
+  validationRows = Math.round(rows * 0.3),
+): LinearProblem {
   const random = createRandom(seed);
   const trueWeights = Float64Array.from({ length: d }, () => random.normal() * 3);
   const trueBias = 20;
@@ -37,7 +43,12 @@ export function linearProblem(seed: number, rows: number, d = 10, noise = 1, val
 }
 
 /** Labels from a linear score: binary (score > 0) or multiclass (argmax of k scores), with label noise. */
-export function classificationProblem(seed: number, rows: number, classes: number, d = 10): { train: Dataset; validation: Dataset } {
+export function classificationProblem(
+  seed: number,
+  rows: number,
+  classes: number,
+  d = 10,
+): { train: Dataset; validation: Dataset } {
   const random = createRandom(seed);
   const k = classes === 2 ? 1 : classes;
   const w = Float64Array.from({ length: k * d }, () => random.normal());
@@ -77,10 +88,27 @@ export function housingRows(seed: number, n: number, pricePerSqft = 150): string
     const porch = random.next() < 0.5 ? 'y' : 'n';
     const deck = random.next() < 0.5 ? 'y' : 'n';
     const price = Math.trunc(
-      pricePerSqft * sqft + 10000 * beds + 15000 * baths + 15000 * lot + 15000 * garage +
-        (porch === 'y' ? 10000 : 0) + (deck === 'y' ? 12000 : 0) - 5000 * (2019 - year) + 8000 * random.normal(),
+      pricePerSqft * sqft +
+        10000 * beds +
+        15000 * baths +
+        15000 * lot +
+        15000 * garage +
+        (porch === 'y' ? 10000 : 0) +
+        (deck === 'y' ? 12000 : 0) -
+        5000 * (2019 - year) +
+        8000 * random.normal(),
     );
-    rows.push([String(year), String(sqft), String(beds), String(baths), String(lot), String(garage), porch, deck, String(price)]);
+    rows.push([
+      String(year),
+      String(sqft),
+      String(beds),
+      String(baths),
+      String(lot),
+      String(garage),
+      porch,
+      deck,
+      String(price),
+    ]);
   }
   return rows;
 }

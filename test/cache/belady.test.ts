@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  belady, ByteBudgetCache, createPolicy, nextUses, POLICY_NAMES, uniformTrace, zipfTrace,
-  type EvictionPolicy, type Trace,
+  belady,
+  ByteBudgetCache,
+  createPolicy,
+  nextUses,
+  POLICY_NAMES,
+  uniformTrace,
+  zipfTrace,
+  type EvictionPolicy,
+  type Trace,
 } from '../../src/algorithms/cache/index.js';
 import { createRandom } from '../../src/algorithms/random.js';
 
@@ -35,11 +42,19 @@ describe('belady (Belady 1966)', () => {
   });
 
   it('variable sizes (Belady-size): evicts farthest first until the new item fits', () => {
-    const sizes = new Map([['A', 6], ['B', 4], ['C', 6]]);
+    const sizes = new Map([
+      ['A', 6],
+      ['B', 4],
+      ['C', 6],
+    ]);
     // C (next use 3) needs 6 of 10: B (never again) and then A (next at 4) are both farther, so
     // both go. A's return (never used again) would evict C, used as late: A is bypassed.
     expect(belady(['A', 'B', 'C', 'C', 'A'], 10, sizes)).toMatchObject({ hits: 1, evictions: 2, bypasses: 1 });
-    expect(belady(['A', 'B', 'C', 'C', 'A'], 10, sizes, { bypass: false })).toMatchObject({ hits: 1, evictions: 3, bypasses: 0 });
+    expect(belady(['A', 'B', 'C', 'C', 'A'], 10, sizes, { bypass: false })).toMatchObject({
+      hits: 1,
+      evictions: 3,
+      bypasses: 0,
+    });
     // C never used again: it would be the first victim itself, so it is not kept.
     expect(belady(['A', 'B', 'C', 'A', 'B'], 10, sizes)).toMatchObject({ hits: 2, evictions: 0, bypasses: 1 });
     // Larger than the cache: served, never kept.
@@ -47,7 +62,10 @@ describe('belady (Belady 1966)', () => {
   });
 
   it('sums the load cost of its misses', () => {
-    const costs = new Map([['a', 10], ['b', 20]]);
+    const costs = new Map([
+      ['a', 10],
+      ['b', 20],
+    ]);
     // a is kept (used again first), b is served twice without being kept.
     expect(belady(['a', 'b', 'a', 'b'], 1, unit, { loadCosts: costs })).toMatchObject({ hits: 1, totalLoadCost: 50 });
   });
@@ -91,11 +109,16 @@ describe('properties over 200 seeded random traces (equal sizes)', () => {
     const models = 5 + random.int(60);
     const requests = 50 + random.int(400);
     const seed = 1000 + t;
-    const trace = t % 2 === 0
-      ? zipfTrace({ models, requests, s: 0.5 + random.next(), seed, sizeBytes: 7, loadMs: { median: 100, sigma: 1 } })
-      : uniformTrace({ models, requests, seed, sizeBytes: 7, loadMs: { median: 100, sigma: 1 } });
+    const trace =
+      t % 2 === 0
+        ? zipfTrace({ models, requests, s: 0.5 + random.next(), seed, sizeBytes: 7, loadMs: { median: 100, sigma: 1 } })
+        : uniformTrace({ models, requests, seed, sizeBytes: 7, loadMs: { median: 100, sigma: 1 } });
     // Capacity for 1..models items, with slack smaller than one item.
-    traces.push({ name: `${t % 2 === 0 ? 'zipf' : 'uniform'}#${t}`, trace, capacity: 7 * (1 + random.int(models)) + random.int(7) });
+    traces.push({
+      name: `${t % 2 === 0 ? 'zipf' : 'uniform'}#${t}`,
+      trace,
+      capacity: 7 * (1 + random.int(models)) + random.int(7),
+    });
   }
 
   it('no policy ever gets more hits than Belady (demand MIN, and MIN with bypass above it)', () => {
@@ -130,13 +153,16 @@ describe('properties over 200 seeded random traces (equal sizes)', () => {
         let serving = new Set<string>();
         const watched: EvictionPolicy = {
           name: inner.name,
-          get size() { return inner.size; },
+          get size() {
+            return inner.size;
+          },
           onInsert: (k, s, c) => inner.onInsert(k, s, c),
           onHit: (k) => inner.onHit(k),
           onRemove: (k) => inner.onRemove(k),
           chooseVictim: (ok) => {
             const victim = inner.chooseVictim(ok);
-            if (victim !== undefined && serving.has(victim)) violations.push(`${name} chose protected ${victim} on ${traceName}`);
+            if (victim !== undefined && serving.has(victim))
+              violations.push(`${name} chose protected ${victim} on ${traceName}`);
             return victim;
           },
         };
@@ -147,7 +173,8 @@ describe('properties over 200 seeded random traces (equal sizes)', () => {
           const r = cache.access(key, 7, 1, (k) => !serving.has(k));
           if (!r.resident) protectedSkips++;
           if (cache.usedBytes > capacity) violations.push(`${name} over budget on ${traceName}`);
-          if (inner.size !== cache.count) violations.push(`${name} tracks ${inner.size} of ${cache.count} on ${traceName}`);
+          if (inner.size !== cache.count)
+            violations.push(`${name} tracks ${inner.size} of ${cache.count} on ${traceName}`);
         }
       }
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { belady, ByteBudgetCache, POLICY_NAMES, referenceExperimentTrace, type EvictionPolicy } from '../../src/algorithms/cache/index.js';
+import {
+  belady,
+  ByteBudgetCache,
+  POLICY_NAMES,
+  referenceExperimentTrace,
+  type EvictionPolicy,
+} from '../../src/algorithms/cache/index.js';
 
 describe('ByteBudgetCache', () => {
   it('evicts by bytes until the new item fits, and counts hits, misses, evictions and load cost', () => {
@@ -50,7 +56,12 @@ describe('ByteBudgetCache', () => {
     const cache = new ByteBudgetCache({ capacityBytes: 3 });
     expect(() => cache.access('a', 0)).toThrow(RangeError);
     const liar: EvictionPolicy = {
-      name: 'liar', size: 0, onInsert() {}, onHit() {}, onRemove() {}, chooseVictim: () => 'ghost',
+      name: 'liar',
+      size: 0,
+      onInsert() {},
+      onHit() {},
+      onRemove() {},
+      chooseVictim: () => 'ghost',
     };
     const bad = new ByteBudgetCache({ capacityBytes: 1, policy: liar });
     bad.access('a', 1);
@@ -96,7 +107,9 @@ describe('the reference cache experiment (workflow.md §6) on a cache that holds
     expect(hitsByPass).toEqual([0, 100, 100]);
     expect(cache.stats).toEqual({ hits: 200, misses: 200, evictions: 79, totalLoadCost: 200, bypasses: 0 });
     expect(evicted).toEqual(Array.from({ length: 79 }, (_, i) => `Houston_TX/${i}_Houston_TX.tar.gz`));
-    expect(cache.keys().sort()).toEqual(Array.from({ length: 121 }, (_, i) => `Houston_TX/${79 + i}_Houston_TX.tar.gz`).sort());
+    expect(cache.keys().sort()).toEqual(
+      Array.from({ length: 121 }, (_, i) => `Houston_TX/${79 + i}_Houston_TX.tar.gz`).sort(),
+    );
     // LoadedModelCount: rises to 100, holds during the repeat, rises again and levels off at 121.
     expect(counts[99]).toBe(100);
     expect(counts[299]).toBe(100);

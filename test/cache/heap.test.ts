@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { IndexedHeap, type HeapEntry } from '../../src/algorithms/cache/heap.js';
 import { createRandom } from '../../src/algorithms/random.js';
 
-interface Item extends HeapEntry { id: number; p: number }
+interface Item extends HeapEntry {
+  id: number;
+  p: number;
+}
 
 describe('IndexedHeap', () => {
   it('keeps order through pushes, updates, removals; findFirst equals a linear scan', () => {

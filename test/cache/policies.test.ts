@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ByteBudgetCache, createPolicy, GdsfPolicy, LruPolicy, POLICY_NAMES, SievePolicy,
+  ByteBudgetCache,
+  createPolicy,
+  GdsfPolicy,
+  LruPolicy,
+  POLICY_NAMES,
+  SievePolicy,
 } from '../../src/algorithms/cache/index.js';
 
 /** Run requests (size 1, cost 1 unless given) and return the keys evicted, in order. */
@@ -39,7 +44,11 @@ describe('SIEVE (Zhang et al., NSDI 2024)', () => {
     const sieve = new SievePolicy();
     const cache = new ByteBudgetCache({ capacityBytes: 4, policy: sieve });
     evictions(cache, ['A', 'B', 'C', 'D', 'A', 'B']);
-    expect(sieve.snapshot()).toEqual({ keys: ['A', 'B', 'C', 'D'], visited: [true, true, false, false], hand: undefined });
+    expect(sieve.snapshot()).toEqual({
+      keys: ['A', 'B', 'C', 'D'],
+      visited: [true, true, false, false],
+      hand: undefined,
+    });
 
     // E: the hand starts at the tail, clears A and B (kept in place), evicts C, the first
     // unvisited item, and is left on C's newer neighbour D. E enters at the head.

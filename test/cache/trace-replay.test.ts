@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  benchReplay, formatReplayTable, formatTrace, parseTrace, POLICY_NAMES, referenceExperimentTrace, replay,
-  TraceFormatError, uniformTrace, zipfTrace,
+  benchReplay,
+  formatReplayTable,
+  formatTrace,
+  parseTrace,
+  POLICY_NAMES,
+  referenceExperimentTrace,
+  replay,
+  TraceFormatError,
+  uniformTrace,
+  zipfTrace,
 } from '../../src/algorithms/cache/index.js';
 
 describe('zipfTrace', () => {
@@ -26,7 +34,13 @@ describe('zipfTrace', () => {
   });
 
   it('s = 0 is uniform; sizes and costs are fixed or seeded log-normal', () => {
-    const { keys, sizes, loadCosts } = uniformTrace({ models: 4, requests: 40_000, seed: 1, sizeBytes: 123, loadMs: 9 });
+    const { keys, sizes, loadCosts } = uniformTrace({
+      models: 4,
+      requests: 40_000,
+      seed: 1,
+      sizeBytes: 123,
+      loadMs: 9,
+    });
     const share = keys.filter((k) => k === 'model-3').length / keys.length;
     expect(share).toBeGreaterThan(0.24);
     expect(share).toBeLessThan(0.26);
@@ -49,20 +63,27 @@ describe('zipfTrace', () => {
 
 describe('parseTrace', () => {
   it('reads key[,size[,loadMs]] lines, skipping comments and blanks, with defaults', () => {
-    const trace = parseTrace([
-      '# captured 2024-05-01',
-      'Chicago_IL/Chicago_IL.tar.gz, 4096, 1029',
-      '',
-      'NewYork_NY/NewYork_NY.tar.gz,5000',
-      'Chicago_IL/Chicago_IL.tar.gz',
-      '  LosAngeles_CA/LosAngeles_CA.tar.gz  ',
-    ].join('\r\n'), { defaultSizeBytes: 1000 });
+    const trace = parseTrace(
+      [
+        '# captured 2024-05-01',
+        'Chicago_IL/Chicago_IL.tar.gz, 4096, 1029',
+        '',
+        'NewYork_NY/NewYork_NY.tar.gz,5000',
+        'Chicago_IL/Chicago_IL.tar.gz',
+        '  LosAngeles_CA/LosAngeles_CA.tar.gz  ',
+      ].join('\r\n'),
+      { defaultSizeBytes: 1000 },
+    );
     expect(trace.keys).toEqual([
-      'Chicago_IL/Chicago_IL.tar.gz', 'NewYork_NY/NewYork_NY.tar.gz', 'Chicago_IL/Chicago_IL.tar.gz',
+      'Chicago_IL/Chicago_IL.tar.gz',
+      'NewYork_NY/NewYork_NY.tar.gz',
+      'Chicago_IL/Chicago_IL.tar.gz',
       'LosAngeles_CA/LosAngeles_CA.tar.gz',
     ]);
     expect(Object.fromEntries(trace.sizes)).toEqual({
-      'Chicago_IL/Chicago_IL.tar.gz': 4096, 'NewYork_NY/NewYork_NY.tar.gz': 5000, 'LosAngeles_CA/LosAngeles_CA.tar.gz': 1000,
+      'Chicago_IL/Chicago_IL.tar.gz': 4096,
+      'NewYork_NY/NewYork_NY.tar.gz': 5000,
+      'LosAngeles_CA/LosAngeles_CA.tar.gz': 1000,
     });
     expect(trace.loadCosts.get('Chicago_IL/Chicago_IL.tar.gz')).toBe(1029);
     expect(trace.loadCosts.get('NewYork_NY/NewYork_NY.tar.gz')).toBe(1);
@@ -102,7 +123,9 @@ describe('replay', () => {
       expect(row).toMatchObject({ hits: 200, misses: 200, hitRatio: 0.5, totalLoadCost: 200 });
     }
     expect(rows[0]!.evictions).toBe(79);
-    expect(replay(trace, { capacityBytes: 121, policies: ['sieve'], belady: false }).map((r) => r.policy)).toEqual(['sieve']);
+    expect(replay(trace, { capacityBytes: 121, policies: ['sieve'], belady: false }).map((r) => r.policy)).toEqual([
+      'sieve',
+    ]);
   });
 
   it('names the Belady row belady-size when models differ in size (a heuristic, not the optimum)', () => {
@@ -110,7 +133,10 @@ describe('replay', () => {
     const rows = replay(trace, { capacityBytes: 20_000, policies: ['lru', 'gdsf'] });
     expect(rows.map((r) => r.policy)).toEqual(['lru', 'gdsf', 'belady-size']);
     expect(rows.every((r) => r.hits + r.misses === 300)).toBe(true);
-    expect(replay({ keys: [], sizes: new Map(), loadCosts: new Map() }, { capacityBytes: 1, policies: ['lru'] })[0]!.hitRatio).toBe(0);
+    expect(
+      replay({ keys: [], sizes: new Map(), loadCosts: new Map() }, { capacityBytes: 1, policies: ['lru'] })[0]!
+        .hitRatio,
+    ).toBe(0);
   });
 
   it('formats a table', () => {

@@ -4,7 +4,21 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT, mme } from './helpers.js';
 
-const COMMANDS = ['data', 'preprocess', 'train', 'deploy', 'invoke', 'add-model', 'grant', 'metrics', 'experiment', 'local', 'demo', 'status', 'teardown'];
+const COMMANDS = [
+  'data',
+  'preprocess',
+  'train',
+  'deploy',
+  'invoke',
+  'add-model',
+  'grant',
+  'metrics',
+  'experiment',
+  'local',
+  'demo',
+  'status',
+  'teardown',
+];
 const ANSI = /\u001b\[/;
 
 let cwd: string;
@@ -19,17 +33,21 @@ describe('help and version', () => {
     const r = await mme(['--help'], { cwd });
     expect(r.code).toBe(0);
     for (const name of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
-    for (const sub of ['generate', 'cache', 'replay', 'start', 'stop', 'status', 'env']) expect(r.stdout).toContain(sub);
+    for (const sub of ['generate', 'cache', 'replay', 'start', 'stop', 'status', 'env'])
+      expect(r.stdout).toContain(sub);
     expect(r.stdout).toContain('Exit codes');
     expect(r.stderr).toBe('');
   });
 
-  it.each([['data', 'generate'], ['local', 'env'], ['invoke'], ['grant'], ['metrics']])('mme %s %s --help shows examples and global options', async (...cmd) => {
-    const r = await mme([...cmd.filter(Boolean), '--help'], { cwd });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Examples:');
-    expect(r.stdout).toContain('Global Options:');
-  });
+  it.each([['data', 'generate'], ['local', 'env'], ['invoke'], ['grant'], ['metrics']])(
+    'mme %s %s --help shows examples and global options',
+    async (...cmd) => {
+      const r = await mme([...cmd.filter(Boolean), '--help'], { cwd });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Examples:');
+      expect(r.stdout).toContain('Global Options:');
+    },
+  );
 
   it('--version prints package.json version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -86,8 +104,11 @@ describe('usage errors exit 2', () => {
   });
 
   it.each([
-    [['--role-arn', 'arn:aws:iam::123456789012:role/r', 'invoke', '--model', 'Chicago_IL'], '--role-arn before \'invoke\' sets the SageMaker execution role'],
-    [['--prefix', 'X', 'grant', '--prefix', 'NewYork_NY'], '--prefix before \'grant\' sets the S3 prefix'],
+    [
+      ['--role-arn', 'arn:aws:iam::123456789012:role/r', 'invoke', '--model', 'Chicago_IL'],
+      "--role-arn before 'invoke' sets the SageMaker execution role",
+    ],
+    [['--prefix', 'X', 'grant', '--prefix', 'NewYork_NY'], "--prefix before 'grant' sets the S3 prefix"],
   ])('a global option before a command that gives its name another meaning is refused: %j', async (args, message) => {
     const r = await mme(args, { cwd });
     expect(r.code).toBe(2);
@@ -127,7 +148,13 @@ describe('--json', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({
       ok: false,
-      error: { code: 'UsageError', message: expect.stringContaining('--features has 2 columns; it needs 8'), hint: expect.any(String), detail: null, exitCode: 2 },
+      error: {
+        code: 'UsageError',
+        message: expect.stringContaining('--features has 2 columns; it needs 8'),
+        hint: expect.any(String),
+        detail: null,
+        exitCode: 2,
+      },
     });
   });
 
@@ -143,7 +170,10 @@ describe('--json', () => {
   it('configuration errors exit 3 and name their source', async () => {
     const r = await mme(['status', '--json'], { cwd, env: { MME_TARGET: 'gcp' } });
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'ConfigError', message: "--target 'gcp' (from MME_TARGET) must be local or aws" });
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      code: 'ConfigError',
+      message: "--target 'gcp' (from MME_TARGET) must be local or aws",
+    });
   });
 
   it('a bad mme.config.json names the key', async () => {
@@ -177,7 +207,10 @@ describe('data generate', () => {
   });
 
   it('human output: a table on stdout, one plain progress line per event on stderr (no TTY, no colour)', async () => {
-    const r = await mme(['data', 'generate', '--out', 'tmp2', '--rows', '20', '--locations', 'Chicago_IL,Houston_TX', '--seed', '7'], { cwd });
+    const r = await mme(
+      ['data', 'generate', '--out', 'tmp2', '--rows', '20', '--locations', 'Chicago_IL,Houston_TX', '--seed', '7'],
+      { cwd },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^location\s+rows\s+train\s+test/m);
     expect(r.stdout).toMatch(/^Chicago_IL\s+20\s+18\s+2\s+tmp2\/Chicago_IL\/train\/train\.csv/m);
@@ -187,15 +220,25 @@ describe('data generate', () => {
   });
 
   it('FORCE_COLOR colours even when piped; NO_COLOR wins over it', async () => {
-    const forced = await mme(['data', 'generate', '--out', 'tmp3', '--rows', '10', '--locations', '1'], { cwd, env: { FORCE_COLOR: '1' } });
+    const forced = await mme(['data', 'generate', '--out', 'tmp3', '--rows', '10', '--locations', '1'], {
+      cwd,
+      env: { FORCE_COLOR: '1' },
+    });
     expect(forced.stderr).toMatch(ANSI);
-    const off = await mme(['data', 'generate', '--out', 'tmp3', '--rows', '10', '--locations', '1'], { cwd, env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    const off = await mme(['data', 'generate', '--out', 'tmp3', '--rows', '10', '--locations', '1'], {
+      cwd,
+      env: { FORCE_COLOR: '1', NO_COLOR: '1' },
+    });
     expect(off.stdout + off.stderr).not.toMatch(ANSI);
   });
 
   it('the same seed writes the same files', async () => {
-    const a = JSON.parse((await mme(['data', 'generate', '--out', 'a', '--rows', '30', '--locations', '1', '--json'], { cwd })).stdout);
-    const b = JSON.parse((await mme(['data', 'generate', '--out', 'b', '--rows', '30', '--locations', '1', '--json'], { cwd })).stdout);
+    const a = JSON.parse(
+      (await mme(['data', 'generate', '--out', 'a', '--rows', '30', '--locations', '1', '--json'], { cwd })).stdout,
+    );
+    const b = JSON.parse(
+      (await mme(['data', 'generate', '--out', 'b', '--rows', '30', '--locations', '1', '--json'], { cwd })).stdout,
+    );
     expect(a.result.locations[0].sha256).toEqual(b.result.locations[0].sha256);
   });
 });
@@ -228,17 +271,28 @@ describe('local cloud commands', () => {
     const started = await mme(['local', 'start', '--state', state, '--json'], { cwd });
     expect(started.code).toBe(0);
     const info = JSON.parse(started.stdout).result;
-    expect(Object.keys(info)).toEqual(expect.arrayContaining(['endpoint', 'region', 'accountId', 'accessKeyId', 'secretAccessKey', 'pid', 'stateDir']));
+    expect(Object.keys(info)).toEqual(
+      expect.arrayContaining(['endpoint', 'region', 'accountId', 'accessKeyId', 'secretAccessKey', 'pid', 'stateDir']),
+    );
     expect(info).toMatchObject({ stateDir: state, alreadyRunning: false, region: 'us-east-1' });
 
-    const again = JSON.parse((await mme(['local', 'start', '--json'], { cwd, env: { MME_LOCAL_STATE: state } })).stdout).result;
+    const again = JSON.parse(
+      (await mme(['local', 'start', '--json'], { cwd, env: { MME_LOCAL_STATE: state } })).stdout,
+    ).result;
     expect(again).toMatchObject({ pid: info.pid, alreadyRunning: true });
 
     const status = JSON.parse((await mme(['local', 'status', '--state', state, '--json'], { cwd })).stdout).result;
     expect(status).toMatchObject({ running: true, endpoint: info.endpoint, pid: info.pid });
     // The keys are those of the IAM user mme-admin, not the root's (which stay in account.json).
-    expect(status).toMatchObject({ userName: 'mme-admin', userArn: `arn:aws:iam::${info.accountId}:user/mme-admin`, accessKeyId: info.accessKeyId });
-    const account = JSON.parse(readFileSync(path.join(state, 'account.json'), 'utf8')) as { accessKeyId: string; secretAccessKey: string };
+    expect(status).toMatchObject({
+      userName: 'mme-admin',
+      userArn: `arn:aws:iam::${info.accountId}:user/mme-admin`,
+      accessKeyId: info.accessKeyId,
+    });
+    const account = JSON.parse(readFileSync(path.join(state, 'account.json'), 'utf8')) as {
+      accessKeyId: string;
+      secretAccessKey: string;
+    };
     expect(account.accessKeyId).not.toBe(info.accessKeyId);
     expect(JSON.stringify(status)).not.toContain(account.secretAccessKey);
     const human = await mme(['local', 'status', '--state', state], { cwd });
@@ -250,12 +304,20 @@ describe('local cloud commands', () => {
     expect(env.stdout).toContain(`export AWS_ACCESS_KEY_ID='${info.accessKeyId}'`);
     expect(env.stdout).toContain(`export AWS_SECRET_ACCESS_KEY='${info.secretAccessKey}'`);
     expect(env.stdout).toContain(`export AWS_REGION='us-east-1'`);
-    expect(env.stdout).toContain(`# Credentials of the IAM user mme-admin (AdministratorAccess), arn:aws:iam::${info.accountId}:user/mme-admin`);
+    expect(env.stdout).toContain(
+      `# Credentials of the IAM user mme-admin (AdministratorAccess), arn:aws:iam::${info.accountId}:user/mme-admin`,
+    );
     expect(env.stdout).toContain(`export MME_LOCAL_STATE='${state}'`);
 
-    const upload = await mme(['data', 'generate', '--out', 'up', '--rows', '20', '--locations', '1', '--upload', '--json'], { cwd, env: { MME_LOCAL_STATE: state } });
+    const upload = await mme(
+      ['data', 'generate', '--out', 'up', '--rows', '20', '--locations', '1', '--upload', '--json'],
+      { cwd, env: { MME_LOCAL_STATE: state } },
+    );
     expect(upload.code).toBe(0);
-    expect(JSON.parse(upload.stdout).result).toMatchObject({ bucket: 'mme-local', locations: [{ s3: { train: 's3://mme-local/housing-data/NewYork_NY/train/train.csv' } }] });
+    expect(JSON.parse(upload.stdout).result).toMatchObject({
+      bucket: 'mme-local',
+      locations: [{ s3: { train: 's3://mme-local/housing-data/NewYork_NY/train/train.csv' } }],
+    });
 
     // A plain command in another directory, whose settings name another state dir: it says that
     // it starts a second cloud, and how to use the one started by hand.

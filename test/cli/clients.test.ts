@@ -28,7 +28,11 @@ describe('clientConfig', () => {
   it('aws: no endpoint, the credential chain with the profile', () => {
     const c = clientConfig({ region: 'eu-central-1', profile: 'work' }, undefined);
     expect(c).toEqual({
-      customUserAgent: `mme/${packageVersion()}`, region: 'eu-central-1', maxAttempts: 4, profile: 'work', retryMode: 'standard',
+      customUserAgent: `mme/${packageVersion()}`,
+      region: 'eu-central-1',
+      maxAttempts: 4,
+      profile: 'work',
+      retryMode: 'standard',
       requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
     });
     expect('endpoint' in c).toBe(false);
@@ -36,14 +40,21 @@ describe('clientConfig', () => {
   });
 
   it('the retry settings replace the target defaults; an explicit budget (tests) beats them', () => {
-    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7, retryMode: 'adaptive' }, undefined)).toMatchObject({ maxAttempts: 7, retryMode: 'adaptive' });
+    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7, retryMode: 'adaptive' }, undefined)).toMatchObject({
+      maxAttempts: 7,
+      retryMode: 'adaptive',
+    });
     expect(clientConfig({ region: 'us-east-1', maxAttempts: 7 }, local)).toMatchObject({ maxAttempts: 7 });
-    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7 }, local, { maxAttempts: 1 })).toMatchObject({ maxAttempts: 1 });
+    expect(clientConfig({ region: 'us-east-1', maxAttempts: 7 }, local, { maxAttempts: 1 })).toMatchObject({
+      maxAttempts: 1,
+    });
   });
 
   it('explicit credentials (an assumed role) win on either target', () => {
     const session = { accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't' };
-    expect(clientConfig({ region: 'us-east-1', profile: 'work' }, undefined, { credentials: session })).toMatchObject({ credentials: session });
+    expect(clientConfig({ region: 'us-east-1', profile: 'work' }, undefined, { credentials: session })).toMatchObject({
+      credentials: session,
+    });
     expect(clientConfig({ region: 'us-east-1' }, undefined, { credentials: session })).not.toHaveProperty('profile');
     expect(clientConfig({ region: 'us-east-1' }, local, { credentials: session }).credentials).toBe(session);
   });
@@ -64,7 +75,11 @@ describe('createClients', () => {
   });
 
   it('withCredentials keeps the connection and swaps the keys', async () => {
-    const assumed = createClients({ region: 'us-east-1' }, local).withCredentials({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't' });
+    const assumed = createClients({ region: 'us-east-1' }, local).withCredentials({
+      accessKeyId: 'ASIA',
+      secretAccessKey: 's',
+      sessionToken: 't',
+    });
     const runtime = await assumed.sageMakerRuntime();
     expect(await runtime.config.credentials()).toMatchObject({ accessKeyId: 'ASIA', sessionToken: 't' });
     expect(await runtime.config.region()).toBe('eu-west-1');
@@ -74,7 +89,15 @@ describe('createClients', () => {
 
 describe('local env', () => {
   it('exports for AWS tools', () => {
-    expect(localEnvironment({ endpoint: 'http://127.0.0.1:1', accessKeyId: 'A', secretAccessKey: 'S', region: 'us-east-1', stateDir: '/s' })).toEqual({
+    expect(
+      localEnvironment({
+        endpoint: 'http://127.0.0.1:1',
+        accessKeyId: 'A',
+        secretAccessKey: 'S',
+        region: 'us-east-1',
+        stateDir: '/s',
+      }),
+    ).toEqual({
       MME_LOCAL_STATE: '/s',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
       AWS_ACCESS_KEY_ID: 'A',

@@ -8,7 +8,8 @@ describe('fitToWidth', () => {
     expect(shortenS3Uri('s3://b/…/y/z/f.tar.gz')).toBe('s3://b/…/z/f.tar.gz');
     expect(shortenS3Uri('s3://b/…/f.tar.gz')).toBe('s3://b/…/f.tar.gz');
     expect(shortenS3Uri('s3://b/p/q/')).toBe('s3://b/…/q/');
-    const line = '  Chicago_IL  s3://mme-local/DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/Chicago_IL/Chicago_IL.tar.gz';
+    const line =
+      '  Chicago_IL  s3://mme-local/DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/Chicago_IL/Chicago_IL.tar.gz';
     const fitted = fitToWidth(line, 60);
     expect(fitted).toBe('  Chicago_IL  s3://mme-local/…/Chicago_IL/Chicago_IL.tar.gz');
   });
@@ -32,11 +33,23 @@ describe('fitToWidth', () => {
 describe('metrics time range', () => {
   const point = (iso: string) => ({ timestamp: new Date(iso), value: 1 });
   it('to the second under a minute, with the datapoints found', () => {
-    const r = { start: new Date('2026-12-02T14:08:05.5Z'), end: new Date('2026-12-02T14:08:35Z'), period: 1, series: [{ points: [point('2026-12-02T14:08:19Z'), point('2026-12-02T14:08:24Z')] }] };
-    expect(timeRange(r as never)).toBe('2026-12-02 14:08:05 to 2026-12-02 14:08:35 UTC (datapoints 14:08:19 to 14:08:24)');
+    const r = {
+      start: new Date('2026-12-02T14:08:05.5Z'),
+      end: new Date('2026-12-02T14:08:35Z'),
+      period: 1,
+      series: [{ points: [point('2026-12-02T14:08:19Z'), point('2026-12-02T14:08:24Z')] }],
+    };
+    expect(timeRange(r as never)).toBe(
+      '2026-12-02 14:08:05 to 2026-12-02 14:08:35 UTC (datapoints 14:08:19 to 14:08:24)',
+    );
   });
   it('to the minute for periods of a minute or more', () => {
-    const r = { start: new Date('2026-12-02T12:00:30Z'), end: new Date('2026-12-02T14:00:30Z'), period: 300, series: [{ points: [] }] };
+    const r = {
+      start: new Date('2026-12-02T12:00:30Z'),
+      end: new Date('2026-12-02T14:00:30Z'),
+      period: 300,
+      series: [{ points: [] }],
+    };
     expect(timeRange(r as never)).toBe('2026-12-02 12:00 to 2026-12-02 14:00 UTC');
   });
 });
@@ -46,7 +59,12 @@ describe('a word wider than the line', () => {
     const arn = 'arn:aws:sts::925404013419:assumed-role/mme-invoke-NewYork_NY/MME_Invoke_NY_Model';
     const lines = fitToWidth(`  as ${arn}: NewYork_NY answered`, 60).split('\n');
     for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(60);
-    expect(lines.map((l) => l.trim()).join('').replace(/\s/g, '')).toBe(`as${arn}:NewYork_NYanswered`);
+    expect(
+      lines
+        .map((l) => l.trim())
+        .join('')
+        .replace(/\s/g, ''),
+    ).toBe(`as${arn}:NewYork_NYanswered`);
   });
 });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, MmeError, UsageError } from '../../src/errors.js';
-import { colorLevelFor, createOutput, printHumanError, printJsonError, printJsonResult, type Stream } from '../../src/cli/output.js';
+import {
+  colorLevelFor,
+  createOutput,
+  printHumanError,
+  printJsonError,
+  printJsonResult,
+  type Stream,
+} from '../../src/cli/output.js';
 import { createReporter, reporterMode } from '../../src/cli/progress.js';
 import { toMmeError } from '../../src/cli/main.js';
 import { CommanderError } from 'commander';
@@ -40,10 +47,23 @@ describe('--json documents', () => {
   it('error: code, message, hint, detail, exitCode (nulls, never missing)', () => {
     const out = sink();
     const output = createOutput({ json: true, color: 'off' }, out, sink());
-    printJsonError(output, new MmeError('NoSuchBucket', "bucket 'x' does not exist", { exitCode: ExitCode.NotFound, detail: { bucket: 'x' } }), false);
+    printJsonError(
+      output,
+      new MmeError('NoSuchBucket', "bucket 'x' does not exist", {
+        exitCode: ExitCode.NotFound,
+        detail: { bucket: 'x' },
+      }),
+      false,
+    );
     expect(JSON.parse(out.text)).toEqual({
       ok: false,
-      error: { code: 'NoSuchBucket', message: "bucket 'x' does not exist", hint: null, detail: { bucket: 'x' }, exitCode: 4 },
+      error: {
+        code: 'NoSuchBucket',
+        message: "bucket 'x' does not exist",
+        hint: null,
+        detail: { bucket: 'x' },
+        exitCode: 4,
+      },
     });
   });
 
@@ -69,8 +89,16 @@ describe('error mapping', () => {
   it.each([
     [new UsageError('x'), 'UsageError', 2],
     [new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"), 'UsageError', 2],
-    [Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }), 'AccessDeniedException', 5],
-    [Object.assign(new Error('gone'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } }), 'ResourceNotFound', 4],
+    [
+      Object.assign(new Error('no'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }),
+      'AccessDeniedException',
+      5,
+    ],
+    [
+      Object.assign(new Error('gone'), { name: 'ResourceNotFound', $metadata: { httpStatusCode: 400 } }),
+      'ResourceNotFound',
+      4,
+    ],
     [Object.assign(new Error('no creds'), { name: 'CredentialsProviderError' }), 'CredentialsProviderError', 3],
     [new TypeError('x is undefined'), 'UnexpectedError', 1],
     ['a string', 'UnexpectedError', 1],
@@ -117,14 +145,27 @@ describe('reporter', () => {
     for (const e of events) reporter.report(e);
     reporter.close('failed');
     expect(err.text).toBe(
-      ['› Training NewYork_NY', '· Training NewYork_NY: InProgress', '⚠ slow', '✔ Trained NewYork_NY', '› Training Chicago_IL', '✖ Training Chicago_IL (failed)', ''].join('\n'),
+      [
+        '› Training NewYork_NY',
+        '· Training NewYork_NY: InProgress',
+        '⚠ slow',
+        '✔ Trained NewYork_NY',
+        '› Training Chicago_IL',
+        '✖ Training Chicago_IL (failed)',
+        '',
+      ].join('\n'),
     );
   });
 
   it('plain: a counting step writes a few lines, not one per request', () => {
     const err = sink();
     let clock = 0;
-    const reporter = createReporter(createOutput({ json: false, color: 'off' }, sink(), err), 'plain', undefined, () => clock);
+    const reporter = createReporter(
+      createOutput({ json: false, color: 'off' }, sink(), err),
+      'plain',
+      undefined,
+      () => clock,
+    );
     reporter.report({ kind: 'start', id: 'i', text: 'Invoking X on E' });
     for (let i = 1; i <= 10_000; i++) {
       clock += 1; // 10 s in all: two intervals
@@ -133,7 +174,13 @@ describe('reporter', () => {
     reporter.report({ kind: 'update', id: 'i', text: 'Invoking X on E: ModelError' }); // says something new: at once
     reporter.report({ kind: 'succeed', id: 'i', text: 'X: 10000 requests' });
     const lines = err.text.trimEnd().split('\n');
-    expect(lines).toEqual(['› Invoking X on E', '· Invoking X on E (1/10000)', '· Invoking X on E (5001/10000)', '· Invoking X on E: ModelError', '✔ X: 10000 requests']);
+    expect(lines).toEqual([
+      '› Invoking X on E',
+      '· Invoking X on E (1/10000)',
+      '· Invoking X on E (5001/10000)',
+      '· Invoking X on E: ModelError',
+      '✔ X: 10000 requests',
+    ]);
   });
 
   it('silent writes nothing', () => {

@@ -23,7 +23,8 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 /** A read-only mount needs a mount namespace: root (as in CI) can make one with unshare. */
 const canUnshare = spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status === 0;
-if (!canUnshare) console.warn('paths: cannot create a mount namespace (unshare -m): skipping the read-only file system cases');
+if (!canUnshare)
+  console.warn('paths: cannot create a mount namespace (unshare -m): skipping the read-only file system cases');
 
 describe('an unusable state directory is a configuration error at once', () => {
   it.each([
@@ -31,14 +32,18 @@ describe('an unusable state directory is a configuration error at once', () => {
     ['under a file', () => path.join(file, 'state'), 'a-file is a file, not a directory'],
     // Node's own recursive mkdir never returns for this path: the command must not hang.
     ['a path the kernel refuses', () => '/proc/mme-state', 'it cannot be created there'],
-  ])('%s', async (_what, dir, reason) => {
-    const r = await mme(['status'], { cwd, env: { MME_LOCAL_STATE: dir() } });
-    expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`cannot use ${dir()} as the local cloud's state directory`);
-    expect(r.stderr).toContain(reason);
-    expect(r.stderr).toContain('--state DIR');
-    expect(r.stderr).not.toContain('unexpected');
-  }, 15_000);
+  ])(
+    '%s',
+    async (_what, dir, reason) => {
+      const r = await mme(['status'], { cwd, env: { MME_LOCAL_STATE: dir() } });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`cannot use ${dir()} as the local cloud's state directory`);
+      expect(r.stderr).toContain(reason);
+      expect(r.stderr).toContain('--state DIR');
+      expect(r.stderr).not.toContain('unexpected');
+    },
+    15_000,
+  );
 
   it('local start --state names it too', async () => {
     const r = await mme(['local', 'start', '--state', file], { cwd });

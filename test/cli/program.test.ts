@@ -8,11 +8,25 @@ import { buildProgram, type Load } from '../../src/cli/program.js';
 import { collectFlags } from '../../src/cli/run.js';
 
 async function parse(args: string[]) {
-  let seen: { name: string; opts: Record<string, unknown>; flags: ReturnType<typeof collectFlags>; args: unknown[]; load: Load } | undefined;
+  let seen:
+    | {
+        name: string;
+        opts: Record<string, unknown>;
+        flags: ReturnType<typeof collectFlags>;
+        args: unknown[];
+        load: Load;
+      }
+    | undefined;
   const program = buildProgram(async (command: Command, load: Load) => {
     const names: string[] = [];
     for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
-    seen = { name: names.join(' '), opts: command.opts(), flags: collectFlags(command), args: command.processedArgs, load };
+    seen = {
+      name: names.join(' '),
+      opts: command.opts(),
+      flags: collectFlags(command),
+      args: command.processedArgs,
+      load,
+    };
   }, '0.0.0-test');
   program.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
   await program.parseAsync(['node', 'mme', ...args]);
@@ -50,7 +64,10 @@ describe('options that share a global name keep their own meaning', () => {
   });
 
   it('the global --prefix before grant, which grant does not use, is refused rather than ignored', async () => {
-    await expect(parse(['--prefix', 'MODELS', 'grant', '--prefix', 'NewYork_NY/'])).rejects.toMatchObject({ name: 'UsageError', exitCode: 2 });
+    await expect(parse(['--prefix', 'MODELS', 'grant', '--prefix', 'NewYork_NY/'])).rejects.toMatchObject({
+      name: 'UsageError',
+      exitCode: 2,
+    });
   });
 
   it('invoke --role-arn is the role to assume, not the execution role', async () => {
@@ -64,11 +81,17 @@ describe('option parsing', () => {
   it.each([
     [['data', 'generate', '--locations', '10'], { locations: 10 }],
     [['data', 'generate', '--locations', 'NewYork_NY, Chicago_IL'], { locations: ['NewYork_NY', 'Chicago_IL'] }],
-    [['metrics', '--since', '2h', '--metric', 'A,B', '--metric', 'C', '--no-chart'], { since: 7200, metric: ['A', 'B', 'C'], chart: false, period: 60 }],
+    [
+      ['metrics', '--since', '2h', '--metric', 'A,B', '--metric', 'C', '--no-chart'],
+      { since: 7200, metric: ['A', 'B', 'C'], chart: false, period: 60 },
+    ],
     [['train', '--parallel', '2', '--no-wait'], { parallel: 2, wait: false }],
     [['local', 'start', '--port', '4566', '--state', '/tmp/s'], { port: 4566, state: '/tmp/s' }],
     [['add-model', 'Houston_TX', '--as', 'Houston_TX_v2'], { as: 'Houston_TX_v2' }],
-    [['demo', '--clean', '--rows', '300', '--seed', '7', '--endpoint', 'demo-houses'], { clean: true, rows: 300, seed: 7, endpoint: 'demo-houses' }],
+    [
+      ['demo', '--clean', '--rows', '300', '--seed', '7', '--endpoint', 'demo-houses'],
+      { clean: true, rows: 300, seed: 7, endpoint: 'demo-houses' },
+    ],
   ])('%j', async (args, expected) => {
     expect((await parse(args)).opts).toMatchObject(expected);
   });
@@ -87,7 +110,11 @@ describe('option parsing', () => {
   });
 
   it('a missing required option is a usage error', async () => {
-    await expect(parse(['grant'])).rejects.toMatchObject({ name: 'UsageError', exitCode: 2, message: "required option '--prefix <prefixes...>' not specified" });
+    await expect(parse(['grant'])).rejects.toMatchObject({
+      name: 'UsageError',
+      exitCode: 2,
+      message: "required option '--prefix <prefixes...>' not specified",
+    });
   });
 
   it('demo: its action loads the command, with the defaults of --seed and --rows', async () => {

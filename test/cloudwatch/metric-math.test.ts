@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, MathError, referencedIds, type Series } from '../../src/local/services/cloudwatch/metric-math.js';
 
-const series = (points: Record<number, number>): Series => new Map(Object.entries(points).map(([t, v]) => [Number(t), v]));
+const series = (points: Record<number, number>): Series =>
+  new Map(Object.entries(points).map(([t, v]) => [Number(t), v]));
 
 const values: Record<string, Series> = {
   m1: series({ 1: 10, 2: 20, 3: 30 }),
   m2: series({ 1: 1, 2: 4 }),
   errors: series({ 1: 5, 3: 5 }),
 };
-const scope = { metricIds: ['m1', 'm2', 'errors'], resolve: (id: string) => values[id] ?? (() => { throw new MathError(`unknown ${id}`); })() };
+const scope = {
+  metricIds: ['m1', 'm2', 'errors'],
+  resolve: (id: string) =>
+    values[id] ??
+    (() => {
+      throw new MathError(`unknown ${id}`);
+    })(),
+};
 const run = (e: string) => {
   const v = evaluate(e, scope);
   return v instanceof Map ? Object.fromEntries(v) : v;

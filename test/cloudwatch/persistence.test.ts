@@ -10,7 +10,12 @@ describe('CloudWatch persistence and the direct API', () => {
   let dir: string;
   let now = T0;
   const clock = () => new Date(now);
-  const query = { namespace: 'AWS/SageMaker', name: 'Invocations', dimensions: { EndpointName: 'ep', VariantName: 'AllTraffic' }, period: 60 };
+  const query = {
+    namespace: 'AWS/SageMaker',
+    name: 'Invocations',
+    dimensions: { EndpointName: 'ep', VariantName: 'AllTraffic' },
+    period: 60,
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mme-cw-'));
@@ -24,7 +29,14 @@ describe('CloudWatch persistence and the direct API', () => {
     const first = createCloudWatchService({ dir, now: clock, retention: 30 * 60_000 });
     await first.open();
     // What the endpoint host does every period: AWS/ namespaces are open to local services.
-    first.metrics.put('AWS/SageMaker', 'Invocations', query.dimensions, { sampleCount: 5, sum: 5, minimum: 1, maximum: 1 }, 'None', new Date(T0 - 20 * 60_000));
+    first.metrics.put(
+      'AWS/SageMaker',
+      'Invocations',
+      query.dimensions,
+      { sampleCount: 5, sum: 5, minimum: 1, maximum: 1 },
+      'None',
+      new Date(T0 - 20 * 60_000),
+    );
     first.metrics.put('AWS/SageMaker', 'Invocations', query.dimensions, 3, 'None', new Date(T0 - 60_000));
     await first.close();
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

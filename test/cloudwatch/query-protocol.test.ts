@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 import { Sha256 } from '../../src/signing/sha256.js';
 
@@ -23,7 +29,12 @@ describe('CloudWatch over the Query protocol', () => {
   async function query(params: Record<string, string>) {
     const url = new URL(cloud.endpoint);
     const body = new URLSearchParams({ Version: '2010-08-01', ...params }).toString();
-    const signer = new SignatureV4({ credentials: cloud.credentials, region: cloud.region, service: 'monitoring', sha256: Sha256 });
+    const signer = new SignatureV4({
+      credentials: cloud.credentials,
+      region: cloud.region,
+      service: 'monitoring',
+      sha256: Sha256,
+    });
     const signed = await signer.sign({
       method: 'POST',
       protocol: 'http:',
@@ -93,26 +104,51 @@ describe('CloudWatch over the Query protocol', () => {
     ]);
 
     const pct = await query({
-      Action: 'GetMetricStatistics', Namespace: 'MME/Query', MetricName: 'ModelLatency', 'Dimensions.member.1.Name': 'EndpointName',
-      'Dimensions.member.1.Value': 'ep', StartTime: at(0).toISOString(), EndTime: at(180).toISOString(), Period: '300', 'ExtendedStatistics.member.1': 'p90',
+      Action: 'GetMetricStatistics',
+      Namespace: 'MME/Query',
+      MetricName: 'ModelLatency',
+      'Dimensions.member.1.Name': 'EndpointName',
+      'Dimensions.member.1.Value': 'ep',
+      StartTime: at(0).toISOString(),
+      EndTime: at(180).toISOString(),
+      Period: '300',
+      'ExtendedStatistics.member.1': 'p90',
     });
     // The uniform statistic set (25 × 2) counts as raw values.
-    expect(pct.doc.GetMetricStatisticsResponse.GetMetricStatisticsResult.Datapoints.member[0].ExtendedStatistics.entry).toEqual([{ key: 'p90', value: 300 }]);
+    expect(
+      pct.doc.GetMetricStatisticsResponse.GetMetricStatisticsResult.Datapoints.member[0].ExtendedStatistics.entry,
+    ).toEqual([{ key: 'p90', value: 300 }]);
 
     const list = await query({ Action: 'ListMetrics', Namespace: 'MME/Query' });
     expect(list.doc.ListMetricsResponse.ListMetricsResult.Metrics.member).toEqual([
-      { Namespace: 'MME/Query', MetricName: 'ModelLatency', Dimensions: { member: [{ Name: 'EndpointName', Value: 'ep' }] } },
+      {
+        Namespace: 'MME/Query',
+        MetricName: 'ModelLatency',
+        Dimensions: { member: [{ Name: 'EndpointName', Value: 'ep' }] },
+      },
     ]);
   });
 
   it('a hand-signed form request: errors as <ErrorResponse>', async () => {
     const missing = await query({ Action: 'GetMetricStatistics', MetricName: 'X' });
     expect(missing.status).toBe(400);
-    expect(missing.doc.ErrorResponse.Error).toEqual({ Type: 'Sender', Code: 'MissingParameter', Message: 'The parameter Namespace is required.' });
+    expect(missing.doc.ErrorResponse.Error).toEqual({
+      Type: 'Sender',
+      Code: 'MissingParameter',
+      Message: 'The parameter Namespace is required.',
+    });
     const unknown = await query({ Action: 'PutDashboard' });
     expect(unknown.doc.ErrorResponse.Error.Code).toBe('InvalidAction');
-    const bad = await query({ Action: 'PutMetricData', Namespace: 'X', 'MetricData.member.1.MetricName': 'M', 'MetricData.member.1.Value': 'NaN' });
-    expect(bad.doc.ErrorResponse.Error).toMatchObject({ Code: 'InvalidParameterValue', Message: 'The value NaN for parameter MetricData.member.1.Value is invalid.' });
+    const bad = await query({
+      Action: 'PutMetricData',
+      Namespace: 'X',
+      'MetricData.member.1.MetricName': 'M',
+      'MetricData.member.1.Value': 'NaN',
+    });
+    expect(bad.doc.ErrorResponse.Error).toMatchObject({
+      Code: 'InvalidParameterValue',
+      Message: 'The value NaN for parameter MetricData.member.1.Value is invalid.',
+    });
   });
 
   it('the SDK client on its awsQuery protocol: every operation and a named error', async () => {
@@ -128,27 +164,59 @@ describe('CloudWatch over the Query protocol', () => {
     );
     try {
       const dims = [{ Name: 'EndpointName', Value: 'q' }];
-      await cw.send(new PutMetricDataCommand({
-        Namespace: 'MME/QuerySdk',
-        MetricData: [
-          { MetricName: 'Invocations', Dimensions: dims, Timestamp: at(1), Value: 2, Unit: 'Count' },
-          { MetricName: 'Invocations', Dimensions: dims, Timestamp: at(61), Value: 5, Unit: 'Count' },
-        ],
-      }));
-      const stats = await cw.send(new GetMetricStatisticsCommand({
-        Namespace: 'MME/QuerySdk', MetricName: 'Invocations', Dimensions: dims, StartTime: at(0), EndTime: at(120), Period: 60, Statistics: ['Sum'], ExtendedStatistics: undefined,
-      }));
-      expect(stats.Datapoints).toEqual([{ Timestamp: at(0), Sum: 2, Unit: 'Count' }, { Timestamp: at(60), Sum: 5, Unit: 'Count' }]);
-      const data = await cw.send(new GetMetricDataCommand({
-        StartTime: at(0), EndTime: at(120),
-        MetricDataQueries: [
-          { Id: 'inv', MetricStat: { Metric: { Namespace: 'MME/QuerySdk', MetricName: 'Invocations', Dimensions: dims }, Period: 60, Stat: 'Sum' } },
-          { Id: 'total', Expression: 'SUM(inv)' },
-        ],
-      }));
-      expect(data.MetricDataResults?.[0]).toMatchObject({ Id: 'inv', Label: 'Invocations', Timestamps: [at(60), at(0)], Values: [5, 2], StatusCode: 'Complete' });
+      await cw.send(
+        new PutMetricDataCommand({
+          Namespace: 'MME/QuerySdk',
+          MetricData: [
+            { MetricName: 'Invocations', Dimensions: dims, Timestamp: at(1), Value: 2, Unit: 'Count' },
+            { MetricName: 'Invocations', Dimensions: dims, Timestamp: at(61), Value: 5, Unit: 'Count' },
+          ],
+        }),
+      );
+      const stats = await cw.send(
+        new GetMetricStatisticsCommand({
+          Namespace: 'MME/QuerySdk',
+          MetricName: 'Invocations',
+          Dimensions: dims,
+          StartTime: at(0),
+          EndTime: at(120),
+          Period: 60,
+          Statistics: ['Sum'],
+          ExtendedStatistics: undefined,
+        }),
+      );
+      expect(stats.Datapoints).toEqual([
+        { Timestamp: at(0), Sum: 2, Unit: 'Count' },
+        { Timestamp: at(60), Sum: 5, Unit: 'Count' },
+      ]);
+      const data = await cw.send(
+        new GetMetricDataCommand({
+          StartTime: at(0),
+          EndTime: at(120),
+          MetricDataQueries: [
+            {
+              Id: 'inv',
+              MetricStat: {
+                Metric: { Namespace: 'MME/QuerySdk', MetricName: 'Invocations', Dimensions: dims },
+                Period: 60,
+                Stat: 'Sum',
+              },
+            },
+            { Id: 'total', Expression: 'SUM(inv)' },
+          ],
+        }),
+      );
+      expect(data.MetricDataResults?.[0]).toMatchObject({
+        Id: 'inv',
+        Label: 'Invocations',
+        Timestamps: [at(60), at(0)],
+        Values: [5, 2],
+        StatusCode: 'Complete',
+      });
       expect(data.MetricDataResults?.[1]).toMatchObject({ Id: 'total', Values: [7, 7] });
-      const list = await cw.send(new ListMetricsCommand({ Namespace: 'MME/QuerySdk', Dimensions: [{ Name: 'EndpointName' }] }));
+      const list = await cw.send(
+        new ListMetricsCommand({ Namespace: 'MME/QuerySdk', Dimensions: [{ Name: 'EndpointName' }] }),
+      );
       expect(list.Metrics).toEqual([{ Namespace: 'MME/QuerySdk', MetricName: 'Invocations', Dimensions: dims }]);
       const err = await cw.send(new ListMetricsCommand({ RecentlyActive: 'P1D' as never })).catch((e: Error) => e);
       expect((err as Error).name).toBe('InvalidParameterValueException');

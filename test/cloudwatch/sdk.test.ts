@@ -4,19 +4,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand,
-  paginateGetMetricData, paginateListMetrics, type Datapoint, type MetricDataResult,
+  CloudWatchClient,
+  GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+  PutMetricDataCommand,
+  paginateGetMetricData,
+  paginateListMetrics,
+  type Datapoint,
+  type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 
 const NS = 'MME/Test';
-const DIMS = [{ Name: 'EndpointName', Value: 'ep' }, { Name: 'VariantName', Value: 'AllTraffic' }];
+const DIMS = [
+  { Name: 'EndpointName', Value: 'ep' },
+  { Name: 'VariantName', Value: 'AllTraffic' },
+];
 /** A five-minute boundary half an hour ago: every period below is deterministic. */
 const BASE = Math.floor((Date.now() - 30 * 60_000) / 300_000) * 300_000;
 const at = (seconds: number) => new Date(BASE + seconds * 1000);
 
 async function expectError(promise: Promise<unknown>, name: string, message?: RegExp) {
-  const err = (await promise.then(() => undefined, (e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode?: number } } | undefined;
+  const err = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { name: string; message: string; $metadata: { httpStatusCode?: number } } | undefined;
   expect(err, `expected ${name}`).toBeDefined();
   expect(err!.name).toBe(name);
   expect(err!.$metadata.httpStatusCode).toBe(400);
@@ -44,7 +57,13 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
         Namespace: NS,
         MetricData: [
           { MetricName: 'Latency', Dimensions: DIMS, Timestamp: at(5), Values: [10, 20, 30], Unit: 'Milliseconds' },
-          { MetricName: 'Latency', Dimensions: DIMS, Timestamp: at(70), StatisticValues: { SampleCount: 4, Sum: 100, Minimum: 10, Maximum: 40 }, Unit: 'Milliseconds' },
+          {
+            MetricName: 'Latency',
+            Dimensions: DIMS,
+            Timestamp: at(70),
+            StatisticValues: { SampleCount: 4, Sum: 100, Minimum: 10, Maximum: 40 },
+            Unit: 'Milliseconds',
+          },
           { MetricName: 'Latency', Dimensions: DIMS, Timestamp: at(130), Value: 7, Unit: 'Milliseconds' },
           { MetricName: 'Latency', Dimensions: DIMS, Timestamp: at(150), Value: 9, Unit: 'Milliseconds' },
           // Same name, other dimension sets: separate metrics.
@@ -65,11 +84,18 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
   const statistics = (extra: Partial<ConstructorParameters<typeof GetMetricStatisticsCommand>[0]> = {}) =>
     cw.send(
       new GetMetricStatisticsCommand({
-        Namespace: NS, MetricName: 'Latency', Dimensions: DIMS, StartTime: at(0), EndTime: at(300), Period: 60,
-        Statistics: ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'], ...extra,
+        Namespace: NS,
+        MetricName: 'Latency',
+        Dimensions: DIMS,
+        StartTime: at(0),
+        EndTime: at(300),
+        Period: 60,
+        Statistics: ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'],
+        ...extra,
       }),
     );
-  const sorted = (points: Datapoint[] = []) => [...points].sort((a, b) => a.Timestamp!.getTime() - b.Timestamp!.getTime());
+  const sorted = (points: Datapoint[] = []) =>
+    [...points].sort((a, b) => a.Timestamp!.getTime() - b.Timestamp!.getTime());
 
   it('GetMetricStatistics: every statistic over one-minute periods', async () => {
     const out = await statistics();
@@ -87,7 +113,11 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
     expect((await statistics({ Unit: 'Seconds' })).Datapoints).toEqual([]);
     const pct = await statistics({ Statistics: undefined, ExtendedStatistics: ['p50', 'p99'] });
     // The statistic set of minute 1 is not uniform: CloudWatch offers no percentile for it.
-    expect(sorted(pct.Datapoints).map((d) => d.ExtendedStatistics)).toEqual([{ p50: 20, p99: 30 }, undefined, { p50: 7, p99: 9 }]);
+    expect(sorted(pct.Datapoints).map((d) => d.ExtendedStatistics)).toEqual([
+      { p50: 20, p99: 30 },
+      undefined,
+      { p50: 7, p99: 9 },
+    ]);
   });
 
   it('matches the exact dimension set', async () => {
@@ -102,7 +132,11 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
 
   it('GetMetricData: several stats, labels, an expression, newest first by default', async () => {
     const metric = { Namespace: NS, MetricName: 'Latency', Dimensions: DIMS };
-    const q = (Id: string, Stat: string, extra = {}) => ({ Id, MetricStat: { Metric: metric, Period: 60, Stat }, ...extra });
+    const q = (Id: string, Stat: string, extra = {}) => ({
+      Id,
+      MetricStat: { Metric: metric, Period: 60, Stat },
+      ...extra,
+    });
     const out = await cw.send(
       new GetMetricDataCommand({
         StartTime: at(0),
@@ -115,14 +149,23 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
           q('n', 'SampleCount', { ReturnData: false }),
           q('median', 'p50'),
           { Id: 'mean', Expression: 'total / n', Label: 'Mean' },
-          { Id: 'errors', MetricStat: { Metric: { ...metric, MetricName: 'Errors' }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+          {
+            Id: 'errors',
+            MetricStat: { Metric: { ...metric, MetricName: 'Errors' }, Period: 60, Stat: 'Sum' },
+            ReturnData: false,
+          },
           { Id: 'rate', Expression: '100 * errors / n' },
         ],
       }),
     );
     const byId = Object.fromEntries((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
     expect(Object.keys(byId)).toEqual(['avg', 'total', 'lo', 'hi', 'median', 'mean', 'rate']);
-    expect(byId.avg).toMatchObject({ Label: 'Latency', StatusCode: 'Complete', Timestamps: [at(120), at(60), at(0)], Values: [8, 25, 20] });
+    expect(byId.avg).toMatchObject({
+      Label: 'Latency',
+      StatusCode: 'Complete',
+      Timestamps: [at(120), at(60), at(0)],
+      Values: [8, 25, 20],
+    });
     expect(byId.total).toMatchObject({ Label: 'Total latency', Values: [16, 100, 60] });
     expect(byId.lo!.Values).toEqual([7, 10, 10]);
     expect(byId.hi!.Values).toEqual([9, 40, 30]);
@@ -137,7 +180,10 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
       EndTime: at(300),
       ScanBy: 'TimestampAscending' as const,
       MaxDatapoints: 2,
-      MetricDataQueries: ['Sum', 'Maximum'].map((Stat) => ({ Id: Stat.toLowerCase(), MetricStat: { Metric: { Namespace: NS, MetricName: 'Latency', Dimensions: DIMS }, Period: 60, Stat } })),
+      MetricDataQueries: ['Sum', 'Maximum'].map((Stat) => ({
+        Id: Stat.toLowerCase(),
+        MetricStat: { Metric: { Namespace: NS, MetricName: 'Latency', Dimensions: DIMS }, Period: 60, Stat },
+      })),
     };
     const first = await cw.send(new GetMetricDataCommand(input));
     expect(first.NextToken).toBeDefined();
@@ -155,19 +201,29 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
       }
     }
     expect(pages).toBe(3);
-    expect(merged.get('sum')).toMatchObject({ Timestamps: [at(0), at(60), at(120)], Values: [60, 100, 16], StatusCode: 'Complete' });
+    expect(merged.get('sum')).toMatchObject({
+      Timestamps: [at(0), at(60), at(120)],
+      Values: [60, 100, 16],
+      StatusCode: 'Complete',
+    });
     expect(merged.get('maximum')).toMatchObject({ Values: [30, 40, 9], StatusCode: 'Complete' });
   });
 
   it('ListMetrics: filters, and pages of 500 (a gzip-compressed PutMetricData on the way)', async () => {
     const all = await cw.send(new ListMetricsCommand({ Namespace: NS, MetricName: 'Latency' }));
     expect(all.Metrics).toHaveLength(3);
-    const filtered = await cw.send(new ListMetricsCommand({ Namespace: NS, Dimensions: [{ Name: 'VariantName', Value: 'AllTraffic' }] }));
+    const filtered = await cw.send(
+      new ListMetricsCommand({ Namespace: NS, Dimensions: [{ Name: 'VariantName', Value: 'AllTraffic' }] }),
+    );
     expect(filtered.Metrics?.map((m) => m.MetricName).sort()).toEqual(['Errors', 'Latency']);
     expect(filtered.Metrics?.find((m) => m.MetricName === 'Latency')?.Dimensions).toEqual(DIMS);
 
     encodings.length = 0;
-    const many = Array.from({ length: 600 }, (_, i) => ({ MetricName: `Model${String(i).padStart(3, '0')}`, Dimensions: [{ Name: 'TargetModel', Value: `m${i}.tar.gz` }], Value: i }));
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      MetricName: `Model${String(i).padStart(3, '0')}`,
+      Dimensions: [{ Name: 'TargetModel', Value: `m${i}.tar.gz` }],
+      Value: i,
+    }));
     await cw.send(new PutMetricDataCommand({ Namespace: 'MME/Many', MetricData: many }));
     expect(encodings).toEqual(['gzip']);
     const names: string[] = [];
@@ -182,29 +238,64 @@ describe('CloudWatch through the AWS SDK (JSON 1.0 query-compatible)', () => {
   });
 
   it('errors arrive as the SDK named exceptions', async () => {
-    const put = (MetricData: object[], Namespace = NS) => cw.send(new PutMetricDataCommand({ Namespace, MetricData } as never));
-    await expectError(put([{ MetricName: 'X', Value: 1 }], 'AWS/SageMaker'), 'InvalidParameterValueException', /AWS\/SageMaker/);
+    const put = (MetricData: object[], Namespace = NS) =>
+      cw.send(new PutMetricDataCommand({ Namespace, MetricData } as never));
+    await expectError(
+      put([{ MetricName: 'X', Value: 1 }], 'AWS/SageMaker'),
+      'InvalidParameterValueException',
+      /AWS\/SageMaker/,
+    );
     await expectError(
       put([{ MetricName: 'X', Value: 1, StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } }]),
       'InvalidParameterCombinationException',
       /mutually exclusive/,
     );
     await expectError(put([{ MetricName: 'X', Value: 1, Unit: 'Parsecs' }]), 'InvalidParameterValueException');
-    await expectError(put([{ MetricName: 'X', Value: 1, Timestamp: new Date(Date.now() - 15 * 86400_000) }]), 'InvalidParameterValueException', /two weeks/);
+    await expectError(
+      put([{ MetricName: 'X', Value: 1, Timestamp: new Date(Date.now() - 15 * 86400_000) }]),
+      'InvalidParameterValueException',
+      /two weeks/,
+    );
     const missing = await expectError(
-      cw.send(new GetMetricStatisticsCommand({ MetricName: 'Latency', StartTime: at(0), EndTime: at(60), Period: 60, Statistics: ['Sum'] } as never)),
+      cw.send(
+        new GetMetricStatisticsCommand({
+          MetricName: 'Latency',
+          StartTime: at(0),
+          EndTime: at(60),
+          Period: 60,
+          Statistics: ['Sum'],
+        } as never),
+      ),
       'MissingRequiredParameterException',
       /^The parameter Namespace is required\.$/,
     );
     expect((missing as unknown as { Code?: string }).Code).toBe('MissingParameter');
     await expectError(statistics({ Statistics: undefined }), 'InvalidParameterCombinationException');
-    await expectError(statistics({ Period: 1, StartTime: at(-86400) }), 'InvalidParameterCombinationException', /exceeds the limit of 1,440/);
+    await expectError(
+      statistics({ Period: 1, StartTime: at(-86400) }),
+      'InvalidParameterCombinationException',
+      /exceeds the limit of 1,440/,
+    );
     await expectError(statistics({ Period: 45 }), 'InvalidParameterValueException', /Period/);
-    await expectError(statistics({ Statistics: ['Median' as never] }), 'InvalidParameterValueException', /Statistics.member.1/);
-    await expectError(statistics({ StartTime: at(300), EndTime: at(0) }), 'InvalidParameterValueException', /StartTime/);
+    await expectError(
+      statistics({ Statistics: ['Median' as never] }),
+      'InvalidParameterValueException',
+      /Statistics.member.1/,
+    );
+    await expectError(
+      statistics({ StartTime: at(300), EndTime: at(0) }),
+      'InvalidParameterValueException',
+      /StartTime/,
+    );
     await expectError(cw.send(new ListMetricsCommand({ NextToken: 'not a token' })), 'InvalidNextToken');
     await expectError(
-      cw.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(60), MetricDataQueries: [{ Id: 'e1', Expression: 'nope * 2' }] })),
+      cw.send(
+        new GetMetricDataCommand({
+          StartTime: at(0),
+          EndTime: at(60),
+          MetricDataQueries: [{ Id: 'e1', Expression: 'nope * 2' }],
+        }),
+      ),
       'InvalidParameterValueException',
       /nope/,
     );

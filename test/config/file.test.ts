@@ -7,7 +7,14 @@ import { ConfigError } from '../../src/errors.js';
 
 describe('parseConfigFile', () => {
   it('keeps the known keys and ignores $schema, comments and nulls', () => {
-    const text = JSON.stringify({ $schema: './schema.json', '//': 'note', target: 'aws', region: 'eu-west-1', localPort: 4566, profile: null });
+    const text = JSON.stringify({
+      $schema: './schema.json',
+      '//': 'note',
+      target: 'aws',
+      region: 'eu-west-1',
+      localPort: 4566,
+      profile: null,
+    });
     expect(parseConfigFile(text)).toEqual({ target: 'aws', region: 'eu-west-1', localPort: 4566 });
   });
 

@@ -47,14 +47,56 @@ interface Layered {
   fallback: string | undefined;
 }
 const LAYERED: Layered[] = [
-  { key: 'target', flag: '--target', env: 'MME_TARGET', fileKey: 'target', values: { flag: 'aws', env: 'local', file: 'aws' }, fallback: 'local' },
-  { key: 'region', flag: '--region', env: 'MME_REGION', fileKey: 'region', values: { flag: 'eu-west-1', env: 'ap-southeast-2', file: 'us-gov-west-1' }, fallback: 'us-east-1' },
-  { key: 'profile', flag: '--profile', env: 'AWS_PROFILE', fileKey: 'profile', values: { flag: 'cli', env: 'envprof', file: 'fileprof' }, fallback: undefined },
-  { key: 'bucket', flag: '--bucket', env: 'MME_BUCKET', fileKey: 'bucket', values: { flag: 'flag-bucket', env: 'env-bucket', file: 'file.bucket' }, fallback: 'mme-local' },
-  { key: 'prefix', flag: '--prefix', env: 'MME_PREFIX', fileKey: 'prefix', values: { flag: 'A/B', env: 'ENV_PREFIX', file: 'FILE' }, fallback: 'DEMO_MME_LINEAR_LEARNER' },
   {
-    key: 'roleArn', flag: '--role-arn', env: 'MME_ROLE_ARN', fileKey: 'roleArn',
-    values: { flag: 'arn:aws:iam::111111111111:role/Flag', env: 'arn:aws:iam::222222222222:role/service-role/Env', file: 'arn:aws-cn:iam::333333333333:role/File' },
+    key: 'target',
+    flag: '--target',
+    env: 'MME_TARGET',
+    fileKey: 'target',
+    values: { flag: 'aws', env: 'local', file: 'aws' },
+    fallback: 'local',
+  },
+  {
+    key: 'region',
+    flag: '--region',
+    env: 'MME_REGION',
+    fileKey: 'region',
+    values: { flag: 'eu-west-1', env: 'ap-southeast-2', file: 'us-gov-west-1' },
+    fallback: 'us-east-1',
+  },
+  {
+    key: 'profile',
+    flag: '--profile',
+    env: 'AWS_PROFILE',
+    fileKey: 'profile',
+    values: { flag: 'cli', env: 'envprof', file: 'fileprof' },
+    fallback: undefined,
+  },
+  {
+    key: 'bucket',
+    flag: '--bucket',
+    env: 'MME_BUCKET',
+    fileKey: 'bucket',
+    values: { flag: 'flag-bucket', env: 'env-bucket', file: 'file.bucket' },
+    fallback: 'mme-local',
+  },
+  {
+    key: 'prefix',
+    flag: '--prefix',
+    env: 'MME_PREFIX',
+    fileKey: 'prefix',
+    values: { flag: 'A/B', env: 'ENV_PREFIX', file: 'FILE' },
+    fallback: 'DEMO_MME_LINEAR_LEARNER',
+  },
+  {
+    key: 'roleArn',
+    flag: '--role-arn',
+    env: 'MME_ROLE_ARN',
+    fileKey: 'roleArn',
+    values: {
+      flag: 'arn:aws:iam::111111111111:role/Flag',
+      env: 'arn:aws:iam::222222222222:role/service-role/Env',
+      file: 'arn:aws-cn:iam::333333333333:role/File',
+    },
     fallback: undefined,
   },
 ];
@@ -78,7 +120,12 @@ describe.each(LAYERED)('precedence of $key', (setting) => {
     const s = resolve(input);
     const expected = winner === 'default' ? setting.fallback : setting.values[winner];
     expect(s[setting.key]).toBe(expected);
-    const source = { flag: setting.flag, env: setting.env, file: `mme.config.json "${setting.fileKey}"`, default: 'default' }[winner];
+    const source = {
+      flag: setting.flag,
+      env: setting.env,
+      file: `mme.config.json "${setting.fileKey}"`,
+      default: 'default',
+    }[winner];
     expect(s.sources[setting.key]).toBe(source);
   });
 });
@@ -153,25 +200,65 @@ describe('colour: --no-color > NO_COLOR > FORCE_COLOR > auto (TTY)', () => {
 describe('bad values name where they came from', () => {
   const cases: Array<[string, Partial<SettingsInput>, typeof UsageError | typeof ConfigError, string]> = [
     ['target flag', { flags: { target: 'gcp' } }, UsageError, "--target 'gcp' must be local or aws"],
-    ['target env', { env: { MME_TARGET: 'gcp' } }, ConfigError, "--target 'gcp' (from MME_TARGET) must be local or aws"],
-    ['target file', { file: { target: 'gcp' } }, ConfigError, `--target 'gcp' (from mme.config.json "target") must be local or aws`],
+    [
+      'target env',
+      { env: { MME_TARGET: 'gcp' } },
+      ConfigError,
+      "--target 'gcp' (from MME_TARGET) must be local or aws",
+    ],
+    [
+      'target file',
+      { file: { target: 'gcp' } },
+      ConfigError,
+      `--target 'gcp' (from mme.config.json "target") must be local or aws`,
+    ],
     ['region flag', { flags: { region: 'US-EAST-1' } }, UsageError, "--region 'US-EAST-1' is not a region name"],
-    ['region env', { env: { AWS_REGION: 'useast1' } }, ConfigError, "(from AWS_REGION) is not a region name"],
+    ['region env', { env: { AWS_REGION: 'useast1' } }, ConfigError, '(from AWS_REGION) is not a region name'],
     ['region no digit', { flags: { region: 'us-east' } }, UsageError, 'is not a region name'],
     ['bucket short', { flags: { bucket: 'ab' } }, UsageError, '3 to 63 characters'],
-    ['bucket upper', { env: { MME_BUCKET: 'My_Bucket' } }, ConfigError, "--bucket 'My_Bucket' (from MME_BUCKET) may contain only lowercase"],
+    [
+      'bucket upper',
+      { env: { MME_BUCKET: 'My_Bucket' } },
+      ConfigError,
+      "--bucket 'My_Bucket' (from MME_BUCKET) may contain only lowercase",
+    ],
     ['bucket edge', { flags: { bucket: '-bucket' } }, UsageError, 'begin and end with a letter or digit'],
     ['bucket dots', { flags: { bucket: 'a..b' } }, UsageError, 'two adjacent dots'],
     ['bucket ip', { flags: { bucket: '192.168.1.1' } }, UsageError, 'IP address'],
     ['bucket reserved', { flags: { bucket: 'xn--bucket' } }, UsageError, "reserved prefix 'xn--'"],
     ['bucket suffix', { flags: { bucket: 'bucket-s3alias' } }, UsageError, "reserved suffix '-s3alias'"],
-    ['prefix leading', { flags: { prefix: '/models' } }, UsageError, "--prefix '/models' must not begin or end with '/'"],
-    ['prefix trailing', { file: { prefix: 'models/' } }, ConfigError, `(from mme.config.json "prefix") must not begin or end with '/'`],
+    [
+      'prefix leading',
+      { flags: { prefix: '/models' } },
+      UsageError,
+      "--prefix '/models' must not begin or end with '/'",
+    ],
+    [
+      'prefix trailing',
+      { file: { prefix: 'models/' } },
+      ConfigError,
+      `(from mme.config.json "prefix") must not begin or end with '/'`,
+    ],
     ['prefix double', { flags: { prefix: 'a//b' } }, UsageError, "must not contain '//'"],
-    ['role arn', { flags: { roleArn: 'SageMakerRole' } }, UsageError, "--role-arn 'SageMakerRole' is not an IAM role ARN"],
-    ['role arn user', { env: { MME_ROLE_ARN: 'arn:aws:iam::123456789012:user/bob' } }, ConfigError, '(from MME_ROLE_ARN) is not an IAM role ARN'],
-    ['debug word', { env: { MME_DEBUG: 'maybe' } }, ConfigError, "(from MME_DEBUG) must be true/false"],
-    ['port text', { env: { MME_LOCAL_PORT: 'http' } }, ConfigError, "'http' (from MME_LOCAL_PORT) must be a port number"],
+    [
+      'role arn',
+      { flags: { roleArn: 'SageMakerRole' } },
+      UsageError,
+      "--role-arn 'SageMakerRole' is not an IAM role ARN",
+    ],
+    [
+      'role arn user',
+      { env: { MME_ROLE_ARN: 'arn:aws:iam::123456789012:user/bob' } },
+      ConfigError,
+      '(from MME_ROLE_ARN) is not an IAM role ARN',
+    ],
+    ['debug word', { env: { MME_DEBUG: 'maybe' } }, ConfigError, '(from MME_DEBUG) must be true/false'],
+    [
+      'port text',
+      { env: { MME_LOCAL_PORT: 'http' } },
+      ConfigError,
+      "'http' (from MME_LOCAL_PORT) must be a port number",
+    ],
     ['port range', { file: { localPort: 70000 } }, ConfigError, 'must be a port number from 0 to 65535'],
   ];
   it.each(cases)('%s', (_name, input, type, message) => {
@@ -199,28 +286,74 @@ describe('timeouts and retries (flag > environment > file > default)', () => {
     expect(s.connectTimeoutMs).toBeUndefined();
     expect(s.requestTimeoutMs).toBeUndefined();
     expect(s.maxAttempts).toBeUndefined();
-    expect(s.sources).toMatchObject({ connectTimeout: 'default', requestTimeout: 'default', retryMode: 'default', maxAttempts: 'default' });
+    expect(s.sources).toMatchObject({
+      connectTimeout: 'default',
+      requestTimeout: 'default',
+      retryMode: 'default',
+      maxAttempts: 'default',
+    });
   });
 
   it('seconds become milliseconds; each layer is named as the source', () => {
     const file = { connectTimeout: 3, requestTimeout: 45, retryMode: 'adaptive', maxAttempts: 6 };
-    expect(resolve({ file })).toMatchObject({ connectTimeoutMs: 3000, requestTimeoutMs: 45_000, retryMode: 'adaptive', maxAttempts: 6, sources: { requestTimeout: 'mme.config.json "requestTimeout"' } });
-    const env = { MME_CONNECT_TIMEOUT: '0.25', MME_REQUEST_TIMEOUT: '90', MME_RETRY_MODE: 'standard', MME_MAX_ATTEMPTS: '2' };
-    expect(resolve({ env, file })).toMatchObject({ connectTimeoutMs: 250, requestTimeoutMs: 90_000, retryMode: 'standard', maxAttempts: 2, sources: { maxAttempts: 'MME_MAX_ATTEMPTS' } });
+    expect(resolve({ file })).toMatchObject({
+      connectTimeoutMs: 3000,
+      requestTimeoutMs: 45_000,
+      retryMode: 'adaptive',
+      maxAttempts: 6,
+      sources: { requestTimeout: 'mme.config.json "requestTimeout"' },
+    });
+    const env = {
+      MME_CONNECT_TIMEOUT: '0.25',
+      MME_REQUEST_TIMEOUT: '90',
+      MME_RETRY_MODE: 'standard',
+      MME_MAX_ATTEMPTS: '2',
+    };
+    expect(resolve({ env, file })).toMatchObject({
+      connectTimeoutMs: 250,
+      requestTimeoutMs: 90_000,
+      retryMode: 'standard',
+      maxAttempts: 2,
+      sources: { maxAttempts: 'MME_MAX_ATTEMPTS' },
+    });
     const flags = { connectTimeout: '1', requestTimeout: '0.5', retryMode: 'adaptive', maxAttempts: '1' };
-    expect(resolve({ flags, env, file })).toMatchObject({ connectTimeoutMs: 1000, requestTimeoutMs: 500, retryMode: 'adaptive', maxAttempts: 1, sources: { connectTimeout: '--connect-timeout' } });
+    expect(resolve({ flags, env, file })).toMatchObject({
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 500,
+      retryMode: 'adaptive',
+      maxAttempts: 1,
+      sources: { connectTimeout: '--connect-timeout' },
+    });
   });
 
   it("the SDK's own AWS_RETRY_MODE and AWS_MAX_ATTEMPTS count, under mme's variables", () => {
-    expect(resolve({ env: { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '7' } })).toMatchObject({ retryMode: 'adaptive', maxAttempts: 7 });
-    expect(resolve({ env: { AWS_MAX_ATTEMPTS: '7', MME_MAX_ATTEMPTS: '3' } })).toMatchObject({ maxAttempts: 3, sources: { maxAttempts: 'MME_MAX_ATTEMPTS' } });
+    expect(resolve({ env: { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '7' } })).toMatchObject({
+      retryMode: 'adaptive',
+      maxAttempts: 7,
+    });
+    expect(resolve({ env: { AWS_MAX_ATTEMPTS: '7', MME_MAX_ATTEMPTS: '3' } })).toMatchObject({
+      maxAttempts: 3,
+      sources: { maxAttempts: 'MME_MAX_ATTEMPTS' },
+    });
   });
 
   it.each([
     [{ flags: { requestTimeout: 'soon' } }, UsageError, "--request-timeout 'soon' must be a number of seconds"],
-    [{ flags: { connectTimeout: '0' } }, UsageError, "--connect-timeout '0' must be a number of seconds from 0.001 to 3600"],
-    [{ env: { MME_RETRY_MODE: 'legacy' } }, ConfigError, "--retry-mode 'legacy' (from MME_RETRY_MODE) must be standard or adaptive"],
-    [{ env: { AWS_MAX_ATTEMPTS: '0' } }, ConfigError, "--max-attempts '0' (from AWS_MAX_ATTEMPTS) must be a whole number from 1 to 20"],
+    [
+      { flags: { connectTimeout: '0' } },
+      UsageError,
+      "--connect-timeout '0' must be a number of seconds from 0.001 to 3600",
+    ],
+    [
+      { env: { MME_RETRY_MODE: 'legacy' } },
+      ConfigError,
+      "--retry-mode 'legacy' (from MME_RETRY_MODE) must be standard or adaptive",
+    ],
+    [
+      { env: { AWS_MAX_ATTEMPTS: '0' } },
+      ConfigError,
+      "--max-attempts '0' (from AWS_MAX_ATTEMPTS) must be a whole number from 1 to 20",
+    ],
   ])('%j is refused, naming its origin', (input, type, message) => {
     expect(() => resolve(input as Partial<SettingsInput>)).toThrow(type);
     expect(() => resolve(input as Partial<SettingsInput>)).toThrow(message);

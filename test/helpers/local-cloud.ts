@@ -22,7 +22,9 @@ export interface TestCloud {
   rootCredentials: { accessKeyId: string; secretAccessKey: string };
   stateDir: string;
   s3(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): S3Client;
-  sagemaker(overrides?: { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }): SageMakerClient;
+  sagemaker(overrides?: {
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  }): SageMakerClient;
   /** The config any SDK client needs to reach this cloud. */
   clientConfig(): { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
   stop(): Promise<void>;
@@ -34,10 +36,17 @@ export interface TestCloud {
   restart(): Promise<void>;
 }
 
-export async function startTestCloud(options: { stateDir?: string; sagemaker?: OpenOptions['sagemaker']; hosting?: OpenOptions['hosting'] } = {}): Promise<TestCloud> {
+export async function startTestCloud(
+  options: { stateDir?: string; sagemaker?: OpenOptions['sagemaker']; hosting?: OpenOptions['hosting'] } = {},
+): Promise<TestCloud> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mme-test-')));
   const ownsState = options.stateDir === undefined;
-  let cloud: OpenLocalCloud = await openLocalCloud({ stateDir, port: 0, sagemaker: options.sagemaker, hosting: options.hosting });
+  let cloud: OpenLocalCloud = await openLocalCloud({
+    stateDir,
+    port: 0,
+    sagemaker: options.sagemaker,
+    hosting: options.hosting,
+  });
   const clients: { destroy(): void }[] = [];
 
   const self: TestCloud = {

@@ -9,7 +9,13 @@ async function logEvents(cloud: TestCloud, group: string, prefix?: string): Prom
     const events: FilteredLogEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const out = await client.send(new FilterLogEventsCommand({ logGroupName: group, ...(prefix ? { logStreamNamePrefix: prefix } : {}), nextToken }));
+      const out = await client.send(
+        new FilterLogEventsCommand({
+          logGroupName: group,
+          ...(prefix ? { logStreamNamePrefix: prefix } : {}),
+          nextToken,
+        }),
+      );
       events.push(...(out.events ?? []));
       nextToken = out.nextToken;
     } while (nextToken);

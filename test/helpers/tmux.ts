@@ -23,14 +23,19 @@ export interface TmuxSession {
 
 const EXIT = /__EXIT=(\d+)/;
 
-export function startInTmux(command: string[], o: { width: number; height?: number; cwd: string; env: Record<string, string> }): TmuxSession {
+export function startInTmux(
+  command: string[],
+  o: { width: number; height?: number; cwd: string; env: Record<string, string> },
+): TmuxSession {
   const dir = mkdtempSync(path.join(tmpdir(), 'mme-tmux-'));
   const socket = path.join(dir, 'socket');
   const config = path.join(dir, 'tmux.conf');
   writeFileSync(config, 'set -g history-limit 100000\nset -g status off\n');
   const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, '-f', config, ...args], { encoding: 'utf8' });
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const env = Object.entries({ TERM: 'xterm-256color', ...o.env }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+  const env = Object.entries({ TERM: 'xterm-256color', ...o.env })
+    .map(([k, v]) => `${k}=${quote(v)}`)
+    .join(' ');
   // The pane stays after the command ends, so its output can be read.
   const script = `env -i ${env} ${command.map(quote).join(' ')}; echo __EXIT=$?; sleep 3600`;
   tmux('new-session', '-d', '-s', 'test', '-x', String(o.width), '-y', String(o.height ?? 40), '-c', o.cwd, script);
@@ -64,5 +69,9 @@ export function startInTmux(command: string[], o: { width: number; height?: numb
 
 /** The screen without the exit marker and the blank rows tmux pads it with. */
 export function shown(screen: string): string[] {
-  return screen.split('\n').filter((l) => !EXIT.test(l)).map((l) => l.replace(/\s+$/, '')).filter((l, i, all) => l !== '' || all.slice(i).some((x) => x.trim() !== ''));
+  return screen
+    .split('\n')
+    .filter((l) => !EXIT.test(l))
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l, i, all) => l !== '' || all.slice(i).some((x) => x.trim() !== ''));
 }

@@ -17,7 +17,10 @@ function tier(budgetBytes: number) {
   const deleted: string[] = [];
   const dir = join(fx.dir, 'volume');
   const disk = new DiskTier({
-    dir, budgetBytes, store: fx.store, monotonicMs: () => performance.now(),
+    dir,
+    budgetBytes,
+    store: fx.store,
+    monotonicMs: () => performance.now(),
     beforeDownload: (_b, key) => void downloads.push(key),
     onStale: (_b, key, before, after) => stale.push(`${key}:${before}->${after}`),
     onDelete: (_b, key) => deleted.push(key),
@@ -52,7 +55,12 @@ describe('DiskTier (instance volume)', () => {
     a.release();
     (await disk.fetch(BUCKET, 'b')).release();
     expect(deleted).toEqual(['b', 'a']);
-    expect(disk.list().map((f) => f.key).sort()).toEqual(['b', 'c', 'd']);
+    expect(
+      disk
+        .list()
+        .map((f) => f.key)
+        .sort(),
+    ).toEqual(['b', 'c', 'd']);
   });
 
   it('one download for concurrent requests of one file', async () => {

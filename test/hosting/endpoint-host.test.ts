@@ -3,8 +3,20 @@ import { deserializeLinearLearner, invokeLinearLearner, invokePreprocessor } fro
 import { unpackModelTar } from '../../src/formats/model-tar.js';
 import { ServiceError } from '../../src/local/service-error.js';
 import {
-  ACCOUNT, BUCKET, captureLogger, createFixture, INFERENCE_ROW, invokeRequest, LINEAR_LEARNER_IMAGE, MME_PREFIX,
-  pipelineEndpoint, PREPROCESSOR_KEY, REGION, seriesTotal, SKLEARN_IMAGE, type Fixture,
+  ACCOUNT,
+  BUCKET,
+  captureLogger,
+  createFixture,
+  INFERENCE_ROW,
+  invokeRequest,
+  LINEAR_LEARNER_IMAGE,
+  MME_PREFIX,
+  pipelineEndpoint,
+  PREPROCESSOR_KEY,
+  REGION,
+  seriesTotal,
+  SKLEARN_IMAGE,
+  type Fixture,
 } from './helpers.js';
 
 let fx: Fixture;
@@ -14,7 +26,11 @@ beforeEach(async () => {
 afterEach(async () => fx.cleanup());
 
 const text = (b: Buffer) => b.toString('utf8');
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ServiceError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ServiceError,
+  );
 
 async function expectedPrediction(perSqft: number, accept?: string): Promise<string> {
   const files = await unpackModelTar(await fx.cityTar(perSqft));
@@ -29,14 +45,18 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
     const host = fx.host();
     const status = await host.deploy(pipelineEndpoint());
     expect(status.state).toBe('InService');
-    const out = await host.invoke(invokeRequest('mme-ep', 'Chicago_IL/Chicago_IL.tar.gz', { customAttributes: 'trace=1' }));
+    const out = await host.invoke(
+      invokeRequest('mme-ep', 'Chicago_IL/Chicago_IL.tar.gz', { customAttributes: 'trace=1' }),
+    );
     expect(out.contentType).toBe('application/json');
     expect(out.invokedProductionVariant).toBe('AllTraffic');
     expect(out.customAttributes).toBe('trace=1');
     expect(text(out.body)).toBe(await expectedPrediction(180));
     expect(JSON.parse(text(out.body)).predictions[0].score).toBeGreaterThan(100_000);
     // The client's Accept reaches the last container.
-    const lines = await host.invoke(invokeRequest('mme-ep', 'Chicago_IL/Chicago_IL.tar.gz', { accept: 'application/jsonlines' }));
+    const lines = await host.invoke(
+      invokeRequest('mme-ep', 'Chicago_IL/Chicago_IL.tar.gz', { accept: 'application/jsonlines' }),
+    );
     expect(lines.contentType).toBe('application/jsonlines');
     expect(text(lines.body)).toBe(await expectedPrediction(180, 'application/jsonlines'));
   });
@@ -53,7 +73,9 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
     const err = await errorOf(host.invoke(invokeRequest('mme-ep', 'A.tar.gz', { accept: 'text/csv' })));
     expect(err?.code).toBe('ModelError');
     expect(err?.extra.OriginalStatusCode).toBe(406);
-    expect(err?.message).toMatch(/^Received client error \(406\) from container_2 with message "Accept 'text\/csv' is not supported/);
+    expect(err?.message).toMatch(
+      /^Received client error \(406\) from container_2 with message "Accept 'text\/csv' is not supported/,
+    );
   });
 
   it('turns a container error into ModelError 424 with AWS fields, and keeps serving', async () => {
@@ -96,11 +118,21 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
   it('a single-model endpoint refuses a TargetModel', async () => {
     const host = fx.host();
     await host.deploy({
-      name: 'single', arn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/single`,
-      variants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.m5.large', InitialInstanceCount: 1, model: { containers: [{ Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` }] } }],
+      name: 'single',
+      arn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/single`,
+      variants: [
+        {
+          VariantName: 'AllTraffic',
+          InstanceType: 'ml.m5.large',
+          InitialInstanceCount: 1,
+          model: { containers: [{ Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` }] },
+        },
+      ],
     });
     const err = await errorOf(host.invoke(invokeRequest('single', 'A.tar.gz')));
-    expect(err?.message).toBe('Endpoint single is not a multi-model endpoint and does not support target model header.');
+    expect(err?.message).toBe(
+      'Endpoint single is not a multi-model endpoint and does not support target model header.',
+    );
     const ok = await host.invoke(invokeRequest('single', undefined, { accept: 'text/csv' }));
     expect(ok.contentType).toBe('text/csv');
     // A lone container is "primary" in ModelError messages.
@@ -116,7 +148,9 @@ describe('EndpointHost: multi-model cache', () => {
     const host = fx.host({ beforeDownload: () => new Promise((r) => setTimeout(() => r(void downloads++), 20)) });
     await host.deploy(pipelineEndpoint());
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => host.invoke(invokeRequest('mme-ep', 'Houston_TX/Houston_TX.tar.gz', { requestId: `r${i}` }))),
+      Array.from({ length: 100 }, (_, i) =>
+        host.invoke(invokeRequest('mme-ep', 'Houston_TX/Houston_TX.tar.gz', { requestId: `r${i}` })),
+      ),
     );
     const expected = await expectedPrediction(150);
     expect(answers.every((a) => text(a.body) === expected)).toBe(true);
@@ -133,10 +167,18 @@ describe('EndpointHost: multi-model cache', () => {
     for (const m of ['A', 'B', 'C']) await fx.putModel(`${m}.tar.gz`);
     let downloads = 0;
     // 3,112 bytes a model (overhead 2,000 + 88 of weights + 1,024): a 6,400-byte cache (80% of 8,000) holds two.
-    const host = fx.host({ modelOverheadBytes: 2000, instance: { memoryBytes: 8000 }, beforeDownload: () => void downloads++ });
+    const host = fx.host({
+      modelOverheadBytes: 2000,
+      instance: { memoryBytes: 8000 },
+      beforeDownload: () => void downloads++,
+    });
     await host.deploy(pipelineEndpoint());
     for (const m of ['A', 'B', 'A', 'C']) await host.invoke(invokeRequest('mme-ep', `${m}.tar.gz`));
-    const loaded = () => host.status('mme-ep')!.variants[0]!.instances[0]!.loadedModels.map((m) => m.key).sort();
+    const loaded = () =>
+      host
+        .status('mme-ep')!
+        .variants[0]!.instances[0]!.loadedModels.map((m) => m.key)
+        .sort();
     expect(loaded()).toEqual(['A.tar.gz', 'C.tar.gz']);
     const figures = (m: string) => host.status('mme-ep')!.models.find((f) => f.targetModel === m)!;
     expect(figures('B.tar.gz').evictions).toBe(1);
@@ -171,7 +213,9 @@ describe('EndpointHost: multi-model cache', () => {
     await host.invoke(invokeRequest('mme-ep', 'B.tar.gz')); // evicts A from memory (one model fits)
     const after = text((await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))).body);
     expect(after).toBe(before); // the copy on the instance's disk, as on SageMaker
-    expect(lines.filter((l) => l.startsWith('warn:') && l.includes('A.tar.gz') && l.includes('was overwritten'))).toHaveLength(1);
+    expect(
+      lines.filter((l) => l.startsWith('warn:') && l.includes('A.tar.gz') && l.includes('was overwritten')),
+    ).toHaveLength(1);
   });
 
   it('ModelCacheSetting Disabled unloads after each invocation', async () => {
@@ -208,13 +252,19 @@ describe('EndpointHost: multi-model cache', () => {
 describe('EndpointHost: instances and lifecycle', () => {
   it('with 2 instances, keeps a model on the instance that has it and spreads the rest', async () => {
     for (const m of ['A', 'B']) await fx.putModel(`${m}.tar.gz`);
-    const host = fx.host({ instanceIds: ((n) => () => `i-${n++}`)(0) });
+    const host = fx.host({
+      instanceIds: (
+        (n) => () =>
+          `i-${n++}`
+      )(0),
+    });
     await host.deploy(pipelineEndpoint('mme-ep', { instances: 2 }));
     await Promise.all(Array.from({ length: 10 }, () => host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))));
     for (let i = 0; i < 5; i++) await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'));
     await host.invoke(invokeRequest('mme-ep', 'B.tar.gz'));
     const instances = host.status('mme-ep')!.variants[0]!.instances;
-    const holders = (m: string) => instances.filter((i) => i.loadedModels.some((l) => l.key === m)).map((i) => i.instanceId);
+    const holders = (m: string) =>
+      instances.filter((i) => i.loadedModels.some((l) => l.key === m)).map((i) => i.instanceId);
     expect(holders('A.tar.gz')).toHaveLength(1);
     expect(host.status('mme-ep')!.models.find((m) => m.targetModel === 'A.tar.gz')!.loads).toBe(1);
     expect(instances.map((i) => i.invocations).reduce((a, b) => a + b)).toBe(16);
@@ -224,14 +274,22 @@ describe('EndpointHost: instances and lifecycle', () => {
   it('a single-model endpoint with 2 instances uses both', async () => {
     const host = fx.host();
     await host.deploy({
-      name: 'pre', arn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/pre`,
-      variants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.c5.large', InitialInstanceCount: 2, model: { containers: [{ Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` }] } }],
+      name: 'pre',
+      arn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/pre`,
+      variants: [
+        {
+          VariantName: 'AllTraffic',
+          InstanceType: 'ml.c5.large',
+          InitialInstanceCount: 2,
+          model: { containers: [{ Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` }] },
+        },
+      ],
     });
     for (let i = 0; i < 4; i++) await host.invoke(invokeRequest('pre', undefined));
     expect(host.status('pre')!.variants[0]!.instances.map((i) => i.invocations)).toEqual([2, 2]);
   });
 
-  it('an endpoint whose model data is missing is Failed with SageMaker\'s reason, and not found at invocation', async () => {
+  it("an endpoint whose model data is missing is Failed with SageMaker's reason, and not found at invocation", async () => {
     const host = fx.host();
     const spec = pipelineEndpoint('broken');
     spec.variants[0]!.model.containers[0]!.ModelDataUrl = `s3://${BUCKET}/missing/model.tar.gz`;
@@ -249,8 +307,13 @@ describe('EndpointHost: instances and lifecycle', () => {
     const mm = { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` };
     const spec = pipelineEndpoint('bad');
     spec.variants[0]!.model.containers = [mm, mm];
-    await expect(host.deploy(spec)).rejects.toThrow('More than one container in MultiModel mode is not supported with inference pipeline.');
-    spec.variants[0]!.model.containers = Array.from({ length: 16 }, () => ({ Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}` }));
+    await expect(host.deploy(spec)).rejects.toThrow(
+      'More than one container in MultiModel mode is not supported with inference pipeline.',
+    );
+    spec.variants[0]!.model.containers = Array.from({ length: 16 }, () => ({
+      Image: SKLEARN_IMAGE,
+      ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`,
+    }));
     await expect(host.deploy(spec)).rejects.toThrow(/at most 15/);
     spec.variants[0]!.model.containers = [{ Image: 'busybox:latest', ModelDataUrl: `s3://${BUCKET}/x` }];
     await expect(host.deploy(spec)).rejects.toThrow(/cannot run the image 'busybox:latest'/);
@@ -274,11 +337,16 @@ describe('EndpointHost: instances and lifecycle', () => {
 describe('EndpointHost: the cache experiment of workflow.md §6, at SageMaker scale', () => {
   it('levels off at 121 models near 80% memory on an ml.m4.xlarge, LRU, hit ratio 0 → 1 → 0', async () => {
     const tar = await fx.cityTar();
-    for (let i = 0; i < 200; i++) await fx.store.putObject(BUCKET, `${MME_PREFIX}Houston_TX/${i}_Houston_TX.tar.gz`, tar);
+    for (let i = 0; i < 200; i++)
+      await fx.store.putObject(BUCKET, `${MME_PREFIX}Houston_TX/${i}_Houston_TX.tar.gz`, tar);
     const host = fx.host({ modelOverheadBytes: undefined }); // the default, calibrated overhead
     await host.deploy(pipelineEndpoint());
     const hits: number[] = [];
-    for (const [from, to] of [[0, 100], [0, 100], [0, 200]]) {
+    for (const [from, to] of [
+      [0, 100],
+      [0, 100],
+      [0, 200],
+    ]) {
       const before = seriesTotal(host, 'ModelCacheHit')?.sum ?? 0;
       for (let i = from; i < to; i++) await host.invoke(invokeRequest('mme-ep', `Houston_TX/${i}_Houston_TX.tar.gz`));
       hits.push((seriesTotal(host, 'ModelCacheHit')!.sum - before) / (to - from));
@@ -299,8 +367,15 @@ describe('EndpointHost: the cache experiment of workflow.md §6, at SageMaker sc
     await host.deploy(pipelineEndpoint());
     for (const m of ['A', 'B', 'A', 'C']) await host.invoke(invokeRequest('mme-ep', `${m}.tar.gz`));
     // SIEVE keeps A (visited) and evicts B.
-    expect(host.status('mme-ep')!.variants[0]!.instances[0]!.loadedModels.map((m) => m.key).sort()).toEqual(['A.tar.gz', 'C.tar.gz']);
+    expect(
+      host
+        .status('mme-ep')!
+        .variants[0]!.instances[0]!.loadedModels.map((m) => m.key)
+        .sort(),
+    ).toEqual(['A.tar.gz', 'C.tar.gz']);
     // @ts-expect-error an unknown policy name, on purpose: the host must refuse it at run time too
-    await expect(fx.host({ evictionPolicy: 'belady-oracle' }).deploy(pipelineEndpoint('other'))).rejects.toThrow(/Unknown cache eviction policy/);
+    await expect(fx.host({ evictionPolicy: 'belady-oracle' }).deploy(pipelineEndpoint('other'))).rejects.toThrow(
+      /Unknown cache eviction policy/,
+    );
   });
 });

@@ -7,8 +7,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  fitPreprocessor, parseCsv, parseHyperparameters, serializeLinearLearner, serializePreprocessor, trainLinearLearner,
-  transformRow, LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE, type Dataset, type PreprocessorModel,
+  fitPreprocessor,
+  parseCsv,
+  parseHyperparameters,
+  serializeLinearLearner,
+  serializePreprocessor,
+  trainLinearLearner,
+  transformRow,
+  LINEAR_LEARNER_ARTIFACT_FILE,
+  PREPROCESSOR_ARTIFACT_FILE,
+  type Dataset,
+  type PreprocessorModel,
 } from '../../src/algorithms/index.js';
 import { packModelTar } from '../../src/formats/model-tar.js';
 import { EndpointHost, type EndpointHostOptions, type EndpointSpec } from '../../src/local/hosting/index.js';
@@ -53,12 +62,18 @@ function trainCityModel(pre: PreprocessorModel, perSqft: number): Uint8Array {
   const rows = parseCsv(housingCsv(200, perSqft)).map((r) => transformRow(pre, r));
   const featureDim = rows[0]!.features.length;
   const data: Dataset = {
-    rows: rows.length, featureDim,
+    rows: rows.length,
+    featureDim,
     features: Float64Array.from(rows.flatMap((r) => Array.from(r.features))),
     labels: Float64Array.from(rows, (r) => r.label!),
   };
   const hp = parseHyperparameters({
-    feature_dim: String(featureDim), predictor_type: 'regressor', mini_batch_size: '20', epochs: '3', num_models: '2', loss: 'squared_loss',
+    feature_dim: String(featureDim),
+    predictor_type: 'regressor',
+    mini_batch_size: '20',
+    epochs: '3',
+    num_models: '2',
+    loss: 'squared_loss',
   });
   return serializeLinearLearner(trainLinearLearner(hp, data).model);
 }
@@ -80,22 +95,39 @@ export async function createFixture(): Promise<Fixture> {
   const store = new ObjectStore(join(dir, 's3'));
   await store.createBucket(BUCKET);
   const preprocessor = fitHousingPreprocessor();
-  await store.putObject(BUCKET, PREPROCESSOR_KEY, await packModelTar([{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(preprocessor) }]));
+  await store.putObject(
+    BUCKET,
+    PREPROCESSOR_KEY,
+    await packModelTar([{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(preprocessor) }]),
+  );
   const tars = new Map<number, Buffer>();
   const hosts: EndpointHost[] = [];
   const cityTar = async (perSqft = 150) => {
     let tar = tars.get(perSqft);
-    if (!tar) tars.set(perSqft, (tar = await packModelTar([{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: trainCityModel(preprocessor, perSqft) }])));
+    if (!tar)
+      tars.set(
+        perSqft,
+        (tar = await packModelTar([
+          { name: LINEAR_LEARNER_ARTIFACT_FILE, data: trainCityModel(preprocessor, perSqft) },
+        ])),
+      );
     return tar;
   };
   return {
-    dir, store, preprocessor, cityTar,
+    dir,
+    store,
+    preprocessor,
+    cityTar,
     async putModel(targetModel, perSqft = 150) {
       await store.putObject(BUCKET, MME_PREFIX + targetModel, await cityTar(perSqft));
       return targetModel;
     },
     host(options = {}) {
-      const host = new EndpointHost(store, { workDir: join(dir, `host-${hosts.length}`), modelOverheadBytes: 0, ...options });
+      const host = new EndpointHost(store, {
+        workDir: join(dir, `host-${hosts.length}`),
+        modelOverheadBytes: 0,
+        ...options,
+      });
       hosts.push(host);
       return host;
     },
@@ -108,30 +140,53 @@ export async function createFixture(): Promise<Fixture> {
 }
 
 /** The reference workflow's endpoint: preprocessor → MultiModel linear learner. */
-export function pipelineEndpoint(name = 'mme-ep', overrides: { instances?: number; cacheSetting?: 'Enabled' | 'Disabled'; instanceType?: string } = {}): EndpointSpec {
+export function pipelineEndpoint(
+  name = 'mme-ep',
+  overrides: { instances?: number; cacheSetting?: 'Enabled' | 'Disabled'; instanceType?: string } = {},
+): EndpointSpec {
   return {
     name,
     arn: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/${name.toLowerCase()}`,
-    variants: [{
-      VariantName: 'AllTraffic', InstanceType: overrides.instanceType ?? 'ml.m4.xlarge', InitialInstanceCount: overrides.instances ?? 1,
-      model: {
-        name: 'mme-model',
-        containers: [
-          { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-          {
-            Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}`,
-            ...(overrides.cacheSetting ? { MultiModelConfig: { ModelCacheSetting: overrides.cacheSetting } } : {}),
-          },
-        ],
+    variants: [
+      {
+        VariantName: 'AllTraffic',
+        InstanceType: overrides.instanceType ?? 'ml.m4.xlarge',
+        InitialInstanceCount: overrides.instances ?? 1,
+        model: {
+          name: 'mme-model',
+          containers: [
+            {
+              Image: SKLEARN_IMAGE,
+              ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`,
+              Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' },
+            },
+            {
+              Image: LINEAR_LEARNER_IMAGE,
+              Mode: 'MultiModel',
+              ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}`,
+              ...(overrides.cacheSetting ? { MultiModelConfig: { ModelCacheSetting: overrides.cacheSetting } } : {}),
+            },
+          ],
+        },
       },
-    }],
+    ],
   };
 }
 
-export function invokeRequest(endpointName: string, targetModel?: string, overrides: Partial<Parameters<EndpointHost['invoke']>[0]> = {}) {
+export function invokeRequest(
+  endpointName: string,
+  targetModel?: string,
+  overrides: Partial<Parameters<EndpointHost['invoke']>[0]> = {},
+) {
   return {
-    endpointName, body: Buffer.from(INFERENCE_ROW), contentType: 'text/csv', targetModel,
-    accountId: ACCOUNT, region: REGION, requestId: 'req-1', ...overrides,
+    endpointName,
+    body: Buffer.from(INFERENCE_ROW),
+    contentType: 'text/csv',
+    targetModel,
+    accountId: ACCOUNT,
+    region: REGION,
+    requestId: 'req-1',
+    ...overrides,
   };
 }
 
@@ -141,5 +196,8 @@ export function seriesTotal(host: EndpointHost, metricName: string, endpointName
 
 export function captureLogger() {
   const lines: string[] = [];
-  return { lines, logger: { info: (m: string) => lines.push(`info: ${m}`), warn: (m: string) => lines.push(`warn: ${m}`) } };
+  return {
+    lines,
+    logger: { info: (m: string) => lines.push(`info: ${m}`), warn: (m: string) => lines.push(`warn: ${m}`) },
+  };
 }

@@ -61,7 +61,12 @@ describe('the invoke hot path', () => {
   });
 
   it('keeps the loaded-model count equal to the ready entries through holds and evictions', async () => {
-    const cache = new ModelCache<string>({ budgetBytes: 300, policy: createPolicy('lru'), now: () => new Date(0), monotonicMs: () => 0 });
+    const cache = new ModelCache<string>({
+      budgetBytes: 300,
+      policy: createPolicy('lru'),
+      now: () => new Date(0),
+      monotonicMs: () => 0,
+    });
     const load = (k: string) => () => Promise.resolve({ model: k, sizeBytes: 100 });
     const ready = () => cache.list().filter((e) => e.state === 'ready').length;
     for (const k of ['a', 'b', 'c']) {

@@ -6,7 +6,10 @@ import { ModelCache, type Acquired, type Lease } from '../../src/local/hosting/m
 function cache(budgetBytes: number) {
   const unloaded: string[] = [];
   const c = new ModelCache<string>({
-    budgetBytes, policy: new LruPolicy(), now: () => new Date(0), monotonicMs: () => 0,
+    budgetBytes,
+    policy: new LruPolicy(),
+    now: () => new Date(0),
+    monotonicMs: () => 0,
     onUnload: (key, _size, _us, reason) => unloaded.push(`${reason}:${key}`),
   });
   return { c, unloaded };
@@ -28,7 +31,12 @@ describe('ModelCache (memory tier)', () => {
     (await leaseOf(hit)).release();
     (await leaseOf(c.acquire('d', loader('d', 100)))).release();
     expect(unloaded).toEqual(['evicted:b']);
-    expect(c.list().map((e) => e.key).sort()).toEqual(['a', 'c', 'd']);
+    expect(
+      c
+        .list()
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['a', 'c', 'd']);
     expect(c.usedBytes).toBe(300);
   });
 

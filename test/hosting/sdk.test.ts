@@ -9,8 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
-  CreateEndpointCommand, CreateEndpointConfigCommand, CreateModelCommand, DeleteEndpointCommand, DescribeEndpointCommand,
-  DescribeEndpointConfigCommand, ListEndpointsCommand, SageMakerClient, UpdateEndpointCommand, waitUntilEndpointInService,
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  CreateModelCommand,
+  DeleteEndpointCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  ListEndpointsCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+  waitUntilEndpointInService,
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +29,15 @@ import { listen, type RunningServer } from '../../src/local/server.js';
 import { createRuntimeService } from '../../src/local/services/runtime/index.js';
 import { createS3Service } from '../../src/local/services/s3/index.js';
 import { createSageMakerService, type SageMakerService } from '../../src/local/services/sagemaker/index.js';
-import { BUCKET, createFixture, INFERENCE_ROW, LINEAR_LEARNER_IMAGE, MME_PREFIX, PREPROCESSOR_KEY, SKLEARN_IMAGE } from './helpers.js';
+import {
+  BUCKET,
+  createFixture,
+  INFERENCE_ROW,
+  LINEAR_LEARNER_IMAGE,
+  MME_PREFIX,
+  PREPROCESSOR_KEY,
+  SKLEARN_IMAGE,
+} from './helpers.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole';
 const REGION = 'us-east-1';
@@ -40,10 +56,17 @@ async function startCloud(stateDir: string, account: RootAccount): Promise<Cloud
   const host = new EndpointHost(s3.store, { workDir: join(stateDir, 'hosting'), modelOverheadBytes: 1000 });
   const sagemaker = createSageMakerService({ stateDir, store: s3.store, host, poolSize: 1 });
   await sagemaker.open();
-  const app = createApp({ credentials: new InMemoryCredentialStore(account), services: { s3, sagemaker, 'sagemaker-runtime': createRuntimeService(host) } });
+  const app = createApp({
+    credentials: new InMemoryCredentialStore(account),
+    services: { s3, sagemaker, 'sagemaker-runtime': createRuntimeService(host) },
+  });
   const server = await listen(app, { port: 0 });
   return {
-    account, endpoint: server.endpoint, sagemaker, host, server,
+    account,
+    endpoint: server.endpoint,
+    sagemaker,
+    host,
+    server,
     async close() {
       await server.close();
       await sagemaker.close();
@@ -58,13 +81,32 @@ let cloud: Cloud;
 let clients: { s3: S3Client; sm: SageMakerClient; rt: SageMakerRuntimeClient };
 
 function connect(c: Cloud) {
-  const config = { endpoint: c.endpoint, region: REGION, credentials: { accessKeyId: c.account.accessKeyId, secretAccessKey: c.account.secretAccessKey } };
-  return { s3: new S3Client({ ...config, forcePathStyle: true }), sm: new SageMakerClient(config), rt: new SageMakerRuntimeClient(config) };
+  const config = {
+    endpoint: c.endpoint,
+    region: REGION,
+    credentials: { accessKeyId: c.account.accessKeyId, secretAccessKey: c.account.secretAccessKey },
+  };
+  return {
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    sm: new SageMakerClient(config),
+    rt: new SageMakerRuntimeClient(config),
+  };
 }
 
 const invoke = (target?: string, body = INFERENCE_ROW) =>
-  clients.rt.send(new InvokeEndpointCommand({ EndpointName: 'housing', ContentType: 'text/csv', Body: Buffer.from(body), TargetModel: target }));
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error & Record<string, unknown>);
+  clients.rt.send(
+    new InvokeEndpointCommand({
+      EndpointName: 'housing',
+      ContentType: 'text/csv',
+      Body: Buffer.from(body),
+      TargetModel: target,
+    }),
+  );
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as Error & Record<string, unknown>,
+  );
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'mme-hosting-sdk-'));
@@ -74,23 +116,52 @@ beforeAll(async () => {
   await clients.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const pre = await fx.store.readObject(BUCKET, PREPROCESSOR_KEY);
   await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: PREPROCESSOR_KEY, Body: pre.data }));
-  for (const [loc, perSqft] of [['NewYork_NY', 250], ['Chicago_IL', 140]] as const) {
-    await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}${loc}/${loc}.tar.gz`, Body: await fx.cityTar(perSqft) }));
+  for (const [loc, perSqft] of [
+    ['NewYork_NY', 250],
+    ['Chicago_IL', 140],
+  ] as const) {
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `${MME_PREFIX}${loc}/${loc}.tar.gz`,
+        Body: await fx.cityTar(perSqft),
+      }),
+    );
   }
   await fx.cleanup();
-  await clients.sm.send(new CreateModelCommand({
-    ModelName: 'housing-pipeline', ExecutionRoleArn: ROLE,
-    Containers: [
-      { Image: SKLEARN_IMAGE, ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`, Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' } },
-      { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` },
-    ],
-  }));
-  await clients.sm.send(new CreateEndpointConfigCommand({
-    EndpointConfigName: 'housing-config',
-    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'housing-pipeline', InstanceType: 'ml.m4.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
-  }));
+  await clients.sm.send(
+    new CreateModelCommand({
+      ModelName: 'housing-pipeline',
+      ExecutionRoleArn: ROLE,
+      Containers: [
+        {
+          Image: SKLEARN_IMAGE,
+          ModelDataUrl: `s3://${BUCKET}/${PREPROCESSOR_KEY}`,
+          Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' },
+        },
+        { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/${MME_PREFIX}` },
+      ],
+    }),
+  );
+  await clients.sm.send(
+    new CreateEndpointConfigCommand({
+      EndpointConfigName: 'housing-config',
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: 'housing-pipeline',
+          InstanceType: 'ml.m4.xlarge',
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 1,
+        },
+      ],
+    }),
+  );
   await clients.sm.send(new CreateEndpointCommand({ EndpointName: 'housing', EndpointConfigName: 'housing-config' }));
-  await waitUntilEndpointInService({ client: clients.sm, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { EndpointName: 'housing' });
+  await waitUntilEndpointInService(
+    { client: clients.sm, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
+    { EndpointName: 'housing' },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -105,7 +176,8 @@ describe('endpoints with the real SDK clients', () => {
     const chi = await invoke('Chicago_IL/Chicago_IL.tar.gz');
     expect(ny.ContentType).toBe('application/json');
     expect(ny.InvokedProductionVariant).toBe('AllTraffic');
-    const score = (r: typeof ny) => (JSON.parse(Buffer.from(r.Body!).toString('utf8')) as { predictions: { score: number }[] }).predictions[0]!.score;
+    const score = (r: typeof ny) =>
+      (JSON.parse(Buffer.from(r.Body!).toString('utf8')) as { predictions: { score: number }[] }).predictions[0]!.score;
     expect(score(ny)).toBeGreaterThan(score(chi));
   });
 
@@ -113,7 +185,9 @@ describe('endpoints with the real SDK clients', () => {
     const modelError = await failure(invoke('NewYork_NY/NewYork_NY.tar.gz', 'not,a,house'));
     expect(modelError?.name).toBe('ModelError');
     expect(modelError?.OriginalStatusCode).toBe(400);
-    expect(modelError?.LogStreamArn).toBe(`arn:aws:logs:${REGION}:${cloud.account.accountId}:log-group:/aws/sagemaker/Endpoints/housing`);
+    expect(modelError?.LogStreamArn).toBe(
+      `arn:aws:logs:${REGION}:${cloud.account.accountId}:log-group:/aws/sagemaker/Endpoints/housing`,
+    );
     const missing = await failure(invoke('Houston_TX/Houston_TX.tar.gz'));
     expect(missing?.name).toBe('ValidationError');
     expect(missing?.message).toContain('Failed to download model data(bucket: ');
@@ -121,7 +195,11 @@ describe('endpoints with the real SDK clients', () => {
     expect(noTarget?.name).toBe('ValidationError');
     const hostile = await failure(invoke('../../etc/passwd'));
     expect(hostile?.name).toBe('ValidationError');
-    const unknown = await failure(clients.rt.send(new InvokeEndpointCommand({ EndpointName: 'nope', ContentType: 'text/csv', Body: Buffer.from(INFERENCE_ROW) })));
+    const unknown = await failure(
+      clients.rt.send(
+        new InvokeEndpointCommand({ EndpointName: 'nope', ContentType: 'text/csv', Body: Buffer.from(INFERENCE_ROW) }),
+      ),
+    );
     expect(unknown?.message).toBe(`Endpoint nope of account ${cloud.account.accountId} not found.`);
     expect((await invoke('NewYork_NY/NewYork_NY.tar.gz')).InvokedProductionVariant).toBe('AllTraffic');
   });
@@ -129,26 +207,51 @@ describe('endpoints with the real SDK clients', () => {
   it('describes, lists, updates and survives a restart', async () => {
     const described = await clients.sm.send(new DescribeEndpointCommand({ EndpointName: 'housing' }));
     expect(described).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'housing-config' });
-    expect(described.ProductionVariants?.[0]).toMatchObject({ VariantName: 'AllTraffic', CurrentInstanceCount: 1, DeployedImages: [{ SpecifiedImage: SKLEARN_IMAGE }, { SpecifiedImage: LINEAR_LEARNER_IMAGE }] });
+    expect(described.ProductionVariants?.[0]).toMatchObject({
+      VariantName: 'AllTraffic',
+      CurrentInstanceCount: 1,
+      DeployedImages: [{ SpecifiedImage: SKLEARN_IMAGE }, { SpecifiedImage: LINEAR_LEARNER_IMAGE }],
+    });
     expect(described.CreationTime).toBeInstanceOf(Date);
     const config = await clients.sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: 'housing-config' }));
     expect(config.ProductionVariants?.[0]?.InstanceType).toBe('ml.m4.xlarge');
-    expect((await clients.sm.send(new ListEndpointsCommand({}))).Endpoints?.map((e) => e.EndpointName)).toEqual(['housing']);
+    expect((await clients.sm.send(new ListEndpointsCommand({}))).Endpoints?.map((e) => e.EndpointName)).toEqual([
+      'housing',
+    ]);
 
-    await clients.sm.send(new CreateEndpointConfigCommand({
-      EndpointConfigName: 'housing-config-2',
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'housing-pipeline', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }],
-    }));
-    await clients.sm.send(new UpdateEndpointCommand({ EndpointName: 'housing', EndpointConfigName: 'housing-config-2' }));
-    await waitUntilEndpointInService({ client: clients.sm, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { EndpointName: 'housing' });
+    await clients.sm.send(
+      new CreateEndpointConfigCommand({
+        EndpointConfigName: 'housing-config-2',
+        ProductionVariants: [
+          {
+            VariantName: 'AllTraffic',
+            ModelName: 'housing-pipeline',
+            InstanceType: 'ml.m5.large',
+            InitialInstanceCount: 2,
+          },
+        ],
+      }),
+    );
+    await clients.sm.send(
+      new UpdateEndpointCommand({ EndpointName: 'housing', EndpointConfigName: 'housing-config-2' }),
+    );
+    await waitUntilEndpointInService(
+      { client: clients.sm, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
+      { EndpointName: 'housing' },
+    );
     const updated = await clients.sm.send(new DescribeEndpointCommand({ EndpointName: 'housing' }));
-    expect(updated).toMatchObject({ EndpointConfigName: 'housing-config-2', ProductionVariants: [{ CurrentInstanceCount: 2 }] });
+    expect(updated).toMatchObject({
+      EndpointConfigName: 'housing-config-2',
+      ProductionVariants: [{ CurrentInstanceCount: 2 }],
+    });
 
     for (const c of Object.values(clients)) c.destroy();
     await cloud.close();
     cloud = await startCloud(stateDir, cloud.account);
     clients = connect(cloud);
-    expect((await clients.sm.send(new DescribeEndpointCommand({ EndpointName: 'housing' }))).EndpointStatus).toBe('InService');
+    expect((await clients.sm.send(new DescribeEndpointCommand({ EndpointName: 'housing' }))).EndpointStatus).toBe(
+      'InService',
+    );
     expect((await invoke('Chicago_IL/Chicago_IL.tar.gz')).InvokedProductionVariant).toBe('AllTraffic');
   });
 
@@ -162,6 +265,8 @@ describe('endpoints with the real SDK clients', () => {
       if (!err) await new Promise((r) => setTimeout(r, 20));
     }
     expect(err?.name).toBe('ValidationException');
-    expect(err?.message).toBe(`Could not find endpoint "arn:aws:sagemaker:${REGION}:${cloud.account.accountId}:endpoint/housing".`);
+    expect(err?.message).toBe(
+      `Could not find endpoint "arn:aws:sagemaker:${REGION}:${cloud.account.accountId}:endpoint/housing".`,
+    );
   });
 });

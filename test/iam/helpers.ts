@@ -37,14 +37,18 @@ export const trustAccount = (accountId: string): string =>
 export const allow = (action: string | string[], resource: string | string[] = '*', condition?: object): string =>
   JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) }],
+    Statement: [
+      { Effect: 'Allow', Action: action, Resource: resource, ...(condition ? { Condition: condition } : {}) },
+    ],
   });
 
 /** The error an SDK call rejects with (fails the test if it resolves). */
 export { rejection as failure } from '../helpers/rejection.js';
 
 /** Credentials from an AssumeRole answer. */
-export function credsOf(out: { Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string } }): Creds {
+export function credsOf(out: {
+  Credentials?: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string };
+}): Creds {
   return {
     accessKeyId: out.Credentials!.AccessKeyId!,
     secretAccessKey: out.Credentials!.SecretAccessKey!,

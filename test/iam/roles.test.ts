@@ -53,52 +53,80 @@ describe('CreateRole / GetRole', () => {
     expect(decodeURIComponent(role.AssumeRolePolicyDocument!)).toBe(pretty);
 
     const got = (await client.send(new GetRoleCommand({ RoleName: 'MME-Invoke' }))).Role!;
-    expect(got).toMatchObject({ RoleName: 'MME-Invoke', Arn: role.Arn, RoleId: role.RoleId, Description: 'invoke one model', MaxSessionDuration: 3600 });
+    expect(got).toMatchObject({
+      RoleName: 'MME-Invoke',
+      Arn: role.Arn,
+      RoleId: role.RoleId,
+      Description: 'invoke one model',
+      MaxSessionDuration: 3600,
+    });
     expect(decodeURIComponent(got.AssumeRolePolicyDocument!)).toBe(pretty);
     // Role names are case-insensitive for lookups too.
     expect((await client.send(new GetRoleCommand({ RoleName: 'mme-invoke' }))).Role!.RoleName).toBe('MME-Invoke');
   });
 
   it('refuses a duplicate name, in any case', async () => {
-    const err = await failure(client.send(new CreateRoleCommand({ RoleName: 'mme-INVOKE', AssumeRolePolicyDocument: trust })));
+    const err = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'mme-INVOKE', AssumeRolePolicyDocument: trust })),
+    );
     expect(err.name).toBe('EntityAlreadyExistsException');
     expect(err.message).toBe('Role with name mme-INVOKE already exists.');
   });
 
   it('validates names, paths and MaxSessionDuration with AWS wording', async () => {
-    const bad = await failure(client.send(new CreateRoleCommand({ RoleName: 'bad name!', AssumeRolePolicyDocument: trust })));
+    const bad = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'bad name!', AssumeRolePolicyDocument: trust })),
+    );
     expect(bad.name).toBe('ValidationError');
     expect(bad.message).toBe(
       "1 validation error detected: Value 'bad name!' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
     );
-    const long = await failure(client.send(new CreateRoleCommand({ RoleName: 'x'.repeat(65), AssumeRolePolicyDocument: trust })));
+    const long = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'x'.repeat(65), AssumeRolePolicyDocument: trust })),
+    );
     expect(long.message).toContain('Member must have length less than or equal to 64');
-    const path = await failure(client.send(new CreateRoleCommand({ RoleName: 'p', Path: 'noslash', AssumeRolePolicyDocument: trust })));
+    const path = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'p', Path: 'noslash', AssumeRolePolicyDocument: trust })),
+    );
     expect(path.name).toBe('ValidationError');
     expect(path.message).toContain("at 'path'");
-    const dur = await failure(client.send(new CreateRoleCommand({ RoleName: 'd', MaxSessionDuration: 100, AssumeRolePolicyDocument: trust })));
+    const dur = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'd', MaxSessionDuration: 100, AssumeRolePolicyDocument: trust })),
+    );
     expect(dur.message).toBe(
       "1 validation error detected: Value '100' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
     );
-    const two = await failure(client.send(new CreateRoleCommand({ RoleName: 'bad name!', MaxSessionDuration: 50000, AssumeRolePolicyDocument: trust })));
+    const two = await failure(
+      client.send(
+        new CreateRoleCommand({ RoleName: 'bad name!', MaxSessionDuration: 50000, AssumeRolePolicyDocument: trust }),
+      ),
+    );
     expect(two.message).toMatch(/^2 validation errors detected: /);
   });
 
   it('validates the trust policy (MalformedPolicyDocument)', async () => {
-    const syntax = await failure(client.send(new CreateRoleCommand({ RoleName: 'm1', AssumeRolePolicyDocument: '{not json' })));
+    const syntax = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'm1', AssumeRolePolicyDocument: '{not json' })),
+    );
     expect(syntax.name).toBe('MalformedPolicyDocumentException');
     expect(syntax.message).toBe('Syntax errors in policy.');
     const withResource = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: cloud.accountId }, Action: 'sts:AssumeRole', Resource: '*' }],
     });
-    const res = await failure(client.send(new CreateRoleCommand({ RoleName: 'm2', AssumeRolePolicyDocument: withResource })));
+    const res = await failure(
+      client.send(new CreateRoleCommand({ RoleName: 'm2', AssumeRolePolicyDocument: withResource })),
+    );
     expect(res.name).toBe('MalformedPolicyDocumentException');
     expect(res.message).toBe('Has prohibited field Resource');
-    const noPrincipal = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] });
-    expect((await failure(client.send(new CreateRoleCommand({ RoleName: 'm3', AssumeRolePolicyDocument: noPrincipal })))).message).toBe(
-      'Missing required field Principal',
-    );
+    const noPrincipal = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }],
+    });
+    expect(
+      (await failure(client.send(new CreateRoleCommand({ RoleName: 'm3', AssumeRolePolicyDocument: noPrincipal }))))
+        .message,
+    ).toBe('Missing required field Principal');
     expect((await failure(client.send(new GetRoleCommand({ RoleName: 'm1' })))).name).toBe('NoSuchEntityException');
   });
 
@@ -112,16 +140,25 @@ describe('CreateRole / GetRole', () => {
 
 describe('UpdateRole / UpdateAssumeRolePolicy', () => {
   it('updates the description, session duration and trust policy', async () => {
-    await client.send(new UpdateRoleCommand({ RoleName: 'MME-Invoke', MaxSessionDuration: 7200, Description: 'changed' }));
-    const next = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    await client.send(
+      new UpdateRoleCommand({ RoleName: 'MME-Invoke', MaxSessionDuration: 7200, Description: 'changed' }),
+    );
+    const next = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
     await client.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'MME-Invoke', PolicyDocument: next }));
     const role = (await client.send(new GetRoleCommand({ RoleName: 'MME-Invoke' }))).Role!;
     expect(role.MaxSessionDuration).toBe(7200);
     expect(role.Description).toBe('changed');
     expect(decodeURIComponent(role.AssumeRolePolicyDocument!)).toBe(next);
-    const bad = await failure(client.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'MME-Invoke', PolicyDocument: '{"Statement":[]}' })));
+    const bad = await failure(
+      client.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'MME-Invoke', PolicyDocument: '{"Statement":[]}' })),
+    );
     expect(bad.name).toBe('MalformedPolicyDocumentException');
-    const missing = await failure(client.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ghost', PolicyDocument: next })));
+    const missing = await failure(
+      client.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ghost', PolicyDocument: next })),
+    );
     expect(missing.name).toBe('NoSuchEntityException');
   });
 });
@@ -137,31 +174,58 @@ describe('ListRoles', () => {
     expect(first.Marker).toBeTruthy();
     // ListRoles carries no tags (IAM API reference).
     expect(first.Roles![0]!.Tags).toBeUndefined();
-    const second = await client.send(new ListRolesCommand({ PathPrefix: '/paged/', MaxItems: 2, Marker: first.Marker }));
+    const second = await client.send(
+      new ListRolesCommand({ PathPrefix: '/paged/', MaxItems: 2, Marker: first.Marker }),
+    );
     expect(second.Roles!.map((r) => r.RoleName)).toEqual(['page-c']);
     expect(second.IsTruncated).toBe(false);
     expect(second.Marker).toBeUndefined();
     const all = await client.send(new ListRolesCommand({}));
-    expect(all.Roles!.map((r) => r.RoleName)).toEqual(expect.arrayContaining(['MME-Invoke', 'page-a', 'page-b', 'page-c']));
+    expect(all.Roles!.map((r) => r.RoleName)).toEqual(
+      expect.arrayContaining(['MME-Invoke', 'page-a', 'page-b', 'page-c']),
+    );
     expect((await client.send(new ListRolesCommand({ PathPrefix: '/nothing/' }))).Roles).toEqual([]);
   });
 });
 
 describe('TagRole / UntagRole / ListRoleTags', () => {
   it('adds, replaces (case-insensitively) and removes tags', async () => {
-    await client.send(new TagRoleCommand({ RoleName: 'page-a', Tags: [{ Key: 'Env', Value: 'dev' }, { Key: 'owner', Value: 'me' }] }));
+    await client.send(
+      new TagRoleCommand({
+        RoleName: 'page-a',
+        Tags: [
+          { Key: 'Env', Value: 'dev' },
+          { Key: 'owner', Value: 'me' },
+        ],
+      }),
+    );
     await client.send(new TagRoleCommand({ RoleName: 'page-a', Tags: [{ Key: 'env', Value: 'prod' }] }));
     let tags = (await client.send(new ListRoleTagsCommand({ RoleName: 'page-a' }))).Tags;
-    expect(tags).toEqual([{ Key: 'env', Value: 'prod' }, { Key: 'owner', Value: 'me' }]);
+    expect(tags).toEqual([
+      { Key: 'env', Value: 'prod' },
+      { Key: 'owner', Value: 'me' },
+    ]);
     await client.send(new UntagRoleCommand({ RoleName: 'page-a', TagKeys: ['OWNER', 'absent'] }));
     tags = (await client.send(new ListRoleTagsCommand({ RoleName: 'page-a' }))).Tags;
     expect(tags).toEqual([{ Key: 'env', Value: 'prod' }]);
-    const dup = await failure(client.send(new TagRoleCommand({ RoleName: 'page-a', Tags: [{ Key: 'a', Value: '1' }, { Key: 'A', Value: '2' }] })));
+    const dup = await failure(
+      client.send(
+        new TagRoleCommand({
+          RoleName: 'page-a',
+          Tags: [
+            { Key: 'a', Value: '1' },
+            { Key: 'A', Value: '2' },
+          ],
+        }),
+      ),
+    );
     expect(dup.name).toBe('InvalidInputException');
     const many = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
     const limit = await failure(client.send(new TagRoleCommand({ RoleName: 'page-a', Tags: many })));
     expect(limit.name).toBe('ValidationError');
-    expect((await failure(client.send(new ListRoleTagsCommand({ RoleName: 'ghost' })))).name).toBe('NoSuchEntityException');
+    expect((await failure(client.send(new ListRoleTagsCommand({ RoleName: 'ghost' })))).name).toBe(
+      'NoSuchEntityException',
+    );
   });
 });
 
@@ -169,6 +233,8 @@ describe('DeleteRole', () => {
   it('deletes a role, then it is gone', async () => {
     await client.send(new DeleteRoleCommand({ RoleName: 'page-c' }));
     expect((await failure(client.send(new GetRoleCommand({ RoleName: 'page-c' })))).name).toBe('NoSuchEntityException');
-    expect((await failure(client.send(new DeleteRoleCommand({ RoleName: 'page-c' })))).name).toBe('NoSuchEntityException');
+    expect((await failure(client.send(new DeleteRoleCommand({ RoleName: 'page-c' })))).name).toBe(
+      'NoSuchEntityException',
+    );
   });
 });

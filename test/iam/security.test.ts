@@ -30,9 +30,19 @@ let roleArn: string;
 beforeAll(async () => {
   cloud = await startTestCloud();
   const admin = iam(cloud);
-  roleArn = (await admin.send(new CreateRoleCommand({ RoleName: 'worker', AssumeRolePolicyDocument: trustAccount(cloud.accountId) }))).Role!.Arn!;
+  roleArn = (
+    await admin.send(
+      new CreateRoleCommand({ RoleName: 'worker', AssumeRolePolicyDocument: trustAccount(cloud.accountId) }),
+    )
+  ).Role!.Arn!;
   // The worker may read IAM, but not change it.
-  await admin.send(new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'read-iam', PolicyDocument: allow(['iam:Get*', 'iam:List*']) }));
+  await admin.send(
+    new PutRolePolicyCommand({
+      RoleName: 'worker',
+      PolicyName: 'read-iam',
+      PolicyDocument: allow(['iam:Get*', 'iam:List*']),
+    }),
+  );
   await admin.send(new CreatePolicyCommand({ PolicyName: 'admin', PolicyDocument: allow('*') }));
 });
 afterAll(async () => {
@@ -40,7 +50,8 @@ afterAll(async () => {
   await cloud.stop();
 });
 
-const assume = async (name = 'sess') => credsOf(await sts(cloud).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: name })));
+const assume = async (name = 'sess') =>
+  credsOf(await sts(cloud).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: name })));
 
 describe('credentials that must be refused', () => {
   it('a tampered session token', async () => {
@@ -51,20 +62,34 @@ describe('credentials that must be refused', () => {
     expect(err.name).toBe('InvalidClientTokenId');
     expect(err.message).toBe('The security token included in the request is invalid.');
     // Without any token, too: temporary keys are only good with their token.
-    const none = await failure(sts(cloud, { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }).send(new GetCallerIdentityCommand({})));
+    const none = await failure(
+      sts(cloud, { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    );
     expect(none.name).toBe('InvalidClientTokenId');
   });
 
   it('a wrong secret', async () => {
     const creds = await assume();
-    const err = await failure(sts(cloud, { ...creds, secretAccessKey: 'x'.repeat(40) }).send(new GetCallerIdentityCommand({})));
+    const err = await failure(
+      sts(cloud, { ...creds, secretAccessKey: 'x'.repeat(40) }).send(new GetCallerIdentityCommand({})),
+    );
     expect(err.name).toBe('SignatureDoesNotMatch');
   });
 
   it('an unknown access key', async () => {
-    const err = await failure(sts(cloud, { accessKeyId: 'ASIAUNKNOWNUNKNOWN12', secretAccessKey: 'x'.repeat(40), sessionToken: 'abc' }).send(new GetCallerIdentityCommand({})));
+    const err = await failure(
+      sts(cloud, { accessKeyId: 'ASIAUNKNOWNUNKNOWN12', secretAccessKey: 'x'.repeat(40), sessionToken: 'abc' }).send(
+        new GetCallerIdentityCommand({}),
+      ),
+    );
     expect(err.name).toBe('InvalidClientTokenId');
-    const s3err = await failure(cloud.s3({ credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN12', secretAccessKey: 'x'.repeat(40) } }).send(new ListBucketsCommand({})));
+    const s3err = await failure(
+      cloud
+        .s3({ credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN12', secretAccessKey: 'x'.repeat(40) } })
+        .send(new ListBucketsCommand({})),
+    );
     expect(s3err.name).toBe('InvalidAccessKeyId');
   });
 
@@ -78,8 +103,14 @@ describe('credentials that must be refused', () => {
     try {
       const client = new STSClient({ ...config, credentials: admin });
       const localIam = new IAMClient({ ...config, credentials: admin });
-      const arn = (await localIam.send(new CreateRoleCommand({ RoleName: 'short', AssumeRolePolicyDocument: trustAccount(local.account.accountId) }))).Role!.Arn!;
-      const out = await client.send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'brief', DurationSeconds: 900 }));
+      const arn = (
+        await localIam.send(
+          new CreateRoleCommand({ RoleName: 'short', AssumeRolePolicyDocument: trustAccount(local.account.accountId) }),
+        )
+      ).Role!.Arn!;
+      const out = await client.send(
+        new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'brief', DurationSeconds: 900 }),
+      );
       const session = new STSClient({ ...config, credentials: credsOf(out) });
       expect((await session.send(new GetCallerIdentityCommand({}))).Arn).toContain('assumed-role/short/brief');
       offsetMs = 901_000;
@@ -107,7 +138,9 @@ describe('a session cannot widen its own role', () => {
     expect(err.message).toBe(
       `User: arn:aws:sts::${cloud.accountId}:assumed-role/worker/escalate is not authorized to perform: iam:AttachRolePolicy on resource: ${roleArn}`,
     );
-    expect((await self.send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker' }))).AttachedPolicies).toEqual(before);
+    expect((await self.send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker' }))).AttachedPolicies).toEqual(
+      before,
+    );
     // Nor by any other route: inline policy, trust policy, deleting its restrictions.
     for (const command of [
       new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'x', PolicyDocument: allow('*') }),
@@ -133,21 +166,37 @@ describe('a session cannot widen its own role', () => {
     );
     const self = iam(cloud, await assume('delegate'));
     await self.send(new AttachRolePolicyCommand({ RoleName: 'worker', PolicyArn: readOnly }));
-    const err = await failure(self.send(new AttachRolePolicyCommand({ RoleName: 'worker', PolicyArn: `arn:aws:iam::${cloud.accountId}:policy/admin` })));
+    const err = await failure(
+      self.send(
+        new AttachRolePolicyCommand({ RoleName: 'worker', PolicyArn: `arn:aws:iam::${cloud.accountId}:policy/admin` }),
+      ),
+    );
     expect(err.name).toBe('AccessDenied');
-    expect((await self.send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker' }))).AttachedPolicies!.map((p) => p.PolicyArn)).toEqual([readOnly]);
+    expect(
+      (await self.send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker' }))).AttachedPolicies!.map(
+        (p) => p.PolicyArn,
+      ),
+    ).toEqual([readOnly]);
   });
 });
 
 describe('a role deleted and re-created under the same name', () => {
   it('does not grant its permissions to the old role sessions', async () => {
     const admin = iam(cloud);
-    const arn = (await admin.send(new CreateRoleCommand({ RoleName: 'phoenix', AssumeRolePolicyDocument: trustAccount(cloud.accountId) }))).Role!.Arn!;
+    const arn = (
+      await admin.send(
+        new CreateRoleCommand({ RoleName: 'phoenix', AssumeRolePolicyDocument: trustAccount(cloud.accountId) }),
+      )
+    ).Role!.Arn!;
     const creds = credsOf(await sts(cloud).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'old' })));
     await admin.send(new DeleteRoleCommand({ RoleName: 'phoenix' }));
-    await admin.send(new CreateRoleCommand({ RoleName: 'phoenix', AssumeRolePolicyDocument: trustAccount(cloud.accountId) }));
+    await admin.send(
+      new CreateRoleCommand({ RoleName: 'phoenix', AssumeRolePolicyDocument: trustAccount(cloud.accountId) }),
+    );
     await admin.send(new PutRolePolicyCommand({ RoleName: 'phoenix', PolicyName: 'all', PolicyDocument: allow('*') }));
-    expect((await failure(cloud.s3({ credentials: creds }).send(new ListBucketsCommand({})))).name).toBe('AccessDenied');
+    expect((await failure(cloud.s3({ credentials: creds }).send(new ListBucketsCommand({})))).name).toBe(
+      'AccessDenied',
+    );
   });
 });
 
@@ -157,7 +206,8 @@ describe('restart', () => {
     await cloud.restart();
     const role = (await iam(cloud).send(new GetRoleCommand({ RoleName: 'worker' }))).Role!;
     expect(role.Arn).toBe(roleArn);
-    const attached = (await iam(cloud).send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker' }))).AttachedPolicies;
+    const attached = (await iam(cloud).send(new ListAttachedRolePoliciesCommand({ RoleName: 'worker' })))
+      .AttachedPolicies;
     expect(attached!.map((p) => p.PolicyName)).toEqual(['AmazonS3ReadOnlyAccess']);
     // The session issued before the restart still works, with the same identity and permissions.
     const me = await sts(cloud, creds).send(new GetCallerIdentityCommand({}));
@@ -172,10 +222,20 @@ describe('restart', () => {
   it('drops sessions long expired when it loads them', async () => {
     const file = join(cloud.stateDir, 'sts', 'sessions.json');
     const saved = JSON.parse(await readFile(file, 'utf8'));
-    const stale = { ...saved.sessions[0], accessKeyId: 'ASIASTALESTALESTALE1', expiresAt: new Date(Date.now() - 24 * 3600_000).toISOString() };
+    const stale = {
+      ...saved.sessions[0],
+      accessKeyId: 'ASIASTALESTALESTALE1',
+      expiresAt: new Date(Date.now() - 24 * 3600_000).toISOString(),
+    };
     await writeFile(file, JSON.stringify({ ...saved, sessions: [...saved.sessions, stale] }));
     await cloud.restart();
-    const err = await failure(sts(cloud, { accessKeyId: stale.accessKeyId, secretAccessKey: stale.secretAccessKey, sessionToken: stale.sessionToken }).send(new GetCallerIdentityCommand({})));
+    const err = await failure(
+      sts(cloud, {
+        accessKeyId: stale.accessKeyId,
+        secretAccessKey: stale.secretAccessKey,
+        sessionToken: stale.sessionToken,
+      }).send(new GetCallerIdentityCommand({})),
+    );
     expect(err.name).toBe('InvalidClientTokenId');
   });
 });

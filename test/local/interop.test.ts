@@ -33,7 +33,11 @@ describe('other AWS tools against the local cloud', () => {
   });
 
   it.skipIf(!python)('boto3: create bucket, put, multipart upload, get, list', async () => {
-    const { stdout } = await run(python!, [join('fixtures', 'interop', 'boto3_s3.py'), 'boto3-bucket', join(work, 'big.bin')], { env, timeout: 60_000 });
+    const { stdout } = await run(
+      python!,
+      [join('fixtures', 'interop', 'boto3_s3.py'), 'boto3-bucket', join(work, 'big.bin')],
+      { env, timeout: 60_000 },
+    );
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
       get: 'hello from boto3',
       bigIdentical: true,
@@ -42,7 +46,8 @@ describe('other AWS tools against the local cloud', () => {
   });
 
   it.skipIf(!awsCli)('AWS CLI: s3 mb, cp up and down, ls', async () => {
-    const aws = (...args: string[]) => run(awsCli!, ['--endpoint-url', cloud.endpoint, ...args], { env, timeout: 60_000 });
+    const aws = (...args: string[]) =>
+      run(awsCli!, ['--endpoint-url', cloud.endpoint, ...args], { env, timeout: 60_000 });
     await aws('s3', 'mb', 's3://cli-bucket');
     const src = join(work, 'data.csv');
     await writeFile(src, '1993,2728,6,3.0,0.7,1,y,y,450000\n');

@@ -63,7 +63,16 @@ async function signed(input: SignInput): Promise<LocalRequest> {
   if (service === 's3') headers['x-amz-content-sha256'] = createHash('sha256').update(body).digest('hex');
   const path = input.path ?? '/bucket/key';
   const result = await signer.sign(
-    { method: input.method ?? 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: 4566, path, query: input.query ?? {}, headers, body },
+    {
+      method: input.method ?? 'PUT',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 4566,
+      path,
+      query: input.query ?? {},
+      headers,
+      body,
+    },
     { signingDate: input.date ?? NOW },
   );
   const rawQuery = Object.entries(input.query ?? {})
@@ -71,12 +80,22 @@ async function signed(input: SignInput): Promise<LocalRequest> {
     .join('&');
   const lower: Record<string, string> = {};
   for (const [k, v] of Object.entries(result.headers)) lower[k.toLowerCase()] = String(v);
-  return { method: result.method, rawPath: path, rawQuery, query: parseQuery(rawQuery), headers: lower, body: Buffer.from(body), receivedAt: NOW };
+  return {
+    method: result.method,
+    rawPath: path,
+    rawQuery,
+    query: parseQuery(rawQuery),
+    headers: lower,
+    body: Buffer.from(body),
+    receivedAt: NOW,
+  };
 }
 
 function errorCode(res: LocalResponse): string | undefined {
   const text = String(res.body ?? '');
-  return res.headers['x-amzn-errortype'] ?? /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? /"__type":"([^"]+)"/.exec(text)?.[1];
+  return (
+    res.headers['x-amzn-errortype'] ?? /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? /"__type":"([^"]+)"/.exec(text)?.[1]
+  );
 }
 
 describe('SigV4 verification', () => {
@@ -89,14 +108,26 @@ describe('SigV4 verification', () => {
   });
 
   it('accepts S3 paths and queries that need encoding (single-encoded path)', async () => {
-    const res = await app(await signed({ method: 'GET', path: '/bucket/a%20b/%C3%A9t%C3%A9+x', query: { prefix: 'a b+c/', 'list-type': '2' } }));
+    const res = await app(
+      await signed({
+        method: 'GET',
+        path: '/bucket/a%20b/%C3%A9t%C3%A9+x',
+        query: { prefix: 'a b+c/', 'list-type': '2' },
+      }),
+    );
     expect(res.status).toBe(200);
   });
 
   it('accepts a JSON 1.1 request (double-encoded path, body hashed by the server)', async () => {
     const body = JSON.stringify({ TrainingJobName: 'x' });
     const res = await app(
-      await signed({ service: 'sagemaker', method: 'POST', path: '/', body, headers: { 'x-amz-target': 'SageMaker.DescribeTrainingJob', 'content-type': 'application/x-amz-json-1.1' } }),
+      await signed({
+        service: 'sagemaker',
+        method: 'POST',
+        path: '/',
+        body,
+        headers: { 'x-amz-target': 'SageMaker.DescribeTrainingJob', 'content-type': 'application/x-amz-json-1.1' },
+      }),
     );
     expect(res.status).toBe(200);
   });
@@ -104,7 +135,15 @@ describe('SigV4 verification', () => {
   it('refuses a wrong secret with the protocol’s error', async () => {
     const s3 = await app(await signed({ secret: 'not-the-secret' }));
     expect([s3.status, errorCode(s3)]).toEqual([403, 'SignatureDoesNotMatch']);
-    const sm = await app(await signed({ service: 'sagemaker', method: 'POST', path: '/', secret: 'x', headers: { 'x-amz-target': 'SageMaker.ListModels' } }));
+    const sm = await app(
+      await signed({
+        service: 'sagemaker',
+        method: 'POST',
+        path: '/',
+        secret: 'x',
+        headers: { 'x-amz-target': 'SageMaker.ListModels' },
+      }),
+    );
     expect([sm.status, errorCode(sm)]).toEqual([403, 'InvalidSignatureException']);
   });
 
@@ -127,7 +166,13 @@ describe('SigV4 verification', () => {
   });
 
   it('refuses a tampered body on a service whose body hash is only inside the signature', async () => {
-    const req = await signed({ service: 'sagemaker', method: 'POST', path: '/', body: '{"a":1}', headers: { 'x-amz-target': 'SageMaker.ListModels' } });
+    const req = await signed({
+      service: 'sagemaker',
+      method: 'POST',
+      path: '/',
+      body: '{"a":1}',
+      headers: { 'x-amz-target': 'SageMaker.ListModels' },
+    });
     const res = await app({ ...req, body: Buffer.from('{"a":2}') });
     expect([res.status, errorCode(res)]).toEqual([403, 'InvalidSignatureException']);
   });
@@ -148,16 +193,34 @@ describe('SigV4 verification', () => {
   it('checks session tokens: signed and current, or refused', async () => {
     const store = new InMemoryCredentialStore(root);
     const principal = { ...rootPrincipal(root), kind: 'assumed-role' as const, accessKeyId: 'ASIATESTTESTTESTTEST' };
-    store.add({ accessKeyId: 'ASIATESTTESTTESTTEST', secretAccessKey: 'sessionsecret', sessionToken: 'token-1', expiresAt: new Date(NOW.getTime() + 60_000), principal });
-    store.add({ accessKeyId: 'ASIAOLDOLDOLDOLDOLDO', secretAccessKey: 'old', sessionToken: 'token-0', expiresAt: new Date(NOW.getTime() - 1), principal });
+    store.add({
+      accessKeyId: 'ASIATESTTESTTESTTEST',
+      secretAccessKey: 'sessionsecret',
+      sessionToken: 'token-1',
+      expiresAt: new Date(NOW.getTime() + 60_000),
+      principal,
+    });
+    store.add({
+      accessKeyId: 'ASIAOLDOLDOLDOLDOLDO',
+      secretAccessKey: 'old',
+      sessionToken: 'token-0',
+      expiresAt: new Date(NOW.getTime() - 1),
+      principal,
+    });
     const sessionApp = makeApp(store);
-    const good = await sessionApp(await signed({ accessKeyId: 'ASIATESTTESTTESTTEST', secret: 'sessionsecret', sessionToken: 'token-1' }));
+    const good = await sessionApp(
+      await signed({ accessKeyId: 'ASIATESTTESTTESTTEST', secret: 'sessionsecret', sessionToken: 'token-1' }),
+    );
     expect(good.status).toBe(200);
-    const wrongToken = await sessionApp(await signed({ accessKeyId: 'ASIATESTTESTTESTTEST', secret: 'sessionsecret', sessionToken: 'token-2' }));
+    const wrongToken = await sessionApp(
+      await signed({ accessKeyId: 'ASIATESTTESTTESTTEST', secret: 'sessionsecret', sessionToken: 'token-2' }),
+    );
     expect(errorCode(wrongToken)).toBe('InvalidToken');
     const noToken = await sessionApp(await signed({ accessKeyId: 'ASIATESTTESTTESTTEST', secret: 'sessionsecret' }));
     expect(errorCode(noToken)).toBe('InvalidToken');
-    const expired = await sessionApp(await signed({ accessKeyId: 'ASIAOLDOLDOLDOLDOLDO', secret: 'old', sessionToken: 'token-0' }));
+    const expired = await sessionApp(
+      await signed({ accessKeyId: 'ASIAOLDOLDOLDOLDOLDO', secret: 'old', sessionToken: 'token-0' }),
+    );
     expect(errorCode(expired)).toBe('ExpiredToken');
   });
 

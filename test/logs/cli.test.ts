@@ -25,7 +25,8 @@ let cwd: string;
 let state: string;
 let clients: Clients;
 let info: { endpoint: string; region: string; accountId: string; accessKeyId: string; secretAccessKey: string };
-const run = (args: string[], onSpawn?: RunOptions['onSpawn']) => mme(args, { cwd, env: { MME_LOCAL_STATE: state }, onSpawn });
+const run = (args: string[], onSpawn?: RunOptions['onSpawn']) =>
+  mme(args, { cwd, env: { MME_LOCAL_STATE: state }, onSpawn });
 
 beforeAll(async () => {
   if (!BUILT) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
@@ -34,17 +35,41 @@ beforeAll(async () => {
   const started = await run(['local', 'start', '--json']);
   expect(started.code).toBe(0);
   info = JSON.parse(started.stdout).result;
-  clients = createClients({ region: info.region }, { endpoint: info.endpoint, region: info.region, credentials: info }, { maxAttempts: 1 });
+  clients = createClients(
+    { region: info.region },
+    { endpoint: info.endpoint, region: info.region, credentials: info },
+    { maxAttempts: 1 },
+  );
   await createPipelineEndpoint(clients, { accountId: info.accountId, endpoint: ENDPOINT, cities: { NewYork_NY: 450 } });
   const runtime = await clients.sageMakerRuntime();
-  await runtime.send(new InvokeEndpointCommand({ EndpointName: ENDPOINT, TargetModel: 'NewYork_NY/NewYork_NY.tar.gz', ContentType: 'text/csv', Body: INFERENCE_ROW }));
-  await runtime.send(new InvokeEndpointCommand({ EndpointName: ENDPOINT, TargetModel: 'NewYork_NY/NewYork_NY.tar.gz', ContentType: 'text/csv', Body: 'a,b' })).catch(() => undefined);
+  await runtime.send(
+    new InvokeEndpointCommand({
+      EndpointName: ENDPOINT,
+      TargetModel: 'NewYork_NY/NewYork_NY.tar.gz',
+      ContentType: 'text/csv',
+      Body: INFERENCE_ROW,
+    }),
+  );
+  await runtime
+    .send(
+      new InvokeEndpointCommand({
+        EndpointName: ENDPOINT,
+        TargetModel: 'NewYork_NY/NewYork_NY.tar.gz',
+        ContentType: 'text/csv',
+        Body: 'a,b',
+      }),
+    )
+    .catch(() => undefined);
   const s3 = await clients.s3();
   await s3.send(new CreateBucketCommand({ Bucket: 'sm-test' }));
   await s3.send(new PutObjectCommand({ Bucket: 'sm-test', Key: 'linear/train/part-1.csv', Body: linearCsv(40) }));
   await s3.send(new PutObjectCommand({ Bucket: 'sm-test', Key: 'bad/train/train.csv', Body: '5,1,2\n7,1,oops\n' }));
   const sm = await clients.sageMaker();
-  await sm.send(new CreateTrainingJobCommand(trainingJobInput(JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` })));
+  await sm.send(
+    new CreateTrainingJobCommand(
+      trainingJobInput(JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` }),
+    ),
+  );
   await waitForTrainingJob(sm, JOB);
   const bad = trainingJobInput(BAD_JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` });
   bad.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = 's3://sm-test/bad/train/';
@@ -59,15 +84,17 @@ afterAll(async () => {
 });
 
 describe('mme logs', () => {
-  it('prints an endpoint\'s lines: time, stream, message', async () => {
+  it("prints an endpoint's lines: time, stream, message", async () => {
     const r = await run(['logs', ENDPOINT]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`endpoint ${ENDPOINT} (InService): log group /aws/sagemaker/Endpoints/${ENDPOINT}`);
-    expect(r.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z {2}AllTraffic\/i-[0-9a-f]{17}\/container-2 {2}Loaded model NewYork_NY\/NewYork_NY\.tar\.gz \([\d.]+ ms\)$/m);
+    expect(r.stdout).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z {2}AllTraffic\/i-[0-9a-f]{17}\/container-2 {2}Loaded model NewYork_NY\/NewYork_NY\.tar\.gz \([\d.]+ ms\)$/m,
+    );
     expect(r.stdout).toMatch(/ {2}AllTraffic\/i-[0-9a-f]{17}\/container-1 {2}Invocation error \(400\): /);
   });
 
-  it('prints a training job\'s lines with the stream without the job name; --json is one document', async () => {
+  it("prints a training job's lines with the stream without the job name; --json is one document", async () => {
     const r = await run(['logs', JOB]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\S+ \S+ {2}algo-1-\d+ {2}Downloading 1 channel\(s\) for linear-learner$/m);
@@ -75,8 +102,18 @@ describe('mme logs', () => {
     expect(j.code).toBe(0);
     const doc = JSON.parse(j.stdout);
     expect(doc.ok).toBe(true);
-    expect(doc.result.source).toMatchObject({ kind: 'training-job', name: JOB, status: 'Completed', group: '/aws/sagemaker/TrainingJobs', streamPrefix: `${JOB}/` });
-    expect(doc.result.lines[0]).toEqual({ time: expect.stringMatching(/Z$/), stream: expect.stringMatching(new RegExp(`^${JOB}/algo-1-\\d+$`)), message: 'Downloading 1 channel(s) for linear-learner' });
+    expect(doc.result.source).toMatchObject({
+      kind: 'training-job',
+      name: JOB,
+      status: 'Completed',
+      group: '/aws/sagemaker/TrainingJobs',
+      streamPrefix: `${JOB}/`,
+    });
+    expect(doc.result.lines[0]).toEqual({
+      time: expect.stringMatching(/Z$/),
+      stream: expect.stringMatching(new RegExp(`^${JOB}/algo-1-\\d+$`)),
+      message: 'Downloading 1 channel(s) for linear-learner',
+    });
   });
 
   it('--since leaves out older lines', async () => {
@@ -105,15 +142,30 @@ describe('mme logs', () => {
     const running = run(['logs', ENDPOINT, '--follow'], (c) => (child = c));
     // Wait for the first lines, then cause a new one and see it arrive.
     let seen = '';
-    await new Promise<void>((resolve) => child!.stdout!.on('data', (d: Buffer) => {
-      seen += String(d);
-      if (seen.includes('Loaded model')) resolve();
-    }));
-    const arrived = new Promise<void>((resolve) => child!.stdout!.on('data', (d: Buffer) => {
-      seen += String(d);
-      if (seen.includes('Invocation error (400): ') && seen.split('Invocation error').length > 2) resolve();
-    }));
-    await (await clients.sageMakerRuntime()).send(new InvokeEndpointCommand({ EndpointName: ENDPOINT, TargetModel: 'NewYork_NY/NewYork_NY.tar.gz', ContentType: 'text/csv', Body: 'c,d' })).catch(() => undefined);
+    await new Promise<void>((resolve) =>
+      child!.stdout!.on('data', (d: Buffer) => {
+        seen += String(d);
+        if (seen.includes('Loaded model')) resolve();
+      }),
+    );
+    const arrived = new Promise<void>((resolve) =>
+      child!.stdout!.on('data', (d: Buffer) => {
+        seen += String(d);
+        if (seen.includes('Invocation error (400): ') && seen.split('Invocation error').length > 2) resolve();
+      }),
+    );
+    await (
+      await clients.sageMakerRuntime()
+    )
+      .send(
+        new InvokeEndpointCommand({
+          EndpointName: ENDPOINT,
+          TargetModel: 'NewYork_NY/NewYork_NY.tar.gz',
+          ContentType: 'text/csv',
+          Body: 'c,d',
+        }),
+      )
+      .catch(() => undefined);
     await arrived;
     child!.kill('SIGINT');
     const r = await running;

@@ -42,7 +42,10 @@ describe('CloudWatch Logs with other AWS tools (--endpoint-url)', () => {
   });
 
   it.skipIf(!python)('boto3: describe, get-log-events tokens, a filter paginator, an error code', async () => {
-    const { stdout } = await run(python!, [join('test', 'logs', 'boto3_logs.py'), cloud.endpoint, GROUP, STREAM], { env, timeout: 60_000 });
+    const { stdout } = await run(python!, [join('test', 'logs', 'boto3_logs.py'), cloud.endpoint, GROUP, STREAM], {
+      env,
+      timeout: 60_000,
+    });
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
       groups: [GROUP, '/aws/sagemaker/TrainingJobs'],
       streams: [STREAM],
@@ -54,23 +57,49 @@ describe('CloudWatch Logs with other AWS tools (--endpoint-url)', () => {
     });
   });
 
-  it.skipIf(!awsCli)('AWS CLI: aws logs get-log-events / describe-log-streams / filter-log-events --endpoint-url', async () => {
-    const aws = (...args: string[]) => run(awsCli!, ['--output', 'json', 'logs', ...args, '--endpoint-url', cloud.endpoint], { env, timeout: 60_000 });
-    const events = JSON.parse((await aws('get-log-events', '--log-group-name', GROUP, '--log-stream-name', STREAM, '--start-from-head')).stdout);
-    expect(events.events.map((e: { message: string }) => e.message)).toEqual([
-      'Starting the container', 'Invocation error (400): model failed once', 'Invocation error (400): model failed twice',
-    ]);
-    expect(events.nextForwardToken).toMatch(/^f\//);
-    const streams = JSON.parse((await aws('describe-log-streams', '--log-group-name', GROUP)).stdout);
-    expect(streams.logStreams.map((s: { logStreamName: string }) => s.logStreamName)).toEqual([STREAM]);
-    const filtered = JSON.parse((await aws('filter-log-events', '--log-group-name', GROUP, '--filter-pattern', 'twice')).stdout);
-    expect(filtered.events.map((e: { message: string }) => e.message)).toEqual(['Invocation error (400): model failed twice']);
-    const missing = await run(awsCli!, ['logs', 'get-log-events', '--log-group-name', '/none', '--log-stream-name', 's', '--endpoint-url', cloud.endpoint], { env, timeout: 60_000 }).then(
-      () => undefined,
-      (err: { stderr: string; code: number }) => err,
-    );
-    expect(missing?.code).not.toBe(0);
-    expect(missing?.stderr).toContain('ResourceNotFoundException');
-    expect(missing?.stderr).toContain('The specified log group does not exist.');
-  });
+  it.skipIf(!awsCli)(
+    'AWS CLI: aws logs get-log-events / describe-log-streams / filter-log-events --endpoint-url',
+    async () => {
+      const aws = (...args: string[]) =>
+        run(awsCli!, ['--output', 'json', 'logs', ...args, '--endpoint-url', cloud.endpoint], { env, timeout: 60_000 });
+      const events = JSON.parse(
+        (await aws('get-log-events', '--log-group-name', GROUP, '--log-stream-name', STREAM, '--start-from-head'))
+          .stdout,
+      );
+      expect(events.events.map((e: { message: string }) => e.message)).toEqual([
+        'Starting the container',
+        'Invocation error (400): model failed once',
+        'Invocation error (400): model failed twice',
+      ]);
+      expect(events.nextForwardToken).toMatch(/^f\//);
+      const streams = JSON.parse((await aws('describe-log-streams', '--log-group-name', GROUP)).stdout);
+      expect(streams.logStreams.map((s: { logStreamName: string }) => s.logStreamName)).toEqual([STREAM]);
+      const filtered = JSON.parse(
+        (await aws('filter-log-events', '--log-group-name', GROUP, '--filter-pattern', 'twice')).stdout,
+      );
+      expect(filtered.events.map((e: { message: string }) => e.message)).toEqual([
+        'Invocation error (400): model failed twice',
+      ]);
+      const missing = await run(
+        awsCli!,
+        [
+          'logs',
+          'get-log-events',
+          '--log-group-name',
+          '/none',
+          '--log-stream-name',
+          's',
+          '--endpoint-url',
+          cloud.endpoint,
+        ],
+        { env, timeout: 60_000 },
+      ).then(
+        () => undefined,
+        (err: { stderr: string; code: number }) => err,
+      );
+      expect(missing?.code).not.toBe(0);
+      expect(missing?.stderr).toContain('ResourceNotFoundException');
+      expect(missing?.stderr).toContain('The specified log group does not exist.');
+    },
+  );
 });

@@ -29,7 +29,11 @@ describe('LogEventStore', () => {
     expect(b.map((e) => e.message)).toEqual(['early', 'one', 'two']);
     expect(b.map((e) => e.seq)).toEqual([3, 1, 2]);
     expect(b[0]!.ingestionTime).toBe(clock);
-    expect(store.streams('/g')![1]).toMatchObject({ firstEventTimestamp: clock - 100, lastEventTimestamp: clock - 5, lastIngestionTime: clock });
+    expect(store.streams('/g')![1]).toMatchObject({
+      firstEventTimestamp: clock - 100,
+      lastEventTimestamp: clock - 5,
+      lastIngestionTime: clock,
+    });
     expect(store.streams('/nope')).toBeUndefined();
   });
 
@@ -55,11 +59,16 @@ describe('LogEventStore', () => {
     expect(groupDirs).toHaveLength(2);
     // A crash mid-append leaves half a line.
     for (const g of groupDirs) {
-      for (const f of await readdir(join(dir, g))) if (f.endsWith('.jsonl')) await appendFile(join(dir, g, f), '{"t":1,"i":');
+      for (const f of await readdir(join(dir, g)))
+        if (f.endsWith('.jsonl')) await appendFile(join(dir, g, f), '{"t":1,"i":');
     }
     const b = new LogEventStore({ dir, now });
     await b.open();
-    expect(b.events('/aws/sagemaker/TrainingJobs', 'job/algo-1-1')!.map((e) => e.message)).toEqual(['first', 'second', 'third']);
+    expect(b.events('/aws/sagemaker/TrainingJobs', 'job/algo-1-1')!.map((e) => e.message)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
     expect(b.groups().map((g) => g.name)).toEqual(['/aws/sagemaker/Endpoints/ep', '/aws/sagemaker/TrainingJobs']);
     // Sequence numbers go on after a reload.
     b.put('/aws/sagemaker/TrainingJobs', 'job/algo-1-1', ['fourth']);

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { conditionsMatch, parseOperator, RequestContext, type ContextValues } from '../../src/local/auth/policy/index.js';
+import {
+  conditionsMatch,
+  parseOperator,
+  RequestContext,
+  type ContextValues,
+} from '../../src/local/auth/policy/index.js';
 
 /** Does `{ [operator]: { [key]: values } }` hold for the context? */
-function holds(operator: string, key: string, values: string | string[], context: ContextValues, variables = true): boolean {
+function holds(
+  operator: string,
+  key: string,
+  values: string | string[],
+  context: ContextValues,
+  variables = true,
+): boolean {
   return conditionsMatch({ [operator]: { [key]: [values].flat() } }, new RequestContext(context), variables);
 }
 
@@ -20,8 +31,16 @@ describe('string operators', () => {
     expect(holds('StringNotEqualsIgnoreCase', 'k:a', 'HELLO', { 'k:a': 'bye' })).toBe(true);
   });
   it('StringLike / StringNotLike glob with * and ?', () => {
-    expect(holds('StringLike', 'sagemaker:TargetModel', ['NewYork_NY/*'], { 'sagemaker:TargetModel': 'NewYork_NY/NewYork_NY.tar.gz' })).toBe(true);
-    expect(holds('StringLike', 'sagemaker:TargetModel', ['NewYork_NY/*'], { 'sagemaker:TargetModel': 'Chicago_IL/Chicago_IL.tar.gz' })).toBe(false);
+    expect(
+      holds('StringLike', 'sagemaker:TargetModel', ['NewYork_NY/*'], {
+        'sagemaker:TargetModel': 'NewYork_NY/NewYork_NY.tar.gz',
+      }),
+    ).toBe(true);
+    expect(
+      holds('StringLike', 'sagemaker:TargetModel', ['NewYork_NY/*'], {
+        'sagemaker:TargetModel': 'Chicago_IL/Chicago_IL.tar.gz',
+      }),
+    ).toBe(false);
     expect(holds('StringLike', 'k:a', 'a?c', { 'k:a': 'abc' })).toBe(true);
     expect(holds('StringNotLike', 'k:a', ['a*', 'b*'], { 'k:a': 'bz' })).toBe(false);
     expect(holds('StringNotLike', 'k:a', ['a*', 'b*'], { 'k:a': 'cz' })).toBe(true);
@@ -73,8 +92,12 @@ describe('numeric, date, bool, binary, ip and arn operators', () => {
     expect(holds('IpAddress', 'aws:SourceIp', '203.0.113.0/24', { 'aws:SourceIp': '203.0.113.9' })).toBe(true);
     expect(holds('IpAddress', 'aws:SourceIp', '203.0.113.0/24', { 'aws:SourceIp': '203.0.114.9' })).toBe(false);
     expect(holds('IpAddress', 'aws:SourceIp', '127.0.0.1', { 'aws:SourceIp': '127.0.0.1' })).toBe(true);
-    expect(holds('NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8', '192.168.0.0/16'], { 'aws:SourceIp': '203.0.113.9' })).toBe(true);
-    expect(holds('NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8', '192.168.0.0/16'], { 'aws:SourceIp': '10.1.2.3' })).toBe(false);
+    expect(
+      holds('NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8', '192.168.0.0/16'], { 'aws:SourceIp': '203.0.113.9' }),
+    ).toBe(true);
+    expect(
+      holds('NotIpAddress', 'aws:SourceIp', ['10.0.0.0/8', '192.168.0.0/16'], { 'aws:SourceIp': '10.1.2.3' }),
+    ).toBe(false);
     expect(holds('IpAddress', 'aws:SourceIp', '2001:db8::/32', { 'aws:SourceIp': '2001:db8:1::5' })).toBe(true);
     expect(holds('IpAddress', 'aws:SourceIp', '2001:db8::/32', { 'aws:SourceIp': '2001:db9::5' })).toBe(false);
     expect(holds('IpAddress', 'aws:SourceIp', '::ffff:10.0.0.0/104', { 'aws:SourceIp': '::ffff:10.1.2.3' })).toBe(true);
@@ -136,7 +159,9 @@ describe('set operators', () => {
     expect(holds('ForAllValues:StringEquals', 'aws:TagKeys', ['Team'], {})).toBe(true);
     expect(holds('ForAllValues:StringEquals', 'aws:TagKeys', ['Team'], { 'aws:TagKeys': [] })).toBe(true);
     expect(holds('ForAllValues:StringNotLike', 'aws:TagKeys', ['key1*'], { 'aws:TagKeys': ['key2:audit'] })).toBe(true);
-    expect(holds('ForAllValues:StringNotLike', 'aws:TagKeys', ['key1*'], { 'aws:TagKeys': ['key1:hr', 'key2:x'] })).toBe(false);
+    expect(
+      holds('ForAllValues:StringNotLike', 'aws:TagKeys', ['key1*'], { 'aws:TagKeys': ['key1:hr', 'key2:x'] }),
+    ).toBe(false);
   });
   it('a single-valued operator on a multivalued key is not satisfied', () => {
     expect(holds('StringEquals', 'aws:TagKeys', ['Team', 'Owner'], tags)).toBe(false);
@@ -155,7 +180,11 @@ describe('blocks and operator names', () => {
     expect(conditionsMatch({ StringEquals: { 'k:a': ['x'] }, StringLike: { 'k:b': ['z*'] } }, ctx, true)).toBe(false);
   });
   it('parses set prefixes and IfExists', () => {
-    expect(parseOperator('ForAllValues:StringLikeIfExists')).toMatchObject({ set: 'ForAllValues', ifExists: true, base: { name: 'StringLike' } });
+    expect(parseOperator('ForAllValues:StringLikeIfExists')).toMatchObject({
+      set: 'ForAllValues',
+      ifExists: true,
+      base: { name: 'StringLike' },
+    });
     expect(parseOperator('Null')).toMatchObject({ isNull: true });
     expect(parseOperator('StringEqualz')).toBeNull();
     expect(parseOperator('ForSomeValues:StringEquals')).toBeNull();

@@ -26,23 +26,54 @@ const some = <T>(r: Rand, list: readonly T[], max: number): T[] => {
 const EP = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:endpoint`;
 // Request action → the resources it may be asked on.
 const REQUESTS: Record<string, readonly string[]> = {
-  'sagemaker:InvokeEndpoint': [`${EP}/houses`, `${EP}/houses-2`, `${EP}/cities`, `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:endpoint/houses`],
-  's3:GetObject': ['arn:aws:s3:::mme-bucket/NewYork_NY/model.tar.gz', 'arn:aws:s3:::mme-bucket/Chicago_IL/model.tar.gz', 'arn:aws:s3:::mme-bucket/bob/notes', 'arn:aws:s3:::other/a:b'],
+  'sagemaker:InvokeEndpoint': [
+    `${EP}/houses`,
+    `${EP}/houses-2`,
+    `${EP}/cities`,
+    `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:endpoint/houses`,
+  ],
+  's3:GetObject': [
+    'arn:aws:s3:::mme-bucket/NewYork_NY/model.tar.gz',
+    'arn:aws:s3:::mme-bucket/Chicago_IL/model.tar.gz',
+    'arn:aws:s3:::mme-bucket/bob/notes',
+    'arn:aws:s3:::other/a:b',
+  ],
   's3:PutObject': ['arn:aws:s3:::mme-bucket/NewYork_NY/model.tar.gz', 'arn:aws:s3:::other/x'],
   'iam:CreateRole': [`arn:aws:iam::${ACCOUNT}:role/MME_Invoke_NY`, `arn:aws:iam::${ACCOUNT}:role/ops/Other`],
 };
 // Patterns per service (plus some from other services), so most statements are about the request.
 const ACTION_PATTERNS: Record<string, readonly string[]> = {
-  sagemaker: ['sagemaker:InvokeEndpoint', 'sagemaker:*', 'sagemaker:Invoke*', 'SageMaker:invokeendpoint', 'sagemaker:InvokeEndpointAsync', '*'],
+  sagemaker: [
+    'sagemaker:InvokeEndpoint',
+    'sagemaker:*',
+    'sagemaker:Invoke*',
+    'SageMaker:invokeendpoint',
+    'sagemaker:InvokeEndpointAsync',
+    '*',
+  ],
   s3: ['s3:GetObject', 's3:Get*', 's3:*Object', 's3:G?tObject', 's3:*', 's3:PutObject', '*'],
   iam: ['iam:CreateRole', 'iam:Create*', 'iam:*', 'iam:CreateRol?', '*'],
 };
 // No wildcard in an ARN's resource-type part (`…:*/houses`): see the deviations block below.
 const RESOURCE_PATTERNS: Record<string, readonly string[]> = {
-  sagemaker: ['*', `${EP}/houses`, `${EP}/houses*`, `${EP}/*`, 'arn:aws:sagemaker:*:*:endpoint/*', `arn:aws:sagemaker:us-east-?:${ACCOUNT}:endpoint/houses`, 'arn:aws:sagemaker:*'],
+  sagemaker: [
+    '*',
+    `${EP}/houses`,
+    `${EP}/houses*`,
+    `${EP}/*`,
+    'arn:aws:sagemaker:*:*:endpoint/*',
+    `arn:aws:sagemaker:us-east-?:${ACCOUNT}:endpoint/houses`,
+    'arn:aws:sagemaker:*',
+  ],
   s3: [
-    '*', 'arn:aws:s3:::mme-bucket/*', 'arn:aws:s3:::mme-bucket/NewYork_NY/*', 'arn:aws:s3:::mme-bucket/?hicago_IL/*', 'arn:aws:s3:::*',
-    'arn:aws:s3:::mme-bucket/${aws:username}/*', 'arn:aws:s3:::other/a:*', 'arn:aws:s3:::other/*',
+    '*',
+    'arn:aws:s3:::mme-bucket/*',
+    'arn:aws:s3:::mme-bucket/NewYork_NY/*',
+    'arn:aws:s3:::mme-bucket/?hicago_IL/*',
+    'arn:aws:s3:::*',
+    'arn:aws:s3:::mme-bucket/${aws:username}/*',
+    'arn:aws:s3:::other/a:*',
+    'arn:aws:s3:::other/*',
   ],
   iam: ['*', 'arn:aws:iam::*:role/*', `arn:aws:iam::${ACCOUNT}:role/MME_*`, `arn:aws:iam::${ACCOUNT}:role/ops/*`],
 };
@@ -61,29 +92,104 @@ interface KeySpec {
   /** Multivalued: only set operators apply (see the deviations block on single-valued operators). */
   readonly multi?: boolean;
 }
-const STRING_OPS = ['StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike'];
+const STRING_OPS = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+];
 const KEYS: readonly KeySpec[] = [
   {
     key: 'sagemaker:TargetModel',
-    requestValues: ['NewYork_NY/NewYork_NY.tar.gz', 'Chicago_IL/Chicago_IL.tar.gz', 'Houston_TX/1_Houston_TX.tar.gz', 'bob/model.tar.gz'],
-    policyValues: ['NewYork_NY/*', 'Chicago_IL/*', '*_TX/*', 'NewYork_NY/NewYork_NY.tar.gz', 'newyork_ny/newyork_ny.tar.gz', '?hicago_IL/*', '${aws:username}/*'],
+    requestValues: [
+      'NewYork_NY/NewYork_NY.tar.gz',
+      'Chicago_IL/Chicago_IL.tar.gz',
+      'Houston_TX/1_Houston_TX.tar.gz',
+      'bob/model.tar.gz',
+    ],
+    policyValues: [
+      'NewYork_NY/*',
+      'Chicago_IL/*',
+      '*_TX/*',
+      'NewYork_NY/NewYork_NY.tar.gz',
+      'newyork_ny/newyork_ny.tar.gz',
+      '?hicago_IL/*',
+      '${aws:username}/*',
+    ],
     operators: STRING_OPS,
   },
-  { key: 'aws:RequestedRegion', requestValues: ['us-east-1', 'eu-west-1'], policyValues: ['us-east-1', 'US-EAST-1', 'eu-*', 'us-*'], operators: STRING_OPS },
-  { key: 's3:max-keys', requestValues: ['10', '100', '1000'], policyValues: ['50', '100', '100.0', '1000'], operators: ['NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals'] },
+  {
+    key: 'aws:RequestedRegion',
+    requestValues: ['us-east-1', 'eu-west-1'],
+    policyValues: ['us-east-1', 'US-EAST-1', 'eu-*', 'us-*'],
+    operators: STRING_OPS,
+  },
+  {
+    key: 's3:max-keys',
+    requestValues: ['10', '100', '1000'],
+    policyValues: ['50', '100', '100.0', '1000'],
+    operators: [
+      'NumericEquals',
+      'NumericNotEquals',
+      'NumericLessThan',
+      'NumericLessThanEquals',
+      'NumericGreaterThan',
+      'NumericGreaterThanEquals',
+    ],
+  },
   // Dates: ISO with ISO and epoch with epoch only (see the deviations block).
-  { key: 'aws:CurrentTime', requestValues: ['2024-06-01T12:00:00Z', '2025-03-01T00:00:00Z'], policyValues: ['2024-06-01T12:00:00Z', '2025-01-01T00:00:00Z', '2023-12-31T23:59:59Z'], operators: ['DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals'] },
-  { key: 'aws:EpochTime', requestValues: ['1717243200', '1740787200'], policyValues: ['1717243200', '1735689600'], operators: ['DateEquals', 'DateNotEquals', 'DateLessThan', 'DateGreaterThanEquals'] },
-  { key: 'aws:SecureTransport', requestValues: ['true', 'false'], policyValues: ['true', 'false', 'FALSE'], operators: ['Bool'] },
-    // A bare IPv4 address only as /32 when the request may be IPv6: see the deviations block.
-  { key: 'aws:SourceIp', requestValues: ['10.1.2.3', '192.168.1.5', '203.0.113.9', '2001:db8::1'], policyValues: ['10.0.0.0/8', '203.0.113.0/24', '192.168.1.5/32', '2001:db8::/32'], operators: ['IpAddress', 'NotIpAddress'] },
+  {
+    key: 'aws:CurrentTime',
+    requestValues: ['2024-06-01T12:00:00Z', '2025-03-01T00:00:00Z'],
+    policyValues: ['2024-06-01T12:00:00Z', '2025-01-01T00:00:00Z', '2023-12-31T23:59:59Z'],
+    operators: [
+      'DateEquals',
+      'DateNotEquals',
+      'DateLessThan',
+      'DateLessThanEquals',
+      'DateGreaterThan',
+      'DateGreaterThanEquals',
+    ],
+  },
+  {
+    key: 'aws:EpochTime',
+    requestValues: ['1717243200', '1740787200'],
+    policyValues: ['1717243200', '1735689600'],
+    operators: ['DateEquals', 'DateNotEquals', 'DateLessThan', 'DateGreaterThanEquals'],
+  },
+  {
+    key: 'aws:SecureTransport',
+    requestValues: ['true', 'false'],
+    policyValues: ['true', 'false', 'FALSE'],
+    operators: ['Bool'],
+  },
+  // A bare IPv4 address only as /32 when the request may be IPv6: see the deviations block.
+  {
+    key: 'aws:SourceIp',
+    requestValues: ['10.1.2.3', '192.168.1.5', '203.0.113.9', '2001:db8::1'],
+    policyValues: ['10.0.0.0/8', '203.0.113.0/24', '192.168.1.5/32', '2001:db8::/32'],
+    operators: ['IpAddress', 'NotIpAddress'],
+  },
   {
     key: 'aws:PrincipalArn',
     requestValues: [`arn:aws:iam::${ACCOUNT}:role/MME_Invoke_NY`, `arn:aws:iam::${ACCOUNT}:user/bob`],
-    policyValues: [`arn:aws:iam::${ACCOUNT}:role/*`, 'arn:aws:iam::*:role/MME_*', `arn:aws:iam::${ACCOUNT}:user/bob`, 'arn:aws:iam::*:*'],
+    policyValues: [
+      `arn:aws:iam::${ACCOUNT}:role/*`,
+      'arn:aws:iam::*:role/MME_*',
+      `arn:aws:iam::${ACCOUNT}:user/bob`,
+      'arn:aws:iam::*:*',
+    ],
     operators: ['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike'],
   },
-  { key: 'aws:TagKeys', requestValues: [['Team'], ['Team', 'Owner'], [], ['Cost', 'Owner']], policyValues: ['Team', 'Owner', 'T*', 'Cost'], operators: STRING_OPS, multi: true },
+  {
+    key: 'aws:TagKeys',
+    requestValues: [['Team'], ['Team', 'Owner'], [], ['Cost', 'Owner']],
+    policyValues: ['Team', 'Owner', 'T*', 'Cost'],
+    operators: STRING_OPS,
+    multi: true,
+  },
 ];
 
 interface Case {
@@ -127,20 +233,34 @@ function generate(r: Rand): Case {
   const context: Record<string, string | string[]> = {};
   for (const spec of KEYS) if (r() < 0.7) context[spec.key] = pick(r, spec.requestValues);
   if (r() < 0.6) context['aws:username'] = 'bob';
-  const policies = Array.from({ length: 1 + Math.floor(r() * 2) }, () => Array.from({ length: 1 + Math.floor(r() * 3) }, () => statement(r, serviceOf(action))));
+  const policies = Array.from({ length: 1 + Math.floor(r() * 2) }, () =>
+    Array.from({ length: 1 + Math.floor(r() * 3) }, () => statement(r, serviceOf(action))),
+  );
   // A NotResource entry naming a variable the request lacks: see the deviations block.
   const notResources = policies.flat().flatMap((st) => (st as { NotResource?: string[] }).NotResource ?? []);
   if (notResources.some((p) => p.includes('${'))) context['aws:username'] = 'bob';
   return { statements: policies, action, resource: pick(r, REQUESTS[action]!), context };
 }
 
-const ORACLE: Record<string, Decision> = { Allowed: 'Allow', ExplicitlyDenied: 'ExplicitDeny', ImplicitlyDenied: 'ImplicitDeny' };
+const ORACLE: Record<string, Decision> = {
+  Allowed: 'Allow',
+  ExplicitlyDenied: 'ExplicitDeny',
+  ImplicitlyDenied: 'ImplicitDeny',
+};
 
 function oracle(c: Case): Decision {
   const result = runUnsafeSimulation(
     {
-      request: { principal: PRINCIPAL, action: c.action, resource: { resource: c.resource, accountId: ACCOUNT }, contextVariables: c.context },
-      identityPolicies: c.statements.map((Statement, i) => ({ name: `p${i}`, policy: { Version: '2012-10-17', Statement } })),
+      request: {
+        principal: PRINCIPAL,
+        action: c.action,
+        resource: { resource: c.resource, accountId: ACCOUNT },
+        contextVariables: c.context,
+      },
+      identityPolicies: c.statements.map((Statement, i) => ({
+        name: `p${i}`,
+        policy: { Version: '2012-10-17', Statement },
+      })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },
@@ -150,8 +270,13 @@ function oracle(c: Case): Decision {
 }
 
 function ours(c: Case): Decision {
-  const policies = c.statements.map((Statement) => parsePolicyDocument(JSON.stringify({ Version: '2012-10-17', Statement })));
-  return evaluate({ action: c.action, resource: c.resource, principalArn: PRINCIPAL, accountId: ACCOUNT, context: c.context }, policies).decision;
+  const policies = c.statements.map((Statement) =>
+    parsePolicyDocument(JSON.stringify({ Version: '2012-10-17', Statement })),
+  );
+  return evaluate(
+    { action: c.action, resource: c.resource, principalArn: PRINCIPAL, accountId: ACCOUNT, context: c.context },
+    policies,
+  ).decision;
 }
 
 /** The same case with every Condition removed: tells whether conditions decided it. */
@@ -173,9 +298,12 @@ describe('differential test against @cloud-copilot/iam-simulate', () => {
       const actual = ours(c);
       counts[expected]++;
       if (ours(withoutConditions(c)) !== actual) conditionDecided++;
-      if (actual !== expected) disagreements.push(`#${i}: oracle ${expected}, ours ${actual}\n${JSON.stringify(c, null, 1)}`);
+      if (actual !== expected)
+        disagreements.push(`#${i}: oracle ${expected}, ours ${actual}\n${JSON.stringify(c, null, 1)}`);
     }
-    console.log(`policy oracle: ${PAIRS} pairs; oracle decisions ${JSON.stringify(counts)}; decided by a Condition ${conditionDecided}; disagreements ${disagreements.length}`);
+    console.log(
+      `policy oracle: ${PAIRS} pairs; oracle decisions ${JSON.stringify(counts)}; decided by a Condition ${conditionDecided}; disagreements ${disagreements.length}`,
+    );
     expect(disagreements.slice(0, 3)).toEqual([]);
     // A generator that only ever produced one decision would prove little.
     for (const decision of Object.keys(counts) as Decision[]) expect(counts[decision]).toBeGreaterThan(PAIRS / 10);
@@ -195,24 +323,46 @@ describe('documented deviations of the oracle (excluded from generation)', () =>
   it('dates: an epoch request value compares with an ISO 8601 policy value', () => {
     // Conditions_Date accepts ISO 8601 or epoch seconds for the same comparison; the oracle
     // reads integers as seconds and ISO dates as milliseconds, so the two never meet.
-    const statement = { Effect: 'Allow', Action: '*', Resource: '*', Condition: { DateEquals: { 'aws:EpochTime': '2024-06-01T12:00:00Z' } } };
-    expect(run(statement, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:EpochTime': '1717243200' })).toEqual({ oracle: 'ImplicitDeny', ours: 'Allow' });
+    const statement = {
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { DateEquals: { 'aws:EpochTime': '2024-06-01T12:00:00Z' } },
+    };
+    expect(run(statement, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:EpochTime': '1717243200' })).toEqual({
+      oracle: 'ImplicitDeny',
+      ours: 'Allow',
+    });
   });
   it('resources: a wildcard in the resource-type part of the ARN', () => {
     // reference_policies_elements_resource.html: wildcards may be used "within the individual
     // segments of an ARN"; only the service segment is excluded. The oracle requires the
     // resource type (`endpoint/`) to be literal.
     const statement = { Effect: 'Allow', Action: '*', Resource: `arn:aws:sagemaker:us-east-1:${ACCOUNT}:*/houses` };
-    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, {})).toEqual({ oracle: 'ImplicitDeny', ours: 'Allow' });
+    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, {})).toEqual({
+      oracle: 'ImplicitDeny',
+      ours: 'Allow',
+    });
   });
   it('IP: a bare IPv4 address against an IPv6 caller in NotIpAddress', () => {
     // A bare address is a /32 (Conditions_IPAddress: "the IP address or range"); an IPv6 caller
     // is outside it, as the oracle itself answers for an IPv4 CIDR. For a bare address the oracle
     // makes NotIpAddress false instead.
-    const bare = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '192.168.1.5' } } };
+    const bare = {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { NotIpAddress: { 'aws:SourceIp': '192.168.1.5' } },
+    };
     const cidr = { ...bare, Condition: { NotIpAddress: { 'aws:SourceIp': '192.168.1.5/32' } } };
-    expect(run(bare, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:SourceIp': '2001:db8::1' })).toEqual({ oracle: 'ImplicitDeny', ours: 'ExplicitDeny' });
-    expect(run(cidr, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:SourceIp': '2001:db8::1' })).toEqual({ oracle: 'ExplicitDeny', ours: 'ExplicitDeny' });
+    expect(run(bare, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:SourceIp': '2001:db8::1' })).toEqual({
+      oracle: 'ImplicitDeny',
+      ours: 'ExplicitDeny',
+    });
+    expect(run(cidr, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:SourceIp': '2001:db8::1' })).toEqual({
+      oracle: 'ExplicitDeny',
+      ours: 'ExplicitDeny',
+    });
   });
   it('NotResource: a short ARN whose trailing * does not cover the resource', () => {
     // "If the * wildcard is the last character of a resource ARN segment, it can expand to match
@@ -221,19 +371,39 @@ describe('documented deviations of the oracle (excluded from generation)', () =>
     // "not listed".
     const statement = { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:sagemaker:*' };
     expect(run(statement, 's3:GetObject', 'arn:aws:s3:::b/k', {})).toEqual({ oracle: 'ImplicitDeny', ours: 'Allow' });
-    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, {})).toEqual({ oracle: 'ImplicitDeny', ours: 'ImplicitDeny' });
+    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, {})).toEqual({
+      oracle: 'ImplicitDeny',
+      ours: 'ImplicitDeny',
+    });
   });
   it('NotResource: an entry naming a policy variable the request lacks', () => {
     // reference_policies_variables.html: for a key that is not present "any attempt to match it
     // fails and causes the statement to be invalid". We make the statement inapplicable whatever
     // the resource; the oracle only does so when the ARN matched up to the variable.
     const statement = { Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3:::mme-bucket/${aws:username}/*' };
-    expect(run(statement, 's3:GetObject', 'arn:aws:s3:::mme-bucket/x', {})).toEqual({ oracle: 'ImplicitDeny', ours: 'ImplicitDeny' });
-    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, {})).toEqual({ oracle: 'Allow', ours: 'ImplicitDeny' });
-    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, { 'aws:username': 'bob' })).toEqual({ oracle: 'Allow', ours: 'Allow' });
+    expect(run(statement, 's3:GetObject', 'arn:aws:s3:::mme-bucket/x', {})).toEqual({
+      oracle: 'ImplicitDeny',
+      ours: 'ImplicitDeny',
+    });
+    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, {})).toEqual({
+      oracle: 'Allow',
+      ours: 'ImplicitDeny',
+    });
+    expect(run(statement, 'sagemaker:InvokeEndpoint', `${EP}/houses`, { 'aws:username': 'bob' })).toEqual({
+      oracle: 'Allow',
+      ours: 'Allow',
+    });
   });
   it('single-valued operators on multivalued keys: both refuse to match (AWS leaves it undefined)', () => {
-    const statement = { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:TagKeys': ['Cost'] } } };
-    expect(run(statement, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:TagKeys': ['Team'] })).toEqual({ oracle: 'ImplicitDeny', ours: 'ImplicitDeny' });
+    const statement = {
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:TagKeys': ['Cost'] } },
+    };
+    expect(run(statement, 's3:GetObject', 'arn:aws:s3:::b/k', { 'aws:TagKeys': ['Team'] })).toEqual({
+      oracle: 'ImplicitDeny',
+      ours: 'ImplicitDeny',
+    });
   });
 });

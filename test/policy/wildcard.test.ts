@@ -23,8 +23,18 @@ describe('resources', () => {
     expect(resourceMatches('arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/a/b:c.tar.gz')).toBe(true);
   });
   it('keep a wildcard inside its segment unless it ends the segment', () => {
-    expect(resourceMatches('arn:aws:sagemaker:us-*-1:123456789012:endpoint/x', 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/x')).toBe(true);
-    expect(resourceMatches('arn:aws:sagemaker:u?-east-1:*:endpoint/x', 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/x')).toBe(true);
+    expect(
+      resourceMatches(
+        'arn:aws:sagemaker:us-*-1:123456789012:endpoint/x',
+        'arn:aws:sagemaker:us-east-1:123456789012:endpoint/x',
+      ),
+    ).toBe(true);
+    expect(
+      resourceMatches(
+        'arn:aws:sagemaker:u?-east-1:*:endpoint/x',
+        'arn:aws:sagemaker:us-east-1:123456789012:endpoint/x',
+      ),
+    ).toBe(true);
     // `*e` is not at the end of the segment, so it cannot swallow the colons before the account.
     expect(resourceMatches('arn:aws:sagemaker:*e:endpoint/x', 'arn:aws:sagemaker:us-east-1:1:endpoint/x')).toBe(false);
     expect(resourceMatches('arn:aws:sagemaker:*:*:endpoint/*', 'arn:aws:sagemaker:us-east-1:1:endpoint/x')).toBe(true);
@@ -47,7 +57,14 @@ describe('resources', () => {
     expect(resourceMatches('arn:aws:s3:::home/${aws:username}', 'arn:aws:s3:::home/${aws:username}')).toBe(true);
   });
   it('split ARN segments, ignoring colons inside variables', () => {
-    expect(splitArnSegments('arn:aws:logs:us-east-1:1:log-group:g:log-stream:s')).toEqual(['arn', 'aws', 'logs', 'us-east-1', '1', 'log-group:g:log-stream:s']);
+    expect(splitArnSegments('arn:aws:logs:us-east-1:1:log-group:g:log-stream:s')).toEqual([
+      'arn',
+      'aws',
+      'logs',
+      'us-east-1',
+      '1',
+      'log-group:g:log-stream:s',
+    ]);
     expect(splitArnSegments('arn:aws:s3:::${aws:username}')).toEqual(['arn', 'aws', 's3', '', '', '${aws:username}']);
   });
 });

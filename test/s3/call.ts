@@ -28,7 +28,13 @@ export function s3Call(
   };
   return {
     request,
-    principal: { kind: 'root', arn: 'arn:aws:iam::123456789012:root', accountId: '123456789012', accessKeyId: 'AKIDLOCAL', userId: '123456789012' },
+    principal: {
+      kind: 'root',
+      arn: 'arn:aws:iam::123456789012:root',
+      accountId: '123456789012',
+      accessKeyId: 'AKIDLOCAL',
+      userId: '123456789012',
+    },
     region: 'us-east-1',
     requestId: 'REQ1',
     authorize(action, resource, context) {
@@ -59,7 +65,11 @@ export async function send(service: LocalService, call: ServiceCall): Promise<Lo
 }
 
 /** Frame `chunks` as aws-chunked with an optional trailer and chunk extensions. */
-export function awsChunked(chunks: Buffer[], trailers: Record<string, string> = {}, extension?: (i: number) => string): Buffer {
+export function awsChunked(
+  chunks: Buffer[],
+  trailers: Record<string, string> = {},
+  extension?: (i: number) => string,
+): Buffer {
   const parts: Buffer[] = [];
   [...chunks, Buffer.alloc(0)].forEach((c, i) => {
     parts.push(Buffer.from(`${c.length.toString(16)}${extension ? `;${extension(i)}` : ''}\r\n`), c);

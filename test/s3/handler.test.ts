@@ -23,7 +23,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const streamingHeaders = (decoded: number, sha = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', trailer = 'x-amz-checksum-crc32') => ({
+const streamingHeaders = (
+  decoded: number,
+  sha = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+  trailer = 'x-amz-checksum-crc32',
+) => ({
   'content-encoding': 'aws-chunked',
   'x-amz-content-sha256': sha,
   'x-amz-decoded-content-length': String(decoded),
@@ -35,7 +39,11 @@ async function get(key: string, headers: Record<string, string> = {}) {
 }
 
 describe('aws-chunked PutObject', () => {
-  const data = Buffer.concat([Buffer.from('0\r\n\r\nfake-trailer:1\r\n'), randomBytes(70_000), Buffer.from('\r\n0\r\n')]);
+  const data = Buffer.concat([
+    Buffer.from('0\r\n\r\nfake-trailer:1\r\n'),
+    randomBytes(70_000),
+    Buffer.from('\r\n0\r\n'),
+  ]);
 
   it.each([
     ['one chunk', [data.length]],
@@ -65,7 +73,10 @@ describe('aws-chunked PutObject', () => {
   it('strips signed-chunk extensions (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) without storing them', async () => {
     const signature = (i: number) => `chunk-signature=${createHash('sha256').update(String(i)).digest('hex')}`;
     const body = awsChunked([data.subarray(0, 8192), data.subarray(8192)], {}, signature);
-    const headers = { ...streamingHeaders(data.length, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', ''), 'content-encoding': 'gzip,aws-chunked' };
+    const headers = {
+      ...streamingHeaders(data.length, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', ''),
+      'content-encoding': 'gzip,aws-chunked',
+    };
     expect((await send(s3, s3Call('PUT', '/bkt/signed', { headers, body }))).status).toBe(200);
     const got = await get('signed');
     expect(Buffer.from(got.text, 'latin1').equals(data)).toBe(true);
@@ -73,12 +84,27 @@ describe('aws-chunked PutObject', () => {
   });
 
   it.each([
-    ['a wrong trailing CRC32', streamingHeaders(data.length), awsChunked([data], { 'x-amz-checksum-crc32': crc(Buffer.from('x')) }), 'BadDigest'],
-    ['a decoded length that does not match', streamingHeaders(data.length + 1), awsChunked([data], { 'x-amz-checksum-crc32': crc(data) }), 'IncompleteBody'],
+    [
+      'a wrong trailing CRC32',
+      streamingHeaders(data.length),
+      awsChunked([data], { 'x-amz-checksum-crc32': crc(Buffer.from('x')) }),
+      'BadDigest',
+    ],
+    [
+      'a decoded length that does not match',
+      streamingHeaders(data.length + 1),
+      awsChunked([data], { 'x-amz-checksum-crc32': crc(data) }),
+      'IncompleteBody',
+    ],
     ['a body cut short', streamingHeaders(data.length), awsChunked([data]).subarray(0, 5000), 'IncompleteBody'],
     ['a declared trailer that is missing', streamingHeaders(data.length), awsChunked([data]), 'MalformedTrailerError'],
     ['a chunk size that is not hex', streamingHeaders(3), Buffer.from('zz\r\nabc\r\n0\r\n\r\n'), 'InvalidRequest'],
-    ['a chunk not followed by CRLF', streamingHeaders(3, undefined, ''), Buffer.from('3\r\nabcX\r\n0\r\n\r\n'), 'InvalidRequest'],
+    [
+      'a chunk not followed by CRLF',
+      streamingHeaders(3, undefined, ''),
+      Buffer.from('3\r\nabcX\r\n0\r\n\r\n'),
+      'InvalidRequest',
+    ],
     ['no decoded length', { 'content-encoding': 'aws-chunked' }, awsChunked([data]), 'MissingContentLength'],
   ])('refuses %s', async (_name, headers, body, code) => {
     const res = await send(s3, s3Call('PUT', '/bkt/refused', { headers, body }));
@@ -112,7 +138,11 @@ describe('plain PutObject checksums', () => {
     };
     expect((await send(s3, s3Call('PUT', '/bkt/plain', { headers, body }))).status).toBe(200);
     const head = await send(s3, s3Call('HEAD', '/bkt/plain'));
-    expect(head.headers).toMatchObject({ 'content-type': 'text/plain', 'x-amz-meta-model': 'm1', 'content-length': String(body.length) });
+    expect(head.headers).toMatchObject({
+      'content-type': 'text/plain',
+      'x-amz-meta-model': 'm1',
+      'content-length': String(body.length),
+    });
     expect(head.headers['x-amz-checksum-crc32']).toBeUndefined();
     expect(head.body).toBeUndefined();
   });
@@ -156,14 +186,18 @@ describe('GetObject ranges and conditions', () => {
 });
 
 describe('keys and routing', () => {
-  it.each(['/bkt/..%2Fx', '/bkt/a/../../etc/passwd', '/bkt/a%2F..%2F..%2Fetc%2Fpasswd', '/bkt//etc/passwd', '/bkt/a%00b', '/bkt/..'])(
-    'refuses %s with 400 InvalidArgument',
-    async (path) => {
-      const res = await send(s3, s3Call('PUT', path, { body: 'x' }));
-      expect(res.status).toBe(400);
-      expect(res.text).toContain('<Code>InvalidArgument</Code>');
-    },
-  );
+  it.each([
+    '/bkt/..%2Fx',
+    '/bkt/a/../../etc/passwd',
+    '/bkt/a%2F..%2F..%2Fetc%2Fpasswd',
+    '/bkt//etc/passwd',
+    '/bkt/a%00b',
+    '/bkt/..',
+  ])('refuses %s with 400 InvalidArgument', async (path) => {
+    const res = await send(s3, s3Call('PUT', path, { body: 'x' }));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<Code>InvalidArgument</Code>');
+  });
 
   it('refuses keys over 1024 bytes with KeyTooLongError', async () => {
     const res = await send(s3, s3Call('PUT', `/bkt/${'%C3%A9'.repeat(513)}`, { body: 'x' }));
@@ -179,9 +213,13 @@ describe('keys and routing', () => {
   it('names S3 errors as S3 does', async () => {
     const missing = await get('nope');
     expect(missing.status).toBe(404);
-    expect(missing.text).toContain('<Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>nope</Key>');
+    expect(missing.text).toContain(
+      '<Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>nope</Key>',
+    );
     const bucket = await send(s3, s3Call('GET', '/nobucket?list-type=2'));
-    expect(bucket.text).toContain('<Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>nobucket</BucketName>');
+    expect(bucket.text).toContain(
+      '<Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>nobucket</BucketName>',
+    );
     expect((await send(s3, s3Call('PUT', '/Bad_Name'))).text).toContain('<Code>InvalidBucketName</Code>');
     expect((await send(s3, s3Call('PUT', '/bkt'))).status).toBe(409);
     expect((await send(s3, s3Call('GET', '/bkt?acl'))).text).toContain('<Code>NotImplemented</Code>');
@@ -195,7 +233,11 @@ describe('keys and routing', () => {
     await send(s3, s3Call('PUT', '/bkt/copy', { headers: { 'x-amz-copy-source': '/bkt/digits' }, authorizations }));
     expect(authorizations).toEqual([
       { action: 's3:GetObject', resource: 'arn:aws:s3:::bkt/digits', context: undefined },
-      { action: 's3:ListBucket', resource: 'arn:aws:s3:::bkt', context: { 's3:prefix': 'a/', 's3:delimiter': '/', 's3:max-keys': '1000' } },
+      {
+        action: 's3:ListBucket',
+        resource: 'arn:aws:s3:::bkt',
+        context: { 's3:prefix': 'a/', 's3:delimiter': '/', 's3:max-keys': '1000' },
+      },
       { action: 's3:DeleteObject', resource: 'arn:aws:s3:::bkt/gone', context: undefined },
       { action: 's3:GetObject', resource: 'arn:aws:s3:::bkt/digits', context: undefined },
       { action: 's3:PutObject', resource: 'arn:aws:s3:::bkt/copy', context: undefined },
@@ -211,10 +253,11 @@ describe('XML bodies', () => {
     expect(wrong.text).toContain('<Code>IllegalLocationConstraintException</Code>');
     expect((await send(s3, s3Call('PUT', '/located', { body: config('us-east-1') }))).status).toBe(200);
     const location = await send(s3, s3Call('GET', '/located?location'));
-    expect(location.text).toContain('<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></LocationConstraint>');
+    expect(location.text).toContain(
+      '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></LocationConstraint>',
+    );
     expect((await send(s3, s3Call('HEAD', '/located'))).headers['x-amz-bucket-region']).toBe('us-east-1');
   });
-
 
   it('DeleteObjects reports per key, quietly when asked', async () => {
     await send(s3, s3Call('PUT', '/bkt/d1', { body: '1' }));
@@ -226,6 +269,8 @@ describe('XML bodies', () => {
     expect(loud.text).toContain('<Error><Key>../bad</Key><Code>InvalidArgument</Code>');
     const quiet = await send(s3, s3Call('POST', '/bkt?delete', { body: xml(true) }));
     expect(quiet.text).not.toContain('<Deleted>');
-    expect((await send(s3, s3Call('POST', '/bkt?delete', { body: '<Delete><Object>' }))).text).toContain('<Code>MalformedXML</Code>');
+    expect((await send(s3, s3Call('POST', '/bkt?delete', { body: '<Delete><Object>' }))).text).toContain(
+      '<Code>MalformedXML</Code>',
+    );
   });
 });

@@ -34,8 +34,17 @@ const md5 = (b: Buffer): string => `"${createHash('md5').update(b).digest('hex')
 describe('ObjectStore', () => {
   it('stores, reads and describes an object', async () => {
     const data = Buffer.from('hello, world');
-    const meta = await store.putObject('models', 'a/b.txt', data, { contentType: 'text/plain', metadata: { owner: 'me' } });
-    expect(meta).toMatchObject({ size: 12, etag: md5(data), contentType: 'text/plain', metadata: { owner: 'me' }, crc32: '/6tyOg==' });
+    const meta = await store.putObject('models', 'a/b.txt', data, {
+      contentType: 'text/plain',
+      metadata: { owner: 'me' },
+    });
+    expect(meta).toMatchObject({
+      size: 12,
+      etag: md5(data),
+      contentType: 'text/plain',
+      metadata: { owner: 'me' },
+      crc32: '/6tyOg==',
+    });
     const read = await store.readObject('models', 'a/b.txt');
     expect(read.data).toEqual(data);
     expect(await store.headObject('models', 'missing')).toBeUndefined();
@@ -55,7 +64,10 @@ describe('ObjectStore', () => {
     await store.deleteObject('models', 'y');
     await store.createBucket('other', { region: 'eu-west-1' });
     await reopen();
-    expect((await store.listBuckets()).map((b) => [b.name, b.region])).toEqual([['models', 'us-east-1'], ['other', 'eu-west-1']]);
+    expect((await store.listBuckets()).map((b) => [b.name, b.region])).toEqual([
+      ['models', 'us-east-1'],
+      ['other', 'eu-west-1'],
+    ]);
     const meta = await store.headObject('models', 'x');
     expect(meta).toMatchObject({ metadata: { k: 'v' }, contentType: 'text/csv', size: 1 });
     expect(await store.headObject('models', 'y')).toBeUndefined();
@@ -93,9 +105,14 @@ describe('ObjectStore', () => {
 
   it('refuses keys that could escape the store, and writes nothing', async () => {
     for (const key of ['../x', 'a/../../etc/passwd', '/etc/passwd', 'a\0b', '..', 'a/..']) {
-      await expect(store.putObject('models', key, Buffer.from('x'))).rejects.toMatchObject({ code: 'InvalidArgument', status: 400 });
+      await expect(store.putObject('models', key, Buffer.from('x'))).rejects.toMatchObject({
+        code: 'InvalidArgument',
+        status: 400,
+      });
     }
-    await expect(store.putObject('models', 'k'.repeat(1025), Buffer.from('x'))).rejects.toMatchObject({ code: 'KeyTooLongError' });
+    await expect(store.putObject('models', 'k'.repeat(1025), Buffer.from('x'))).rejects.toMatchObject({
+      code: 'KeyTooLongError',
+    });
     expect((await store.listObjects('models')).objects).toHaveLength(0);
     expect(await readdir(join(dir, 'buckets', 'models', 'data'))).toHaveLength(0);
     // S3 allows dots that are not a whole segment.
@@ -153,12 +170,29 @@ describe('ObjectStore', () => {
     await reopen();
     expect((await store.listParts('models', 'big', upload.uploadId)).parts.map((p) => p.partNumber)).toEqual([1, 2]);
     const complete = (parts: RequestedPart[]) => store.completeMultipartUpload('models', 'big', upload.uploadId, parts);
-    await expect(complete([{ partNumber: 2, etag: part2.etag }, { partNumber: 1, etag: part1.etag }])).rejects.toMatchObject({ code: 'InvalidPartOrder' });
+    await expect(
+      complete([
+        { partNumber: 2, etag: part2.etag },
+        { partNumber: 1, etag: part1.etag },
+      ]),
+    ).rejects.toMatchObject({ code: 'InvalidPartOrder' });
     await expect(complete([{ partNumber: 1, etag: '"00"' }])).rejects.toMatchObject({ code: 'InvalidPart' });
-    await expect(complete([{ partNumber: 2, etag: part2.etag }, { partNumber: 3, etag: part1.etag }])).rejects.toMatchObject({ code: 'InvalidPart' });
-    await expect(complete([{ partNumber: 1, etag: part1.etag, checksumCRC32: part2.crc32 }])).rejects.toMatchObject({ code: 'InvalidPart' });
-    const meta = await complete([{ partNumber: 1, etag: part1.etag, checksumCRC32: part1.crc32 }, { partNumber: 2, etag: part2.etag.replace(/"/g, '') }]);
-    const expected = createHash('md5').update(Buffer.concat([createHash('md5').update(p1).digest(), createHash('md5').update(p2).digest()])).digest('hex');
+    await expect(
+      complete([
+        { partNumber: 2, etag: part2.etag },
+        { partNumber: 3, etag: part1.etag },
+      ]),
+    ).rejects.toMatchObject({ code: 'InvalidPart' });
+    await expect(complete([{ partNumber: 1, etag: part1.etag, checksumCRC32: part2.crc32 }])).rejects.toMatchObject({
+      code: 'InvalidPart',
+    });
+    const meta = await complete([
+      { partNumber: 1, etag: part1.etag, checksumCRC32: part1.crc32 },
+      { partNumber: 2, etag: part2.etag.replace(/"/g, '') },
+    ]);
+    const expected = createHash('md5')
+      .update(Buffer.concat([createHash('md5').update(p1).digest(), createHash('md5').update(p2).digest()]))
+      .digest('hex');
     expect(meta.etag).toBe(`"${expected}-2"`);
     expect(meta.contentType).toBe('application/x-tar');
     expect((await store.readObject('models', 'big')).data.equals(Buffer.concat([p1, p2]))).toBe(true);
@@ -170,10 +204,15 @@ describe('ObjectStore', () => {
     const a = await store.uploadPart('models', 'small', upload.uploadId, 1, Buffer.alloc(5));
     const b = await store.uploadPart('models', 'small', upload.uploadId, 2, Buffer.alloc(5));
     await expect(
-      store.completeMultipartUpload('models', 'small', upload.uploadId, [{ partNumber: 1, etag: a.etag }, { partNumber: 2, etag: b.etag }]),
+      store.completeMultipartUpload('models', 'small', upload.uploadId, [
+        { partNumber: 1, etag: a.etag },
+        { partNumber: 2, etag: b.etag },
+      ]),
     ).rejects.toMatchObject({ code: 'EntityTooSmall' });
     await store.abortMultipartUpload('models', 'small', upload.uploadId);
-    await expect(store.abortMultipartUpload('models', 'small', upload.uploadId)).rejects.toMatchObject({ code: 'NoSuchUpload' });
+    await expect(store.abortMultipartUpload('models', 'small', upload.uploadId)).rejects.toMatchObject({
+      code: 'NoSuchUpload',
+    });
   });
 
   it('deletes only empty buckets', async () => {

@@ -29,24 +29,45 @@ export function linearCsv(rows = 60): string {
 /** Housing rows as the reference workflow lays them out (8 features, PRICE last; garages add nothing). */
 export const housingCsv = (rows: number, seed = 1): string => hostingHousingCsv(rows, 150, seed, 0);
 
-export async function putObjects(s3: S3Client, objects: Record<string, string | Buffer>, bucket = BUCKET): Promise<void> {
+export async function putObjects(
+  s3: S3Client,
+  objects: Record<string, string | Buffer>,
+  bucket = BUCKET,
+): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: Error) => {
     if (err.name !== 'BucketAlreadyOwnedByYou') throw err;
   });
-  for (const [key, body] of Object.entries(objects)) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  for (const [key, body] of Object.entries(objects))
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
-export function trainingJobInput(name: string, overrides: Partial<CreateTrainingJobCommandInput> = {}): CreateTrainingJobCommandInput {
+export function trainingJobInput(
+  name: string,
+  overrides: Partial<CreateTrainingJobCommandInput> = {},
+): CreateTrainingJobCommandInput {
   return {
     TrainingJobName: name,
     AlgorithmSpecification: { TrainingImage: LINEAR_LEARNER_IMAGE, TrainingInputMode: 'File' },
     RoleArn: ROLE,
-    HyperParameters: { feature_dim: '2', predictor_type: 'regressor', mini_batch_size: '10', epochs: '3', num_models: '4', loss: 'squared_loss' },
+    HyperParameters: {
+      feature_dim: '2',
+      predictor_type: 'regressor',
+      mini_batch_size: '10',
+      epochs: '3',
+      num_models: '4',
+      loss: 'squared_loss',
+    },
     InputDataConfig: [
       {
         ChannelName: 'train',
         ContentType: 'text/csv;label_size=1',
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/linear/train/`, S3DataDistributionType: 'FullyReplicated' } },
+        DataSource: {
+          S3DataSource: {
+            S3DataType: 'S3Prefix',
+            S3Uri: `s3://${BUCKET}/linear/train/`,
+            S3DataDistributionType: 'FullyReplicated',
+          },
+        },
       },
     ],
     OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/models` },
@@ -62,19 +83,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function waitForTrainingJob(
   sm: SageMakerClient,
   name: string,
-  done: (d: DescribeTrainingJobCommandOutput) => boolean = (d) => !['InProgress', 'Stopping'].includes(d.TrainingJobStatus ?? ''),
+  done: (d: DescribeTrainingJobCommandOutput) => boolean = (d) =>
+    !['InProgress', 'Stopping'].includes(d.TrainingJobStatus ?? ''),
   timeoutMs = 20_000,
 ): Promise<DescribeTrainingJobCommandOutput> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const d = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
     if (done(d)) return d;
-    if (Date.now() > deadline) throw new Error(`training job ${name} still ${d.TrainingJobStatus}/${d.SecondaryStatus}`);
+    if (Date.now() > deadline)
+      throw new Error(`training job ${name} still ${d.TrainingJobStatus}/${d.SecondaryStatus}`);
     await sleep(50);
   }
 }
 
-export async function waitForTransformJob(sm: SageMakerClient, name: string, timeoutMs = 20_000): Promise<DescribeTransformJobCommandOutput> {
+export async function waitForTransformJob(
+  sm: SageMakerClient,
+  name: string,
+  timeoutMs = 20_000,
+): Promise<DescribeTransformJobCommandOutput> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const d = await sm.send(new DescribeTransformJobCommand({ TransformJobName: name }));

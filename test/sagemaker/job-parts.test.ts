@@ -51,7 +51,10 @@ describe('JobPool', () => {
 
 describe('model.tar.gz', () => {
   it('round-trips and is readable by GNU tar', async () => {
-    const files = [{ name: 'model.json', data: Buffer.from('{"a":1}') }, { name: 'extra/notes.txt', data: Buffer.from('hi') }];
+    const files = [
+      { name: 'model.json', data: Buffer.from('{"a":1}') },
+      { name: 'extra/notes.txt', data: Buffer.from('hi') },
+    ];
     const archive = await packModelTar(files);
     expect([archive[0], archive[1]]).toEqual([0x1f, 0x8b]);
     expect((await unpackModelTar(archive)).map((f) => [f.name, Buffer.from(f.data).toString()])).toEqual([
@@ -61,7 +64,9 @@ describe('model.tar.gz', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mme-tar-'));
     try {
       await writeFile(join(dir, 'm.tar.gz'), archive);
-      expect(execFileSync('tar', ['-tzf', join(dir, 'm.tar.gz')], { encoding: 'utf8' })).toBe('model.json\nextra/notes.txt\n');
+      expect(execFileSync('tar', ['-tzf', join(dir, 'm.tar.gz')], { encoding: 'utf8' })).toBe(
+        'model.json\nextra/notes.txt\n',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -73,10 +78,19 @@ describe('batch transform records', () => {
   const text = (parts: Uint8Array[]) => parts.map((p) => Buffer.from(p).toString());
 
   it('splits by line, one record or as many as fit a request', () => {
-    expect(text(splitRequests(data, { splitType: 'Line', batchStrategy: 'SingleRecord', maxPayloadBytes: 100 }))).toEqual(['a,1\n', 'b,2\n', 'c,3']);
-    expect(text(splitRequests(data, { splitType: 'Line', batchStrategy: 'MultiRecord', maxPayloadBytes: 8 }))).toEqual(['a,1\nb,2\n', 'c,3']);
-    expect(text(splitRequests(data, { splitType: 'None', batchStrategy: 'MultiRecord', maxPayloadBytes: 0 }))).toEqual(['a,1\n\nb,2\nc,3']);
-    expect(() => splitRequests(data, { splitType: 'None', batchStrategy: 'MultiRecord', maxPayloadBytes: 4 })).toThrow(/MaxPayloadInMB/);
+    expect(
+      text(splitRequests(data, { splitType: 'Line', batchStrategy: 'SingleRecord', maxPayloadBytes: 100 })),
+    ).toEqual(['a,1\n', 'b,2\n', 'c,3']);
+    expect(text(splitRequests(data, { splitType: 'Line', batchStrategy: 'MultiRecord', maxPayloadBytes: 8 }))).toEqual([
+      'a,1\nb,2\n',
+      'c,3',
+    ]);
+    expect(text(splitRequests(data, { splitType: 'None', batchStrategy: 'MultiRecord', maxPayloadBytes: 0 }))).toEqual([
+      'a,1\n\nb,2\nc,3',
+    ]);
+    expect(() => splitRequests(data, { splitType: 'None', batchStrategy: 'MultiRecord', maxPayloadBytes: 4 })).toThrow(
+      /MaxPayloadInMB/,
+    );
   });
 
   it('assembles answers by line or as they come', () => {
@@ -92,7 +106,9 @@ describe('DocumentStore', () => {
       const docs = new DocumentStore(dir);
       await Promise.all([1, 2, 3, 4, 5].map((n) => docs.put('things', 'one', { n })));
       await docs.put('things', 'two', { n: 0, at: new Date(0) });
-      const listed = await docs.list<{ n: number; at?: unknown }>('things', { reviver: (k, v) => (k === 'at' ? new Date(v as string) : v) });
+      const listed = await docs.list<{ n: number; at?: unknown }>('things', {
+        reviver: (k, v) => (k === 'at' ? new Date(v as string) : v),
+      });
       expect(listed).toEqual([{ n: 5 }, { n: 0, at: new Date(0) }]);
       expect((await readdir(join(dir, 'things'))).sort()).toEqual(['one.json', 'two.json']);
       await docs.delete('things', 'one');
@@ -107,10 +123,16 @@ describe('DocumentStore', () => {
 describe('images', () => {
   it('maps the real ECR images of any registry, and the local aliases', () => {
     expect(algorithmForImage('382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:1')).toBe('linear-learner');
-    expect(algorithmForImage('382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:latest')).toBe('linear-learner');
-    expect(algorithmForImage('746614075791.dkr.ecr.us-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3')).toBe('sklearn-preprocessor');
+    expect(algorithmForImage('382416733822.dkr.ecr.us-east-1.amazonaws.com/linear-learner:latest')).toBe(
+      'linear-learner',
+    );
+    expect(algorithmForImage('746614075791.dkr.ecr.us-west-1.amazonaws.com/sagemaker-scikit-learn:1.4-2-cpu-py3')).toBe(
+      'sklearn-preprocessor',
+    );
     expect(algorithmForImage('mme/sklearn-preprocessor:latest')).toBe('sklearn-preprocessor');
-    expect(algorithmForImage('746614075791.dkr.ecr.us-west-1.amazonaws.com/sagemaker-scikit-learn:9.9-cpu-py3')).toBeUndefined();
+    expect(
+      algorithmForImage('746614075791.dkr.ecr.us-west-1.amazonaws.com/sagemaker-scikit-learn:9.9-cpu-py3'),
+    ).toBeUndefined();
     expect(algorithmForImage('docker.io/library/python:3')).toBeUndefined();
   });
 });

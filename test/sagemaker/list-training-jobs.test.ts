@@ -1,5 +1,10 @@
 /** ListTrainingJobs: filters, sorting and pagination, with a deterministic order of creation. */
-import { CreateTrainingJobCommand, ListTrainingJobsCommand, StopTrainingJobCommand, type TrainingJobSummary } from '@aws-sdk/client-sagemaker';
+import {
+  CreateTrainingJobCommand,
+  ListTrainingJobsCommand,
+  StopTrainingJobCommand,
+  type TrainingJobSummary,
+} from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 import { linearCsv, putObjects, trainingJobInput, waitForTrainingJob } from './fixtures.js';
@@ -10,7 +15,9 @@ let afterThird: Date;
 
 beforeAll(async () => {
   // Jobs whose name starts with slow- wait long enough to be stopped while running.
-  cloud = await startTestCloud({ sagemaker: { poolSize: 2, workerDelayMs: (_k, name) => (name.startsWith('slow-') ? 30_000 : undefined) } });
+  cloud = await startTestCloud({
+    sagemaker: { poolSize: 2, workerDelayMs: (_k, name) => (name.startsWith('slow-') ? 30_000 : undefined) },
+  });
   await putObjects(cloud.s3(), { 'linear/train/data.csv': linearCsv(30) });
   const sm = cloud.sagemaker();
   for (const [i, name] of NAMES.entries()) {
@@ -37,14 +44,20 @@ describe('ListTrainingJobs', () => {
     expect(names(out.TrainingJobSummaries)).toEqual(['slow-stopped', ...[...NAMES].reverse()]);
     expect(out.NextToken).toBeUndefined();
     const summary = out.TrainingJobSummaries![1]!;
-    expect(summary).toMatchObject({ TrainingJobName: 'ALPHA-5', TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed' });
+    expect(summary).toMatchObject({
+      TrainingJobName: 'ALPHA-5',
+      TrainingJobStatus: 'Completed',
+      SecondaryStatus: 'Completed',
+    });
     expect(summary.CreationTime).toBeInstanceOf(Date);
     expect(summary.TrainingJobArn).toMatch(/:training-job\/alpha-5$/);
   });
 
   it('filters by NameContains (case-insensitive) and StatusEquals', async () => {
     const sm = cloud.sagemaker();
-    const alpha = await sm.send(new ListTrainingJobsCommand({ NameContains: 'alpha', SortBy: 'Name', SortOrder: 'Ascending' }));
+    const alpha = await sm.send(
+      new ListTrainingJobsCommand({ NameContains: 'alpha', SortBy: 'Name', SortOrder: 'Ascending' }),
+    );
     expect(names(alpha.TrainingJobSummaries)).toEqual(['ALPHA-5', 'alpha-1', 'alpha-3']);
     const stopped = await sm.send(new ListTrainingJobsCommand({ StatusEquals: 'Stopped' }));
     expect(names(stopped.TrainingJobSummaries)).toEqual(['slow-stopped']);
@@ -52,9 +65,13 @@ describe('ListTrainingJobs', () => {
 
   it('filters by CreationTime and LastModifiedTime', async () => {
     const sm = cloud.sagemaker();
-    const after = await sm.send(new ListTrainingJobsCommand({ CreationTimeAfter: afterThird, SortBy: 'CreationTime', SortOrder: 'Ascending' }));
+    const after = await sm.send(
+      new ListTrainingJobsCommand({ CreationTimeAfter: afterThird, SortBy: 'CreationTime', SortOrder: 'Ascending' }),
+    );
     expect(names(after.TrainingJobSummaries)).toEqual(['gamma-4', 'ALPHA-5', 'slow-stopped']);
-    const before = await sm.send(new ListTrainingJobsCommand({ CreationTimeBefore: afterThird, SortBy: 'CreationTime', SortOrder: 'Ascending' }));
+    const before = await sm.send(
+      new ListTrainingJobsCommand({ CreationTimeBefore: afterThird, SortBy: 'CreationTime', SortOrder: 'Ascending' }),
+    );
     expect(names(before.TrainingJobSummaries)).toEqual(['alpha-1', 'beta-2', 'alpha-3']);
     const modified = await sm.send(new ListTrainingJobsCommand({ LastModifiedTimeBefore: afterThird }));
     expect(names(modified.TrainingJobSummaries).sort()).toEqual(['alpha-1', 'alpha-3', 'beta-2']);
@@ -66,7 +83,9 @@ describe('ListTrainingJobs', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await sm.send(new ListTrainingJobsCommand({ SortBy: 'Status', SortOrder: 'Descending', MaxResults: 2, NextToken: token }));
+      const page = await sm.send(
+        new ListTrainingJobsCommand({ SortBy: 'Status', SortOrder: 'Descending', MaxResults: 2, NextToken: token }),
+      );
       expect(page.TrainingJobSummaries!.length).toBeLessThanOrEqual(2);
       seen.push(...names(page.TrainingJobSummaries));
       token = page.NextToken;

@@ -19,12 +19,25 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unpackModelTar } from '../../src/formats/model-tar.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-import { BUCKET, housingCsv, LINEAR_LEARNER_IMAGE, putObjects, rejection, ROLE, SKLEARN_IMAGE, trainingJobInput, waitForTrainingJob, waitForTransformJob } from './fixtures.js';
+import {
+  BUCKET,
+  housingCsv,
+  LINEAR_LEARNER_IMAGE,
+  putObjects,
+  rejection,
+  ROLE,
+  SKLEARN_IMAGE,
+  trainingJobInput,
+  waitForTrainingJob,
+  waitForTransformJob,
+} from './fixtures.js';
 
 let cloud: TestCloud;
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ sagemaker: { poolSize: 2, workerDelayMs: (_k, name) => (name.startsWith('slow-') ? 30_000 : undefined) } });
+  cloud = await startTestCloud({
+    sagemaker: { poolSize: 2, workerDelayMs: (_k, name) => (name.startsWith('slow-') ? 30_000 : undefined) },
+  });
   await putObjects(cloud.s3(), {
     'housing-data/NewYork_NY/train/train.csv': housingCsv(40, 1),
     'housing-data/NewYork_NY/test/test.csv': housingCsv(5, 9).replace(/,\d+\n/g, '\n'), // unlabelled, 8 columns
@@ -40,11 +53,20 @@ async function readText(key: string): Promise<string> {
   return out.Body!.transformToString();
 }
 
-function transformInput(name: string, modelName: string, s3Uri: string, overrides: Partial<CreateTransformJobCommandInput> = {}): CreateTransformJobCommandInput {
+function transformInput(
+  name: string,
+  modelName: string,
+  s3Uri: string,
+  overrides: Partial<CreateTransformJobCommandInput> = {},
+): CreateTransformJobCommandInput {
   return {
     TransformJobName: name,
     ModelName: modelName,
-    TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: s3Uri } }, ContentType: 'text/csv', SplitType: 'Line' },
+    TransformInput: {
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: s3Uri } },
+      ContentType: 'text/csv',
+      SplitType: 'Line',
+    },
     TransformOutput: { S3OutputPath: `s3://${BUCKET}/${name}`, Accept: 'text/csv', AssembleWith: 'Line' },
     TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
     ...overrides,
@@ -60,8 +82,16 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
       new CreateTrainingJobCommand(
         trainingJobInput('sklearn-job', {
           AlgorithmSpecification: { TrainingImage: SKLEARN_IMAGE, TrainingInputMode: 'File' },
-          HyperParameters: { sagemaker_program: '"sklearn_preprocessor.py"', sagemaker_submit_directory: `"s3://${BUCKET}/sklearn-job/source/sourcedir.tar.gz"` },
-          InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/housing-data/` } } }],
+          HyperParameters: {
+            sagemaker_program: '"sklearn_preprocessor.py"',
+            sagemaker_submit_directory: `"s3://${BUCKET}/sklearn-job/source/sourcedir.tar.gz"`,
+          },
+          InputDataConfig: [
+            {
+              ChannelName: 'train',
+              DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/housing-data/` } },
+            },
+          ],
           OutputDataConfig: { S3OutputPath: `s3://${BUCKET}/` },
         }),
       ),
@@ -69,14 +99,29 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     const sk = await waitForTrainingJob(sm, 'sklearn-job');
     expect(sk.FailureReason).toBeUndefined();
     expect(sk.ModelArtifacts?.S3ModelArtifacts).toBe(`s3://${BUCKET}/sklearn-job/output/model.tar.gz`);
-    const archive = await cloud.s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sklearn-job/output/model.tar.gz' }));
+    const archive = await cloud
+      .s3()
+      .send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sklearn-job/output/model.tar.gz' }));
     const files = await unpackModelTar(await archive.Body!.transformToByteArray());
     expect(files.map((f) => f.name)).toEqual(['preprocessor.json']);
-    expect(JSON.parse(Buffer.from(files[0]!.data).toString('utf8'))).toMatchObject({ format: 'mme-sklearn-preprocessor', n_samples_seen: 70 });
+    expect(JSON.parse(Buffer.from(files[0]!.data).toString('utf8'))).toMatchObject({
+      format: 'mme-sklearn-preprocessor',
+      n_samples_seen: 70,
+    });
 
     // 2. The preprocessor as a model; a batch transform of one location's training data.
-    await sm.send(new CreateModelCommand({ ModelName: 'preprocessor', ExecutionRoleArn: ROLE, PrimaryContainer: { Image: SKLEARN_IMAGE, ModelDataUrl: sk.ModelArtifacts!.S3ModelArtifacts } }));
-    await sm.send(new CreateTransformJobCommand(transformInput('transform-ny', 'preprocessor', `s3://${BUCKET}/housing-data/NewYork_NY/train/train.csv`)));
+    await sm.send(
+      new CreateModelCommand({
+        ModelName: 'preprocessor',
+        ExecutionRoleArn: ROLE,
+        PrimaryContainer: { Image: SKLEARN_IMAGE, ModelDataUrl: sk.ModelArtifacts!.S3ModelArtifacts },
+      }),
+    );
+    await sm.send(
+      new CreateTransformJobCommand(
+        transformInput('transform-ny', 'preprocessor', `s3://${BUCKET}/housing-data/NewYork_NY/train/train.csv`),
+      ),
+    );
     const tj = await waitForTransformJob(sm, 'transform-ny');
     expect(tj.FailureReason).toBeUndefined();
     expect(tj.TransformJobStatus).toBe('Completed');
@@ -91,8 +136,21 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     await sm.send(
       new CreateTrainingJobCommand(
         trainingJobInput('ll-ny', {
-          HyperParameters: { feature_dim: '10', predictor_type: 'regressor', mini_batch_size: '10', epochs: '5', num_models: '4', loss: 'absolute_loss' },
-          InputDataConfig: [{ ChannelName: 'train', ContentType: 'text/csv;label_size=1', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/transform-ny/` } } }],
+          HyperParameters: {
+            feature_dim: '10',
+            predictor_type: 'regressor',
+            mini_batch_size: '10',
+            epochs: '5',
+            num_models: '4',
+            loss: 'absolute_loss',
+          },
+          InputDataConfig: [
+            {
+              ChannelName: 'train',
+              ContentType: 'text/csv;label_size=1',
+              DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/transform-ny/` } },
+            },
+          ],
         }),
       ),
     );
@@ -114,8 +172,18 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     await sm.send(
       new CreateTransformJobCommand(
         transformInput('predict-test', 'pipeline', `s3://${BUCKET}/housing-data/`, {
-          TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/housing-data/Chicago_IL/test` } }, ContentType: 'text/csv', SplitType: 'Line' },
-          TransformOutput: { S3OutputPath: `s3://${BUCKET}/predictions/`, Accept: 'application/jsonlines', AssembleWith: 'Line' },
+          TransformInput: {
+            DataSource: {
+              S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/housing-data/Chicago_IL/test` },
+            },
+            ContentType: 'text/csv',
+            SplitType: 'Line',
+          },
+          TransformOutput: {
+            S3OutputPath: `s3://${BUCKET}/predictions/`,
+            Accept: 'application/jsonlines',
+            AssembleWith: 'Line',
+          },
           BatchStrategy: 'SingleRecord',
         }),
       ),
@@ -130,7 +198,11 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
 
   it('fails a transform whose records the model refuses, with the container message', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTransformJobCommand(transformInput('bad-records', 'preprocessor', `s3://${BUCKET}/sklearn-job/source/`)));
+    await sm.send(
+      new CreateTransformJobCommand(
+        transformInput('bad-records', 'preprocessor', `s3://${BUCKET}/sklearn-job/source/`),
+      ),
+    );
     const d = await waitForTransformJob(sm, 'bad-records');
     expect(d.TransformJobStatus).toBe('Failed');
     expect(d.FailureReason).toMatch(/^ClientError: CSV row 1 has 1 columns; expected 8/);
@@ -140,17 +212,27 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
 
   it('stops a transform job, and answers ResourceNotFound for unknown ones', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTransformJobCommand(transformInput('slow-transform', 'preprocessor', `s3://${BUCKET}/housing-data/NewYork_NY/train/`)));
+    await sm.send(
+      new CreateTransformJobCommand(
+        transformInput('slow-transform', 'preprocessor', `s3://${BUCKET}/housing-data/NewYork_NY/train/`),
+      ),
+    );
     await sm.send(new StopTransformJobCommand({ TransformJobName: 'slow-transform' }));
     expect((await waitForTransformJob(sm, 'slow-transform')).TransformJobStatus).toBe('Stopped');
     const out = await cloud.s3().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'slow-transform/' }));
     expect(out.KeyCount ?? 0).toBe(0);
     const err = await rejection(sm.send(new DescribeTransformJobCommand({ TransformJobName: 'nope' })));
     expect(err.name).toBe('ResourceNotFound');
-    const dup = await rejection(sm.send(new CreateTransformJobCommand(transformInput('slow-transform', 'preprocessor', `s3://${BUCKET}/x/`))));
+    const dup = await rejection(
+      sm.send(new CreateTransformJobCommand(transformInput('slow-transform', 'preprocessor', `s3://${BUCKET}/x/`))),
+    );
     expect(dup.name).toBe('ResourceInUse');
-    const noModel = await rejection(sm.send(new CreateTransformJobCommand(transformInput('no-model', 'ghost', `s3://${BUCKET}/x/`))));
-    expect(noModel.message).toBe(`Could not find model "arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:model/ghost".`);
+    const noModel = await rejection(
+      sm.send(new CreateTransformJobCommand(transformInput('no-model', 'ghost', `s3://${BUCKET}/x/`))),
+    );
+    expect(noModel.message).toBe(
+      `Could not find model "arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:model/ghost".`,
+    );
   });
 });
 
@@ -159,26 +241,57 @@ describe('models', () => {
     const sm = cloud.sagemaker();
     const arn = `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:model/mme-model`;
     await putObjects(cloud.s3(), { 'art/model.tar.gz': Buffer.from('x') });
-    const created = await sm.send(new CreateModelCommand({ ModelName: 'MME-Model', ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'mme/linear-learner', Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/art/` } }));
+    const created = await sm.send(
+      new CreateModelCommand({
+        ModelName: 'MME-Model',
+        ExecutionRoleArn: ROLE,
+        PrimaryContainer: { Image: 'mme/linear-learner', Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/art/` },
+      }),
+    );
     expect(created.ModelArn).toBe(arn);
     const d = await sm.send(new DescribeModelCommand({ ModelName: 'mme-model' }));
-    expect(d).toMatchObject({ ModelName: 'MME-Model', ModelArn: arn, ExecutionRoleArn: ROLE, EnableNetworkIsolation: false, PrimaryContainer: { Mode: 'MultiModel' } });
+    expect(d).toMatchObject({
+      ModelName: 'MME-Model',
+      ModelArn: arn,
+      ExecutionRoleArn: ROLE,
+      EnableNetworkIsolation: false,
+      PrimaryContainer: { Mode: 'MultiModel' },
+    });
     expect(d.CreationTime).toBeInstanceOf(Date);
 
-    const dup = await rejection(sm.send(new CreateModelCommand({ ModelName: 'MME-Model', ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'mme/linear-learner' } })));
+    const dup = await rejection(
+      sm.send(
+        new CreateModelCommand({
+          ModelName: 'MME-Model',
+          ExecutionRoleArn: ROLE,
+          PrimaryContainer: { Image: 'mme/linear-learner' },
+        }),
+      ),
+    );
     expect(dup.name).toBe('ValidationException');
     expect(dup.message).toBe(`Cannot create already existing model "${arn}".`);
 
     const missingData = await rejection(
-      sm.send(new CreateModelCommand({ ModelName: 'no-data', ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'mme/linear-learner', ModelDataUrl: `s3://${BUCKET}/nope/model.tar.gz` } })),
+      sm.send(
+        new CreateModelCommand({
+          ModelName: 'no-data',
+          ExecutionRoleArn: ROLE,
+          PrimaryContainer: { Image: 'mme/linear-learner', ModelDataUrl: `s3://${BUCKET}/nope/model.tar.gz` },
+        }),
+      ),
     );
     expect(missingData.message).toBe(`Could not find model data at s3://${BUCKET}/nope/model.tar.gz.`);
 
-    const listed = await sm.send(new ListModelsCommand({ NameContains: 'mme', SortBy: 'Name', SortOrder: 'Ascending' }));
+    const listed = await sm.send(
+      new ListModelsCommand({ NameContains: 'mme', SortBy: 'Name', SortOrder: 'Ascending' }),
+    );
     expect(listed.Models?.map((m) => m.ModelName)).toEqual(['MME-Model']);
 
     await sm.send(new DeleteModelCommand({ ModelName: 'MME-Model' }));
-    for (const call of [sm.send(new DescribeModelCommand({ ModelName: 'MME-Model' })), sm.send(new DeleteModelCommand({ ModelName: 'MME-Model' }))]) {
+    for (const call of [
+      sm.send(new DescribeModelCommand({ ModelName: 'MME-Model' })),
+      sm.send(new DeleteModelCommand({ ModelName: 'MME-Model' })),
+    ]) {
       const err = await rejection(call);
       expect(err.name).toBe('ValidationException');
       expect(err.message).toBe(`Could not find model "${arn}".`);
@@ -188,7 +301,9 @@ describe('models', () => {
   it('refuses two MultiModel containers in a pipeline', async () => {
     const sm = cloud.sagemaker();
     const mm = { Image: 'mme/linear-learner', Mode: 'MultiModel' as const, ModelDataUrl: `s3://${BUCKET}/art/` };
-    const err = await rejection(sm.send(new CreateModelCommand({ ModelName: 'two-mm', ExecutionRoleArn: ROLE, Containers: [mm, mm] })));
+    const err = await rejection(
+      sm.send(new CreateModelCommand({ ModelName: 'two-mm', ExecutionRoleArn: ROLE, Containers: [mm, mm] })),
+    );
     expect(err.message).toBe('An inference pipeline can have at most one container in MultiModel mode.');
   });
 });

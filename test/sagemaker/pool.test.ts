@@ -15,12 +15,29 @@ import type { TrainTask } from '../../src/local/jobs/protocol.js';
 import { linearCsv } from './fixtures.js';
 
 /** A small linear-learner task; its log says how many rows it read, so logs can be told apart. */
-function trainTask(rows: number, extra: Partial<TrainTask> = {}, hyperparameters: Record<string, string> = {}): TrainTask {
+function trainTask(
+  rows: number,
+  extra: Partial<TrainTask> = {},
+  hyperparameters: Record<string, string> = {},
+): TrainTask {
   return {
     type: 'train',
     algorithm: 'linear-learner',
-    hyperparameters: { feature_dim: '2', predictor_type: 'regressor', epochs: '2', num_models: '2', mini_batch_size: '10', ...hyperparameters },
-    channels: [{ name: 'train', contentType: 'text/csv', files: [{ relativeKey: 'train.csv', data: Buffer.from(linearCsv(rows)) }] }],
+    hyperparameters: {
+      feature_dim: '2',
+      predictor_type: 'regressor',
+      epochs: '2',
+      num_models: '2',
+      mini_batch_size: '10',
+      ...hyperparameters,
+    },
+    channels: [
+      {
+        name: 'train',
+        contentType: 'text/csv',
+        files: [{ relativeKey: 'train.csv', data: Buffer.from(linearCsv(rows)) }],
+      },
+    ],
     ...extra,
   };
 }
@@ -39,7 +56,11 @@ function runTasks(pool: JobPool, tasks: TrainTask[]) {
 }
 
 /** The job's error, caught at once (so a rejection before the test awaits it is not unhandled). */
-const failure = (job: { result: Promise<unknown> }) => job.result.then(() => undefined, (err: unknown) => err);
+const failure = (job: { result: Promise<unknown> }) =>
+  job.result.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
 
 const until = async (check: () => boolean) => {
   while (!check()) await new Promise((r) => setTimeout(r, 5));
@@ -120,7 +141,9 @@ describe('JobPool workers', () => {
     // A process that runs jobs and never closes its pool must still exit by itself.
     const dir = await mkdtemp(join(tmpdir(), 'mme-pool-'));
     const file = join(dir, 'never-closes.mjs');
-    await writeFile(file, `
+    await writeFile(
+      file,
+      `
       const { JobPool } = await import(${JSON.stringify(pathToFileURL(join(workerEntry(), '..', 'pool.js')).href)});
       const pool = new JobPool(2);
       const task = ${JSON.stringify({ ...trainTask(0), channels: [] })};
@@ -128,7 +151,8 @@ describe('JobPool workers', () => {
       const jobs = [1, 2, 3].map(() => pool.schedule((slot) => slot.runWorker(task, () => {})));
       await Promise.all(jobs.map((j) => j.result));
       console.log(JSON.stringify(pool.threads));
-    `);
+    `,
+    );
     try {
       // The timeout only bounds a hang; the process ends as soon as its jobs are done.
       const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 20_000 });
@@ -162,7 +186,12 @@ describe('JobPool workers that crash', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const task = (hyperparameters: Record<string, string>): TrainTask => ({ type: 'train', algorithm: 'linear-learner', hyperparameters, channels: [] });
+  const task = (hyperparameters: Record<string, string>): TrainTask => ({
+    type: 'train',
+    algorithm: 'linear-learner',
+    hyperparameters,
+    channels: [],
+  });
 
   it('fails the task of a worker that exits or throws, and replaces the worker', async () => {
     const pool = new JobPool(1, { entry: () => entry });

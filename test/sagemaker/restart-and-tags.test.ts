@@ -10,13 +10,24 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-import { BUCKET, linearCsv, putObjects, rejection, ROLE, trainingJobInput, waitForTrainingJob, waitForTransformJob } from './fixtures.js';
+import {
+  BUCKET,
+  linearCsv,
+  putObjects,
+  rejection,
+  ROLE,
+  trainingJobInput,
+  waitForTrainingJob,
+  waitForTransformJob,
+} from './fixtures.js';
 
 let cloud: TestCloud;
 const RESTART_REASON = 'The local cloud restarted while this job was running; start it again.';
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ sagemaker: { poolSize: 1, workerDelayMs: (_k, name) => (name.startsWith('slow-') ? 60_000 : undefined) } });
+  cloud = await startTestCloud({
+    sagemaker: { poolSize: 1, workerDelayMs: (_k, name) => (name.startsWith('slow-') ? 60_000 : undefined) },
+  });
   await putObjects(cloud.s3(), { 'linear/train/data.csv': linearCsv(30) });
 });
 afterAll(() => cloud?.stop());
@@ -24,15 +35,29 @@ afterAll(() => cloud?.stop());
 describe('restart', () => {
   it('keeps finished jobs and models, and fails jobs that were running or queued', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('done-before', { Tags: [{ Key: 'team', Value: 'ml' }] })));
+    await sm.send(
+      new CreateTrainingJobCommand(trainingJobInput('done-before', { Tags: [{ Key: 'team', Value: 'ml' }] })),
+    );
     await waitForTrainingJob(sm, 'done-before');
-    await sm.send(new CreateModelCommand({ ModelName: 'kept', ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'mme/linear-learner', ModelDataUrl: `s3://${BUCKET}/models/done-before/output/model.tar.gz` } }));
-    await sm.send(new CreateTransformJobCommand({
-      TransformJobName: 'slow-transform', ModelName: 'kept',
-      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/linear/` } } },
-      TransformOutput: { S3OutputPath: `s3://${BUCKET}/out/` },
-      TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
-    }));
+    await sm.send(
+      new CreateModelCommand({
+        ModelName: 'kept',
+        ExecutionRoleArn: ROLE,
+        PrimaryContainer: {
+          Image: 'mme/linear-learner',
+          ModelDataUrl: `s3://${BUCKET}/models/done-before/output/model.tar.gz`,
+        },
+      }),
+    );
+    await sm.send(
+      new CreateTransformJobCommand({
+        TransformJobName: 'slow-transform',
+        ModelName: 'kept',
+        TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${BUCKET}/linear/` } } },
+        TransformOutput: { S3OutputPath: `s3://${BUCKET}/out/` },
+        TransformResources: { InstanceType: 'ml.m5.large', InstanceCount: 1 },
+      }),
+    );
     // One slot: the transform runs (waiting in its worker), the training job waits in the queue.
     await sm.send(new CreateTrainingJobCommand(trainingJobInput('slow-queued')));
 
@@ -68,7 +93,12 @@ describe('restart', () => {
     await cloud.restart();
     const d = await waitForTrainingJob(cloud.sagemaker(), 'slow-training', () => true);
     expect(d).toMatchObject({ TrainingJobStatus: 'Failed', SecondaryStatus: 'Failed', FailureReason: RESTART_REASON });
-    expect(d.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual(['Starting', 'Downloading', 'Training', 'Failed']);
+    expect(d.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual([
+      'Starting',
+      'Downloading',
+      'Training',
+      'Failed',
+    ]);
     expect(d.TrainingEndTime).toBeInstanceOf(Date);
   });
 });
@@ -77,15 +107,36 @@ describe('tags', () => {
   it('adds, replaces, lists and deletes tags; refuses unknown resources', async () => {
     const sm = cloud.sagemaker();
     const { ModelArn: arn } = await sm.send(
-      new CreateModelCommand({ ModelName: 'tagged', ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'mme/linear-learner' }, Tags: [{ Key: 'a', Value: '1' }] }),
+      new CreateModelCommand({
+        ModelName: 'tagged',
+        ExecutionRoleArn: ROLE,
+        PrimaryContainer: { Image: 'mme/linear-learner' },
+        Tags: [{ Key: 'a', Value: '1' }],
+      }),
     );
-    const added = await sm.send(new AddTagsCommand({ ResourceArn: arn, Tags: [{ Key: 'a', Value: '2' }, { Key: 'b', Value: '' }] }));
-    expect(added.Tags).toEqual([{ Key: 'a', Value: '2' }, { Key: 'b', Value: '' }]);
-    expect((await sm.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'a', Value: '2' }, { Key: 'b', Value: '' }]);
+    const added = await sm.send(
+      new AddTagsCommand({
+        ResourceArn: arn,
+        Tags: [
+          { Key: 'a', Value: '2' },
+          { Key: 'b', Value: '' },
+        ],
+      }),
+    );
+    expect(added.Tags).toEqual([
+      { Key: 'a', Value: '2' },
+      { Key: 'b', Value: '' },
+    ]);
+    expect((await sm.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual([
+      { Key: 'a', Value: '2' },
+      { Key: 'b', Value: '' },
+    ]);
     await sm.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: ['a', 'missing'] }));
     expect((await sm.send(new ListTagsCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'b', Value: '' }]);
 
-    const unknown = await rejection(sm.send(new ListTagsCommand({ ResourceArn: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:model/ghost` })));
+    const unknown = await rejection(
+      sm.send(new ListTagsCommand({ ResourceArn: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:model/ghost` })),
+    );
     expect(unknown.name).toBe('ValidationException');
     const badArn = await rejection(sm.send(new ListTagsCommand({ ResourceArn: 'not-an-arn' })));
     expect(badArn.message).toBe(

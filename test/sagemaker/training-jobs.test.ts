@@ -4,7 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import {
+  CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  StopTrainingJobCommand,
+} from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 import { trainingJobLog } from '../helpers/logs.js';
@@ -13,7 +17,9 @@ import { BUCKET, linearCsv, putObjects, rejection, trainingJobInput, waitForTrai
 let cloud: TestCloud;
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ sagemaker: { poolSize: 2, workerDelayMs: (_kind, name) => (name.startsWith('slow-') ? 30_000 : undefined) } });
+  cloud = await startTestCloud({
+    sagemaker: { poolSize: 2, workerDelayMs: (_kind, name) => (name.startsWith('slow-') ? 30_000 : undefined) },
+  });
   await putObjects(cloud.s3(), {
     'linear/train/part-1.csv': linearCsv(40),
     'linear/train/part-2.csv': linearCsv(20),
@@ -26,14 +32,24 @@ afterAll(() => cloud?.stop());
 describe('a training job', () => {
   it('runs to Completed through AWS secondary statuses and writes a real model.tar.gz', async () => {
     const sm = cloud.sagemaker();
-    const created = await sm.send(new CreateTrainingJobCommand(trainingJobInput('Linear-Job-1', { Tags: [{ Key: 'project', Value: 'mme' }] })));
-    expect(created.TrainingJobArn).toBe(`arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:training-job/linear-job-1`);
+    const created = await sm.send(
+      new CreateTrainingJobCommand(trainingJobInput('Linear-Job-1', { Tags: [{ Key: 'project', Value: 'mme' }] })),
+    );
+    expect(created.TrainingJobArn).toBe(
+      `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:training-job/linear-job-1`,
+    );
 
     const d = await waitForTrainingJob(sm, 'Linear-Job-1');
     expect(d.FailureReason).toBeUndefined();
     expect(d.TrainingJobStatus).toBe('Completed');
     expect(d.SecondaryStatus).toBe('Completed');
-    expect(d.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual(['Starting', 'Downloading', 'Training', 'Uploading', 'Completed']);
+    expect(d.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual([
+      'Starting',
+      'Downloading',
+      'Training',
+      'Uploading',
+      'Completed',
+    ]);
     for (const t of d.SecondaryStatusTransitions!) {
       expect(t.StartTime).toBeInstanceOf(Date);
       expect(t.EndTime).toBeInstanceOf(Date);
@@ -47,14 +63,23 @@ describe('a training job', () => {
     expect(d.ModelArtifacts?.S3ModelArtifacts).toBe(uri);
     expect(d.FinalMetricDataList?.length ?? 0).toBeGreaterThanOrEqual(0);
 
-    const object = await cloud.s3().send(new GetObjectCommand({ Bucket: BUCKET, Key: 'models/Linear-Job-1/output/model.tar.gz' }));
+    const object = await cloud
+      .s3()
+      .send(new GetObjectCommand({ Bucket: BUCKET, Key: 'models/Linear-Job-1/output/model.tar.gz' }));
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
     const dir = await mkdtemp(join(tmpdir(), 'mme-tar-'));
     try {
       await writeFile(join(dir, 'model.tar.gz'), bytes);
-      expect(execFileSync('tar', ['-tzf', join(dir, 'model.tar.gz')], { encoding: 'utf8' }).trim().split('\n')).toEqual(['model.json']);
+      expect(
+        execFileSync('tar', ['-tzf', join(dir, 'model.tar.gz')], { encoding: 'utf8' })
+          .trim()
+          .split('\n'),
+      ).toEqual(['model.json']);
       execFileSync('tar', ['-xzf', join(dir, 'model.tar.gz'), '-C', dir]);
-      const artifact = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { format: string; feature_dim: number };
+      const artifact = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
+        format: string;
+        feature_dim: number;
+      };
       expect(artifact).toMatchObject({ format: 'mme-linear-learner', feature_dim: 2 });
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -70,7 +95,10 @@ describe('a training job', () => {
       'manifests/train.manifest': JSON.stringify([{ prefix: `s3://${BUCKET}/linear/train/` }, 'part-2.csv']),
     });
     const input = trainingJobInput('manifest-job');
-    input.InputDataConfig![0]!.DataSource!.S3DataSource = { S3DataType: 'ManifestFile', S3Uri: `s3://${BUCKET}/manifests/train.manifest` };
+    input.InputDataConfig![0]!.DataSource!.S3DataSource = {
+      S3DataType: 'ManifestFile',
+      S3Uri: `s3://${BUCKET}/manifests/train.manifest`,
+    };
     await sm.send(new CreateTrainingJobCommand(input));
     const d = await waitForTrainingJob(sm, 'manifest-job');
     expect(d.FailureReason).toBeUndefined();
@@ -92,11 +120,15 @@ describe('a training job', () => {
 
   it('fails with the algorithm message for a bad hyperparameter', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('bad-hp', { HyperParameters: { feature_dim: '2', predictor_type: 'regressor', epochs: '0' } });
+    const input = trainingJobInput('bad-hp', {
+      HyperParameters: { feature_dim: '2', predictor_type: 'regressor', epochs: '0' },
+    });
     await sm.send(new CreateTrainingJobCommand(input));
     const d = await waitForTrainingJob(sm, 'bad-hp');
     expect(d.TrainingJobStatus).toBe('Failed');
-    expect(d.FailureReason).toMatch(/^ClientError: The value '0' is not valid for the 'epochs' hyperparameter.*\(caused by ValidationError\)/);
+    expect(d.FailureReason).toMatch(
+      /^ClientError: The value '0' is not valid for the 'epochs' hyperparameter.*\(caused by ValidationError\)/,
+    );
   });
 
   it('fails with the AWS message when the channel prefix holds no objects', async () => {
@@ -139,7 +171,13 @@ describe('a training job', () => {
     await sm.send(new StopTrainingJobCommand({ TrainingJobName: 'slow-stop' }));
     const d = await waitForTrainingJob(sm, 'slow-stop', undefined, 5_000);
     expect(d.TrainingJobStatus).toBe('Stopped');
-    expect(d.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual(['Starting', 'Downloading', 'Training', 'Stopping', 'Stopped']);
+    expect(d.SecondaryStatusTransitions?.map((t) => t.Status)).toEqual([
+      'Starting',
+      'Downloading',
+      'Training',
+      'Stopping',
+      'Stopped',
+    ]);
     expect(d.ModelArtifacts).toBeUndefined();
     const again = await rejection(sm.send(new StopTrainingJobCommand({ TrainingJobName: 'slow-stop' })));
     expect(again.name).toBe('ValidationException');
@@ -148,7 +186,9 @@ describe('a training job', () => {
 
   it('stops a job at MaxRuntimeInSeconds with SecondaryStatus MaxRuntimeExceeded', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('slow-timeout', { StoppingCondition: { MaxRuntimeInSeconds: 1 } })));
+    await sm.send(
+      new CreateTrainingJobCommand(trainingJobInput('slow-timeout', { StoppingCondition: { MaxRuntimeInSeconds: 1 } })),
+    );
     const d = await waitForTrainingJob(sm, 'slow-timeout', undefined, 5_000);
     expect(d.TrainingJobStatus).toBe('Stopped');
     expect(d.SecondaryStatus).toBe('MaxRuntimeExceeded');

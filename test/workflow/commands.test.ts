@@ -21,19 +21,43 @@ const env = () => ({ MME_LOCAL_STATE: join(dir, 'state') });
 
 describe.skipIf(!BUILT)('mme preprocess / train --dry-run', () => {
   it('preprocess --dry-run --json prints the requests and starts no local cloud', async () => {
-    const r = await mme(['preprocess', '--dry-run', '--json', '--locations', 'NewYork_NY,Chicago_IL'], { cwd: dir, env: env() });
+    const r = await mme(['preprocess', '--dry-run', '--json', '--locations', 'NewYork_NY,Chicago_IL'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(r.code).toBe(0);
     const { ok, result } = JSON.parse(r.stdout);
     expect(ok).toBe(true);
-    expect(result.map((x: { operation: string }) => x.operation).slice(0, 4)).toEqual(['PutObject', 'CreateTrainingJob', 'DescribeTrainingJob', 'CreateModel']);
+    expect(result.map((x: { operation: string }) => x.operation).slice(0, 4)).toEqual([
+      'PutObject',
+      'CreateTrainingJob',
+      'DescribeTrainingJob',
+      'CreateModel',
+    ]);
     expect(result.filter((x: { operation: string }) => x.operation === 'CreateTransformJob')).toHaveLength(2);
     expect(result[1].input.RoleArn).toBe('arn:aws:iam::<local-account-id>:role/mme-local-sagemaker-execution');
     expect(existsSync(join(dir, 'state', 'daemon.json'))).toBe(false);
   });
 
-  it('train --dry-run on aws uses the region\'s image and the given role, listing locations first without --locations', async () => {
+  it("train --dry-run on aws uses the region's image and the given role, listing locations first without --locations", async () => {
     const role = 'arn:aws:iam::123456789012:role/SageMakerRole';
-    const r = await mme(['train', '--dry-run', '--target', 'aws', '--region', 'eu-west-1', '--bucket', 'my-bucket', '--role-arn', role, '--epochs', '3'], { cwd: dir, env: env() });
+    const r = await mme(
+      [
+        'train',
+        '--dry-run',
+        '--target',
+        'aws',
+        '--region',
+        'eu-west-1',
+        '--bucket',
+        'my-bucket',
+        '--role-arn',
+        role,
+        '--epochs',
+        '3',
+      ],
+      { cwd: dir, env: env() },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Dry run: \d+ requests to aws \(eu-west-1\); none sent/);
     expect(r.stdout).toContain('1. S3 ListObjectsV2');
@@ -43,7 +67,10 @@ describe.skipIf(!BUILT)('mme preprocess / train --dry-run', () => {
   });
 
   it('on aws without a role it is a configuration error with a hint (exit 3)', async () => {
-    const r = await mme(['train', '--dry-run', '--target', 'aws', '--bucket', 'my-bucket', '--json'], { cwd: dir, env: env() });
+    const r = await mme(['train', '--dry-run', '--target', 'aws', '--bucket', 'my-bucket', '--json'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(r.code).toBe(3);
     const { error } = JSON.parse(r.stdout);
     expect(error.code).toBe('ConfigError');
@@ -51,7 +78,10 @@ describe.skipIf(!BUILT)('mme preprocess / train --dry-run', () => {
   });
 
   it('an unknown scikit-learn version is a usage error naming the versions (exit 2)', async () => {
-    const r = await mme(['preprocess', '--dry-run', '--locations', '1', '--sklearn-version', '0.1'], { cwd: dir, env: env() });
+    const r = await mme(['preprocess', '--dry-run', '--locations', '1', '--sklearn-version', '0.1'], {
+      cwd: dir,
+      env: env(),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('1.2-1');
   });

@@ -14,7 +14,13 @@ let cwd: string;
 let state: string;
 const run = (args: string[]) => mme(args, { cwd, env: { MME_LOCAL_STATE: state } });
 
-interface Step { name: string; ok: boolean; seconds: number; summary: string; result?: Record<string, any> }
+interface Step {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  summary: string;
+  result?: Record<string, any>;
+}
 let first: RunResult;
 let report: Record<string, any>;
 let firstMs: number;
@@ -46,8 +52,15 @@ describe('mme demo --json', () => {
     expect(first.code).toBe(0);
     expect(report.ok).toBe(true);
     expect(report.steps.map((s: Step) => [s.name, s.ok])).toEqual([
-      ['data', true], ['preprocess', true], ['train', true], ['deploy', true], ['invoke', true],
-      ['add-model', true], ['grant', true], ['as-role', true], ['metrics', true],
+      ['data', true],
+      ['preprocess', true],
+      ['train', true],
+      ['deploy', true],
+      ['invoke', true],
+      ['add-model', true],
+      ['grant', true],
+      ['as-role', true],
+      ['metrics', true],
     ]);
     for (const s of report.steps) expect(s.seconds).toBeGreaterThanOrEqual(0);
     expect(report.wallSeconds).toBeLessThan(60);
@@ -57,7 +70,12 @@ describe('mme demo --json', () => {
 
   it('generated 4 locations, preprocessed and trained them, and deployed 3 (Houston_TX held out)', () => {
     const data = step('data').result!;
-    expect(data.locations.map((l: { location: string }) => l.location)).toEqual(['NewYork_NY', 'LosAngeles_CA', 'Chicago_IL', 'Houston_TX']);
+    expect(data.locations.map((l: { location: string }) => l.location)).toEqual([
+      'NewYork_NY',
+      'LosAngeles_CA',
+      'Chicago_IL',
+      'Houston_TX',
+    ]);
     for (const l of data.locations) {
       expect(l.rows).toBe(300);
       expect(existsSync(path.join(cwd, 'data', l.location, 'train', 'train.csv'))).toBe(true);
@@ -66,12 +84,25 @@ describe('mme demo --json', () => {
     const jobs = step('train').result!.jobs;
     expect(jobs.map((j: { status: string }) => j.status)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
     const deploy = step('deploy').result!;
-    expect(deploy).toMatchObject({ endpoint: 'mme-linear-learner', action: 'create', status: 'InService', heldOut: ['Houston_TX'] });
-    expect(deploy.artifacts.map((a: { location: string }) => a.location).sort()).toEqual(['Chicago_IL', 'LosAngeles_CA', 'NewYork_NY']);
+    expect(deploy).toMatchObject({
+      endpoint: 'mme-linear-learner',
+      action: 'create',
+      status: 'InService',
+      heldOut: ['Houston_TX'],
+    });
+    expect(deploy.artifacts.map((a: { location: string }) => a.location).sort()).toEqual([
+      'Chicago_IL',
+      'LosAngeles_CA',
+      'NewYork_NY',
+    ]);
   });
 
-  it('predicts 10 houses in dollars on the deployed models, each model\'s first call marked cold', () => {
-    const deployed = ['Chicago_IL/Chicago_IL.tar.gz', 'LosAngeles_CA/LosAngeles_CA.tar.gz', 'NewYork_NY/NewYork_NY.tar.gz'];
+  it("predicts 10 houses in dollars on the deployed models, each model's first call marked cold", () => {
+    const deployed = [
+      'Chicago_IL/Chicago_IL.tar.gz',
+      'LosAngeles_CA/LosAngeles_CA.tar.gz',
+      'NewYork_NY/NewYork_NY.tar.gz',
+    ];
     expect(report.predictions).toHaveLength(10);
     const seen = new Set<string>();
     for (const p of report.predictions) {
@@ -94,16 +125,28 @@ describe('mme demo --json', () => {
     expect(report.added.invocation.prediction).toBeLessThan(10_000_000);
   });
 
-  it('grants NewYork_NY: through the role NewYork_NY answers and Chicago_IL is denied with AWS\'s message', () => {
-    expect(step('grant').result).toMatchObject({ roleName: 'mme-invoke-NewYork_NY@mme-linear-learner', status: 'created', targetModels: ['NewYork_NY/*'] });
+  it("grants NewYork_NY: through the role NewYork_NY answers and Chicago_IL is denied with AWS's message", () => {
+    expect(step('grant').result).toMatchObject({
+      roleName: 'mme-invoke-NewYork_NY@mme-linear-learner',
+      status: 'created',
+      targetModels: ['NewYork_NY/*'],
+    });
     const identity = report.asRole.identity as string;
-    expect(identity).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/mme-invoke-NewYork_NY@mme-linear-learner\/MME_Invoke_NY_Model$/);
+    expect(identity).toMatch(
+      /^arn:aws:sts::\d{12}:assumed-role\/mme-invoke-NewYork_NY@mme-linear-learner\/MME_Invoke_NY_Model$/,
+    );
     expect(report.asRole.allowed.targetModel).toBe('NewYork_NY/NewYork_NY.tar.gz');
     expect(report.asRole.allowed.prediction).toBeGreaterThan(10_000);
     expect(report.asRole.allowed.prediction).toBeLessThan(10_000_000);
-    expect(report.denied).toMatchObject({ targetModel: 'Chicago_IL/Chicago_IL.tar.gz', denied: true, code: 'AccessDeniedException' });
+    expect(report.denied).toMatchObject({
+      targetModel: 'Chicago_IL/Chicago_IL.tar.gz',
+      denied: true,
+      code: 'AccessDeniedException',
+    });
     expect(report.denied.message).toMatch(
-      new RegExp(`^User: ${escape(identity)} is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:\\d{12}:endpoint/mme-linear-learner$`),
+      new RegExp(
+        `^User: ${escape(identity)} is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:\\d{12}:endpoint/mme-linear-learner$`,
+      ),
     );
   });
 
@@ -132,7 +175,18 @@ describe('mme demo --clean, re-run on the same state', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(readFileSync(path.join(cwd, 'data', 'Chicago_IL', 'train', 'train.csv'), 'utf8')).toBe(trainCsv);
     // progress on stderr (plain lines: not a TTY), a start and an end per step
-    for (const [i, name] of ['data', 'preprocess', 'train', 'deploy', 'invoke', 'add-model', 'grant', 'as-role', 'metrics', 'teardown'].entries()) {
+    for (const [i, name] of [
+      'data',
+      'preprocess',
+      'train',
+      'deploy',
+      'invoke',
+      'add-model',
+      'grant',
+      'as-role',
+      'metrics',
+      'teardown',
+    ].entries()) {
       expect(second.stderr).toContain(`› Step ${i + 1}/10 ${name}: `);
       expect(second.stderr).toContain(`✔ Step ${i + 1}/10 ${name}: `);
     }

@@ -43,15 +43,54 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   clients = createClients({ region: cloud.region }, cloud.clientConfig());
   dataDir = await mkdtemp(join(tmpdir(), 'mme-deploy-data-'));
-  await generateData({ locations: LOCATIONS, rows: 200, seed: 5, outDir: dataDir, upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true } }, silentReporter);
+  await generateData(
+    {
+      locations: LOCATIONS,
+      rows: 200,
+      seed: 5,
+      outDir: dataDir,
+      upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true },
+    },
+    silentReporter,
+  );
   const account = async () => (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Account!;
   const roleArn = await executionRoleArn('local', undefined, account);
-  const job = { bucket: BUCKET, prefix: PREFIX, region: cloud.region, roleArn, locations: LOCATIONS, instanceType: 'ml.c4.xlarge', poll: POLL.local, parallel: 4 };
-  const pre = await preprocess(clients, silentReporter, { ...job, runId: newRunId(), transformInstanceType: 'ml.c4.xlarge', seed: 42, validationFraction: 0.3 });
+  const job = {
+    bucket: BUCKET,
+    prefix: PREFIX,
+    region: cloud.region,
+    roleArn,
+    locations: LOCATIONS,
+    instanceType: 'ml.c4.xlarge',
+    poll: POLL.local,
+    parallel: 4,
+  };
+  const pre = await preprocess(clients, silentReporter, {
+    ...job,
+    runId: newRunId(),
+    transformInstanceType: 'ml.c4.xlarge',
+    seed: 42,
+    validationFraction: 0.3,
+  });
   expect(pre.ok).toBe(true);
-  const trained = await train(clients, silentReporter, { ...job, runId: newRunId(), wait: true, preprocessors: await trainingData(clients, BUCKET, PREFIX, LOCATIONS) });
+  const trained = await train(clients, silentReporter, {
+    ...job,
+    runId: newRunId(),
+    wait: true,
+    preprocessors: await trainingData(clients, BUCKET, PREFIX, LOCATIONS),
+  });
   expect(trained.jobs.map((j) => j.status)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
-  o = { bucket: BUCKET, prefix: PREFIX, region: cloud.region, roleArn, endpoint: DEFAULT_ENDPOINT_NAME, holdOut: ['Houston_TX'], instanceType: 'ml.m4.xlarge', instanceCount: 1, poll: ENDPOINT_POLL.local };
+  o = {
+    bucket: BUCKET,
+    prefix: PREFIX,
+    region: cloud.region,
+    roleArn,
+    endpoint: DEFAULT_ENDPOINT_NAME,
+    holdOut: ['Houston_TX'],
+    instanceType: 'ml.m4.xlarge',
+    instanceCount: 1,
+    poll: ENDPOINT_POLL.local,
+  };
 }, 60_000);
 
 afterAll(async () => {
@@ -64,7 +103,15 @@ async function invoke(targetModel: string, location: string): Promise<number> {
   const runtime = new SageMakerRuntimeClient(cloud.clientConfig());
   try {
     const features = (await testRow(await clients.s3(), BUCKET, location))!;
-    const out = await runtime.send(new InvokeEndpointCommand({ EndpointName: o.endpoint, TargetModel: targetModel, ContentType: 'text/csv', Accept: 'application/json', Body: features }));
+    const out = await runtime.send(
+      new InvokeEndpointCommand({
+        EndpointName: o.endpoint,
+        TargetModel: targetModel,
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+        Body: features,
+      }),
+    );
     return JSON.parse(new TextDecoder().decode(out.Body)).predictions[0].score;
   } finally {
     runtime.destroy();
@@ -82,7 +129,9 @@ describe('deploy, add-model and teardown on the local cloud', () => {
     const plan = await inspectDeploy(clients, o);
     expect(plan.action).toBe('create');
     expect(plan.heldOut).toEqual(['Houston_TX']);
-    expect(plan.copies.map((c) => [c.location, c.key, c.action])).toEqual(DEPLOYED.map((l) => [l, `${PREFIX}/multi_model_artifacts/${l}/${l}.tar.gz`, 'copy']).sort());
+    expect(plan.copies.map((c) => [c.location, c.key, c.action])).toEqual(
+      DEPLOYED.map((l) => [l, `${PREFIX}/multi_model_artifacts/${l}/${l}.tar.gz`, 'copy']).sort(),
+    );
     first = await applyDeploy(clients, reporter, plan, o);
     expect(first).toMatchObject({ action: 'create', status: 'InService', created: { model: true, config: true } });
     expect((await describeEndpoint(await clients.sageMaker(), o.endpoint))?.EndpointConfigName).toBe(first.configName);
@@ -100,26 +149,47 @@ describe('deploy, add-model and teardown on the local cloud', () => {
     const reporter = recordingReporter();
     const again = await applyDeploy(clients, reporter, plan, o);
     expect(again).toMatchObject({ action: 'unchanged', modelName: first.modelName, configName: first.configName });
-    expect(reporter.events.at(-1)).toMatchObject({ kind: 'succeed', text: expect.stringContaining('already InService') });
+    expect(reporter.events.at(-1)).toMatchObject({
+      kind: 'succeed',
+      text: expect.stringContaining('already InService'),
+    });
   });
 
   it('InvokeEndpoint (raw SDK) on the 3 deployed cities answers plausible prices; Houston_TX is not there yet', async () => {
     for (const l of DEPLOYED) plausible(await invoke(`${l}/${l}.tar.gz`, l));
-    await expect(invoke('Houston_TX/Houston_TX.tar.gz', 'Houston_TX')).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    await expect(invoke('Houston_TX/Houston_TX.tar.gz', 'Houston_TX')).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 
   it('add-model Houston_TX copies it and proves it answers; again it is "already added"; another artifact is refused without --force', async () => {
-    const base = { bucket: BUCKET, prefix: PREFIX, endpoint: o.endpoint, location: 'Houston_TX', name: 'Houston_TX', force: false };
+    const base = {
+      bucket: BUCKET,
+      prefix: PREFIX,
+      endpoint: o.endpoint,
+      location: 'Houston_TX',
+      name: 'Houston_TX',
+      force: false,
+    };
     const added = await addModel(clients, silentReporter, base);
-    expect(added).toMatchObject({ targetModel: 'Houston_TX/Houston_TX.tar.gz', replaced: false, trainingJob: expect.stringMatching(/^mme-train-Houston-TX-/) });
+    expect(added).toMatchObject({
+      targetModel: 'Houston_TX/Houston_TX.tar.gz',
+      replaced: false,
+      trainingJob: expect.stringMatching(/^mme-train-Houston-TX-/),
+    });
     expect(added.invocation!.features.split(',')).toHaveLength(8);
     plausible(added.invocation!.prediction!);
     plausible(await invoke('Houston_TX/Houston_TX.tar.gz', 'Houston_TX'));
     const again = await addModel(clients, silentReporter, base);
     expect(again).toMatchObject({ alreadyAdded: true, replaced: false, source: added.source });
     plausible(again.invocation!.prediction!);
-    const other = (await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'], prefix: PREFIX }))[0]!.artifact;
-    await expect(addModel(clients, silentReporter, { ...base, artifact: other })).rejects.toMatchObject({ code: 'ModelExists', hint: expect.stringContaining('--as Houston_TX_v2') });
+    const other = (
+      await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'], prefix: PREFIX })
+    )[0]!.artifact;
+    await expect(addModel(clients, silentReporter, { ...base, artifact: other })).rejects.toMatchObject({
+      code: 'ModelExists',
+      hint: expect.stringContaining('--as Houston_TX_v2'),
+    });
     const renamed = await addModel(clients, silentReporter, { ...base, name: 'Houston_TX_v2' });
     plausible(renamed.invocation!.prediction!);
   });
@@ -133,11 +203,22 @@ describe('deploy, add-model and teardown on the local cloud', () => {
   it('a changed pipeline (--cache Disabled): new model and configuration, UpdateEndpoint, the old ones deleted', async () => {
     const changed = { ...o, cache: 'Disabled' as const };
     const plan = await inspectDeploy(clients, changed);
-    expect(plan).toMatchObject({ action: 'update', createModel: true, createConfig: true, superseded: { configs: [first.configName], models: [first.modelName] } });
+    expect(plan).toMatchObject({
+      action: 'update',
+      createModel: true,
+      createConfig: true,
+      superseded: { configs: [first.configName], models: [first.modelName] },
+    });
     const result = await applyDeploy(clients, silentReporter, plan, changed);
-    expect(result).toMatchObject({ action: 'update', status: 'InService', deleted: { configs: [first.configName], models: [first.modelName] } });
+    expect(result).toMatchObject({
+      action: 'update',
+      status: 'InService',
+      deleted: { configs: [first.configName], models: [first.modelName] },
+    });
     const sm = await clients.sageMaker();
-    await expect(sm.send(new DescribeModelCommand({ ModelName: first.modelName }))).rejects.toThrow(/Could not find model/);
+    await expect(sm.send(new DescribeModelCommand({ ModelName: first.modelName }))).rejects.toThrow(
+      /Could not find model/,
+    );
     plausible(await invoke('Chicago_IL/Chicago_IL.tar.gz', 'Chicago_IL'));
   });
 
@@ -159,7 +240,9 @@ describe('deploy, add-model and teardown on the local cloud', () => {
     expect((await sm.send(new ListModelsCommand({ MaxResults: 100 }))).Models).toEqual([]);
     expect((await sm.send(new ListEndpointConfigsCommand({ MaxResults: 100 }))).EndpointConfigs).toEqual([]);
     const left = await (await clients.s3()).send(new ListObjectsV2Command({ Bucket: BUCKET }));
-    expect((left.Contents ?? []).map((c) => c.Key!.split('/')[0])).toEqual(LOCATIONS.flatMap(() => ['housing-data', 'housing-data']));
+    expect((left.Contents ?? []).map((c) => c.Key!.split('/')[0])).toEqual(
+      LOCATIONS.flatMap(() => ['housing-data', 'housing-data']),
+    );
 
     expect(isEmptyPlan(await inspectTeardown(clients, all))).toBe(true);
     // Training jobs outlive their artifacts (SageMaker keeps job records): deploy says what is missing.

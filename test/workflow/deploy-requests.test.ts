@@ -8,7 +8,15 @@ import { firstColumns, score } from '../../src/workflow/add-model.js';
 import { selectModels, sharedPreprocessor } from '../../src/workflow/artifacts.js';
 import type { DeployPlan } from '../../src/workflow/deploy.js';
 import {
-  contentHash, copyAction, deployRequests, endpointAction, hostingSpec, isHostingName, mmeLayout, suffixedName, type PipelineInput,
+  contentHash,
+  copyAction,
+  deployRequests,
+  endpointAction,
+  hostingSpec,
+  isHostingName,
+  mmeLayout,
+  suffixedName,
+  type PipelineInput,
 } from '../../src/workflow/endpoint-requests.js';
 import { failureHint, hostingError } from '../../src/workflow/endpoint-waiter.js';
 import type { TrainedModel } from '../../src/workflow/train.js';
@@ -47,7 +55,11 @@ describe('hostingSpec: the pipeline model and its endpoint configuration', () =>
             SAGEMAKER_REGION: 'us-east-1',
           },
         },
-        { Image: LL, Mode: 'MultiModel', ModelDataUrl: 's3://my-bucket/DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/' },
+        {
+          Image: LL,
+          Mode: 'MultiModel',
+          ModelDataUrl: 's3://my-bucket/DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/',
+        },
       ],
       ExecutionRoleArn: ROLE,
       Tags: [
@@ -61,7 +73,15 @@ describe('hostingSpec: the pipeline model and its endpoint configuration', () =>
   it('CreateEndpointConfig: one variant AllTraffic, weight 1, on that model', () => {
     expect(spec.config).toEqual({
       EndpointConfigName: spec.configName,
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: spec.modelName, InstanceType: 'ml.m4.xlarge', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: spec.modelName,
+          InstanceType: 'ml.m4.xlarge',
+          InitialInstanceCount: 1,
+          InitialVariantWeight: 1,
+        },
+      ],
       Tags: spec.model.Tags,
     });
   });
@@ -76,7 +96,13 @@ describe('hostingSpec: the pipeline model and its endpoint configuration', () =>
     expect(bigger.configName).not.toBe(spec.configName);
     // Preprocessor or cache setting: a new model, hence a new configuration.
     for (const other of [
-      input({ preprocessor: { job: 'mme-preprocess-x', image: SKLEARN, modelDataUrl: 's3://my-bucket/mme-preprocess-x/output/model.tar.gz' } }),
+      input({
+        preprocessor: {
+          job: 'mme-preprocess-x',
+          image: SKLEARN,
+          modelDataUrl: 's3://my-bucket/mme-preprocess-x/output/model.tar.gz',
+        },
+      }),
       input({ cache: 'Disabled' }),
     ]) {
       const changed = hostingSpec('mme-linear-learner', other);
@@ -105,11 +131,17 @@ describe('hostingSpec: the pipeline model and its endpoint configuration', () =>
 
 describe('artifacts: keys, hold-out, one preprocessor', () => {
   const model = (location: string, preprocessor?: string): TrainedModel => ({
-    location, jobName: `mme-train-${location}`, jobArn: `arn:${location}`, artifact: `s3://b/p/model_artifacts/${location}/x/output/model.tar.gz`, ...(preprocessor ? { preprocessor } : {}),
+    location,
+    jobName: `mme-train-${location}`,
+    jobArn: `arn:${location}`,
+    artifact: `s3://b/p/model_artifacts/${location}/x/output/model.tar.gz`,
+    ...(preprocessor ? { preprocessor } : {}),
   });
 
   it('keys and TargetModel follow the notebook', () => {
-    expect(mmeLayout.key('DEMO_MME_LINEAR_LEARNER', 'Chicago_IL')).toBe('DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/Chicago_IL/Chicago_IL.tar.gz');
+    expect(mmeLayout.key('DEMO_MME_LINEAR_LEARNER', 'Chicago_IL')).toBe(
+      'DEMO_MME_LINEAR_LEARNER/multi_model_artifacts/Chicago_IL/Chicago_IL.tar.gz',
+    );
     expect(mmeLayout.targetModel('Chicago_IL')).toBe('Chicago_IL/Chicago_IL.tar.gz');
     expect(mmeLayout.prefix('P')).toBe('P/multi_model_artifacts/');
   });
@@ -124,7 +156,8 @@ describe('artifacts: keys, hold-out, one preprocessor', () => {
 
   it('models behind different (or unrecorded) preprocessors are refused, naming them', () => {
     expect(sharedPreprocessor([model('A', JOB), model('B', JOB)])).toBe(JOB);
-    const mixed = () => sharedPreprocessor([model('NewYork_NY', 'pre-1'), model('Chicago_IL', 'pre-2'), model('Dallas_TX', 'pre-1')]);
+    const mixed = () =>
+      sharedPreprocessor([model('NewYork_NY', 'pre-1'), model('Chicago_IL', 'pre-2'), model('Dallas_TX', 'pre-1')]);
     expect(mixed).toThrow(/pre-1: NewYork_NY, Dallas_TX; pre-2: Chicago_IL/);
     expect(() => sharedPreprocessor([model('A')])).toThrow(/\(none recorded\): A/);
   });
@@ -152,54 +185,125 @@ describe('what a re-run does', () => {
 
   const spec = hostingSpec('ep', input());
   const plan = (over: Partial<DeployPlan>): DeployPlan => ({
-    endpoint: 'ep', copies: [], heldOut: [], stillServed: [], unknownHoldOut: [], preprocessorJob: JOB, spec, createModel: false, createConfig: false,
-    action: 'unchanged', superseded: { configs: [], models: [] }, ...over,
+    endpoint: 'ep',
+    copies: [],
+    heldOut: [],
+    stillServed: [],
+    unknownHoldOut: [],
+    preprocessorJob: JOB,
+    spec,
+    createModel: false,
+    createConfig: false,
+    action: 'unchanged',
+    superseded: { configs: [], models: [] },
+    ...over,
   });
 
   it('nothing changed: no request at all', () => {
-    expect(deployRequests(plan({ current: { status: 'InService', configName: spec.configName } }), { bucket: 'b', prefix: 'p' })).toEqual([]);
+    expect(
+      deployRequests(plan({ current: { status: 'InService', configName: spec.configName } }), {
+        bucket: 'b',
+        prefix: 'p',
+      }),
+    ).toEqual([]);
   });
 
   it('a first deploy: copies, model, configuration, endpoint, then polling', () => {
-    const copies = [{ location: 'A', trainingJob: 'j', source: 's3://b/x/model.tar.gz', key: 'p/multi_model_artifacts/A/A.tar.gz', targetModel: 'A/A.tar.gz', action: 'copy' as const }];
-    const requests = deployRequests(plan({ copies, createModel: true, createConfig: true, action: 'create' }), { bucket: 'b', prefix: 'p' });
-    expect(requests.map((r) => r.operation)).toEqual(['CopyObject', 'CreateModel', 'CreateEndpointConfig', 'CreateEndpoint', 'DescribeEndpoint']);
-    expect(requests[0]!.input).toMatchObject({ Bucket: 'b', Key: 'p/multi_model_artifacts/A/A.tar.gz', CopySource: 'b/x/model.tar.gz', MetadataDirective: 'REPLACE' });
-    expect(requests[3]!.input).toEqual({ EndpointName: 'ep', EndpointConfigName: spec.configName, Tags: [{ Key: 'mme:prefix', Value: 'p' }] });
+    const copies = [
+      {
+        location: 'A',
+        trainingJob: 'j',
+        source: 's3://b/x/model.tar.gz',
+        key: 'p/multi_model_artifacts/A/A.tar.gz',
+        targetModel: 'A/A.tar.gz',
+        action: 'copy' as const,
+      },
+    ];
+    const requests = deployRequests(plan({ copies, createModel: true, createConfig: true, action: 'create' }), {
+      bucket: 'b',
+      prefix: 'p',
+    });
+    expect(requests.map((r) => r.operation)).toEqual([
+      'CopyObject',
+      'CreateModel',
+      'CreateEndpointConfig',
+      'CreateEndpoint',
+      'DescribeEndpoint',
+    ]);
+    expect(requests[0]!.input).toMatchObject({
+      Bucket: 'b',
+      Key: 'p/multi_model_artifacts/A/A.tar.gz',
+      CopySource: 'b/x/model.tar.gz',
+      MetadataDirective: 'REPLACE',
+    });
+    expect(requests[3]!.input).toEqual({
+      EndpointName: 'ep',
+      EndpointConfigName: spec.configName,
+      Tags: [{ Key: 'mme:prefix', Value: 'p' }],
+    });
   });
 
   it('a changed pipeline: UpdateEndpoint, then the superseded configuration and model go', () => {
     const requests = deployRequests(
-      plan({ createModel: true, createConfig: true, action: 'update', current: { status: 'InService', configName: 'ep-old' }, superseded: { configs: ['ep-old'], models: ['ep-oldmodel'] } }),
+      plan({
+        createModel: true,
+        createConfig: true,
+        action: 'update',
+        current: { status: 'InService', configName: 'ep-old' },
+        superseded: { configs: ['ep-old'], models: ['ep-oldmodel'] },
+      }),
       { bucket: 'b', prefix: 'p' },
     );
-    expect(requests.map((r) => r.operation)).toEqual(['CreateModel', 'CreateEndpointConfig', 'UpdateEndpoint', 'DescribeEndpoint', 'DeleteEndpointConfig', 'DeleteModel']);
+    expect(requests.map((r) => r.operation)).toEqual([
+      'CreateModel',
+      'CreateEndpointConfig',
+      'UpdateEndpoint',
+      'DescribeEndpoint',
+      'DeleteEndpointConfig',
+      'DeleteModel',
+    ]);
   });
 });
 
 describe('AWS errors and the add-model proof', () => {
   it('ResourceLimitExceeded names the quota and how to raise it', () => {
-    const err = Object.assign(new Error("The account-level service limit 'ml.m4.xlarge for endpoint usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota."), { name: 'ResourceLimitExceeded' });
+    const err = Object.assign(
+      new Error(
+        "The account-level service limit 'ml.m4.xlarge for endpoint usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota.",
+      ),
+      { name: 'ResourceLimitExceeded' },
+    );
     const e = hostingError(err, 'creating endpoint ep', { instanceType: 'ml.m4.xlarge', roleArn: ROLE });
-    expect(e).toMatchObject({ code: 'ResourceLimitExceeded', exitCode: 6, detail: { quota: 'ml.m4.xlarge for endpoint usage' } });
+    expect(e).toMatchObject({
+      code: 'ResourceLimitExceeded',
+      exitCode: 6,
+      detail: { quota: 'ml.m4.xlarge for endpoint usage' },
+    });
     expect(e.hint).toContain('request-service-quota-increase');
     expect(e.hint).toContain('--instance-type');
   });
 
   it('AccessDenied on iam:PassRole says which permission, on which role', () => {
-    const err = Object.assign(new Error(`User: arn:aws:iam::1:user/u is not authorized to perform: iam:PassRole on resource: ${ROLE}`), { name: 'AccessDeniedException' });
+    const err = Object.assign(
+      new Error(`User: arn:aws:iam::1:user/u is not authorized to perform: iam:PassRole on resource: ${ROLE}`),
+      { name: 'AccessDeniedException' },
+    );
     const e = hostingError(err, 'creating model m', { instanceType: 'ml.m4.xlarge', roleArn: ROLE });
     expect(e.exitCode).toBe(5);
     expect(e.hint).toContain(`iam:PassRole on ${ROLE}`);
     expect(e.hint).toContain('sagemaker.amazonaws.com');
   });
 
-  it('a Failed endpoint\'s reason points at the fix', () => {
-    expect(failureHint('Failed to download model data for container "container_1" from URL: "s3://b/k". Please ensure that there is an object located at the URL and that the role has permissions')).toContain('s3:GetObject');
+  it("a Failed endpoint's reason points at the fix", () => {
+    expect(
+      failureHint(
+        'Failed to download model data for container "container_1" from URL: "s3://b/k". Please ensure that there is an object located at the URL and that the role has permissions',
+      ),
+    ).toContain('s3:GetObject');
     expect(failureHint(undefined)).toContain('mme deploy');
   });
 
-  it('the proof row is the test row\'s 8 features, and the answer a regressor score', () => {
+  it("the proof row is the test row's 8 features, and the answer a regressor score", () => {
     expect(firstColumns('1995,3000.5,3,2.0,1.01,2,y,n,450000\n', 8)).toBe('1995,3000.5,3,2.0,1.01,2,y,n');
     expect(score('{"predictions":[{"score":439972.62}]}')).toBe(439972.62);
     expect(score('not json')).toBeUndefined();

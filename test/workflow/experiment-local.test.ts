@@ -11,7 +11,11 @@ import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
-import { EXPERIMENT_ENDPOINT_NAME, runCacheExperiment, type CacheExperimentOptions } from '../../src/workflow/experiment.js';
+import {
+  EXPERIMENT_ENDPOINT_NAME,
+  runCacheExperiment,
+  type CacheExperimentOptions,
+} from '../../src/workflow/experiment.js';
 import { DEFAULT_METRICS, fetchMetrics, resolveMetric } from '../../src/workflow/metrics.js';
 import { describeEndpoint } from '../../src/workflow/endpoint-waiter.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
@@ -26,9 +30,15 @@ let cloud: TestCloud;
 let clients: Clients;
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ hosting: { modelOverheadBytes: 10 * MiB, instance: { memoryBytes: Math.round((12.5 * 10 * MiB) / 0.8) } } });
+  cloud = await startTestCloud({
+    hosting: { modelOverheadBytes: 10 * MiB, instance: { memoryBytes: Math.round((12.5 * 10 * MiB) / 0.8) } },
+  });
   clients = createClients({ region: cloud.region }, cloud.clientConfig(), { maxAttempts: 1 });
-  await createPipelineEndpoint(clients, { accountId: cloud.accountId, endpoint: ENDPOINT, cities: { Houston_TX: 160 } });
+  await createPipelineEndpoint(clients, {
+    accountId: cloud.accountId,
+    endpoint: ENDPOINT,
+    cities: { Houston_TX: 160 },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -37,7 +47,12 @@ afterAll(async () => {
 });
 
 const options = (over: Partial<CacheExperimentOptions> = {}): CacheExperimentOptions => ({
-  target: 'local', bucket: BUCKET, prefix: PREFIX, location: 'Houston_TX', models: 20, endpoint: ENDPOINT,
+  target: 'local',
+  bucket: BUCKET,
+  prefix: PREFIX,
+  location: 'Houston_TX',
+  models: 20,
+  endpoint: ENDPOINT,
   // The local cloud forwards metrics every 5 s; the test pushes them at every wait instead.
   sleep: async (ms) => {
     cloud.flushMetrics();
@@ -55,7 +70,15 @@ describe('mme experiment cache on the local cloud', () => {
     started = new Date();
     const reporter = recordingReporter();
     const r = await runCacheExperiment(clients, reporter, options());
-    expect(r).toMatchObject({ endpoint: ENDPOINT, variant: 'AllTraffic', createdEndpoint: false, deletedEndpoint: false, models: 20, metricsComplete: true, warnings: [] });
+    expect(r).toMatchObject({
+      endpoint: ENDPOINT,
+      variant: 'AllTraffic',
+      createdEndpoint: false,
+      deletedEndpoint: false,
+      models: 20,
+      metricsComplete: true,
+      warnings: [],
+    });
     expect(r.source).toBe(`s3://${BUCKET}/${MME_PREFIX}Houston_TX/Houston_TX.tar.gz`);
     expect(r.passes.map((p) => [p.first, p.last, p.hits, p.misses, p.hitRatio])).toEqual([
       [0, 9, 0, 10, 0],
@@ -76,45 +99,77 @@ describe('mme experiment cache on the local cloud', () => {
     const counts = count!.points.map((p) => p.value);
     expect(counts.length).toBeGreaterThan(0);
     expect(counts.every((v, i) => i === 0 || v >= counts[i - 1]!)).toBe(true);
-    expect(reporter.events.some((e) => e.kind === 'succeed' && e.text.startsWith('20 copies of Houston_TX'))).toBe(true);
+    expect(reporter.events.some((e) => e.kind === 'succeed' && e.text.startsWith('20 copies of Houston_TX'))).toBe(
+      true,
+    );
     // The copies are gone at the end; the model they were copied from stays.
     expect(r.copies).toMatchObject({ count: 20, deleted: true });
-    const left = await (await clients.s3()).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${MME_PREFIX}Houston_TX/` }));
+    const left = await (
+      await clients.s3()
+    ).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${MME_PREFIX}Houston_TX/` }));
     expect((left.Contents ?? []).map((o) => o.Key)).toEqual([`${MME_PREFIX}Houston_TX/Houston_TX.tar.gz`]);
   }, 30_000);
 
   it('the metrics are in CloudWatch, for the variant and (mme extension) per TargetModel', async () => {
     const cw = await clients.cloudWatch();
-    const window = { endpoint: ENDPOINT, variant: 'AllTraffic', start: new Date(started.getTime() - 60_000), end: new Date(Date.now() + 60_000), period: 60 };
+    const window = {
+      endpoint: ENDPOINT,
+      variant: 'AllTraffic',
+      start: new Date(started.getTime() - 60_000),
+      end: new Date(Date.now() + 60_000),
+      period: 60,
+    };
     const all = await fetchMetrics(cw, DEFAULT_METRICS.map(resolveMetric), window);
     for (const s of all) expect(s.points.length, s.name).toBeGreaterThan(0);
     const invocations = all.find((s) => s.name === 'Invocations')!;
     expect(invocations.points.reduce((a, p) => a + p.value, 0)).toBe(40);
 
     // Pass 3's shape, model by model: 0-9 stayed loaded (3 calls, 2 hits), 10-19 were new (1 miss).
-    const perModel = await cw.send(new GetMetricDataCommand({
-      StartTime: window.start, EndTime: window.end,
-      MetricDataQueries: [0, 9, 10, 19].map((i) => ({
-        Id: `m${i}`,
-        MetricStat: {
-          Metric: {
-            Namespace: 'AWS/SageMaker', MetricName: 'ModelCacheHit',
-            Dimensions: [{ Name: 'EndpointName', Value: ENDPOINT }, { Name: 'VariantName', Value: 'AllTraffic' }, { Name: 'TargetModel', Value: `Houston_TX/${i}_Houston_TX.tar.gz` }],
+    const perModel = await cw.send(
+      new GetMetricDataCommand({
+        StartTime: window.start,
+        EndTime: window.end,
+        MetricDataQueries: [0, 9, 10, 19].map((i) => ({
+          Id: `m${i}`,
+          MetricStat: {
+            Metric: {
+              Namespace: 'AWS/SageMaker',
+              MetricName: 'ModelCacheHit',
+              Dimensions: [
+                { Name: 'EndpointName', Value: ENDPOINT },
+                { Name: 'VariantName', Value: 'AllTraffic' },
+                { Name: 'TargetModel', Value: `Houston_TX/${i}_Houston_TX.tar.gz` },
+              ],
+            },
+            Period: 3600,
+            Stat: 'Sum',
           },
-          Period: 3600, Stat: 'Sum',
-        },
-      })),
-    }));
-    expect(perModel.MetricDataResults!.map((m) => [m.Id, m.Values!.reduce((a, v) => a + v, 0)])).toEqual([['m0', 2], ['m9', 2], ['m10', 0], ['m19', 0]]);
+        })),
+      }),
+    );
+    expect(perModel.MetricDataResults!.map((m) => [m.Id, m.Values!.reduce((a, v) => a + v, 0)])).toEqual([
+      ['m0', 2],
+      ['m9', 2],
+      ['m10', 0],
+      ['m19', 0],
+    ]);
   });
 
   it('--instance-type: on an endpoint of its own, cold again, deleted afterwards', async () => {
     const r = await runCacheExperiment(clients, silentReporter, options({ instanceType: 'ml.m4.xlarge' }));
-    expect(r).toMatchObject({ endpoint: EXPERIMENT_ENDPOINT_NAME, instanceType: 'ml.m4.xlarge', createdEndpoint: true, deletedEndpoint: true, warnings: [] });
+    expect(r).toMatchObject({
+      endpoint: EXPERIMENT_ENDPOINT_NAME,
+      instanceType: 'ml.m4.xlarge',
+      createdEndpoint: true,
+      deletedEndpoint: true,
+      warnings: [],
+    });
     expect(r.passes.map((p) => p.hits)).toEqual([0, 10, 10]);
     expect(r.plateau.loadedModelCount).toBe(12);
     // DeleteEndpoint returns at once (Deleting); the experiment does not wait for it to be gone.
-    expect((await describeEndpoint(await clients.sageMaker(), EXPERIMENT_ENDPOINT_NAME))?.EndpointStatus ?? 'Deleted').toMatch(/^(Deleting|Deleted)$/);
+    expect(
+      (await describeEndpoint(await clients.sageMaker(), EXPERIMENT_ENDPOINT_NAME))?.EndpointStatus ?? 'Deleted',
+    ).toMatch(/^(Deleting|Deleted)$/);
   }, 30_000);
 
   it('on the same endpoint again, pass 1 hits what is still loaded, and says so', async () => {

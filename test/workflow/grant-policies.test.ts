@@ -1,8 +1,21 @@
 /** The pure part of `mme grant`: prefixes, role names, principals, the two policy documents. */
 import { describe, expect, it } from 'vitest';
 import {
-  callerPrincipal, defaultRoleName, documentText, endpointArn, grantPrefixProblem, grantRequests, grantTags, invokePolicy,
-  normalizePrefixes, partitionOf, policyNameFor, principalArn, principalProblem, revokeRequests, roleNameProblem,
+  callerPrincipal,
+  defaultRoleName,
+  documentText,
+  endpointArn,
+  grantPrefixProblem,
+  grantRequests,
+  grantTags,
+  invokePolicy,
+  normalizePrefixes,
+  partitionOf,
+  policyNameFor,
+  principalArn,
+  principalProblem,
+  revokeRequests,
+  roleNameProblem,
   trustPolicy,
 } from '../../src/workflow/grant-policies.js';
 import { partitionIdOf } from '../../src/aws-names/partitions.js';
@@ -66,7 +79,9 @@ describe('prefixes', () => {
   });
 
   it('a bad prefix is a usage error (exit 2) naming it', () => {
-    expect(() => normalizePrefixes(['ok', 'bad*'])).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringContaining("'bad*'") }));
+    expect(() => normalizePrefixes(['ok', 'bad*'])).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringContaining("'bad*'") }),
+    );
     expect(() => normalizePrefixes([])).toThrow(expect.objectContaining({ exitCode: 2 }));
   });
 });
@@ -79,7 +94,7 @@ describe('role names', () => {
     expect(roleNameProblem(defaultRoleName(['NewYork_NY'], 'mme-linear-learner'))).toBeUndefined();
   });
 
-  it('another endpoint is another role; the endpoint\'s case does not matter (SageMaker ignores it)', () => {
+  it("another endpoint is another role; the endpoint's case does not matter (SageMaker ignores it)", () => {
     expect(defaultRoleName(['NewYork_NY'], 'other')).not.toBe(defaultRoleName(['NewYork_NY'], 'mme-linear-learner'));
     expect(defaultRoleName(['NewYork_NY'], 'Houses')).toBe(defaultRoleName(['NewYork_NY'], 'houses'));
   });
@@ -93,13 +108,16 @@ describe('role names', () => {
   it('long names are cut to 64 with a hash that keeps them apart, prefixes and endpoints alike', () => {
     const a = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_A'], 'mme-linear-learner');
     const b = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_B'], 'mme-linear-learner');
-    const c = defaultRoleName(['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_A'], 'mme-linear-learner-2');
+    const c = defaultRoleName(
+      ['Location_Number_One_With_A_Long_Name', 'Location_Number_Two_A'],
+      'mme-linear-learner-2',
+    );
     expect(a).toHaveLength(64);
     expect(new Set([a, b, c]).size).toBe(3);
     for (const n of [a, b, c]) expect(roleNameProblem(n)).toBeUndefined();
   });
 
-  it('IAM\'s rule for --role-name', () => {
+  it("IAM's rule for --role-name", () => {
     expect(roleNameProblem('city-analysts')).toBeUndefined();
     expect(roleNameProblem('a/b')).toBeDefined();
     expect(roleNameProblem('x'.repeat(65))).toBeDefined();
@@ -108,8 +126,14 @@ describe('role names', () => {
 
 describe('principals', () => {
   it('a role session is trusted as its role (the path is looked up by name)', () => {
-    expect(callerPrincipal(`arn:aws:sts::${ACCT}:assumed-role/Admin/jane@example.com`)).toEqual({ roleName: 'Admin', fallbackArn: `arn:aws:iam::${ACCT}:role/Admin` });
-    expect(callerPrincipal(`arn:aws-cn:sts::${ACCT}:assumed-role/R/s`)).toEqual({ roleName: 'R', fallbackArn: `arn:aws-cn:iam::${ACCT}:role/R` });
+    expect(callerPrincipal(`arn:aws:sts::${ACCT}:assumed-role/Admin/jane@example.com`)).toEqual({
+      roleName: 'Admin',
+      fallbackArn: `arn:aws:iam::${ACCT}:role/Admin`,
+    });
+    expect(callerPrincipal(`arn:aws-cn:sts::${ACCT}:assumed-role/R/s`)).toEqual({
+      roleName: 'R',
+      fallbackArn: `arn:aws-cn:iam::${ACCT}:role/R`,
+    });
   });
 
   it('root and users are trusted as they are', () => {
@@ -119,10 +143,16 @@ describe('principals', () => {
 
   it('--principal: an account id (as its root ARN) or a principal ARN', () => {
     expect(principalArn(ACCT, 'aws')).toBe(`arn:aws:iam::${ACCT}:root`);
-    for (const ok of [ACCT, `arn:aws:iam::${ACCT}:role/path/Reader`, `arn:aws:iam::${ACCT}:user/jane`, `arn:aws:sts::${ACCT}:assumed-role/R/s`]) {
+    for (const ok of [
+      ACCT,
+      `arn:aws:iam::${ACCT}:role/path/Reader`,
+      `arn:aws:iam::${ACCT}:user/jane`,
+      `arn:aws:sts::${ACCT}:assumed-role/R/s`,
+    ]) {
       expect(principalProblem(ok)).toBeUndefined();
     }
-    for (const bad of ['jane', 'sagemaker.amazonaws.com', `arn:aws:s3:::bucket`, '12345']) expect(principalProblem(bad)).toBeDefined();
+    for (const bad of ['jane', 'sagemaker.amazonaws.com', `arn:aws:s3:::bucket`, '12345'])
+      expect(principalProblem(bad)).toBeDefined();
   });
 
   it('partitions', () => {
@@ -134,23 +164,52 @@ describe('principals', () => {
 
 describe('--dry-run requests', () => {
   const plan = {
-    roleName: 'mme-invoke-NewYork_NY', prefixes: ['NewYork_NY'], endpoint: 'mme-linear-learner',
-    endpointArn: endpointArn('aws', 'us-east-1', ACCT, 'mme-linear-learner'), principal: `arn:aws:iam::${ACCT}:root`,
+    roleName: 'mme-invoke-NewYork_NY',
+    prefixes: ['NewYork_NY'],
+    endpoint: 'mme-linear-learner',
+    endpointArn: endpointArn('aws', 'us-east-1', ACCT, 'mme-linear-learner'),
+    principal: `arn:aws:iam::${ACCT}:root`,
   };
 
   it('grant: who am I, does the role exist, create or update it, put the policy', () => {
     const requests = grantRequests({ ...plan, callerMayBeSession: false });
     expect(requests.map((r) => `${r.service} ${r.operation}`)).toEqual([
-      'STS GetCallerIdentity', 'IAM GetRole', 'IAM CreateRole', 'IAM ListRolePolicies', 'IAM ListAttachedRolePolicies',
-      'IAM UpdateAssumeRolePolicy', 'IAM UpdateRole', 'IAM TagRole', 'IAM GetRolePolicy', 'IAM PutRolePolicy',
+      'STS GetCallerIdentity',
+      'IAM GetRole',
+      'IAM CreateRole',
+      'IAM ListRolePolicies',
+      'IAM ListAttachedRolePolicies',
+      'IAM UpdateAssumeRolePolicy',
+      'IAM UpdateRole',
+      'IAM TagRole',
+      'IAM GetRolePolicy',
+      'IAM PutRolePolicy',
     ]);
-    expect(requests[2]!.input).toMatchObject({ RoleName: 'mme-invoke-NewYork_NY', MaxSessionDuration: 3600, AssumeRolePolicyDocument: documentText(trustPolicy(plan.principal)) });
-    expect(requests.at(-1)!.input).toEqual({ RoleName: 'mme-invoke-NewYork_NY', PolicyName: 'mme-invoke-NewYork_NY-policy', PolicyDocument: documentText(invokePolicy(plan.endpointArn, ['NewYork_NY'])) });
-    expect(grantRequests({ ...plan, callerMayBeSession: true })[1]).toMatchObject({ operation: 'GetRole', input: { RoleName: '<your role>' } });
+    expect(requests[2]!.input).toMatchObject({
+      RoleName: 'mme-invoke-NewYork_NY',
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: documentText(trustPolicy(plan.principal)),
+    });
+    expect(requests.at(-1)!.input).toEqual({
+      RoleName: 'mme-invoke-NewYork_NY',
+      PolicyName: 'mme-invoke-NewYork_NY-policy',
+      PolicyDocument: documentText(invokePolicy(plan.endpointArn, ['NewYork_NY'])),
+    });
+    expect(grantRequests({ ...plan, callerMayBeSession: true })[1]).toMatchObject({
+      operation: 'GetRole',
+      input: { RoleName: '<your role>' },
+    });
   });
 
   it('remove: policies first, then the role', () => {
     expect(revokeRequests('r', 'e')[0]!.note).toContain('mme:endpoint e');
-    expect(revokeRequests('r', 'e').map((r) => r.operation)).toEqual(['GetRole', 'ListRolePolicies', 'ListAttachedRolePolicies', 'DeleteRolePolicy', 'DetachRolePolicy', 'DeleteRole']);
+    expect(revokeRequests('r', 'e').map((r) => r.operation)).toEqual([
+      'GetRole',
+      'ListRolePolicies',
+      'ListAttachedRolePolicies',
+      'DeleteRolePolicy',
+      'DetachRolePolicy',
+      'DeleteRole',
+    ]);
   });
 });

@@ -29,17 +29,35 @@ beforeAll(async () => {
   const started = await run(['local', 'start', '--json']);
   expect(started.code).toBe(0);
   info = JSON.parse(started.stdout).result;
-  clients = createClients({ region: info.region }, { endpoint: info.endpoint, region: info.region, credentials: info }, { maxAttempts: 1 });
-  await createPipelineEndpoint(clients, { accountId: info.accountId, endpoint: ENDPOINT, cities: { NewYork_NY: 450, Chicago_IL: 190 } });
+  clients = createClients(
+    { region: info.region },
+    { endpoint: info.endpoint, region: info.region, credentials: info },
+    { maxAttempts: 1 },
+  );
+  await createPipelineEndpoint(clients, {
+    accountId: info.accountId,
+    endpoint: ENDPOINT,
+    cities: { NewYork_NY: 450, Chicago_IL: 190 },
+  });
   const iam = await clients.iam();
   await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: trustAccount(info.accountId) }));
-  await iam.send(new PutRolePolicyCommand({
-    RoleName: ROLE, PolicyName: 'invoke-ny',
-    PolicyDocument: JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: '*', Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } } }],
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: ROLE,
+      PolicyName: 'invoke-ny',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sagemaker:InvokeEndpoint',
+            Resource: '*',
+            Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } },
+          },
+        ],
+      }),
     }),
-  }));
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -62,17 +80,41 @@ describe('mme invoke', () => {
   });
 
   it('--random 3 --seed 5 --json: the documented shape', async () => {
-    const r = await run(['invoke', '--model', 'NewYork_NY/NewYork_NY.tar.gz', '--random', '3', '--seed', '5', '--json']);
+    const r = await run([
+      'invoke',
+      '--model',
+      'NewYork_NY/NewYork_NY.tar.gz',
+      '--random',
+      '3',
+      '--seed',
+      '5',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const result = JSON.parse(r.stdout).result;
-    expect(result).toMatchObject({ endpoint: ENDPOINT, targetModel: 'NewYork_NY/NewYork_NY.tar.gz', seed: 5, summary: { requests: 3 } });
+    expect(result).toMatchObject({
+      endpoint: ENDPOINT,
+      targetModel: 'NewYork_NY/NewYork_NY.tar.gz',
+      seed: 5,
+      summary: { requests: 3 },
+    });
     expect(result.invocations).toHaveLength(3);
-    expect(Object.keys(result.invocations[0]).sort()).toEqual(['features', 'invokedProductionVariant', 'latencyMs', 'prediction', 'raw']);
+    expect(Object.keys(result.invocations[0]).sort()).toEqual([
+      'features',
+      'invokedProductionVariant',
+      'latencyMs',
+      'prediction',
+      'raw',
+    ]);
     expect(result.loads).toBe(1);
-    const again = JSON.parse((await run(['invoke', '--model', 'NewYork_NY', '--random', '3', '--seed', '5', '--json'])).stdout).result;
+    const again = JSON.parse(
+      (await run(['invoke', '--model', 'NewYork_NY', '--random', '3', '--seed', '5', '--json'])).stdout,
+    ).result;
     expect(again.loads).toBe(0);
-    expect(again.invocations.map((i: { prediction: number }) => i.prediction)).toEqual(result.invocations.map((i: { prediction: number }) => i.prediction));
+    expect(again.invocations.map((i: { prediction: number }) => i.prediction)).toEqual(
+      result.invocations.map((i: { prediction: number }) => i.prediction),
+    );
   });
 
   it('Ctrl-C midway: exit 130, with the predictions already made and what was not invoked', async () => {
@@ -83,7 +125,9 @@ describe('mme invoke', () => {
       onSpawn: (child) => child.stderr!.once('data', () => setTimeout(() => child.kill('SIGINT'), 700)),
     });
     expect(r.code, JSON.stringify({ signal: r.signal, stderr: r.stderr.slice(-800) })).toBe(130);
-    expect(r.stderr).toMatch(/✖ interrupted; not finished: Invoking Chicago_IL\/Chicago_IL\.tar\.gz on mme-linear-learner \(\d+\/10000\)/);
+    expect(r.stderr).toMatch(
+      /✖ interrupted; not finished: Invoking Chicago_IL\/Chicago_IL\.tar\.gz on mme-linear-learner \(\d+\/10000\)/,
+    );
     const answered = /(\d+) of 10000 rows answered; (\d+) not invoked/.exec(r.stdout);
     expect(answered, r.stdout.slice(-500)).not.toBeNull();
     expect(Number(answered![1]) + Number(answered![2])).toBe(10000);
@@ -110,7 +154,7 @@ describe('mme invoke', () => {
     const r = await run(['invoke', '--model', 'Boston_MA']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('Failed to download model data');
-    expect(r.stderr).toContain("mme add-model Boston_MA");
+    expect(r.stderr).toContain('mme add-model Boston_MA');
   });
 
   it('--role-arn: says who invoked; a model outside the grant is AccessDenied, exit 5, no stack', async () => {
@@ -118,7 +162,15 @@ describe('mme invoke', () => {
     const ok = await run(['invoke', '--model', 'NewYork_NY', '--role-arn', roleArn, '--random', '1']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain(`as arn:aws:sts::${info.accountId}:assumed-role/${ROLE}/mme-invoke`);
-    const denied = await run(['invoke', '--model', 'Chicago_IL', '--role-arn', roleArn, '--session-name', 'MME_Invoke_NY_Model']);
+    const denied = await run([
+      'invoke',
+      '--model',
+      'Chicago_IL',
+      '--role-arn',
+      roleArn,
+      '--session-name',
+      'MME_Invoke_NY_Model',
+    ]);
     expect(denied.code).toBe(5);
     expect(denied.stderr).toContain(
       `User: arn:aws:sts::${info.accountId}:assumed-role/${ROLE}/MME_Invoke_NY_Model is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:${info.region}:${info.accountId}:endpoint/${ENDPOINT}`,
@@ -139,6 +191,9 @@ describe('mme status', () => {
     expect(r.stdout).toMatch(/cache \(AllTraffic\): \d+ hits, \d+ misses, 2 loads, 0 evictions/);
     expect(r.stdout).toMatch(/^ {4}NewYork_NY\/NewYork_NY\.tar\.gz +\d+ +0 +\d+ +1 +1 +0 /m);
     const json = JSON.parse((await run(['status', '--json'])).stdout).result;
-    expect(json).toMatchObject({ target: 'local', endpoints: [{ name: ENDPOINT, local: { extension: 'mme-local-endpoint-status/1' } }] });
+    expect(json).toMatchObject({
+      target: 'local',
+      endpoints: [{ name: ENDPOINT, local: { extension: 'mme-local-endpoint-status/1' } }],
+    });
   });
 });

@@ -29,13 +29,23 @@ const ROW = '1993,2728,6,3.0,0.7,1,y,y';
 let cloud: TestCloud;
 let clients: Clients;
 
-const request = (model: string, rows = [ROW]) => ({ endpoint: ENDPOINT, targetModel: resolveTargetModel(model), rows, contentType: 'text/csv', accept: 'application/json' });
+const request = (model: string, rows = [ROW]) => ({
+  endpoint: ENDPOINT,
+  targetModel: resolveTargetModel(model),
+  rows,
+  contentType: 'text/csv',
+  accept: 'application/json',
+});
 const failure = (p: Promise<unknown>) => rejection<MmeError>(p);
 
 beforeAll(async () => {
   cloud = await startTestCloud();
   clients = createClients({ region: cloud.region }, cloud.clientConfig(), { maxAttempts: 1 });
-  await createPipelineEndpoint(clients, { accountId: cloud.accountId, endpoint: ENDPOINT, cities: { NewYork_NY: 450, Chicago_IL: 190 } });
+  await createPipelineEndpoint(clients, {
+    accountId: cloud.accountId,
+    endpoint: ENDPOINT,
+    cities: { NewYork_NY: 450, Chicago_IL: 190 },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -86,8 +96,10 @@ describe('invoke', () => {
     const model = await failure(invokeEndpoint(clients, silentReporter, request('Boston_MA')));
     expect(model).toMatchObject({ code: 'ValidationError', exitCode: 4 });
     expect(model.message).toContain('Failed to download model data');
-    expect(model.hint).toContain("mme add-model Boston_MA");
-    const endpoint = await failure(invokeEndpoint(clients, silentReporter, { ...request('Chicago_IL'), endpoint: 'nope' }));
+    expect(model.hint).toContain('mme add-model Boston_MA');
+    const endpoint = await failure(
+      invokeEndpoint(clients, silentReporter, { ...request('Chicago_IL'), endpoint: 'nope' }),
+    );
     expect(endpoint).toMatchObject({ exitCode: 4, message: `Endpoint nope of account ${cloud.accountId} not found.` });
     expect(endpoint.hint).toContain('mme deploy');
   });
@@ -110,20 +122,35 @@ describe('invoke --role-arn (scoped to NewYork_NY/*)', () => {
 
   beforeAll(async () => {
     const iam = await clients.iam();
-    roleArn = (await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: trustAccount(cloud.accountId), MaxSessionDuration: 3600 }))).Role!.Arn!;
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: ROLE, PolicyName: 'invoke-ny',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{
-          Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/${ENDPOINT}`,
-          Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } },
-        }],
+    roleArn = (
+      await iam.send(
+        new CreateRoleCommand({
+          RoleName: ROLE,
+          AssumeRolePolicyDocument: trustAccount(cloud.accountId),
+          MaxSessionDuration: 3600,
+        }),
+      )
+    ).Role!.Arn!;
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: ROLE,
+        PolicyName: 'invoke-ny',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sagemaker:InvokeEndpoint',
+              Resource: `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/${ENDPOINT}`,
+              Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*'] } },
+            },
+          ],
+        }),
       }),
-    }));
+    );
   });
 
-  it('answers for NewYork_NY and refuses Chicago_IL with AWS\'s message, exit 5', async () => {
+  it("answers for NewYork_NY and refuses Chicago_IL with AWS's message, exit 5", async () => {
     const assumed = await assumeRole(clients, { roleArn, sessionName: 'mme-invoke' });
     expect(assumed.arn).toBe(`arn:aws:sts::${cloud.accountId}:assumed-role/${ROLE}/mme-invoke`);
     const session = clients.withCredentials(assumed.credentials);
@@ -143,7 +170,9 @@ describe('invoke --role-arn (scoped to NewYork_NY/*)', () => {
   });
 
   it('a role that cannot be assumed: exit 5 with a hint', async () => {
-    const e = await failure(assumeRole(clients, { roleArn: `arn:aws:iam::${cloud.accountId}:role/missing`, sessionName: 'mme-invoke' }));
+    const e = await failure(
+      assumeRole(clients, { roleArn: `arn:aws:iam::${cloud.accountId}:role/missing`, sessionName: 'mme-invoke' }),
+    );
     expect(e.exitCode).toBe(5);
     expect(e.hint).toContain('trust policy');
   });
@@ -151,19 +180,34 @@ describe('invoke --role-arn (scoped to NewYork_NY/*)', () => {
 
 describe('status', () => {
   it('shows the endpoint, its models, the loaded models and the cache figures', async () => {
-    const r = await collectStatus(clients, silentReporter, { region: cloud.region, prefix: 'DEMO_MME_LINEAR_LEARNER', local: { ...cloud.clientConfig(), credentials: cloud.rootCredentials } });
+    const r = await collectStatus(clients, silentReporter, {
+      region: cloud.region,
+      prefix: 'DEMO_MME_LINEAR_LEARNER',
+      local: { ...cloud.clientConfig(), credentials: cloud.rootCredentials },
+    });
     expect(r.errors).toEqual([]);
     expect(r.trainedModels).toEqual([]);
     const [e] = r.endpoints;
     expect(r.endpoints).toHaveLength(1);
     expect(e).toMatchObject({
-      name: ENDPOINT, status: 'InService', configName: 'mme-config', errors: [],
-      variants: [{ name: 'AllTraffic', modelName: 'mme-pipeline', instanceType: 'ml.m4.xlarge', currentInstanceCount: 1 }],
+      name: ENDPOINT,
+      status: 'InService',
+      configName: 'mme-config',
+      errors: [],
+      variants: [
+        { name: 'AllTraffic', modelName: 'mme-pipeline', instanceType: 'ml.m4.xlarge', currentInstanceCount: 1 },
+      ],
       multiModel: { modelName: 'mme-pipeline', modelDataUrl: `s3://${BUCKET}/${MME_PREFIX}`, truncated: false },
     });
-    expect(e!.multiModel!.models.map((m) => m.targetModel)).toEqual(['Chicago_IL/Chicago_IL.tar.gz', 'NewYork_NY/NewYork_NY.tar.gz']);
+    expect(e!.multiModel!.models.map((m) => m.targetModel)).toEqual([
+      'Chicago_IL/Chicago_IL.tar.gz',
+      'NewYork_NY/NewYork_NY.tar.gz',
+    ]);
     const variant = e!.local!.variants[0]!;
-    expect(variant.instances[0]!.loadedModels.map((m) => m.key).sort()).toEqual(['Chicago_IL/Chicago_IL.tar.gz', 'NewYork_NY/NewYork_NY.tar.gz']);
+    expect(variant.instances[0]!.loadedModels.map((m) => m.key).sort()).toEqual([
+      'Chicago_IL/Chicago_IL.tar.gz',
+      'NewYork_NY/NewYork_NY.tar.gz',
+    ]);
     expect(variant.instances[0]!.memory.cacheBudgetBytes).toBeGreaterThan(0);
     expect(variant.instances[0]!.memory.usedBytes).toBeGreaterThan(0);
     expect(variant.cache.loads).toBe(2);
@@ -181,19 +225,25 @@ describe('status', () => {
     const one = await collectStatus(clients, silentReporter, { region: cloud.region, prefix: 'P', endpoint: ENDPOINT });
     expect(one.endpoints.map((e) => e.name)).toEqual([ENDPOINT]);
     expect(one.endpoints[0]!.local).toBeUndefined(); // not asked (the aws target)
-    const e = await failure(collectStatus(clients, silentReporter, { region: cloud.region, prefix: 'P', endpoint: 'nope' }));
+    const e = await failure(
+      collectStatus(clients, silentReporter, { region: cloud.region, prefix: 'P', endpoint: 'nope' }),
+    );
     expect(e.exitCode).toBe(4);
   });
 
   it('the local extension is for the root only', async () => {
     const roleArn = `arn:aws:iam::${cloud.accountId}:role/mme-invoke-NewYork_NY`;
     const assumed = await assumeRole(clients, { roleArn, sessionName: 'peek' });
-    const e = await failure(localEndpointStatus({ ...cloud.clientConfig(), credentials: assumed.credentials }, ENDPOINT));
+    const e = await failure(
+      localEndpointStatus({ ...cloud.clientConfig(), credentials: assumed.credentials }, ENDPOINT),
+    );
     expect(e).toMatchObject({ code: 'AccessDeniedException', exitCode: 5 });
     // Not even the administrator user: no policy can grant a local extension.
     const admin = await failure(localEndpointStatus(cloud.clientConfig(), ENDPOINT));
     expect(admin).toMatchObject({ code: 'AccessDeniedException', exitCode: 5 });
-    const missing = await failure(localEndpointStatus({ ...cloud.clientConfig(), credentials: cloud.rootCredentials }, 'nope'));
+    const missing = await failure(
+      localEndpointStatus({ ...cloud.clientConfig(), credentials: cloud.rootCredentials }, 'nope'),
+    );
     expect(missing.message).toBe(`Endpoint nope of account ${cloud.accountId} not found.`);
   });
 });
@@ -201,7 +251,10 @@ describe('status', () => {
 describe('the reference access scenario (workflow.md §5), through mme grant', () => {
   it('grant NewYork_NY; the session invokes NewYork_NY, is refused Chicago_IL and S3, the root is not', async () => {
     const granted = await grantAccess(clients, silentReporter, {
-      prefixes: normalizePrefixes(['NewYork_NY']), endpoint: ENDPOINT, roleName: 'mme-invoke-reference', region: cloud.region,
+      prefixes: normalizePrefixes(['NewYork_NY']),
+      endpoint: ENDPOINT,
+      roleName: 'mme-invoke-reference',
+      region: cloud.region,
     });
     const assumed = await assumeRole(clients, { roleArn: granted.roleArn, sessionName: 'MME_Invoke_NY_Model' });
     const session = clients.withCredentials(assumed.credentials);
@@ -213,7 +266,11 @@ describe('the reference access scenario (workflow.md §5), through mme grant', (
         `User: arn:aws:sts::${cloud.accountId}:assumed-role/mme-invoke-reference/MME_Invoke_NY_Model is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:endpoint/${ENDPOINT}`,
       );
       // The same session may not read the model artifacts behind the endpoint either.
-      const s3denied = await failure((await session.s3()).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` })));
+      const s3denied = await failure(
+        (await session.s3()).send(
+          new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` }),
+        ),
+      );
       expect(s3denied).toMatchObject({ name: 'AccessDenied' });
     } finally {
       session.destroy();
@@ -221,7 +278,9 @@ describe('the reference access scenario (workflow.md §5), through mme grant', (
     // The caller (the administrator user) still may do both.
     const chicago = await invokeEndpoint(clients, silentReporter, request('Chicago_IL'));
     expect(chicago.invocations[0]!.prediction).toBeGreaterThan(0);
-    const object = await (await clients.s3()).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` }));
+    const object = await (
+      await clients.s3()
+    ).send(new GetObjectCommand({ Bucket: BUCKET, Key: `${MME_PREFIX}NewYork_NY/NewYork_NY.tar.gz` }));
     expect((await object.Body!.transformToByteArray()).length).toBeGreaterThan(0);
   });
 });

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, MmeError, UsageError } from '../../src/errors.js';
 import { checkSessionName, sessionNameProblem, targetModelsAllowed } from '../../src/workflow/assume-role.js';
 import {
-  formatDollars, invokeError, locationOf, parseFeatures, parsePredictions, randomRows, resolveTargetModel, summarizeLatencies,
+  formatDollars,
+  invokeError,
+  locationOf,
+  parseFeatures,
+  parsePredictions,
+  randomRows,
+  resolveTargetModel,
+  summarizeLatencies,
 } from '../../src/workflow/invoke.js';
 import { BUILT, mme } from '../cli/helpers.js';
 
@@ -79,7 +86,9 @@ describe('predictions and dollars', () => {
 
   it('reads the linear learner answers', () => {
     expect(parsePredictions('{"predictions":[{"score":439972.62}]}', 'application/json')).toEqual([439972.62]);
-    expect(parsePredictions('{"predictions":[{"score":1},{"score":2}]}', 'application/json; charset=utf-8')).toEqual([1, 2]);
+    expect(parsePredictions('{"predictions":[{"score":1},{"score":2}]}', 'application/json; charset=utf-8')).toEqual([
+      1, 2,
+    ]);
     expect(parsePredictions('{"score":1}\n{"score":2}\n', 'application/jsonlines')).toEqual([1, 2]);
     expect(parsePredictions('1.5\n2.5\n', 'text/csv')).toEqual([1.5, 2.5]);
     expect(parsePredictions('{"predictions":[{"label":"x"}]}', 'application/json')).toEqual([null]);
@@ -89,34 +98,73 @@ describe('predictions and dollars', () => {
 
 describe('summarizeLatencies', () => {
   it('shows the cold first call apart from the warm ones', () => {
-    expect(summarizeLatencies([1029.4, 41, 35.26, 53])).toEqual({ requests: 4, p50Ms: 41, maxMs: 1029.4, firstMs: 1029.4, laterP50Ms: 41 });
+    expect(summarizeLatencies([1029.4, 41, 35.26, 53])).toEqual({
+      requests: 4,
+      p50Ms: 41,
+      maxMs: 1029.4,
+      firstMs: 1029.4,
+      laterP50Ms: 41,
+    });
     expect(summarizeLatencies([12.34])).toEqual({ requests: 1, p50Ms: 12.3, maxMs: 12.3, firstMs: 12.3 });
   });
 });
 
 describe('invokeError', () => {
-  const err = (name: string, message: string, extra: object = {}) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } }, extra);
+  const err = (name: string, message: string, extra: object = {}) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } }, extra);
 
   it('ModelError: exit 1 with the original message', () => {
-    const e = invokeError(err('ModelError', 'Received client error (400) …', { OriginalStatusCode: 400, OriginalMessage: 'bad row', LogStreamArn: 'arn:aws:logs:x' }), 'ep', 'A/A.tar.gz');
-    expect(e).toMatchObject({ code: 'ModelError', exitCode: 1, message: 'a container of ep answered 400 for A/A.tar.gz: bad row' });
+    const e = invokeError(
+      err('ModelError', 'Received client error (400) …', {
+        OriginalStatusCode: 400,
+        OriginalMessage: 'bad row',
+        LogStreamArn: 'arn:aws:logs:x',
+      }),
+      'ep',
+      'A/A.tar.gz',
+    );
+    expect(e).toMatchObject({
+      code: 'ModelError',
+      exitCode: 1,
+      message: 'a container of ep answered 400 for A/A.tar.gz: bad row',
+    });
     expect(e.detail).toMatchObject({ originalMessage: 'bad row', logStreamArn: 'arn:aws:logs:x' });
     // The container's log is one command away.
     expect(e.hint).toBe("The container's log says more: 'mme logs ep' (arn:aws:logs:x).");
   });
 
   it('an unknown endpoint or model: exit 4, AWS message kept, a hint', () => {
-    const ep = invokeError(err('ValidationError', 'Endpoint nope of account 123456789012 not found.'), 'nope', 'A/A.tar.gz');
-    expect(ep).toMatchObject({ code: 'ValidationError', exitCode: 4, message: 'Endpoint nope of account 123456789012 not found.' });
+    const ep = invokeError(
+      err('ValidationError', 'Endpoint nope of account 123456789012 not found.'),
+      'nope',
+      'A/A.tar.gz',
+    );
+    expect(ep).toMatchObject({
+      code: 'ValidationError',
+      exitCode: 4,
+      message: 'Endpoint nope of account 123456789012 not found.',
+    });
     expect(ep.hint).toContain('mme deploy');
-    const model = invokeError(err('ValidationError', 'Failed to download model data(bucket: b, key: p/Boston_MA/Boston_MA.tar.gz). Please ensure…'), 'ep', 'Boston_MA/Boston_MA.tar.gz');
+    const model = invokeError(
+      err(
+        'ValidationError',
+        'Failed to download model data(bucket: b, key: p/Boston_MA/Boston_MA.tar.gz). Please ensure…',
+      ),
+      'ep',
+      'Boston_MA/Boston_MA.tar.gz',
+    );
     expect(model).toMatchObject({ exitCode: 4 });
-    expect(model.hint).toContain("mme add-model Boston_MA");
+    expect(model.hint).toContain('mme add-model Boston_MA');
   });
 
   it('AccessDenied: exit 5, the message verbatim', () => {
-    const message = 'User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep';
-    const e = invokeError(Object.assign(err('AccessDeniedException', message), { $metadata: { httpStatusCode: 403 } }), 'ep', 'A/A.tar.gz');
+    const message =
+      'User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: sagemaker:InvokeEndpoint on resource: arn:aws:sagemaker:us-east-1:123456789012:endpoint/ep';
+    const e = invokeError(
+      Object.assign(err('AccessDeniedException', message), { $metadata: { httpStatusCode: 403 } }),
+      'ep',
+      'A/A.tar.gz',
+    );
     expect(e).toBeInstanceOf(MmeError);
     expect(e).toMatchObject({ code: 'AccessDeniedException', exitCode: 5, message });
   });
@@ -136,13 +184,20 @@ describe('assume-role helpers', () => {
     const doc = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
-        { Effect: 'Allow', Action: 'sagemaker:InvokeEndpoint', Resource: '*', Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*', 'Chicago_IL/*'] } } },
+        {
+          Effect: 'Allow',
+          Action: 'sagemaker:InvokeEndpoint',
+          Resource: '*',
+          Condition: { StringLike: { 'sagemaker:TargetModel': ['NewYork_NY/*', 'Chicago_IL/*'] } },
+        },
         { Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' },
         { Effect: 'Deny', Action: 'sagemaker:InvokeEndpoint', Resource: '*' },
       ],
     });
     expect(targetModelsAllowed(encodeURIComponent(doc))).toEqual(['NewYork_NY/*', 'Chicago_IL/*']);
-    expect(targetModelsAllowed(JSON.stringify({ Statement: { Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' } }))).toEqual(['*']);
+    expect(
+      targetModelsAllowed(JSON.stringify({ Statement: { Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' } })),
+    ).toEqual(['*']);
   });
 });
 
@@ -156,7 +211,10 @@ describe('the CLI refuses bad input before connecting', () => {
   const env = () => ({ MME_LOCAL_STATE: path.join(cwd, 'state') });
 
   it('a malformed feature row: UsageError, exit 2, no local cloud started', async () => {
-    const r = await mme(['invoke', '--model', 'Chicago_IL', '--features', '1993,2728,6,3.0,0.7,1,y', '--json'], { cwd, env: env() });
+    const r = await mme(['invoke', '--model', 'Chicago_IL', '--features', '1993,2728,6,3.0,0.7,1,y', '--json'], {
+      cwd,
+      env: env(),
+    });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'UsageError', exitCode: 2 });
     expect(JSON.parse(r.stdout).error.message).toContain('--features has 7 columns');
@@ -164,10 +222,26 @@ describe('the CLI refuses bad input before connecting', () => {
   });
 
   it('a bad session name and --seed with --features are usage errors too', async () => {
-    const bad = await mme(['invoke', '--model', 'NewYork_NY', '--role-arn', 'arn:aws:iam::123456789012:role/R', '--session-name', 'x', '--features', '1993,2728,6,3.0,0.7,1,y,y'], { cwd, env: env() });
+    const bad = await mme(
+      [
+        'invoke',
+        '--model',
+        'NewYork_NY',
+        '--role-arn',
+        'arn:aws:iam::123456789012:role/R',
+        '--session-name',
+        'x',
+        '--features',
+        '1993,2728,6,3.0,0.7,1,y,y',
+      ],
+      { cwd, env: env() },
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--session-name 'x' must be 2 to 64 characters long");
-    const both = await mme(['invoke', '--model', 'NewYork_NY', '--features', '1,2', '--seed', '3'], { cwd, env: env() });
+    const both = await mme(['invoke', '--model', 'NewYork_NY', '--features', '1,2', '--seed', '3'], {
+      cwd,
+      env: env(),
+    });
     expect(both.code).toBe(2);
     expect(readdirSync(cwd)).toEqual([]);
   });

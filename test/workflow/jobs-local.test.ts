@@ -14,7 +14,12 @@ import { s3WriterFromClient } from '../../src/aws/s3-writer.js';
 import { readJobLogTail } from '../../src/workflow/logs.js';
 import { generateData } from '../../src/workflow/data.js';
 import { executionRoleArn, POLL, newRunId, type LogTailReader } from '../../src/workflow/jobs.js';
-import { listDataLocations, preprocess, resolveDataLocations, type PreprocessResult } from '../../src/workflow/preprocess.js';
+import {
+  listDataLocations,
+  preprocess,
+  resolveDataLocations,
+  type PreprocessResult,
+} from '../../src/workflow/preprocess.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { latestCompletedTrainingJobs, train, trainingData, type TrainResult } from '../../src/workflow/train.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
@@ -33,7 +38,16 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   clients = createClients({ region: cloud.region }, cloud.clientConfig());
   dataDir = await mkdtemp(join(tmpdir(), 'mme-jobs-data-'));
-  await generateData({ locations: LOCATIONS, rows: 300, seed: 3, outDir: dataDir, upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true } }, silentReporter);
+  await generateData(
+    {
+      locations: LOCATIONS,
+      rows: 300,
+      seed: 3,
+      outDir: dataDir,
+      upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true },
+    },
+    silentReporter,
+  );
   const account = async () => (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Account!;
   roleArn = await executionRoleArn('local', undefined, account);
   readLogTail = (kind, name) => readJobLogTail(clients, kind, name, 15);
@@ -76,8 +90,19 @@ describe('preprocess and train on the local cloud', () => {
   it('preprocess: one fit, a transform and a 70/30 split per location', async () => {
     const reporter = recordingReporter();
     pre = await preprocess(clients, reporter, {
-      bucket: BUCKET, prefix: PREFIX, region: cloud.region, roleArn, runId: newRunId(), locations: LOCATIONS,
-      instanceType: 'ml.c4.xlarge', transformInstanceType: 'ml.c4.xlarge', seed: 42, validationFraction: 0.3, parallel: 2, poll: POLL.local, readLogTail,
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: cloud.region,
+      roleArn,
+      runId: newRunId(),
+      locations: LOCATIONS,
+      instanceType: 'ml.c4.xlarge',
+      transformInstanceType: 'ml.c4.xlarge',
+      seed: 42,
+      validationFraction: 0.3,
+      parallel: 2,
+      poll: POLL.local,
+      readLogTail,
     });
     expect(pre.ok).toBe(true);
     expect(pre.preprocessJob.status).toBe('Completed');
@@ -94,7 +119,11 @@ describe('preprocess and train on the local cloud', () => {
       expect(first).toHaveLength(11); // PRICE, then 10 features
       expect(Number(first[0])).toBeGreaterThan(10_000);
     }
-    expect(await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `${pre.preprocessJob.name}/source/sourcedir.tar.gz` }))).toBeTruthy();
+    expect(
+      await s3.send(
+        new HeadObjectCommand({ Bucket: BUCKET, Key: `${pre.preprocessJob.name}/source/sourcedir.tar.gz` }),
+      ),
+    ).toBeTruthy();
     expect(reporter.events.filter((e) => e.kind === 'fail')).toEqual([]);
   });
 
@@ -102,14 +131,26 @@ describe('preprocess and train on the local cloud', () => {
     const preprocessors = await trainingData(clients, BUCKET, PREFIX, LOCATIONS);
     expect(Object.values(preprocessors)).toEqual([pre.preprocessJob.name, pre.preprocessJob.name]);
     trained = await train(clients, silentReporter, {
-      bucket: BUCKET, prefix: PREFIX, region: cloud.region, roleArn, runId: newRunId(), locations: LOCATIONS,
-      instanceType: 'ml.c4.xlarge', parallel: 2, wait: true, poll: POLL.local, preprocessors, readLogTail,
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: cloud.region,
+      roleArn,
+      runId: newRunId(),
+      locations: LOCATIONS,
+      instanceType: 'ml.c4.xlarge',
+      parallel: 2,
+      wait: true,
+      poll: POLL.local,
+      preprocessors,
+      readLogTail,
     });
     expect(trained.ok).toBe(true);
     const s3 = await clients.s3();
     for (const job of trained.jobs) {
       expect(job.status).toBe('Completed');
-      expect(job.artifact).toBe(`s3://${BUCKET}/${PREFIX}/model_artifacts/${job.location}/${job.name}/output/model.tar.gz`);
+      expect(job.artifact).toBe(
+        `s3://${BUCKET}/${PREFIX}/model_artifacts/${job.location}/${job.name}/output/model.tar.gz`,
+      );
       await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: job.artifact!.slice(`s3://${BUCKET}/`.length) }));
       // Prices are in the hundreds of thousands; a model that learned something explains most of them.
       expect(job.metrics?.['validation:r2']).toBeGreaterThan(0.5);
@@ -117,8 +158,11 @@ describe('preprocess and train on the local cloud', () => {
     }
   });
 
-  it('deploy\'s lookup finds the jobs just trained, with their preprocessor', async () => {
-    const found = await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: LOCATIONS, prefix: PREFIX });
+  it("deploy's lookup finds the jobs just trained, with their preprocessor", async () => {
+    const found = await latestCompletedTrainingJobs(await clients.sageMaker(), {
+      locations: LOCATIONS,
+      prefix: PREFIX,
+    });
     expect(found.map((f) => [f.location, f.jobName, f.artifact, f.preprocessor])).toEqual(
       trained.jobs.map((j) => [j.location, j.name, j.artifact, pre.preprocessJob.name]),
     );
@@ -127,14 +171,26 @@ describe('preprocess and train on the local cloud', () => {
 
   it('a failing job is reported with its FailureReason and the end of its log', async () => {
     const result = await train(clients, silentReporter, {
-      bucket: BUCKET, prefix: PREFIX, region: cloud.region, roleArn, runId: newRunId(), locations: ['Chicago_IL'],
-      instanceType: 'ml.c4.xlarge', hyperparameters: { loss: 'bogus_loss' }, parallel: 2, wait: true, poll: POLL.local, readLogTail,
+      bucket: BUCKET,
+      prefix: PREFIX,
+      region: cloud.region,
+      roleArn,
+      runId: newRunId(),
+      locations: ['Chicago_IL'],
+      instanceType: 'ml.c4.xlarge',
+      hyperparameters: { loss: 'bogus_loss' },
+      parallel: 2,
+      wait: true,
+      poll: POLL.local,
+      readLogTail,
     });
     expect(result.ok).toBe(false);
     expect(result.jobs[0]).toMatchObject({ status: 'Failed', failureReason: expect.stringContaining('bogus_loss') });
     expect(result.jobs[0]!.logTail?.join('\n')).toContain('Downloading 2 channel(s)');
     // The reason points to the stream the whole log is in (docs/aws-behaviour.md#logs).
-    expect(result.jobs[0]!.failureReason).toMatch(new RegExp(`\\(CloudWatch Logs group /aws/sagemaker/TrainingJobs, stream ${result.jobs[0]!.name}/algo-1-\\d+\\)`));
+    expect(result.jobs[0]!.failureReason).toMatch(
+      new RegExp(`\\(CloudWatch Logs group /aws/sagemaker/TrainingJobs, stream ${result.jobs[0]!.name}/algo-1-\\d+\\)`),
+    );
     // The failed job is not "the latest Completed" one.
     const [latest] = await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'] });
     expect(latest!.jobName).toBe(trained.jobs.find((j) => j.location === 'Chicago_IL')!.name);

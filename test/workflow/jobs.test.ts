@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, MmeError } from '../../src/errors.js';
 import {
-  MAX_NAME_LENGTH, NAME_PATTERN, executionRoleArn, jobName, nameSegment, newRunId, runBounded, waitForJob, type JobSnapshot,
+  MAX_NAME_LENGTH,
+  NAME_PATTERN,
+  executionRoleArn,
+  jobName,
+  nameSegment,
+  newRunId,
+  runBounded,
+  waitForJob,
+  type JobSnapshot,
 } from '../../src/workflow/jobs.js';
 import { REFERENCE_LOCATIONS } from '../../src/housing/locations.js';
 
@@ -41,10 +49,14 @@ describe('job names', () => {
 
 describe('executionRoleArn', () => {
   it('uses the configured role on either target', async () => {
-    await expect(executionRoleArn('aws', 'arn:aws:iam::1:role/r', async () => '2')).resolves.toBe('arn:aws:iam::1:role/r');
+    await expect(executionRoleArn('aws', 'arn:aws:iam::1:role/r', async () => '2')).resolves.toBe(
+      'arn:aws:iam::1:role/r',
+    );
   });
-  it('defaults on local to a role in the caller\'s account', async () => {
-    await expect(executionRoleArn('local', undefined, async () => '123456789012')).resolves.toBe('arn:aws:iam::123456789012:role/mme-local-sagemaker-execution');
+  it("defaults on local to a role in the caller's account", async () => {
+    await expect(executionRoleArn('local', undefined, async () => '123456789012')).resolves.toBe(
+      'arn:aws:iam::123456789012:role/mme-local-sagemaker-execution',
+    );
   });
   it('asks for one on aws, with a hint', async () => {
     const err = await executionRoleArn('aws', undefined, async () => '1').catch((e: ConfigError) => e);
@@ -59,7 +71,12 @@ describe('waitForJob', () => {
     return { describe: async () => statuses[Math.min(i++, statuses.length - 1)]!, calls: () => i };
   }
   const sleeps: number[] = [];
-  const poll = { initialDelayMs: 100, maxDelayMs: 300, timeoutMs: 10_000, sleep: async (ms: number) => void sleeps.push(ms) };
+  const poll = {
+    initialDelayMs: 100,
+    maxDelayMs: 300,
+    timeoutMs: 10_000,
+    sleep: async (ms: number) => void sleeps.push(ms),
+  };
 
   it('reports each change before the end, backs off, and returns the final description', async () => {
     sleeps.length = 0;
@@ -72,7 +89,13 @@ describe('waitForJob', () => {
       { status: 'Completed', secondaryStatus: 'Completed' },
     ]);
     const changes: string[] = [];
-    const end = await waitForJob('job x', job.describe, (s) => s, poll, (s) => changes.push(s.secondaryStatus!));
+    const end = await waitForJob(
+      'job x',
+      job.describe,
+      (s) => s,
+      poll,
+      (s) => changes.push(s.secondaryStatus!),
+    );
     expect(end.status).toBe('Completed');
     expect(changes).toEqual(['Starting', 'Training']);
     expect(sleeps).toEqual([100, 150, 225, 300, 300]);
@@ -81,7 +104,12 @@ describe('waitForJob', () => {
   it('times out with a hint that the job keeps running', async () => {
     let clock = 0;
     const job = fakeJob([{ status: 'InProgress' }]);
-    const err = await waitForJob('training job slow', job.describe, (s) => s, { ...poll, timeoutMs: 1_000, now: () => clock, sleep: async (ms) => void (clock += ms) }).catch((e: MmeError) => e);
+    const err = await waitForJob('training job slow', job.describe, (s) => s, {
+      ...poll,
+      timeoutMs: 1_000,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+    }).catch((e: MmeError) => e);
     expect(err).toBeInstanceOf(MmeError);
     expect((err as MmeError).code).toBe('WaitTimeout');
     expect((err as MmeError).message).toContain('training job slow');
@@ -109,7 +137,15 @@ describe('runBounded', () => {
       return n * 10;
     });
     expect(peak).toBe(3);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([10, 20, 30, 'four', 50, 60, 70]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+      10,
+      20,
+      30,
+      'four',
+      50,
+      60,
+      70,
+    ]);
   });
 
   it('handles an empty list', async () => {

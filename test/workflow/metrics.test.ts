@@ -6,25 +6,59 @@ import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
-import { renderChart, renderCharts, renderTable, toColumns, formatValue, plainPaint } from '../../src/workflow/charts.js';
+import {
+  renderChart,
+  renderCharts,
+  renderTable,
+  toColumns,
+  formatValue,
+  plainPaint,
+} from '../../src/workflow/charts.js';
 import { NAMESPACE_ENDPOINTS, NAMESPACE_SAGEMAKER } from '../../src/aws-names/metrics.js';
 import {
-  DEFAULT_METRICS, checkPeriod, isValidPeriod, metricQueries, periodFor, resolveMetric, type MetricSeriesData,
+  DEFAULT_METRICS,
+  checkPeriod,
+  isValidPeriod,
+  metricQueries,
+  periodFor,
+  resolveMetric,
+  type MetricSeriesData,
 } from '../../src/workflow/metrics.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const ANSI = /\u001b\[/;
-const series = (name: string, values: (number | undefined)[], period = 60, over: Partial<MetricSeriesData> = {}): MetricSeriesData => ({
+const series = (
+  name: string,
+  values: (number | undefined)[],
+  period = 60,
+  over: Partial<MetricSeriesData> = {},
+): MetricSeriesData => ({
   ...resolveMetric(name),
   period,
-  points: values.flatMap((v, i) => (v === undefined ? [] : [{ timestamp: new Date(T0 + i * period * 1000), value: v }])),
+  points: values.flatMap((v, i) =>
+    v === undefined ? [] : [{ timestamp: new Date(T0 + i * period * 1000), value: v }],
+  ),
   ...over,
 });
 
 describe('metric definitions and queries', () => {
   it('defaults to the cache metrics, each in its namespace with its unit and statistic', () => {
-    expect(DEFAULT_METRICS).toEqual(['LoadedModelCount', 'MemoryUtilization', 'ModelCacheHit', 'Invocations', 'ModelLatency', 'ModelLoadingTime', 'ModelDownloadingTime', 'ModelLoadingWaitTime']);
-    expect(resolveMetric('LoadedModelCount')).toEqual({ name: 'LoadedModelCount', namespace: NAMESPACE_ENDPOINTS, unit: 'None', stat: 'Average' });
+    expect(DEFAULT_METRICS).toEqual([
+      'LoadedModelCount',
+      'MemoryUtilization',
+      'ModelCacheHit',
+      'Invocations',
+      'ModelLatency',
+      'ModelLoadingTime',
+      'ModelDownloadingTime',
+      'ModelLoadingWaitTime',
+    ]);
+    expect(resolveMetric('LoadedModelCount')).toEqual({
+      name: 'LoadedModelCount',
+      namespace: NAMESPACE_ENDPOINTS,
+      unit: 'None',
+      stat: 'Average',
+    });
     expect(resolveMetric('memoryutilization')).toMatchObject({ name: 'MemoryUtilization', unit: 'Percent' });
     expect(resolveMetric('ModelCacheHit')).toMatchObject({ namespace: NAMESPACE_SAGEMAKER, stat: 'Average' });
     expect(resolveMetric('Invocations')).toMatchObject({ stat: 'Sum' });
@@ -48,16 +82,35 @@ describe('metric definitions and queries', () => {
   });
 
   it('one MetricStat query per metric with EndpointName and VariantName', () => {
-    const queries = metricQueries(['LoadedModelCount', 'ModelCacheHit'].map(resolveMetric), { endpoint: 'ep', variant: 'AllTraffic', period: 10 });
+    const queries = metricQueries(['LoadedModelCount', 'ModelCacheHit'].map(resolveMetric), {
+      endpoint: 'ep',
+      variant: 'AllTraffic',
+      period: 10,
+    });
     expect(queries).toEqual([
       {
-        Id: 'm0', Label: 'LoadedModelCount Average', ReturnData: true,
+        Id: 'm0',
+        Label: 'LoadedModelCount Average',
+        ReturnData: true,
         MetricStat: {
-          Metric: { Namespace: '/aws/sagemaker/Endpoints', MetricName: 'LoadedModelCount', Dimensions: [{ Name: 'EndpointName', Value: 'ep' }, { Name: 'VariantName', Value: 'AllTraffic' }] },
-          Period: 10, Stat: 'Average',
+          Metric: {
+            Namespace: '/aws/sagemaker/Endpoints',
+            MetricName: 'LoadedModelCount',
+            Dimensions: [
+              { Name: 'EndpointName', Value: 'ep' },
+              { Name: 'VariantName', Value: 'AllTraffic' },
+            ],
+          },
+          Period: 10,
+          Stat: 'Average',
         },
       },
-      expect.objectContaining({ Id: 'm1', MetricStat: expect.objectContaining({ Metric: expect.objectContaining({ Namespace: 'AWS/SageMaker', MetricName: 'ModelCacheHit' }) }) }),
+      expect.objectContaining({
+        Id: 'm1',
+        MetricStat: expect.objectContaining({
+          Metric: expect.objectContaining({ Namespace: 'AWS/SageMaker', MetricName: 'ModelCacheHit' }),
+        }),
+      }),
     ]);
   });
 
@@ -65,7 +118,18 @@ describe('metric definitions and queries', () => {
     let opts: Record<string, unknown> = {};
     const program = buildProgram(async (command: Command) => void (opts = command.opts()), '0.0.0-test');
     program.configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} });
-    await program.parseAsync(['node', 'mme', 'metrics', '--since', '5m', '--period', '10', '--metric', 'LoadedModelCount,ModelCacheHit', '--no-chart']);
+    await program.parseAsync([
+      'node',
+      'mme',
+      'metrics',
+      '--since',
+      '5m',
+      '--period',
+      '10',
+      '--metric',
+      'LoadedModelCount,ModelCacheHit',
+      '--no-chart',
+    ]);
     expect(opts).toMatchObject({ since: 300, period: 10, metric: ['LoadedModelCount', 'ModelCacheHit'], chart: false });
   });
 });
@@ -74,7 +138,9 @@ describe('charts', () => {
   it('a titled chart from 0 to the maximum, with times along the x axis and no colour when plain', () => {
     const text = renderChart(series('LoadedModelCount', [3, 40, 90, 121, 121, 121]), { width: 30, height: 4 });
     const lines = text.split('\n');
-    expect(lines[0]).toBe('LoadedModelCount (None, Average per 1 min, /aws/sagemaker/Endpoints)  min 3  max 121  last 121');
+    expect(lines[0]).toBe(
+      'LoadedModelCount (None, Average per 1 min, /aws/sagemaker/Endpoints)  min 3  max 121  last 121',
+    );
     expect(lines).toHaveLength(1 + 5 + 2); // title, height + 1 rows, axis, times
     expect(lines[1]).toMatch(/^ *121 ┼/);
     expect(lines[5]).toMatch(/^ *0 ┼/);

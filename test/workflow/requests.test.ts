@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_LOCATIONS, jobTags } from '../../src/workflow/jobs.js';
 import { planPreprocess, splitRows, type PreprocessOptions } from '../../src/workflow/preprocess.js';
-import { layout, linearLearnerTrainingJob, preprocessModel, preprocessTrainingJob, transformJob } from '../../src/workflow/requests.js';
+import {
+  layout,
+  linearLearnerTrainingJob,
+  preprocessModel,
+  preprocessTrainingJob,
+  transformJob,
+} from '../../src/workflow/requests.js';
 import { planTrain } from '../../src/workflow/train.js';
 import { POLL } from '../../src/workflow/jobs.js';
 
@@ -13,7 +19,17 @@ const TAGS = [{ Key: 'mme:step', Value: 'x' }];
 describe('request builders (golden shapes)', () => {
   it('CreateTrainingJob for the scikit-learn preprocessor, as the Python SDK sends it', () => {
     const job = 'mme-preprocess-20250301-142501-9f3a';
-    expect(preprocessTrainingJob({ name: job, bucket: 'b', region: 'us-east-1', roleArn: ROLE, image: SKLEARN, instanceType: 'ml.c4.xlarge', tags: TAGS })).toEqual({
+    expect(
+      preprocessTrainingJob({
+        name: job,
+        bucket: 'b',
+        region: 'us-east-1',
+        roleArn: ROLE,
+        image: SKLEARN,
+        instanceType: 'ml.c4.xlarge',
+        tags: TAGS,
+      }),
+    ).toEqual({
       TrainingJobName: job,
       AlgorithmSpecification: { TrainingImage: SKLEARN, TrainingInputMode: 'File' },
       RoleArn: ROLE,
@@ -28,7 +44,13 @@ describe('request builders (golden shapes)', () => {
       InputDataConfig: [
         {
           ChannelName: 'train',
-          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/housing-data/', S3DataDistributionType: 'FullyReplicated' } },
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: 's3://b/housing-data/',
+              S3DataDistributionType: 'FullyReplicated',
+            },
+          },
           ContentType: 'text/csv',
         },
       ],
@@ -41,7 +63,18 @@ describe('request builders (golden shapes)', () => {
 
   it('CreateModel for the preprocessor: the serving container finds the script by its environment', () => {
     const job = 'mme-preprocess-1';
-    expect(preprocessModel({ name: job, job, bucket: 'b', region: 'eu-west-1', roleArn: ROLE, image: SKLEARN, modelDataUrl: `s3://b/${job}/output/model.tar.gz`, tags: TAGS })).toEqual({
+    expect(
+      preprocessModel({
+        name: job,
+        job,
+        bucket: 'b',
+        region: 'eu-west-1',
+        roleArn: ROLE,
+        image: SKLEARN,
+        modelDataUrl: `s3://b/${job}/output/model.tar.gz`,
+        tags: TAGS,
+      }),
+    ).toEqual({
       ModelName: job,
       PrimaryContainer: {
         Image: SKLEARN,
@@ -59,12 +92,23 @@ describe('request builders (golden shapes)', () => {
   });
 
   it('CreateTransformJob per location: CSV lines in, CSV lines out', () => {
-    expect(transformJob({ name: 'mme-transform-Chicago-IL-1', modelName: 'mme-preprocess-1', bucket: 'b', location: 'Chicago_IL', instanceType: 'ml.c4.xlarge', tags: TAGS })).toEqual({
+    expect(
+      transformJob({
+        name: 'mme-transform-Chicago-IL-1',
+        modelName: 'mme-preprocess-1',
+        bucket: 'b',
+        location: 'Chicago_IL',
+        instanceType: 'ml.c4.xlarge',
+        tags: TAGS,
+      }),
+    ).toEqual({
       TransformJobName: 'mme-transform-Chicago-IL-1',
       ModelName: 'mme-preprocess-1',
       BatchStrategy: 'MultiRecord',
       TransformInput: {
-        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/housing-data/Chicago_IL/train/train.csv' } },
+        DataSource: {
+          S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/housing-data/Chicago_IL/train/train.csv' },
+        },
         ContentType: 'text/csv',
         SplitType: 'Line',
       },
@@ -74,11 +118,26 @@ describe('request builders (golden shapes)', () => {
     });
   });
 
-  it('CreateTrainingJob for the linear learner: the notebook\'s hyperparameters, label-first CSV channels', () => {
-    const request = linearLearnerTrainingJob({ name: 'mme-train-NewYork-NY-1', bucket: 'b', prefix: 'P', location: 'NewYork_NY', roleArn: ROLE, image: LL, instanceType: 'ml.c4.xlarge', tags: TAGS });
+  it("CreateTrainingJob for the linear learner: the notebook's hyperparameters, label-first CSV channels", () => {
+    const request = linearLearnerTrainingJob({
+      name: 'mme-train-NewYork-NY-1',
+      bucket: 'b',
+      prefix: 'P',
+      location: 'NewYork_NY',
+      roleArn: ROLE,
+      image: LL,
+      instanceType: 'ml.c4.xlarge',
+      tags: TAGS,
+    });
     const channel = (name: string) => ({
       ChannelName: name,
-      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://b/P/preprocessed/NewYork_NY/${name}/`, S3DataDistributionType: 'FullyReplicated' } },
+      DataSource: {
+        S3DataSource: {
+          S3DataType: 'S3Prefix',
+          S3Uri: `s3://b/P/preprocessed/NewYork_NY/${name}/`,
+          S3DataDistributionType: 'FullyReplicated',
+        },
+      },
       ContentType: 'text/csv;label_size=1',
       InputMode: 'File',
     });
@@ -86,14 +145,31 @@ describe('request builders (golden shapes)', () => {
       TrainingJobName: 'mme-train-NewYork-NY-1',
       AlgorithmSpecification: { TrainingImage: LL, TrainingInputMode: 'File' },
       RoleArn: ROLE,
-      HyperParameters: { feature_dim: '10', mini_batch_size: '100', predictor_type: 'regressor', epochs: '10', num_models: '32', loss: 'absolute_loss' },
+      HyperParameters: {
+        feature_dim: '10',
+        mini_batch_size: '100',
+        predictor_type: 'regressor',
+        epochs: '10',
+        num_models: '32',
+        loss: 'absolute_loss',
+      },
       InputDataConfig: [channel('train'), channel('validation')],
       OutputDataConfig: { S3OutputPath: 's3://b/P/model_artifacts/NewYork_NY/' },
       ResourceConfig: { InstanceType: 'ml.c4.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 },
       StoppingCondition: { MaxRuntimeInSeconds: 86400 },
       Tags: TAGS,
     });
-    const tuned = linearLearnerTrainingJob({ name: 'n', bucket: 'b', prefix: 'P', location: 'L', roleArn: ROLE, image: LL, instanceType: 'ml.m5.large', hyperparameters: { epochs: '3' }, tags: [] });
+    const tuned = linearLearnerTrainingJob({
+      name: 'n',
+      bucket: 'b',
+      prefix: 'P',
+      location: 'L',
+      roleArn: ROLE,
+      image: LL,
+      instanceType: 'ml.m5.large',
+      hyperparameters: { epochs: '3' },
+      tags: [],
+    });
     expect(tuned.HyperParameters).toMatchObject({ epochs: '3', feature_dim: '10' });
   });
 
@@ -107,15 +183,26 @@ describe('request builders (golden shapes)', () => {
 
 describe('plans', () => {
   const options: PreprocessOptions = {
-    bucket: 'b', prefix: 'P', region: 'us-east-1', roleArn: ROLE, runId: '20250301-142501-9f3a',
-    locations: ['NewYork_NY', 'Chicago_IL'], instanceType: 'ml.c4.xlarge', transformInstanceType: 'ml.m5.large',
-    seed: 42, validationFraction: 0.3, parallel: 4, poll: POLL.local,
+    bucket: 'b',
+    prefix: 'P',
+    region: 'us-east-1',
+    roleArn: ROLE,
+    runId: '20250301-142501-9f3a',
+    locations: ['NewYork_NY', 'Chicago_IL'],
+    instanceType: 'ml.c4.xlarge',
+    transformInstanceType: 'ml.m5.large',
+    seed: 42,
+    validationFraction: 0.3,
+    parallel: 4,
+    poll: POLL.local,
   };
 
   it('preprocess: one fit over every location, one transform per location, all tagged', () => {
     const plan = planPreprocess(options);
     expect(plan.fit.TrainingJobName).toBe('mme-preprocess-20250301-142501-9f3a');
-    expect(plan.fit.Tags).toEqual(jobTags({ step: 'preprocess', location: ALL_LOCATIONS, run: options.runId, prefix: 'P' }));
+    expect(plan.fit.Tags).toEqual(
+      jobTags({ step: 'preprocess', location: ALL_LOCATIONS, run: options.runId, prefix: 'P' }),
+    );
     expect(plan.expectedModelDataUrl).toBe('s3://b/mme-preprocess-20250301-142501-9f3a/output/model.tar.gz');
     expect(plan.model(plan.expectedModelDataUrl).ModelName).toBe(plan.fit.TrainingJobName);
     expect(plan.transforms.map((t) => t.request.TransformJobName)).toEqual([
@@ -129,7 +216,10 @@ describe('plans', () => {
 
   it('train: one job per location, tagged with its location, step, run, prefix and preprocessor', () => {
     const plan = planTrain({ ...options, preprocessors: { NewYork_NY: 'mme-preprocess-x' } });
-    expect(plan.jobs.map((j) => j.request.TrainingJobName)).toEqual(['mme-train-NewYork-NY-20250301-142501-9f3a', 'mme-train-Chicago-IL-20250301-142501-9f3a']);
+    expect(plan.jobs.map((j) => j.request.TrainingJobName)).toEqual([
+      'mme-train-NewYork-NY-20250301-142501-9f3a',
+      'mme-train-Chicago-IL-20250301-142501-9f3a',
+    ]);
     expect(plan.jobs[0]!.request.Tags).toEqual([
       { Key: 'mme:location', Value: 'NewYork_NY' },
       { Key: 'mme:step', Value: 'train' },
@@ -147,7 +237,9 @@ describe('splitRows', () => {
   it('splits 70/30, seeded per location, losing and duplicating nothing', () => {
     const a = splitRows(text, 0.3, 42, 'NewYork_NY');
     expect([a.trainRows, a.validationRows]).toEqual([70, 30]);
-    const all = [...a.train.trim().split('\n'), ...a.validation.trim().split('\n')].map((l) => Number(l.split(',')[0])).sort((x, y) => x - y);
+    const all = [...a.train.trim().split('\n'), ...a.validation.trim().split('\n')]
+      .map((l) => Number(l.split(',')[0]))
+      .sort((x, y) => x - y);
     expect(all).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(splitRows(text, 0.3, 42, 'NewYork_NY')).toEqual(a);
     expect(splitRows(text, 0.3, 42, 'Chicago_IL').validation).not.toBe(a.validation);

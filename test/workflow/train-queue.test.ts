@@ -28,10 +28,23 @@ class FakeSageMaker {
   calls: string[] = [];
   clock = Date.parse('2025-03-01T00:00:00Z');
 
-  constructor(private readonly opts: { fail?: (name: string) => boolean; refuse?: (name: string) => boolean; pollsToFinish?: (i: number) => number } = {}) {}
+  constructor(
+    private readonly opts: {
+      fail?: (name: string) => boolean;
+      refuse?: (name: string) => boolean;
+      pollsToFinish?: (i: number) => number;
+    } = {},
+  ) {}
 
   add(name: string, tags: Tag[], status = 'Completed'): void {
-    this.jobs.set(name, { name, arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name.toLowerCase()}`, tags, status, polls: 0, created: new Date((this.clock += 1000)) });
+    this.jobs.set(name, {
+      name,
+      arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name.toLowerCase()}`,
+      tags,
+      status,
+      polls: 0,
+      created: new Date((this.clock += 1000)),
+    });
   }
 
   async send(command: { constructor: { name: string }; input: Record<string, any> }): Promise<any> {
@@ -41,7 +54,11 @@ class FakeSageMaker {
     await new Promise((r) => setImmediate(r));
     switch (op) {
       case 'CreateTrainingJob': {
-        if (this.opts.refuse?.(input.TrainingJobName)) throw Object.assign(new Error('quota'), { name: 'ResourceLimitExceeded', $metadata: { httpStatusCode: 400 } });
+        if (this.opts.refuse?.(input.TrainingJobName))
+          throw Object.assign(new Error('quota'), {
+            name: 'ResourceLimitExceeded',
+            $metadata: { httpStatusCode: 400 },
+          });
         this.add(input.TrainingJobName, input.Tags, 'InProgress');
         this.running++;
         this.peak = Math.max(this.peak, this.running);
@@ -63,8 +80,11 @@ class FakeSageMaker {
           CreationTime: job.created,
           ...(job.status === 'InProgress' ? {} : { TrainingEndTime: new Date(job.created.getTime() + 42_000) }),
           ...(job.status === 'Failed' ? { FailureReason: 'ClientError: bad data\nmore' } : {}),
-          ...(job.status === 'Completed' ? { ModelArtifacts: { S3ModelArtifacts: `s3://b/P/model_artifacts/x/${job.name}/output/model.tar.gz` } } : {}),
-          FinalMetricDataList: job.status === 'Completed' ? [{ MetricName: 'validation:absolute_loss', Value: 1234.5 }] : [],
+          ...(job.status === 'Completed'
+            ? { ModelArtifacts: { S3ModelArtifacts: `s3://b/P/model_artifacts/x/${job.name}/output/model.tar.gz` } }
+            : {}),
+          FinalMetricDataList:
+            job.status === 'Completed' ? [{ MetricName: 'validation:absolute_loss', Value: 1234.5 }] : [],
         };
       }
       case 'ListTrainingJobs': {
@@ -76,7 +96,12 @@ class FakeSageMaker {
         const start = Number(input.NextToken ?? 0);
         const page = all.slice(start, start + 2);
         return {
-          TrainingJobSummaries: page.map((j) => ({ TrainingJobName: j.name, TrainingJobArn: j.arn, CreationTime: j.created, TrainingJobStatus: j.status })),
+          TrainingJobSummaries: page.map((j) => ({
+            TrainingJobName: j.name,
+            TrainingJobArn: j.arn,
+            CreationTime: j.created,
+            TrainingJobStatus: j.status,
+          })),
           NextToken: start + 2 < all.length ? String(start + 2) : undefined,
         };
       }
@@ -92,14 +117,22 @@ const LOCATIONS = ['NewYork_NY', 'LosAngeles_CA', 'Chicago_IL', 'Houston_TX', 'D
 
 function options(overrides: Partial<TrainOptions> = {}): TrainOptions {
   return {
-    bucket: 'b', prefix: 'P', region: 'us-east-1', roleArn: 'arn:aws:iam::123456789012:role/r', runId: '20250301-000000-abcd',
-    locations: LOCATIONS, instanceType: 'ml.c4.xlarge', parallel: 2, wait: true,
+    bucket: 'b',
+    prefix: 'P',
+    region: 'us-east-1',
+    roleArn: 'arn:aws:iam::123456789012:role/r',
+    runId: '20250301-000000-abcd',
+    locations: LOCATIONS,
+    instanceType: 'ml.c4.xlarge',
+    parallel: 2,
+    wait: true,
     poll: { initialDelayMs: 1, maxDelayMs: 1, timeoutMs: 60_000, sleep: () => new Promise((r) => setImmediate(r)) },
     ...overrides,
   };
 }
 
-const clientsFor = (sm: FakeSageMaker) => ({ sageMaker: async () => sm as unknown as SageMakerClient }) as Pick<Clients, 'sageMaker'>;
+const clientsFor = (sm: FakeSageMaker) =>
+  ({ sageMaker: async () => sm as unknown as SageMakerClient }) as Pick<Clients, 'sageMaker'>;
 
 describe('train: the client-side queue', () => {
   it('never has more than --parallel jobs in flight, and trains every location', async () => {
@@ -131,27 +164,40 @@ describe('train: the client-side queue', () => {
   it('reports a failed job with its FailureReason and log tail, and goes on with the others', async () => {
     const sm = new FakeSageMaker({ fail: (name) => name.includes('Chicago') });
     const reporter = recordingReporter();
-    const result = await train(clientsFor(sm), reporter, options({ readLogTail: async (kind, name) => [`${kind} ${name} line 1`, 'line 2'] }));
+    const result = await train(
+      clientsFor(sm),
+      reporter,
+      options({ readLogTail: async (kind, name) => [`${kind} ${name} line 1`, 'line 2'] }),
+    );
     expect(result.ok).toBe(false);
     const failed = result.jobs.find((j) => j.location === 'Chicago_IL')!;
     expect(failed).toMatchObject({ status: 'Failed', failureReason: 'ClientError: bad data\nmore' });
     expect(failed.logTail).toEqual([`training-job ${failed.name} line 1`, 'line 2']);
     expect(result.jobs.filter((j) => j.status === 'Completed')).toHaveLength(4);
     expect(result.jobs.find((j) => j.status === 'Completed')!.logTail).toBeUndefined();
-    expect(reporter.events).toContainEqual({ kind: 'fail', id: 'train.Chicago_IL', text: `Chicago_IL: ${failed.name} Failed: ClientError: bad data` });
+    expect(reporter.events).toContainEqual({
+      kind: 'fail',
+      id: 'train.Chicago_IL',
+      text: `Chicago_IL: ${failed.name} Failed: ClientError: bad data`,
+    });
   });
 
   it('a job that cannot be created is NotStarted; the others run', async () => {
     const sm = new FakeSageMaker({ refuse: (name) => name.includes('Houston') });
     const result = await train(clientsFor(sm), recordingReporter(), options());
     expect(result.ok).toBe(false);
-    expect(result.jobs.find((j) => j.location === 'Houston_TX')).toMatchObject({ status: 'NotStarted', failureReason: expect.stringContaining('quota') });
+    expect(result.jobs.find((j) => j.location === 'Houston_TX')).toMatchObject({
+      status: 'NotStarted',
+      failureReason: expect.stringContaining('quota'),
+    });
     expect(result.jobs.filter((j) => j.status === 'Completed')).toHaveLength(4);
   });
 
   it('when no job can be created, the API error is thrown', async () => {
     const sm = new FakeSageMaker({ refuse: () => true });
-    await expect(train(clientsFor(sm), recordingReporter(), options())).rejects.toMatchObject({ code: 'ResourceLimitExceeded' });
+    await expect(train(clientsFor(sm), recordingReporter(), options())).rejects.toMatchObject({
+      code: 'ResourceLimitExceeded',
+    });
   });
 
   it('--no-wait creates every job within the limit and returns without waiting for the last ones', async () => {
@@ -178,7 +224,10 @@ describe('latestCompletedTrainingJobs', () => {
     const sm = new FakeSageMaker();
     sm.add('mme-train-NewYork-NY-old', tags('NewYork_NY'));
     sm.add('mme-train-Chicago-IL-old', tags('Chicago_IL'));
-    sm.add('mme-train-NewYork-NY-new', tags('NewYork_NY', 'train', 'P', [{ Key: 'mme:preprocessor', Value: 'mme-preprocess-1' }]));
+    sm.add(
+      'mme-train-NewYork-NY-new',
+      tags('NewYork_NY', 'train', 'P', [{ Key: 'mme:preprocessor', Value: 'mme-preprocess-1' }]),
+    );
     sm.add('mme-train-Chicago-IL-failed', tags('Chicago_IL'), 'Failed');
     sm.add('mme-train-Chicago-IL-other-prefix', tags('Chicago_IL', 'train', 'OTHER'));
     sm.add('someone-elses-job', []);
@@ -201,6 +250,8 @@ describe('latestCompletedTrainingJobs', () => {
     const found = await latestCompletedTrainingJobs(sm as unknown as SageMakerClient, { locations: ['Chicago_IL'] });
     expect(found.map((f) => f.jobName)).toEqual(['mme-train-Chicago-IL-other-prefix']);
     expect(sm.calls.filter((c) => c === 'ListTags')).toHaveLength(1);
-    expect(await latestCompletedTrainingJobs(sm as unknown as SageMakerClient, { locations: ['Phoenix_AZ'] })).toEqual([]);
+    expect(await latestCompletedTrainingJobs(sm as unknown as SageMakerClient, { locations: ['Phoenix_AZ'] })).toEqual(
+      [],
+    );
   });
 });

@@ -41,7 +41,13 @@ export interface BenchResult {
 
 export function benchReplay(options: BenchOptions = {}): BenchResult {
   const { models = 10_000, requests = 200_000, s = 1, seed = 42, capacityFraction = 0.1, sizes = 'equal' } = options;
-  const trace = zipfTrace({ models, requests, s, seed, sizeBytes: sizes === 'equal' ? 4096 : { median: 4096, sigma: 0.5 } });
+  const trace = zipfTrace({
+    models,
+    requests,
+    s,
+    seed,
+    sizeBytes: sizes === 'equal' ? 4096 : { median: 4096, sigma: 0.5 },
+  });
   let totalBytes = 0;
   for (const size of trace.sizes.values()) totalBytes += size;
   const capacityBytes = Math.round(totalBytes * capacityFraction);

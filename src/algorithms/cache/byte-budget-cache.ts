@@ -100,8 +100,10 @@ export class ByteBudgetCache<K = string> {
       }
       // Cheap guards against a policy bug: these would silently corrupt every later number.
       const victimSize = this.resident.get(victim);
-      if (victimSize === undefined) throw new Error(`policy ${this.policy.name} chose ${String(victim)}, which is not resident`);
-      if (isEvictable && !isEvictable(victim)) throw new Error(`policy ${this.policy.name} chose protected ${String(victim)}`);
+      if (victimSize === undefined)
+        throw new Error(`policy ${this.policy.name} chose ${String(victim)}, which is not resident`);
+      if (isEvictable && !isEvictable(victim))
+        throw new Error(`policy ${this.policy.name} chose protected ${String(victim)}`);
       this.drop(victim, victimSize);
       this.counters.evictions++;
       evicted.push(victim);

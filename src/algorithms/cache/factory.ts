@@ -24,11 +24,16 @@ export function isPolicyName(name: string): name is PolicyName {
 /** A fresh, empty policy. Throws an MmeError (exit code "usage") for an unknown name. */
 export function createPolicy<K = string>(name: PolicyName | string = DEFAULT_POLICY): EvictionPolicy<K> {
   switch (name) {
-    case 'lru': return new LruPolicy<K>();
-    case 'gdsf': return new GdsfPolicy<K>();
-    case 'sieve': return new SievePolicy<K>();
-    case 'lfu': return new LfuPolicy<K>();
-    case 'fifo': return new FifoPolicy<K>();
+    case 'lru':
+      return new LruPolicy<K>();
+    case 'gdsf':
+      return new GdsfPolicy<K>();
+    case 'sieve':
+      return new SievePolicy<K>();
+    case 'lfu':
+      return new LfuPolicy<K>();
+    case 'fifo':
+      return new FifoPolicy<K>();
     default:
       throw new MmeError('InvalidCachePolicy', `Unknown cache eviction policy '${name}'`, {
         exitCode: ExitCode.Usage,

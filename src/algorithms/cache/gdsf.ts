@@ -58,7 +58,13 @@ export class GdsfPolicy<K = string> implements EvictionPolicy<K> {
   onInsert(key: K, size: number, cost: number): void {
     this.onRemove(key);
     const entry: Entry<K> = {
-      key, size, cost, frequency: 1, priority: 0, touched: ++this.clock, heapIndex: -1,
+      key,
+      size,
+      cost,
+      frequency: 1,
+      priority: 0,
+      touched: ++this.clock,
+      heapIndex: -1,
     };
     entry.priority = this.inflation + (entry.frequency * cost) / size;
     this.entries.set(key, entry);
@@ -88,9 +94,7 @@ export class GdsfPolicy<K = string> implements EvictionPolicy<K> {
   }
 
   chooseVictim(isEvictable?: (key: K) => boolean): K | undefined {
-    const entry = isEvictable === undefined
-      ? this.heap.peek()
-      : this.heap.findFirst((e) => isEvictable(e.key));
+    const entry = isEvictable === undefined ? this.heap.peek() : this.heap.findFirst((e) => isEvictable(e.key));
     this.candidate = entry;
     return entry?.key;
   }

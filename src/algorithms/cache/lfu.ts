@@ -52,9 +52,7 @@ export class LfuPolicy<K = string> implements EvictionPolicy<K> {
   }
 
   chooseVictim(isEvictable?: (key: K) => boolean): K | undefined {
-    const entry = isEvictable === undefined
-      ? this.heap.peek()
-      : this.heap.findFirst((e) => isEvictable(e.key));
+    const entry = isEvictable === undefined ? this.heap.peek() : this.heap.findFirst((e) => isEvictable(e.key));
     return entry?.key;
   }
 }

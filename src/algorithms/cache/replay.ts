@@ -50,7 +50,11 @@ export function replayBelady(trace: Trace, capacityBytes: number): ReplayRow {
   return row(equalSizes(trace) ? 'belady' : 'belady-size', stats, trace.keys.length);
 }
 
-function row(policy: string, s: { hits: number; misses: number; evictions: number; totalLoadCost: number }, requests: number): ReplayRow {
+function row(
+  policy: string,
+  s: { hits: number; misses: number; evictions: number; totalLoadCost: number },
+  requests: number,
+): ReplayRow {
   return {
     policy,
     hits: s.hits,

@@ -19,7 +19,10 @@ import { ExitCode, MmeError } from '../../errors.js';
 import type { Trace } from './trace.js';
 
 export class TraceFormatError extends MmeError {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super('InvalidTrace', `trace line ${line}: ${message}`, {
       exitCode: ExitCode.Usage,
       hint: 'Each line is modelKey[,sizeBytes[,loadMs]]; # starts a comment.',
@@ -48,12 +51,14 @@ export function parseTrace(text: string, options: ParseTraceOptions = {}): Trace
     if (!key) throw new TraceFormatError('missing model key', n + 1);
     if (sizeField !== undefined && sizeField !== '') {
       const size = Number(sizeField);
-      if (!Number.isInteger(size) || size <= 0) throw new TraceFormatError(`sizeBytes must be a positive integer, got '${sizeField}'`, n + 1);
+      if (!Number.isInteger(size) || size <= 0)
+        throw new TraceFormatError(`sizeBytes must be a positive integer, got '${sizeField}'`, n + 1);
       setOnce(sizes, key, size, 'sizeBytes', n + 1);
     }
     if (costField !== undefined && costField !== '') {
       const cost = Number(costField);
-      if (!Number.isFinite(cost) || cost < 0) throw new TraceFormatError(`loadMs must be a number >= 0, got '${costField}'`, n + 1);
+      if (!Number.isFinite(cost) || cost < 0)
+        throw new TraceFormatError(`loadMs must be a number >= 0, got '${costField}'`, n + 1);
       setOnce(loadCosts, key, cost, 'loadMs', n + 1);
     }
     keys.push(key);

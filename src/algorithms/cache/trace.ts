@@ -45,7 +45,8 @@ export interface ZipfTraceOptions {
 export function zipfTrace(options: ZipfTraceOptions): Trace {
   const { models, requests, s = 1, seed = 1 } = options;
   if (!Number.isInteger(models) || models < 1) throw new RangeError(`models must be a positive integer, got ${models}`);
-  if (!Number.isInteger(requests) || requests < 0) throw new RangeError(`requests must be an integer >= 0, got ${requests}`);
+  if (!Number.isInteger(requests) || requests < 0)
+    throw new RangeError(`requests must be an integer >= 0, got ${requests}`);
   const keyOf = options.keyOf ?? ((i: number) => `model-${i}`);
   const names = Array.from({ length: models }, (_, i) => keyOf(i));
 
@@ -93,7 +94,9 @@ function draw(spread: Spread, random: Random): number {
  * model, `Houston_TX/{i}_Houston_TX.tar.gz`, requested 0..n/2-1, again 0..n/2-1, then 0..n-1.
  * With n = 200 that is the 400 sequential calls whose LoadedModelCount levelled off at 121.
  */
-export function referenceExperimentTrace(options: { models?: number; sizeBytes?: number; loadMs?: number } = {}): Trace {
+export function referenceExperimentTrace(
+  options: { models?: number; sizeBytes?: number; loadMs?: number } = {},
+): Trace {
   const { models = 200, sizeBytes = 1, loadMs = 1 } = options;
   const half = Math.floor(models / 2);
   const key = (i: number): string => `Houston_TX/${i}_Houston_TX.tar.gz`;

@@ -109,7 +109,10 @@ export function parseInferenceRequest(body: string, contentType: string | undefi
       instances =
         type === 'application/json'
           ? ((JSON.parse(body) as { instances?: unknown[] }).instances ?? [JSON.parse(body)])
-          : body.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
+          : body
+              .split(/\r?\n/)
+              .filter((l) => l.trim() !== '')
+              .map((l) => JSON.parse(l) as unknown);
     } catch (err) {
       throw new InferenceError('BadInput', `Unable to parse ${type} payload: ${(err as Error).message}`);
     }

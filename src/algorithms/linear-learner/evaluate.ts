@@ -8,7 +8,13 @@ import type { LossCode, LossParams } from './losses.js';
 
 /** Mean objective of every variant on (scaled) data, written into out[m]. */
 export function evaluateVariants(
-  params: Float64Array, M: number, K: number, code: LossCode, lp: LossParams, data: Dataset, out: Float64Array,
+  params: Float64Array,
+  M: number,
+  K: number,
+  code: LossCode,
+  lp: LossParams,
+  data: Dataset,
+  out: Float64Array,
 ): void {
   const d = data.featureDim;
   const scores = new Float64Array(K * M);

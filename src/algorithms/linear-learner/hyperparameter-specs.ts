@@ -17,16 +17,29 @@ export interface Spec {
 /** Per predictor type: 'auto' first, then the loss auto resolves to, then the other valid ones. */
 export const LOSSES_BY_PREDICTOR: Record<string, string[]> = {
   regressor: [
-    'auto', 'squared_loss', 'absolute_loss', 'eps_insensitive_squared_loss',
-    'eps_insensitive_absolute_loss', 'quantile_loss', 'huber_loss',
+    'auto',
+    'squared_loss',
+    'absolute_loss',
+    'eps_insensitive_squared_loss',
+    'eps_insensitive_absolute_loss',
+    'quantile_loss',
+    'huber_loss',
   ],
   binary_classifier: ['auto', 'logistic', 'hinge_loss'],
   multiclass_classifier: ['auto', 'softmax_loss'],
 };
 
 const ALL_LOSSES = [
-  'auto', 'logistic', 'squared_loss', 'absolute_loss', 'hinge_loss', 'eps_insensitive_squared_loss',
-  'eps_insensitive_absolute_loss', 'quantile_loss', 'huber_loss', 'softmax_loss',
+  'auto',
+  'logistic',
+  'squared_loss',
+  'absolute_loss',
+  'hinge_loss',
+  'eps_insensitive_squared_loss',
+  'eps_insensitive_absolute_loss',
+  'quantile_loss',
+  'huber_loss',
+  'softmax_loss',
 ];
 
 const AUTO = ['auto'];
@@ -50,8 +63,13 @@ export const HYPERPARAMETER_SPECS: Record<string, Spec> = {
     type: 'enum',
     // The guide lists five; the SageMaker Python SDK also passes 'f1' and 'cross_entropy_loss'.
     values: [
-      'accuracy', 'f1', 'f_beta', 'precision_at_target_recall', 'recall_at_target_precision',
-      'cross_entropy_loss', 'loss_function',
+      'accuracy',
+      'f1',
+      'f_beta',
+      'precision_at_target_recall',
+      'recall_at_target_precision',
+      'cross_entropy_loss',
+      'loss_function',
     ],
     default: 'accuracy',
   },

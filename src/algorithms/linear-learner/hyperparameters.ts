@@ -20,12 +20,24 @@ import { HYPERPARAMETER_SPECS, LOSSES_BY_PREDICTOR, type Spec } from './hyperpar
 
 export type PredictorType = 'regressor' | 'binary_classifier' | 'multiclass_classifier';
 export type Loss =
-  | 'squared_loss' | 'absolute_loss' | 'huber_loss' | 'eps_insensitive_squared_loss'
-  | 'eps_insensitive_absolute_loss' | 'quantile_loss' | 'logistic' | 'hinge_loss' | 'softmax_loss';
+  | 'squared_loss'
+  | 'absolute_loss'
+  | 'huber_loss'
+  | 'eps_insensitive_squared_loss'
+  | 'eps_insensitive_absolute_loss'
+  | 'quantile_loss'
+  | 'logistic'
+  | 'hinge_loss'
+  | 'softmax_loss';
 export type Optimizer = 'sgd' | 'adam' | 'rmsprop';
 export type BinarySelectionCriteria =
-  | 'accuracy' | 'f1' | 'f_beta' | 'precision_at_target_recall' | 'recall_at_target_precision'
-  | 'cross_entropy_loss' | 'loss_function';
+  | 'accuracy'
+  | 'f1'
+  | 'f_beta'
+  | 'precision_at_target_recall'
+  | 'recall_at_target_precision'
+  | 'cross_entropy_loss'
+  | 'loss_function';
 
 /** Validated, resolved hyperparameters. `undefined` means "auto, decided per model variant". */
 export interface LinearLearnerHyperparameters {
@@ -94,7 +106,9 @@ function describeNumber(spec: Spec): string {
   else if (min !== undefined) text += ` greater than ${min}`;
   else if (spec.max !== undefined) text += ` less than ${spec.max}`;
   const words = spec.words ?? [];
-  return words.length ? `${words.map((w) => `a string which matches the pattern '^${w}$'`).join('; or ')}; or ${text}` : text;
+  return words.length
+    ? `${words.map((w) => `a string which matches the pattern '^${w}$'`).join('; or ')}; or ${text}`
+    : text;
 }
 
 /** Parse one value against its spec; returns a number, a string (enum or word) or a boolean. */

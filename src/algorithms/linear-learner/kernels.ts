@@ -10,7 +10,13 @@ import { LossCode, lossesAndGradients, type LossParams } from './losses.js';
 
 /** scores[c * M + m] = bias + Σ_j x_j w_cj for every output c and variant m. */
 export function scoreAll(
-  params: Float64Array, M: number, K: number, d: number, X: Float64Array, xo: number, scores: Float64Array,
+  params: Float64Array,
+  M: number,
+  K: number,
+  d: number,
+  X: Float64Array,
+  xo: number,
+  scores: Float64Array,
 ): void {
   const biasBase = K * d * M;
   for (let c = 0; c < K; c++) {
@@ -28,7 +34,13 @@ export function scoreAll(
 
 /** grad += g ⊗ [x, 1]: g[c * M + m] is dLoss/dScore of output c for variant m. */
 export function accumulateGradient(
-  grad: Float64Array, g: Float64Array, M: number, K: number, d: number, X: Float64Array, xo: number,
+  grad: Float64Array,
+  g: Float64Array,
+  M: number,
+  K: number,
+  d: number,
+  X: Float64Array,
+  xo: number,
 ): void {
   const biasBase = K * d * M;
   for (let c = 0; c < K; c++) {
@@ -46,7 +58,13 @@ export function accumulateGradient(
 
 /** Softmax cross-entropy for every variant: scores are K × M (class-major); writes g likewise. */
 function softmaxLossesAndGradients(
-  scores: Float64Array, y: number, M: number, K: number, sw: number, g: Float64Array, lossAcc: Float64Array,
+  scores: Float64Array,
+  y: number,
+  M: number,
+  K: number,
+  sw: number,
+  g: Float64Array,
+  lossAcc: Float64Array,
 ): void {
   for (let m = 0; m < M; m++) {
     let max = -Infinity;
@@ -64,8 +82,15 @@ function softmaxLossesAndGradients(
 
 /** Per-example loss and gradient for all variants, whatever the loss. */
 export function lossesForExample(
-  code: LossCode, scores: Float64Array, y: number, M: number, K: number, lp: LossParams, sw: number,
-  g: Float64Array, lossAcc: Float64Array,
+  code: LossCode,
+  scores: Float64Array,
+  y: number,
+  M: number,
+  K: number,
+  lp: LossParams,
+  sw: number,
+  g: Float64Array,
+  lossAcc: Float64Array,
 ): void {
   if (code === LossCode.Softmax) softmaxLossesAndGradients(scores, y, M, K, sw, g, lossAcc);
   else lossesAndGradients(code, scores, y, M, lp, sw, g, lossAcc);

@@ -45,7 +45,14 @@ export interface LossParams {
  * or 0/1 for binary classifiers. Squared loss is ½r², so its gradient is the residual.
  */
 export function lossesAndGradients(
-  code: LossCode, s: Float64Array, y: number, M: number, p: LossParams, sw: number, g: Float64Array, lossAcc: Float64Array,
+  code: LossCode,
+  s: Float64Array,
+  y: number,
+  M: number,
+  p: LossParams,
+  sw: number,
+  g: Float64Array,
+  lossAcc: Float64Array,
 ): void {
   switch (code) {
     case LossCode.Squared:

@@ -41,7 +41,10 @@ export function invokeLinearLearner(
   contentType: string | undefined,
   accept: string | undefined,
 ): { body: string; contentType: LinearLearnerAccept } {
-  return invokeLinearLearnerFast(model, body, contentType, accept) ?? invokeLinearLearnerGeneric(model, body, contentType, accept);
+  return (
+    invokeLinearLearnerFast(model, body, contentType, accept) ??
+    invokeLinearLearnerGeneric(model, body, contentType, accept)
+  );
 }
 
 /**
@@ -64,7 +67,11 @@ export function invokeLinearLearnerFast(
   if (rows === undefined) return undefined;
   let out = lines ? '' : '{"predictions":[';
   for (let i = 0; i < rows.length; i++) {
-    const text = predictionJson(model.predictorType === 'multiclass_classifier' ? predictMulticlass(model, rows[i]!) : predictOne(model, rows[i]!));
+    const text = predictionJson(
+      model.predictorType === 'multiclass_classifier'
+        ? predictMulticlass(model, rows[i]!)
+        : predictOne(model, rows[i]!),
+    );
     out += lines ? `${text}\n` : (i === 0 ? '' : ',') + text;
   }
   if (lines) return { body: out, contentType: 'application/jsonlines' };
@@ -85,7 +92,12 @@ function predictOne(model: LinearLearnerModel, x: readonly number[]): Prediction
 }
 
 function predictMulticlass(model: LinearLearnerModel, x: readonly number[]): Prediction {
-  return predict(model, { rows: 1, featureDim: model.featureDim, features: Float64Array.from(x), labels: new Float64Array(0) })[0]!;
+  return predict(model, {
+    rows: 1,
+    featureDim: model.featureDim,
+    features: Float64Array.from(x),
+    labels: new Float64Array(0),
+  })[0]!;
 }
 
 /** `invokeLinearLearner` through JSON.parse/JSON.stringify and the general readers; the reference for the fast path. */
@@ -96,7 +108,9 @@ export function invokeLinearLearnerGeneric(
   accept: string | undefined,
 ): { body: string; contentType: LinearLearnerAccept } {
   const responseType = negotiateAccept<LinearLearnerAccept>(
-    accept, ['application/json', 'application/jsonlines'], LINEAR_LEARNER_DEFAULT_ACCEPT,
+    accept,
+    ['application/json', 'application/jsonlines'],
+    LINEAR_LEARNER_DEFAULT_ACCEPT,
   );
   const predictions = predict(model, parseInferenceRequest(body, contentType, model.featureDim));
   if (responseType === 'application/jsonlines') {
@@ -117,5 +131,7 @@ function predictionJson(p: Prediction): string {
     for (let i = 0; i < p.score.length; i++) score += (i === 0 ? '' : ',') + jsonNumber(p.score[i]!);
     score += ']';
   }
-  return p.predicted_label === undefined ? `{"score":${score}}` : `{"score":${score},"predicted_label":${jsonNumber(p.predicted_label)}}`;
+  return p.predicted_label === undefined
+    ? `{"score":${score}}`
+    : `{"score":${score},"predicted_label":${jsonNumber(p.predicted_label)}}`;
 }

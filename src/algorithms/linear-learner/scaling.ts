@@ -55,7 +55,8 @@ export function applyScaling(data: Dataset, s: Scaling): Dataset {
   const d = data.featureDim;
   const features = new Float64Array(data.rows * d);
   for (let i = 0; i < data.rows; i++) {
-    for (let j = 0; j < d; j++) features[i * d + j] = (data.features[i * d + j]! - s.featureShift[j]!) / s.featureScale[j]!;
+    for (let j = 0; j < d; j++)
+      features[i * d + j] = (data.features[i * d + j]! - s.featureShift[j]!) / s.featureScale[j]!;
   }
   const labels = new Float64Array(data.labels.length);
   for (let i = 0; i < labels.length; i++) labels[i] = (data.labels[i]! - s.labelShift) / s.labelScale;

@@ -37,7 +37,10 @@ function rawScores(params: Float64Array, M: number, m: number, data: Dataset, ou
 
 /** Precision, recall, accuracy and F-beta when predicting 1 for score >= threshold. */
 function binaryCounts(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number, beta = 1) {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   for (let i = 0; i < scores.length; i++) {
     const predicted = scores[i]! >= threshold;
     const actual = labels[i]! > 0.5;
@@ -55,11 +58,16 @@ function binaryCounts(scores: ArrayLike<number>, labels: ArrayLike<number>, thre
 
 /** The threshold (midway between adjacent distinct scores) maximising the criterion. */
 function calibrateThreshold(
-  scores: Float64Array, labels: ArrayLike<number>, criterion: BinarySelectionCriteria,
+  scores: Float64Array,
+  labels: ArrayLike<number>,
+  criterion: BinarySelectionCriteria,
   hp: Pick<LinearLearnerHyperparameters, 'fBeta' | 'targetPrecision' | 'targetRecall'>,
 ): { threshold: number; value: number } {
   const sorted = Array.from(new Set(scores)).sort((a, b) => b - a);
-  const candidates = [sorted[0]! + 1, ...sorted.map((s, i) => (i + 1 < sorted.length ? (s + sorted[i + 1]!) / 2 : s - 1))];
+  const candidates = [
+    sorted[0]! + 1,
+    ...sorted.map((s, i) => (i + 1 < sorted.length ? (s + sorted[i + 1]!) / 2 : s - 1)),
+  ];
   let best = { threshold: candidates[0]!, value: -Infinity };
   for (const t of candidates) {
     const c = binaryCounts(scores, labels, t, criterion === 'f1' ? 1 : hp.fBeta);
@@ -74,8 +82,15 @@ function calibrateThreshold(
 }
 
 export function selectModel(
-  hp: LinearLearnerHyperparameters, params: Float64Array, M: number, outputs: number, code: LossCode, lp: LossParams,
-  data: Dataset, scaling: Scaling, prefix: 'train' | 'validation',
+  hp: LinearLearnerHyperparameters,
+  params: Float64Array,
+  M: number,
+  outputs: number,
+  code: LossCode,
+  lp: LossParams,
+  data: Dataset,
+  scaling: Scaling,
+  prefix: 'train' | 'validation',
 ): Selection {
   const losses = new Float64Array(M);
   evaluateVariants(params, M, outputs, code, lp, data, losses);
@@ -106,11 +121,17 @@ export function selectModel(
     for (let i = 0; i < data.rows; i++) scores[i] = toScore(scores[i]!);
     const c = binaryCounts(scores, data.labels, threshold, hp.fBeta);
     Object.assign(metrics, {
-      binary_classification_accuracy: c.accuracy, precision: c.precision, recall: c.recall, binary_f_beta: c.fBeta,
+      binary_classification_accuracy: c.accuracy,
+      precision: c.precision,
+      recall: c.recall,
+      binary_f_beta: c.fBeta,
     });
   } else if (hp.predictorType === 'regressor') {
     rawScores(params, M, index, data, scores);
-    let se = 0, ae = 0, mean = 0, ss = 0;
+    let se = 0,
+      ae = 0,
+      mean = 0,
+      ss = 0;
     for (let i = 0; i < data.rows; i++) mean += data.labels[i]! / data.rows;
     for (let i = 0; i < data.rows; i++) {
       // back to label units
@@ -139,5 +160,9 @@ export function selectModel(
     metrics.multiclass_accuracy = correct / data.rows;
   }
   metrics.objective_loss = losses[index]!;
-  return { index, threshold, metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`${prefix}:${k}`, v])) };
+  return {
+    index,
+    threshold,
+    metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [`${prefix}:${k}`, v])),
+  };
 }

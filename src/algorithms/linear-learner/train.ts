@@ -49,7 +49,10 @@ function sampleWeights(data: Dataset, hp: LinearLearnerHyperparameters): Float64
     let pos = 0;
     for (let i = 0; i < data.rows; i++) pos += data.labels[i]! > 0.5 ? 1 : 0;
     // 'balanced' equalises the classes' total weight; 'auto' is treated the same way here.
-    const w = typeof hp.positiveExampleWeightMult === 'number' ? hp.positiveExampleWeightMult : (data.rows - pos) / Math.max(pos, 1);
+    const w =
+      typeof hp.positiveExampleWeightMult === 'number'
+        ? hp.positiveExampleWeightMult
+        : (data.rows - pos) / Math.max(pos, 1);
     return Float64Array.from(data.labels, (y) => (y > 0.5 ? w : 1));
   }
   if (hp.predictorType === 'multiclass_classifier' && hp.balanceMulticlassWeights) {
@@ -60,7 +63,11 @@ function sampleWeights(data: Dataset, hp: LinearLearnerHyperparameters): Float64
   return undefined;
 }
 
-export function trainLinearLearner(hp: LinearLearnerHyperparameters, train: Dataset, options: TrainOptions = {}): TrainResult {
+export function trainLinearLearner(
+  hp: LinearLearnerHyperparameters,
+  train: Dataset,
+  options: TrainOptions = {},
+): TrainResult {
   if (train.featureDim !== hp.featureDim) {
     throw new AlgorithmClientError(`The data has ${train.featureDim} features but feature_dim is ${hp.featureDim}`);
   }
@@ -78,14 +85,20 @@ export function trainLinearLearner(hp: LinearLearnerHyperparameters, train: Data
   const variants = makeVariants(hp, seed);
   const M = variants.length;
   const code = LOSS_CODES[hp.loss];
-  const lp: LossParams = { huberDelta: hp.huberDelta, lossInsensitivity: hp.lossInsensitivity, quantile: hp.quantile, margin: hp.margin };
+  const lp: LossParams = {
+    huberDelta: hp.huberDelta,
+    lossInsensitivity: hp.lossInsensitivity,
+    quantile: hp.quantile,
+    margin: hp.margin,
+  };
   const weightOf = sampleWeights(train, hp);
 
   // Feature-major layout (kernels.ts): parameter p of variant m at p * M + m.
   const params = new Float64Array(P * M);
   for (let p = 0; p < K * d; p++) {
     for (let m = 0; m < M; m++) {
-      params[p * M + m] = hp.initMethod === 'normal' ? random.normal() * hp.initSigma : (2 * random.next() - 1) * hp.initScale;
+      params[p * M + m] =
+        hp.initMethod === 'normal' ? random.normal() * hp.initSigma : (2 * random.next() - 1) * hp.initScale;
     }
   }
   if (hp.useBias) params.fill(hp.initBias, K * d * M);
@@ -154,14 +167,25 @@ export function trainLinearLearner(hp: LinearLearnerHyperparameters, train: Data
     epochs.push(log);
     options.onEpoch?.(log);
     // early_stopping_tolerance: an improvement smaller than this fraction of the best is none.
-    if (!Number.isFinite(bestSoFar) || (bestSoFar - epochBest) / Math.abs(bestSoFar) >= hp.earlyStoppingTolerance) stale = 0;
+    if (!Number.isFinite(bestSoFar) || (bestSoFar - epochBest) / Math.abs(bestSoFar) >= hp.earlyStoppingTolerance)
+      stale = 0;
     else stale++;
     bestSoFar = Math.min(bestSoFar, epochBest);
     if (stale >= hp.earlyStoppingPatience) break;
   }
 
   const candidates = validation ? bestParams : params;
-  const selection = selectModel(hp, candidates, M, K, code, lp, validation ?? data, scaling, validation ? 'validation' : 'train');
+  const selection = selectModel(
+    hp,
+    candidates,
+    M,
+    K,
+    code,
+    lp,
+    validation ?? data,
+    scaling,
+    validation ? 'validation' : 'train',
+  );
   const chosen = extractVariant(candidates, M, P, selection.index);
   const { weights, bias } = foldScaling(chosen, K, d, scaling);
   const model: LinearLearnerModel = {
@@ -173,7 +197,12 @@ export function trainLinearLearner(hp: LinearLearnerHyperparameters, train: Data
     bias,
     threshold: selection.threshold,
   };
-  return { model, selected: { index: selection.index, ...variants[selection.index]! }, epochs, metrics: selection.metrics };
+  return {
+    model,
+    selected: { index: selection.index, ...variants[selection.index]! },
+    epochs,
+    metrics: selection.metrics,
+  };
 }
 
 interface OptimiserState {
@@ -193,8 +222,15 @@ interface OptimiserState {
  * bias_lr_mult on the bias, clip_gradient, then Adam, RMSProp or SGD with momentum.
  */
 function optimiserStep(
-  hp: LinearLearnerHyperparameters, params: Float64Array, s: OptimiserState, M: number, P: number, weightCount: number,
-  batchWeight: number, step: number, schedule: ReturnType<typeof makeSchedule>,
+  hp: LinearLearnerHyperparameters,
+  params: Float64Array,
+  s: OptimiserState,
+  M: number,
+  P: number,
+  weightCount: number,
+  batchWeight: number,
+  step: number,
+  schedule: ReturnType<typeof makeSchedule>,
 ): void {
   const { grad, mom1, mom2, wd, l1, rate } = s;
   const inv = 1 / Math.max(batchWeight, 1e-12);

@@ -74,7 +74,8 @@ export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
   r.pos += LEARNER_PARAM_BYTES;
   const objectiveName = r.string('the objective name');
   const booster = r.string('the booster name');
-  if (booster !== 'gbtree') throw new ArtifactError(`XGBoost model: booster "${booster}" is not supported (gbtree only)`);
+  if (booster !== 'gbtree')
+    throw new ArtifactError(`XGBoost model: booster "${booster}" is not supported (gbtree only)`);
   const objective = canonicalObjective(objectiveName);
   if (!objective) throw new ArtifactError(`XGBoost model: objective "${objectiveName}" is not supported`);
 
@@ -83,7 +84,8 @@ export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
   const numParallelTree = v.getInt32(r.pos + 4, true);
   if (v.getInt32(r.pos + 28, true) > 1) throw new ArtifactError('XGBoost model: vector leaves are not supported');
   r.pos += GBTREE_PARAM_BYTES;
-  if (numTrees < 0 || numTrees * (TREE_PARAM_BYTES + NODE_BYTES + STAT_BYTES) > bytes.length) throw new ArtifactError('XGBoost binary model: implausible tree count');
+  if (numTrees < 0 || numTrees * (TREE_PARAM_BYTES + NODE_BYTES + STAT_BYTES) > bytes.length)
+    throw new ArtifactError('XGBoost binary model: implausible tree count');
 
   const trees: Tree[] = [];
   for (let t = 0; t < numTrees; t++) {
@@ -94,9 +96,16 @@ export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
     if (n <= 0) throw new ArtifactError(`XGBoost binary model: tree ${t} has no nodes`);
     r.need(n * (NODE_BYTES + STAT_BYTES), `tree ${t}`);
     const tree: Tree = {
-      left: new Int32Array(n), right: new Int32Array(n), parent: new Int32Array(n), splitIndex: new Uint32Array(n),
-      splitCondition: new Float32Array(n), defaultLeft: new Uint8Array(n), baseWeight: new Float32Array(n),
-      lossChange: new Float32Array(n), sumHessian: new Float32Array(n), numFeature: treeFeatures,
+      left: new Int32Array(n),
+      right: new Int32Array(n),
+      parent: new Int32Array(n),
+      splitIndex: new Uint32Array(n),
+      splitCondition: new Float32Array(n),
+      defaultLeft: new Uint8Array(n),
+      baseWeight: new Float32Array(n),
+      lossChange: new Float32Array(n),
+      sumHessian: new Float32Array(n),
+      numFeature: treeFeatures,
     };
     for (let i = 0; i < n; i++) {
       const o = r.pos + i * NODE_BYTES;
@@ -119,7 +128,8 @@ export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
     r.pos += n * STAT_BYTES;
     for (let i = 0; i < n; i++) {
       const l = tree.left[i]!;
-      if (l !== -1 && (l <= 0 || l >= n || tree.right[i]! <= 0 || tree.right[i]! >= n)) throw new ArtifactError(`XGBoost binary model: tree ${t} node ${i} has a child out of range`);
+      if (l !== -1 && (l <= 0 || l >= n || tree.right[i]! <= 0 || tree.right[i]! >= n))
+        throw new ArtifactError(`XGBoost binary model: tree ${t} node ${i} has a child out of range`);
     }
     trees.push(tree);
   }
@@ -142,7 +152,8 @@ export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
     try {
       const config = JSON.parse(attributes.objective) as Record<string, unknown>;
       for (const value of Object.values(config)) {
-        if (value && typeof value === 'object') for (const [k, pv] of Object.entries(value)) objectiveParams[k] = String(pv);
+        if (value && typeof value === 'object')
+          for (const [k, pv] of Object.entries(value)) objectiveParams[k] = String(pv);
       }
     } catch {
       throw new ArtifactError('XGBoost binary model: the objective attribute is not JSON');
@@ -154,12 +165,22 @@ export function readBinaryModel(bytes: Uint8Array): XGBoostModel {
     delete attributes.count_poisson_max_delta_step;
   }
   delete attributes.metrics;
-  if (isMulticlass(objective) && numClass < 2) throw new ArtifactError(`XGBoost model: ${objective} needs num_class ≥ 2`);
+  if (isMulticlass(objective) && numClass < 2)
+    throw new ArtifactError(`XGBoost model: ${objective} needs num_class ≥ 2`);
   const baseScore = major < 1 && !isMulticlass(objective) ? marginToProb(objective, storedBaseScore) : storedBaseScore;
   return {
-    objective, numClass, numFeature, baseScore, trees, treeInfo,
-    numParallelTree: Math.max(1, numParallelTree), attributes, objectiveParams,
-    featureNames: [], featureTypes: [], version: [major, minor, 0],
+    objective,
+    numClass,
+    numFeature,
+    baseScore,
+    trees,
+    treeInfo,
+    numParallelTree: Math.max(1, numParallelTree),
+    attributes,
+    objectiveParams,
+    featureNames: [],
+    featureTypes: [],
+    version: [major, minor, 0],
   };
 }
 
@@ -198,7 +219,10 @@ function objectiveConfig(model: XGBoostModel): string {
     case 'reg:absoluteerror':
       return JSON.stringify({ name: model.objective });
     case 'count:poisson':
-      return JSON.stringify({ name: model.objective, poisson_regression_param: { max_delta_step: p.max_delta_step ?? '0.699999988' } });
+      return JSON.stringify({
+        name: model.objective,
+        poisson_regression_param: { max_delta_step: p.max_delta_step ?? '0.699999988' },
+      });
     case 'multi:softmax':
     case 'multi:softprob':
       return JSON.stringify({ name: model.objective, softmax_multiclass_param: { num_class: String(model.numClass) } });
@@ -240,7 +264,7 @@ export function writeBinaryModel(model: XGBoostModel): Uint8Array {
         const o = i * NODE_BYTES;
         const p = t.parent[i]!;
         const isLeft = p >= 0 && t.left[p] === i;
-        v.setInt32(o, p < 0 ? -1 : isLeft ? (p | 0x80000000) : p, true);
+        v.setInt32(o, p < 0 ? -1 : isLeft ? p | 0x80000000 : p, true);
         v.setInt32(o + 4, t.left[i]!, true);
         v.setInt32(o + 8, t.right[i]!, true);
         v.setUint32(o + 12, ((t.splitIndex[i]! & 0x7fffffff) | (t.defaultLeft[i] ? 0x80000000 : 0)) >>> 0, true);

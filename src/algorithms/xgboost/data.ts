@@ -29,14 +29,21 @@ export function dataFormat(contentType: string | undefined, channel = 'train'): 
   const essence = contentType.split(';')[0]!.trim().toLowerCase();
   if (essence === 'csv' || essence === 'text/csv') {
     const labelSize = /label_size\s*=\s*([^;\s]+)/i.exec(contentType)?.[1];
-    if (labelSize !== undefined && labelSize !== '1') throw new AlgorithmClientError(`${contentType} is not an accepted csv ContentType. Optional parameter label_size must be equal to 1`);
+    if (labelSize !== undefined && labelSize !== '1')
+      throw new AlgorithmClientError(
+        `${contentType} is not an accepted csv ContentType. Optional parameter label_size must be equal to 1`,
+      );
     return 'csv';
   }
   if (essence === 'libsvm' || essence === 'text/libsvm' || essence === 'text/x-libsvm') return 'libsvm';
   if (['parquet', 'application/x-parquet', 'recordio-protobuf', 'application/x-recordio-protobuf'].includes(essence)) {
-    throw new AlgorithmClientError(`Content type ${contentType} of channel '${channel}' is not supported by mme's XGBoost; use text/csv or text/libsvm`);
+    throw new AlgorithmClientError(
+      `Content type ${contentType} of channel '${channel}' is not supported by mme's XGBoost; use text/csv or text/libsvm`,
+    );
   }
-  throw new AlgorithmClientError(`Content type ${contentType} of channel '${channel}' is not supported; use text/csv or text/libsvm`);
+  throw new AlgorithmClientError(
+    `Content type ${contentType} of channel '${channel}' is not supported; use text/csv or text/libsvm`,
+  );
 }
 
 const lines = (texts: string | readonly string[]) => {
@@ -54,7 +61,8 @@ function number(s: string, where: () => string): number {
   const t = s.trim();
   if (t === '') return Number.NaN;
   const v = Number(t);
-  if (Number.isNaN(v) && t.toLowerCase() !== 'nan') throw new AlgorithmClientError(`${where()}: '${t}' is not a number`);
+  if (Number.isNaN(v) && t.toLowerCase() !== 'nan')
+    throw new AlgorithmClientError(`${where()}: '${t}' is not a number`);
   return v;
 }
 
@@ -78,7 +86,10 @@ export function parseCsvData(texts: string | readonly string[], options: ParseOp
   const weights = options.weights ? new Float32Array(rows.length) : undefined;
   rows.forEach((line, i) => {
     const fields = line.split(',');
-    if (fields.length !== first) throw new AlgorithmClientError(`Channel '${channel}', row ${i + 1}: ${fields.length} columns, the first row has ${first}`);
+    if (fields.length !== first)
+      throw new AlgorithmClientError(
+        `Channel '${channel}', row ${i + 1}: ${fields.length} columns, the first row has ${first}`,
+      );
     const where = () => `Channel '${channel}', row ${i + 1}`;
     if (options.labeled) {
       const y = number(fields[0]!, where);
@@ -114,7 +125,8 @@ export function parseLibsvmData(texts: string | readonly string[], options: Pars
       if (t.startsWith('qid:')) continue;
       const colon = t.indexOf(':');
       const index = colon > 0 ? Number(t.slice(0, colon)) : Number.NaN;
-      if (!Number.isInteger(index) || index < 0) throw new AlgorithmClientError(`${where()}: '${t}' is not index:value`);
+      if (!Number.isInteger(index) || index < 0)
+        throw new AlgorithmClientError(`${where()}: '${t}' is not index:value`);
       idx.push(index);
       val.push(number(t.slice(colon + 1), where));
       if (index + 1 > cols) cols = index + 1;
@@ -131,11 +143,16 @@ export function parseLibsvmData(texts: string | readonly string[], options: Pars
 }
 
 /** A training or validation channel's files, by content type. */
-export function parseChannel(texts: string | readonly string[], contentType: string | undefined, options: { csvWeights?: boolean; channel?: string } = {}): LabeledData {
+export function parseChannel(
+  texts: string | readonly string[],
+  contentType: string | undefined,
+  options: { csvWeights?: boolean; channel?: string } = {},
+): LabeledData {
   const format = dataFormat(contentType, options.channel);
-  const data = format === 'csv'
-    ? parseCsvData(texts, { labeled: true, weights: options.csvWeights, channel: options.channel })
-    : parseLibsvmData(texts, { labeled: true, channel: options.channel });
+  const data =
+    format === 'csv'
+      ? parseCsvData(texts, { labeled: true, weights: options.csvWeights, channel: options.channel })
+      : parseLibsvmData(texts, { labeled: true, channel: options.channel });
   if (data.x.rows === 0) throw new AlgorithmClientError(`No data in ${options.channel ?? 'train'} channel`);
   return data;
 }

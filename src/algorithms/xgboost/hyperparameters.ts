@@ -24,19 +24,84 @@ export class XGBoostHyperparameterError extends AlgorithmClientError {
   }
 }
 
-export const EVAL_METRICS = ['rmse', 'mae', 'logloss', 'error', 'auc', 'merror', 'mlogloss', 'poisson-nloglik'] as const;
+export const EVAL_METRICS = [
+  'rmse',
+  'mae',
+  'logloss',
+  'error',
+  'auc',
+  'merror',
+  'mlogloss',
+  'poisson-nloglik',
+] as const;
 export type EvalMetric = (typeof EVAL_METRICS)[number];
 
 /** The container's metric lists (constants/xgb_constants.py), for its range message and maximize. */
-const MAXIMIZE = ['accuracy', 'auc', 'aucpr', 'balanced_accuracy', 'f1', 'f1_binary', 'f1_macro', 'map', 'ndcg', 'precision', 'r2', 'recall', 'precision_macro', 'precision_micro', 'recall_macro', 'recall_micro'];
-const MINIMIZE = ['aft-nloglik', 'cox-nloglik', 'error', 'gamma-deviance', 'gamma-nloglik', 'interval-regression-accuracy', 'logloss', 'mae', 'mape', 'merror', 'mlogloss', 'mphe', 'mse', 'poisson-nloglik', 'rmse', 'rmsle', 'tweedie-nloglik'];
+const MAXIMIZE = [
+  'accuracy',
+  'auc',
+  'aucpr',
+  'balanced_accuracy',
+  'f1',
+  'f1_binary',
+  'f1_macro',
+  'map',
+  'ndcg',
+  'precision',
+  'r2',
+  'recall',
+  'precision_macro',
+  'precision_micro',
+  'recall_macro',
+  'recall_micro',
+];
+const MINIMIZE = [
+  'aft-nloglik',
+  'cox-nloglik',
+  'error',
+  'gamma-deviance',
+  'gamma-nloglik',
+  'interval-regression-accuracy',
+  'logloss',
+  'mae',
+  'mape',
+  'merror',
+  'mlogloss',
+  'mphe',
+  'mse',
+  'poisson-nloglik',
+  'rmse',
+  'rmsle',
+  'tweedie-nloglik',
+];
 
 export function metricMaximized(metric: string): boolean {
   return MAXIMIZE.includes(metric);
 }
 
 /** The container's objective list at v1.7-1 (reg:absoluteerror was added after; accepted here). */
-const CONTAINER_OBJECTIVES = ['aft_loss_distribution', 'binary:logistic', 'binary:logitraw', 'binary:hinge', 'count:poisson', 'multi:softmax', 'multi:softprob', 'rank:pairwise', 'rank:ndcg', 'rank:map', 'reg:linear', 'reg:squarederror', 'reg:logistic', 'reg:gamma', 'reg:pseudohubererror', 'reg:squaredlogerror', 'reg:absoluteerror', 'reg:tweedie', 'survival:aft', 'survival:cox'];
+const CONTAINER_OBJECTIVES = [
+  'aft_loss_distribution',
+  'binary:logistic',
+  'binary:logitraw',
+  'binary:hinge',
+  'count:poisson',
+  'multi:softmax',
+  'multi:softprob',
+  'rank:pairwise',
+  'rank:ndcg',
+  'rank:map',
+  'reg:linear',
+  'reg:squarederror',
+  'reg:logistic',
+  'reg:gamma',
+  'reg:pseudohubererror',
+  'reg:squaredlogerror',
+  'reg:absoluteerror',
+  'reg:tweedie',
+  'survival:aft',
+  'survival:cox',
+];
 
 export interface XGBoostHyperparameters {
   numRound: number;
@@ -82,27 +147,89 @@ const cat = (...values: string[]): Kind => ({ type: 'cat', values });
 
 /** Every hyperparameter the v1.7-1 container declares, in its order. */
 const SPECS: Array<[string, Kind]> = [
-  ['num_round', int(closed(1))], ['csv_weights', int(closed(0), closed(1))], ['early_stopping_rounds', int(closed(1))],
-  ['booster', cat('gbtree', 'gblinear', 'dart')], ['verbosity', int(closed(0), closed(3))], ['nthread', int(closed(1))],
-  ['eta', float(closed(0), closed(1))], ['gamma', float(closed(0))], ['max_depth', int(closed(0))], ['min_child_weight', float(closed(0))],
-  ['max_delta_step', float(closed(0))], ['subsample', float(open(0), closed(1))], ['colsample_bytree', float(open(0), closed(1))],
-  ['colsample_bylevel', float(open(0), closed(1))], ['colsample_bynode', float(open(0), closed(1))], ['lambda', float(closed(0))],
-  ['alpha', float(closed(0))], ['tree_method', cat('auto', 'exact', 'approx', 'hist', 'gpu_hist')], ['sketch_eps', float(open(0), open(1))],
-  ['scale_pos_weight', float(open(0))], ['updater', { type: 'list', values: ['grow_colmaker', 'distcol', 'grow_histmaker', 'grow_skmaker', 'sync', 'refresh', 'prune', 'grow_colmaker', 'distcol', 'grow_histmaker', 'grow_colmaker', 'shotgun', 'coord_descent', 'refresh', 'prune'] }],
-  ['dsplit', cat('row', 'col')], ['refresh_leaf', int(closed(0), closed(1))], ['process_type', cat('default', 'update')],
-  ['grow_policy', cat('depthwise', 'lossguide')], ['max_leaves', int(closed(0))], ['max_bin', int(closed(0))],
-  ['predictor', cat('auto', 'cpu_predictor', 'gpu_predictor')], ['monotone_constraints', { type: 'free' }], ['interaction_constraints', { type: 'free' }],
-  ['sample_type', cat('uniform', 'weighted')], ['normalize_type', cat('tree', 'forest')], ['rate_drop', float(closed(0), closed(1))],
-  ['one_drop', int(closed(0), closed(1))], ['skip_drop', float(closed(0), closed(1))], ['lambda_bias', float(closed(0), closed(1))],
-  ['tweedie_variance_power', float(open(1), open(2))], ['objective', cat(...CONTAINER_OBJECTIVES)], ['num_class', int(closed(2))],
-  ['base_score', float(closed(0))], ['_kfold', int(closed(2))], ['_num_cv_round', int(closed(1))], ['_tuning_objective_metric', { type: 'free' }],
-  ['eval_metric', { type: 'list', values: [...MAXIMIZE, ...MINIMIZE] }], ['seed', int(open(-(2 ** 31)), open(2 ** 31 - 1))],
-  ['num_parallel_tree', int(closed(1))], ['save_model_on_termination', cat('true', 'false')], ['aft_loss_distribution', cat('normal', 'logistic', 'extreme')],
-  ['aft_loss_distribution_scale', float(closed(0))], ['deterministic_histogram', cat('true', 'false')], ['sampling_method', cat('uniform', 'gradient_based')],
-  ['prob_buffer_row', int(open(1))], ['use_dask_gpu_training', cat('true', 'false')],
+  ['num_round', int(closed(1))],
+  ['csv_weights', int(closed(0), closed(1))],
+  ['early_stopping_rounds', int(closed(1))],
+  ['booster', cat('gbtree', 'gblinear', 'dart')],
+  ['verbosity', int(closed(0), closed(3))],
+  ['nthread', int(closed(1))],
+  ['eta', float(closed(0), closed(1))],
+  ['gamma', float(closed(0))],
+  ['max_depth', int(closed(0))],
+  ['min_child_weight', float(closed(0))],
+  ['max_delta_step', float(closed(0))],
+  ['subsample', float(open(0), closed(1))],
+  ['colsample_bytree', float(open(0), closed(1))],
+  ['colsample_bylevel', float(open(0), closed(1))],
+  ['colsample_bynode', float(open(0), closed(1))],
+  ['lambda', float(closed(0))],
+  ['alpha', float(closed(0))],
+  ['tree_method', cat('auto', 'exact', 'approx', 'hist', 'gpu_hist')],
+  ['sketch_eps', float(open(0), open(1))],
+  ['scale_pos_weight', float(open(0))],
+  [
+    'updater',
+    {
+      type: 'list',
+      values: [
+        'grow_colmaker',
+        'distcol',
+        'grow_histmaker',
+        'grow_skmaker',
+        'sync',
+        'refresh',
+        'prune',
+        'grow_colmaker',
+        'distcol',
+        'grow_histmaker',
+        'grow_colmaker',
+        'shotgun',
+        'coord_descent',
+        'refresh',
+        'prune',
+      ],
+    },
+  ],
+  ['dsplit', cat('row', 'col')],
+  ['refresh_leaf', int(closed(0), closed(1))],
+  ['process_type', cat('default', 'update')],
+  ['grow_policy', cat('depthwise', 'lossguide')],
+  ['max_leaves', int(closed(0))],
+  ['max_bin', int(closed(0))],
+  ['predictor', cat('auto', 'cpu_predictor', 'gpu_predictor')],
+  ['monotone_constraints', { type: 'free' }],
+  ['interaction_constraints', { type: 'free' }],
+  ['sample_type', cat('uniform', 'weighted')],
+  ['normalize_type', cat('tree', 'forest')],
+  ['rate_drop', float(closed(0), closed(1))],
+  ['one_drop', int(closed(0), closed(1))],
+  ['skip_drop', float(closed(0), closed(1))],
+  ['lambda_bias', float(closed(0), closed(1))],
+  ['tweedie_variance_power', float(open(1), open(2))],
+  ['objective', cat(...CONTAINER_OBJECTIVES)],
+  ['num_class', int(closed(2))],
+  ['base_score', float(closed(0))],
+  ['_kfold', int(closed(2))],
+  ['_num_cv_round', int(closed(1))],
+  ['_tuning_objective_metric', { type: 'free' }],
+  ['eval_metric', { type: 'list', values: [...MAXIMIZE, ...MINIMIZE] }],
+  ['seed', int(open(-(2 ** 31)), open(2 ** 31 - 1))],
+  ['num_parallel_tree', int(closed(1))],
+  ['save_model_on_termination', cat('true', 'false')],
+  ['aft_loss_distribution', cat('normal', 'logistic', 'extreme')],
+  ['aft_loss_distribution_scale', float(closed(0))],
+  ['deterministic_histogram', cat('true', 'false')],
+  ['sampling_method', cat('uniform', 'gradient_based')],
+  ['prob_buffer_row', int(open(1))],
+  ['use_dask_gpu_training', cat('true', 'false')],
 ];
 const SPEC = new Map(SPECS);
-const ALIASES: Record<string, string> = { learning_rate: 'eta', min_split_loss: 'gamma', reg_lambda: 'lambda', reg_alpha: 'alpha' };
+const ALIASES: Record<string, string> = {
+  learning_rate: 'eta',
+  min_split_loss: 'gamma',
+  reg_lambda: 'lambda',
+  reg_alpha: 'alpha',
+};
 
 /** Python's str() of a float: 2.0, 0.001, 1e-05, 1e+16, inf. */
 export function pythonFloat(v: number): string {
@@ -153,7 +280,8 @@ export function validateContainerHyperparameters(input: Readonly<Record<string, 
   const user = new Map<string, string>();
   for (const [k, v] of Object.entries(input)) user.set(ALIASES[k] ?? k, String(v));
   for (const [name] of SPECS) {
-    if (name === 'num_round' && !user.has(name)) throw new XGBoostHyperparameterError(`Missing required hyperparameter: ${name}`);
+    if (name === 'num_round' && !user.has(name))
+      throw new XGBoostHyperparameterError(`Missing required hyperparameter: ${name}`);
   }
   const parsed = new Map<string, Parsed>();
   for (const [name, raw] of user) {
@@ -173,17 +301,22 @@ export function validateContainerHyperparameters(input: Readonly<Record<string, 
       default:
         value = raw;
     }
-    if (value === undefined) throw new XGBoostHyperparameterError(`Hyperparameter ${name}: could not parse value (caused by ValueError)`);
+    if (value === undefined)
+      throw new XGBoostHyperparameterError(`Hyperparameter ${name}: could not parse value (caused by ValueError)`);
     parsed.set(name, value);
   }
   for (const [name, value] of parsed) {
     const kind = SPEC.get(name)!;
     if ((kind.type === 'int' || kind.type === 'float') && !inInterval(value as number, kind.min, kind.max)) {
       const shown = kind.type === 'float' ? pythonFloat(value as number) : String(value);
-      throw new XGBoostHyperparameterError(`Hyperparameter ${name}: ${shown} is not in ${intervalText(kind.min, kind.max)}`);
+      throw new XGBoostHyperparameterError(
+        `Hyperparameter ${name}: ${shown} is not in ${intervalText(kind.min, kind.max)}`,
+      );
     }
     if (kind.type === 'cat' && !kind.values.includes(value as string)) {
-      throw new XGBoostHyperparameterError(`Hyperparameter ${name}: ${String(value)} is not in ${pythonList(kind.values)}`);
+      throw new XGBoostHyperparameterError(
+        `Hyperparameter ${name}: ${String(value)} is not in ${pythonList(kind.values)}`,
+      );
     }
     if (kind.type === 'list') {
       const items = value as string[];
@@ -192,15 +325,23 @@ export function validateContainerHyperparameters(input: Readonly<Record<string, 
           if (m.includes('@')) {
             const [metric, threshold] = m.split('@').map((s) => s.trim()) as [string, string];
             if (!['error', 'ndcg', 'map'].includes(metric)) {
-              throw new XGBoostHyperparameterError(`Metric '${m}' is not supported. Parameter 'eval_metric' with customized threshold should be one of these options: 'error', 'ndcg', 'map'.`);
+              throw new XGBoostHyperparameterError(
+                `Metric '${m}' is not supported. Parameter 'eval_metric' with customized threshold should be one of these options: 'error', 'ndcg', 'map'.`,
+              );
             }
-            if (parsePythonFloat(threshold) === undefined) throw new XGBoostHyperparameterError(`Threshold value 't' in '${metric}@t' expects float input.`);
+            if (parsePythonFloat(threshold) === undefined)
+              throw new XGBoostHyperparameterError(`Threshold value 't' in '${metric}@t' expects float input.`);
           }
         }
         const bad = items.filter((m) => !m.includes('@') && !kind.values.includes(m));
-        if (bad.length > 0) throw new XGBoostHyperparameterError(`Hyperparameter ${name}: value ${pythonList(items)} not in range ${pythonList(kind.values)}`);
+        if (bad.length > 0)
+          throw new XGBoostHyperparameterError(
+            `Hyperparameter ${name}: value ${pythonList(items)} not in range ${pythonList(kind.values)}`,
+          );
       } else if (items.some((m) => !kind.values.includes(m))) {
-        throw new XGBoostHyperparameterError(`Hyperparameter ${name}: value ${pythonList(items)} not in range ${pythonList(kind.values)}`);
+        throw new XGBoostHyperparameterError(
+          `Hyperparameter ${name}: value ${pythonList(items)} not in range ${pythonList(kind.values)}`,
+        );
       }
     }
   }
@@ -210,7 +351,9 @@ export function validateContainerHyperparameters(input: Readonly<Record<string, 
     throw new XGBoostHyperparameterError("Require input for parameter 'num_class' for multi-classification");
   }
   if (objective === undefined && parsed.has('num_class')) {
-    throw new XGBoostHyperparameterError("Do not need to setup parameter 'num_class' for learning task other than multi-classification.");
+    throw new XGBoostHyperparameterError(
+      "Do not need to setup parameter 'num_class' for learning task other than multi-classification.",
+    );
   }
   const metrics = parsed.get('eval_metric') as string[] | undefined;
   if (metrics?.includes('auc') && !['binary:', 'rank:'].some((p) => (objective ?? 'reg:squarederror').startsWith(p))) {
@@ -220,7 +363,18 @@ export function validateContainerHyperparameters(input: Readonly<Record<string, 
 }
 
 /** Settings that do not change the trained model: accepted, reported as ignored. */
-const IGNORED = ['nthread', 'verbosity', 'predictor', 'sketch_eps', 'deterministic_histogram', 'save_model_on_termination', 'dsplit', 'prob_buffer_row', 'use_dask_gpu_training', '_tuning_objective_metric'];
+const IGNORED = [
+  'nthread',
+  'verbosity',
+  'predictor',
+  'sketch_eps',
+  'deterministic_histogram',
+  'save_model_on_termination',
+  'dsplit',
+  'prob_buffer_row',
+  'use_dask_gpu_training',
+  '_tuning_objective_metric',
+];
 
 /** Container validation, then mme's: the typed hyperparameters training uses. */
 export function parseXGBoostHyperparameters(input: Readonly<Record<string, string>>): XGBoostHyperparameters {
@@ -228,7 +382,9 @@ export function parseXGBoostHyperparameters(input: Readonly<Record<string, strin
   const notes: string[] = [];
   const num = (name: string, fallback: number) => (p.has(name) ? (p.get(name) as number) : fallback);
   const refuse = (what: string) => {
-    throw new XGBoostHyperparameterError(`${what} is not supported by mme's XGBoost (see docs/aws-behaviour.md#xgboost)`);
+    throw new XGBoostHyperparameterError(
+      `${what} is not supported by mme's XGBoost (see docs/aws-behaviour.md#xgboost)`,
+    );
   };
 
   const objectiveName = (p.get('objective') as string | undefined) ?? 'reg:squarederror';
@@ -241,11 +397,32 @@ export function parseXGBoostHyperparameters(input: Readonly<Record<string, strin
     const v = p.get(name) as number | undefined;
     if (v !== undefined && v !== (name === 'max_leaves' ? 0 : 1)) refuse(`Hyperparameter ${name}`);
   }
-  for (const name of ['monotone_constraints', 'interaction_constraints', 'updater', '_kfold', '_num_cv_round', 'sampling_method', 'refresh_leaf', 'process_type', 'sample_type', 'normalize_type', 'rate_drop', 'one_drop', 'skip_drop', 'lambda_bias', 'tweedie_variance_power', 'aft_loss_distribution', 'aft_loss_distribution_scale']) {
+  for (const name of [
+    'monotone_constraints',
+    'interaction_constraints',
+    'updater',
+    '_kfold',
+    '_num_cv_round',
+    'sampling_method',
+    'refresh_leaf',
+    'process_type',
+    'sample_type',
+    'normalize_type',
+    'rate_drop',
+    'one_drop',
+    'skip_drop',
+    'lambda_bias',
+    'tweedie_variance_power',
+    'aft_loss_distribution',
+    'aft_loss_distribution_scale',
+  ]) {
     if (p.has(name)) refuse(`Hyperparameter ${name}`);
   }
   const treeMethod = (p.get('tree_method') as string | undefined) ?? 'auto';
-  if (treeMethod !== 'hist') notes.push(`tree_method '${treeMethod}' is trained with mme's 'hist' (the histogram method, max_bin bins per feature)`);
+  if (treeMethod !== 'hist')
+    notes.push(
+      `tree_method '${treeMethod}' is trained with mme's 'hist' (the histogram method, max_bin bins per feature)`,
+    );
   for (const name of IGNORED) if (p.has(name)) notes.push(`${name} does not change the model and is ignored`);
 
   const numClass = num('num_class', 0);
@@ -256,11 +433,18 @@ export function parseXGBoostHyperparameters(input: Readonly<Record<string, strin
   }
   const maxBin = num('max_bin', 256);
   if (maxBin > 65534) refuse('max_bin above 65534');
-  if (maxBin < 2) throw new XGBoostHyperparameterError('Hyperparameter max_bin: must be at least 2 for the histogram method');
+  if (maxBin < 2)
+    throw new XGBoostHyperparameterError('Hyperparameter max_bin: must be at least 2 for the histogram method');
   const baseScore = p.has('base_score') ? Math.fround(p.get('base_score') as number) : undefined;
-  if (baseScore !== undefined && (objective === 'binary:logistic' || objective === 'reg:logistic') && !(baseScore > 0 && baseScore < 1)) {
+  if (
+    baseScore !== undefined &&
+    (objective === 'binary:logistic' || objective === 'reg:logistic') &&
+    !(baseScore > 0 && baseScore < 1)
+  ) {
     // The library's own check, which the container reports as a ClientError (CUSTOMER_ERRORS).
-    throw new XGBoostHyperparameterError('Check failed: base_score > 0.0f && base_score < 1.0f base_score must be in (0,1) for logistic loss');
+    throw new XGBoostHyperparameterError(
+      'Check failed: base_score > 0.0f && base_score < 1.0f base_score must be in (0,1) for logistic loss',
+    );
   }
   return {
     numRound: num('num_round', 0),

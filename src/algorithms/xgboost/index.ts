@@ -9,8 +9,12 @@
  */
 export { trainXGBoost, type TrainData, type TrainOptions, type XGBoostTrainResult } from './train.js';
 export {
-  parseXGBoostHyperparameters, validateContainerHyperparameters, XGBoostHyperparameterError, EVAL_METRICS,
-  type EvalMetric, type XGBoostHyperparameters,
+  parseXGBoostHyperparameters,
+  validateContainerHyperparameters,
+  XGBoostHyperparameterError,
+  EVAL_METRICS,
+  type EvalMetric,
+  type XGBoostHyperparameters,
 } from './hyperparameters.js';
 export { dataFormat, parseChannel, parseCsvData, parseLibsvmData, type DataFormat, type LabeledData } from './data.js';
 export { loadModel, saveModel, sniffFormat, type LoadedModel, type ModelFormat, type WritableFormat } from './load.js';

@@ -15,7 +15,8 @@ import { decodeUbjson, encodeUbjson, Float32Number, type UbjInput, type UbjValue
 
 type Doc = { [key: string]: unknown };
 
-const isObject = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+const isObject = (v: unknown): v is Doc =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
 
 function field(obj: unknown, key: string, where: string): unknown {
   if (!isObject(obj) || !(key in obj)) throw new ArtifactError(`XGBoost model: missing "${key}" in ${where}`);
@@ -55,7 +56,8 @@ function treeFromDoc(t: unknown, i: number): Tree {
     if (splitType[k] !== 0) throw new ArtifactError('XGBoost model: categorical splits are not supported');
   }
   const tp = field(t, 'tree_param', where);
-  if (intParam(tp, 'size_leaf_vector', `${where}.tree_param`, 0) > 1) throw new ArtifactError('XGBoost model: vector leaves are not supported');
+  if (intParam(tp, 'size_leaf_vector', `${where}.tree_param`, 0) > 1)
+    throw new ArtifactError('XGBoost model: vector leaves are not supported');
   const parents = Int32Array.from(get('parents'));
   // JSON stores the root's parent as 2147483647 (kInvalidNodeId with the left bit masked off).
   for (let k = 0; k < n; k++) if (parents[k] === 2147483647) parents[k] = -1;
@@ -72,7 +74,10 @@ function treeFromDoc(t: unknown, i: number): Tree {
     numFeature: intParam(tp, 'num_feature', `${where}.tree_param`, 0),
   };
   for (const [name, arr] of Object.entries(tree)) {
-    if (ArrayBuffer.isView(arr) && (arr as Int32Array).length !== n) throw new ArtifactError(`XGBoost model: ${where}.${name} has ${(arr as Int32Array).length} entries, expected ${n}`);
+    if (ArrayBuffer.isView(arr) && (arr as Int32Array).length !== n)
+      throw new ArtifactError(
+        `XGBoost model: ${where}.${name} has ${(arr as Int32Array).length} entries, expected ${n}`,
+      );
   }
   return tree;
 }
@@ -82,7 +87,8 @@ export function modelFromDocument(doc: unknown): XGBoostModel {
   const learner = field(doc, 'learner', 'the model');
   const booster = field(learner, 'gradient_booster', 'learner');
   const boosterName = String(field(booster, 'name', 'gradient_booster'));
-  if (boosterName !== 'gbtree') throw new ArtifactError(`XGBoost model: booster "${boosterName}" is not supported (gbtree only)`);
+  if (boosterName !== 'gbtree')
+    throw new ArtifactError(`XGBoost model: booster "${boosterName}" is not supported (gbtree only)`);
   const gbtree = field(booster, 'model', 'gradient_booster');
   const objectiveDoc = field(learner, 'objective', 'learner');
   const objectiveName = String(field(objectiveDoc, 'name', 'objective'));
@@ -100,7 +106,8 @@ export function modelFromDocument(doc: unknown): XGBoostModel {
   const trees = treesDoc.map(treeFromDoc);
   const gp = field(gbtree, 'gbtree_model_param', 'gbtree model');
   const treeInfo = Int32Array.from(numbers(field(gbtree, 'tree_info', 'gbtree model'), 'tree_info'));
-  if (treeInfo.length !== trees.length) throw new ArtifactError(`XGBoost model: ${trees.length} trees but ${treeInfo.length} tree_info entries`);
+  if (treeInfo.length !== trees.length)
+    throw new ArtifactError(`XGBoost model: ${trees.length} trees but ${treeInfo.length} tree_info entries`);
   const attributes: Record<string, string> = {};
   const attrs = isObject(learner) ? learner.attributes : undefined;
   if (isObject(attrs)) for (const [k, v] of Object.entries(attrs)) attributes[k] = String(v);
@@ -110,7 +117,8 @@ export function modelFromDocument(doc: unknown): XGBoostModel {
     return Array.isArray(v) ? v.map(String) : [];
   };
   const numClass = intParam(mp, 'num_class', 'learner_model_param', 0);
-  if (isMulticlass(objective) && numClass < 2) throw new ArtifactError(`XGBoost model: ${objective} needs num_class ≥ 2`);
+  if (isMulticlass(objective) && numClass < 2)
+    throw new ArtifactError(`XGBoost model: ${objective} needs num_class ≥ 2`);
   return {
     objective,
     numClass,
@@ -182,7 +190,11 @@ function modelToDocument(model: XGBoostModel, typed: boolean): UbjInput {
       feature_types: [...model.featureTypes],
       gradient_booster: {
         model: {
-          gbtree_model_param: { num_parallel_tree: String(model.numParallelTree), num_trees: String(model.trees.length), size_leaf_vector: '0' },
+          gbtree_model_param: {
+            num_parallel_tree: String(model.numParallelTree),
+            num_trees: String(model.trees.length),
+            size_leaf_vector: '0',
+          },
           // A plain array even in UBJSON: GBTreeModel::LoadModel reads it with get<Array>.
           tree_info: Array.from(model.treeInfo),
           trees,
@@ -207,7 +219,11 @@ function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return JSON.parse(text.replace(/(?<=[[,:]\s*)(-?)(?:NaN|nan|Infinity|inf)(?=\s*[,\]}])/g, (_m, sign: string) => (sign ? '-1e999' : '1e999')));
+    return JSON.parse(
+      text.replace(/(?<=[[,:]\s*)(-?)(?:NaN|nan|Infinity|inf)(?=\s*[,\]}])/g, (_m, sign: string) =>
+        sign ? '-1e999' : '1e999',
+      ),
+    );
   }
 }
 
@@ -256,7 +272,9 @@ function stringifyJson(v: UbjInput): string {
   if (v instanceof Float32Array) return `[${Array.from(v, float32Text).join(',')}]`;
   if (ArrayBuffer.isView(v)) return `[${Array.from(v as Int32Array, String).join(',')}]`;
   if (Array.isArray(v)) return `[${v.map(stringifyJson).join(',')}]`;
-  return `{${Object.entries(v).map(([k, item]) => `${JSON.stringify(k)}:${stringifyJson(item)}`).join(',')}}`;
+  return `{${Object.entries(v)
+    .map(([k, item]) => `${JSON.stringify(k)}:${stringifyJson(item)}`)
+    .join(',')}}`;
 }
 
 export function writeJsonModel(model: XGBoostModel): Uint8Array {

@@ -9,7 +9,13 @@ import type { EvalMetric } from './hyperparameters.js';
 const EPS = 1e-16;
 
 /** One metric over n rows; `preds` is n × groups for multi-class metrics, n otherwise. */
-export function evaluateMetric(metric: EvalMetric, preds: Float32Array, labels: Float32Array, weights: Float32Array | undefined, groups: number): number {
+export function evaluateMetric(
+  metric: EvalMetric,
+  preds: Float32Array,
+  labels: Float32Array,
+  weights: Float32Array | undefined,
+  groups: number,
+): number {
   const n = labels.length;
   const w = (i: number) => (weights ? weights[i]! : 1);
   let sum = 0;
@@ -99,7 +105,10 @@ export function binaryAuc(preds: Float32Array, labels: Float32Array, weights?: F
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7): ample for poisson-nloglik shown to 5 decimals. */
 function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
   let a = c[0]!;

@@ -85,8 +85,17 @@ export function containerRounds(model: XGBoostModel): number {
 export function modelByteSize(model: XGBoostModel): number {
   let bytes = model.treeInfo.byteLength + 4 * model.trees.length;
   for (const t of model.trees) {
-    bytes += t.left.byteLength + t.right.byteLength + t.parent.byteLength + t.splitIndex.byteLength + t.splitCondition.byteLength
-      + t.defaultLeft.byteLength + t.baseWeight.byteLength + t.lossChange.byteLength + t.sumHessian.byteLength + 16 * t.left.length;
+    bytes +=
+      t.left.byteLength +
+      t.right.byteLength +
+      t.parent.byteLength +
+      t.splitIndex.byteLength +
+      t.splitCondition.byteLength +
+      t.defaultLeft.byteLength +
+      t.baseWeight.byteLength +
+      t.lossChange.byteLength +
+      t.sumHessian.byteLength +
+      16 * t.left.length;
   }
   return bytes;
 }

@@ -12,8 +12,14 @@
  * so.
  */
 export const OBJECTIVES = [
-  'reg:squarederror', 'reg:absoluteerror', 'reg:logistic', 'binary:logistic', 'binary:logitraw',
-  'count:poisson', 'multi:softmax', 'multi:softprob',
+  'reg:squarederror',
+  'reg:absoluteerror',
+  'reg:logistic',
+  'binary:logistic',
+  'binary:logitraw',
+  'count:poisson',
+  'multi:softmax',
+  'multi:softprob',
 ] as const;
 export type ObjectiveName = (typeof OBJECTIVES)[number];
 
@@ -146,8 +152,14 @@ export interface ObjectiveOptions {
  * checked before training, so this is pure arithmetic (float32 as the library stores them).
  */
 export function gradients(
-  objective: ObjectiveName, margins: Float32Array, labels: Float32Array, weights: Float32Array | undefined, groups: number,
-  options: ObjectiveOptions, grad: Float32Array, hess: Float32Array,
+  objective: ObjectiveName,
+  margins: Float32Array,
+  labels: Float32Array,
+  weights: Float32Array | undefined,
+  groups: number,
+  options: ObjectiveOptions,
+  grad: Float32Array,
+  hess: Float32Array,
 ): void {
   const n = labels.length;
   switch (objective) {

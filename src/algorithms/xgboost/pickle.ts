@@ -28,7 +28,10 @@ export function isPickle(bytes: Uint8Array): boolean {
 }
 
 class Global {
-  constructor(readonly module: string, readonly name: string) {}
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
   get qualified(): string {
     return `${this.module}.${this.name}`;
   }
@@ -39,7 +42,15 @@ class Instance {
 }
 const MARK = Symbol('mark');
 
-const ALLOWED = new Set(['xgboost.core.Booster', 'builtins.bytearray', '__builtin__.bytearray', 'copyreg._reconstructor', 'copy_reg._reconstructor', 'builtins.object', '__builtin__.object']);
+const ALLOWED = new Set([
+  'xgboost.core.Booster',
+  'builtins.bytearray',
+  '__builtin__.bytearray',
+  'copyreg._reconstructor',
+  'copy_reg._reconstructor',
+  'builtins.object',
+  '__builtin__.object',
+]);
 
 /** Run the pickle; returns the top object (a Booster Instance for the files we read). */
 export function unpickle(bytes: Uint8Array): unknown {
@@ -94,7 +105,8 @@ export function unpickle(bytes: Uint8Array): unknown {
   };
   const global = (module: string, name: string) => {
     const g = new Global(module, name);
-    if (!ALLOWED.has(g.qualified)) throw new ArtifactError(`not a pickled XGBoost Booster (refuses to load the global ${g.qualified})`);
+    if (!ALLOWED.has(g.qualified))
+      throw new ArtifactError(`not a pickled XGBoost Booster (refuses to load the global ${g.qualified})`);
     return g;
   };
   const call = (fn: unknown, args: unknown): unknown => {
@@ -109,7 +121,8 @@ export function unpickle(bytes: Uint8Array): unknown {
       }
       case '_reconstructor': {
         const cls = list[0];
-        if (!(cls instanceof Global) || cls.qualified !== 'xgboost.core.Booster') throw new ArtifactError('pickle: unexpected _reconstructor');
+        if (!(cls instanceof Global) || cls.qualified !== 'xgboost.core.Booster')
+          throw new ArtifactError('pickle: unexpected _reconstructor');
         return new Instance(cls);
       }
       case 'Booster':
@@ -132,7 +145,8 @@ export function unpickle(bytes: Uint8Array): unknown {
       case 0x63: // GLOBAL
         stack.push(global(line(), line()));
         break;
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof name !== 'string' || typeof module !== 'string') throw new ArtifactError('pickle: bad STACK_GLOBAL');
@@ -168,7 +182,8 @@ export function unpickle(bytes: Uint8Array): unknown {
         memo.set(u32(), stack[stack.length - 1]);
         break;
       case 0x68: // BINGET
-      case 0x6a: { // LONG_BINGET
+      case 0x6a: {
+        // LONG_BINGET
         const k = op === 0x68 ? u8() : u32();
         if (!memo.has(k)) throw new ArtifactError('pickle: unknown memo entry');
         stack.push(memo.get(k));
@@ -183,12 +198,14 @@ export function unpickle(bytes: Uint8Array): unknown {
       case 0x85: // TUPLE1
         stack.push([pop()]);
         break;
-      case 0x86: { // TUPLE2
+      case 0x86: {
+        // TUPLE2
         const b = pop();
         stack.push([pop(), b]);
         break;
       }
-      case 0x87: { // TUPLE3
+      case 0x87: {
+        // TUPLE3
         const c = pop();
         const b = pop();
         stack.push([pop(), b, c]);
@@ -200,12 +217,14 @@ export function unpickle(bytes: Uint8Array): unknown {
       case 0x5d: // EMPTY_LIST
         stack.push([]);
         break;
-      case 0x61: { // APPEND
+      case 0x61: {
+        // APPEND
         const v = pop();
         (stack[stack.length - 1] as unknown[]).push(v);
         break;
       }
-      case 0x65: { // APPENDS
+      case 0x65: {
+        // APPENDS
         const items = popMark();
         const list = stack[stack.length - 1];
         if (!Array.isArray(list)) throw new ArtifactError('pickle: APPENDS to a non-list');
@@ -215,13 +234,15 @@ export function unpickle(bytes: Uint8Array): unknown {
       case 0x7d: // EMPTY_DICT
         stack.push(new Map<unknown, unknown>());
         break;
-      case 0x73: { // SETITEM
+      case 0x73: {
+        // SETITEM
         const v = pop();
         const k = pop();
         (stack[stack.length - 1] as Map<unknown, unknown>).set(k, v);
         break;
       }
-      case 0x75: { // SETITEMS
+      case 0x75: {
+        // SETITEMS
         const items = popMark();
         const dict = stack[stack.length - 1];
         if (!(dict instanceof Map)) throw new ArtifactError('pickle: SETITEMS to a non-dict');
@@ -240,19 +261,22 @@ export function unpickle(bytes: Uint8Array): unknown {
       case 0x4b: // BININT1
         stack.push(u8());
         break;
-      case 0x4d: { // BININT2
+      case 0x4d: {
+        // BININT2
         need(2);
         stack.push(view.getUint16(pos, true));
         pos += 2;
         break;
       }
-      case 0x4a: { // BININT
+      case 0x4a: {
+        // BININT
         need(4);
         stack.push(view.getInt32(pos, true));
         pos += 4;
         break;
       }
-      case 0x8a: { // LONG1
+      case 0x8a: {
+        // LONG1
         const n = u8();
         const b = take(n);
         let v = 0n;
@@ -261,26 +285,31 @@ export function unpickle(bytes: Uint8Array): unknown {
         stack.push(Number(v));
         break;
       }
-      case 0x47: { // BINFLOAT
+      case 0x47: {
+        // BINFLOAT
         need(8);
         stack.push(view.getFloat64(pos, false));
         pos += 8;
         break;
       }
-      case 0x81: { // NEWOBJ
+      case 0x81: {
+        // NEWOBJ
         const args = pop();
         const cls = pop();
-        if (!(cls instanceof Global) || cls.qualified !== 'xgboost.core.Booster') throw new ArtifactError('not a pickled XGBoost Booster');
+        if (!(cls instanceof Global) || cls.qualified !== 'xgboost.core.Booster')
+          throw new ArtifactError('not a pickled XGBoost Booster');
         void args;
         stack.push(new Instance(cls));
         break;
       }
-      case 0x52: { // REDUCE
+      case 0x52: {
+        // REDUCE
         const args = pop();
         stack.push(call(pop(), args));
         break;
       }
-      case 0x62: { // BUILD
+      case 0x62: {
+        // BUILD
         const state = pop();
         const obj = stack[stack.length - 1];
         if (!(obj instanceof Instance)) throw new ArtifactError('pickle: BUILD on a non-object');
@@ -298,10 +327,12 @@ export type PicklePayload = 'binary' | 'config-offset' | 'json-snapshot' | 'ubjs
 /** The model inside a pickled Booster, and which payload shape carried it. */
 export function readPickledBooster(bytes: Uint8Array): { model: XGBoostModel; payload: PicklePayload } {
   const top = unpickle(bytes);
-  if (!(top instanceof Instance) || !(top.state instanceof Map)) throw new ArtifactError('not a pickled XGBoost Booster');
+  if (!(top instanceof Instance) || !(top.state instanceof Map))
+    throw new ArtifactError('not a pickled XGBoost Booster');
   const state = top.state as Map<unknown, unknown>;
   const handle = state.get('handle');
-  if (!(handle instanceof Uint8Array) || handle.length === 0) throw new ArtifactError('pickled Booster has no model (empty handle)');
+  if (!(handle instanceof Uint8Array) || handle.length === 0)
+    throw new ArtifactError('pickled Booster has no model (empty handle)');
   const { model, payload } = decodeHandle(handle);
   // The container reads best_ntree_limit as a Python attribute: the pickled state's, or none.
   const attributes: Record<string, string> = { ...model.attributes };
@@ -337,7 +368,10 @@ function decodeHandle(handle: Uint8Array): { model: XGBoostModel; payload: Pickl
       snapshot = decodeUbjson(handle);
       payload = 'ubjson-snapshot';
     }
-    const doc = snapshot && typeof snapshot === 'object' && 'Model' in snapshot ? (snapshot as { Model: unknown }).Model : snapshot;
+    const doc =
+      snapshot && typeof snapshot === 'object' && 'Model' in snapshot
+        ? (snapshot as { Model: unknown }).Model
+        : snapshot;
     return { model: modelFromDocument(doc), payload };
   }
   return { model: readBinaryModel(handle), payload: 'binary' };

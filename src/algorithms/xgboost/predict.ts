@@ -104,7 +104,8 @@ function forestOf(model: XGBoostModel): Forest {
 export function predictMargin(model: XGBoostModel, x: DenseMatrix, rounds?: number): Float32Array {
   const groups = outputGroups(model);
   const perRound = groups * Math.max(1, model.numParallelTree);
-  const use = rounds && rounds > 0 ? Math.min(rounds, Math.floor(model.trees.length / perRound)) : containerRounds(model);
+  const use =
+    rounds && rounds > 0 ? Math.min(rounds, Math.floor(model.trees.length / perRound)) : containerRounds(model);
   const nTrees = Math.min(model.trees.length, use * perRound);
   const out = new Float32Array(x.rows * groups).fill(probToMargin(model.objective, model.baseScore));
   const { values, cols } = x;

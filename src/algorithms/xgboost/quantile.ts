@@ -36,7 +36,13 @@ export interface BinnedMatrix {
   readonly missing: number;
 }
 
-export function sketchCuts(values: Float32Array, rows: number, cols: number, maxBin: number, weights?: Float32Array): HistogramCuts {
+export function sketchCuts(
+  values: Float32Array,
+  rows: number,
+  cols: number,
+  maxBin: number,
+  weights?: Float32Array,
+): HistogramCuts {
   const perFeature: Float32Array[] = [];
   const column = new Float32Array(rows);
   const colWeights = weights ? new Float32Array(rows) : undefined;

@@ -19,7 +19,13 @@
  */
 import { AlgorithmClientError } from '../errors.js';
 import type { LabeledData } from './data.js';
-import { metricMaximized, metricsOf, parseXGBoostHyperparameters, pythonFloat, type XGBoostHyperparameters } from './hyperparameters.js';
+import {
+  metricMaximized,
+  metricsOf,
+  parseXGBoostHyperparameters,
+  pythonFloat,
+  type XGBoostHyperparameters,
+} from './hyperparameters.js';
 import { finalMetrics, formatEvaluationLine, type EvaluationRound, type MetricValue } from './log.js';
 import { evaluateMetric } from './metrics.js';
 import type { Tree, XGBoostModel } from './model.js';
@@ -60,17 +66,27 @@ function checkLabels(h: XGBoostHyperparameters, labels: Float32Array, channel: s
       case 'reg:logistic':
       case 'binary:logistic':
       case 'binary:logitraw':
-        if (!(y >= 0 && y <= 1)) throw new AlgorithmClientError(`label must be in [0,1] for logistic regression (channel ${channel}, row ${i + 1}: ${y})`);
+        if (!(y >= 0 && y <= 1))
+          throw new AlgorithmClientError(
+            `label must be in [0,1] for logistic regression (channel ${channel}, row ${i + 1}: ${y})`,
+          );
         break;
       case 'multi:softmax':
       case 'multi:softprob':
-        if (!(Number.isInteger(y) && y >= 0 && y < h.numClass)) throw new AlgorithmClientError(`label must be in [0, num_class), num_class=${h.numClass} (channel ${channel}, row ${i + 1}: ${y})`);
+        if (!(Number.isInteger(y) && y >= 0 && y < h.numClass))
+          throw new AlgorithmClientError(
+            `label must be in [0, num_class), num_class=${h.numClass} (channel ${channel}, row ${i + 1}: ${y})`,
+          );
         break;
       case 'count:poisson':
-        if (!(y >= 0)) throw new AlgorithmClientError(`Check failed: label_correct PoissonRegression: label must be nonnegative (channel ${channel}, row ${i + 1}: ${y})`);
+        if (!(y >= 0))
+          throw new AlgorithmClientError(
+            `Check failed: label_correct PoissonRegression: label must be nonnegative (channel ${channel}, row ${i + 1}: ${y})`,
+          );
         break;
       default:
-        if (!Number.isFinite(y)) throw new AlgorithmClientError(`label must be a finite number (channel ${channel}, row ${i + 1}: ${y})`);
+        if (!Number.isFinite(y))
+          throw new AlgorithmClientError(`label must be a finite number (channel ${channel}, row ${i + 1}: ${y})`);
     }
   }
 }
@@ -113,8 +129,15 @@ function rng(seed: number): () => number {
 }
 
 /** Train. `hyperparameters` are the job's strings (validated as the container does) or already parsed. */
-export function trainXGBoost(data: TrainData, hyperparameters: Readonly<Record<string, string>> | XGBoostHyperparameters, options: TrainOptions = {}): XGBoostTrainResult {
-  const h = 'numRound' in hyperparameters ? (hyperparameters as XGBoostHyperparameters) : parseXGBoostHyperparameters(hyperparameters as Record<string, string>);
+export function trainXGBoost(
+  data: TrainData,
+  hyperparameters: Readonly<Record<string, string>> | XGBoostHyperparameters,
+  options: TrainOptions = {},
+): XGBoostTrainResult {
+  const h =
+    'numRound' in hyperparameters
+      ? (hyperparameters as XGBoostHyperparameters)
+      : parseXGBoostHyperparameters(hyperparameters as Record<string, string>);
   const lines: string[] = [];
   const log = (line: string) => {
     lines.push(line);
@@ -131,10 +154,19 @@ export function trainXGBoost(data: TrainData, hyperparameters: Readonly<Record<s
   if (validation) log(`Validation matrix has ${validation.x.rows} rows`);
 
   const groups = isMulticlass(h.objective) ? h.numClass : 1;
-  const baseScore = h.baseScore ?? (h.objective === 'reg:absoluteerror' ? quantile(0.5, train.labels, train.weights) : 0.5);
+  const baseScore =
+    h.baseScore ?? (h.objective === 'reg:absoluteerror' ? quantile(0.5, train.labels, train.weights) : 0.5);
   const baseMargin = probToMargin(h.objective, baseScore);
   const metrics = metricsOf(h);
-  const treeParams: TreeParams = { eta: h.eta, maxDepth: h.maxDepth, minChildWeight: h.minChildWeight, lambda: h.lambda, alpha: h.alpha, gamma: h.gamma, maxDeltaStep: h.maxDeltaStep };
+  const treeParams: TreeParams = {
+    eta: h.eta,
+    maxDepth: h.maxDepth,
+    minChildWeight: h.minChildWeight,
+    lambda: h.lambda,
+    alpha: h.alpha,
+    gamma: h.gamma,
+    maxDeltaStep: h.maxDeltaStep,
+  };
 
   const cuts = sketchCuts(train.x.values, n, cols, h.maxBin, train.weights);
   const binned = binMatrix(train.x.values, n, cols, cuts);
@@ -164,7 +196,16 @@ export function trainXGBoost(data: TrainData, hyperparameters: Readonly<Record<s
   const allFeatures = Int32Array.from({ length: cols }, (_, i) => i);
   const f = Math.fround;
   for (let round = 0; round < h.numRound; round++) {
-    gradients(h.objective, trainMargin, train.labels, train.weights, groups, { scalePosWeight: h.scalePosWeight, maxDeltaStep: h.poissonMaxDeltaStep }, gradAll, hessAll);
+    gradients(
+      h.objective,
+      trainMargin,
+      train.labels,
+      train.weights,
+      groups,
+      { scalePosWeight: h.scalePosWeight, maxDeltaStep: h.poissonMaxDeltaStep },
+      gradAll,
+      hessAll,
+    );
     for (let k = 0; k < groups; k++) {
       // row sample (per tree, as xgboost samples per updater call), feature sample per tree
       let rows: Uint32Array;
@@ -243,7 +284,8 @@ export function trainXGBoost(data: TrainData, hyperparameters: Readonly<Record<s
     const values: MetricValue[] = [];
     const evalOn = (name: 'train' | 'validation', margin: Float32Array, d: LabeledData) => {
       const preds = evalTransform(h, margin, groups);
-      for (const m of metrics) values.push({ data: name, metric: m, value: evaluateMetric(m, preds, d.labels, d.weights, groups) });
+      for (const m of metrics)
+        values.push({ data: name, metric: m, value: evaluateMetric(m, preds, d.labels, d.weights, groups) });
     };
     evalOn('train', trainMargin, train);
     if (validation && validMargin) evalOn('validation', validMargin, validation);
@@ -289,7 +331,15 @@ export function trainXGBoost(data: TrainData, hyperparameters: Readonly<Record<s
     featureTypes: [],
     version: WRITER_VERSION,
   };
-  return { model, history, log: lines, finalMetrics: finalMetrics(history), roundsTrained: rounds, bestIteration, hyperparameters: h };
+  return {
+    model,
+    history,
+    log: lines,
+    finalMetrics: finalMetrics(history),
+    roundsTrained: rounds,
+    bestIteration,
+    hyperparameters: h,
+  };
 }
 
 /** Predictions metrics are computed on: probabilities for multi:softmax too (EvalTransform). */

@@ -10,8 +10,17 @@
  * loads without boxing a number per node.
  */
 export type UbjValue =
-  | null | boolean | number | string | UbjValue[] | { [key: string]: UbjValue }
-  | Float32Array | Int32Array | Uint8Array | Int8Array | Float64Array;
+  | null
+  | boolean
+  | number
+  | string
+  | UbjValue[]
+  | { [key: string]: UbjValue }
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | Int8Array
+  | Float64Array;
 
 /** A float stored as UBJSON `d` (float32), not an integer. */
 export class Float32Number {
@@ -19,8 +28,17 @@ export class Float32Number {
 }
 /** What the encoder accepts: plain values, typed arrays, and Float32Number for float scalars. */
 export type UbjInput =
-  | null | boolean | number | string | Float32Number | UbjInput[] | { [key: string]: UbjInput }
-  | Float32Array | Int32Array | Uint8Array | BigInt64Array;
+  | null
+  | boolean
+  | number
+  | string
+  | Float32Number
+  | UbjInput[]
+  | { [key: string]: UbjInput }
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | BigInt64Array;
 
 class UbjError extends Error {}
 
@@ -39,7 +57,8 @@ export function decodeUbjson(bytes: Uint8Array): UbjValue {
     need(8);
     const v = view.getBigInt64(pos, false);
     pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) throw new UbjError('UBJSON: int64 out of range');
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))
+      throw new UbjError('UBJSON: int64 out of range');
     return Number(v);
   };
   const expect = (c: string) => {

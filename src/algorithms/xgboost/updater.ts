@@ -97,7 +97,15 @@ interface Split {
 }
 
 /** Adds the rows' (g, h) to their bins. `gh` interleaves gradient and hessian per row. */
-function buildHistogram(hist: Float64Array, m: BinnedMatrix, features: Int32Array, rowIndex: Uint32Array, begin: number, end: number, gh: Float64Array): void {
+function buildHistogram(
+  hist: Float64Array,
+  m: BinnedMatrix,
+  features: Int32Array,
+  rowIndex: Uint32Array,
+  begin: number,
+  end: number,
+  gh: Float64Array,
+): void {
   const { bins, cols } = m;
   const nf = features.length;
   if (nf === cols) {
@@ -169,14 +177,22 @@ function bestSplit(p: TreeParams, m: BinnedMatrix, features: Int32Array, node: N
       const hlb = H - hr;
       if (hlb < mcw) break;
       const gain = gainOf(G - gr, hlb) + gainOf(gr, hr) - parentGain;
-      if (!best || gain > best.gain) best = { gain, feature: f, bin: b - 1 - lo, defaultLeft: true, gl: G - gr, hl: hlb };
+      if (!best || gain > best.gain)
+        best = { gain, feature: f, bin: b - 1 - lo, defaultLeft: true, gl: G - gr, hl: hlb };
     }
   }
   return best;
 }
 
 /** Grow one tree on `rows` (ids into the matrix) and `features`; `gh` = (g, h) per row, interleaved. */
-export function growTree(m: BinnedMatrix, gh: Float64Array, rows: Uint32Array, features: Int32Array, p: TreeParams, pool: HistogramPool): GrownTree {
+export function growTree(
+  m: BinnedMatrix,
+  gh: Float64Array,
+  rows: Uint32Array,
+  features: Int32Array,
+  p: TreeParams,
+  pool: HistogramPool,
+): GrownTree {
   const rowIndex = Uint32Array.from(rows);
   const scratch = new Uint32Array(rows.length);
   const left: number[] = [-1];
@@ -257,8 +273,24 @@ export function growTree(m: BinnedMatrix, gh: Float64Array, rows: Uint32Array, f
         begins.push(child === l ? node.begin : node.begin + nl);
         ends.push(child === l ? node.begin + nl : node.end);
       }
-      const leftNode: NodeState = { id: l, begin: node.begin, end: node.begin + nl, g: split.gl, h: split.hl, depth: node.depth + 1, hist: node.hist };
-      const rightNode: NodeState = { id: rgt, begin: node.begin + nl, end: node.end, g: node.g - split.gl, h: hr, depth: node.depth + 1, hist: node.hist };
+      const leftNode: NodeState = {
+        id: l,
+        begin: node.begin,
+        end: node.begin + nl,
+        g: split.gl,
+        h: split.hl,
+        depth: node.depth + 1,
+        hist: node.hist,
+      };
+      const rightNode: NodeState = {
+        id: rgt,
+        begin: node.begin + nl,
+        end: node.end,
+        g: node.g - split.gl,
+        h: hr,
+        depth: node.depth + 1,
+        hist: node.hist,
+      };
       const canSplitChildren = p.maxDepth === 0 || node.depth + 1 < p.maxDepth;
       if (canSplitChildren) {
         // build the smaller child's histogram; the larger one is the parent's minus it
@@ -291,10 +323,16 @@ export function growTree(m: BinnedMatrix, gh: Float64Array, rows: Uint32Array, f
     }
   }
   const tree: Tree = {
-    left: Int32Array.from(left), right: Int32Array.from(right), parent: Int32Array.from(parent), splitIndex: Uint32Array.from(splitIndex),
-    splitCondition: Float32Array.from(splitCond), defaultLeft: Uint8Array.from(defaultLeft), baseWeight: Float32Array.from(baseWeight),
-    lossChange: Float32Array.from(lossChg), sumHessian: Float32Array.from(sumHess), numFeature: cols,
+    left: Int32Array.from(left),
+    right: Int32Array.from(right),
+    parent: Int32Array.from(parent),
+    splitIndex: Uint32Array.from(splitIndex),
+    splitCondition: Float32Array.from(splitCond),
+    defaultLeft: Uint8Array.from(defaultLeft),
+    baseWeight: Float32Array.from(baseWeight),
+    lossChange: Float32Array.from(lossChg),
+    sumHessian: Float32Array.from(sumHess),
+    numFeature: cols,
   };
   return { tree, rowIndex, leafBegin, leafEnd };
 }
-

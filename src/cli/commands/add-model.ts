@@ -16,7 +16,11 @@ export interface AddModelCommandOptions {
   endpoint?: string;
 }
 
-export async function addModel(options: AddModelCommandOptions, ctx: CommandContext, args: string[]): Promise<CommandResult> {
+export async function addModel(
+  options: AddModelCommandOptions,
+  ctx: CommandContext,
+  args: string[],
+): Promise<CommandResult> {
   const location = args[0]!;
   const problem = locationNameProblem(location);
   if (problem) throw new UsageError(problem);
@@ -44,9 +48,14 @@ export async function addModel(options: AddModelCommandOptions, ctx: CommandCont
 export function render(r: AddModelResult, ctx: CommandContext, next = true): string {
   const { out } = ctx.output;
   const verb = r.alreadyAdded ? 'Already added:' : r.replaced ? 'Replaced' : 'Added';
-  const lines = [`${out.green('✔')} ${verb} ${out.bold(r.targetModel)} ${out.dim(`(from ${r.trainingJob ?? r.source})`)}`];
+  const lines = [
+    `${out.green('✔')} ${verb} ${out.bold(r.targetModel)} ${out.dim(`(from ${r.trainingJob ?? r.source})`)}`,
+  ];
   if (r.invocation) {
-    const price = r.invocation.prediction === undefined ? r.invocation.body : `$${Math.round(r.invocation.prediction).toLocaleString('en-US')}`;
+    const price =
+      r.invocation.prediction === undefined
+        ? r.invocation.body
+        : `$${Math.round(r.invocation.prediction).toLocaleString('en-US')}`;
     // A fresh copy has never been loaded; one already there may be loaded already.
     const note = r.alreadyAdded ? '' : ' (first call: download and load)';
     lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms${note}`)}`);

@@ -16,7 +16,10 @@ export interface GenerateOptions {
   upload?: boolean;
 }
 
-export async function generate(options: GenerateOptions, ctx: CommandContext): Promise<CommandResult<GenerateDataResult>> {
+export async function generate(
+  options: GenerateOptions,
+  ctx: CommandContext,
+): Promise<CommandResult<GenerateDataResult>> {
   const { generateData } = await import('../../workflow/data.js');
   const outDir = path.resolve(ctx.cwd, options.out);
 
@@ -29,7 +32,10 @@ export async function generate(options: GenerateOptions, ctx: CommandContext): P
     upload = { s3: s3WriterFromClient(await clients.s3()), bucket, createBucket: ctx.settings.target === 'local' };
   }
 
-  const result = await generateData({ locations: options.locations, rows: options.rows, seed: options.seed, outDir, upload }, ctx.reporter);
+  const result = await generateData(
+    { locations: options.locations, rows: options.rows, seed: options.seed, outDir, upload },
+    ctx.reporter,
+  );
   return { data: result, human: renderTable(result, ctx) };
 }
 
@@ -41,10 +47,21 @@ export function renderTable(result: GenerateDataResult, ctx: CommandContext): st
     return r.startsWith('..') ? file : r;
   };
   const header = ['location', 'rows', 'train', 'test', 'train file', 'sha256 (train)'];
-  const rows = result.locations.map((l) => [l.location, String(l.rows), String(l.trainRows), String(l.testRows), rel(l.files.train), l.sha256.train.slice(0, 12)]);
+  const rows = result.locations.map((l) => [
+    l.location,
+    String(l.rows),
+    String(l.trainRows),
+    String(l.testRows),
+    rel(l.files.train),
+    l.sha256.train.slice(0, 12),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const numeric = new Set([1, 2, 3]);
-  const format = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
 
   const lines = [out.bold(format(header)), ...rows.map(format)];
   lines.push('', `seed ${result.seed} · ${rel(result.outDir) || '.'}`);

@@ -52,11 +52,24 @@ export async function demo(options: DemoCommandOptions, ctx: CommandContext): Pr
   const conn = await connect(ctx);
   try {
     const o: DemoOptions = {
-      target: settings.target, bucket, prefix: settings.prefix, region: conn.region, roleArn: await roleFor(ctx, conn.clients),
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME, rows: options.rows, seed: options.seed, dataDir: path.resolve(ctx.cwd, 'data'),
+      target: settings.target,
+      bucket,
+      prefix: settings.prefix,
+      region: conn.region,
+      roleArn: await roleFor(ctx, conn.clients),
+      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      rows: options.rows,
+      seed: options.seed,
+      dataDir: path.resolve(ctx.cwd, 'data'),
       // On AWS a missing bucket is more likely a typo than something to create (as `data generate`).
-      createBucket: settings.target === 'local', clean: options.clean ?? false, force: settings.yes,
-      jobPoll: POLL[settings.target], endpointPoll: ENDPOINT_POLL[settings.target], startedAt, readLogTail: logTailReader(conn), inFlight: new Set(),
+      createBucket: settings.target === 'local',
+      clean: options.clean ?? false,
+      force: settings.yes,
+      jobPoll: POLL[settings.target],
+      endpointPoll: ENDPOINT_POLL[settings.target],
+      startedAt,
+      readLogTail: logTailReader(conn),
+      inFlight: new Set(),
     };
     let streamed = 0;
     if (stream) {
@@ -67,8 +80,18 @@ export async function demo(options: DemoCommandOptions, ctx: CommandContext): Pr
       };
     }
     const report = await whileInterruptible(ctx, o.inFlight!, () => wf.runDemo(conn.clients, reporter, o));
-    const parts = stream ? [renderSummary(report, ctx)] : [heading(report, ctx), ...(await Promise.all(report.steps.map((s) => renderStep(s, report, o, ctx, width)))), renderSummary(report, ctx)];
-    return { data: report, human: fitToWidth(parts.join('\n\n'), width), exitCode: report.exitCode as CommandResult['exitCode'] };
+    const parts = stream
+      ? [renderSummary(report, ctx)]
+      : [
+          heading(report, ctx),
+          ...(await Promise.all(report.steps.map((s) => renderStep(s, report, o, ctx, width)))),
+          renderSummary(report, ctx),
+        ];
+    return {
+      data: report,
+      human: fitToWidth(parts.join('\n\n'), width),
+      exitCode: report.exitCode as CommandResult['exitCode'],
+    };
   } finally {
     conn.clients.destroy();
   }
@@ -105,15 +128,24 @@ function demoReporter(inner: CliReporter, stream: boolean): CliReporter {
 }
 
 function heading(r: DemoReport, ctx: CommandContext): string {
-  return ctx.output.out.bold(`mme demo on ${r.target} (${r.region}): bucket ${r.bucket}, prefix ${r.prefix}, endpoint ${r.endpoint}, ${r.rows} houses per location, seed ${r.seed}`);
+  return ctx.output.out.bold(
+    `mme demo on ${r.target} (${r.region}): bucket ${r.bucket}, prefix ${r.prefix}, endpoint ${r.endpoint}, ${r.rows} houses per location, seed ${r.seed}`,
+  );
 }
 
 /** One step's section: its mark, time and summary, then what it did, with the commands' own renderers. */
-async function renderStep(s: DemoStep, r: DemoReport, o: DemoOptions, ctx: CommandContext, width: number): Promise<string> {
+async function renderStep(
+  s: DemoStep,
+  r: DemoReport,
+  o: DemoOptions,
+  ctx: CommandContext,
+  width: number,
+): Promise<string> {
   const { formatDollars } = await import('../../workflow/invoke.js');
   const { out } = ctx.output;
   const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
-  const dollars = (v: number | null, raw?: string) => (v === null ? out.yellow(raw ?? '?') : out.green(formatDollars(v)));
+  const dollars = (v: number | null, raw?: string) =>
+    v === null ? out.yellow(raw ?? '?') : out.green(formatDollars(v));
   const section = (body?: string) => {
     const mark = s.ok ? out.green('✔') : out.red('✖');
     const lines = [`${mark} ${out.bold(`${s.name}`)} ${out.dim(`(${s.seconds} s)`)}  ${s.summary}`];
@@ -130,27 +162,44 @@ async function renderStep(s: DemoStep, r: DemoReport, o: DemoOptions, ctx: Comma
     case 'train':
       return section(renderJobs((s.result as TrainResult).jobs, ctx, width - 2));
     case 'deploy':
-      return section(renderDeploy(s.result as DeployResult, { ...o, instanceType: 'ml.m4.xlarge', instanceCount: 1 }, ctx, false));
+      return section(
+        renderDeploy(s.result as DeployResult, { ...o, instanceType: 'ml.m4.xlarge', instanceCount: 1 }, ctx, false),
+      );
     case 'invoke': {
       const width = Math.max(...r.predictions.map((p) => p.targetModel.length));
       const featureWidth = Math.max(...r.predictions.map((p) => p.features.length));
       const shown = r.predictions.map((p) => (p.prediction === null ? (p.raw ?? '?') : formatDollars(p.prediction)));
       const dollarWidth = Math.max(...shown.map((t) => t.length));
       const rows = r.predictions.map((p, i) => {
-        const price = p.prediction === null ? out.yellow(shown[i]!.padStart(dollarWidth)) : out.green(shown[i]!.padStart(dollarWidth));
+        const price =
+          p.prediction === null
+            ? out.yellow(shown[i]!.padStart(dollarWidth))
+            : out.green(shown[i]!.padStart(dollarWidth));
         return `${p.targetModel.padEnd(width)}  ${p.features.padEnd(featureWidth)}  ${price}  ${ms(p.latencyMs).padStart(10)}  ${p.cold ? out.yellow('cold') : out.dim('warm')}`;
       });
       const { cold, warm } = r.latency;
-      rows.push('', out.dim(`cold = a model's first call in this run (a download and load unless an earlier run left it loaded); first calls p50 ${cold ? ms(cold.p50Ms) : '-'} (${cold?.requests ?? 0}), warm p50 ${warm ? ms(warm.p50Ms) : '-'} (${warm?.requests ?? 0}); round trips from here`));
+      rows.push(
+        '',
+        out.dim(
+          `cold = a model's first call in this run (a download and load unless an earlier run left it loaded); first calls p50 ${cold ? ms(cold.p50Ms) : '-'} (${cold?.requests ?? 0}), warm p50 ${warm ? ms(warm.p50Ms) : '-'} (${warm?.requests ?? 0}); round trips from here`,
+        ),
+      );
       // The local cloud loads a model from its own disk in milliseconds; say what AWS takes.
-      if (r.target === 'local') rows.push(out.dim('On AWS the reference measured 1,029-1,166 ms for a first call and 33-53 ms warm (docs/aws-behaviour.md#multi-model-hosting).'));
+      if (r.target === 'local')
+        rows.push(
+          out.dim(
+            'On AWS the reference measured 1,029-1,166 ms for a first call and 33-53 ms warm (docs/aws-behaviour.md#multi-model-hosting).',
+          ),
+        );
       return section(rows.join('\n'));
     }
     case 'add-model': {
       const a = r.added!;
       if (a.addModel) return section(renderAddModel(a.addModel, ctx, false));
       const inv = a.invocation;
-      return section(`${a.targetModel} ${out.dim(`(from ${a.source})`)}${inv ? `\n  ${inv.features}  →  ${out.bold(dollars(inv.prediction))}  ${out.dim(`${inv.latencyMs} ms (its first call in this run)`)}` : ''}`);
+      return section(
+        `${a.targetModel} ${out.dim(`(from ${a.source})`)}${inv ? `\n  ${inv.features}  →  ${out.bold(dollars(inv.prediction))}  ${out.dim(`${inv.latencyMs} ms (its first call in this run)`)}` : ''}`,
+      );
     }
     case 'grant':
       return section(renderGrant(s.result as GrantResult, [], {}, ctx));
@@ -158,12 +207,16 @@ async function renderStep(s: DemoStep, r: DemoReport, o: DemoOptions, ctx: Comma
       const body = [`as ${out.cyan(r.asRole?.identity ?? '?')}`];
       if (r.asRole) {
         const a = r.asRole.allowed;
-        body.push(`${out.green('✔')} ${a.targetModel}  ${a.features}  →  ${dollars(a.prediction)}  ${out.dim(ms(a.latencyMs))}`);
+        body.push(
+          `${out.green('✔')} ${a.targetModel}  ${a.features}  →  ${dollars(a.prediction)}  ${out.dim(ms(a.latencyMs))}`,
+        );
       }
       if (r.denied) {
-        body.push(r.denied.denied
-          ? `${out.red('✖')} ${r.denied.targetModel}  →  ${out.bold(r.denied.code ?? '')}: ${r.denied.message}`
-          : `${out.red('!')} ${r.denied.targetModel} answered: the role should not be allowed to invoke it`);
+        body.push(
+          r.denied.denied
+            ? `${out.red('✖')} ${r.denied.targetModel}  →  ${out.bold(r.denied.code ?? '')}: ${r.denied.message}`
+            : `${out.red('!')} ${r.denied.targetModel} answered: the role should not be allowed to invoke it`,
+        );
       }
       return section(body.join('\n'));
     }
@@ -173,7 +226,9 @@ async function renderStep(s: DemoStep, r: DemoReport, o: DemoOptions, ctx: Comma
     }
     case 'teardown': {
       const t = s.result as { teardown: TeardownResult; role: RevokeResult };
-      return section([renderTeardown(t.teardown, ctx), ...(t.role.removed ? [renderRevoke(t.role, ctx)] : [])].join('\n'));
+      return section(
+        [renderTeardown(t.teardown, ctx), ...(t.role.removed ? [renderRevoke(t.role, ctx)] : [])].join('\n'),
+      );
     }
   }
 }
@@ -183,8 +238,13 @@ function renderSummary(r: DemoReport, ctx: CommandContext): string {
   const { out } = ctx.output;
   const lines = [out.bold('Steps')];
   const nameWidth = Math.max(...r.steps.map((s) => s.name.length));
-  for (const s of r.steps) lines.push(`  ${s.ok ? out.green('✔') : out.red('✖')} ${s.name.padEnd(nameWidth)}  ${`${s.seconds.toFixed(2)} s`.padStart(8)}`);
-  lines.push(`    ${'total'.padEnd(nameWidth)}  ${`${r.wallSeconds.toFixed(2)} s`.padStart(8)} ${out.dim('(wall time, connecting included)')}`);
+  for (const s of r.steps)
+    lines.push(
+      `  ${s.ok ? out.green('✔') : out.red('✖')} ${s.name.padEnd(nameWidth)}  ${`${s.seconds.toFixed(2)} s`.padStart(8)}`,
+    );
+  lines.push(
+    `    ${'total'.padEnd(nameWidth)}  ${`${r.wallSeconds.toFixed(2)} s`.padStart(8)} ${out.dim('(wall time, connecting included)')}`,
+  );
   lines.push('');
   if (!r.ok) lines.push(out.red(`The demo stopped at ${r.steps.find((s) => !s.ok)?.name ?? '?'}.`));
   else lines.push(`${out.green('✔')} The whole journey in ${r.wallSeconds.toFixed(1)} s on ${r.target}.`);
@@ -192,10 +252,20 @@ function renderSummary(r: DemoReport, ctx: CommandContext): string {
     const billed = r.target === 'aws' ? ' (billed while it runs)' : '';
     const teardown = `mme teardown --yes${r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`}`;
     const endpointFlag = r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`;
-    const role = r.steps.find((s) => s.name === 'grant' && s.ok) ? ` and role ${defaultRoleName([GRANTED], r.endpoint)} ('mme grant --prefix ${GRANTED}${endpointFlag} --remove')` : '';
-    lines.push(out.dim(`Kept${billed}: endpoint ${r.endpoint} ('${teardown}')${role}; 'mme demo --clean' removes them at the end.`));
+    const role = r.steps.find((s) => s.name === 'grant' && s.ok)
+      ? ` and role ${defaultRoleName([GRANTED], r.endpoint)} ('mme grant --prefix ${GRANTED}${endpointFlag} --remove')`
+      : '';
+    lines.push(
+      out.dim(
+        `Kept${billed}: endpoint ${r.endpoint} ('${teardown}')${role}; 'mme demo --clean' removes them at the end.`,
+      ),
+    );
   }
   return lines.join('\n');
 }
 
-const indent = (text: string) => text.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => (l ? `  ${l}` : l))
+    .join('\n');

@@ -24,7 +24,10 @@ export interface DeployCommandOptions {
 export async function deploy(options: DeployCommandOptions, ctx: CommandContext): Promise<CommandResult> {
   const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
   const bucket = requireBucket(ctx.settings);
-  const holdOut = (options.holdOut ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const holdOut = (options.holdOut ?? [])
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const l of holdOut) {
     const problem = locationNameProblem(l);
     if (problem) throw new UsageError(`--hold-out ${l}: ${problem}`);
@@ -47,12 +50,17 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
       poll: ENDPOINT_POLL[ctx.settings.target],
     };
     const plan = await wf.inspectDeploy(conn.clients, o);
-    for (const l of plan.unknownHoldOut) ctx.reporter.report({ kind: 'warn', text: `--hold-out ${l}: no trained model for it anyway` });
+    for (const l of plan.unknownHoldOut)
+      ctx.reporter.report({ kind: 'warn', text: `--hold-out ${l}: no trained model for it anyway` });
     for (const l of plan.stillServed) ctx.reporter.report({ kind: 'warn', text: stillServedWarning(l, o) });
     if (options.dryRun) return dryRun(plan, o, ctx);
     // Stopped midway (Ctrl-C, the cloud gone): what was planned, and that a re-run finishes it.
     ctx.onPartial(() => ({
-      data: { endpoint: o.endpoint, plannedAction: plan.action, copies: plan.copies.filter((c) => c.action !== 'unchanged').map((c) => c.targetModel) },
+      data: {
+        endpoint: o.endpoint,
+        plannedAction: plan.action,
+        copies: plan.copies.filter((c) => c.action !== 'unchanged').map((c) => c.targetModel),
+      },
       hint: `'mme deploy' is safe to run again: it does only what is left. A create or update already sent goes on on the target ('mme status' shows the endpoint).`,
     }));
     const result = await wf.applyDeploy(conn.clients, ctx.reporter, plan, o);
@@ -78,8 +86,11 @@ async function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): 
   const { deployRequests } = await import('../../workflow/endpoint-requests.js');
   const requests = deployRequests(plan, o);
   const { out } = ctx.output;
-  const head = [`Dry run: ${requests.length} requests to ${ctx.settings.target} (${o.region}); none sent (the target was only read).`];
-  if (plan.action === 'unchanged' && requests.length === 0) head.push(`endpoint ${o.endpoint} is already InService on ${plan.spec.configName}: nothing to do`);
+  const head = [
+    `Dry run: ${requests.length} requests to ${ctx.settings.target} (${o.region}); none sent (the target was only read).`,
+  ];
+  if (plan.action === 'unchanged' && requests.length === 0)
+    head.push(`endpoint ${o.endpoint} is already InService on ${plan.spec.configName}: nothing to do`);
   if (plan.heldOut.length) head.push(`held out: ${plan.heldOut.join(', ')}`);
   for (const l of plan.stillServed) head.push(`not held out: ${l} is under the prefix already and stays served`);
   const body = requests.length ? `\n\n${renderRequests(requests, out)}` : '';
@@ -96,22 +107,51 @@ function stillServedWarning(location: string, o: Pick<DeployOptions, 'bucket' | 
 }
 
 /** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
-export function render(r: DeployResult, o: Pick<DeployOptions, 'bucket' | 'prefix' | 'endpoint' | 'instanceType' | 'instanceCount' | 'cache'>, ctx: CommandContext, next = true): string {
+export function render(
+  r: DeployResult,
+  o: Pick<DeployOptions, 'bucket' | 'prefix' | 'endpoint' | 'instanceType' | 'instanceCount' | 'cache'>,
+  ctx: CommandContext,
+  next = true,
+): string {
   const { out } = ctx.output;
-  const what = { create: 'created', recreate: 're-created', update: 'updated', unchanged: 'already InService, nothing changed', wait: 'InService' }[r.action];
+  const what = {
+    create: 'created',
+    recreate: 're-created',
+    update: 'updated',
+    unchanged: 'already InService, nothing changed',
+    wait: 'InService',
+  }[r.action];
   const lines = [`${out.green('✔')} Endpoint ${out.bold(r.endpoint)} InService (${what})`];
-  lines.push(`  model     ${r.modelName}${r.created.model ? '' : out.dim(' (existed)')}: ${r.preprocessorJob} (scikit-learn) → linear-learner (MultiModel)`);
-  lines.push(`  config    ${r.configName}${r.created.config ? '' : out.dim(' (existed)')}: ${o.instanceCount} × ${o.instanceType}${o.cache ? `, cache ${o.cache}` : ''}`);
+  lines.push(
+    `  model     ${r.modelName}${r.created.model ? '' : out.dim(' (existed)')}: ${r.preprocessorJob} (scikit-learn) → linear-learner (MultiModel)`,
+  );
+  lines.push(
+    `  config    ${r.configName}${r.created.config ? '' : out.dim(' (existed)')}: ${o.instanceCount} × ${o.instanceType}${o.cache ? `, cache ${o.cache}` : ''}`,
+  );
   lines.push(`  models    s3://${o.bucket}/${o.prefix}/multi_model_artifacts/`);
   const width = Math.max(...r.artifacts.map((a) => a.targetModel.length));
   for (const a of r.artifacts) {
-    const action = a.action === 'unchanged' ? out.dim('unchanged') : a.action === 'copy' ? out.green('copied   ') : out.yellow('replaced ');
+    const action =
+      a.action === 'unchanged'
+        ? out.dim('unchanged')
+        : a.action === 'copy'
+          ? out.green('copied   ')
+          : out.yellow('replaced ');
     lines.push(`    ${a.targetModel.padEnd(width)}  ${action}  ${out.dim(a.trainingJob)}`);
   }
-  if (r.heldOut.length) lines.push(`  held out  ${r.heldOut.join(', ')} ${out.dim(`(add later: mme add-model ${r.heldOut[0]})`)}`);
-  if (r.stillServed.length) lines.push(`  served    ${r.stillServed.join(', ')} ${out.yellow('(named by --hold-out, but an earlier deploy put it under the prefix)')}`);
-  if (r.deleted.configs.length || r.deleted.models.length) lines.push(`  deleted   ${[...r.deleted.configs, ...r.deleted.models].join(', ')} ${out.dim('(superseded)')}`);
+  if (r.heldOut.length)
+    lines.push(`  held out  ${r.heldOut.join(', ')} ${out.dim(`(add later: mme add-model ${r.heldOut[0]})`)}`);
+  if (r.stillServed.length)
+    lines.push(
+      `  served    ${r.stillServed.join(', ')} ${out.yellow('(named by --hold-out, but an earlier deploy put it under the prefix)')}`,
+    );
+  if (r.deleted.configs.length || r.deleted.models.length)
+    lines.push(`  deleted   ${[...r.deleted.configs, ...r.deleted.models].join(', ')} ${out.dim('(superseded)')}`);
   const first = r.artifacts[0]?.location;
-  if (first && next) lines.push('', `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`);
+  if (first && next)
+    lines.push(
+      '',
+      `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`,
+    );
   return lines.join('\n');
 }

@@ -36,12 +36,19 @@ export interface CacheCommandOptions {
 export async function cache(options: CacheCommandOptions, ctx: CommandContext): Promise<CommandResult> {
   const wf = await import('../../workflow/experiment.js');
   if (options.models < 2) throw new UsageError('--models must be at least 2 (the passes use the first half, then all)');
-  if (options.keepEndpoint && !options.instanceType) throw new UsageError('--keep-endpoint goes with --instance-type (without it the experiment runs on --endpoint, which it never deletes)');
+  if (options.keepEndpoint && !options.instanceType)
+    throw new UsageError(
+      '--keep-endpoint goes with --instance-type (without it the experiment runs on --endpoint, which it never deletes)',
+    );
   const bucket = requireBucket(ctx.settings);
   const conn = await connect(ctx);
   try {
     const result = await wf.runCacheExperiment(conn.clients, ctx.reporter, {
-      target: ctx.settings.target, bucket, prefix: ctx.settings.prefix, location: options.model, models: options.models,
+      target: ctx.settings.target,
+      bucket,
+      prefix: ctx.settings.prefix,
+      location: options.model,
+      models: options.models,
       endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
       ...(options.instanceType ? { instanceType: options.instanceType } : {}),
       keepEndpoint: !!options.keepEndpoint,
@@ -59,30 +66,58 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
 export async function renderCache(r: CacheExperimentResult, chart: boolean, ctx: CommandContext): Promise<string> {
   const { renderCharts, renderTable, formatValue } = await import('../../workflow/charts.js');
   const { out } = ctx.output;
-  const ms = (v: number | undefined) => (v === undefined ? '-' : `${v.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms`);
+  const ms = (v: number | undefined) =>
+    v === undefined ? '-' : `${v.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms`;
   const header = ['pass', 'models', 'calls', 'hits', 'misses', 'hit ratio', 'first calls p50', 'repeats p50'];
   const rows = r.passes.map((p) => [
-    String(p.pass), `${p.first}-${p.last}`, String(p.last - p.first + 1), p.hits === null ? '?' : String(p.hits), p.misses === null ? '?' : String(p.misses),
-    p.hitRatio === null ? '?' : p.hitRatio.toFixed(2), ms(p.latency.firstCalls?.p50Ms), ms(p.latency.repeats?.p50Ms),
+    String(p.pass),
+    `${p.first}-${p.last}`,
+    String(p.last - p.first + 1),
+    p.hits === null ? '?' : String(p.hits),
+    p.misses === null ? '?' : String(p.misses),
+    p.hitRatio === null ? '?' : p.hitRatio.toFixed(2),
+    ms(p.latency.firstCalls?.p50Ms),
+    ms(p.latency.repeats?.p50Ms),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
-  const fmt = (cells: string[]) => cells.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const fmt = (cells: string[]) =>
+    cells.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const lines = [
     `${out.bold('Cache experiment')} on ${r.endpoint}${r.instanceType ? ` (1 × ${r.instanceType})` : ''}: ${r.models} copies of ${r.source}`,
-    '', out.bold(fmt(header)), ...rows.map(fmt), '',
+    '',
+    out.bold(fmt(header)),
+    ...rows.map(fmt),
+    '',
   ];
   const { loadedModelCount: count, memoryUtilization: memory, reachedAt } = r.plateau;
-  lines.push(count === null
-    ? out.yellow('No LoadedModelCount datapoints yet: look again with mme metrics.')
-    : `LoadedModelCount levelled off at ${out.bold(formatValue(count))} models${memory === null ? '' : `, MemoryUtilization ${out.bold(`${memory.toFixed(1)}%`)}`}${reachedAt ? ` (first reached ${reachedAt.toISOString().slice(11, 19)} UTC)` : ''}` +
-      (count >= r.models ? out.dim(' - every model fitted: no plateau on this instance') : ''));
-  lines.push(out.dim('hits and misses: CloudWatch ModelCacheHit (Sum, SampleCount) per pass; latencies: client round trips, a model\'s first call in this run vs its repeats'));
+  lines.push(
+    count === null
+      ? out.yellow('No LoadedModelCount datapoints yet: look again with mme metrics.')
+      : `LoadedModelCount levelled off at ${out.bold(formatValue(count))} models${memory === null ? '' : `, MemoryUtilization ${out.bold(`${memory.toFixed(1)}%`)}`}${reachedAt ? ` (first reached ${reachedAt.toISOString().slice(11, 19)} UTC)` : ''}` +
+          (count >= r.models ? out.dim(' - every model fitted: no plateau on this instance') : ''),
+  );
+  lines.push(
+    out.dim(
+      "hits and misses: CloudWatch ModelCacheHit (Sum, SampleCount) per pass; latencies: client round trips, a model's first call in this run vs its repeats",
+    ),
+  );
   lines.push('', chart ? renderCharts(r.charts, { paint: out }) : renderTable(r.charts, out));
   const copies = r.copies;
-  lines.push('', out.dim(copies.deleted
-    ? `Deleted the ${copies.count} copies from ${copies.prefix} (--keep-copies keeps them)`
-    : `The ${copies.count} copies stay under ${copies.prefix}; delete them with: aws s3 rm ${copies.prefix} --recursive --exclude '*' --include '${copies.names}'`));
-  if (r.createdEndpoint && !r.deletedEndpoint) lines.push('', out.dim(`Endpoint ${r.endpoint} was kept${ctx.settings.target === 'aws' ? ' and is billed while it runs' : ''}: delete it with aws sagemaker delete-endpoint --endpoint-name ${r.endpoint}`));
+  lines.push(
+    '',
+    out.dim(
+      copies.deleted
+        ? `Deleted the ${copies.count} copies from ${copies.prefix} (--keep-copies keeps them)`
+        : `The ${copies.count} copies stay under ${copies.prefix}; delete them with: aws s3 rm ${copies.prefix} --recursive --exclude '*' --include '${copies.names}'`,
+    ),
+  );
+  if (r.createdEndpoint && !r.deletedEndpoint)
+    lines.push(
+      '',
+      out.dim(
+        `Endpoint ${r.endpoint} was kept${ctx.settings.target === 'aws' ? ' and is billed while it runs' : ''}: delete it with aws sagemaker delete-endpoint --endpoint-name ${r.endpoint}`,
+      ),
+    );
   return lines.join('\n');
 }
 
@@ -103,22 +138,34 @@ export async function replay(options: ReplayCommandOptions, ctx: CommandContext)
   let trace: { text: string; name: string } | undefined;
   if (options.trace !== undefined) {
     const text = await readFile(options.trace, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read the trace ${options.trace}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+      throw new UsageError(
+        `cannot read the trace ${options.trace}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+      );
     });
     trace = { text, name: options.trace };
   }
   const zipf = options.zipf === undefined ? undefined : Number(options.zipf);
-  if (zipf !== undefined && !Number.isFinite(zipf)) throw new UsageError(`--zipf '${options.zipf}' is not a number`, 'e.g. --zipf 0.9');
+  if (zipf !== undefined && !Number.isFinite(zipf))
+    throw new UsageError(`--zipf '${options.zipf}' is not a number`, 'e.g. --zipf 0.9');
   const report: ReplayReport = wf.runReplay({
-    ...(trace ? { trace } : {}), ...(zipf !== undefined ? { zipf } : {}),
-    models: options.models, requests: options.requests, seed: options.seed, capacityModels: options.capacityModels,
+    ...(trace ? { trace } : {}),
+    ...(zipf !== undefined ? { zipf } : {}),
+    models: options.models,
+    requests: options.requests,
+    seed: options.seed,
+    capacityModels: options.capacityModels,
     ...(options.capacityBytes !== undefined ? { capacityBytes: wf.parseBytes(options.capacityBytes) } : {}),
     policies: options.policies,
   });
   const { out } = ctx.output;
   const human = [
-    out.dim(wf.describeReplay(report)), '', formatReplayTable(report.rows), '',
-    out.dim(`load cost: the misses' load times summed, in the trace's unit (ms); ${report.rows.at(-1)!.policy} is the offline reference (it knows the future)`),
+    out.dim(wf.describeReplay(report)),
+    '',
+    formatReplayTable(report.rows),
+    '',
+    out.dim(
+      `load cost: the misses' load times summed, in the trace's unit (ms); ${report.rows.at(-1)!.policy} is the offline reference (it knows the future)`,
+    ),
   ].join('\n');
   return { data: report, human };
 }

@@ -11,8 +11,16 @@
 import { partitionIdOf } from '../../aws-names/partitions.js';
 import { UsageError } from '../../errors.js';
 import {
-  defaultRoleName, endpointArn, grantRequests, invokePolicy, normalizePrefixes, principalArn, principalProblem,
-  revokeRequests, roleNameProblem, trustPolicy,
+  defaultRoleName,
+  endpointArn,
+  grantRequests,
+  invokePolicy,
+  normalizePrefixes,
+  principalArn,
+  principalProblem,
+  revokeRequests,
+  roleNameProblem,
+  trustPolicy,
 } from '../../workflow/grant-policies.js';
 import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
@@ -47,7 +55,11 @@ export async function grant(options: GrantCommandOptions, ctx: CommandContext): 
   try {
     if (options.remove) {
       // The endpoint is checked against the role's mme:endpoint tag: --remove removes the grant on THIS endpoint.
-      const result = await wf.revokeAccess(conn.clients, ctx.reporter, { roleName: r.roleName, endpoint: r.endpoint, force: ctx.settings.yes });
+      const result = await wf.revokeAccess(conn.clients, ctx.reporter, {
+        roleName: r.roleName,
+        endpoint: r.endpoint,
+        force: ctx.settings.yes,
+      });
       return { data: result, human: renderRevoke(result, ctx) };
     }
     const result = await wf.grantAccess(conn.clients, ctx.reporter, {
@@ -56,9 +68,12 @@ export async function grant(options: GrantCommandOptions, ctx: CommandContext): 
       ...(options.principal ? { principal: options.principal } : {}),
       force: ctx.settings.yes,
     });
-    const notes = ctx.settings.target === 'aws' && result.status !== 'unchanged'
-      ? ['IAM is eventually consistent: the role (or its new policy) may take about 10 seconds to be assumable and in effect everywhere.']
-      : [];
+    const notes =
+      ctx.settings.target === 'aws' && result.status !== 'unchanged'
+        ? [
+            'IAM is eventually consistent: the role (or its new policy) may take about 10 seconds to be assumable and in effect everywhere.',
+          ]
+        : [];
     return { data: { ...result, notes }, human: renderGrant(result, notes, options, ctx) };
   } finally {
     conn.clients.destroy();
@@ -69,7 +84,11 @@ export async function grant(options: GrantCommandOptions, ctx: CommandContext): 
 function resolve(options: GrantCommandOptions): Resolved {
   const prefixes = normalizePrefixes(options.prefix ?? []);
   const principal = options.principal && principalProblem(options.principal);
-  if (principal) throw new UsageError(`--principal '${options.principal}' ${principal}`, 'Default: you, the caller (for a role session, its role).');
+  if (principal)
+    throw new UsageError(
+      `--principal '${options.principal}' ${principal}`,
+      'Default: you, the caller (for a role session, its role).',
+    );
   const endpoint = options.endpoint ?? DEFAULT_ENDPOINT_NAME;
   const roleName = options.roleName ?? defaultRoleName(prefixes, endpoint);
   const problem = roleNameProblem(roleName);
@@ -99,33 +118,59 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
   // On local every command signs as the default IAM user; on aws only GetCallerIdentity can tell.
   const principal = options.principal
     ? principalArn(options.principal, partition)
-    : settings.target === 'local' ? `arn:${partition}:iam::${account}:user/${localUser}` : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
+    : settings.target === 'local'
+      ? `arn:${partition}:iam::${account}:user/${localUser}`
+      : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
   const arn = endpointArn(partition, region, account, r.endpoint);
   const requests = options.remove
     ? revokeRequests(r.roleName, r.endpoint)
-    : grantRequests({ ...r, endpointArn: arn, principal, callerMayBeSession: !options.principal && settings.target === 'aws' });
-  const documents = options.remove ? undefined : { trustPolicy: trustPolicy(principal), policy: invokePolicy(arn, r.prefixes) };
+    : grantRequests({
+        ...r,
+        endpointArn: arn,
+        principal,
+        callerMayBeSession: !options.principal && settings.target === 'aws',
+      });
+  const documents = options.remove
+    ? undefined
+    : { trustPolicy: trustPolicy(principal), policy: invokePolicy(arn, r.prefixes) };
 
-  const head = [`Dry run: up to ${requests.length} requests to ${settings.target} (${region}); none sent. Which ones go depends on what GetRole answers.`, ...notes.map((n) => `note: ${n}`)];
+  const head = [
+    `Dry run: up to ${requests.length} requests to ${settings.target} (${region}); none sent. Which ones go depends on what GetRole answers.`,
+    ...notes.map((n) => `note: ${n}`),
+  ];
   const lines = [head.map((l) => out.dim(l)).join('\n'), ''];
   if (documents) {
-    lines.push(out.bold(`Trust policy of role ${r.roleName}:`), indent(JSON.stringify(documents.trustPolicy, null, 2)), '');
+    lines.push(
+      out.bold(`Trust policy of role ${r.roleName}:`),
+      indent(JSON.stringify(documents.trustPolicy, null, 2)),
+      '',
+    );
     lines.push(out.bold(`Inline policy ${r.roleName}-policy:`), indent(JSON.stringify(documents.policy, null, 2)), '');
   }
   lines.push(renderRequests(requests, out));
   return { data: { ...(documents ? { documents } : {}), requests }, human: lines.join('\n') };
 }
 
-export function renderGrant(r: GrantResult, notes: string[], options: GrantCommandOptions, ctx: CommandContext): string {
+export function renderGrant(
+  r: GrantResult,
+  notes: string[],
+  options: GrantCommandOptions,
+  ctx: CommandContext,
+): string {
   const { out } = ctx.output;
-  const verb = { created: 'created', updated: 'updated', unchanged: 'unchanged (it already grants exactly this)' }[r.status];
+  const verb = { created: 'created', updated: 'updated', unchanged: 'unchanged (it already grants exactly this)' }[
+    r.status
+  ];
   const first = r.prefixes[0]!;
   // `--model LOC` is invoke's shorthand for LOC/LOC.tar.gz; a nested prefix needs a full key.
   const model = first.includes('/') ? `${first}/MODEL.tar.gz` : first;
   const local = ctx.settings.target === 'local';
   const remove = [
-    'mme grant', ...r.prefixes.map((p) => `--prefix ${p}`), ...(options.endpoint ? [`--endpoint ${r.endpoint}`] : []),
-    ...(options.roleName ? [`--role-name ${r.roleName}`] : []), '--remove',
+    'mme grant',
+    ...r.prefixes.map((p) => `--prefix ${p}`),
+    ...(options.endpoint ? [`--endpoint ${r.endpoint}`] : []),
+    ...(options.roleName ? [`--role-name ${r.roleName}`] : []),
+    '--remove',
   ].join(' ');
   const lines = [
     `${out.green('✔')} Role ${out.bold(r.roleName)} ${verb}`,
@@ -147,9 +192,15 @@ export function renderGrant(r: GrantResult, notes: string[], options: GrantComma
 export function renderRevoke(r: RevokeResult, ctx: CommandContext): string {
   const { out } = ctx.output;
   const on = r.endpoint ? ` (its grant on endpoint ${r.endpoint})` : '';
-  const lines = [`${out.green('✔')} Removed role ${out.bold(r.roleName)}${on}${r.deletedPolicies.length ? ` and its inline policies ${r.deletedPolicies.join(', ')}` : ''}`];
+  const lines = [
+    `${out.green('✔')} Removed role ${out.bold(r.roleName)}${on}${r.deletedPolicies.length ? ` and its inline policies ${r.deletedPolicies.join(', ')}` : ''}`,
+  ];
   if (r.detachedPolicies.length) lines.push(`  detached (not deleted): ${r.detachedPolicies.join(', ')}`);
   return lines.join('\n');
 }
 
-const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');

@@ -42,7 +42,10 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
   const roles = await import('../../workflow/assume-role.js');
   const targetModel = wf.resolveTargetModel(options.model);
   if (options.sessionName !== undefined && !options.roleArn) {
-    throw new UsageError('--session-name names the session of the role assumed with --role-arn, and there is none', 'Add --role-arn ARN, or leave --session-name out.');
+    throw new UsageError(
+      '--session-name names the session of the role assumed with --role-arn, and there is none',
+      'Add --role-arn ARN, or leave --session-name out.',
+    );
   }
   const sessionName = options.sessionName ?? roles.DEFAULT_SESSION_NAME;
   if (options.roleArn) roles.checkSessionName(sessionName);
@@ -65,38 +68,67 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     let identity: string | undefined;
     if (options.roleArn) {
       ctx.reporter.report({ kind: 'start', id: 'assume', text: `Assuming ${options.roleArn}` });
-      const assumed = await roles.assumeRole(conn.clients, { roleArn: options.roleArn, sessionName }).catch((err: unknown) => {
-        ctx.reporter.report({ kind: 'fail', id: 'assume', text: `Could not assume ${options.roleArn}` });
-        throw err;
+      const assumed = await roles
+        .assumeRole(conn.clients, { roleArn: options.roleArn, sessionName })
+        .catch((err: unknown) => {
+          ctx.reporter.report({ kind: 'fail', id: 'assume', text: `Could not assume ${options.roleArn}` });
+          throw err;
+        });
+      ctx.reporter.report({
+        kind: 'succeed',
+        id: 'assume',
+        text: `Assumed ${options.roleArn}: session ${assumed.arn}`,
       });
-      ctx.reporter.report({ kind: 'succeed', id: 'assume', text: `Assumed ${options.roleArn}: session ${assumed.arn}` });
       identity = assumed.arn;
       clients = conn.clients.withCredentials(assumed.credentials);
     }
-    const request = { endpoint, targetModel, rows, contentType: options.contentType, accept: options.accept, batch: !!options.batch };
+    const request = {
+      endpoint,
+      targetModel,
+      rows,
+      contentType: options.contentType,
+      accept: options.accept,
+      batch: !!options.batch,
+    };
     // The predictions already made survive a Ctrl-C or a failure of a later request.
     const made: Invocation[] = [];
     ctx.onPartial(() => {
       if (made.length === 0) return undefined;
-      const partial: InvokeCommandResult = { ...wf.invokeResult(request, made), ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}) };
+      const partial: InvokeCommandResult = {
+        ...wf.invokeResult(request, made),
+        ...(identity ? { identity } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+      };
       const left = rows.length - made.length;
-      return { data: { ...partial, notInvoked: left }, human: `${render(partial, ctx, wf.formatDollars)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}` };
+      return {
+        data: { ...partial, notInvoked: left },
+        human: `${render(partial, ctx, wf.formatDollars)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}`,
+      };
     });
     // Only the local cloud can tell whether a call loaded the model; AWS says nothing of it.
     const { targetModelLoads } = await import('../../aws/local-extension.js');
     const root = localRootConnection(conn);
-    const loadsNow = () => (root && ctx.settings.target === 'local' ? targetModelLoads(root, endpoint, targetModel) : Promise.resolve(undefined));
+    const loadsNow = () =>
+      root && ctx.settings.target === 'local'
+        ? targetModelLoads(root, endpoint, targetModel)
+        : Promise.resolve(undefined);
     const before = await loadsNow();
     let result: InvokeResult;
     try {
       result = await wf.invokeEndpoint(clients, ctx.reporter, request, made);
     } catch (err) {
-      if (options.roleArn && err instanceof MmeError && err.exitCode === 5) throw await withAllowedModels(err, conn.clients, options.roleArn);
+      if (options.roleArn && err instanceof MmeError && err.exitCode === 5)
+        throw await withAllowedModels(err, conn.clients, options.roleArn);
       throw err;
     }
     const after = before === undefined ? undefined : await loadsNow();
     const loads = before !== undefined && after !== undefined ? after - before : undefined;
-    const data: InvokeCommandResult = { ...result, ...(identity ? { identity } : {}), ...(seed !== undefined ? { seed } : {}), ...(loads !== undefined ? { loads } : {}) };
+    const data: InvokeCommandResult = {
+      ...result,
+      ...(identity ? { identity } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(loads !== undefined ? { loads } : {}),
+    };
     return { data, human: render(data, ctx, wf.formatDollars) };
   } finally {
     if (clients !== conn.clients) clients.destroy();
@@ -108,12 +140,18 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
 async function withAllowedModels(err: MmeError, clients: Pick<Clients, 'iam'>, roleArn: string): Promise<MmeError> {
   const { targetModelsOfRole } = await import('../../workflow/assume-role.js');
   const allowed = await targetModelsOfRole(clients, roleArn);
-  const hint = allowed === undefined
-    ? `The role's policies decide which TargetModels it may invoke (condition key sagemaker:TargetModel); 'mme grant --prefix LOC' writes them.`
-    : allowed.length === 0
-      ? `The role's policies allow no sagemaker:InvokeEndpoint at all. Grant some with 'mme grant --prefix LOC'.`
-      : `The role may invoke TargetModels matching: ${allowed.join(', ')}. Grant more with 'mme grant --prefix LOC'.`;
-  return new MmeError(err.code, err.message, { exitCode: err.exitCode, cause: err.cause, hint, detail: { ...err.detail, roleArn, allowedTargetModels: allowed ?? null } });
+  const hint =
+    allowed === undefined
+      ? `The role's policies decide which TargetModels it may invoke (condition key sagemaker:TargetModel); 'mme grant --prefix LOC' writes them.`
+      : allowed.length === 0
+        ? `The role's policies allow no sagemaker:InvokeEndpoint at all. Grant some with 'mme grant --prefix LOC'.`
+        : `The role may invoke TargetModels matching: ${allowed.join(', ')}. Grant more with 'mme grant --prefix LOC'.`;
+  return new MmeError(err.code, err.message, {
+    exitCode: err.exitCode,
+    cause: err.cause,
+    hint,
+    detail: { ...err.detail, roleArn, allowedTargetModels: allowed ?? null },
+  });
 }
 
 function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (value: number) => string): string {
@@ -128,22 +166,28 @@ function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (val
     const text = shown[i]!.padStart(dollarsWidth);
     const note = i === 0 && r.invocations.length > 1 && !r.batch && r.loads !== 0 ? out.dim('  first call') : '';
     const latency = r.batch && i > 0 ? '' : ms(inv.latencyMs).padStart(11);
-    lines.push(`  ${inv.features.padEnd(width)}  ${inv.prediction === null ? out.yellow(text) : out.green(text)}  ${latency}${note}`);
+    lines.push(
+      `  ${inv.features.padEnd(width)}  ${inv.prediction === null ? out.yellow(text) : out.green(text)}  ${latency}${note}`,
+    );
   });
   const s = r.summary;
   const count = `${s.requests} request${s.requests === 1 ? '' : 's'}${r.batch ? ` (${r.invocations.length} rows in one batch)` : ''}`;
   const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)}` : '';
   lines.push('', out.dim(`${count}: p50 ${ms(s.p50Ms)}, max ${ms(s.maxMs)}${later}`));
   lines.push(out.dim(loadNote(r.loads)));
-  if (r.seed !== undefined) lines.push(out.dim(`random houses from seed ${r.seed} (--seed ${r.seed} draws the same ones)`));
+  if (r.seed !== undefined)
+    lines.push(out.dim(`random houses from seed ${r.seed} (--seed ${r.seed} draws the same ones)`));
   return lines.join('\n');
 }
 
 /** What is known of model loads: counted on the local cloud; on AWS, only what can happen. */
 function loadNote(loads: number | undefined): string {
-  if (loads === undefined) return 'a call to a model its instance has not loaded includes the download and load (AWS does not say which did)';
+  if (loads === undefined)
+    return 'a call to a model its instance has not loaded includes the download and load (AWS does not say which did)';
   if (loads === 0) return 'the model was loaded already: no call included a download and load';
-  return loads === 1 ? 'the model was loaded once during the run (a download and load)' : `the model was loaded ${loads} times during the run (evicted in between)`;
+  return loads === 1
+    ? 'the model was loaded once during the run (a download and load)'
+    : `the model was loaded ${loads} times during the run (evicted in between)`;
 }
 
 const oneLine = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text).replace(/\s+/g, ' ');

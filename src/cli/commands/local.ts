@@ -17,9 +17,33 @@ function stateDir(options: StateOption, ctx: CommandContext): string {
 
 /** The --json shape of a running local cloud (documented in the brief: keep these keys). */
 function describe(info: LocalCloudInfo) {
-  const { endpoint, region, accountId, accessKeyId, secretAccessKey, userName, userArn, pid, stateDir, port, startedAt } = info;
+  const {
+    endpoint,
+    region,
+    accountId,
+    accessKeyId,
+    secretAccessKey,
+    userName,
+    userArn,
+    pid,
+    stateDir,
+    port,
+    startedAt,
+  } = info;
   // The keys are the IAM user's; the root's stay in {state}/account.json, not printed.
-  return { endpoint, region, accountId, accessKeyId, secretAccessKey, userName, userArn, pid, stateDir, port, startedAt };
+  return {
+    endpoint,
+    region,
+    accountId,
+    accessKeyId,
+    secretAccessKey,
+    userName,
+    userArn,
+    pid,
+    stateDir,
+    port,
+    startedAt,
+  };
 }
 
 function summary(ctx: CommandContext, info: LocalCloudInfo): string[] {
@@ -46,15 +70,24 @@ export async function start(options: StateOption & { port?: number }, ctx: Comma
   ctx.reporter.report({
     kind: 'succeed',
     id,
-    text: info.alreadyRunning ? `The local cloud was already running at ${info.endpoint}` : `Local cloud started at ${info.endpoint}`,
+    text: info.alreadyRunning
+      ? `The local cloud was already running at ${info.endpoint}`
+      : `Local cloud started at ${info.endpoint}`,
   });
   if (port !== undefined && info.alreadyRunning && info.port !== port) {
-    ctx.reporter.report({ kind: 'warn', text: `it listens on port ${info.port}, not ${port}: run 'mme local stop' first to change the port` });
+    ctx.reporter.report({
+      kind: 'warn',
+      text: `it listens on port ${info.port}, not ${port}: run 'mme local stop' first to change the port`,
+    });
   }
   return {
     data: { ...describe(info), alreadyRunning: info.alreadyRunning },
     // The state dir goes into the hint unless it is the one later commands use anyway.
-    human: [...summary(ctx, info), '', `Point AWS tools and mme at it:  eval "$(mme local env${dir === ctx.settings.localStateDir ? '' : ` --state ${shellQuote(dir)}`})"`].join('\n'),
+    human: [
+      ...summary(ctx, info),
+      '',
+      `Point AWS tools and mme at it:  eval "$(mme local env${dir === ctx.settings.localStateDir ? '' : ` --state ${shellQuote(dir)}`})"`,
+    ].join('\n'),
   };
 }
 
@@ -63,7 +96,8 @@ export async function stop(options: StateOption, ctx: CommandContext): Promise<C
   const dir = stateDir(options, ctx);
   const result = await stopLocalCloud(dir);
   await forgetStartedByHand(dir);
-  if (result.stopped) ctx.reporter.report({ kind: 'succeed', id: 'local.stop', text: `Stopped the local cloud (pid ${result.pid})` });
+  if (result.stopped)
+    ctx.reporter.report({ kind: 'succeed', id: 'local.stop', text: `Stopped the local cloud (pid ${result.pid})` });
   else ctx.reporter.report({ kind: 'info', text: 'The local cloud was not running' });
   return { data: result };
 }
@@ -78,7 +112,10 @@ export async function status(options: StateOption, ctx: CommandContext): Promise
       human: `The local cloud is not running (state ${dir}).\nIt starts on its own with any command on --target local, or: mme local start`,
     };
   }
-  return { data: { running: true, ...describe(info) }, human: [ctx.output.out.green('The local cloud is running'), ...summary(ctx, info)].join('\n') };
+  return {
+    data: { running: true, ...describe(info) },
+    human: [ctx.output.out.green('The local cloud is running'), ...summary(ctx, info)].join('\n'),
+  };
 }
 
 /** Exports for POSIX shells. Starts the cloud if needed: the exports are useless without it. */
@@ -97,7 +134,9 @@ export async function env(options: StateOption, ctx: CommandContext): Promise<Co
   };
 }
 
-export function localEnvironment(info: Pick<LocalCloudInfo, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'stateDir'>): Record<string, string> {
+export function localEnvironment(
+  info: Pick<LocalCloudInfo, 'endpoint' | 'accessKeyId' | 'secretAccessKey' | 'region' | 'stateDir'>,
+): Record<string, string> {
   return {
     // So that mme itself, in this shell, uses this local cloud and not ./.mme/local's.
     MME_LOCAL_STATE: info.stateDir,

@@ -18,7 +18,11 @@ export interface LogsCommandOptions {
 /** Between polls while following: the local cloud answers at once; AWS allows FilterLogEvents a few calls a second per account. */
 const POLL_MS = { local: 1000, aws: 3000 } as const;
 
-export async function logs(options: LogsCommandOptions, ctx: CommandContext, args: string[]): Promise<CommandResult<LogsResult>> {
+export async function logs(
+  options: LogsCommandOptions,
+  ctx: CommandContext,
+  args: string[],
+): Promise<CommandResult<LogsResult>> {
   const name = args[0]!;
   const wf = await import('../../workflow/logs.js');
   const since = options.since === undefined ? undefined : new Date(Date.now() - options.since * 1000);
@@ -31,7 +35,11 @@ export async function logs(options: LogsCommandOptions, ctx: CommandContext, arg
   if (options.follow) process.once('SIGINT', onInterrupt);
   try {
     const result = await wf.readLogs(conn.clients, ctx.reporter, {
-      name, region: conn.region, since, follow: options.follow, pollMs: POLL_MS[ctx.settings.target],
+      name,
+      region: conn.region,
+      since,
+      follow: options.follow,
+      pollMs: POLL_MS[ctx.settings.target],
       onLines: (lines) => {
         shown += lines.length;
         // Following: print as they come (with --json the one document comes at the end).
@@ -40,12 +48,23 @@ export async function logs(options: LogsCommandOptions, ctx: CommandContext, arg
       onSource: (s) => {
         source = s;
         const what = `${s.kind.replace('-', ' ')} ${s.name} (${s.status})`;
-        ctx.reporter.report({ kind: 'info', text: `${what}: log group ${s.group}${s.streamPrefix ? `, streams ${s.streamPrefix}*` : ''}` });
+        ctx.reporter.report({
+          kind: 'info',
+          text: `${what}: log group ${s.group}${s.streamPrefix ? `, streams ${s.streamPrefix}*` : ''}`,
+        });
       },
     });
     const failed = result.endedWith === 'Failed';
-    if (result.endedWith) ctx.reporter.report({ kind: failed ? 'warn' : 'info', text: `${result.source.kind.replace('-', ' ')} ${name} ended: ${result.endedWith}` });
-    return { data: result, human: options.follow ? undefined : render(result, ctx), ...(failed ? { exitCode: ExitCode.Failure } : {}) };
+    if (result.endedWith)
+      ctx.reporter.report({
+        kind: failed ? 'warn' : 'info',
+        text: `${result.source.kind.replace('-', ' ')} ${name} ended: ${result.endedWith}`,
+      });
+    return {
+      data: result,
+      human: options.follow ? undefined : render(result, ctx),
+      ...(failed ? { exitCode: ExitCode.Failure } : {}),
+    };
   } finally {
     process.off('SIGINT', onInterrupt);
     conn.clients.destroy();
@@ -55,7 +74,10 @@ export async function logs(options: LogsCommandOptions, ctx: CommandContext, arg
 /** `2026-01-01 12:00:00.000Z  stream  message`; a job's stream without the job's name. */
 function format(line: LogLine, source: LogSource, ctx: CommandContext): string {
   const { out } = ctx.output;
-  const stream = source.streamPrefix && line.stream.startsWith(source.streamPrefix) ? line.stream.slice(source.streamPrefix.length) : line.stream;
+  const stream =
+    source.streamPrefix && line.stream.startsWith(source.streamPrefix)
+      ? line.stream.slice(source.streamPrefix.length)
+      : line.stream;
   return `${out.dim(line.time.replace('T', ' '))}  ${out.cyan(stream)}  ${line.message}`;
 }
 

@@ -18,7 +18,6 @@ export interface MetricsCommandOptions {
   chart: boolean;
 }
 
-
 export async function metrics(options: MetricsCommandOptions, ctx: CommandContext): Promise<CommandResult> {
   const wf = await import('../../workflow/metrics.js');
   // Everything the user typed is checked before the local cloud is started.
@@ -26,13 +25,24 @@ export async function metrics(options: MetricsCommandOptions, ctx: CommandContex
   const definitions = (options.metric?.length ? options.metric : wf.DEFAULT_METRICS).map(wf.resolveMetric);
   const endpoint = options.endpoint ?? DEFAULT_ENDPOINT_NAME;
   if (ctx.settings.target === 'aws' && period < 60) {
-    ctx.reporter.report({ kind: 'warn', text: `SageMaker publishes endpoint metrics per minute: --period ${period} shows them no finer than 60 s` });
+    ctx.reporter.report({
+      kind: 'warn',
+      text: `SageMaker publishes endpoint metrics per minute: --period ${period} shows them no finer than 60 s`,
+    });
   }
   const conn = await connect(ctx);
   try {
     const { variant, exists, variants } = await wf.endpointVariant(await conn.clients.sageMaker(), endpoint);
-    if (!exists) ctx.reporter.report({ kind: 'info', text: `endpoint ${endpoint} does not exist (any more): reading its metrics for variant ${variant}` });
-    if (variants.length > 1) ctx.reporter.report({ kind: 'info', text: `endpoint ${endpoint} has ${variants.length} variants (${variants.join(', ')}): showing ${variant}` });
+    if (!exists)
+      ctx.reporter.report({
+        kind: 'info',
+        text: `endpoint ${endpoint} does not exist (any more): reading its metrics for variant ${variant}`,
+      });
+    if (variants.length > 1)
+      ctx.reporter.report({
+        kind: 'info',
+        text: `endpoint ${endpoint} has ${variants.length} variants (${variants.join(', ')}): showing ${variant}`,
+      });
     const end = new Date();
     const start = new Date(end.getTime() - options.since * 1000);
     const window = { endpoint, variant, start, end, period };
@@ -50,7 +60,8 @@ export async function metrics(options: MetricsCommandOptions, ctx: CommandContex
  * minute (to the minute, a 30-second window read "14:08Z to 14:08Z").
  */
 export function timeRange(r: Pick<MetricsResult, 'start' | 'end' | 'period' | 'series'>): string {
-  const at = (d: Date) => (r.period < 60 ? d.toISOString().slice(0, 19) : d.toISOString().slice(0, 16)).replace('T', ' ');
+  const at = (d: Date) =>
+    (r.period < 60 ? d.toISOString().slice(0, 19) : d.toISOString().slice(0, 16)).replace('T', ' ');
   const times = r.series.flatMap((s) => s.points.map((p) => p.timestamp.getTime()));
   const window = `${at(r.start)} to ${at(r.end)} UTC`;
   if (times.length === 0) return window;

@@ -53,19 +53,38 @@ export async function preprocess(options: PreprocessCommandOptions, ctx: Command
     const o = { ...base, ...target, locations, poll: POLL[ctx.settings.target] };
     const requests = preprocessRequests(wf.planPreprocess(o), o, (await packSourcedir()).byteLength);
     if (listed) {
-      requests.unshift({ service: 'S3', operation: 'ListObjectsV2', input: { Bucket: bucket, Prefix: 'housing-data/', Delimiter: '/' }, note: 'finds the locations' });
-      target.notes.push(`without --locations the run uses the locations found under s3://${bucket}/housing-data/; shown for ${locations.join(', ')}`);
+      requests.unshift({
+        service: 'S3',
+        operation: 'ListObjectsV2',
+        input: { Bucket: bucket, Prefix: 'housing-data/', Delimiter: '/' },
+        note: 'finds the locations',
+      });
+      target.notes.push(
+        `without --locations the run uses the locations found under s3://${bucket}/housing-data/; shown for ${locations.join(', ')}`,
+      );
     }
     return dryRunResult(requests, target, ctx);
   }
 
   const conn = await connect(ctx);
   try {
-    const locations = await wf.resolveDataLocations(conn.clients, bucket, options.locations === undefined ? undefined : resolveLocations(options.locations));
+    const locations = await wf.resolveDataLocations(
+      conn.clients,
+      bucket,
+      options.locations === undefined ? undefined : resolveLocations(options.locations),
+    );
     const roleArn = await roleFor(ctx, conn.clients);
     const inFlight = new Set<string>();
     const result = await whileInterruptible(ctx, inFlight, () =>
-      wf.preprocess(conn.clients, ctx.reporter, { ...base, region: conn.region, roleArn, locations, poll: POLL[ctx.settings.target], readLogTail: logTailReader(conn), inFlight }),
+      wf.preprocess(conn.clients, ctx.reporter, {
+        ...base,
+        region: conn.region,
+        roleArn,
+        locations,
+        poll: POLL[ctx.settings.target],
+        readLogTail: logTailReader(conn),
+        inFlight,
+      }),
     );
     return { data: result, human: renderPreprocess(result, ctx), exitCode: result.ok ? 0 : 1 };
   } finally {
@@ -73,14 +92,20 @@ export async function preprocess(options: PreprocessCommandOptions, ctx: Command
   }
 }
 
-export function renderPreprocess(result: PreprocessResult, ctx: CommandContext, width = terminalColumns(ctx.output.stdout)): string {
+export function renderPreprocess(
+  result: PreprocessResult,
+  ctx: CommandContext,
+  width = terminalColumns(ctx.output.stdout),
+): string {
   const { out } = ctx.output;
   const lines = [renderJobs([result.preprocessJob, ...result.transforms], ctx, width)];
   if (result.datasets.length > 0) {
     lines.push('', out.bold('Training data for the linear learner (70/30, label first, 10 features):'));
     const width = Math.max(...result.datasets.map((d) => d.location.length));
     for (const d of result.datasets) {
-      lines.push(`  ${d.location.padEnd(width)}  ${String(d.trainRows).padStart(6)} train  ${String(d.validationRows).padStart(6)} validation  ${out.cyan(d.train.replace(/train\/train\.csv$/, ''))}`);
+      lines.push(
+        `  ${d.location.padEnd(width)}  ${String(d.trainRows).padStart(6)} train  ${String(d.validationRows).padStart(6)} validation  ${out.cyan(d.train.replace(/train\/train\.csv$/, ''))}`,
+      );
     }
   }
   if (result.model) lines.push('', `preprocessor model ${out.cyan(result.model)} · run ${result.runId}`);
@@ -116,18 +141,26 @@ export async function dryRunTarget(ctx: CommandContext): Promise<DryRunTarget> {
   const { executionRoleArn } = await import('../../workflow/jobs.js');
   const { settings } = ctx;
   const notes: string[] = [];
-  if (settings.target === 'aws') return { region: settings.region, roleArn: await executionRoleArn('aws', settings.roleArn, async () => ''), notes };
+  if (settings.target === 'aws')
+    return { region: settings.region, roleArn: await executionRoleArn('aws', settings.roleArn, async () => ''), notes };
   const { localCloudStatus } = await import('../../local/daemon.js');
   const info = await localCloudStatus(settings.localStateDir);
-  if (!info && !settings.roleArn) notes.push(`the local cloud is not running: ${ACCOUNT_PLACEHOLDER} stands for its account id`);
+  if (!info && !settings.roleArn)
+    notes.push(`the local cloud is not running: ${ACCOUNT_PLACEHOLDER} stands for its account id`);
   const roleArn = await executionRoleArn('local', settings.roleArn, async () => info?.accountId ?? ACCOUNT_PLACEHOLDER);
   return { region: info?.region ?? settings.region, roleArn, notes };
 }
 
-export async function dryRunResult(requests: PlannedRequest[], target: DryRunTarget, ctx: CommandContext): Promise<CommandResult<PlannedRequest[]>> {
+export async function dryRunResult(
+  requests: PlannedRequest[],
+  target: DryRunTarget,
+  ctx: CommandContext,
+): Promise<CommandResult<PlannedRequest[]>> {
   const { renderRequests } = await import('../../workflow/dry-run.js');
   const { out } = ctx.output;
-  const head = [`Dry run: ${requests.length} requests to ${ctx.settings.target} (${target.region}); none sent. Job names get a new run id on the real run.`];
+  const head = [
+    `Dry run: ${requests.length} requests to ${ctx.settings.target} (${target.region}); none sent. Job names get a new run id on the real run.`,
+  ];
   for (const note of target.notes) head.push(`note: ${note}`);
   return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}\n\n${renderRequests(requests, out)}` };
 }
@@ -141,12 +174,22 @@ export function logTailReader(conn: Connected): LogTailReader | undefined {
  * Ctrl-C ends the process (main.ts); the jobs already created keep running on the target. Say
  * which, before main.ts prints "interrupted", so the user can follow or stop them.
  */
-export async function whileInterruptible<T>(ctx: CommandContext, inFlight: Set<string>, fn: () => Promise<T>): Promise<T> {
+export async function whileInterruptible<T>(
+  ctx: CommandContext,
+  inFlight: Set<string>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const onInterrupt = () => {
     if (inFlight.size === 0) return;
     const names = [...inFlight];
-    const stop = ctx.settings.target === 'aws' ? 'aws sagemaker stop-training-job --training-job-name NAME' : 'eval "$(mme local env)"; aws sagemaker stop-training-job --training-job-name NAME';
-    ctx.reporter.report({ kind: 'warn', text: `${names.length} job(s) keep running on the target: ${names.join(', ')} (stop one with: ${stop})` });
+    const stop =
+      ctx.settings.target === 'aws'
+        ? 'aws sagemaker stop-training-job --training-job-name NAME'
+        : 'eval "$(mme local env)"; aws sagemaker stop-training-job --training-job-name NAME';
+    ctx.reporter.report({
+      kind: 'warn',
+      text: `${names.length} job(s) keep running on the target: ${names.join(', ')} (stop one with: ${stop})`,
+    });
   };
   process.once('SIGINT', onInterrupt);
   try {
@@ -157,24 +200,40 @@ export async function whileInterruptible<T>(ctx: CommandContext, inFlight: Set<s
 }
 
 /** The jobs as a table (job, location, status, duration, artifact), then each failure's reason and log. */
-export function renderJobs(jobs: readonly JobResult[], ctx: CommandContext, width = terminalColumns(ctx.output.stdout)): string {
+export function renderJobs(
+  jobs: readonly JobResult[],
+  ctx: CommandContext,
+  width = terminalColumns(ctx.output.stdout),
+): string {
   const { out } = ctx.output;
   const full = ['job', 'location', 'status', 'duration', 'artifact'];
-  const cells = jobs.map((j) => [j.name, j.location, j.status, j.durationSeconds === undefined ? '' : `${j.durationSeconds} s`, j.artifact ?? '']);
-  const widthsOf = (rows: string[][], header: string[]) => header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const cells = jobs.map((j) => [
+    j.name,
+    j.location,
+    j.status,
+    j.durationSeconds === undefined ? '' : `${j.durationSeconds} s`,
+    j.artifact ?? '',
+  ]);
+  const widthsOf = (rows: string[][], header: string[]) =>
+    header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Artifacts are long S3 URIs: on a terminal too narrow for them, the column goes (--json has them).
   const fits = width === undefined || widthsOf(cells, full).reduce((a, b) => a + b + 2, -2) <= width;
   const header = fits ? full : full.slice(0, 4);
   const rows = fits ? cells : cells.map((r) => r.slice(0, 4));
   const widths = widthsOf(rows, header);
-  const colour = (status: string, text: string) => (status === 'Completed' ? out.green(text) : status === 'InProgress' ? out.cyan(text) : out.red(text));
+  const colour = (status: string, text: string) =>
+    status === 'Completed' ? out.green(text) : status === 'InProgress' ? out.cyan(text) : out.red(text);
   const format = (cells: string[], paint = false) =>
-    cells.map((c, i) => {
-      const padded = i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!);
-      return paint && i === 2 ? colour(c, padded) : padded;
-    }).join('  ').trimEnd();
+    cells
+      .map((c, i) => {
+        const padded = i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!);
+        return paint && i === 2 ? colour(c, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
   const lines = [out.bold(format(header)), ...rows.map((r) => format(r, true))];
-  if (!fits && jobs.some((j) => j.artifact)) lines.push(out.dim(`(artifacts left out to fit ${width} columns: --json lists them)`));
+  if (!fits && jobs.some((j) => j.artifact))
+    lines.push(out.dim(`(artifacts left out to fit ${width} columns: --json lists them)`));
   for (const j of jobs.filter((x) => x.failureReason)) {
     lines.push('', `${out.red('✖')} ${j.name} (${j.location}): ${j.failureReason!.split('\n')[0]}`);
     // The runner's last line repeats the reason just shown.

@@ -17,7 +17,8 @@ export async function status(options: StatusCommandOptions, ctx: CommandContext)
   const conn = await connect(ctx);
   try {
     const result = await collectStatus(conn.clients, ctx.reporter, {
-      region: conn.region, prefix: ctx.settings.prefix,
+      region: conn.region,
+      prefix: ctx.settings.prefix,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(localRootConnection(conn) ? { local: localRootConnection(conn)! } : {}),
     });
@@ -50,7 +51,8 @@ function render(r: StatusResult, ctx: CommandContext, models: boolean): string {
   lines.push('', out.bold(`Trained models (latest Completed job per location, prefix ${ctx.settings.prefix})`));
   if (r.trainedModels.length === 0) lines.push(`  none. Train with 'mme train'.`);
   const width = Math.max(0, ...r.trainedModels.map((t) => t.location.length));
-  for (const t of r.trainedModels) lines.push(`  ${t.location.padEnd(width)}  ${t.jobName}  ${out.dim(day(t.creationTime))}  ${out.dim(t.artifact)}`);
+  for (const t of r.trainedModels)
+    lines.push(`  ${t.location.padEnd(width)}  ${t.jobName}  ${out.dim(day(t.creationTime))}  ${out.dim(t.artifact)}`);
   for (const e of r.errors) lines.push(out.yellow(`  ⚠ ${e}`));
   return lines.join('\n');
 }
@@ -58,16 +60,28 @@ function render(r: StatusResult, ctx: CommandContext, models: boolean): string {
 function renderEndpoint(e: EndpointReport, ctx: CommandContext, models: boolean): string[] {
   const { out } = ctx.output;
   const colour = e.status === 'InService' ? out.green : e.status === 'Failed' ? out.red : out.yellow;
-  const lines = [`  ${out.bold(e.name)}  ${colour(e.status)}  ${out.dim(`config ${e.configName ?? '?'}, created ${day(e.creationTime)}`)}`];
+  const lines = [
+    `  ${out.bold(e.name)}  ${colour(e.status)}  ${out.dim(`config ${e.configName ?? '?'}, created ${day(e.creationTime)}`)}`,
+  ];
   if (e.failureReason) lines.push(out.red(`    ${e.failureReason}`));
   for (const v of e.variants) {
     const count = v.currentInstanceCount ?? v.desiredInstanceCount ?? '?';
-    lines.push(`    ${v.name}: ${count} × ${v.instanceType ?? '?'}, model ${v.modelName ?? '?'}${v.weight !== undefined ? `, weight ${v.weight}` : ''}`);
+    lines.push(
+      `    ${v.name}: ${count} × ${v.instanceType ?? '?'}, model ${v.modelName ?? '?'}${v.weight !== undefined ? `, weight ${v.weight}` : ''}`,
+    );
   }
   const mm = e.multiModel;
   if (mm) {
-    lines.push(`    multi-model prefix ${mm.modelDataUrl}: ${plural(mm.models.length, 'model')}${mm.truncated ? ' (the first 1,000 listed)' : ''}`);
-    lines.push(...summarised(mm.models.map((m) => `      ${m.targetModel}  ${out.dim(size(m.sizeBytes))}`), 'model', ctx));
+    lines.push(
+      `    multi-model prefix ${mm.modelDataUrl}: ${plural(mm.models.length, 'model')}${mm.truncated ? ' (the first 1,000 listed)' : ''}`,
+    );
+    lines.push(
+      ...summarised(
+        mm.models.map((m) => `      ${m.targetModel}  ${out.dim(size(m.sizeBytes))}`),
+        'model',
+        ctx,
+      ),
+    );
     if (mm.error) lines.push(out.yellow(`      ⚠ ${mm.error}`));
   }
   const local = e.local;
@@ -79,11 +93,22 @@ function renderEndpoint(e: EndpointReport, ctx: CommandContext, models: boolean)
           `    instance ${i.instanceId} (${i.instanceType}): ${plural(i.loadedModels.length, 'loaded model')}, ${plural(i.invocations, 'invocation')}; ` +
             `memory ${size(mem.usedBytes)} used (${mem.utilization.toFixed(1)}%), model cache budget ${size(mem.cacheBudgetBytes)} of ${size(mem.totalBytes)}`,
         );
-        lines.push(...summarised(i.loadedModels.map((m) => `      ${m.key}  ${out.dim(`${m.state}, ${size(m.sizeBytes)}, ${plural(m.hits, 'hit')}`)}`), 'loaded model', ctx));
+        lines.push(
+          ...summarised(
+            i.loadedModels.map(
+              (m) => `      ${m.key}  ${out.dim(`${m.state}, ${size(m.sizeBytes)}, ${plural(m.hits, 'hit')}`)}`,
+            ),
+            'loaded model',
+            ctx,
+          ),
+        );
       }
       const c = v.cache;
       const ratio = c.hits + c.misses > 0 ? `, hit ratio ${((100 * c.hits) / (c.hits + c.misses)).toFixed(0)}%` : '';
-      if (v.multiModel) lines.push(`    cache (${v.variantName}): ${plural(c.hits, 'hit')}, ${plural(c.misses, 'miss', 'misses')}, ${plural(c.loads, 'load')}, ${plural(c.evictions, 'eviction')}${ratio}`);
+      if (v.multiModel)
+        lines.push(
+          `    cache (${v.variantName}): ${plural(c.hits, 'hit')}, ${plural(c.misses, 'miss', 'misses')}, ${plural(c.loads, 'load')}, ${plural(c.evictions, 'eviction')}${ratio}`,
+        );
     }
     if (models) lines.push(...renderModelFigures(local.models, ctx));
   } else if (models && e.status === 'InService') {
@@ -98,7 +123,10 @@ const LIST_LIMIT = 12;
 export function summarised(lines: string[], what: string, ctx: Pick<CommandContext, 'output'>): string[] {
   if (lines.length <= LIST_LIMIT) return lines;
   const shown = LIST_LIMIT - 2;
-  return [...lines.slice(0, shown), ctx.output.out.dim(`      … and ${plural(lines.length - shown, `more ${what}`)} (--json lists them all)`)];
+  return [
+    ...lines.slice(0, shown),
+    ctx.output.out.dim(`      … and ${plural(lines.length - shown, `more ${what}`)} (--json lists them all)`),
+  ];
 }
 
 function renderModelFigures(figures: NonNullable<EndpointReport['local']>['models'], ctx: CommandContext): string[] {
@@ -107,11 +135,20 @@ function renderModelFigures(figures: NonNullable<EndpointReport['local']>['model
   const width = Math.max(12, ...figures.map((f) => f.targetModel.length));
   // Latency is ModelLatency's: time inside the containers, of the requests that succeeded.
   const head = ['invocations', 'errors', 'hits', 'misses', 'loads', 'evictions', 'avg ms', 'max ms'];
-  const rows = [...figures].sort((a, b) => a.targetModel.localeCompare(b.targetModel)).map((f) => [
-    f.targetModel.padEnd(width),
-    ...[f.invocations, f.errors, f.cacheHits, f.cacheMisses, f.loads, f.evictions].map((n, i) => String(n).padStart(head[i]!.length)),
-    (f.invocations > f.errors ? (f.latencyMicrosTotal / (f.invocations - f.errors) / 1000).toFixed(1) : '-').padStart(6),
-    (f.latencyMicrosMax / 1000).toFixed(1).padStart(6),
-  ].join('  '));
+  const rows = [...figures]
+    .sort((a, b) => a.targetModel.localeCompare(b.targetModel))
+    .map((f) =>
+      [
+        f.targetModel.padEnd(width),
+        ...[f.invocations, f.errors, f.cacheHits, f.cacheMisses, f.loads, f.evictions].map((n, i) =>
+          String(n).padStart(head[i]!.length),
+        ),
+        (f.invocations > f.errors
+          ? (f.latencyMicrosTotal / (f.invocations - f.errors) / 1000).toFixed(1)
+          : '-'
+        ).padStart(6),
+        (f.latencyMicrosMax / 1000).toFixed(1).padStart(6),
+      ].join('  '),
+    );
   return [out.dim(`    ${'target model'.padEnd(width)}  ${head.join('  ')}`), ...rows.map((r) => `    ${r}`)];
 }

@@ -17,19 +17,30 @@ export interface TeardownCommandOptions {
 export async function teardown(options: TeardownCommandOptions, ctx: CommandContext): Promise<CommandResult> {
   const wf = await import('../../workflow/teardown.js');
   const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
-  const o = { endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME, bucket: requireBucket(ctx.settings), prefix: ctx.settings.prefix, all: options.all ?? false };
+  const o = {
+    endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+    bucket: requireBucket(ctx.settings),
+    prefix: ctx.settings.prefix,
+    all: options.all ?? false,
+  };
   const conn = await connect(ctx);
   try {
     const plan = await wf.inspectTeardown(conn.clients, o);
     if (wf.isEmptyPlan(plan)) {
       const data: TeardownResult = { configs: [], models: [], objects: 0, kept: plan.kept, nothing: true };
-      return { data, human: `Nothing to tear down: no endpoint ${o.endpoint}, no configurations or models of it${o.all ? `, no objects under s3://${o.bucket}/${o.prefix}/ or job outputs` : ''}.` };
+      return {
+        data,
+        human: `Nothing to tear down: no endpoint ${o.endpoint}, no configurations or models of it${o.all ? `, no objects under s3://${o.bucket}/${o.prefix}/ or job outputs` : ''}.`,
+      };
     }
     const listing = describePlan(plan, o, ctx);
     if (!ctx.settings.yes) {
       const stdin = process.stdin;
       if (!stdin.isTTY || !ctx.output.stderr.isTTY) {
-        throw new UsageError('not deleting without confirmation: there is no terminal to ask on', `Pass --yes to delete without asking. It would delete:\n${listing}`);
+        throw new UsageError(
+          'not deleting without confirmation: there is no terminal to ask on',
+          `Pass --yes to delete without asking. It would delete:\n${listing}`,
+        );
       }
       ctx.output.stderr.write(`This deletes:\n${listing}\n`);
       if (!(await confirm('Delete all of this? [y/N] ', ctx))) {
@@ -38,7 +49,10 @@ export async function teardown(options: TeardownCommandOptions, ctx: CommandCont
     } else {
       ctx.reporter.report({ kind: 'info', text: `Deleting:\n${listing}` });
     }
-    const result = await wf.applyTeardown(conn.clients, ctx.reporter, plan, { ...o, poll: ENDPOINT_POLL[ctx.settings.target] });
+    const result = await wf.applyTeardown(conn.clients, ctx.reporter, plan, {
+      ...o,
+      poll: ENDPOINT_POLL[ctx.settings.target],
+    });
     return { data: result, human: render(result, ctx) };
   } finally {
     conn.clients.destroy();
@@ -49,13 +63,16 @@ export async function teardown(options: TeardownCommandOptions, ctx: CommandCont
 export function describePlan(plan: TeardownPlan, o: { bucket: string }, ctx: Pick<CommandContext, 'output'>): string {
   const { err } = ctx.output;
   const lines: string[] = [];
-  if (plan.endpoint) lines.push(`  endpoint                 ${plan.endpoint.name} ${err.dim(`(${plan.endpoint.status})`)}`);
+  if (plan.endpoint)
+    lines.push(`  endpoint                 ${plan.endpoint.name} ${err.dim(`(${plan.endpoint.status})`)}`);
   if (plan.configs.length) lines.push(`  endpoint configurations  ${plan.configs.join(', ')}`);
   if (plan.models.length) lines.push(`  models                   ${plan.models.join(', ')}`);
   if (plan.preprocessorModels.length) lines.push(`  preprocessor models      ${plan.preprocessorModels.join(', ')}`);
   for (const x of plan.objects) {
     const bytes = x.objects.reduce((n, obj) => n + obj.size, 0);
-    lines.push(`  s3://${o.bucket}/${x.prefix}  ${err.dim(`${x.objects.length} object${x.objects.length === 1 ? '' : 's'}, ${formatBytes(bytes)}`)}`);
+    lines.push(
+      `  s3://${o.bucket}/${x.prefix}  ${err.dim(`${x.objects.length} object${x.objects.length === 1 ? '' : 's'}, ${formatBytes(bytes)}`)}`,
+    );
   }
   for (const k of plan.kept) lines.push(err.dim(`  (kept: ${k})`));
   return lines.join('\n');
@@ -66,7 +83,11 @@ async function confirm(question: string, ctx: CommandContext): Promise<boolean> 
   // readline puts the terminal in raw mode, so Ctrl-C reaches it as a key, not as a signal (and
   // without a listener it would only pause the input, leaving the question hanging): end as an
   // interrupt, exit 130, like Ctrl-C anywhere else.
-  const interrupted = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(new MmeError('Interrupted', 'interrupted: nothing deleted', { exitCode: ExitCode.Interrupted }))));
+  const interrupted = new Promise<never>((_, reject) =>
+    rl.once('SIGINT', () =>
+      reject(new MmeError('Interrupted', 'interrupted: nothing deleted', { exitCode: ExitCode.Interrupted })),
+    ),
+  );
   try {
     // Ctrl-D (end of input) rejects the question: no answer, so no.
     const answer = rl.question(question).catch(() => '');

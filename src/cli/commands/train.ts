@@ -47,12 +47,24 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
     const listed = options.locations === undefined;
     const locations = listed ? resolveLocations(4) : resolveLocations(options.locations!);
     const unknown = `<x-amz-meta-${PREPROCESS_JOB_METADATA} of the train data>`;
-    const plan = wf.planTrain({ ...base, ...target, locations, preprocessors: Object.fromEntries(locations.map((l) => [l, unknown])) });
+    const plan = wf.planTrain({
+      ...base,
+      ...target,
+      locations,
+      preprocessors: Object.fromEntries(locations.map((l) => [l, unknown])),
+    });
     const keys = Object.fromEntries(locations.map((l) => [l, layout.preprocessedKey(prefix, l, 'train')]));
     const requests = trainRequests(plan, base, keys);
     if (listed) {
-      requests.unshift({ service: 'S3', operation: 'ListObjectsV2', input: { Bucket: bucket, Prefix: layout.preprocessedPrefix(prefix), Delimiter: '/' }, note: 'finds the locations' });
-      target.notes.push(`without --locations the run trains the locations found under s3://${bucket}/${layout.preprocessedPrefix(prefix)}; shown for ${locations.join(', ')}`);
+      requests.unshift({
+        service: 'S3',
+        operation: 'ListObjectsV2',
+        input: { Bucket: bucket, Prefix: layout.preprocessedPrefix(prefix), Delimiter: '/' },
+        note: 'finds the locations',
+      });
+      target.notes.push(
+        `without --locations the run trains the locations found under s3://${bucket}/${layout.preprocessedPrefix(prefix)}; shown for ${locations.join(', ')}`,
+      );
     }
     return dryRunResult(requests, target, ctx);
   }
@@ -60,17 +72,32 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
   const conn = await connect(ctx);
   try {
     const { listDataLocations, noLocationsError } = await import('../../workflow/preprocess.js');
-    const locations = options.locations !== undefined ? resolveLocations(options.locations) : await listDataLocations(conn.clients, bucket, layout.preprocessedPrefix(prefix));
-    if (locations.length === 0) throw noLocationsError(bucket, layout.preprocessedPrefix(prefix), 'Run mme preprocess first.');
+    const locations =
+      options.locations !== undefined
+        ? resolveLocations(options.locations)
+        : await listDataLocations(conn.clients, bucket, layout.preprocessedPrefix(prefix));
+    if (locations.length === 0)
+      throw noLocationsError(bucket, layout.preprocessedPrefix(prefix), 'Run mme preprocess first.');
     const preprocessors = await wf.trainingData(conn.clients, bucket, prefix, locations);
     warnMixedPreprocessors(preprocessors, ctx);
     const roleArn = await roleFor(ctx, conn.clients);
     if (!options.wait && locations.length > options.parallel) {
-      ctx.reporter.report({ kind: 'info', text: `--no-wait: ${locations.length} jobs, ${options.parallel} at a time: waiting for slots until the last ones have started` });
+      ctx.reporter.report({
+        kind: 'info',
+        text: `--no-wait: ${locations.length} jobs, ${options.parallel} at a time: waiting for slots until the last ones have started`,
+      });
     }
     const inFlight = new Set<string>();
     const result = await whileInterruptible(ctx, inFlight, () =>
-      wf.train(conn.clients, ctx.reporter, { ...base, region: conn.region, roleArn, locations, preprocessors, readLogTail: logTailReader(conn), inFlight }),
+      wf.train(conn.clients, ctx.reporter, {
+        ...base,
+        region: conn.region,
+        roleArn,
+        locations,
+        preprocessors,
+        readLogTail: logTailReader(conn),
+        inFlight,
+      }),
     );
     return { data: result, human: renderTrain(result, ctx), exitCode: result.ok ? 0 : 1 };
   } finally {
@@ -79,11 +106,14 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
 }
 
 /** --epochs and --hyperparameter k=v over the notebook's settings (the algorithm validates them). */
-export function hyperparameters(options: Pick<TrainCommandOptions, 'epochs' | 'hyperparameter'>): Record<string, string> | undefined {
+export function hyperparameters(
+  options: Pick<TrainCommandOptions, 'epochs' | 'hyperparameter'>,
+): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const pair of options.hyperparameter ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--hyperparameter '${pair}' is not key=value`, 'e.g. --hyperparameter learning_rate=0.05');
+    if (eq <= 0)
+      throw new UsageError(`--hyperparameter '${pair}' is not key=value`, 'e.g. --hyperparameter learning_rate=0.05');
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   if (options.epochs !== undefined) out.epochs = String(options.epochs);
@@ -98,8 +128,13 @@ export function hyperparameters(options: Pick<TrainCommandOptions, 'epochs' | 'h
 function warnMixedPreprocessors(preprocessors: Record<string, string | undefined>, ctx: CommandContext): void {
   const distinct = new Set(Object.values(preprocessors).filter(Boolean));
   if (distinct.size > 1) {
-    const detail = Object.entries(preprocessors).map(([l, p]) => `${l}: ${p ?? '?'}`).join(', ');
-    ctx.reporter.report({ kind: 'warn', text: `the locations' data come from different preprocess runs (${detail}); run 'mme preprocess' for all of them so one preprocessor fits every model` });
+    const detail = Object.entries(preprocessors)
+      .map(([l, p]) => `${l}: ${p ?? '?'}`)
+      .join(', ');
+    ctx.reporter.report({
+      kind: 'warn',
+      text: `the locations' data come from different preprocess runs (${detail}); run 'mme preprocess' for all of them so one preprocessor fits every model`,
+    });
   }
 }
 
@@ -107,8 +142,14 @@ function renderTrain(result: TrainResult, ctx: CommandContext): string {
   const { out } = ctx.output;
   const lines = [renderJobs(result.jobs, ctx), ''];
   const failed = result.jobs.filter((j) => !['Completed', 'InProgress', 'Stopping'].includes(j.status));
-  if (failed.length > 0) lines.push(out.red(`${failed.length} of ${result.jobs.length} training jobs did not complete: ${failed.map((j) => j.name).join(', ')}`));
-  else if (!result.waited) lines.push(`Started ${result.jobs.length} training jobs (run ${result.runId}); follow them with 'mme status'.`);
+  if (failed.length > 0)
+    lines.push(
+      out.red(
+        `${failed.length} of ${result.jobs.length} training jobs did not complete: ${failed.map((j) => j.name).join(', ')}`,
+      ),
+    );
+  else if (!result.waited)
+    lines.push(`Started ${result.jobs.length} training jobs (run ${result.runId}); follow them with 'mme status'.`);
   else lines.push(`${out.green('✔')} ${result.jobs.length} models trained (run ${result.runId}). Next: mme deploy`);
   return lines.join('\n');
 }

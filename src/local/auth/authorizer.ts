@@ -13,7 +13,13 @@
 import type { Authorizer } from '../app.js';
 import type { Principal } from '../service.js';
 import type { IamState, RoleRecord, UserRecord } from '../services/iam/index.js';
-import { buildGlobalContext, evaluate, formatAccessDenied, type ContextValue, type PolicyDocument } from './policy/index.js';
+import {
+  buildGlobalContext,
+  evaluate,
+  formatAccessDenied,
+  type ContextValue,
+  type PolicyDocument,
+} from './policy/index.js';
 import type { SessionRecord } from './sessions.js';
 
 /** The local cloud listens on loopback over plain http. */
@@ -43,7 +49,12 @@ function principalUser(iam: IamState, principal: Principal): UserRecord | undefi
 }
 
 /** The global condition keys of a request by `principal`. */
-export function globalContext(iam: IamState, principal: Principal, now: Date, region: string): Record<string, ContextValue> {
+export function globalContext(
+  iam: IamState,
+  principal: Principal,
+  now: Date,
+  region: string,
+): Record<string, ContextValue> {
   const role = sessionRole(iam, principal);
   const tags: Record<string, string> = {};
   // A role session's principal tags are its role's tags (session tags are not supported); a user's are its own.
@@ -57,7 +68,11 @@ export function globalContext(iam: IamState, principal: Principal, now: Date, re
   );
 }
 
-export function createPolicyAuthorizer(iam: IamState, clock: () => Date = () => new Date(), sessions?: SessionLookup): Authorizer {
+export function createPolicyAuthorizer(
+  iam: IamState,
+  clock: () => Date = () => new Date(),
+  sessions?: SessionLookup,
+): Authorizer {
   return (principal, action, resource, serviceContext, request) => {
     if (principal.kind === 'root') return { allowed: true };
     const denied = { allowed: false as const, message: formatAccessDenied(principal.arn, action, resource) };
@@ -67,11 +82,17 @@ export function createPolicyAuthorizer(iam: IamState, clock: () => Date = () => 
 
     // A region-less resource (S3, IAM) still has a requested region: the one the request was signed for.
     const region = request?.region ?? /^arn:[^:]+:[^:]+:([^:]*):/.exec(resource)?.[1] ?? '';
-    const context: Record<string, ContextValue> = { ...serviceContext, ...globalContext(iam, principal, clock(), region) };
+    const context: Record<string, ContextValue> = {
+      ...serviceContext,
+      ...globalContext(iam, principal, clock(), region),
+    };
     const authRequest = { action, resource, principalArn: principal.arn, accountId: principal.accountId, context };
 
-    if (evaluate(authRequest, user ? iam.userPolicies(user) : iam.rolePolicies(role!)).decision !== 'Allow') return denied;
-    const sessionPolicies: PolicyDocument[] = (sessions?.session(principal.accessKeyId)?.sessionPolicies ?? []).map((text) => iam.document(text));
+    if (evaluate(authRequest, user ? iam.userPolicies(user) : iam.rolePolicies(role!)).decision !== 'Allow')
+      return denied;
+    const sessionPolicies: PolicyDocument[] = (sessions?.session(principal.accessKeyId)?.sessionPolicies ?? []).map(
+      (text) => iam.document(text),
+    );
     if (sessionPolicies.length > 0 && evaluate(authRequest, sessionPolicies).decision !== 'Allow') return denied;
     return { allowed: true };
   };

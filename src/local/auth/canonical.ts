@@ -78,7 +78,10 @@ const NEEDS_FOLDING = /[\r\n\t]| {2}|^ | $/;
  */
 export function canonicalHeaderValue(value: string): string {
   if (!NEEDS_FOLDING.test(value)) return value;
-  return value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+  return value
+    .replace(/[\r\n]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
 }
 
 /**

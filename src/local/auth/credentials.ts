@@ -60,10 +60,18 @@ export function rootPrincipal(account: RootAccount): Principal {
 
 /** What the credential store needs of IAM: the user holding an access key (IamState.accessKey). */
 export interface UserKeyLookup {
-  accessKey(accessKeyId: string): { user: { userName: string; userId: string; arn: string }; key: { accessKeyId: string; secretAccessKey: string } } | undefined;
+  accessKey(
+    accessKeyId: string,
+  ):
+    | { user: { userName: string; userId: string; arn: string }; key: { accessKeyId: string; secretAccessKey: string } }
+    | undefined;
 }
 
-function userPrincipal(accountId: string, user: { userName: string; userId: string; arn: string }, accessKeyId: string): Principal {
+function userPrincipal(
+  accountId: string,
+  user: { userName: string; userId: string; arn: string },
+  accessKeyId: string,
+): Principal {
   return { kind: 'user', arn: user.arn, accountId, accessKeyId, userId: user.userId, userName: user.userName };
 }
 
@@ -71,15 +79,26 @@ function userPrincipal(accountId: string, user: { userName: string; userId: stri
 export class AccountCredentialStore implements CredentialStore {
   private readonly root: CredentialRecord;
 
-  constructor(private readonly account: RootAccount, private readonly users: UserKeyLookup) {
-    this.root = { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey, principal: rootPrincipal(account) };
+  constructor(
+    private readonly account: RootAccount,
+    private readonly users: UserKeyLookup,
+  ) {
+    this.root = {
+      accessKeyId: account.accessKeyId,
+      secretAccessKey: account.secretAccessKey,
+      principal: rootPrincipal(account),
+    };
   }
 
   lookup(accessKeyId: string): CredentialRecord | undefined {
     if (accessKeyId === this.root.accessKeyId) return this.root;
     const found = this.users.accessKey(accessKeyId);
     if (!found) return undefined;
-    return { accessKeyId, secretAccessKey: found.key.secretAccessKey, principal: userPrincipal(this.account.accountId, found.user, accessKeyId) };
+    return {
+      accessKeyId,
+      secretAccessKey: found.key.secretAccessKey,
+      principal: userPrincipal(this.account.accountId, found.user, accessKeyId),
+    };
   }
 }
 

@@ -78,7 +78,8 @@ export class SessionStore implements CredentialStore {
     const store = new SessionStore(options);
     if (store.file) {
       const saved = await readJsonFile<SessionsFile>(store.file);
-      if (saved && (saved.format !== 1 || !Array.isArray(saved.sessions))) throw new Error(`${store.file} is not a sessions file this version understands`);
+      if (saved && (saved.format !== 1 || !Array.isArray(saved.sessions)))
+        throw new Error(`${store.file} is not a sessions file this version understands`);
       for (const session of saved?.sessions ?? []) store.index(session);
       store.prune();
     }
@@ -124,10 +125,12 @@ export class SessionStore implements CredentialStore {
   private save(): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    const run = this.saving.catch(() => {}).then(() => {
-      const data: SessionsFile = { format: 1, sessions: [...this.sessions.values()].map((s) => s.session) };
-      return writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n', 0o600);
-    });
+    const run = this.saving
+      .catch(() => {})
+      .then(() => {
+        const data: SessionsFile = { format: 1, sessions: [...this.sessions.values()].map((s) => s.session) };
+        return writeFileAtomic(file, JSON.stringify(data, null, 2) + '\n', 0o600);
+      });
     this.saving = run;
     return run;
   }

@@ -37,7 +37,10 @@ export type AuthFailure =
   | 'InvalidToken';
 
 export class AuthError extends Error {
-  constructor(readonly failure: AuthFailure, message: string) {
+  constructor(
+    readonly failure: AuthFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -49,9 +52,20 @@ export function parseAuthorization(header: string | undefined): SigV4Authorizati
   if (!header) throw new AuthError('MissingAuthentication', 'Missing Authentication Token');
   const m = AUTH_PATTERN.exec(header);
   if (!m) {
-    throw new AuthError('MalformedAuthorization', `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).`);
+    throw new AuthError(
+      'MalformedAuthorization',
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters (AWS4-HMAC-SHA256).`,
+    );
   }
-  return { accessKeyId: m[1]!, date: m[2]!, region: m[3]!, service: m[4]!, signedHeaders: m[5]!.split(';'), signedHeaderList: m[5]!, signature: m[6]! };
+  return {
+    accessKeyId: m[1]!,
+    date: m[2]!,
+    region: m[3]!,
+    service: m[4]!,
+    signedHeaders: m[5]!.split(';'),
+    signedHeaderList: m[5]!,
+    signature: m[6]!,
+  };
 }
 
 /** AWS refuses requests signed more than 15 minutes away from its clock. */
@@ -95,13 +109,31 @@ function amzDate(raw: string | undefined): { raw: string; ms: number; formatted:
 const signingKeys = new Map<string, Buffer>();
 const SIGNING_KEY_CACHE_LIMIT = 1000;
 
-let lastKey: { secretAccessKey: string; shortDate: string; region: string; service: string; key: Buffer } = { secretAccessKey: '', shortDate: '', region: '', service: '', key: Buffer.alloc(0) };
+let lastKey: { secretAccessKey: string; shortDate: string; region: string; service: string; key: Buffer } = {
+  secretAccessKey: '',
+  shortDate: '',
+  region: '',
+  service: '',
+  key: Buffer.alloc(0),
+};
 
 function signingKey(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer {
   // The last key answers most requests without building the cache key.
   const last = lastKey;
-  if (last.secretAccessKey === secretAccessKey && last.shortDate === shortDate && last.region === region && last.service === service) return last.key;
-  lastKey = { secretAccessKey, shortDate, region, service, key: derivedKey(secretAccessKey, shortDate, region, service) };
+  if (
+    last.secretAccessKey === secretAccessKey &&
+    last.shortDate === shortDate &&
+    last.region === region &&
+    last.service === service
+  )
+    return last.key;
+  lastKey = {
+    secretAccessKey,
+    shortDate,
+    region,
+    service,
+    key: derivedKey(secretAccessKey, shortDate, region, service),
+  };
   return lastKey.key;
 }
 
@@ -137,7 +169,10 @@ export function verifySignature({ request, auth, secretAccessKey, sessionToken, 
   const headers = request.headers;
   const date = amzDate(headers['x-amz-date']);
   if (!date || !date.raw.startsWith(auth.date)) {
-    throw new AuthError('MalformedAuthorization', 'Missing or malformed X-Amz-Date header, or its date differs from the credential scope.');
+    throw new AuthError(
+      'MalformedAuthorization',
+      'Missing or malformed X-Amz-Date header, or its date differs from the credential scope.',
+    );
   }
   if (Math.abs(now.getTime() - date.ms) > MAX_CLOCK_SKEW_MS) {
     throw new AuthError(
@@ -155,15 +190,22 @@ export function verifySignature({ request, auth, secretAccessKey, sessionToken, 
   if (declared !== undefined && !SPECIAL_PAYLOAD_HASHES.has(declared)) {
     bodyHash = sha256Hex(request.body);
     if (bodyHash !== declared) {
-      throw new AuthError('ContentSha256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      throw new AuthError(
+        'ContentSha256Mismatch',
+        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      );
     }
   }
   for (let i = 0; i < signed.length; i++) {
     const name = signed[i]!;
-    if (typeof headers[name] !== 'string') throw new AuthError('SignatureMismatch', `Signed header ${name} is missing from the request.`);
+    if (typeof headers[name] !== 'string')
+      throw new AuthError('SignatureMismatch', `Signed header ${name} is missing from the request.`);
   }
   // A session token must be signed along with the rest: AWS refuses a token outside the signature.
-  if (sessionToken !== undefined && (!signed.includes('x-amz-security-token') || headers['x-amz-security-token'] !== sessionToken)) {
+  if (
+    sessionToken !== undefined &&
+    (!signed.includes('x-amz-security-token') || headers['x-amz-security-token'] !== sessionToken)
+  ) {
     throw new AuthError('InvalidToken', 'The security token included in the request is invalid.');
   }
 
@@ -182,23 +224,41 @@ export function verifySignature({ request, auth, secretAccessKey, sessionToken, 
  * what the caller's signature must equal. Exported for the differential test.
  */
 export function computeSignature(
-  request: LocalRequest, auth: SigV4Authorization, secretAccessKey: string, sessionToken: string | undefined, longDate: string, bodyHash?: string,
+  request: LocalRequest,
+  auth: SigV4Authorization,
+  secretAccessKey: string,
+  sessionToken: string | undefined,
+  longDate: string,
+  bodyHash?: string,
 ): string {
   const headers = request.headers;
   const shortDate = longDate.slice(0, 8);
   const plan = headerPlan(auth.signedHeaderList, sessionToken !== undefined);
   let canonical = `${request.method}\n${canonicalPath(request.rawPath, auth.service !== 's3')}\n${canonicalQuery(request.rawQuery)}\n`;
   for (const name of plan.names) {
-    const value = name === 'x-amz-date' ? longDate : name === 'x-amz-security-token' && sessionToken !== undefined ? sessionToken : headers[name]!;
+    const value =
+      name === 'x-amz-date'
+        ? longDate
+        : name === 'x-amz-security-token' && sessionToken !== undefined
+          ? sessionToken
+          : headers[name]!;
     canonical += `${name}:${canonicalHeaderValue(value)}\n`;
   }
   // smithy hashes the payload itself unless x-amz-content-sha256 is among the signed headers.
-  const payloadHash = auth.signedHeaders.includes('x-amz-content-sha256') ? headers['x-amz-content-sha256']! : (bodyHash ?? sha256Hex(request.body));
+  const payloadHash = auth.signedHeaders.includes('x-amz-content-sha256')
+    ? headers['x-amz-content-sha256']!
+    : (bodyHash ?? sha256Hex(request.body));
   canonical += `\n${plan.list}\n${payloadHash}`;
   const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${shortDate}/${auth.region}/${auth.service}/aws4_request\n${sha256Hex(canonical)}`;
-  return crypto.createHmac('sha256', signingKey(secretAccessKey, shortDate, auth.region, auth.service)).update(stringToSign).digest('hex');
+  return crypto
+    .createHmac('sha256', signingKey(secretAccessKey, shortDate, auth.region, auth.service))
+    .update(stringToSign)
+    .digest('hex');
 }
 
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -78,25 +78,49 @@ export function planVariants(variants: readonly VariantSpec[]): ContainerPlan[][
   });
 }
 
-export function buildDeployment(variants: readonly VariantSpec[], plans: ContainerPlan[][], ctx: DeploymentContext): Deployment {
+export function buildDeployment(
+  variants: readonly VariantSpec[],
+  plans: ContainerPlan[][],
+  ctx: DeploymentContext,
+): Deployment {
   const hosted = variants.map((spec, i): HostedVariant => {
     const resources = instanceResources(spec.InstanceType, ctx.instanceOverrides);
-    if (!resources.known) ctx.logger.warn(`Instance type ${spec.InstanceType} is not in the local cloud's table; assuming ${resources.memoryBytes} bytes of memory.`);
+    if (!resources.known)
+      ctx.logger.warn(
+        `Instance type ${spec.InstanceType} is not in the local cloud's table; assuming ${resources.memoryBytes} bytes of memory.`,
+      );
     const metrics = variantMetrics(ctx.metrics, ctx.endpointName, spec.VariantName);
     const instances = Array.from({ length: spec.InitialInstanceCount }, () => {
       const id = ctx.instanceId();
       return new EndpointInstance({
-        id, endpointName: ctx.endpointName, variantName: spec.VariantName, resources, plans: plans[i]!,
+        id,
+        endpointName: ctx.endpointName,
+        variantName: spec.VariantName,
+        resources,
+        plans: plans[i]!,
         dir: join(ctx.dir, `${safe(spec.VariantName)}-${safe(id)}`),
-        store: ctx.store, now: ctx.now, monotonicMs: ctx.monotonicMs,
-        modelOverheadBytes: ctx.modelOverheadBytes, cacheMemoryFraction: ctx.cacheMemoryFraction,
-        loadWaitLimitMs: ctx.loadWaitLimitMs, policy: ctx.evictionPolicy(), metrics, logger: ctx.logger, containerLogs: ctx.containerLogs,
+        store: ctx.store,
+        now: ctx.now,
+        monotonicMs: ctx.monotonicMs,
+        modelOverheadBytes: ctx.modelOverheadBytes,
+        cacheMemoryFraction: ctx.cacheMemoryFraction,
+        loadWaitLimitMs: ctx.loadWaitLimitMs,
+        policy: ctx.evictionPolicy(),
+        metrics,
+        logger: ctx.logger,
+        containerLogs: ctx.containerLogs,
         beforeDownload: ctx.beforeDownload,
       });
     });
     return {
-      name: spec.VariantName, weight: spec.InitialVariantWeight ?? 1, instanceType: spec.InstanceType, modelName: spec.model.name,
-      instances, router: new InstanceRouter(instances), metrics, multiModel: plans[i]!.some((p) => p.mode === 'MultiModel'),
+      name: spec.VariantName,
+      weight: spec.InitialVariantWeight ?? 1,
+      instanceType: spec.InstanceType,
+      modelName: spec.model.name,
+      instances,
+      router: new InstanceRouter(instances),
+      metrics,
+      multiModel: plans[i]!.some((p) => p.mode === 'MultiModel'),
     };
   });
   return { variants: hosted, router: new VariantRouter(hosted, ctx.random), dir: ctx.dir };

@@ -53,7 +53,8 @@ export interface DiskTierOptions {
   beforeDownload?: (bucket: string, key: string) => Promise<void> | void;
 }
 
-const isMissing = (err: unknown) => err instanceof ServiceError && (err.code === 'NoSuchKey' || err.code === 'NoSuchBucket');
+const isMissing = (err: unknown) =>
+  err instanceof ServiceError && (err.code === 'NoSuchKey' || err.code === 'NoSuchBucket');
 
 export class DiskTier {
   /** In least-recently-used order (a use re-inserts). */
@@ -91,7 +92,15 @@ export class DiskTier {
       if (onDisk) await this.checkEtag(entry);
       return this.file(entry, false, 0);
     }
-    entry = { bucket, key, path: join(this.options.dir, `${createHash('sha256').update(id).digest('hex').slice(0, 40)}.tar.gz`), sizeBytes: 0, etag: '', state: 'downloading', pins: 1 };
+    entry = {
+      bucket,
+      key,
+      path: join(this.options.dir, `${createHash('sha256').update(id).digest('hex').slice(0, 40)}.tar.gz`),
+      sizeBytes: 0,
+      etag: '',
+      state: 'downloading',
+      pins: 1,
+    };
     this.entries.set(id, entry);
     const started = this.options.monotonicMs();
     entry.ready = this.download(entry);
@@ -107,7 +116,11 @@ export class DiskTier {
   private file(entry: DiskEntry, downloaded: boolean, downloadMicros: number): DiskFile {
     let released = false;
     return {
-      path: entry.path, etag: entry.etag, sizeBytes: entry.sizeBytes, downloaded, downloadMicros,
+      path: entry.path,
+      etag: entry.etag,
+      sizeBytes: entry.sizeBytes,
+      downloaded,
+      downloadMicros,
       release: () => {
         if (released) return;
         released = true;
@@ -135,7 +148,10 @@ export class DiskTier {
     const size = object.meta.size;
     if (size > this.options.budgetBytes) {
       object.body.destroy();
-      throw new ContainerFailure(507, `Model data s3://${entry.bucket}/${entry.key} (${size} bytes) does not fit on the instance's disk (${this.options.budgetBytes} bytes).`);
+      throw new ContainerFailure(
+        507,
+        `Model data s3://${entry.bucket}/${entry.key} (${size} bytes) does not fit on the instance's disk (${this.options.budgetBytes} bytes).`,
+      );
     }
     this.makeRoom(size);
     this.used += size;
@@ -167,7 +183,14 @@ export class DiskTier {
   }
 
   list(): { bucket: string; key: string; sizeBytes: number; etag: string; state: string; pinned: boolean }[] {
-    return [...this.entries.values()].map((e) => ({ bucket: e.bucket, key: e.key, sizeBytes: e.sizeBytes, etag: e.etag, state: e.state, pinned: e.pins > 0 }));
+    return [...this.entries.values()].map((e) => ({
+      bucket: e.bucket,
+      key: e.key,
+      sizeBytes: e.sizeBytes,
+      etag: e.etag,
+      state: e.state,
+      pinned: e.pins > 0,
+    }));
   }
 
   async dispose(): Promise<void> {

@@ -21,7 +21,14 @@ import { ServiceError } from '../service-error.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { ContainerResponse, InvocationContext } from './containers/index.js';
 import { DeployFailure } from './containers/index.js';
-import { buildDeployment, disposeDeployment, planVariants, startDeployment, type Deployment, type HostedVariant } from './deployment.js';
+import {
+  buildDeployment,
+  disposeDeployment,
+  planVariants,
+  startDeployment,
+  type Deployment,
+  type HostedVariant,
+} from './deployment.js';
 import { endpointNotFound, missingTargetModel, notMultiModel } from './errors.js';
 import { createPolicy, type EvictionPolicy } from '../../algorithms/cache/index.js';
 import { instanceResources } from './instance-types.js';
@@ -90,7 +97,14 @@ export class EndpointHost {
     }
     const at = this.now();
     if (!endpoint) {
-      endpoint = { name: spec.name, arn: spec.arn, accountId: accountOf(spec.arn), state: 'Creating', creationTime: at, lastModifiedTime: at };
+      endpoint = {
+        name: spec.name,
+        arn: spec.arn,
+        accountId: accountOf(spec.arn),
+        state: 'Creating',
+        creationTime: at,
+        lastModifiedTime: at,
+      };
       this.endpoints.set(key(spec.name), endpoint);
     } else {
       endpoint.state = endpoint.serving ? 'Updating' : 'Creating';
@@ -103,14 +117,20 @@ export class EndpointHost {
       deployment = buildDeployment(spec.variants, plans, {
         endpointName: spec.name,
         dir: join(this.workDir, `${key(spec.name).replace(/[^a-z0-9-]/g, '_')}-${randomBytes(4).toString('hex')}`),
-        store: this.store, metrics: this.metrics, now: this.now, monotonicMs: this.monotonicMs,
-        random: this.options.random ?? Math.random, instanceId: this.options.instanceIds ?? defaultInstanceId,
+        store: this.store,
+        metrics: this.metrics,
+        now: this.now,
+        monotonicMs: this.monotonicMs,
+        random: this.options.random ?? Math.random,
+        instanceId: this.options.instanceIds ?? defaultInstanceId,
         instanceOverrides: this.options.instance ?? {},
         modelOverheadBytes: this.options.modelOverheadBytes ?? 108 * MiB,
         cacheMemoryFraction: this.options.cacheMemoryFraction ?? 0.8,
         loadWaitLimitMs: this.options.modelLoadWaitLimitMs ?? 60_000,
         evictionPolicy,
-        logger: this.logger, containerLogs: this.options.containerLogs, beforeDownload: this.options.beforeDownload,
+        logger: this.logger,
+        containerLogs: this.options.containerLogs,
+        beforeDownload: this.options.beforeDownload,
       });
     } catch (err) {
       // Nothing was built: the endpoint goes back to what it was.
@@ -123,8 +143,12 @@ export class EndpointHost {
     try {
       await startDeployment(deployment);
     } catch (err) {
-      if (!(err instanceof DeployFailure)) this.logger.warn(`Endpoint ${spec.name} failed to start: ${(err as Error)?.stack ?? String(err)}`);
-      failure = err instanceof DeployFailure ? err.reason : `The endpoint could not start: ${(err as Error)?.message ?? String(err)}`;
+      if (!(err instanceof DeployFailure))
+        this.logger.warn(`Endpoint ${spec.name} failed to start: ${(err as Error)?.stack ?? String(err)}`);
+      failure =
+        err instanceof DeployFailure
+          ? err.reason
+          : `The endpoint could not start: ${(err as Error)?.message ?? String(err)}`;
     }
     // Undeployed (or redeployed) meanwhile: this deployment is no longer wanted.
     if (this.endpoints.get(key(spec.name)) !== endpoint || endpoint.pending !== deployment) {
@@ -176,10 +200,16 @@ export class EndpointHost {
     const endpoint = this.endpoints.get(key(request.endpointName));
     const deployment = endpoint?.serving;
     // SageMaker answers "not found" for an endpoint that is not serving (Creating, Failed) too.
-    if (!endpoint || !deployment || endpoint.accountId !== request.accountId) throw endpointNotFound(request.endpointName, request.accountId);
+    if (!endpoint || !deployment || endpoint.accountId !== request.accountId)
+      throw endpointNotFound(request.endpointName, request.accountId);
     const started = this.monotonicMs();
     const variant = deployment.router.pick(request.targetVariant, endpoint.name);
-    const context: InvocationContext = { targetModel: undefined, modelMicros: 0, loadWaitMicros: 0, cacheHit: undefined };
+    const context: InvocationContext = {
+      targetModel: undefined,
+      modelMicros: 0,
+      loadWaitMicros: 0,
+      cacheHit: undefined,
+    };
     try {
       if (request.targetModel !== undefined) {
         if (!variant.multiModel) throw notMultiModel(endpoint.name);
@@ -195,9 +225,19 @@ export class EndpointHost {
     instance.begin(context.targetModel);
     let out: ContainerResponse | Promise<ContainerResponse>;
     try {
-      out = runPipeline(instance.containers, request.body.toString('utf8'), request.contentType, request.accept, context, {
-        endpointName: endpoint.name, region: request.region, accountId: request.accountId, onContainerError: instance.logContainerError,
-      });
+      out = runPipeline(
+        instance.containers,
+        request.body.toString('utf8'),
+        request.contentType,
+        request.accept,
+        context,
+        {
+          endpointName: endpoint.name,
+          region: request.region,
+          accountId: request.accountId,
+          onContainerError: instance.logContainerError,
+        },
+      );
     } catch (err) {
       this.failed(variant, instance, context, err);
       throw err;
@@ -215,14 +255,24 @@ export class EndpointHost {
   }
 
   private succeeded(
-    variant: HostedVariant, instance: EndpointInstance, context: InvocationContext, started: number, out: ContainerResponse, customAttributes: string | undefined,
+    variant: HostedVariant,
+    instance: EndpointInstance,
+    context: InvocationContext,
+    started: number,
+    out: ContainerResponse,
+    customAttributes: string | undefined,
   ): InvokeResult {
     try {
       recordSuccess(variant, instance, context, this.monotonicMs() - started, this.now());
     } finally {
       instance.done(context.targetModel);
     }
-    return { body: Buffer.from(out.body, 'utf8'), contentType: out.contentType, invokedProductionVariant: variant.name, customAttributes };
+    return {
+      body: Buffer.from(out.body, 'utf8'),
+      contentType: out.contentType,
+      invokedProductionVariant: variant.name,
+      customAttributes,
+    };
   }
 
   private failed(variant: HostedVariant, instance: EndpointInstance, context: InvocationContext, err: unknown): void {
@@ -250,7 +300,8 @@ export class EndpointHost {
    */
   sampleGauges(): void {
     for (const endpoint of this.endpoints.values()) {
-      for (const variant of endpoint.serving?.variants ?? []) for (const instance of variant.instances) instance.sampleGauges();
+      for (const variant of endpoint.serving?.variants ?? [])
+        for (const instance of variant.instances) instance.sampleGauges();
     }
   }
 
@@ -267,7 +318,11 @@ export class EndpointHost {
    */
   private async sweepWorkDir(): Promise<void> {
     const names = await readdir(this.workDir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => /^[a-z0-9_-]+-[0-9a-f]{8}$/.test(n)).map((n) => rm(join(this.workDir, n), { recursive: true, force: true })));
+    await Promise.all(
+      names
+        .filter((n) => /^[a-z0-9_-]+-[0-9a-f]{8}$/.test(n))
+        .map((n) => rm(join(this.workDir, n), { recursive: true, force: true })),
+    );
   }
 
   private policyFactory(): () => EvictionPolicy {
@@ -286,11 +341,20 @@ export class EndpointHost {
   private describe(e: HostedEndpoint): EndpointStatus {
     const variants = e.serving?.variants ?? [];
     return {
-      endpointName: e.name, endpointArn: e.arn, state: e.state, failureReason: e.failureReason,
-      creationTime: e.creationTime, lastModifiedTime: e.lastModifiedTime,
+      endpointName: e.name,
+      endpointArn: e.arn,
+      state: e.state,
+      failureReason: e.failureReason,
+      creationTime: e.creationTime,
+      lastModifiedTime: e.lastModifiedTime,
       variants: variants.map((v) => ({
-        variantName: v.name, instanceType: v.instanceType, weight: v.weight, modelName: v.modelName, multiModel: v.multiModel,
-        currentInstanceCount: v.instances.length, instances: v.instances.map((i) => i.status()),
+        variantName: v.name,
+        instanceType: v.instanceType,
+        weight: v.weight,
+        modelName: v.modelName,
+        multiModel: v.multiModel,
+        currentInstanceCount: v.instances.length,
+        instances: v.instances.map((i) => i.status()),
       })),
       models: variants.flatMap((v) => [...v.metrics.models.values()].map((m) => ({ ...m, variantName: v.name }))),
     };

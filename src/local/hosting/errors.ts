@@ -25,7 +25,9 @@ export function notMultiModel(name: string): ServiceError {
  * the closing sentence is ours).
  */
 export function missingTargetModel(requestId: string): ServiceError {
-  return validationError(`Request ${requestId} is missing a target model header. Specify the TargetModel (X-Amzn-SageMaker-Target-Model) of a multi-model endpoint.`);
+  return validationError(
+    `Request ${requestId} is missing a target model header. Specify the TargetModel (X-Amzn-SageMaker-Target-Model) of a multi-model endpoint.`,
+  );
 }
 
 /** The wording of the MME download failure (docs/aws-behaviour.md#invoke-endpoint-errors). */
@@ -86,7 +88,11 @@ export function modelError(input: ModelErrorInput): ServiceError {
     'ModelError',
     `Received ${kind} error (${status}) from ${container} with message "${message}". See ${console} in account ${accountId} for more information.`,
     424,
-    { OriginalStatusCode: status, OriginalMessage: message, LogStreamArn: logGroupArn(region, accountId, endpointName) },
+    {
+      OriginalStatusCode: status,
+      OriginalMessage: message,
+      LogStreamArn: logGroupArn(region, accountId, endpointName),
+    },
   );
 }
 

@@ -72,4 +72,3 @@ export interface InvokeResult {
   invokedProductionVariant: string;
   customAttributes?: string;
 }
-

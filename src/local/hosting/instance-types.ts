@@ -76,7 +76,8 @@ export function instanceResources(instanceType: string, overrides: InstanceOverr
   const spec = INSTANCE_TYPES[instanceType];
   const { memoryGiB, vcpus } = spec ?? FALLBACK;
   for (const [what, bytes] of Object.entries(overrides)) {
-    if (bytes !== undefined && !(Number.isSafeInteger(bytes) && bytes > 0)) throw new RangeError(`instance ${what} must be a positive whole number of bytes, not ${bytes}`);
+    if (bytes !== undefined && !(Number.isSafeInteger(bytes) && bytes > 0))
+      throw new RangeError(`instance ${what} must be a positive whole number of bytes, not ${bytes}`);
   }
   return {
     instanceType,

@@ -10,7 +10,11 @@
  */
 import type { ObjectStore } from '../store/object-store.js';
 import {
-  MultiModelContainer, SingleModelContainer, type Container, type ContainerPlan, type NativeModel,
+  MultiModelContainer,
+  SingleModelContainer,
+  type Container,
+  type ContainerPlan,
+  type NativeModel,
 } from './containers/index.js';
 import { DiskTier } from './disk-tier.js';
 import type { EvictionPolicy } from '../../algorithms/cache/index.js';
@@ -70,12 +74,16 @@ export class EndpointInstance {
     this.resources = setup.resources;
     const { metrics, logger } = setup;
     this.logGroup = logGroupName(setup.endpointName);
-    for (const p of setup.plans) this.streams.set(p.name, `${setup.variantName}/${setup.id}${p.logName ? `/${p.logName}` : ''}`);
+    for (const p of setup.plans)
+      this.streams.set(p.name, `${setup.variantName}/${setup.id}${p.logName ? `/${p.logName}` : ''}`);
     const multiModel = setup.plans.find((p) => p.mode === 'MultiModel')?.name;
     const mmLog = (line: string) => multiModel !== undefined && this.log(multiModel, line);
     if (setup.plans.some((p) => p.mode === 'MultiModel')) {
       this.disk = new DiskTier({
-        dir: setup.dir, budgetBytes: setup.resources.diskBytes, store: setup.store, monotonicMs: setup.monotonicMs,
+        dir: setup.dir,
+        budgetBytes: setup.resources.diskBytes,
+        store: setup.store,
+        monotonicMs: setup.monotonicMs,
         beforeDownload: setup.beforeDownload,
         onStale: (bucket, key, diskEtag, storeEtag) => {
           const once = `${bucket}/${key}@${storeEtag}`;
@@ -90,9 +98,13 @@ export class EndpointInstance {
       });
       this.cache = new ModelCache<NativeModel>({
         budgetBytes: Math.floor(setup.resources.memoryBytes * setup.cacheMemoryFraction),
-        policy: setup.policy, now: setup.now, monotonicMs: setup.monotonicMs,
+        policy: setup.policy,
+        now: setup.now,
+        monotonicMs: setup.monotonicMs,
         onUnload: (key, _size, micros, reason) => {
-          mmLog(`Unloaded model ${key}${reason === 'evicted' ? ' to free memory for other models' : ''} (${(micros / 1000).toFixed(1)} ms)`);
+          mmLog(
+            `Unloaded model ${key}${reason === 'evicted' ? ' to free memory for other models' : ''} (${(micros / 1000).toFixed(1)} ms)`,
+          );
           metrics.modelUnloadingTime.add(micros);
           if (reason === 'evicted') figuresFor(metrics.models, key).evictions++;
           this.sampleGauges();
@@ -101,15 +113,31 @@ export class EndpointInstance {
     }
     this.containers = setup.plans.map((plan) =>
       plan.mode === 'SingleModel'
-        ? new SingleModelContainer({ ...plan, variantName: setup.variantName }, setup.store, setup.monotonicMs, setup.modelOverheadBytes)
+        ? new SingleModelContainer(
+            { ...plan, variantName: setup.variantName },
+            setup.store,
+            setup.monotonicMs,
+            setup.modelOverheadBytes,
+          )
         : new MultiModelContainer(
-            { name: plan.name, algorithm: plan.algorithm, prefix: plan.prefix, environment: plan.environment, cacheEnabled: plan.cacheEnabled },
             {
-              disk: this.disk!, cache: this.cache!, monotonicMs: setup.monotonicMs, overheadBytes: setup.modelOverheadBytes,
+              name: plan.name,
+              algorithm: plan.algorithm,
+              prefix: plan.prefix,
+              environment: plan.environment,
+              cacheEnabled: plan.cacheEnabled,
+            },
+            {
+              disk: this.disk!,
+              cache: this.cache!,
+              monotonicMs: setup.monotonicMs,
+              overheadBytes: setup.modelOverheadBytes,
               loadWaitLimitMs: setup.loadWaitLimitMs,
               events: {
                 downloaded: (target, micros) => {
-                  mmLog(`Downloaded model ${target} from s3://${plan.prefix.bucket}/${plan.prefix.key}${target} (${(micros / 1000).toFixed(1)} ms)`);
+                  mmLog(
+                    `Downloaded model ${target} from s3://${plan.prefix.bucket}/${plan.prefix.key}${target} (${(micros / 1000).toFixed(1)} ms)`,
+                  );
                   metrics.modelDownloadingTime.add(micros);
                 },
                 loaded: (target, micros) => {
@@ -133,9 +161,12 @@ export class EndpointInstance {
   async start(): Promise<void> {
     for (const [i, c] of this.containers.entries()) {
       const plan = this.setup.plans[i]!;
-      this.log(c.name, plan.mode === 'MultiModel'
-        ? `Starting the ${c.algorithm} multi-model container: models load from s3://${plan.prefix.bucket}/${plan.prefix.key} on first use`
-        : `Starting the ${c.algorithm} container with model data ${plan.modelDataUrl}`);
+      this.log(
+        c.name,
+        plan.mode === 'MultiModel'
+          ? `Starting the ${c.algorithm} multi-model container: models load from s3://${plan.prefix.bucket}/${plan.prefix.key} on first use`
+          : `Starting the ${c.algorithm} container with model data ${plan.modelDataUrl}`,
+      );
       try {
         await c.load?.();
       } catch (err) {
@@ -205,8 +236,18 @@ export class EndpointInstance {
       instanceType: this.resources.instanceType,
       inFlight: this.inFlight,
       invocations: this.invocations,
-      memory: { totalBytes: this.resources.memoryBytes, cacheBudgetBytes: this.cache?.budgetBytes ?? 0, usedBytes: used, utilization: (100 * used) / this.resources.memoryBytes },
-      disk: { totalBytes: this.resources.diskBytes, usedBytes: diskUsed, utilization: (100 * diskUsed) / this.resources.diskBytes, files: this.disk?.fileCount ?? 0 },
+      memory: {
+        totalBytes: this.resources.memoryBytes,
+        cacheBudgetBytes: this.cache?.budgetBytes ?? 0,
+        usedBytes: used,
+        utilization: (100 * used) / this.resources.memoryBytes,
+      },
+      disk: {
+        totalBytes: this.resources.diskBytes,
+        usedBytes: diskUsed,
+        utilization: (100 * diskUsed) / this.resources.diskBytes,
+        files: this.disk?.fileCount ?? 0,
+      },
       loadedModels: this.cache?.list() ?? [],
     };
   }

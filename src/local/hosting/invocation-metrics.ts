@@ -16,7 +16,13 @@ import type { HostedVariant } from './deployment.js';
 import type { EndpointInstance } from './instance.js';
 import { figuresFor } from './metrics.js';
 
-export function recordSuccess(variant: HostedVariant, instance: EndpointInstance, context: InvocationContext, elapsedMs: number, at: Date): void {
+export function recordSuccess(
+  variant: HostedVariant,
+  instance: EndpointInstance,
+  context: InvocationContext,
+  elapsedMs: number,
+  at: Date,
+): void {
   const m = variant.metrics;
   const totalMicros = Math.round(elapsedMs * 1000);
   const t = at.getTime(); // one clock read for all of this request's values
@@ -46,11 +52,19 @@ export function recordSuccess(variant: HostedVariant, instance: EndpointInstance
   instance.sampleGauges(t);
 }
 
-export function recordFailure(variant: HostedVariant, instance: EndpointInstance | undefined, context: InvocationContext, err: unknown): void {
+export function recordFailure(
+  variant: HostedVariant,
+  instance: EndpointInstance | undefined,
+  context: InvocationContext,
+  err: unknown,
+): void {
   const m = variant.metrics;
   let status = 500;
   if (err instanceof ServiceError) {
-    status = err.code === 'ModelError' && typeof err.extra.OriginalStatusCode === 'number' ? err.extra.OriginalStatusCode : err.status;
+    status =
+      err.code === 'ModelError' && typeof err.extra.OriginalStatusCode === 'number'
+        ? err.extra.OriginalStatusCode
+        : err.status;
   }
   m.invocations.add(1);
   m.invocationsPerInstance.add(1 / variant.instances.length);

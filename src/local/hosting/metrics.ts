@@ -46,7 +46,12 @@ function addTo(set: StatisticSet, value: number): void {
 /** What `flush` hands to CloudWatch: raw values (percentiles stay exact) or, past a bound, a statistic set. */
 type FlushedValue = { values: readonly number[] } | StatisticSet;
 export type MetricSink = (
-  namespace: string, metricName: string, dimensions: Readonly<Record<string, string>>, value: FlushedValue, unit: MetricUnit, timestamp: Date,
+  namespace: string,
+  metricName: string,
+  dimensions: Readonly<Record<string, string>>,
+  value: FlushedValue,
+  unit: MetricUnit,
+  timestamp: Date,
 ) => void;
 
 /** Raw values kept per series between flushes; later ones go into per-minute statistic sets. */
@@ -131,7 +136,8 @@ export class MetricSeries {
     this.pendingCount = 0;
     this.pendingSlot = -1;
     for (const [at, set] of sets) sink(this.namespace, this.metricName, this.dimensions, set, this.unit, new Date(at));
-    for (const [at, list] of values) sink(this.namespace, this.metricName, this.dimensions, { values: list }, this.unit, new Date(at));
+    for (const [at, list] of values)
+      sink(this.namespace, this.metricName, this.dimensions, { values: list }, this.unit, new Date(at));
   }
 }
 
@@ -147,7 +153,10 @@ export interface MetricsRecorderOptions {
 }
 
 const seriesKey = (namespace: string, name: string, dims: Record<string, string>) =>
-  `${namespace}\u0000${name}\u0000${Object.keys(dims).sort().map((k) => `${k}=${dims[k]}`).join('\u0000')}`;
+  `${namespace}\u0000${name}\u0000${Object.keys(dims)
+    .sort()
+    .map((k) => `${k}=${dims[k]}`)
+    .join('\u0000')}`;
 
 export class MetricsRecorder {
   private readonly all = new Map<string, MetricSeries>();
@@ -189,7 +198,14 @@ export class MetricsRecorder {
   }
 
   /** CloudWatch GetMetricStatistics: datapoints of `periodSeconds` (a multiple of 60) in [start, end). */
-  statistics(namespace: string, metricName: string, dimensions: Record<string, string>, start: Date, end: Date, periodSeconds = 60): Datapoint[] {
+  statistics(
+    namespace: string,
+    metricName: string,
+    dimensions: Record<string, string>,
+    start: Date,
+    end: Date,
+    periodSeconds = 60,
+  ): Datapoint[] {
     const series = this.all.get(seriesKey(namespace, metricName, dimensions));
     if (!series) return [];
     const period = Math.max(1, Math.round(periodSeconds / 60)) * MINUTE;
@@ -221,8 +237,12 @@ export class MetricsRecorder {
     const series = [...this.all.values()]
       .filter((s) => endpointName === undefined || s.dimensions.EndpointName === endpointName)
       .map((s) => ({
-        namespace: s.namespace, metricName: s.metricName, dimensions: { ...s.dimensions }, unit: s.unit,
-        ...s.total, average: s.total.sampleCount ? s.total.sum / s.total.sampleCount : 0,
+        namespace: s.namespace,
+        metricName: s.metricName,
+        dimensions: { ...s.dimensions },
+        unit: s.unit,
+        ...s.total,
+        average: s.total.sampleCount ? s.total.sum / s.total.sampleCount : 0,
       }));
     const models: (ModelFigures & { endpointName: string; variantName: string })[] = [];
     for (const [key, map] of this.models) {
@@ -235,7 +255,13 @@ export class MetricsRecorder {
 }
 
 export interface MetricsSnapshot {
-  series: ({ namespace: string; metricName: string; dimensions: Record<string, string>; unit: MetricUnit; average: number } & StatisticSet)[];
+  series: ({
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, string>;
+    unit: MetricUnit;
+    average: number;
+  } & StatisticSet)[];
   models: (ModelFigures & { endpointName: string; variantName: string })[];
 }
 
@@ -313,7 +339,17 @@ export function variantMetrics(recorder: MetricsRecorder, endpointName: string, 
 export function figuresFor(models: Map<string, ModelFigures>, targetModel: string): ModelFigures {
   let f = models.get(targetModel);
   if (!f) {
-    f = { targetModel, invocations: 0, errors: 0, cacheHits: 0, cacheMisses: 0, loads: 0, evictions: 0, latencyMicrosTotal: 0, latencyMicrosMax: 0 };
+    f = {
+      targetModel,
+      invocations: 0,
+      errors: 0,
+      cacheHits: 0,
+      cacheMisses: 0,
+      loads: 0,
+      evictions: 0,
+      latencyMicrosTotal: 0,
+      latencyMicrosMax: 0,
+    };
     models.set(targetModel, f);
   }
   return f;

@@ -52,7 +52,8 @@ export interface Lease<M> {
 }
 
 /** A hit is answered at once; a miss gives a promise (its own load, or one already running). */
-export type Acquired<M> = { outcome: 'hit'; lease: Lease<M> } | { outcome: 'loaded' | 'joined'; pending: Promise<Lease<M>> };
+export type Acquired<M> =
+  { outcome: 'hit'; lease: Lease<M> } | { outcome: 'loaded' | 'joined'; pending: Promise<Lease<M>> };
 
 export interface ModelCacheOptions {
   budgetBytes: number;
@@ -134,7 +135,10 @@ export class ModelCache<M> {
       const loaded = await load();
       const costMs = this.options.monotonicMs() - started;
       if (loaded.sizeBytes > this.options.budgetBytes) {
-        throw new ContainerFailure(507, `Model ${entry.key} needs ${loaded.sizeBytes} bytes of memory; the instance's model memory is ${this.options.budgetBytes} bytes.`);
+        throw new ContainerFailure(
+          507,
+          `Model ${entry.key} needs ${loaded.sizeBytes} bytes of memory; the instance's model memory is ${this.options.budgetBytes} bytes.`,
+        );
       }
       this.makeRoom(loaded.sizeBytes);
       entry.state = 'ready';
@@ -190,12 +194,23 @@ export class ModelCache<M> {
     this.used -= entry.sizeBytes;
     this.options.policy.onRemove(entry.key);
     entry.model = undefined;
-    this.options.onUnload?.(entry.key, entry.sizeBytes, Math.round((this.options.monotonicMs() - started) * 1000), reason);
+    this.options.onUnload?.(
+      entry.key,
+      entry.sizeBytes,
+      Math.round((this.options.monotonicMs() - started) * 1000),
+      reason,
+    );
   }
 
   list(): LoadedModelInfo[] {
     return [...this.entries.values()].map((e) => ({
-      key: e.key, sizeBytes: e.sizeBytes, state: e.state, inUse: e.refs, hits: e.hits, loadedAt: e.loadedAt, lastUsedAt: e.lastUsedAt,
+      key: e.key,
+      sizeBytes: e.sizeBytes,
+      state: e.state,
+      inUse: e.refs,
+      hits: e.hits,
+      loadedAt: e.loadedAt,
+      lastUsedAt: e.lastUsedAt,
     }));
   }
 

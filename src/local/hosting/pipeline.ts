@@ -76,5 +76,12 @@ function asModelError(err: unknown, container: Container, scope: ErrorScope): un
   if (status === undefined) return err;
   const message = (err as Error).message;
   scope.onContainerError?.(container.name, status, message);
-  return modelError({ status, message, container: container.name, endpointName: scope.endpointName, region: scope.region, accountId: scope.accountId });
+  return modelError({
+    status,
+    message,
+    container: container.name,
+    endpointName: scope.endpointName,
+    region: scope.region,
+    accountId: scope.accountId,
+  });
 }

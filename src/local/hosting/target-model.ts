@@ -16,7 +16,8 @@ const TARGET_MODEL_MAX_LENGTH = 1024;
 /** `\A\S[\p{Print}]*\z`: JS has no POSIX \p{Print}; printable ASCII is [\x20-\x7E]. */
 const TARGET_MODEL_PATTERN = /^[^\s\p{Cc}][\x20-\x7E]*$/u;
 
-const constraint = (what: string) => validationError(`1 validation error detected: Value at 'targetModel' failed to satisfy constraint: ${what}`);
+const constraint = (what: string) =>
+  validationError(`1 validation error detected: Value at 'targetModel' failed to satisfy constraint: ${what}`);
 
 function escapesPrefix(path: string): boolean {
   if (path.startsWith('/') || path.includes('\\')) return true;
@@ -62,10 +63,13 @@ function checkTargetModel(value: string): void {
   if (value.length > TARGET_MODEL_MAX_LENGTH) {
     throw constraint(`Member must have length less than or equal to ${TARGET_MODEL_MAX_LENGTH}`);
   }
-  if (!TARGET_MODEL_PATTERN.test(value)) throw constraint('Member must satisfy regular expression pattern: \\A\\S[\\p{Print}]*\\z');
+  if (!TARGET_MODEL_PATTERN.test(value))
+    throw constraint('Member must satisfy regular expression pattern: \\A\\S[\\p{Print}]*\\z');
   for (const form of decodings(value)) {
     if (form.includes('\0') || escapesPrefix(form)) {
-      throw validationError(`TargetModel '${value}' is not a path inside the multi-model endpoint's ModelDataUrl prefix.`);
+      throw validationError(
+        `TargetModel '${value}' is not a path inside the multi-model endpoint's ModelDataUrl prefix.`,
+      );
     }
   }
 }

@@ -44,7 +44,9 @@ const text = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, dat
 function channel(channels: ChannelData[], name: string, required: boolean): ChannelData | undefined {
   const found = channels.find((c) => c.name === name);
   if (!found && required) {
-    throw new AlgorithmClientError(`Unable to find the '${name}' channel in the input data configuration (channels given: ${channels.map((c) => c.name).join(', ') || 'none'})`);
+    throw new AlgorithmClientError(
+      `Unable to find the '${name}' channel in the input data configuration (channels given: ${channels.map((c) => c.name).join(', ') || 'none'})`,
+    );
   }
   return found;
 }
@@ -55,13 +57,18 @@ function trainLinear(hyperparameters: Record<string, string>, channels: ChannelD
   const train = channel(channels, 'train', true)!;
   const validation = channel(channels, 'validation', false);
   const read = (c: ChannelData) =>
-    parseTrainingCsv(c.files.map((f) => text(f.data)), hp.featureDim, { contentType: c.contentType, channel: c.name });
+    parseTrainingCsv(
+      c.files.map((f) => text(f.data)),
+      hp.featureDim,
+      { contentType: c.contentType, channel: c.name },
+    );
   const trainData = read(train);
   const validationData = validation && read(validation);
   log(`#train records: ${trainData.rows}${validationData ? `, #validation records: ${validationData.rows}` : ''}`);
   const result = trainLinearLearner(hp, trainData, {
     validation: validationData,
-    onEpoch: (e) => log(`#quality_metric: host=algo-1, epoch=${e.epoch}, ${e.lossKind} objective_loss <loss>=${e.bestLoss}`),
+    onEpoch: (e) =>
+      log(`#quality_metric: host=algo-1, epoch=${e.epoch}, ${e.lossKind} objective_loss <loss>=${e.bestLoss}`),
   });
   log(`Selected model ${result.selected.index} of ${hp.numModels}`);
   const metrics = Object.entries(result.metrics).map(([name, value]) => ({ name, value }));
@@ -91,13 +98,22 @@ function fitSklearn(channels: ChannelData[], log: Log): TrainingOutput {
   return { files: [{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(model) }], metrics: [] };
 }
 
-export function train(algorithm: AlgorithmId, hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+export function train(
+  algorithm: AlgorithmId,
+  hyperparameters: Record<string, string>,
+  channels: ChannelData[],
+  log: Log,
+): TrainingOutput {
   return algorithm === 'linear-learner' ? trainLinear(hyperparameters, channels, log) : fitSklearn(channels, log);
 }
 
 /** A loaded model: one container's answer to one request. */
 export interface NativeModel {
-  invoke(body: Uint8Array, contentType: string | undefined, accept: string | undefined): { body: string; contentType: string };
+  invoke(
+    body: Uint8Array,
+    contentType: string | undefined,
+    accept: string | undefined,
+  ): { body: string; contentType: string };
 }
 
 /** Load a container's model from the files of its model.tar.gz. */
@@ -105,11 +121,15 @@ export function loadModel(algorithm: AlgorithmId, files: ModelFile[]): NativeMod
   const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
   const file = files.find((f) => f.name === wanted);
   if (!file) {
-    throw new AlgorithmClientError(`The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`);
+    throw new AlgorithmClientError(
+      `The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`,
+    );
   }
   const artifact = parseArtifact(file.data);
   if (artifact.kind !== algorithm) {
-    throw new AlgorithmClientError(`The model archive holds a ${artifact.kind} model, but the container is ${algorithm}`);
+    throw new AlgorithmClientError(
+      `The model archive holds a ${artifact.kind} model, but the container is ${algorithm}`,
+    );
   }
   return {
     invoke(body, contentType, accept) {

@@ -80,9 +80,15 @@ async function readManifest(store: ObjectStore, bucket: string, key: string, uri
   const head = Array.isArray(entries) ? (entries[0] as { prefix?: unknown } | undefined) : undefined;
   const prefix = typeof head?.prefix === 'string' ? parseS3Uri(head.prefix) : undefined;
   if (!Array.isArray(entries) || !prefix || entries.slice(1).some((e) => typeof e !== 'string')) {
-    throw new ChannelError(`The manifest file ${uri} must be a JSON array: [{"prefix": "s3://bucket/prefix/"}, "relative/key", ...]`);
+    throw new ChannelError(
+      `The manifest file ${uri} must be a JSON array: [{"prefix": "s3://bucket/prefix/"}, "relative/key", ...]`,
+    );
   }
-  return { bucket: prefix.bucket, base: prefix.key, keys: (entries.slice(1) as string[]).map((rel) => prefix.key + rel) };
+  return {
+    bucket: prefix.bucket,
+    base: prefix.key,
+    keys: (entries.slice(1) as string[]).map((rel) => prefix.key + rel),
+  };
 }
 
 /** Read every file of a data source; `Gzip` compression is undone as SageMaker does in File mode. */

@@ -27,7 +27,10 @@ const LOCAL_ALIASES: Record<string, AlgorithmId> = {
   'mme/sklearn-preprocessor': 'sklearn-preprocessor',
 };
 
-const SUPPORTED_IMAGES_TEXT = [...(Object.keys(NATIVE) as ImageAlgorithm[]).map(imageUriPattern), ...Object.keys(LOCAL_ALIASES)].join(', ');
+const SUPPORTED_IMAGES_TEXT = [
+  ...(Object.keys(NATIVE) as ImageAlgorithm[]).map(imageUriPattern),
+  ...Object.keys(LOCAL_ALIASES),
+].join(', ');
 
 /** The algorithm an image runs, or undefined if the local cloud cannot run it. */
 export function algorithmForImage(image: string): AlgorithmId | undefined {

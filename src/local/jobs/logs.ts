@@ -62,14 +62,19 @@ export class JobLogs {
   /** Append lines (in call order); a multi-line string is one event per line, as a container's stdout is. */
   append(kind: JobKind, name: string, ...lines: string[]): Promise<void> {
     const at = this.where(kind, name);
-    if (at) this.events.put(at.group, at.stream, lines.flatMap((l) => l.split('\n')));
+    if (at)
+      this.events.put(
+        at.group,
+        at.stream,
+        lines.flatMap((l) => l.split('\n')),
+      );
     return Promise.resolve();
   }
 
   /** The last `count` lines. */
   async tail(kind: JobKind, name: string, count = 10): Promise<string[]> {
     const at = this.where(kind, name);
-    const events = at ? this.events.events(at.group, at.stream) ?? [] : [];
+    const events = at ? (this.events.events(at.group, at.stream) ?? []) : [];
     return events.slice(-count).map((e) => e.message);
   }
 }

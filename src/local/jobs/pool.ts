@@ -203,8 +203,12 @@ export class JobPool {
     worker.thread.on('message', (message: WorkerMessage) => {
       if (worker.task && message.id === worker.task.id) worker.task.onMessage(message);
     });
-    worker.thread.on('error', (err) => this.discard(worker, new WorkerTaskFailed(`${err.name}: ${err.message}`, false)));
-    worker.thread.on('exit', (code) => this.discard(worker, new WorkerTaskFailed(`the worker exited (code ${code}) before finishing`, false)));
+    worker.thread.on('error', (err) =>
+      this.discard(worker, new WorkerTaskFailed(`${err.name}: ${err.message}`, false)),
+    );
+    worker.thread.on('exit', (code) =>
+      this.discard(worker, new WorkerTaskFailed(`the worker exited (code ${code}) before finishing`, false)),
+    );
     return worker;
   }
 

@@ -59,7 +59,13 @@ export interface RunnerOptions {
 }
 
 /** Write a job output; a missing bucket is the customer's to fix (ClientError), as on AWS. */
-async function putOutput(store: ObjectStore, bucket: string, key: string, data: Uint8Array, contentType?: string): Promise<void> {
+async function putOutput(
+  store: ObjectStore,
+  bucket: string,
+  key: string,
+  data: Uint8Array,
+  contentType?: string,
+): Promise<void> {
   try {
     await store.putObject(bucket, key, data, contentType ? { contentType } : {});
   } catch (err) {
@@ -74,7 +80,11 @@ const TAIL_LINES = 5;
 export class JobRunner {
   constructor(private readonly options: RunnerOptions) {}
 
-  private run(kind: JobKind, name: string, body: (slot: Slot, log: (line: string) => Promise<void>) => Promise<Outcome>): RunningJob {
+  private run(
+    kind: JobKind,
+    name: string,
+    body: (slot: Slot, log: (line: string) => Promise<void>) => Promise<Outcome>,
+  ): RunningJob {
     const logs = this.options.logs;
     const log = (line: string) => logs.append(kind, name, line);
     const scheduled = this.options.pool.schedule((slot) => body(slot, log));
@@ -87,7 +97,11 @@ export class JobRunner {
       if (err instanceof ChannelError) reason = `ClientError: ${err.message}`;
       else if (err instanceof WorkerTaskFailed) {
         // The built-in algorithms prefix their own messages with ClientError:; keep theirs.
-        reason = err.clientError ? (err.message.startsWith('ClientError') ? err.message : `ClientError: ${err.message}`) : `AlgorithmError: ${err.message}`;
+        reason = err.clientError
+          ? err.message.startsWith('ClientError')
+            ? err.message
+            : `ClientError: ${err.message}`
+          : `AlgorithmError: ${err.message}`;
       } else reason = `InternalServerError: ${(err as Error)?.message ?? String(err)}`;
       // The tail is read before the failure is logged, so the reason is not quoted twice.
       const tail = await logs.tail(kind, name, TAIL_LINES);
@@ -109,8 +123,14 @@ export class JobRunner {
       for (const c of spec.channels) {
         const files = await readDataSource(store, c.source, { region: spec.region, compression: c.compression });
         slot.signal.throwIfAborted();
-        await log(`Channel ${c.name}: ${files.length} file(s), ${files.reduce((n, f) => n + f.data.byteLength, 0)} bytes from ${c.source.S3Uri}`);
-        channels.push({ name: c.name, contentType: c.contentType, files: files.map((f) => ({ relativeKey: f.relativeKey, data: f.data })) });
+        await log(
+          `Channel ${c.name}: ${files.length} file(s), ${files.reduce((n, f) => n + f.data.byteLength, 0)} bytes from ${c.source.S3Uri}`,
+        );
+        channels.push({
+          name: c.name,
+          contentType: c.contentType,
+          files: files.map((f) => ({ relativeKey: f.relativeKey, data: f.data })),
+        });
       }
       await onPhase('Training');
       const delayMs = this.options.workerDelayMs?.('training-job', spec.name);
@@ -142,9 +162,12 @@ export class JobRunner {
         const archive = await store.readObject(location.bucket, location.key).catch(() => {
           throw new ChannelError(`Could not download the model data at ${c.modelDataUrl}`);
         });
-        containers.push({ algorithm: c.algorithm, files: await unpackModelTar(archive.data).catch((err: Error) => {
-          throw new ChannelError(`The model data at ${c.modelDataUrl} is not a tar.gz archive: ${err.message}`);
-        }) });
+        containers.push({
+          algorithm: c.algorithm,
+          files: await unpackModelTar(archive.data).catch((err: Error) => {
+            throw new ChannelError(`The model data at ${c.modelDataUrl} is not a tar.gz archive: ${err.message}`);
+          }),
+        });
       }
       const inputs = await readDataSource(store, spec.source, { region: spec.region, compression: spec.compression });
       slot.signal.throwIfAborted();
@@ -152,9 +175,16 @@ export class JobRunner {
       const delayMs = this.options.workerDelayMs?.('transform-job', spec.name);
       const { outputs } = await slot.runWorker(
         {
-          type: 'transform', containers, inputs: inputs.map((i) => ({ relativeKey: i.relativeKey, data: i.data })),
-          splitType: spec.splitType, batchStrategy: spec.batchStrategy, maxPayloadBytes: spec.maxPayloadBytes,
-          contentType: spec.contentType, accept: spec.accept, assembleWith: spec.assembleWith, delayMs,
+          type: 'transform',
+          containers,
+          inputs: inputs.map((i) => ({ relativeKey: i.relativeKey, data: i.data })),
+          splitType: spec.splitType,
+          batchStrategy: spec.batchStrategy,
+          maxPayloadBytes: spec.maxPayloadBytes,
+          contentType: spec.contentType,
+          accept: spec.accept,
+          assembleWith: spec.assembleWith,
+          delayMs,
         },
         (line) => void log(line),
       );

@@ -10,7 +10,14 @@ import { parentPort } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AlgorithmClientError, ArtifactError, InferenceError } from '../../algorithms/errors.js';
 import { loadModel, train, type Log } from './algorithms.js';
-import type { TaskMessage, TrainResult, TransformResult, TransformTask, WorkerMessage, WorkerTask } from './protocol.js';
+import type {
+  TaskMessage,
+  TrainResult,
+  TransformResult,
+  TransformTask,
+  WorkerMessage,
+  WorkerTask,
+} from './protocol.js';
 import { assembleResponses, PayloadTooLarge, splitRequests } from './transform-records.js';
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
@@ -34,7 +41,10 @@ function transform(task: TransformTask, log: Log): TransformResult {
       });
       return answer.body;
     });
-    outputs.push({ relativeKey: input.relativeKey, data: Buffer.from(assembleResponses(responses, task.assembleWith)) });
+    outputs.push({
+      relativeKey: input.relativeKey,
+      data: Buffer.from(assembleResponses(responses, task.assembleWith)),
+    });
   }
   return { outputs };
 }
@@ -47,7 +57,11 @@ async function run(id: number, task: WorkerTask): Promise<void> {
       task.type === 'train' ? train(task.algorithm, task.hyperparameters, task.channels, log) : transform(task, log);
     post({ id, type: 'done', result });
   } catch (err) {
-    const clientError = err instanceof AlgorithmClientError || err instanceof ArtifactError || err instanceof InferenceError || err instanceof PayloadTooLarge;
+    const clientError =
+      err instanceof AlgorithmClientError ||
+      err instanceof ArtifactError ||
+      err instanceof InferenceError ||
+      err instanceof PayloadTooLarge;
     const message = err instanceof Error ? err.message : String(err);
     post({ id, type: 'failed', message, clientError });
   }

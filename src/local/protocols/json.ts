@@ -40,7 +40,10 @@ export function jsonResponse(version: '1.0' | '1.1', body: unknown, requestId: s
   };
 }
 
-export function jsonProtocol(version: '1.0' | '1.1', options: { queryCompatibleNamespace?: string } = {}): ErrorFormatter {
+export function jsonProtocol(
+  version: '1.0' | '1.1',
+  options: { queryCompatibleNamespace?: string } = {},
+): ErrorFormatter {
   return {
     formatError(err, requestId) {
       const headers: Record<string, string> = {
@@ -54,7 +57,11 @@ export function jsonProtocol(version: '1.0' | '1.1', options: { queryCompatibleN
         headers['x-amzn-query-error'] = `${err.code};${err.fault}`;
         type = `${options.queryCompatibleNamespace}#${queryCompatibleShape(err.code)}`;
       }
-      return { status: err.status, headers, body: JSON.stringify({ __type: type, message: err.message, ...err.extra }) };
+      return {
+        status: err.status,
+        headers,
+        body: JSON.stringify({ __type: type, message: err.message, ...err.extra }),
+      };
     },
   };
 }

@@ -12,7 +12,13 @@ export function s3RequestHeaders(requestId: string): Record<string, string> {
   return { 'x-amz-request-id': requestId, 'x-amz-id-2': randomBytes(24).toString('base64') };
 }
 
-export function xmlResponse(status: number, root: string, body: XmlNode, requestId: string, xmlns: string | undefined = S3_XMLNS): LocalResponse {
+export function xmlResponse(
+  status: number,
+  root: string,
+  body: XmlNode,
+  requestId: string,
+  xmlns: string | undefined = S3_XMLNS,
+): LocalResponse {
   return {
     status,
     headers: { 'content-type': 'application/xml', ...s3RequestHeaders(requestId) },

@@ -30,7 +30,11 @@ export type BodySource = Buffer | Uint8Array | Readable | AsyncIterable<Uint8Arr
  * `finalName`. Nothing named `finalName` exists until every byte is on disk; on any failure the
  * temp file is removed.
  */
-export async function writeBodyFile(dir: string, finalName: string, source: BodySource | BodySource[]): Promise<WrittenBody> {
+export async function writeBodyFile(
+  dir: string,
+  finalName: string,
+  source: BodySource | BodySource[],
+): Promise<WrittenBody> {
   const tmp = join(dir, tempName());
   const md5 = createHash('md5');
   let crc = 0;
@@ -38,7 +42,8 @@ export async function writeBodyFile(dir: string, finalName: string, source: Body
   const handle = await open(tmp, 'wx');
   try {
     for (const part of Array.isArray(source) ? source : [source]) {
-      const chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> = part instanceof Uint8Array ? [part] : part;
+      const chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array> =
+        part instanceof Uint8Array ? [part] : part;
       for await (const chunk of chunks) {
         const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         md5.update(bytes);

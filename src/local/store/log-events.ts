@@ -109,9 +109,17 @@ export class LogEventStore {
     for (const entry of entries) {
       if (!entry.isDirectory()) continue;
       const groupDir = join(dir, entry.name);
-      const meta = await readJsonFile<{ name: string; creationTime: number }>(join(groupDir, 'group.json')).catch(() => undefined);
+      const meta = await readJsonFile<{ name: string; creationTime: number }>(join(groupDir, 'group.json')).catch(
+        () => undefined,
+      );
       if (!meta || typeof meta.name !== 'string') continue;
-      const group: Group = { name: meta.name, creationTime: meta.creationTime, streams: new Map(), dir: groupDir, saved: Promise.resolve() };
+      const group: Group = {
+        name: meta.name,
+        creationTime: meta.creationTime,
+        streams: new Map(),
+        dir: groupDir,
+        saved: Promise.resolve(),
+      };
       this.groupsByName.set(group.name, group);
       for (const file of await readdir(groupDir)) {
         if (!file.endsWith('.jsonl')) continue;
@@ -132,8 +140,14 @@ export class LogEventStore {
     }
     if (typeof header.stream !== 'string' || typeof header.creationTime !== 'number') return undefined;
     const stream: Stream = {
-      name: header.stream, creationTime: header.creationTime, events: [], bytes: 0, lastSeq: 0, pending: [],
-      fileBytes: (await stat(file)).size, file,
+      name: header.stream,
+      creationTime: header.creationTime,
+      events: [],
+      bytes: 0,
+      lastSeq: 0,
+      pending: [],
+      fileBytes: (await stat(file)).size,
+      file,
     };
     for (const line of lines.slice(1)) {
       if (line === '') continue;
@@ -163,7 +177,10 @@ export class LogEventStore {
     for (const message of messages) {
       const event: LogEvent = { timestamp, ingestionTime: ingestion, seq: ++stream.lastSeq, message };
       this.insert(stream, event);
-      if (group.dir) stream.pending.push(JSON.stringify({ t: event.timestamp, i: event.ingestionTime, s: event.seq, m: event.message }));
+      if (group.dir)
+        stream.pending.push(
+          JSON.stringify({ t: event.timestamp, i: event.ingestionTime, s: event.seq, m: event.message }),
+        );
     }
     stream.lastIngestionTime = ingestion;
     this.trim(stream);
@@ -180,7 +197,11 @@ export class LogEventStore {
 
   groups(): LogGroupInfo[] {
     return [...this.groupsByName.values()]
-      .map((g) => ({ name: g.name, creationTime: g.creationTime, storedBytes: [...g.streams.values()].reduce((n, s) => n + s.bytes, 0) }))
+      .map((g) => ({
+        name: g.name,
+        creationTime: g.creationTime,
+        storedBytes: [...g.streams.values()].reduce((n, s) => n + s.bytes, 0),
+      }))
       .sort((a, b) => compareNames(a.name, b.name));
   }
 
@@ -194,8 +215,12 @@ export class LogEventStore {
     if (!group) return undefined;
     return [...group.streams.values()]
       .map((s) => ({
-        name: s.name, creationTime: s.creationTime, storedBytes: s.bytes, lastIngestionTime: s.lastIngestionTime,
-        firstEventTimestamp: s.events[0]?.timestamp, lastEventTimestamp: s.events.at(-1)?.timestamp,
+        name: s.name,
+        creationTime: s.creationTime,
+        storedBytes: s.bytes,
+        lastIngestionTime: s.lastIngestionTime,
+        firstEventTimestamp: s.events[0]?.timestamp,
+        lastEventTimestamp: s.events.at(-1)?.timestamp,
       }))
       .sort((a, b) => compareNames(a.name, b.name));
   }
@@ -219,7 +244,11 @@ export class LogEventStore {
       group = { name, creationTime: at, streams: new Map() };
       if (this.options.dir) {
         group.dir = join(this.options.dir, hashName(name));
-        group.saved = writeFileAtomic(join(group.dir, 'group.json'), JSON.stringify({ name, creationTime: at }) + '\n', 0o600).catch(this.onError);
+        group.saved = writeFileAtomic(
+          join(group.dir, 'group.json'),
+          JSON.stringify({ name, creationTime: at }) + '\n',
+          0o600,
+        ).catch(this.onError);
       }
       this.groupsByName.set(name, group);
     }
@@ -286,7 +315,9 @@ export class LogEventStore {
     const text = lines.map((l) => l + '\n').join('');
     if (stream.fileBytes + text.length > 2 * this.maxStreamBytes + header.length) {
       // Compact: the file keeps only the events the stream keeps.
-      const kept = stream.events.map((e) => JSON.stringify({ t: e.timestamp, i: e.ingestionTime, s: e.seq, m: e.message }));
+      const kept = stream.events.map((e) =>
+        JSON.stringify({ t: e.timestamp, i: e.ingestionTime, s: e.seq, m: e.message }),
+      );
       const all = [header, ...kept].join('\n') + '\n';
       await writeFileAtomic(stream.file, all, 0o600);
       stream.fileBytes = Buffer.byteLength(all);

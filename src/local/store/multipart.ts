@@ -27,11 +27,20 @@ export function completeParts(
   minPartSize: number,
 ): { parts: PartInfo[]; etag: string } {
   if (requested.length === 0) {
-    throw new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+    throw new ServiceError(
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+      400,
+    );
   }
   for (let i = 1; i < requested.length; i++) {
     if (requested[i]!.partNumber <= requested[i - 1]!.partNumber) {
-      throw new ServiceError('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', 400, { UploadId: uploadId });
+      throw new ServiceError(
+        'InvalidPartOrder',
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+        400,
+        { UploadId: uploadId },
+      );
     }
   }
   const parts = requested.map((r) => {
@@ -49,12 +58,17 @@ export function completeParts(
   });
   parts.slice(0, -1).forEach((part) => {
     if (part.size < minPartSize) {
-      throw new ServiceError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', 400, {
-        ProposedSize: part.size,
-        MinSizeAllowed: minPartSize,
-        PartNumber: part.partNumber,
-        ETag: part.etag,
-      });
+      throw new ServiceError(
+        'EntityTooSmall',
+        'Your proposed upload is smaller than the minimum allowed object size.',
+        400,
+        {
+          ProposedSize: part.size,
+          MinSizeAllowed: minPartSize,
+          PartNumber: part.partNumber,
+          ETag: part.etag,
+        },
+      );
     }
   });
   const md5s = Buffer.concat(parts.map((p) => Buffer.from(unquote(p.etag), 'hex')));

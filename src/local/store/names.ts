@@ -50,7 +50,10 @@ export function validateObjectKey(key: string): void {
   if (key.length === 0) throw invalidKey('the key must not be empty.');
   const size = Buffer.byteLength(key, 'utf8');
   if (size > MAX_KEY_BYTES) {
-    throw new ServiceError('KeyTooLongError', 'Your key is too long', 400, { MaxSizeAllowed: MAX_KEY_BYTES, Size: size });
+    throw new ServiceError('KeyTooLongError', 'Your key is too long', 400, {
+      MaxSizeAllowed: MAX_KEY_BYTES,
+      Size: size,
+    });
   }
   if (key.includes('\0')) throw invalidKey('it contains a NUL byte, which the local object store refuses.');
   if (key.startsWith('/')) throw invalidKey("it begins with '/'; the local object store refuses absolute keys.");

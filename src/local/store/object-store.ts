@@ -37,7 +37,16 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ServiceError } from '../service-error.js';
 import type { StoredObject } from './bucket-index.js';
-import { createBucketDir, loadBucket, noSuchBucket, noSuchKey, toMeta, type Bucket, type BucketInfo, type ObjectMeta } from './bucket.js';
+import {
+  createBucketDir,
+  loadBucket,
+  noSuchBucket,
+  noSuchKey,
+  toMeta,
+  type Bucket,
+  type BucketInfo,
+  type ObjectMeta,
+} from './bucket.js';
 import { crc32Base64, isNotFound, sweepTemps, TEMP_PREFIX, writeBodyFile, type BodySource } from './files.js';
 import { completeParts, type RequestedPart } from './multipart.js';
 import { KeyedMutex } from './mutex.js';
@@ -128,7 +137,12 @@ export class ObjectStore {
     await this.open();
     return this.bucketLock.run('buckets', async () => {
       if (this.buckets.has(name)) {
-        throw new ServiceError('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, { BucketName: name });
+        throw new ServiceError(
+          'BucketAlreadyOwnedByYou',
+          'Your previous request to create the named bucket succeeded and you already own it.',
+          409,
+          { BucketName: name },
+        );
       }
       const info: BucketInfo = { name, region: options.region ?? 'us-east-1', creationDate: this.now() };
       this.buckets.set(name, await createBucketDir(this.root, info));
@@ -155,7 +169,10 @@ export class ObjectStore {
     await this.open();
     await this.bucketLock.run('buckets', async () => {
       const bucket = await this.bucket(name);
-      if (bucket.index.size > 0) throw new ServiceError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, { BucketName: name });
+      if (bucket.index.size > 0)
+        throw new ServiceError('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, {
+          BucketName: name,
+        });
       this.buckets.delete(name);
       await bucket.index.close();
       const trash = join(this.root, `${TRASH_PREFIX}${randomUUID()}`);
@@ -167,7 +184,12 @@ export class ObjectStore {
   // ── objects ────────────────────────────────────────────────────────────────────────────────
 
   /** Store `body` under `key`, replacing any object there. Computes the ETag and CRC32. */
-  async putObject(bucketName: string, key: string, body: BodySource | BodySource[], init: ObjectInit = {}): Promise<ObjectMeta> {
+  async putObject(
+    bucketName: string,
+    key: string,
+    body: BodySource | BodySource[],
+    init: ObjectInit = {},
+  ): Promise<ObjectMeta> {
     validateObjectKey(key);
     const bucket = await this.bucket(bucketName);
     const file = randomUUID();
@@ -232,7 +254,11 @@ export class ObjectStore {
    * Stream an object (an inclusive `range` if given). Consume or destroy `body`; `path` is the
    * data file, valid until the object is overwritten or deleted.
    */
-  async getObject(bucketName: string, key: string, range?: { start: number; end: number }): Promise<{ meta: ObjectMeta; path: string; body: Readable }> {
+  async getObject(
+    bucketName: string,
+    key: string,
+    range?: { start: number; end: number },
+  ): Promise<{ meta: ObjectMeta; path: string; body: Readable }> {
     const { meta, path, handle } = await this.openObject(bucketName, key);
     return { meta, path, body: handle.createReadStream({ ...range, autoClose: true }) };
   }
@@ -246,11 +272,26 @@ export class ObjectStore {
   }
 
   /** Copy bytes server-side; metadata from `init`, or the source's when `init` is undefined. */
-  async copyObject(srcBucket: string, srcKey: string, dstBucket: string, dstKey: string, init?: ObjectInit): Promise<ObjectMeta> {
+  async copyObject(
+    srcBucket: string,
+    srcKey: string,
+    dstBucket: string,
+    dstKey: string,
+    init?: ObjectInit,
+  ): Promise<ObjectMeta> {
     validateObjectKey(dstKey);
     await this.bucket(dstBucket);
     const source = await this.getObject(srcBucket, srcKey);
-    const { bucket: _b, key: _k, size: _s, etag: _e, lastModified: _l, crc32: _c, partsCount: _p, ...sourceInit } = source.meta;
+    const {
+      bucket: _b,
+      key: _k,
+      size: _s,
+      etag: _e,
+      lastModified: _l,
+      crc32: _c,
+      partsCount: _p,
+      ...sourceInit
+    } = source.meta;
     try {
       return await this.putObject(dstBucket, dstKey, source.body, init ?? sourceInit);
     } finally {
@@ -274,7 +315,12 @@ export class ObjectStore {
     options: { delimiter?: string; startAfter?: string; maxKeys?: number } = {},
   ): Promise<ListResult> {
     const bucket = await this.bucket(bucketName);
-    const page = bucket.index.list(prefix, options.delimiter ?? '', options.startAfter ?? '', options.maxKeys ?? Number.POSITIVE_INFINITY);
+    const page = bucket.index.list(
+      prefix,
+      options.delimiter ?? '',
+      options.startAfter ?? '',
+      options.maxKeys ?? Number.POSITIVE_INFINITY,
+    );
     return { ...page, objects: page.objects.map((o) => toMeta(bucketName, o)) };
   }
 
@@ -286,12 +332,22 @@ export class ObjectStore {
     return bucket.uploads.create(key, init, this.now());
   }
 
-  async uploadPart(bucketName: string, key: string, uploadId: string, partNumber: number, body: BodySource): Promise<PartInfo> {
+  async uploadPart(
+    bucketName: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: BodySource,
+  ): Promise<PartInfo> {
     const bucket = await this.bucket(bucketName);
     return bucket.uploads.putPart(uploadId, key, partNumber, body, this.now());
   }
 
-  async listParts(bucketName: string, key: string, uploadId: string): Promise<{ upload: UploadInfo; parts: PartInfo[] }> {
+  async listParts(
+    bucketName: string,
+    key: string,
+    uploadId: string,
+  ): Promise<{ upload: UploadInfo; parts: PartInfo[] }> {
     const bucket = await this.bucket(bucketName);
     const upload = bucket.uploads.get(uploadId, key);
     return { upload: upload.info, parts: [...upload.parts.values()].sort((a, b) => a.partNumber - b.partNumber) };
@@ -307,12 +363,21 @@ export class ObjectStore {
   }
 
   /** Validate the part list as S3 does, join the parts into one object, drop the upload. */
-  async completeMultipartUpload(bucketName: string, key: string, uploadId: string, requested: RequestedPart[]): Promise<ObjectMeta> {
+  async completeMultipartUpload(
+    bucketName: string,
+    key: string,
+    uploadId: string,
+    requested: RequestedPart[],
+  ): Promise<ObjectMeta> {
     const bucket = await this.bucket(bucketName);
     return bucket.uploads.locked(uploadId, key, async (upload) => {
       const plan = completeParts(uploadId, upload.parts, requested, this.minPartSize);
       const file = randomUUID();
-      const written = await writeBodyFile(bucket.dataDir, file, concatFiles(plan.parts.map((p) => bucket.uploads.partPath(uploadId, p))));
+      const written = await writeBodyFile(
+        bucket.dataDir,
+        file,
+        concatFiles(plan.parts.map((p) => bucket.uploads.partPath(uploadId, p))),
+      );
       const meta = await this.commitPut(bucket, {
         ...this.initFields(upload.info.init),
         key,

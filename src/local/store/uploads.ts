@@ -86,7 +86,8 @@ export class BucketUploads {
       }
       // Part bytes no JSON points at: a crash between writing a part and recording it.
       const live = new Set([...upload.parts.values()].map((p) => p.file));
-      for (const name of names.filter((n) => n.startsWith('part-') && !live.has(n))) await rm(join(uploadDir, name), { force: true });
+      for (const name of names.filter((n) => n.startsWith('part-') && !live.has(n)))
+        await rm(join(uploadDir, name), { force: true });
       store.uploads.set(id, upload);
     }
     return store;

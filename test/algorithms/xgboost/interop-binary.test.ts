@@ -15,15 +15,48 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, saveModel } from '../../../src/algorithms/xgboost/load.js';
 import { predict, toMatrix } from '../../../src/algorithms/xgboost/predict.js';
-import { python, runReference, synthetic, warnIfNoPython, worstRelative, writeCsv, writeParams, type Task } from './reference.js';
+import {
+  python,
+  runReference,
+  synthetic,
+  warnIfNoPython,
+  worstRelative,
+  writeCsv,
+  writeParams,
+  type Task,
+} from './reference.js';
 
 warnIfNoPython('xgboost binary and pickle interop');
 
 const CASES: Array<{ name: string; task: Task; params: Record<string, unknown> }> = [
-  { name: 'reg:squarederror with early stopping', task: 'regression', params: { objective: 'reg:squarederror', num_round: 200, eta: 0.5, max_depth: 7, tree_method: 'hist', early_stopping_rounds: 3, eval_metric: 'rmse' } },
-  { name: 'binary:logistic', task: 'binary', params: { objective: 'binary:logistic', num_round: 20, max_depth: 5, tree_method: 'hist', base_score: 0.3 } },
-  { name: 'multi:softprob', task: 'multiclass', params: { objective: 'multi:softprob', num_class: 3, num_round: 10, max_depth: 4, tree_method: 'hist' } },
-  { name: 'count:poisson', task: 'count', params: { objective: 'count:poisson', num_round: 15, max_depth: 4, tree_method: 'hist' } },
+  {
+    name: 'reg:squarederror with early stopping',
+    task: 'regression',
+    params: {
+      objective: 'reg:squarederror',
+      num_round: 200,
+      eta: 0.5,
+      max_depth: 7,
+      tree_method: 'hist',
+      early_stopping_rounds: 3,
+      eval_metric: 'rmse',
+    },
+  },
+  {
+    name: 'binary:logistic',
+    task: 'binary',
+    params: { objective: 'binary:logistic', num_round: 20, max_depth: 5, tree_method: 'hist', base_score: 0.3 },
+  },
+  {
+    name: 'multi:softprob',
+    task: 'multiclass',
+    params: { objective: 'multi:softprob', num_class: 3, num_round: 10, max_depth: 4, tree_method: 'hist' },
+  },
+  {
+    name: 'count:poisson',
+    task: 'count',
+    params: { objective: 'count:poisson', num_round: 15, max_depth: 4, tree_method: 'hist' },
+  },
 ];
 
 // python trains and predicts in a child process: minutes on a busy machine, never a hang.
@@ -36,11 +69,19 @@ describe.skipIf(!python)('xgboost binary models and pickled Boosters', { timeout
       const prefix = join(dir, `b${k}`);
       const test = synthetic(c.task, 2000, 7, 500 + k, 0.15);
       const testCsv = writeCsv(dir, `test${k}.csv`, test);
-      const trained = await runReference([
-        'train', '--train', writeCsv(dir, `train${k}.csv`, synthetic(c.task, 2500, 7, 400 + k)),
-        '--validation', writeCsv(dir, `valid${k}.csv`, synthetic(c.task, 500, 7, 450 + k)),
-        '--params', writeParams(dir, `p${k}.json`, c.params), '--out', prefix, '--predict', testCsv,
-      ]) as { predictions: number[] };
+      const trained = (await runReference([
+        'train',
+        '--train',
+        writeCsv(dir, `train${k}.csv`, synthetic(c.task, 2500, 7, 400 + k)),
+        '--validation',
+        writeCsv(dir, `valid${k}.csv`, synthetic(c.task, 500, 7, 450 + k)),
+        '--params',
+        writeParams(dir, `p${k}.json`, c.params),
+        '--out',
+        prefix,
+        '--predict',
+        testCsv,
+      ])) as { predictions: number[] };
       const x = toMatrix(test.x);
 
       // xgboost's binary file → mme
@@ -55,15 +96,23 @@ describe.skipIf(!python)('xgboost binary models and pickled Boosters', { timeout
       const written = saveModel(loaded.model, 'binary');
       const file = join(dir, `mme-${k}`);
       writeFileSync(file, written);
-      const theirs = (await runReference(['predict', '--model', file, '--data', testCsv]) as { predictions: number[] }).predictions;
+      const theirs = (
+        (await runReference(['predict', '--model', file, '--data', testCsv])) as { predictions: number[] }
+      ).predictions;
       expect(worstRelative(ours, theirs)).toBeLessThanOrEqual(1e-6);
       expect(Array.from(predict(loadModel(written).model, x))).toEqual(Array.from(ours));
 
       // pickles
-      const pickles = await runReference(['pickles', '--model', prefix, '--out', dir, '--data', testCsv]) as Record<string, { path: string; predictions?: number[]; error?: string }>;
+      const pickles = (await runReference(['pickles', '--model', prefix, '--out', dir, '--data', testCsv])) as Record<
+        string,
+        { path: string; predictions?: number[]; error?: string }
+      >;
       const expectedPayload: Record<string, string> = {
-        'p17-proto3.pkl': 'ubjson-snapshot', 'p17-proto4.pkl': 'ubjson-snapshot', 'p15-json.pkl': 'json-snapshot',
-        'p13-config.pkl': 'config-offset', 'p090-raw.pkl': 'binary',
+        'p17-proto3.pkl': 'ubjson-snapshot',
+        'p17-proto4.pkl': 'ubjson-snapshot',
+        'p15-json.pkl': 'json-snapshot',
+        'p13-config.pkl': 'config-offset',
+        'p090-raw.pkl': 'binary',
       };
       for (const [name, entry] of Object.entries(pickles)) {
         const p = loadModel(readFileSync(entry.path));
@@ -82,7 +131,9 @@ describe.skipIf(!python)('xgboost binary models and pickled Boosters', { timeout
         }
       }
       // p13 carries best_ntree_limit=3 in its state: both sides score 3 rounds only.
-      expect(worstRelative(predict(loaded.model, x, { rounds: 3 }), pickles['p13-config.pkl']!.predictions!)).toBeLessThanOrEqual(1e-6);
+      expect(
+        worstRelative(predict(loaded.model, x, { rounds: 3 }), pickles['p13-config.pkl']!.predictions!),
+      ).toBeLessThanOrEqual(1e-6);
     });
   });
 });

@@ -9,13 +9,31 @@ import type { XGBoostModel } from '../../../src/algorithms/xgboost/model.js';
 import { unpickle } from '../../../src/algorithms/xgboost/pickle.js';
 
 const model: XGBoostModel = {
-  objective: 'reg:squarederror', numClass: 0, numFeature: 1, baseScore: 0.5,
-  trees: [{
-    left: Int32Array.of(1, -1, -1), right: Int32Array.of(2, -1, -1), parent: Int32Array.of(-1, 0, 0), splitIndex: Uint32Array.of(0, 0, 0),
-    splitCondition: Float32Array.of(1, -1, 1), defaultLeft: Uint8Array.of(1, 0, 0), baseWeight: new Float32Array(3), lossChange: new Float32Array(3),
-    sumHessian: new Float32Array(3), numFeature: 1,
-  }],
-  treeInfo: Int32Array.of(0), numParallelTree: 1, attributes: { best_ntree_limit: '1' }, objectiveParams: {}, featureNames: [], featureTypes: [], version: [1, 7, 4],
+  objective: 'reg:squarederror',
+  numClass: 0,
+  numFeature: 1,
+  baseScore: 0.5,
+  trees: [
+    {
+      left: Int32Array.of(1, -1, -1),
+      right: Int32Array.of(2, -1, -1),
+      parent: Int32Array.of(-1, 0, 0),
+      splitIndex: Uint32Array.of(0, 0, 0),
+      splitCondition: Float32Array.of(1, -1, 1),
+      defaultLeft: Uint8Array.of(1, 0, 0),
+      baseWeight: new Float32Array(3),
+      lossChange: new Float32Array(3),
+      sumHessian: new Float32Array(3),
+      numFeature: 1,
+    },
+  ],
+  treeInfo: Int32Array.of(0),
+  numParallelTree: 1,
+  attributes: { best_ntree_limit: '1' },
+  objectiveParams: {},
+  featureNames: [],
+  featureTypes: [],
+  version: [1, 7, 4],
 };
 
 const ascii = (s: string) => Array.from(Buffer.from(s, 'latin1'));
@@ -24,10 +42,39 @@ const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>
 /** Protocol 3, as pickle.dump(booster) writes it: Booster(), state {"handle": bytearray(payload)}. */
 function protocol3(payload: Uint8Array, global = 'xgboost.core\nBooster\n'): Uint8Array {
   return Uint8Array.from([
-    0x80, 3, ...ascii(`c${global}`), 0x71, 0, 0x29, 0x81, 0x71, 1, 0x7d, 0x71, 2, 0x28,
-    0x58, ...u32(6), ...ascii('handle'), ...ascii('cbuiltins\nbytearray\n'), 0x42, ...u32(payload.length), ...payload, 0x85, 0x52,
-    0x58, ...u32(13), ...ascii('feature_names'), 0x5d, 0x58, ...u32(2), ...ascii('f0'), 0x61,
-    0x75, 0x62, 0x2e,
+    0x80,
+    3,
+    ...ascii(`c${global}`),
+    0x71,
+    0,
+    0x29,
+    0x81,
+    0x71,
+    1,
+    0x7d,
+    0x71,
+    2,
+    0x28,
+    0x58,
+    ...u32(6),
+    ...ascii('handle'),
+    ...ascii('cbuiltins\nbytearray\n'),
+    0x42,
+    ...u32(payload.length),
+    ...payload,
+    0x85,
+    0x52,
+    0x58,
+    ...u32(13),
+    ...ascii('feature_names'),
+    0x5d,
+    0x58,
+    ...u32(2),
+    ...ascii('f0'),
+    0x61,
+    0x75,
+    0x62,
+    0x2e,
   ]);
 }
 
@@ -45,7 +92,23 @@ describe('pickled Booster reader', () => {
   it('refuses any other global instead of calling it', () => {
     const evil = protocol3(saveModel(model, 'binary'), 'os\nsystem\n');
     expect(() => loadModel(evil)).toThrow(/refuses to load the global os\.system/);
-    const reduce = Uint8Array.from([0x80, 4, 0x8c, 5, ...ascii('posix'), 0x8c, 6, ...ascii('system'), 0x93, 0x8c, 2, ...ascii('id'), 0x85, 0x52, 0x2e]);
+    const reduce = Uint8Array.from([
+      0x80,
+      4,
+      0x8c,
+      5,
+      ...ascii('posix'),
+      0x8c,
+      6,
+      ...ascii('system'),
+      0x93,
+      0x8c,
+      2,
+      ...ascii('id'),
+      0x85,
+      0x52,
+      0x2e,
+    ]);
     expect(() => unpickle(reduce)).toThrow(/refuses to load the global posix\.system/);
   });
 

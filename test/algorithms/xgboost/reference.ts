@@ -93,7 +93,10 @@ export function synthetic(task: Task, rows: number, cols: number, seed: number, 
 
 /** Label-first CSV, empty field = missing, values in full (shortest round-trip) precision. */
 export function toCsv(data: Synthetic): string {
-  return data.x.map((row, i) => [data.y[i], ...row.map((v) => (Number.isNaN(v) ? '' : String(v)))].join(',')).join('\n') + '\n';
+  return (
+    data.x.map((row, i) => [data.y[i], ...row.map((v) => (Number.isNaN(v) ? '' : String(v)))].join(',')).join('\n') +
+    '\n'
+  );
 }
 
 export function writeCsv(dir: string, name: string, data: Synthetic): string {

@@ -7,7 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { AlgorithmClientError } from '../../../src/algorithms/errors.js';
 import { dataFormat, parseChannel, parseCsvData, parseLibsvmData } from '../../../src/algorithms/xgboost/data.js';
-import { parseXGBoostHyperparameters, pythonFloat, XGBoostHyperparameterError } from '../../../src/algorithms/xgboost/hyperparameters.js';
+import {
+  parseXGBoostHyperparameters,
+  pythonFloat,
+  XGBoostHyperparameterError,
+} from '../../../src/algorithms/xgboost/hyperparameters.js';
 import { finalMetrics, formatEvaluationLine } from '../../../src/algorithms/xgboost/log.js';
 import { binaryAuc } from '../../../src/algorithms/xgboost/metrics.js';
 import { boostedRounds } from '../../../src/algorithms/xgboost/model.js';
@@ -35,27 +39,62 @@ describe('hyperparameters as the container validates them', () => {
     expect(fails({ num_round: '10', eta: '1.5' })).toBe('ClientError: Hyperparameter eta: 1.5 is not in [0, 1]');
     expect(fails({ num_round: '10', eta: '2' })).toBe('ClientError: Hyperparameter eta: 2.0 is not in [0, 1]');
     expect(fails({ num_round: '0' })).toBe('ClientError: Hyperparameter num_round: 0 is not in [1, +inf)');
-    expect(fails({ num_round: '10', subsample: '0' })).toBe('ClientError: Hyperparameter subsample: 0.0 is not in (0, 1]');
-    expect(fails({ num_round: '1.5' })).toBe('ClientError: Hyperparameter num_round: could not parse value (caused by ValueError)');
+    expect(fails({ num_round: '10', subsample: '0' })).toBe(
+      'ClientError: Hyperparameter subsample: 0.0 is not in (0, 1]',
+    );
+    expect(fails({ num_round: '1.5' })).toBe(
+      'ClientError: Hyperparameter num_round: could not parse value (caused by ValueError)',
+    );
     expect(fails({ num_round: '10', foo: '1' })).toBe('ClientError: Extraneous hyperparameter found: foo');
-    expect(fails({ num_round: '10', objective: 'reg:nope' })).toMatch(/^ClientError: Hyperparameter objective: reg:nope is not in \['aft_loss_distribution', 'binary:logistic', /);
-    expect(fails({ num_round: '10', objective: 'multi:softprob' })).toBe("ClientError: Require input for parameter 'num_class' for multi-classification");
-    expect(fails({ num_round: '10', num_class: '3' })).toBe("ClientError: Do not need to setup parameter 'num_class' for learning task other than multi-classification.");
-    expect(fails({ num_round: '10', objective: 'reg:squarederror', eval_metric: 'auc' })).toBe("ClientError: Metric 'auc' can only be applied for classification and ranking problems.");
-    expect(fails({ num_round: '10', eval_metric: 'rmse,bogus' })).toMatch(/^ClientError: Hyperparameter eval_metric: value \['rmse', 'bogus'\] not in range \['accuracy', /);
-    expect(fails({ num_round: '10', tree_method: 'fast' })).toBe("ClientError: Hyperparameter tree_method: fast is not in ['auto', 'exact', 'approx', 'hist', 'gpu_hist']");
+    expect(fails({ num_round: '10', objective: 'reg:nope' })).toMatch(
+      /^ClientError: Hyperparameter objective: reg:nope is not in \['aft_loss_distribution', 'binary:logistic', /,
+    );
+    expect(fails({ num_round: '10', objective: 'multi:softprob' })).toBe(
+      "ClientError: Require input for parameter 'num_class' for multi-classification",
+    );
+    expect(fails({ num_round: '10', num_class: '3' })).toBe(
+      "ClientError: Do not need to setup parameter 'num_class' for learning task other than multi-classification.",
+    );
+    expect(fails({ num_round: '10', objective: 'reg:squarederror', eval_metric: 'auc' })).toBe(
+      "ClientError: Metric 'auc' can only be applied for classification and ranking problems.",
+    );
+    expect(fails({ num_round: '10', eval_metric: 'rmse,bogus' })).toMatch(
+      /^ClientError: Hyperparameter eval_metric: value \['rmse', 'bogus'\] not in range \['accuracy', /,
+    );
+    expect(fails({ num_round: '10', tree_method: 'fast' })).toBe(
+      "ClientError: Hyperparameter tree_method: fast is not in ['auto', 'exact', 'approx', 'hist', 'gpu_hist']",
+    );
   });
 
   it('replaces the aliases before validating', () => {
-    const h = parseXGBoostHyperparameters({ num_round: '7', learning_rate: '0.05', min_split_loss: '2', reg_lambda: '3', reg_alpha: '0.5' });
+    const h = parseXGBoostHyperparameters({
+      num_round: '7',
+      learning_rate: '0.05',
+      min_split_loss: '2',
+      reg_lambda: '3',
+      reg_alpha: '0.5',
+    });
     expect([h.numRound, h.eta, h.gamma, h.lambda, h.alpha]).toEqual([7, 0.05, 2, 3, 0.5]);
     expect(fails({ num_round: '7', learning_rate: '3' })).toBe('ClientError: Hyperparameter eta: 3.0 is not in [0, 1]');
   });
 
   it("has xgboost's defaults and says how other tree methods and idle settings are treated", () => {
     const h = parseXGBoostHyperparameters({ num_round: '5', nthread: '4' });
-    expect([h.eta, h.maxDepth, h.minChildWeight, h.lambda, h.alpha, h.gamma, h.subsample, h.maxBin, h.objective]).toEqual([0.3, 6, 1, 1, 0, 0, 1, 256, 'reg:squarederror']);
-    expect(h.notes).toEqual(["tree_method 'auto' is trained with mme's 'hist' (the histogram method, max_bin bins per feature)", 'nthread does not change the model and is ignored']);
+    expect([
+      h.eta,
+      h.maxDepth,
+      h.minChildWeight,
+      h.lambda,
+      h.alpha,
+      h.gamma,
+      h.subsample,
+      h.maxBin,
+      h.objective,
+    ]).toEqual([0.3, 6, 1, 1, 0, 0, 1, 256, 'reg:squarederror']);
+    expect(h.notes).toEqual([
+      "tree_method 'auto' is trained with mme's 'hist' (the histogram method, max_bin bins per feature)",
+      'nthread does not change the model and is ignored',
+    ]);
     expect(parseXGBoostHyperparameters({ num_round: '5', tree_method: 'hist' }).notes).toEqual([]);
   });
 
@@ -67,7 +106,13 @@ describe('hyperparameters as the container validates them', () => {
   });
 
   it("spells floats as Python's str() does", () => {
-    expect([pythonFloat(2), pythonFloat(0.1), pythonFloat(1e-5), pythonFloat(1e16), pythonFloat(-0.5)]).toEqual(['2.0', '0.1', '1e-05', '1e+16', '-0.5']);
+    expect([pythonFloat(2), pythonFloat(0.1), pythonFloat(1e-5), pythonFloat(1e16), pythonFloat(-0.5)]).toEqual([
+      '2.0',
+      '0.1',
+      '1e-05',
+      '1e+16',
+      '-0.5',
+    ]);
   });
 });
 
@@ -99,8 +144,20 @@ describe('input data', () => {
 describe('log lines and final metrics', () => {
   it("prints the container's per-round line and reports the last round's values", () => {
     const rounds = [
-      { round: 0, values: [{ data: 'train' as const, metric: 'rmse', value: 17.365981 }, { data: 'validation' as const, metric: 'rmse', value: 17.5 }] },
-      { round: 1, values: [{ data: 'train' as const, metric: 'rmse', value: 12.3456789 }, { data: 'validation' as const, metric: 'rmse', value: 13.000004 }] },
+      {
+        round: 0,
+        values: [
+          { data: 'train' as const, metric: 'rmse', value: 17.365981 },
+          { data: 'validation' as const, metric: 'rmse', value: 17.5 },
+        ],
+      },
+      {
+        round: 1,
+        values: [
+          { data: 'train' as const, metric: 'rmse', value: 12.3456789 },
+          { data: 'validation' as const, metric: 'rmse', value: 13.000004 },
+        ],
+      },
     ];
     expect(formatEvaluationLine(rounds[0]!)).toBe('[0]#011train-rmse:17.36598#011validation-rmse:17.50000');
     expect(formatEvaluationLine(rounds[1]!, '\t')).toBe('[1]\ttrain-rmse:12.34568\tvalidation-rmse:13.00000');
@@ -115,11 +172,16 @@ describe('log lines and final metrics', () => {
 });
 
 describe('training', () => {
-  const data = (task: 'regression' | 'binary', rows: number, seed: number) => parseCsvData(toCsv(synthetic(task, rows, 6, seed)), { labeled: true });
+  const data = (task: 'regression' | 'binary', rows: number, seed: number) =>
+    parseCsvData(toCsv(synthetic(task, rows, 6, seed)), { labeled: true });
 
   it('logs a line per round and reports train:/validation: metrics', () => {
     const lines: string[] = [];
-    const r = trainXGBoost({ train: data('regression', 800, 1), validation: data('regression', 300, 2) }, { num_round: '5', max_depth: '3' }, { log: (l) => lines.push(l) });
+    const r = trainXGBoost(
+      { train: data('regression', 800, 1), validation: data('regression', 300, 2) },
+      { num_round: '5', max_depth: '3' },
+      { log: (l) => lines.push(l) },
+    );
     expect(lines.filter((l) => l.startsWith('['))).toHaveLength(5);
     expect(lines.at(-1)).toMatch(/^\[4\]#011train-rmse:\d+\.\d{5}#011validation-rmse:\d+\.\d{5}$/);
     expect(Object.keys(r.finalMetrics)).toEqual(['train:rmse', 'validation:rmse']);
@@ -130,7 +192,17 @@ describe('training', () => {
   it('stops early on the last eval_metric of validation and keeps the best rounds', () => {
     const train = data('regression', 600, 3);
     const validation = data('regression', 300, 4);
-    const r = trainXGBoost({ train, validation }, { num_round: '500', eta: '0.8', max_depth: '8', min_child_weight: '0', early_stopping_rounds: '3', eval_metric: 'mae,rmse' });
+    const r = trainXGBoost(
+      { train, validation },
+      {
+        num_round: '500',
+        eta: '0.8',
+        max_depth: '8',
+        min_child_weight: '0',
+        early_stopping_rounds: '3',
+        eval_metric: 'mae,rmse',
+      },
+    );
     expect(r.roundsTrained).toBeLessThan(500);
     expect(r.roundsTrained).toBe(r.bestIteration + 1 + 3);
     expect(boostedRounds(r.model)).toBe(r.bestIteration + 1);
@@ -139,7 +211,10 @@ describe('training', () => {
     expect(r.model.attributes.best_ntree_limit).toBe(String(r.bestIteration + 1));
     expect(Number(r.model.attributes.best_score)).toBe(rmse[r.bestIteration]);
     // The container only installs early stopping when eval_metric is given.
-    const noMetric = trainXGBoost({ train, validation }, { num_round: '30', eta: '0.8', max_depth: '8', early_stopping_rounds: '3' });
+    const noMetric = trainXGBoost(
+      { train, validation },
+      { num_round: '30', eta: '0.8', max_depth: '8', early_stopping_rounds: '3' },
+    );
     expect(noMetric.roundsTrained).toBe(30);
   });
 
@@ -147,7 +222,10 @@ describe('training', () => {
     // the label is 1 exactly when feature 0 is missing
     const rows = Array.from({ length: 400 }, (_, i) => [i % 4 === 0 ? Number.NaN : (i % 7) - 3]);
     const labels = Float32Array.from(rows, (r) => (Number.isNaN(r[0]!) ? 1 : 0));
-    const r = trainXGBoost({ train: { x: toMatrix(rows), labels } }, { num_round: '20', objective: 'binary:logistic', max_depth: '2' });
+    const r = trainXGBoost(
+      { train: { x: toMatrix(rows), labels } },
+      { num_round: '20', objective: 'binary:logistic', max_depth: '2' },
+    );
     const p = predict(r.model, toMatrix([[Number.NaN], [0], [2]]));
     expect(p[0]).toBeGreaterThan(0.9);
     expect(p[1]).toBeLessThan(0.1);
@@ -166,7 +244,11 @@ describe('training', () => {
 
   it('refuses labels the objective cannot take, as xgboost does', () => {
     const train = data('regression', 50, 6);
-    expect(() => trainXGBoost({ train }, { num_round: '2', objective: 'binary:logistic' })).toThrow(/label must be in \[0,1\] for logistic regression/);
-    expect(() => trainXGBoost({ train }, { num_round: '2', objective: 'multi:softmax', num_class: '3' })).toThrow(/label must be in \[0, num_class\)/);
+    expect(() => trainXGBoost({ train }, { num_round: '2', objective: 'binary:logistic' })).toThrow(
+      /label must be in \[0,1\] for logistic regression/,
+    );
+    expect(() => trainXGBoost({ train }, { num_round: '2', objective: 'multi:softmax', num_class: '3' })).toThrow(
+      /label must be in \[0, num_class\)/,
+    );
   });
 });

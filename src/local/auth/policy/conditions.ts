@@ -55,7 +55,12 @@ function remember(operator: string, result: ParsedOperator | null): ParsedOperat
  * negated ones NOR them. A pair that cannot be compared (null) never counts as a match, so a
  * malformed value makes neither StringLike nor StringNotLike true.
  */
-function valueMatches(base: BaseOperator, requestValue: string, policyValues: readonly string[], lookup: VariableLookup | undefined): boolean {
+function valueMatches(
+  base: BaseOperator,
+  requestValue: string,
+  policyValues: readonly string[],
+  lookup: VariableLookup | undefined,
+): boolean {
   if (base.negated) return policyValues.every((p) => base.test(requestValue, p, lookup) === false);
   return policyValues.some((p) => base.test(requestValue, p, lookup) === true);
 }
@@ -110,7 +115,11 @@ function keyMatches(
  * `variables` is false for Version 2008-10-17 documents, where `${…}` is literal text.
  * An operator IAM does not know never matches (the validator rejects such documents first).
  */
-export function conditionsMatch(block: ConditionBlock | undefined, context: RequestContext, variables: boolean): boolean {
+export function conditionsMatch(
+  block: ConditionBlock | undefined,
+  context: RequestContext,
+  variables: boolean,
+): boolean {
   if (!block) return true;
   for (const [operator, keys] of Object.entries(block)) {
     const op = parseOperator(operator);

@@ -29,9 +29,20 @@ export type PolicyValidation =
   | { readonly ok: false; readonly errors: readonly MalformedPolicyError[] };
 
 const SYNTAX = 'Syntax errors in policy.';
-const STATEMENT_FIELDS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition']);
+const STATEMENT_FIELDS = new Set([
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
+]);
 const PRINCIPAL_KINDS = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
-const AWS_PRINCIPAL = /^(\*|\d{12}|arn:aws[\w-]*:(iam::\d{12}:(root|user\/.+|role\/.+|federated-user\/.+)|sts::\d{12}:(assumed-role\/[^/]+\/.+|federated-user\/.+)))$/;
+const AWS_PRINCIPAL =
+  /^(\*|\d{12}|arn:aws[\w-]*:(iam::\d{12}:(root|user\/.+|role\/.+|federated-user\/.+)|sts::\d{12}:(assumed-role\/[^/]+\/.+|federated-user\/.+)))$/;
 
 /** Thrown-on-first-error form of validatePolicyDocument, for callers that just need the document. */
 export function parsePolicyDocument(input: string | object, kind: PolicyKind = 'identity'): PolicyDocument {
@@ -120,7 +131,8 @@ function parseStatement(raw: unknown, kind: PolicyKind, errors: string[]): Polic
     errors.push('Policy statement must contain resources.');
   } else {
     for (const r of resource ?? notResource ?? []) {
-      if (r !== '*' && !r.startsWith('arn:') && !r.startsWith('${')) errors.push(`Resource ${r} must be in ARN format or "*".`);
+      if (r !== '*' && !r.startsWith('arn:') && !r.startsWith('${'))
+        errors.push(`Resource ${r} must be in ARN format or "*".`);
     }
   }
 
@@ -172,7 +184,8 @@ function parsePrincipal(raw: unknown, errors: string[]): PrincipalSpec | undefin
       continue;
     }
     for (const p of list) {
-      if (kind === 'AWS' && !AWS_PRINCIPAL.test(p)) errors.push(`Invalid principal in policy: "AWS":${JSON.stringify(p)}`);
+      if (kind === 'AWS' && !AWS_PRINCIPAL.test(p))
+        errors.push(`Invalid principal in policy: "AWS":${JSON.stringify(p)}`);
     }
     spec[kind] = list;
   }

@@ -7,7 +7,14 @@
 import { conditionsMatch } from './conditions.js';
 import { RequestContext } from './context.js';
 import { principalMatches } from './principal.js';
-import type { AuthorizationRequest, ContextValues, EvaluationResult, MatchedStatement, PolicyDocument, PolicyStatement } from './types.js';
+import type {
+  AuthorizationRequest,
+  ContextValues,
+  EvaluationResult,
+  MatchedStatement,
+  PolicyDocument,
+  PolicyStatement,
+} from './types.js';
 import { actionMatches, resourceMatches, type VariableLookup } from './wildcard.js';
 
 /** A policy to evaluate, optionally with an id (its ARN or name) to report in matchedStatements. */
@@ -30,7 +37,11 @@ function statementActionMatches(statement: PolicyStatement, action: string): boo
  * then treats the statement as invalid (reference_policies_variables.html) — otherwise a
  * missing aws:username would widen an Allow with NotResource to every resource.
  */
-function statementResourceMatches(statement: PolicyStatement, resource: string, lookup: VariableLookup | undefined): boolean {
+function statementResourceMatches(
+  statement: PolicyStatement,
+  resource: string,
+  lookup: VariableLookup | undefined,
+): boolean {
   if (statement.resource) return statement.resource.some((p) => resourceMatches(p, resource, lookup) === true);
   if (statement.notResource) {
     const results = statement.notResource.map((p) => resourceMatches(p, resource, lookup));
@@ -98,7 +109,11 @@ export function evaluateTrust(
       : statement.notPrincipal
         ? !principalMatches(statement.notPrincipal, principal)
         : false;
-    if (principalOk && statementActionMatches(statement, action) && conditionsMatch(statement.condition, requestContext, variables)) {
+    if (
+      principalOk &&
+      statementActionMatches(statement, action) &&
+      conditionsMatch(statement.condition, requestContext, variables)
+    ) {
       matched.push(describe(undefined, index, statement));
     }
   });

@@ -12,7 +12,12 @@ export interface AccessDeniedOptions {
   readonly reason?: Decision;
 }
 
-export function formatAccessDenied(principalArn: string, action: string, resource: string, options: AccessDeniedOptions = {}): string {
+export function formatAccessDenied(
+  principalArn: string,
+  action: string,
+  resource: string,
+  options: AccessDeniedOptions = {},
+): string {
   const base = `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource}`;
   if (options.reason === 'ImplicitDeny') return `${base} because no identity-based policy allows the ${action} action`;
   if (options.reason === 'ExplicitDeny') return `${base} with an explicit deny in an identity-based policy`;

@@ -94,7 +94,11 @@ function cached(key: string, pattern: string, build: () => RegExp | null): RegEx
 }
 
 /** A plain glob over the whole string (actions, StringLike). */
-export function globMatches(pattern: string, value: string, options: { ignoreCase: boolean; lookup?: VariableLookup }): boolean {
+export function globMatches(
+  pattern: string,
+  value: string,
+  options: { ignoreCase: boolean; lookup?: VariableLookup },
+): boolean {
   const re = cached(`g${options.ignoreCase ? 'i' : 's'}${options.lookup ? 'v' : ''}|${pattern}`, pattern, () => {
     const tokens = tokenize(pattern, { wildcards: true, lookup: options.lookup });
     if (!tokens) return null;
@@ -153,7 +157,13 @@ function arnRegExp(pattern: string, lookup: VariableLookup | undefined, crossCol
     sources.push(
       tokens
         .map((t, j) =>
-          t.kind === 'text' ? escapeRegExp(t.text) : t.kind === 'one' ? '[^:]' : crossColons && j === last ? '[\\s\\S]*' : '[^:]*',
+          t.kind === 'text'
+            ? escapeRegExp(t.text)
+            : t.kind === 'one'
+              ? '[^:]'
+              : crossColons && j === last
+                ? '[\\s\\S]*'
+                : '[^:]*',
         )
         .join(''),
     );

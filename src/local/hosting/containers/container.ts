@@ -40,7 +40,12 @@ export interface Container {
   /** Called once when the instance starts (endpoint creation): a single model loads here. */
   load?(): Promise<void>;
   /** Synchronous when it can answer at once (a model in memory): the pipeline awaits only promises. */
-  invoke(body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse | Promise<ContainerResponse>;
+  invoke(
+    body: string,
+    contentType: string | undefined,
+    accept: string | undefined,
+    context: InvocationContext,
+  ): ContainerResponse | Promise<ContainerResponse>;
 }
 
 /** A container definition of a SageMaker Model (ContainerDefinition), as the host needs it. */

@@ -17,8 +17,25 @@ export { DeployFailure, SingleModelContainer } from './single-model.js';
 const MAX_PIPELINE_CONTAINERS = 15;
 
 export type ContainerPlan =
-  | { mode: 'SingleModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; modelDataUrl: string; logName?: string }
-  | { mode: 'MultiModel'; name: string; position: number; algorithm: AlgorithmId; environment: Record<string, string>; prefix: S3Location; cacheEnabled: boolean; logName?: string };
+  | {
+      mode: 'SingleModel';
+      name: string;
+      position: number;
+      algorithm: AlgorithmId;
+      environment: Record<string, string>;
+      modelDataUrl: string;
+      logName?: string;
+    }
+  | {
+      mode: 'MultiModel';
+      name: string;
+      position: number;
+      algorithm: AlgorithmId;
+      environment: Record<string, string>;
+      prefix: S3Location;
+      cacheEnabled: boolean;
+      logName?: string;
+    };
 
 const invalid = (message: string) => new ServiceError('ValidationException', message);
 
@@ -29,7 +46,9 @@ const invalid = (message: string) => new ServiceError('ValidationException', mes
 export function planContainers(definitions: readonly ContainerDefinition[], where: string): ContainerPlan[] {
   if (definitions.length === 0) throw invalid(`${where} has no containers.`);
   if (definitions.length > MAX_PIPELINE_CONTAINERS) {
-    throw invalid(`${where} has ${definitions.length} containers; an inference pipeline has at most ${MAX_PIPELINE_CONTAINERS}.`);
+    throw invalid(
+      `${where} has ${definitions.length} containers; an inference pipeline has at most ${MAX_PIPELINE_CONTAINERS}.`,
+    );
   }
   if (definitions.filter((d) => d.Mode === 'MultiModel').length > 1) {
     // SageMaker: "More than one container in MultiModel mode is not supported with inference pipeline."
@@ -45,12 +64,24 @@ export function planContainers(definitions: readonly ContainerDefinition[], wher
     const logName = pipeline ? (d.ContainerHostname ?? `container-${position}`) : undefined;
     const algorithm = requireRunnableImage(d.Image, `container ${position} of ${where}`);
     const environment = { ...(d.Environment ?? {}) };
-    if (!d.ModelDataUrl) throw invalid(`Container ${position} of ${where} has no ModelDataUrl; the local cloud's containers need model data.`);
+    if (!d.ModelDataUrl)
+      throw invalid(
+        `Container ${position} of ${where} has no ModelDataUrl; the local cloud's containers need model data.`,
+      );
     if (d.Mode === 'MultiModel') {
       const prefix = parseS3Uri(d.ModelDataUrl);
       if (!prefix) throw invalid(`ModelDataUrl '${d.ModelDataUrl}' of container ${position} is not an s3:// URL.`);
       const setting = d.MultiModelConfig?.ModelCacheSetting ?? 'Enabled';
-      return { mode: 'MultiModel', name, position, algorithm, environment, prefix, cacheEnabled: setting !== 'Disabled', logName };
+      return {
+        mode: 'MultiModel',
+        name,
+        position,
+        algorithm,
+        environment,
+        prefix,
+        cacheEnabled: setting !== 'Disabled',
+        logName,
+      };
     }
     return { mode: 'SingleModel', name, position, algorithm, environment, modelDataUrl: d.ModelDataUrl, logName };
   });

@@ -64,7 +64,12 @@ export class MultiModelContainer implements Container {
   }
 
   /** A model in memory answers synchronously; otherwise the promise of its load, then the answer. */
-  invoke(body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse | Promise<ContainerResponse> {
+  invoke(
+    body: string,
+    contentType: string | undefined,
+    accept: string | undefined,
+    context: InvocationContext,
+  ): ContainerResponse | Promise<ContainerResponse> {
     const targetModel = context.targetModel!;
     const held = this.runtime.cache.hold(targetModel);
     if (held === undefined) return this.invokeCold(targetModel, body, contentType, accept, context);
@@ -72,7 +77,13 @@ export class MultiModelContainer implements Container {
     return this.answer(held, targetModel, body, contentType, accept, context);
   }
 
-  private async invokeCold(targetModel: string, body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): Promise<ContainerResponse> {
+  private async invokeCold(
+    targetModel: string,
+    body: string,
+    contentType: string | undefined,
+    accept: string | undefined,
+    context: InvocationContext,
+  ): Promise<ContainerResponse> {
     const { cache, monotonicMs } = this.runtime;
     const acquired = cache.acquire(targetModel, () => this.loadModel(targetModel));
     let lease: Lease<NativeModel>;
@@ -92,7 +103,12 @@ export class MultiModelContainer implements Container {
   }
 
   private answer(
-    held: Held<NativeModel> | Lease<NativeModel>, targetModel: string, body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext,
+    held: Held<NativeModel> | Lease<NativeModel>,
+    targetModel: string,
+    body: string,
+    contentType: string | undefined,
+    accept: string | undefined,
+    context: InvocationContext,
   ): ContainerResponse {
     const { cache, monotonicMs } = this.runtime;
     const started = monotonicMs();

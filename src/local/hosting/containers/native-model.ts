@@ -8,7 +8,11 @@
  * the objects around them. The host adds a per-model overhead on top (modelOverheadBytes) that
  * stands for what a real model server spends per loaded model; see endpoint-host.ts.
  */
-import { LINEAR_LEARNER_ARTIFACT_FILE, PREPROCESSOR_ARTIFACT_FILE, parseArtifact } from '../../../algorithms/artifact.js';
+import {
+  LINEAR_LEARNER_ARTIFACT_FILE,
+  PREPROCESSOR_ARTIFACT_FILE,
+  parseArtifact,
+} from '../../../algorithms/artifact.js';
 import { ArtifactError } from '../../../algorithms/errors.js';
 import { invokeLinearLearner } from '../../../algorithms/linear-learner/predict.js';
 import { invokePreprocessor, type PreprocessorModel } from '../../../algorithms/preprocessor.js';
@@ -19,7 +23,11 @@ export interface NativeModel {
   readonly algorithm: AlgorithmId;
   /** Measured/estimated bytes of the loaded model (without the host's per-model overhead). */
   readonly sizeBytes: number;
-  invoke(body: string, contentType: string | undefined, accept: string | undefined): { body: string; contentType: string };
+  invoke(
+    body: string,
+    contentType: string | undefined,
+    accept: string | undefined,
+  ): { body: string; contentType: string };
 }
 
 const OBJECT_OVERHEAD_BYTES = 1024;
@@ -36,7 +44,9 @@ export function loadNativeModel(algorithm: AlgorithmId, files: readonly ModelFil
   const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
   const file = files.find((f) => f.name === wanted);
   if (!file) {
-    throw new ArtifactError(`The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`);
+    throw new ArtifactError(
+      `The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`,
+    );
   }
   const artifact = parseArtifact(file.data);
   if (artifact.kind === 'linear-learner' && algorithm === 'linear-learner') {

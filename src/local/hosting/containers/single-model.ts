@@ -81,7 +81,12 @@ export class SingleModelContainer implements Container {
     }
   }
 
-  invoke(body: string, contentType: string | undefined, accept: string | undefined, context: InvocationContext): ContainerResponse {
+  invoke(
+    body: string,
+    contentType: string | undefined,
+    accept: string | undefined,
+    context: InvocationContext,
+  ): ContainerResponse {
     const model = this.model;
     if (!model) throw new Error(`container ${this.spec.name} invoked before it loaded`);
     const started = this.monotonicMs();

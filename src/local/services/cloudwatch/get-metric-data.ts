@@ -10,8 +10,25 @@ import { evaluate, MathError, referencedIds, type MathValue, type Series } from 
 import { isStatistic, percentileOf, statisticValue } from './statistics.js';
 import { type Dimension, type Unit } from './shapes.js';
 import {
-  asStruct, checkPeriod, decodeToken, encodeToken, invalidToken, invalidCombination, invalidValue, missing, optBoolean, optDimensions, optInteger, optList, optString, optStruct, optUnit,
-  reqNumber, reqString, reqTime, type Input,
+  asStruct,
+  checkPeriod,
+  decodeToken,
+  encodeToken,
+  invalidToken,
+  invalidCombination,
+  invalidValue,
+  missing,
+  optBoolean,
+  optDimensions,
+  optInteger,
+  optList,
+  optString,
+  optStruct,
+  optUnit,
+  reqNumber,
+  reqString,
+  reqTime,
+  type Input,
 } from './wire.js';
 
 const MAX_QUERIES = 500;
@@ -54,14 +71,18 @@ export interface GetMetricDataOutput {
 export function getMetricData(input: Input, store: MetricStore): GetMetricDataOutput {
   const list = optList(input, 'MetricDataQueries');
   if (!list || list.length === 0) throw missing('MetricDataQueries');
-  if (list.length > MAX_QUERIES) throw invalidValue(`The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
+  if (list.length > MAX_QUERIES)
+    throw invalidValue(`The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
   const queries = list.map((q, i) => readQuery(q, `MetricDataQueries.member.${i + 1}`));
   const start = reqTime(input, 'StartTime');
   const end = reqTime(input, 'EndTime');
-  if (start.getTime() >= end.getTime()) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
+  if (start.getTime() >= end.getTime())
+    throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
   const scanBy = optString(input, 'ScanBy') ?? 'TimestampDescending';
   if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') {
-    throw invalidValue(`The value ${scanBy} for parameter ScanBy is invalid: it must be TimestampDescending or TimestampAscending.`);
+    throw invalidValue(
+      `The value ${scanBy} for parameter ScanBy is invalid: it must be TimestampDescending or TimestampAscending.`,
+    );
   }
   const maxDatapoints = optInteger(input, 'MaxDatapoints') ?? DEFAULT_MAX_DATAPOINTS;
   if (maxDatapoints < 1) throw invalidValue('The parameter MaxDatapoints must be greater than 0.');
@@ -73,29 +94,37 @@ export function getMetricData(input: Input, store: MetricStore): GetMetricDataOu
   const ascending = scanBy === 'TimestampAscending';
   let cursor = 0;
   const pageEnd = offset + maxDatapoints;
-  const results = queries.filter((q) => q.returnData).map((q): MetricDataResult => {
-    const points = [...series.get(q.id)!].sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
-    const from = Math.min(points.length, Math.max(0, offset - cursor));
-    const to = Math.min(points.length, Math.max(0, pageEnd - cursor));
-    cursor += points.length;
-    const page = points.slice(from, to);
-    return {
-      Id: q.id,
-      Label: q.label ?? q.metricStat?.name ?? q.id,
-      Timestamps: page.map(([t]) => new Date(t)),
-      Values: page.map(([, v]) => v),
-      StatusCode: to < points.length ? 'PartialData' : 'Complete',
-      Messages: [],
-    };
-  });
-  return { MetricDataResults: results, ...(pageEnd < cursor ? { NextToken: encodeToken({ offset: pageEnd }) } : {}), Messages: [] };
+  const results = queries
+    .filter((q) => q.returnData)
+    .map((q): MetricDataResult => {
+      const points = [...series.get(q.id)!].sort((a, b) => (ascending ? a[0] - b[0] : b[0] - a[0]));
+      const from = Math.min(points.length, Math.max(0, offset - cursor));
+      const to = Math.min(points.length, Math.max(0, pageEnd - cursor));
+      cursor += points.length;
+      const page = points.slice(from, to);
+      return {
+        Id: q.id,
+        Label: q.label ?? q.metricStat?.name ?? q.id,
+        Timestamps: page.map(([t]) => new Date(t)),
+        Values: page.map(([, v]) => v),
+        StatusCode: to < points.length ? 'PartialData' : 'Complete',
+        Messages: [],
+      };
+    });
+  return {
+    MetricDataResults: results,
+    ...(pageEnd < cursor ? { NextToken: encodeToken({ offset: pageEnd }) } : {}),
+    Messages: [],
+  };
 }
 
 function readQuery(item: unknown, path: string): Query {
   const q = asStruct(item, path);
   const id = reqString(q, 'Id', `${path}.Id`);
   if (!ID.test(id) || id.length > 255) {
-    throw invalidValue(`The value ${id} for parameter ${path}.Id is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores.`);
+    throw invalidValue(
+      `The value ${id} for parameter ${path}.Id is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores.`,
+    );
   }
   const stat = optStruct(q, 'MetricStat', `${path}.MetricStat`);
   const expression = optString(q, 'Expression', `${path}.Expression`);
@@ -117,7 +146,9 @@ function readMetricStat(s: Input, path: string): MetricStatQuery {
   if (!metric) throw missing(`${path}.Metric`);
   const stat = reqString(s, 'Stat', `${path}.Stat`);
   if (!isStatistic(stat) && percentileOf(stat) === undefined) {
-    throw invalidValue(`The value ${stat} for parameter ${path}.Stat is invalid: the mme local cloud supports SampleCount, Average, Sum, Minimum, Maximum and pNN.`);
+    throw invalidValue(
+      `The value ${stat} for parameter ${path}.Stat is invalid: the mme local cloud supports SampleCount, Average, Sum, Minimum, Maximum and pNN.`,
+    );
   }
   return {
     namespace: reqString(metric, 'Namespace', `${path}.Metric.Namespace`),
@@ -145,14 +176,17 @@ function evaluateAll(queries: Query[], store: MetricStore, start: Date, end: Dat
     if (known) return known;
     if (visiting.has(q.id)) throw invalidValue(`Circular reference in ${q.path}.Expression (${q.id}).`);
     visiting.add(q.id);
-    const result = q.metricStat ? metricSeries(q.metricStat, store, start, end) : expressionSeries(q, metricIds, lookup, done);
+    const result = q.metricStat
+      ? metricSeries(q.metricStat, store, start, end)
+      : expressionSeries(q, metricIds, lookup, done);
     visiting.delete(q.id);
     done.set(q.id, result);
     return result;
   };
   const lookup = (id: string, from: Query): Series => {
     const q = byId.get(id);
-    if (!q) throw invalidValue(`Error in expression ${from.id}: Unrecognized identifier ${id} in ${from.path}.Expression.`);
+    if (!q)
+      throw invalidValue(`Error in expression ${from.id}: Unrecognized identifier ${id} in ${from.path}.Expression.`);
     return seriesOf(q);
   };
   for (const q of queries) seriesOf(q);
@@ -161,7 +195,15 @@ function evaluateAll(queries: Query[], store: MetricStore, start: Date, end: Dat
 
 function metricSeries(m: MetricStatQuery, store: MetricStore, start: Date, end: Date): Series {
   const out: Series = new Map();
-  const periods = store.query({ namespace: m.namespace, name: m.name, dimensions: m.dimensions, start, end, period: m.period, unit: m.unit });
+  const periods = store.query({
+    namespace: m.namespace,
+    name: m.name,
+    dimensions: m.dimensions,
+    start,
+    end,
+    period: m.period,
+    unit: m.unit,
+  });
   for (const p of periods) {
     const v = statisticValue(p.aggregate, m.stat);
     if (v !== undefined) out.set(p.timestamp.getTime(), v);
@@ -169,7 +211,12 @@ function metricSeries(m: MetricStatQuery, store: MetricStore, start: Date, end: 
   return out;
 }
 
-function expressionSeries(q: Query, metricIds: string[], lookup: (id: string, from: Query) => Series, done: Map<string, Series>): Series {
+function expressionSeries(
+  q: Query,
+  metricIds: string[],
+  lookup: (id: string, from: Query) => Series,
+  done: Map<string, Series>,
+): Series {
   const fail = (reason: string) => invalidValue(`Error in expression ${q.id}: ${reason} (${q.path}.Expression).`);
   let value: MathValue;
   try {

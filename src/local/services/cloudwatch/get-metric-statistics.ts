@@ -7,7 +7,16 @@ import type { MetricStore } from './metric-store.js';
 import { isStatistic, percentileOf, STATISTICS, statisticValue, alignDown } from './statistics.js';
 import type { Unit } from './shapes.js';
 import {
-  checkPeriod, invalidCombination, invalidValue, optDimensions, optList, optUnit, reqNumber, reqString, reqTime, type Input,
+  checkPeriod,
+  invalidCombination,
+  invalidValue,
+  optDimensions,
+  optList,
+  optUnit,
+  reqNumber,
+  reqString,
+  reqTime,
+  type Input,
 } from './wire.js';
 
 /** CloudWatch's limit on datapoints per GetMetricStatistics call. */
@@ -43,9 +52,12 @@ export function getMetricStatistics(input: Input, store: MetricStore): GetMetric
     throw invalidCombination('Must specify either Statistics or ExtendedStatistics, but not both.');
   }
   if (statistics.length > 0 && extended.length > 0) {
-    throw invalidCombination('The parameters Statistics and ExtendedStatistics are mutually exclusive and you have specified both.');
+    throw invalidCombination(
+      'The parameters Statistics and ExtendedStatistics are mutually exclusive and you have specified both.',
+    );
   }
-  if (start.getTime() >= end.getTime()) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
+  if (start.getTime() >= end.getTime())
+    throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
   checkDatapointCount(start, end, period);
 
   const periods = store.query({ namespace, name, dimensions, start, end, period, unit, byUnit: unit === undefined });
@@ -54,10 +66,12 @@ export function getMetricStatistics(input: Input, store: MetricStore): GetMetric
     // Keep CloudWatch's member order in the output (Timestamp, SampleCount, Average, Sum, Minimum, Maximum).
     for (const stat of STATISTICS) if (statistics.includes(stat)) point[stat] = statisticValue(aggregate, stat);
     if (extended.length > 0) {
-      const values = Object.fromEntries(extended.flatMap((p) => {
-        const v = statisticValue(aggregate, p);
-        return v === undefined ? [] : [[p, v]];
-      }));
+      const values = Object.fromEntries(
+        extended.flatMap((p) => {
+          const v = statisticValue(aggregate, p);
+          return v === undefined ? [] : [[p, v]];
+        }),
+      );
       if (Object.keys(values).length > 0) point.ExtendedStatistics = values;
     }
     return point;
@@ -84,7 +98,9 @@ function readStatistics(input: Input): string[] {
   if (list.length > 5) throw invalidValue('The collection Statistics must not have a size greater than 5.');
   return list.map((s, i) => {
     if (typeof s !== 'string' || !isStatistic(s)) {
-      throw invalidValue(`The parameter Statistics.member.${i + 1} must be a value in the set [ Minimum, Maximum, Sum, SampleCount, Average ].`);
+      throw invalidValue(
+        `The parameter Statistics.member.${i + 1} must be a value in the set [ Minimum, Maximum, Sum, SampleCount, Average ].`,
+      );
     }
     return s;
   });

@@ -73,13 +73,19 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
       const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
       if (!run) throw notImplementedError('monitoring', `the CloudWatch operation ${operation}`);
       const namespace = typeof input.Namespace === 'string' ? input.Namespace : undefined;
-      call.authorize(`cloudwatch:${operation}`, '*', operation === 'PutMetricData' ? { 'cloudwatch:namespace': namespace } : {});
+      call.authorize(
+        `cloudwatch:${operation}`,
+        '*',
+        operation === 'PutMetricData' ? { 'cloudwatch:namespace': namespace } : {},
+      );
       return encodeResponse(protocol, operation, run(input, { metrics, now }), call.requestId);
     },
     async open() {
       if (!persistence) return;
       await persistence.load();
-      persistence.start(options.flushIntervalMs ?? 60_000, (err) => log(`cloudwatch: saving metrics failed: ${String(err)}`));
+      persistence.start(options.flushIntervalMs ?? 60_000, (err) =>
+        log(`cloudwatch: saving metrics failed: ${String(err)}`),
+      );
     },
     async flush() {
       await persistence?.flush();

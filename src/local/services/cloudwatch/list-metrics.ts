@@ -6,7 +6,17 @@
  */
 import type { DimensionFilter, MetricStore } from './metric-store.js';
 import type { Dimension } from './shapes.js';
-import { asStruct, decodeToken, encodeToken, invalidToken, invalidValue, optList, optString, reqString, type Input } from './wire.js';
+import {
+  asStruct,
+  decodeToken,
+  encodeToken,
+  invalidToken,
+  invalidValue,
+  optList,
+  optString,
+  reqString,
+  type Input,
+} from './wire.js';
 
 const PAGE_SIZE = 500;
 

@@ -25,7 +25,11 @@ export interface MathScope {
   metricIds: readonly string[];
 }
 
-type Token = { kind: 'num'; value: number } | { kind: 'id'; value: string } | { kind: 'str'; value: string } | { kind: 'op'; value: string };
+type Token =
+  | { kind: 'num'; value: number }
+  | { kind: 'id'; value: string }
+  | { kind: 'str'; value: string }
+  | { kind: 'op'; value: string };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -124,7 +128,8 @@ export function evaluate(expression: string, scope: MathScope): MathValue {
   function call(name: string, args: (MathValue | string)[]): MathValue {
     if (name === 'METRICS') {
       const filter = args[0];
-      if (args.length > 1 || (filter !== undefined && typeof filter !== 'string')) throw new MathError('METRICS takes an optional string');
+      if (args.length > 1 || (filter !== undefined && typeof filter !== 'string'))
+        throw new MathError('METRICS takes an optional string');
       const ids = scope.metricIds.filter((id) => filter === undefined || id.includes(filter));
       return ids.map((id) => asSeries(scope.resolve(id), 'METRICS()'));
     }

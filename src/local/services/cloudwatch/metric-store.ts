@@ -12,7 +12,15 @@
  *   metric loses its oldest slots first (and whole metrics go when they are empty);
  * - raw values for percentiles are exact up to `maxDistinctValues` per slot, then log-scaled.
  */
-import { addStatisticSet, addValue, alignDown, emptyAggregate, mergeAggregate, statisticValue, type Aggregate } from './statistics.js';
+import {
+  addStatisticSet,
+  addValue,
+  alignDown,
+  emptyAggregate,
+  mergeAggregate,
+  statisticValue,
+  type Aggregate,
+} from './statistics.js';
 import { normalizeDimensions, seriesKey, type DimensionsInput, type MetricDescriptor, type Unit } from './shapes.js';
 
 export const DEFAULT_RETENTION_MS = 3 * 60 * 60 * 1000;
@@ -130,7 +138,8 @@ export class MetricStore {
     this.series.set(key, series);
     const slot = this.slotFor(series, t, unit);
     if (typeof value === 'number') addValue(slot.agg, value, 1, this.maxDistinct);
-    else if ('values' in value) value.values.forEach((v, i) => addValue(slot.agg, v, value.counts?.[i] ?? 1, this.maxDistinct));
+    else if ('values' in value)
+      value.values.forEach((v, i) => addValue(slot.agg, v, value.counts?.[i] ?? 1, this.maxDistinct));
     else addStatisticSet(slot.agg, value, this.maxDistinct);
     this.revision++;
     this.evictOverflow();
@@ -158,7 +167,9 @@ export class MetricStore {
       }
       mergeAggregate(period.aggregate, slot.agg, this.maxDistinct);
     }
-    return [...periods.values()].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.unit < b.unit ? -1 : 1));
+    return [...periods.values()].sort(
+      (a, b) => a.timestamp.getTime() - b.timestamp.getTime() || (a.unit < b.unit ? -1 : 1),
+    );
   }
 
   /** The value of one statistic per period: a convenience for other local services. */
@@ -170,18 +181,24 @@ export class MetricStore {
   }
 
   /** Metrics holding data in the retention window, sorted (stable pages for ListMetrics). */
-  listMetrics(filter: { namespace?: string; name?: string; dimensions?: readonly DimensionFilter[] } = {}): MetricDescriptor[] {
+  listMetrics(
+    filter: { namespace?: string; name?: string; dimensions?: readonly DimensionFilter[] } = {},
+  ): MetricDescriptor[] {
     this.pruneNowAndThen();
     const found: MetricDescriptor[] = [];
     for (const s of this.series.values()) {
       if (filter.namespace !== undefined && s.namespace !== filter.namespace) continue;
       if (filter.name !== undefined && s.name !== filter.name) continue;
       // ListMetrics filters are a subset match: the metric must have each named dimension (and value, if given).
-      const dimsMatch = (filter.dimensions ?? []).every((f) => s.dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)));
+      const dimsMatch = (filter.dimensions ?? []).every((f) =>
+        s.dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)),
+      );
       if (!dimsMatch) continue;
       found.push({ namespace: s.namespace, name: s.name, dimensions: s.dimensions.map((d) => ({ ...d })) });
     }
-    return found.sort((a, b) => compare(seriesKey(a.namespace, a.name, a.dimensions), seriesKey(b.namespace, b.name, b.dimensions)));
+    return found.sort((a, b) =>
+      compare(seriesKey(a.namespace, a.name, a.dimensions), seriesKey(b.namespace, b.name, b.dimensions)),
+    );
   }
 
   /** Drop slots past the retention window. Returns how many were dropped. */
@@ -210,7 +227,16 @@ export class MetricStore {
       namespace: s.namespace,
       name: s.name,
       dimensions: s.dimensions,
-      slots: s.slots.map(({ t, unit, agg }) => [t, unit, agg.sampleCount, agg.sum, agg.minimum, agg.maximum, agg.values ? [...agg.values] : null, agg.quantized]),
+      slots: s.slots.map(({ t, unit, agg }) => [
+        t,
+        unit,
+        agg.sampleCount,
+        agg.sum,
+        agg.minimum,
+        agg.maximum,
+        agg.values ? [...agg.values] : null,
+        agg.quantized,
+      ]),
     }));
   }
 
@@ -219,11 +245,19 @@ export class MetricStore {
     for (const s of snapshot) {
       const dims = normalizeDimensions(s.dimensions);
       const key = seriesKey(s.namespace, s.name, dims);
-      if (!this.series.has(key) && this.series.size >= this.maxSeries) this.dropSeries(this.series.keys().next().value!);
+      if (!this.series.has(key) && this.series.size >= this.maxSeries)
+        this.dropSeries(this.series.keys().next().value!);
       const series = this.series.get(key) ?? { namespace: s.namespace, name: s.name, dimensions: dims, slots: [] };
       this.series.set(key, series);
       for (const [t, unit, sampleCount, sum, minimum, maximum, values, quantized] of s.slots) {
-        const agg: Aggregate = { sampleCount, sum, minimum, maximum, values: values ? new Map(values) : null, quantized };
+        const agg: Aggregate = {
+          sampleCount,
+          sum,
+          minimum,
+          maximum,
+          values: values ? new Map(values) : null,
+          quantized,
+        };
         mergeAggregate(this.slotFor(series, t, unit).agg, agg, this.maxDistinct);
       }
       if (series.slots.length === 0) this.series.delete(key);
@@ -289,11 +323,14 @@ function lowerBound(slots: readonly Slot[], t: number): number {
 
 function checkValue(value: MetricValue): void {
   const numbers =
-    typeof value === 'number' ? [value] : 'values' in value ? [...value.values, ...(value.counts ?? [])] : [value.sampleCount, value.sum, value.minimum, value.maximum];
+    typeof value === 'number'
+      ? [value]
+      : 'values' in value
+        ? [...value.values, ...(value.counts ?? [])]
+        : [value.sampleCount, value.sum, value.minimum, value.maximum];
   if (!numbers.every(Number.isFinite)) throw new RangeError('CloudWatch does not accept NaN or infinite values');
 }
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

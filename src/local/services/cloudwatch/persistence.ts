@@ -55,14 +55,16 @@ export class MetricPersistence {
   /** Save when the store changed since the last save. Saves never overlap. */
   flush(): Promise<void> {
     // After a failed save the next one still runs (the chain never stays rejected).
-    this.saving = this.saving.catch(() => {}).then(async () => {
-      if (this.store.revision === this.savedRevision) return;
-      const series = this.store.snapshot(); // prunes first, which may bump the revision
-      const revision = this.store.revision;
-      const body: SnapshotFile = { version: 1, savedAt: this.now().toISOString(), series };
-      await writeFileAtomic(this.path, JSON.stringify(body));
-      this.savedRevision = revision;
-    });
+    this.saving = this.saving
+      .catch(() => {})
+      .then(async () => {
+        if (this.store.revision === this.savedRevision) return;
+        const series = this.store.snapshot(); // prunes first, which may bump the revision
+        const revision = this.store.revision;
+        const body: SnapshotFile = { version: 1, savedAt: this.now().toISOString(), series };
+        await writeFileAtomic(this.path, JSON.stringify(body));
+        this.savedRevision = revision;
+      });
     return this.saving;
   }
 

@@ -47,12 +47,20 @@ export function decodeRequest(request: LocalRequest): DecodedRequest {
   const params = parseQueryParams(plain);
   const operation = queryAction(params);
   if (params.Version !== undefined && params.Version !== API_VERSION) {
-    throw new ServiceError('InvalidParameterValue', `The value ${params.Version} for parameter Version is invalid: CloudWatch's API version is ${API_VERSION}.`);
+    throw new ServiceError(
+      'InvalidParameterValue',
+      `The value ${params.Version} for parameter Version is invalid: CloudWatch's API version is ${API_VERSION}.`,
+    );
   }
   return { protocol: 'query', operation, input: decodeQueryParams(params) };
 }
 
-export function encodeResponse(protocol: WireProtocol, operation: string, result: object, requestId: string): LocalResponse {
+export function encodeResponse(
+  protocol: WireProtocol,
+  operation: string,
+  result: object,
+  requestId: string,
+): LocalResponse {
   if (protocol === 'json') return jsonResponse('1.0', result, requestId);
   const node = toXml(result) as XmlNode;
   return queryResponse(operation, Object.keys(node).length > 0 ? node : undefined, CLOUDWATCH_XMLNS, requestId);

@@ -14,7 +14,8 @@ export type Input = Record<string, unknown>;
 export const invalidValue = (message: string) => new ServiceError('InvalidParameterValue', message);
 export const invalidCombination = (message: string) => new ServiceError('InvalidParameterCombination', message);
 export const missing = (path: string) => new ServiceError('MissingParameter', `The parameter ${path} is required.`);
-const invalidFor = (path: string, value: unknown) => invalidValue(`The value ${String(value)} for parameter ${path} is invalid.`);
+const invalidFor = (path: string, value: unknown) =>
+  invalidValue(`The value ${String(value)} for parameter ${path} is invalid.`);
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -185,4 +186,4 @@ export function decodeToken(token: string | undefined): Record<string, unknown> 
   throw invalidToken();
 }
 
-export const invalidToken = () => new ServiceError('InvalidNextToken', 'The service couldn\'t process the token.');
+export const invalidToken = () => new ServiceError('InvalidNextToken', "The service couldn't process the token.");

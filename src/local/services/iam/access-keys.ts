@@ -24,12 +24,19 @@ function userNameParam(ctx: IamContext): string {
 
 export async function createAccessKey(ctx: IamContext): Promise<LocalResponse> {
   const user = authorizedUser(ctx, 'iam:CreateAccessKey', userNameParam(ctx));
-  if (user.accessKeys.length >= ACCESS_KEYS_PER_USER) throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`);
+  if (user.accessKeys.length >= ACCESS_KEYS_PER_USER)
+    throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`);
   const key = newAccessKey(ctx.now());
   ctx.state.putUser({ ...user, accessKeys: [...user.accessKeys, key] });
   await ctx.state.save();
   return reply(ctx, {
-    AccessKey: { UserName: user.userName, AccessKeyId: key.accessKeyId, Status: key.status, SecretAccessKey: key.secretAccessKey, CreateDate: new Date(key.createDate) },
+    AccessKey: {
+      UserName: user.userName,
+      AccessKeyId: key.accessKeyId,
+      Status: key.status,
+      SecretAccessKey: key.secretAccessKey,
+      CreateDate: new Date(key.createDate),
+    },
   });
 }
 
@@ -37,7 +44,14 @@ export async function listAccessKeys(ctx: IamContext): Promise<LocalResponse> {
   const user = authorizedUser(ctx, 'iam:ListAccessKeys', userNameParam(ctx));
   const result = page(user.accessKeys, (k) => k.accessKeyId, ctx.params);
   return reply(ctx, {
-    AccessKeyMetadata: { member: result.items.map((k) => ({ UserName: user.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: new Date(k.createDate) })) },
+    AccessKeyMetadata: {
+      member: result.items.map((k) => ({
+        UserName: user.userName,
+        AccessKeyId: k.accessKeyId,
+        Status: k.status,
+        CreateDate: new Date(k.createDate),
+      })),
+    },
     IsTruncated: result.IsTruncated,
     Marker: result.Marker,
   });
@@ -46,10 +60,18 @@ export async function listAccessKeys(ctx: IamContext): Promise<LocalResponse> {
 export async function deleteAccessKey(ctx: IamContext): Promise<LocalResponse> {
   const c = new Constraints();
   const given = userNameConstraint(c, ctx.params.UserName, { required: false });
-  const accessKeyId = c.string('accessKeyId', ctx.params.AccessKeyId, { min: 16, max: 128, pattern: /^\w+$/, patternText: '[\\w]+', required: true }) ?? '';
+  const accessKeyId =
+    c.string('accessKeyId', ctx.params.AccessKeyId, {
+      min: 16,
+      max: 128,
+      pattern: /^\w+$/,
+      patternText: '[\\w]+',
+      required: true,
+    }) ?? '';
   c.done();
   const user = authorizedUser(ctx, 'iam:DeleteAccessKey', given ?? implicitUserName(ctx));
-  if (!user.accessKeys.some((k) => k.accessKeyId === accessKeyId)) throw noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
+  if (!user.accessKeys.some((k) => k.accessKeyId === accessKeyId))
+    throw noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
   ctx.state.putUser({ ...user, accessKeys: user.accessKeys.filter((k) => k.accessKeyId !== accessKeyId) });
   await ctx.state.save();
   return reply(ctx);
@@ -57,5 +79,10 @@ export async function deleteAccessKey(ctx: IamContext): Promise<LocalResponse> {
 
 /** A new key for a user, outside any request: the local cloud's default user at first start. */
 function newAccessKey(now: Date): AccessKeyRecord {
-  return { accessKeyId: awsId('AKIA'), secretAccessKey: newSecretAccessKey(), status: 'Active', createDate: now.toISOString() };
+  return {
+    accessKeyId: awsId('AKIA'),
+    secretAccessKey: newSecretAccessKey(),
+    status: 'Active',
+    createDate: now.toISOString(),
+  };
 }

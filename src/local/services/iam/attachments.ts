@@ -28,7 +28,8 @@ export async function attachRolePolicy(ctx: IamContext): Promise<LocalResponse> 
   if (!ctx.state.policy(arn)) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
   // Attaching twice is not an error in IAM; the role keeps one attachment.
   if (role.attachedPolicyArns.includes(arn)) return reply(ctx);
-  if (role.attachedPolicyArns.length >= POLICIES_PER_ROLE) throw limitExceeded(`Cannot exceed quota for PoliciesPerRole: ${POLICIES_PER_ROLE}`);
+  if (role.attachedPolicyArns.length >= POLICIES_PER_ROLE)
+    throw limitExceeded(`Cannot exceed quota for PoliciesPerRole: ${POLICIES_PER_ROLE}`);
   ctx.state.putRole({ ...role, attachedPolicyArns: [...role.attachedPolicyArns, arn] });
   await ctx.state.save();
   return reply(ctx);
@@ -48,7 +49,10 @@ export async function listAttachedRolePolicies(ctx: IamContext): Promise<LocalRe
   const name = roleName(ctx);
   const prefix = ctx.params.PathPrefix ?? '/';
   if (!PATTERNS.pathPrefix.test(prefix)) {
-    throw new ServiceError('ValidationError', `1 validation error detected: Value '${prefix}' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*`);
+    throw new ServiceError(
+      'ValidationError',
+      `1 validation error detected: Value '${prefix}' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*`,
+    );
   }
   const role = authorizedRole(ctx, 'iam:ListAttachedRolePolicies', name);
   const attached = role.attachedPolicyArns
@@ -56,5 +60,9 @@ export async function listAttachedRolePolicies(ctx: IamContext): Promise<LocalRe
     .filter((p) => p !== undefined && p.path.startsWith(prefix))
     .map((p) => ({ PolicyName: p!.policyName, PolicyArn: p!.arn }));
   const result = page(attached, (a) => a.PolicyArn, ctx.params);
-  return reply(ctx, { AttachedPolicies: { member: result.items }, IsTruncated: result.IsTruncated, Marker: result.Marker });
+  return reply(ctx, {
+    AttachedPolicies: { member: result.items },
+    IsTruncated: result.IsTruncated,
+    Marker: result.Marker,
+  });
 }

@@ -37,7 +37,10 @@ const CATALOG: { name: string; path: string; created: string; description: strin
     path: '/',
     created: '2015-02-06T18:40:58Z',
     description: 'Provides full access to all buckets via the AWS Management Console.',
-    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }],
+    },
   },
   {
     name: 'AmazonS3ReadOnlyAccess',
@@ -46,20 +49,35 @@ const CATALOG: { name: string; path: string; created: string; description: strin
     description: 'Provides read only access to all buckets via the AWS Management Console.',
     document: {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'], Resource: '*' }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:Get*', 's3:List*', 's3:Describe*', 's3-object-lambda:Get*', 's3-object-lambda:List*'],
+          Resource: '*',
+        },
+      ],
     },
   },
   {
     name: 'AmazonSageMakerFullAccess',
     path: '/',
     created: '2017-11-29T23:23:50Z',
-    description: 'Provides full access to Amazon SageMaker (abridged by the mme local cloud: sagemaker:*, SageMaker-named buckets, PassRole to SageMaker).',
+    description:
+      'Provides full access to Amazon SageMaker (abridged by the mme local cloud: sagemaker:*, SageMaker-named buckets, PassRole to SageMaker).',
     document: {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: ['sagemaker:*'], Resource: '*' },
-        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: SAGEMAKER_BUCKETS.map((b) => `${b}/*`) },
-        { Effect: 'Allow', Action: ['s3:CreateBucket', 's3:GetBucketLocation', 's3:ListBucket'], Resource: SAGEMAKER_BUCKETS },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          Resource: SAGEMAKER_BUCKETS.map((b) => `${b}/*`),
+        },
+        {
+          Effect: 'Allow',
+          Action: ['s3:CreateBucket', 's3:GetBucketLocation', 's3:ListBucket'],
+          Resource: SAGEMAKER_BUCKETS,
+        },
         { Effect: 'Allow', Action: ['s3:ListAllMyBuckets', 'cloudwatch:*', 'logs:*'], Resource: '*' },
         {
           Effect: 'Allow',

@@ -23,9 +23,12 @@ export function reply(ctx: IamContext, result?: XmlNode): LocalResponse {
   return queryResponse(ctx.params.Action!, result, IAM_XMLNS, ctx.call.requestId);
 }
 
-export const roleArn = (accountId: string, path: string, name: string): string => `arn:aws:iam::${accountId}:role${path}${name}`;
-export const policyArn = (accountId: string, path: string, name: string): string => `arn:aws:iam::${accountId}:policy${path}${name}`;
-export const userArn = (accountId: string, path: string, name: string): string => `arn:aws:iam::${accountId}:user${path}${name}`;
+export const roleArn = (accountId: string, path: string, name: string): string =>
+  `arn:aws:iam::${accountId}:role${path}${name}`;
+export const policyArn = (accountId: string, path: string, name: string): string =>
+  `arn:aws:iam::${accountId}:policy${path}${name}`;
+export const userArn = (accountId: string, path: string, name: string): string =>
+  `arn:aws:iam::${accountId}:user${path}${name}`;
 
 // Status codes as IAM sends them (the SDK names errors by code; statuses matter to retries).
 export const noSuchEntity = (message: string): ServiceError => new ServiceError('NoSuchEntity', message, 404);
@@ -37,10 +40,16 @@ const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with n
 const noSuchUser = (name: string): ServiceError => noSuchEntity(`The user with name ${name} cannot be found.`);
 
 /** As authorizedRole, for a user: permission first, then existence. */
-export function authorizedUser(ctx: IamContext, action: string, name: string, context: Record<string, string | string[]> = {}): UserRecord {
+export function authorizedUser(
+  ctx: IamContext,
+  action: string,
+  name: string,
+  context: Record<string, string | string[]> = {},
+): UserRecord {
   const user = ctx.state.user(name);
   const tagContext: Record<string, string> = {};
-  for (const t of user?.tags ?? []) tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
+  for (const t of user?.tags ?? [])
+    tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
   ctx.call.authorize(action, user?.arn ?? userArn(ctx.state.accountId, '/', name), { ...tagContext, ...context });
   if (!user) throw noSuchUser(name);
   return user;
@@ -50,11 +59,17 @@ export function authorizedUser(ctx: IamContext, action: string, name: string, co
  * Authorize an action on a role, then find it. IAM checks permission before existence: a caller
  * without iam:GetRole learns nothing about which roles exist (AccessDenied either way).
  */
-export function authorizedRole(ctx: IamContext, action: string, name: string, context: Record<string, string | string[]> = {}): RoleRecord {
+export function authorizedRole(
+  ctx: IamContext,
+  action: string,
+  name: string,
+  context: Record<string, string | string[]> = {},
+): RoleRecord {
   const role = ctx.state.role(name);
   // The role's own tags are aws:ResourceTag/… (and the older iam:ResourceTag/…) keys.
   const tagContext: Record<string, string> = {};
-  for (const t of role?.tags ?? []) tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
+  for (const t of role?.tags ?? [])
+    tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
   ctx.call.authorize(action, role?.arn ?? roleArn(ctx.state.accountId, '/', name), { ...tagContext, ...context });
   if (!role) throw noSuchRole(name);
   return role;
@@ -64,11 +79,18 @@ export function authorizedRole(ctx: IamContext, action: string, name: string, co
  * Marker/MaxItems paging as IAM does it: MaxItems 1..1000 (default 100), an opaque Marker (here
  * the base64url of the last item's key; keys must be unique).
  */
-export function page<T>(items: T[], keyOf: (item: T) => string, params: Record<string, string>): { items: T[]; IsTruncated: boolean; Marker?: string } {
+export function page<T>(
+  items: T[],
+  keyOf: (item: T) => string,
+  params: Record<string, string>,
+): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const raw = params.MaxItems;
   const max = raw === undefined ? 100 : Number(raw);
   if (!Number.isInteger(max) || max < 1 || max > 1000) {
-    throw new ServiceError('ValidationError', `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`);
+    throw new ServiceError(
+      'ValidationError',
+      `1 validation error detected: Value '${raw}' at 'maxItems' failed to satisfy constraint: Member must have value ${max < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`,
+    );
   }
   let start = 0;
   if (params.Marker !== undefined) {
@@ -81,6 +103,10 @@ export function page<T>(items: T[], keyOf: (item: T) => string, params: Record<s
   const slice = items.slice(start, start + max);
   const truncated = start + max < items.length;
   return truncated
-    ? { items: slice, IsTruncated: true, Marker: Buffer.from(keyOf(slice[slice.length - 1]!), 'utf8').toString('base64url') }
+    ? {
+        items: slice,
+        IsTruncated: true,
+        Marker: Buffer.from(keyOf(slice[slice.length - 1]!), 'utf8').toString('base64url'),
+      }
     : { items: slice, IsTruncated: false };
 }

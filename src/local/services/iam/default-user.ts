@@ -37,10 +37,20 @@ export async function seedDefaultUser(state: IamState, key: DefaultUserKey, now:
   };
   state.putUser({
     ...user,
-    attachedPolicyArns: user.attachedPolicyArns.includes(ADMINISTRATOR_ACCESS_ARN) ? user.attachedPolicyArns : [...user.attachedPolicyArns, ADMINISTRATOR_ACCESS_ARN],
+    attachedPolicyArns: user.attachedPolicyArns.includes(ADMINISTRATOR_ACCESS_ARN)
+      ? user.attachedPolicyArns
+      : [...user.attachedPolicyArns, ADMINISTRATOR_ACCESS_ARN],
     accessKeys: user.accessKeys.some((k) => k.accessKeyId === key.accessKeyId)
       ? user.accessKeys
-      : [...user.accessKeys, { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, status: 'Active', createDate: now.toISOString() }],
+      : [
+          ...user.accessKeys,
+          {
+            accessKeyId: key.accessKeyId,
+            secretAccessKey: key.secretAccessKey,
+            status: 'Active',
+            createDate: now.toISOString(),
+          },
+        ],
   });
   state.defaultUserSeeded = key.accessKeyId;
   await state.save();

@@ -18,7 +18,12 @@ function names(ctx: IamContext, withPolicy: boolean): { roleName: string; policy
   const c = new Constraints();
   const roleName = roleNameConstraint(c, ctx.params.RoleName);
   const policyName = withPolicy
-    ? (c.string('policyName', ctx.params.PolicyName, { max: 128, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ?? '')
+    ? (c.string('policyName', ctx.params.PolicyName, {
+        max: 128,
+        pattern: PATTERNS.name,
+        patternText: NAME_PATTERN_TEXT,
+        required: true,
+      }) ?? '')
     : '';
   c.done();
   return { roleName, policyName };

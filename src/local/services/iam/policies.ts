@@ -8,11 +8,27 @@ import { accessDeniedError } from '../../protocols/index.js';
 import { queryList } from '../../protocols/query.js';
 import type { LocalResponse } from '../../http.js';
 import { ServiceError } from '../../service-error.js';
-import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity, page, policyArn, reply, type IamContext } from './context.js';
+import {
+  alreadyExists,
+  deleteConflict,
+  limitExceeded,
+  noSuchEntity,
+  page,
+  policyArn,
+  reply,
+  type IamContext,
+} from './context.js';
 import { requestTagContext } from './roles.js';
 import { policyXml } from './shapes.js';
 import type { ManagedPolicyRecord } from './types.js';
-import { checkDuplicateTagKeys, Constraints, NAME_PATTERN_TEXT, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
+import {
+  checkDuplicateTagKeys,
+  Constraints,
+  NAME_PATTERN_TEXT,
+  PATH_PATTERN_TEXT,
+  PATTERNS,
+  parseTags,
+} from './validation.js';
 
 /** "Managed policy length: 6,144 characters" (whitespace not counted; reference_iam-quotas.html). */
 const MANAGED_POLICY_SIZE = 6144;
@@ -29,15 +45,25 @@ export function checkManagedPolicy(text: string): void {
 }
 
 export function documentMember(c: Constraints, member: string, value: string | undefined): string {
-  return c.string(member, value, { max: 131072, pattern: PATTERNS.document, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', required: true }) ?? '';
+  return (
+    c.string(member, value, {
+      max: 131072,
+      pattern: PATTERNS.document,
+      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+      required: true,
+    }) ?? ''
+  );
 }
 
 /** A PolicyArn parameter: present, of IAM's length bounds, and shaped like an ARN. */
 export function policyArnParam(ctx: IamContext, member = 'policyArn'): string {
   const c = new Constraints();
-  const arn = c.string(member, ctx.params[member[0]!.toUpperCase() + member.slice(1)], { min: 20, max: 2048, required: true }) ?? '';
+  const arn =
+    c.string(member, ctx.params[member[0]!.toUpperCase() + member.slice(1)], { min: 20, max: 2048, required: true }) ??
+    '';
   c.done();
-  if (!/^arn:aws:iam::(\d{12}|aws):policy\//.test(arn)) throw new ServiceError('ValidationError', `ARN ${arn} is not valid.`);
+  if (!/^arn:aws:iam::(\d{12}|aws):policy\//.test(arn))
+    throw new ServiceError('ValidationError', `ARN ${arn} is not valid.`);
   return arn;
 }
 
@@ -46,7 +72,13 @@ const policyNotFound = (arn: string): ServiceError => noSuchEntity(`Policy ${arn
 export async function createPolicy(ctx: IamContext): Promise<LocalResponse> {
   const p = ctx.params;
   const c = new Constraints();
-  const name = c.string('policyName', p.PolicyName, { max: 128, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ?? '';
+  const name =
+    c.string('policyName', p.PolicyName, {
+      max: 128,
+      pattern: PATTERNS.name,
+      patternText: NAME_PATTERN_TEXT,
+      required: true,
+    }) ?? '';
   const path = c.string('path', p.Path, { max: 512, pattern: PATTERNS.path, patternText: PATH_PATTERN_TEXT }) ?? '/';
   const document = documentMember(c, 'policyDocument', p.PolicyDocument);
   const description = c.string('description', p.Description, { min: 0, max: 1000, pattern: PATTERNS.description });
@@ -57,7 +89,8 @@ export async function createPolicy(ctx: IamContext): Promise<LocalResponse> {
   const arn = policyArn(ctx.state.accountId, path, name);
   ctx.call.authorize('iam:CreatePolicy', arn, requestTagContext(tags));
   // Managed policy names are unique in the account whatever their path, and regardless of case.
-  if (ctx.state.policyNamed(name)) throw alreadyExists(`A policy called ${name} already exists. Duplicate names are not allowed.`);
+  if (ctx.state.policyNamed(name))
+    throw alreadyExists(`A policy called ${name} already exists. Duplicate names are not allowed.`);
   checkManagedPolicy(document);
 
   const now = ctx.now().toISOString();
@@ -97,7 +130,10 @@ export async function deletePolicy(ctx: IamContext): Promise<LocalResponse> {
   const policy = authorizedPolicy(ctx, 'iam:DeletePolicy', arn);
   // AWS managed policies belong to AWS's account, not the caller's: even the root is refused.
   if (policy.awsManaged) {
-    throw accessDeniedError('iam', `User: ${ctx.call.principal.arn} is not authorized to perform: iam:DeletePolicy on resource: policy ${arn}`);
+    throw accessDeniedError(
+      'iam',
+      `User: ${ctx.call.principal.arn} is not authorized to perform: iam:DeletePolicy on resource: policy ${arn}`,
+    );
   }
   if (ctx.state.attachmentCount(arn) > 0) throw deleteConflict('Cannot delete a policy attached to entities.');
   if (policy.versions.length > 1) {
@@ -116,7 +152,12 @@ export async function listPolicies(ctx: IamContext): Promise<LocalResponse> {
   const scope = p.Scope ?? 'All';
   if (!['All', 'AWS', 'Local'].includes(scope)) c.fail('scope', scope, 'satisfy enum value set: [All, AWS, Local]');
   // ListPolicies has its own, stricter PathPrefix pattern (IAM API reference).
-  const prefix = c.string('pathPrefix', p.PathPrefix, { max: 512, pattern: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, patternText: '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/' }) ?? '/';
+  const prefix =
+    c.string('pathPrefix', p.PathPrefix, {
+      max: 512,
+      pattern: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/,
+      patternText: '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/',
+    }) ?? '/';
   c.done();
   const onlyAttached = p.OnlyAttached === 'true';
   ctx.call.authorize('iam:ListPolicies', '*');

@@ -15,7 +15,13 @@ const MAX_VERSIONS = 5;
 
 function versionIdParam(ctx: IamContext): string {
   const c = new Constraints();
-  const id = c.string('versionId', ctx.params.VersionId, { max: 128, pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?', required: true }) ?? '';
+  const id =
+    c.string('versionId', ctx.params.VersionId, {
+      max: 128,
+      pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/,
+      patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?',
+      required: true,
+    }) ?? '';
   c.done();
   return id;
 }
@@ -37,7 +43,10 @@ function findVersion(policy: ManagedPolicyRecord, versionId: string): PolicyVers
 
 function refuseAwsManaged(ctx: IamContext, action: string, policy: ManagedPolicyRecord): void {
   if (policy.awsManaged) {
-    throw accessDeniedError('iam', `User: ${ctx.call.principal.arn} is not authorized to perform: ${action} on resource: policy ${policy.arn}`);
+    throw accessDeniedError(
+      'iam',
+      `User: ${ctx.call.principal.arn} is not authorized to perform: ${action} on resource: policy ${policy.arn}`,
+    );
   }
 }
 
@@ -66,7 +75,9 @@ export async function createPolicyVersion(ctx: IamContext): Promise<LocalRespons
   refuseAwsManaged(ctx, 'iam:CreatePolicyVersion', policy);
   checkManagedPolicy(document);
   if (policy.versions.length >= MAX_VERSIONS) {
-    throw limitExceeded(`A managed policy can have up to ${MAX_VERSIONS} versions. Before you create a new version, you must delete an existing version.`);
+    throw limitExceeded(
+      `A managed policy can have up to ${MAX_VERSIONS} versions. Before you create a new version, you must delete an existing version.`,
+    );
   }
   const now = ctx.now().toISOString();
   const version: PolicyVersionRecord = { versionId: `v${policy.nextVersion}`, document, createDate: now };

@@ -41,5 +41,9 @@ export async function listRoleTags(ctx: IamContext): Promise<LocalResponse> {
   c.done();
   const role = authorizedRole(ctx, 'iam:ListRoleTags', name);
   const result = page(role.tags, (t) => t.Key.toLowerCase(), ctx.params);
-  return reply(ctx, { Tags: { member: result.items.map((t) => ({ Key: t.Key, Value: t.Value })) }, IsTruncated: result.IsTruncated, Marker: result.Marker });
+  return reply(ctx, {
+    Tags: { member: result.items.map((t) => ({ Key: t.Key, Value: t.Value })) },
+    IsTruncated: result.IsTruncated,
+    Marker: result.Marker,
+  });
 }

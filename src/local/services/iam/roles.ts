@@ -4,10 +4,26 @@
 import { validatePolicyDocument } from '../../auth/policy/index.js';
 import { queryList } from '../../protocols/query.js';
 import type { LocalResponse } from '../../http.js';
-import { alreadyExists, authorizedRole, deleteConflict, limitExceeded, page, reply, roleArn, type IamContext } from './context.js';
+import {
+  alreadyExists,
+  authorizedRole,
+  deleteConflict,
+  limitExceeded,
+  page,
+  reply,
+  roleArn,
+  type IamContext,
+} from './context.js';
 import { roleXml } from './shapes.js';
 import type { RoleRecord } from './types.js';
-import { checkDuplicateTagKeys, Constraints, NAME_PATTERN_TEXT, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
+import {
+  checkDuplicateTagKeys,
+  Constraints,
+  NAME_PATTERN_TEXT,
+  PATH_PATTERN_TEXT,
+  PATTERNS,
+  parseTags,
+} from './validation.js';
 
 /** IAM quotas (reference_iam-quotas.html), at their defaults. */
 const ROLES_PER_ACCOUNT = 1000;
@@ -15,7 +31,10 @@ const ROLES_PER_ACCOUNT = 1000;
 const TRUST_POLICY_SIZE = 2048;
 
 export function roleNameConstraint(c: Constraints, value: string | undefined): string {
-  return c.string('roleName', value, { max: 64, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ?? '';
+  return (
+    c.string('roleName', value, { max: 64, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ??
+    ''
+  );
 }
 
 function pathConstraint(c: Constraints, value: string | undefined): string {
@@ -26,11 +45,19 @@ function pathConstraint(c: Constraints, value: string | undefined): string {
 function checkTrustPolicy(text: string): void {
   const result = validatePolicyDocument(text, 'trust');
   if (!result.ok) throw result.errors[0]!;
-  if (text.replace(/\s/g, '').length > TRUST_POLICY_SIZE) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_SIZE}`);
+  if (text.replace(/\s/g, '').length > TRUST_POLICY_SIZE)
+    throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_SIZE}`);
 }
 
 function documentConstraint(c: Constraints, member: string, value: string | undefined): string {
-  return c.string(member, value, { max: 131072, pattern: PATTERNS.document, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+', required: true }) ?? '';
+  return (
+    c.string(member, value, {
+      max: 131072,
+      pattern: PATTERNS.document,
+      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+      required: true,
+    }) ?? ''
+  );
 }
 
 /** Condition keys of a request that sets tags (aws:RequestTag/…, aws:TagKeys). */
@@ -59,7 +86,8 @@ export async function createRole(ctx: IamContext): Promise<LocalResponse> {
   // Names are unique regardless of case, and the message names the role as the caller wrote it.
   if (existing) throw alreadyExists(`Role with name ${name} already exists.`);
   checkTrustPolicy(trust);
-  if (ctx.state.roles().length >= ROLES_PER_ACCOUNT) throw limitExceeded(`Cannot exceed quota for RolesPerAccount: ${ROLES_PER_ACCOUNT}`);
+  if (ctx.state.roles().length >= ROLES_PER_ACCOUNT)
+    throw limitExceeded(`Cannot exceed quota for RolesPerAccount: ${ROLES_PER_ACCOUNT}`);
 
   const role: RoleRecord = {
     roleName: name,
@@ -98,7 +126,8 @@ export async function deleteRole(ctx: IamContext): Promise<LocalResponse> {
   // IAM's two messages, one per kind of policy still on the role (DeleteRole API reference:
   // "you must first remove … inline policies … and detach … managed policies").
   if (role.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
-  if (Object.keys(role.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  if (Object.keys(role.inlinePolicies).length > 0)
+    throw deleteConflict('Cannot delete entity, must delete policies first.');
   ctx.state.deleteRole(role.roleName);
   await ctx.state.save();
   return reply(ctx);
@@ -106,13 +135,22 @@ export async function deleteRole(ctx: IamContext): Promise<LocalResponse> {
 
 export async function listRoles(ctx: IamContext): Promise<LocalResponse> {
   const c = new Constraints();
-  const prefix = c.string('pathPrefix', ctx.params.PathPrefix, { max: 512, pattern: PATTERNS.pathPrefix, patternText: '\\u002F[\\u0021-\\u007F]*' }) ?? '/';
+  const prefix =
+    c.string('pathPrefix', ctx.params.PathPrefix, {
+      max: 512,
+      pattern: PATTERNS.pathPrefix,
+      patternText: '\\u002F[\\u0021-\\u007F]*',
+    }) ?? '/';
   c.done();
   // ListRoles has no resource type in the service authorization reference: it is authorized on "*".
   ctx.call.authorize('iam:ListRoles', '*');
   const roles = ctx.state.roles().filter((r) => r.path.startsWith(prefix));
   const result = page(roles, (r) => r.roleName.toLowerCase(), ctx.params);
-  return reply(ctx, { Roles: { member: result.items.map((r) => roleXml(r, 'list')) }, IsTruncated: result.IsTruncated, Marker: result.Marker });
+  return reply(ctx, {
+    Roles: { member: result.items.map((r) => roleXml(r, 'list')) },
+    IsTruncated: result.IsTruncated,
+    Marker: result.Marker,
+  });
 }
 
 export async function updateRole(ctx: IamContext): Promise<LocalResponse> {

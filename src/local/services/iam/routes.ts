@@ -60,6 +60,10 @@ export function routeIam(ctx: IamContext): Promise<LocalResponse> {
   const action = ctx.params.Action;
   if (!action) throw new ServiceError('MissingAction', 'Missing Action');
   const handler = Object.hasOwn(IAM_ACTIONS, action) ? IAM_ACTIONS[action] : undefined;
-  if (!handler) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service (the mme local cloud implements: ${Object.keys(IAM_ACTIONS).join(', ')}).`);
+  if (!handler)
+    throw new ServiceError(
+      'InvalidAction',
+      `The action ${action} is not valid for this web service (the mme local cloud implements: ${Object.keys(IAM_ACTIONS).join(', ')}).`,
+    );
   return handler(ctx);
 }

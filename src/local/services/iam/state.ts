@@ -106,7 +106,9 @@ export class IamState {
   }
 
   policies(): ManagedPolicyRecord[] {
-    return [...this.policyMap.values()].sort((a, b) => compare(`${key(a.policyName)}\0${a.arn}`, `${key(b.policyName)}\0${b.arn}`));
+    return [...this.policyMap.values()].sort((a, b) =>
+      compare(`${key(a.policyName)}\0${a.arn}`, `${key(b.policyName)}\0${b.arn}`),
+    );
   }
 
   putPolicy(policy: ManagedPolicyRecord): void {
@@ -168,14 +170,18 @@ export class IamState {
     return this.identityPolicies(user.arn, user);
   }
 
-  private identityPolicies(arnOfEntity: string, entity: Pick<RoleRecord, 'attachedPolicyArns' | 'inlinePolicies'>): NamedPolicy[] {
+  private identityPolicies(
+    arnOfEntity: string,
+    entity: Pick<RoleRecord, 'attachedPolicyArns' | 'inlinePolicies'>,
+  ): NamedPolicy[] {
     const out: NamedPolicy[] = [];
     for (const arn of entity.attachedPolicyArns) {
       const policy = this.policyMap.get(arn);
       const version = policy?.versions.find((v) => v.versionId === policy.defaultVersionId);
       if (version) out.push({ id: arn, document: this.document(version.document) });
     }
-    for (const [name, text] of Object.entries(entity.inlinePolicies)) out.push({ id: `${arnOfEntity}#${name}`, document: this.document(text) });
+    for (const [name, text] of Object.entries(entity.inlinePolicies))
+      out.push({ id: `${arnOfEntity}#${name}`, document: this.document(text) });
     return out;
   }
 
@@ -200,16 +206,18 @@ export class IamState {
   save(): Promise<void> {
     const file = this.file;
     if (!file) return Promise.resolve();
-    const run = this.saving.catch(() => {}).then(async () => {
-      const snapshot: IamSnapshot = {
-        format: 1,
-        roles: [...this.roleMap.values()],
-        policies: [...this.policyMap.values()].filter((p) => !p.awsManaged),
-        users: [...this.userMap.values()],
-        ...(this.defaultUserSeeded ? { defaultUserSeeded: this.defaultUserSeeded } : {}),
-      };
-      await writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + '\n', 0o600);
-    });
+    const run = this.saving
+      .catch(() => {})
+      .then(async () => {
+        const snapshot: IamSnapshot = {
+          format: 1,
+          roles: [...this.roleMap.values()],
+          policies: [...this.policyMap.values()].filter((p) => !p.awsManaged),
+          users: [...this.userMap.values()],
+          ...(this.defaultUserSeeded ? { defaultUserSeeded: this.defaultUserSeeded } : {}),
+        };
+        await writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + '\n', 0o600);
+      });
     this.saving = run;
     return run;
   }

@@ -20,7 +20,12 @@ function names(ctx: IamContext, withPolicy: boolean): { userName: string; policy
   const c = new Constraints();
   const userName = userNameConstraint(c, ctx.params.UserName) ?? '';
   const policyName = withPolicy
-    ? (c.string('policyName', ctx.params.PolicyName, { max: 128, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ?? '')
+    ? (c.string('policyName', ctx.params.PolicyName, {
+        max: 128,
+        pattern: PATTERNS.name,
+        patternText: NAME_PATTERN_TEXT,
+        required: true,
+      }) ?? '')
     : '';
   c.done();
   return { userName, policyName };
@@ -35,7 +40,9 @@ export async function putUserPolicy(ctx: IamContext): Promise<LocalResponse> {
   c.done();
   const user = authorizedUser(ctx, 'iam:PutUserPolicy', userName);
   checkIdentityPolicy(document, Number.MAX_SAFE_INTEGER, 'UserPolicySize');
-  const othersSize = Object.entries(user.inlinePolicies).filter(([n]) => n !== policyName).reduce((n, [, text]) => n + text.replace(/\s/g, '').length, 0);
+  const othersSize = Object.entries(user.inlinePolicies)
+    .filter(([n]) => n !== policyName)
+    .reduce((n, [, text]) => n + text.replace(/\s/g, '').length, 0);
   if (othersSize + document.replace(/\s/g, '').length > INLINE_SIZE_PER_USER) {
     throw limitExceeded(`Maximum policy size of ${INLINE_SIZE_PER_USER} bytes exceeded for user ${user.userName}`);
   }
@@ -76,7 +83,8 @@ export async function attachUserPolicy(ctx: IamContext): Promise<LocalResponse> 
   const user = authorizedUser(ctx, 'iam:AttachUserPolicy', userName, { 'iam:PolicyARN': arn });
   if (!ctx.state.policy(arn)) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
   if (user.attachedPolicyArns.includes(arn)) return reply(ctx);
-  if (user.attachedPolicyArns.length >= POLICIES_PER_USER) throw limitExceeded(`Cannot exceed quota for PoliciesPerUser: ${POLICIES_PER_USER}`);
+  if (user.attachedPolicyArns.length >= POLICIES_PER_USER)
+    throw limitExceeded(`Cannot exceed quota for PoliciesPerUser: ${POLICIES_PER_USER}`);
   ctx.state.putUser({ ...user, attachedPolicyArns: [...user.attachedPolicyArns, arn] });
   await ctx.state.save();
   return reply(ctx);
@@ -96,7 +104,10 @@ export async function listAttachedUserPolicies(ctx: IamContext): Promise<LocalRe
   const { userName } = names(ctx, false);
   const prefix = ctx.params.PathPrefix ?? '/';
   if (!PATTERNS.pathPrefix.test(prefix)) {
-    throw new ServiceError('ValidationError', `1 validation error detected: Value '${prefix}' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*`);
+    throw new ServiceError(
+      'ValidationError',
+      `1 validation error detected: Value '${prefix}' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*`,
+    );
   }
   const user = authorizedUser(ctx, 'iam:ListAttachedUserPolicies', userName);
   const attached = user.attachedPolicyArns
@@ -104,5 +115,9 @@ export async function listAttachedUserPolicies(ctx: IamContext): Promise<LocalRe
     .filter((p) => p !== undefined && p.path.startsWith(prefix))
     .map((p) => ({ PolicyName: p!.policyName, PolicyArn: p!.arn }));
   const result = page(attached, (a) => a.PolicyArn, ctx.params);
-  return reply(ctx, { AttachedPolicies: { member: result.items }, IsTruncated: result.IsTruncated, Marker: result.Marker });
+  return reply(ctx, {
+    AttachedPolicies: { member: result.items },
+    IsTruncated: result.IsTruncated,
+    Marker: result.Marker,
+  });
 }

@@ -8,18 +8,43 @@ import { notImplementedError } from '../../protocols/index.js';
 import { queryList } from '../../protocols/query.js';
 import type { LocalResponse } from '../../http.js';
 import { ServiceError } from '../../service-error.js';
-import { alreadyExists, authorizedUser, deleteConflict, limitExceeded, page, reply, userArn, type IamContext } from './context.js';
+import {
+  alreadyExists,
+  authorizedUser,
+  deleteConflict,
+  limitExceeded,
+  page,
+  reply,
+  userArn,
+  type IamContext,
+} from './context.js';
 import { requestTagContext } from './roles.js';
 import { userXml } from './shapes.js';
 import type { UserRecord } from './types.js';
-import { checkDuplicateTagKeys, Constraints, NAME_PATTERN_TEXT, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
+import {
+  checkDuplicateTagKeys,
+  Constraints,
+  NAME_PATTERN_TEXT,
+  PATH_PATTERN_TEXT,
+  PATTERNS,
+  parseTags,
+} from './validation.js';
 
 /** "IAM users per account: 5000" (default quota, reference_iam-quotas.html). */
 const USERS_PER_ACCOUNT = 5000;
 
 /** CreateUser's userNameType is 1-64 characters; the other operations take existingUserNameType, 1-128. */
-export function userNameConstraint(c: Constraints, value: string | undefined, opts: { max?: number; required?: boolean } = {}): string | undefined {
-  return c.string('userName', value, { max: opts.max ?? 128, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: opts.required ?? true });
+export function userNameConstraint(
+  c: Constraints,
+  value: string | undefined,
+  opts: { max?: number; required?: boolean } = {},
+): string | undefined {
+  return c.string('userName', value, {
+    max: opts.max ?? 128,
+    pattern: PATTERNS.name,
+    patternText: NAME_PATTERN_TEXT,
+    required: opts.required ?? true,
+  });
 }
 
 /**
@@ -50,7 +75,8 @@ export async function createUser(ctx: IamContext): Promise<LocalResponse> {
   const arn = userArn(ctx.state.accountId, path, name);
   ctx.call.authorize('iam:CreateUser', arn, requestTagContext(tags));
   if (ctx.state.user(name)) throw alreadyExists(`User with name ${name} already exists.`);
-  if (ctx.state.users().length >= USERS_PER_ACCOUNT) throw limitExceeded(`Cannot exceed quota for UsersPerAccount: ${USERS_PER_ACCOUNT}`);
+  if (ctx.state.users().length >= USERS_PER_ACCOUNT)
+    throw limitExceeded(`Cannot exceed quota for UsersPerAccount: ${USERS_PER_ACCOUNT}`);
 
   const user: UserRecord = {
     userName: name,
@@ -78,12 +104,21 @@ export async function getUser(ctx: IamContext): Promise<LocalResponse> {
 
 export async function listUsers(ctx: IamContext): Promise<LocalResponse> {
   const c = new Constraints();
-  const prefix = c.string('pathPrefix', ctx.params.PathPrefix, { max: 512, pattern: PATTERNS.pathPrefix, patternText: '\\u002F[\\u0021-\\u007F]*' }) ?? '/';
+  const prefix =
+    c.string('pathPrefix', ctx.params.PathPrefix, {
+      max: 512,
+      pattern: PATTERNS.pathPrefix,
+      patternText: '\\u002F[\\u0021-\\u007F]*',
+    }) ?? '/';
   c.done();
   ctx.call.authorize('iam:ListUsers', '*');
   const users = ctx.state.users().filter((u) => u.path.startsWith(prefix));
   const result = page(users, (u) => u.userName.toLowerCase(), ctx.params);
-  return reply(ctx, { Users: { member: result.items.map((u) => userXml(u, 'list')) }, IsTruncated: result.IsTruncated, Marker: result.Marker });
+  return reply(ctx, {
+    Users: { member: result.items.map((u) => userXml(u, 'list')) },
+    IsTruncated: result.IsTruncated,
+    Marker: result.Marker,
+  });
 }
 
 export async function deleteUser(ctx: IamContext): Promise<LocalResponse> {
@@ -94,7 +129,8 @@ export async function deleteUser(ctx: IamContext): Promise<LocalResponse> {
   // "you must delete the items attached to the user manually" (DeleteUser API reference), one
   // DeleteConflict per kind, keys first as IAM reports them.
   if (user.accessKeys.length > 0) throw deleteConflict('Cannot delete entity, must delete access keys first.');
-  if (Object.keys(user.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+  if (Object.keys(user.inlinePolicies).length > 0)
+    throw deleteConflict('Cannot delete entity, must delete policies first.');
   if (user.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
   ctx.state.deleteUser(user.userName);
   await ctx.state.save();

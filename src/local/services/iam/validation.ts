@@ -33,13 +33,18 @@ export class Constraints {
   }
 
   /** A required string with length bounds and an optional pattern; returns it (or '' if bad). */
-  string(member: string, value: string | undefined, opts: { min?: number; max: number; pattern?: RegExp; patternText?: string; required?: boolean }): string | undefined {
+  string(
+    member: string,
+    value: string | undefined,
+    opts: { min?: number; max: number; pattern?: RegExp; patternText?: string; required?: boolean },
+  ): string | undefined {
     if (value === undefined) {
       if (opts.required) this.fail(member, undefined, 'not be null');
       return undefined;
     }
     const length = [...value].length;
-    if (opts.pattern && !opts.pattern.test(value)) this.fail(member, value, `satisfy regular expression pattern: ${opts.patternText ?? opts.pattern.source}`);
+    if (opts.pattern && !opts.pattern.test(value))
+      this.fail(member, value, `satisfy regular expression pattern: ${opts.patternText ?? opts.pattern.source}`);
     if (length < (opts.min ?? 1)) this.fail(member, value, `have length greater than or equal to ${opts.min ?? 1}`);
     if (length > opts.max) this.fail(member, value, `have length less than or equal to ${opts.max}`);
     return value;
@@ -50,7 +55,10 @@ export class Constraints {
     if (raw === undefined) return undefined;
     if (!/^-?\d+$/.test(raw)) {
       // Not a number at all: the Query deserializer's own complaint, not a constraint.
-      throw new ServiceError('ValidationError', `Invalid value for parameter ${member}, value: ${raw}, type: class java.lang.Integer`);
+      throw new ServiceError(
+        'ValidationError',
+        `Invalid value for parameter ${member}, value: ${raw}, type: class java.lang.Integer`,
+      );
     }
     const n = Number(raw);
     if (n < min) this.fail(member, raw, `have value greater than or equal to ${min}`);
@@ -61,7 +69,10 @@ export class Constraints {
   done(): void {
     const n = this.failures.length;
     if (n === 0) return;
-    throw new ServiceError('ValidationError', `${n} validation error${n > 1 ? 's' : ''} detected: ${this.failures.join('; ')}`);
+    throw new ServiceError(
+      'ValidationError',
+      `${n} validation error${n > 1 ? 's' : ''} detected: ${this.failures.join('; ')}`,
+    );
   }
 }
 
@@ -78,11 +89,26 @@ export function encodeDocument(text: string): string {
 }
 
 /** Tags from `Tags.member.N.Key/Value`, validated (IAM: at most 50 per entity). */
-export function parseTags(items: Record<string, string>[], c: Constraints, member = 'tags'): { Key: string; Value: string }[] {
+export function parseTags(
+  items: Record<string, string>[],
+  c: Constraints,
+  member = 'tags',
+): { Key: string; Value: string }[] {
   const tags: { Key: string; Value: string }[] = [];
   items.forEach((item, i) => {
-    const k = c.string(`${member}.${i + 1}.member.key`, item.Key, { min: 1, max: 128, pattern: PATTERNS.tagKey, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+', required: true });
-    const v = c.string(`${member}.${i + 1}.member.value`, item.Value ?? '', { min: 0, max: 256, pattern: PATTERNS.tagValue, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' });
+    const k = c.string(`${member}.${i + 1}.member.key`, item.Key, {
+      min: 1,
+      max: 128,
+      pattern: PATTERNS.tagKey,
+      patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
+      required: true,
+    });
+    const v = c.string(`${member}.${i + 1}.member.value`, item.Value ?? '', {
+      min: 0,
+      max: 256,
+      pattern: PATTERNS.tagValue,
+      patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
+    });
     if (k !== undefined) tags.push({ Key: k, Value: v ?? '' });
   });
   if (tags.length > 50) c.fail(member, undefined, 'have length less than or equal to 50');
@@ -94,13 +120,21 @@ export function checkDuplicateTagKeys(tags: { Key: string }[]): void {
   const seen = new Set<string>();
   for (const t of tags) {
     const k = t.Key.toLowerCase();
-    if (seen.has(k)) throw new ServiceError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    if (seen.has(k))
+      throw new ServiceError(
+        'InvalidInput',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      );
     seen.add(k);
   }
 }
 
 /** Merge tags into existing ones: a key already present (case-insensitively) takes the new value. */
-export function mergeTags(existing: { Key: string; Value: string }[], added: { Key: string; Value: string }[], quota: string): { Key: string; Value: string }[] {
+export function mergeTags(
+  existing: { Key: string; Value: string }[],
+  added: { Key: string; Value: string }[],
+  quota: string,
+): { Key: string; Value: string }[] {
   const out = existing.map((t) => ({ ...t }));
   for (const t of added) {
     const i = out.findIndex((o) => o.Key.toLowerCase() === t.Key.toLowerCase());

@@ -23,7 +23,9 @@ export function parseFilterPattern(text: string | undefined): FilterPattern | un
   if (source === '') return undefined;
   if (source.startsWith('{') || source.startsWith('[')) {
     // Our wording: the local cloud's limit, not an AWS message.
-    throw invalidFilterPattern(`The mme local cloud does not implement JSON or space-delimited filter patterns: ${source}. Use terms and "quoted phrases".`);
+    throw invalidFilterPattern(
+      `The mme local cloud does not implement JSON or space-delimited filter patterns: ${source}. Use terms and "quoted phrases".`,
+    );
   }
   const pattern: FilterPattern = { all: [], any: [], none: [] };
   let i = 0;

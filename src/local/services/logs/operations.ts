@@ -50,8 +50,10 @@ function readGroup(v: Validator, input: Json): string {
   const identifier = v.string(input.logGroupIdentifier, 'logGroupIdentifier', { min: 1, max: 2048 });
   check(v);
   // Our wording for both (AWS's own is not public).
-  if (name !== undefined && identifier !== undefined) throw invalidParameter('logGroupName and logGroupIdentifier are mutually exclusive parameters.');
-  if (identifier !== undefined) return /^arn:[^:]+:logs:[^:]*:\d{12}:log-group:(.+?)(?::\*)?$/.exec(identifier)?.[1] ?? identifier;
+  if (name !== undefined && identifier !== undefined)
+    throw invalidParameter('logGroupName and logGroupIdentifier are mutually exclusive parameters.');
+  if (identifier !== undefined)
+    return /^arn:[^:]+:logs:[^:]*:\d{12}:log-group:(.+?)(?::\*)?$/.exec(identifier)?.[1] ?? identifier;
   if (name === undefined) throw invalidParameter('Either logGroupName or logGroupIdentifier is required.');
   return name;
 }
@@ -77,26 +79,45 @@ function decodeKey<T>(token: string | undefined, valid: (key: unknown) => key is
 
 const isString = (k: unknown): k is string => typeof k === 'string';
 
-interface DescribeGroups { prefix?: string; pattern?: string; limit: number; after?: string }
+interface DescribeGroups {
+  prefix?: string;
+  pattern?: string;
+  limit: number;
+  after?: string;
+}
 
 export const describeLogGroups: Operation<DescribeGroups> = {
   read(input) {
     const v = new Validator();
-    const prefix = v.string(input.logGroupNamePrefix, 'logGroupNamePrefix', { min: 1, max: 512, pattern: LOG_GROUP_PATTERN });
-    const pattern = v.string(input.logGroupNamePattern, 'logGroupNamePattern', { max: 512, pattern: '[\\.\\-_/#A-Za-z0-9]*' });
+    const prefix = v.string(input.logGroupNamePrefix, 'logGroupNamePrefix', {
+      min: 1,
+      max: 512,
+      pattern: LOG_GROUP_PATTERN,
+    });
+    const pattern = v.string(input.logGroupNamePattern, 'logGroupNamePattern', {
+      max: 512,
+      pattern: '[\\.\\-_/#A-Za-z0-9]*',
+    });
     const limit = v.integer(input.limit, 'limit', { min: 1, max: MAX_LIST }) ?? MAX_LIST;
     const token = v.string(input.nextToken, 'nextToken', { min: 1 });
     check(v);
     // Our wording (AWS's own is not public).
-    if (prefix !== undefined && pattern !== undefined) throw invalidParameter('logGroupNamePrefix and logGroupNamePattern are mutually exclusive parameters.');
+    if (prefix !== undefined && pattern !== undefined)
+      throw invalidParameter('logGroupNamePrefix and logGroupNamePattern are mutually exclusive parameters.');
     return { prefix, pattern, limit, after: decodeKey(token, isString) };
   },
   // AWS checks DescribeLogGroups on this odd resource, whatever the prefix (terraform-provider-aws#8804).
   resource: (_r, scope) => `${logGroupArn(scope.region, scope.accountId, '')}:log-stream:`,
   run(request, store, scope) {
     // logGroupNamePattern: a case-sensitive substring of the name.
-    const all = store.groups().filter((g) =>
-      (request.prefix === undefined || g.name.startsWith(request.prefix)) && (request.pattern === undefined || g.name.includes(request.pattern)) && (request.after === undefined || g.name > request.after));
+    const all = store
+      .groups()
+      .filter(
+        (g) =>
+          (request.prefix === undefined || g.name.startsWith(request.prefix)) &&
+          (request.pattern === undefined || g.name.includes(request.pattern)) &&
+          (request.after === undefined || g.name > request.after),
+      );
     const page = all.slice(0, request.limit);
     return {
       logGroups: page.map((g) => ({
@@ -113,27 +134,50 @@ export const describeLogGroups: Operation<DescribeGroups> = {
   },
 };
 
-interface DescribeStreams { group: string; prefix?: string; byTime: boolean; descending: boolean; limit: number; after?: [number, string] }
+interface DescribeStreams {
+  group: string;
+  prefix?: string;
+  byTime: boolean;
+  descending: boolean;
+  limit: number;
+  after?: [number, string];
+}
 
-const isTimeKey = (k: unknown): k is [number, string] => Array.isArray(k) && k.length === 2 && typeof k[0] === 'number' && typeof k[1] === 'string';
+const isTimeKey = (k: unknown): k is [number, string] =>
+  Array.isArray(k) && k.length === 2 && typeof k[0] === 'number' && typeof k[1] === 'string';
 
 export const describeLogStreams: Operation<DescribeStreams> = {
   read(input) {
     const v = new Validator();
-    const prefix = v.string(input.logStreamNamePrefix, 'logStreamNamePrefix', { min: 1, max: 512, pattern: LOG_STREAM_PATTERN });
+    const prefix = v.string(input.logStreamNamePrefix, 'logStreamNamePrefix', {
+      min: 1,
+      max: 512,
+      pattern: LOG_STREAM_PATTERN,
+    });
     const orderBy = v.string(input.orderBy, 'orderBy', { enum: ['LogStreamName', 'LastEventTime'] }) ?? 'LogStreamName';
     const descending = v.boolean(input.descending, 'descending') ?? false;
     const limit = v.integer(input.limit, 'limit', { min: 1, max: MAX_LIST }) ?? MAX_LIST;
     const token = v.string(input.nextToken, 'nextToken', { min: 1 });
     const group = readGroup(v, input);
-    if (orderBy === 'LastEventTime' && prefix !== undefined) throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
-    return { group, prefix, byTime: orderBy === 'LastEventTime', descending, limit, after: decodeKey(token, isTimeKey) };
+    if (orderBy === 'LastEventTime' && prefix !== undefined)
+      throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
+    return {
+      group,
+      prefix,
+      byTime: orderBy === 'LastEventTime',
+      descending,
+      limit,
+      after: decodeKey(token, isTimeKey),
+    };
   },
   resource: (r, scope) => groupResource(scope, r.group),
   run(request, store, scope) {
     const streams = store.streams(request.group);
     if (!streams) throw groupNotFound();
-    const key = (s: { name: string; lastEventTimestamp?: number }): [number, string] => [request.byTime ? (s.lastEventTimestamp ?? 0) : 0, s.name];
+    const key = (s: { name: string; lastEventTimestamp?: number }): [number, string] => [
+      request.byTime ? (s.lastEventTimestamp ?? 0) : 0,
+      s.name,
+    ];
     const sign = request.descending ? -1 : 1;
     const compare = (a: [number, string], b: [number, string]) => sign * (a[0] - b[0] || compareNames(a[1], b[1]));
     const all = streams
@@ -159,7 +203,10 @@ export const describeLogStreams: Operation<DescribeStreams> = {
 };
 
 /** A position between events: (timestamp, seq). Events have seq ≥ 1, so (t, 0) is before every event at t. */
-interface Cursor { timestamp: number; seq: number }
+interface Cursor {
+  timestamp: number;
+  seq: number;
+}
 const MIN: Cursor = { timestamp: 0, seq: 0 };
 const MAX: Cursor = { timestamp: 9_999_999_999_999, seq: 0 };
 
@@ -185,12 +232,25 @@ function firstAfter(events: readonly LogEvent[], c: Cursor): number {
   return lo;
 }
 
-interface GetEvents { group: string; stream: string; startTime?: number; endTime?: number; limit?: number; startFromHead: boolean; token?: string }
+interface GetEvents {
+  group: string;
+  stream: string;
+  startTime?: number;
+  endTime?: number;
+  limit?: number;
+  startFromHead: boolean;
+  token?: string;
+}
 
 export const getLogEvents: Operation<GetEvents> = {
   read(input) {
     const v = new Validator();
-    const stream = v.string(input.logStreamName, 'logStreamName', { required: true, min: 1, max: 512, pattern: LOG_STREAM_PATTERN });
+    const stream = v.string(input.logStreamName, 'logStreamName', {
+      required: true,
+      min: 1,
+      max: 512,
+      pattern: LOG_STREAM_PATTERN,
+    });
     const startTime = v.integer(input.startTime, 'startTime', { min: 0 });
     const endTime = v.integer(input.endTime, 'endTime', { min: 0 });
     const limit = v.integer(input.limit, 'limit', { min: 1, max: MAX_EVENTS });
@@ -210,7 +270,11 @@ export const getLogEvents: Operation<GetEvents> = {
     const events = all.slice(lo, Math.max(lo, hi));
     // A token carries its direction; AWS asks callers to send startFromHead=true with a forward
     // token, the local cloud follows the token either way.
-    const from = request.token ? decodeCursor(request.token) : request.startFromHead ? { direction: 'f' as const, cursor: MIN } : { direction: 'b' as const, cursor: MAX };
+    const from = request.token
+      ? decodeCursor(request.token)
+      : request.startFromHead
+        ? { direction: 'f' as const, cursor: MIN }
+        : { direction: 'b' as const, cursor: MAX };
     const limit = request.limit ?? MAX_EVENTS;
     let page: LogEvent[];
     if (from.direction === 'f') {
@@ -244,7 +308,12 @@ export const getLogEvents: Operation<GetEvents> = {
       backward = encodeCursor('b', { timestamp: from.cursor.timestamp, seq: from.cursor.seq + 1 });
     } else {
       backward = encodeCursor('b', from.cursor);
-      forward = encodeCursor('f', from.cursor.seq > 0 ? { timestamp: from.cursor.timestamp, seq: from.cursor.seq - 1 } : { timestamp: from.cursor.timestamp, seq: 0 });
+      forward = encodeCursor(
+        'f',
+        from.cursor.seq > 0
+          ? { timestamp: from.cursor.timestamp, seq: from.cursor.seq - 1 }
+          : { timestamp: from.cursor.timestamp, seq: 0 },
+      );
       if (from.cursor === MAX) forward = encodeCursor('f', MIN);
     }
     return {
@@ -256,12 +325,22 @@ export const getLogEvents: Operation<GetEvents> = {
 };
 
 interface FilterEvents {
-  group: string; streams?: string[]; prefix?: string; startTime?: number; endTime?: number; limit: number;
-  pattern: ReturnType<typeof parseFilterPattern>; after?: [number, string, number];
+  group: string;
+  streams?: string[];
+  prefix?: string;
+  startTime?: number;
+  endTime?: number;
+  limit: number;
+  pattern: ReturnType<typeof parseFilterPattern>;
+  after?: [number, string, number];
 }
 
 const isFilterKey = (k: unknown): k is [number, string, number] =>
-  Array.isArray(k) && k.length === 3 && typeof k[0] === 'number' && typeof k[1] === 'string' && typeof k[2] === 'number';
+  Array.isArray(k) &&
+  k.length === 3 &&
+  typeof k[0] === 'number' &&
+  typeof k[1] === 'string' &&
+  typeof k[2] === 'number';
 
 /** An eventId of digits, unique per event: its time, its stream, its arrival number. */
 function eventId(streamName: string, e: LogEvent): string {
@@ -274,16 +353,32 @@ export const filterLogEvents: Operation<FilterEvents> = {
   read(input) {
     const v = new Validator();
     const streams = v.list(input.logStreamNames, 'logStreamNames', { min: 1, max: 100 });
-    const names = streams?.map((s, i) => v.string(s, `logStreamNames.${i + 1}.member`, { min: 1, max: 512, pattern: LOG_STREAM_PATTERN }) ?? '');
-    const prefix = v.string(input.logStreamNamePrefix, 'logStreamNamePrefix', { min: 1, max: 512, pattern: LOG_STREAM_PATTERN });
+    const names = streams?.map(
+      (s, i) => v.string(s, `logStreamNames.${i + 1}.member`, { min: 1, max: 512, pattern: LOG_STREAM_PATTERN }) ?? '',
+    );
+    const prefix = v.string(input.logStreamNamePrefix, 'logStreamNamePrefix', {
+      min: 1,
+      max: 512,
+      pattern: LOG_STREAM_PATTERN,
+    });
     const startTime = v.integer(input.startTime, 'startTime', { min: 0 });
     const endTime = v.integer(input.endTime, 'endTime', { min: 0 });
     const filterPattern = v.string(input.filterPattern, 'filterPattern', { max: 1024 });
     const limit = v.integer(input.limit, 'limit', { min: 1, max: MAX_EVENTS }) ?? MAX_EVENTS;
     const token = v.string(input.nextToken, 'nextToken', { min: 1 });
     const group = readGroup(v, input);
-    if (names && prefix !== undefined) throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
-    return { group, streams: names, prefix, startTime, endTime, limit, pattern: parseFilterPattern(filterPattern), after: decodeKey(token, isFilterKey) };
+    if (names && prefix !== undefined)
+      throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
+    return {
+      group,
+      streams: names,
+      prefix,
+      startTime,
+      endTime,
+      limit,
+      pattern: parseFilterPattern(filterPattern),
+      after: decodeKey(token, isFilterKey),
+    };
   },
   resource: (r, scope) => groupResource(scope, r.group),
   run(request, store) {
@@ -301,8 +396,13 @@ export const filterLogEvents: Operation<FilterEvents> = {
         matched.push({ stream: s.name, event });
       }
     }
-    const compare = (a: [number, string, number], b: [number, string, number]) => a[0] - b[0] || compareNames(a[1], b[1]) || a[2] - b[2];
-    const key = (m: { stream: string; event: LogEvent }): [number, string, number] => [m.event.timestamp, m.stream, m.event.seq];
+    const compare = (a: [number, string, number], b: [number, string, number]) =>
+      a[0] - b[0] || compareNames(a[1], b[1]) || a[2] - b[2];
+    const key = (m: { stream: string; event: LogEvent }): [number, string, number] => [
+      m.event.timestamp,
+      m.stream,
+      m.event.seq,
+    ];
     matched.sort((a, b) => compare(key(a), key(b)));
     const start = request.after ? matched.findIndex((m) => compare(key(m), request.after!) > 0) : 0;
     const rest = start < 0 ? [] : matched.slice(start);
@@ -316,7 +416,11 @@ export const filterLogEvents: Operation<FilterEvents> = {
     }
     return {
       events: page.map((m) => ({
-        logStreamName: m.stream, timestamp: m.event.timestamp, message: m.event.message, ingestionTime: m.event.ingestionTime, eventId: eventId(m.stream, m.event),
+        logStreamName: m.stream,
+        timestamp: m.event.timestamp,
+        message: m.event.message,
+        ingestionTime: m.event.ingestionTime,
+        eventId: eventId(m.stream, m.event),
       })),
       ...(rest.length > page.length ? { nextToken: encodeKey(key(page.at(-1)!)) } : {}),
     };

@@ -34,18 +34,28 @@ export function createRuntimeService(host: EndpointHost): LocalService {
       const { request } = call;
       if (isLocalStatusRequest(request)) return localEndpointStatus(call, host); // not AWS: see local-status.ts
       const match = request.method === 'POST' ? INVOCATIONS_PATH.exec(request.rawPath) : null;
-      if (!match) throw notImplementedError('sagemaker-runtime', `${request.method} ${request.rawPath} (only InvokeEndpoint is served)`);
+      if (!match)
+        throw notImplementedError(
+          'sagemaker-runtime',
+          `${request.method} ${request.rawPath} (only InvokeEndpoint is served)`,
+        );
       // decodeURIComponent leaves a name without '%' as it is: skip the call (and its try) then.
       const rawName = match[1]!;
       const endpointName = rawName.includes('%') ? safeDecode(rawName) : rawName;
       const headers = request.headers;
       const targetModel = headers[TARGET_MODEL];
-      call.authorize('sagemaker:InvokeEndpoint', sagemakerArn(call.region, call.principal.accountId, 'endpoint', endpointName), {
-        'sagemaker:TargetModel': targetModel,
-      });
+      call.authorize(
+        'sagemaker:InvokeEndpoint',
+        sagemakerArn(call.region, call.principal.accountId, 'endpoint', endpointName),
+        {
+          'sagemaker:TargetModel': targetModel,
+        },
+      );
       if (request.body.length > MAX_PAYLOAD_BYTES) throw oversizeBody(call.requestId);
       if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(endpointName) || endpointName.length > 63) {
-        throw validationError(`1 validation error detected: Value at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`);
+        throw validationError(
+          `1 validation error detected: Value at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`,
+        );
       }
       // serve, not invoke: a warm model answers without a promise per container (hot path).
       const served = host.serve({

@@ -17,7 +17,12 @@
 import { safeDecode, type LocalRequest, type LocalResponse } from '../../http.js';
 import { sagemakerArn } from '../../../aws-names/arns.js';
 import type { EndpointHost } from '../../hosting/index.js';
-import { LOCAL_STATUS_EXTENSION, type CacheFigures, type EndpointStatus, type LocalEndpointStatus } from '../../../formats/endpoint-status.js';
+import {
+  LOCAL_STATUS_EXTENSION,
+  type CacheFigures,
+  type EndpointStatus,
+  type LocalEndpointStatus,
+} from '../../../formats/endpoint-status.js';
 import { endpointNotFound } from '../../hosting/errors.js';
 import { accessDeniedError } from '../../protocols/index.js';
 import type { ServiceCall } from '../../service.js';
@@ -32,14 +37,20 @@ export function localEndpointStatus(call: ServiceCall, host: EndpointHost): Loca
   const name = safeDecode(LOCAL_STATUS_PATH.exec(call.request.rawPath)![1]!);
   const resource = sagemakerArn(call.region, call.principal.accountId, 'endpoint', name);
   if (call.principal.kind !== 'root') {
-    throw accessDeniedError('sagemaker-runtime', `User: ${call.principal.arn} is not authorized to perform: mme:DescribeEndpointStatus on resource: ${resource} (a local extension, for the account root only)`);
+    throw accessDeniedError(
+      'sagemaker-runtime',
+      `User: ${call.principal.arn} is not authorized to perform: mme:DescribeEndpointStatus on resource: ${resource} (a local extension, for the account root only)`,
+    );
   }
   const status = host.status(name);
   if (!status) throw endpointNotFound(name, call.principal.accountId);
   const document: LocalEndpointStatus = {
     extension: LOCAL_STATUS_EXTENSION,
     ...status,
-    variants: status.variants.map((v) => ({ ...v, cache: cacheTotals(status.models.filter((m) => m.variantName === v.variantName)) })),
+    variants: status.variants.map((v) => ({
+      ...v,
+      cache: cacheTotals(status.models.filter((m) => m.variantName === v.variantName)),
+    })),
   };
   return {
     status: 200,

@@ -20,7 +20,8 @@ export async function createBucket(ctx: S3Context): Promise<LocalResponse> {
   validateBucketName(ctx.bucket);
   const { data } = readPayload(ctx.request);
   let constraint: string | undefined;
-  if (data.length > 0) constraint = text(parseXmlBody(data, 'CreateBucketConfiguration').LocationConstraint) || undefined;
+  if (data.length > 0)
+    constraint = text(parseXmlBody(data, 'CreateBucketConfiguration').LocationConstraint) || undefined;
   // S3 refuses a location constraint that differs from the regional endpoint's region. With no
   // constraint S3 means us-east-1; the local cloud means the region the request was signed for,
   // which is what a user of one local region expects (the JS SDK never sends a constraint).
@@ -40,7 +41,11 @@ export async function headBucket(ctx: S3Context): Promise<LocalResponse> {
   const info = await ctx.store.getBucket(ctx.bucket);
   return {
     status: 200,
-    headers: { ...s3RequestHeaders(ctx.requestId), 'x-amz-bucket-region': info.region, 'x-amz-access-point-alias': 'false' },
+    headers: {
+      ...s3RequestHeaders(ctx.requestId),
+      'x-amz-bucket-region': info.region,
+      'x-amz-access-point-alias': 'false',
+    },
   };
 }
 

@@ -20,11 +20,23 @@ export const objectArn = (bucket: string, key: string): string => `arn:aws:s3:::
 
 /** S3's InvalidArgument names the offending argument in <ArgumentName>/<ArgumentValue>. */
 export function invalidArgument(message: string, name: string, value?: string): ServiceError {
-  return new ServiceError('InvalidArgument', message, 400, value === undefined ? { ArgumentName: name } : { ArgumentName: name, ArgumentValue: value });
+  return new ServiceError(
+    'InvalidArgument',
+    message,
+    400,
+    value === undefined ? { ArgumentName: name } : { ArgumentName: name, ArgumentValue: value },
+  );
 }
 
 /** An integer query parameter in [min, max], or `fallback` when absent. */
-export function intParam(ctx: S3Context, name: string, fallback: number, min: number, max: number, message: string): number {
+export function intParam(
+  ctx: S3Context,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  message: string,
+): number {
   const raw = ctx.request.query[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw invalidArgument(message, name, raw);

@@ -21,7 +21,10 @@ export function objectInit(request: LocalRequest): ObjectInit {
     size += Buffer.byteLength(short) + Buffer.byteLength(value);
   }
   if (size > MAX_USER_METADATA) {
-    throw new ServiceError('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', 400, { Size: size, MaxSizeAllowed: MAX_USER_METADATA });
+    throw new ServiceError('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', 400, {
+      Size: size,
+      MaxSizeAllowed: MAX_USER_METADATA,
+    });
   }
   // aws-chunked is transport framing, not a property of the object (S3 strips it too).
   const encoding = (h['content-encoding'] ?? '')
@@ -79,7 +82,10 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/.exec(header);
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
   const unsatisfiable = (): ServiceError =>
-    new ServiceError('InvalidRange', 'The requested range is not satisfiable', 416, { RangeRequested: header, ActualObjectSize: size });
+    new ServiceError('InvalidRange', 'The requested range is not satisfiable', 416, {
+      RangeRequested: header,
+      ActualObjectSize: size,
+    });
   if (m[1] === '') {
     const suffix = Number(m[2]);
     if (suffix === 0 || size === 0) throw unsatisfiable();
@@ -95,7 +101,9 @@ const etagList = (header: string): string[] => header.split(',').map((e) => e.tr
 const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 
 function preconditionFailed(condition: string): ServiceError {
-  return new ServiceError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: condition });
+  return new ServiceError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
+    Condition: condition,
+  });
 }
 
 /**
@@ -121,7 +129,8 @@ export function checkConditions(h: Record<string, string>, meta: ObjectMeta, pre
     if (!Number.isNaN(since.getTime()) && modified > seconds(since)) throw preconditionFailed('If-Unmodified-Since');
   }
   if (ifNoneMatch !== undefined) {
-    if (etagList(ifNoneMatch).some((e) => e === '*' || e === meta.etag || `"${e}"` === meta.etag)) return notModified('If-None-Match');
+    if (etagList(ifNoneMatch).some((e) => e === '*' || e === meta.etag || `"${e}"` === meta.etag))
+      return notModified('If-None-Match');
   } else if (ifModifiedSince !== undefined) {
     const since = new Date(ifModifiedSince);
     if (!Number.isNaN(since.getTime()) && modified <= seconds(since)) return notModified('If-Modified-Since');

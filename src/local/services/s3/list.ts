@@ -19,7 +19,8 @@ function encodeToken(marker: string): string {
 
 function decodeToken(token: string): string {
   const decoded = Buffer.from(token, 'base64').toString('utf8');
-  if (!decoded.startsWith(TOKEN_PREFIX)) throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
+  if (!decoded.startsWith(TOKEN_PREFIX))
+    throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
   return decoded.slice(TOKEN_PREFIX.length);
 }
 
@@ -36,9 +37,13 @@ async function list(ctx: S3Context, marker: string): Promise<{ params: ListParam
   const q = ctx.request.query;
   const prefix = q.prefix ?? '';
   const delimiter = q.delimiter ?? '';
-  const maxKeys = Math.min(1000, intParam(ctx, 'max-keys', 1000, 0, 2 ** 31 - 1, 'Provided max-keys not an integer or within integer range'));
+  const maxKeys = Math.min(
+    1000,
+    intParam(ctx, 'max-keys', 1000, 0, 2 ** 31 - 1, 'Provided max-keys not an integer or within integer range'),
+  );
   const encodingType = q['encoding-type'] || undefined;
-  if (encodingType !== undefined && encodingType !== 'url') throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encodingType);
+  if (encodingType !== undefined && encodingType !== 'url')
+    throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encodingType);
   // IAM condition keys of s3:ListBucket (s3:prefix, s3:delimiter, s3:max-keys).
   ctx.call.authorize('s3:ListBucket', bucketArn(ctx.bucket), {
     's3:prefix': prefix,

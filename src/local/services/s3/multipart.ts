@@ -15,7 +15,12 @@ import { readPayload } from './payload.js';
 export async function createMultipartUpload(ctx: S3Context): Promise<LocalResponse> {
   ctx.call.authorize('s3:PutObject', objectArn(ctx.bucket, ctx.key));
   const upload = await ctx.store.createMultipartUpload(ctx.bucket, ctx.key, objectInit(ctx.request));
-  const response = xmlResponse(200, 'InitiateMultipartUploadResult', { Bucket: ctx.bucket, Key: ctx.key, UploadId: upload.uploadId }, ctx.requestId);
+  const response = xmlResponse(
+    200,
+    'InitiateMultipartUploadResult',
+    { Bucket: ctx.bucket, Key: ctx.key, UploadId: upload.uploadId },
+    ctx.requestId,
+  );
   const algorithm = ctx.request.headers['x-amz-checksum-algorithm'];
   if (algorithm) response.headers['x-amz-checksum-algorithm'] = algorithm;
   return response;
@@ -28,7 +33,10 @@ export async function uploadPart(ctx: S3Context): Promise<LocalResponse> {
   if (partNumber === 0) throw invalidArgument(message, 'partNumber', '');
   const payload = readPayload(ctx.request);
   const part = await ctx.store.uploadPart(ctx.bucket, ctx.key, ctx.request.query.uploadId!, partNumber, payload.data);
-  return { status: 200, headers: { ...s3RequestHeaders(ctx.requestId), etag: part.etag, ...partChecksum(payload.checksums) } };
+  return {
+    status: 200,
+    headers: { ...s3RequestHeaders(ctx.requestId), etag: part.etag, ...partChecksum(payload.checksums) },
+  };
 }
 
 /** UploadPart echoes a part checksum without a checksum type (a part is not an object). */
@@ -53,7 +61,14 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<LocalResp
   return xmlResponse(
     200,
     'CompleteMultipartUploadResult',
-    { Location: location, Bucket: ctx.bucket, Key: ctx.key, ETag: meta.etag, ChecksumCRC32: meta.crc32, ChecksumType: meta.crc32 && 'FULL_OBJECT' },
+    {
+      Location: location,
+      Bucket: ctx.bucket,
+      Key: ctx.key,
+      ETag: meta.etag,
+      ChecksumCRC32: meta.crc32,
+      ChecksumType: meta.crc32 && 'FULL_OBJECT',
+    },
     ctx.requestId,
   );
 }
@@ -66,8 +81,18 @@ export async function abortMultipartUpload(ctx: S3Context): Promise<LocalRespons
 
 export async function listParts(ctx: S3Context): Promise<LocalResponse> {
   ctx.call.authorize('s3:ListMultipartUploadParts', objectArn(ctx.bucket, ctx.key));
-  const maxParts = Math.min(1000, intParam(ctx, 'max-parts', 1000, 0, 2 ** 31 - 1, 'Provided max-parts not an integer or within integer range'));
-  const marker = intParam(ctx, 'part-number-marker', 0, 0, 10000, 'Provided part-number-marker not an integer or within integer range');
+  const maxParts = Math.min(
+    1000,
+    intParam(ctx, 'max-parts', 1000, 0, 2 ** 31 - 1, 'Provided max-parts not an integer or within integer range'),
+  );
+  const marker = intParam(
+    ctx,
+    'part-number-marker',
+    0,
+    0,
+    10000,
+    'Provided part-number-marker not an integer or within integer range',
+  );
   const { upload, parts } = await ctx.store.listParts(ctx.bucket, ctx.key, ctx.request.query.uploadId!);
   const after = parts.filter((p) => p.partNumber > marker);
   const page = after.slice(0, maxParts);
@@ -86,7 +111,13 @@ export async function listParts(ctx: S3Context): Promise<LocalResponse> {
       NextPartNumberMarker: page.length > 0 ? page[page.length - 1]!.partNumber : marker,
       MaxParts: maxParts,
       IsTruncated: truncated,
-      Part: page.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: p.etag, Size: p.size, ChecksumCRC32: p.crc32 })),
+      Part: page.map((p) => ({
+        PartNumber: p.partNumber,
+        LastModified: new Date(p.lastModified),
+        ETag: p.etag,
+        Size: p.size,
+        ChecksumCRC32: p.crc32,
+      })),
     },
     ctx.requestId,
   );
@@ -108,7 +139,13 @@ export async function listMultipartUploads(ctx: S3Context): Promise<LocalRespons
       Prefix: prefix,
       MaxUploads: 1000,
       IsTruncated: false,
-      Upload: uploads.map((u) => ({ Key: u.key, UploadId: u.uploadId, Owner: owner(ctx), StorageClass: 'STANDARD', Initiated: new Date(u.initiated) })),
+      Upload: uploads.map((u) => ({
+        Key: u.key,
+        UploadId: u.uploadId,
+        Owner: owner(ctx),
+        StorageClass: 'STANDARD',
+        Initiated: new Date(u.initiated),
+      })),
     },
     ctx.requestId,
   );

@@ -24,7 +24,10 @@ export async function putObject(ctx: S3Context): Promise<LocalResponse> {
   if (!(await ctx.store.bucketExists(ctx.bucket))) throw noSuchBucket(ctx.bucket);
   const payload = readPayload(ctx.request);
   const meta = await ctx.store.putObject(ctx.bucket, ctx.key, payload.data, objectInit(ctx.request));
-  return { status: 200, headers: { ...s3RequestHeaders(ctx.requestId), etag: meta.etag, ...checksumHeaders(payload.checksums) } };
+  return {
+    status: 200,
+    headers: { ...s3RequestHeaders(ctx.requestId), etag: meta.etag, ...checksumHeaders(payload.checksums) },
+  };
 }
 
 /** GetObject and HeadObject: the same headers, ranges and conditions; HEAD without the body. */
@@ -79,7 +82,11 @@ function copySource(header: string): { bucket: string; key: string } {
   const path = decoded.startsWith('/') ? decoded.slice(1) : decoded;
   const slash = path.indexOf('/');
   if (slash <= 0 || slash === path.length - 1) {
-    throw invalidArgument('Copy Source must mention the source bucket and key: sourcebucket/sourcekey', 'x-amz-copy-source', header);
+    throw invalidArgument(
+      'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+      'x-amz-copy-source',
+      header,
+    );
   }
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }
@@ -91,7 +98,8 @@ export async function copyObject(ctx: S3Context): Promise<LocalResponse> {
   ctx.call.authorize('s3:GetObject', objectArn(source.bucket, source.key));
   ctx.call.authorize('s3:PutObject', objectArn(ctx.bucket, ctx.key));
   const directive = (h['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
-  if (directive !== 'COPY' && directive !== 'REPLACE') throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
+  if (directive !== 'COPY' && directive !== 'REPLACE')
+    throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   if (source.bucket === ctx.bucket && source.key === ctx.key && directive === 'COPY') {
     throw new ServiceError(
       'InvalidRequest',
@@ -103,11 +111,22 @@ export async function copyObject(ctx: S3Context): Promise<LocalResponse> {
   const sourceMeta = await ctx.store.headObject(source.bucket, source.key);
   if (!sourceMeta) throw noSuchKey(source.key);
   checkConditions(h, sourceMeta, 'x-amz-copy-source-');
-  const meta = await ctx.store.copyObject(source.bucket, source.key, ctx.bucket, ctx.key, directive === 'REPLACE' ? objectInit(ctx.request) : undefined);
+  const meta = await ctx.store.copyObject(
+    source.bucket,
+    source.key,
+    ctx.bucket,
+    ctx.key,
+    directive === 'REPLACE' ? objectInit(ctx.request) : undefined,
+  );
   return xmlResponse(
     200,
     'CopyObjectResult',
-    { LastModified: meta.lastModified, ETag: meta.etag, ChecksumType: meta.crc32 && 'FULL_OBJECT', ChecksumCRC32: meta.crc32 },
+    {
+      LastModified: meta.lastModified,
+      ETag: meta.etag,
+      ChecksumType: meta.crc32 && 'FULL_OBJECT',
+      ChecksumCRC32: meta.crc32,
+    },
     ctx.requestId,
   );
 }

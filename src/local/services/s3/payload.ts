@@ -34,10 +34,19 @@ const VERIFIERS: Record<string, { label: string; bytes: number; compute(data: Bu
 const UNVERIFIED = new Set(['crc32c', 'crc64nvme']);
 
 const incompleteBody = (): ServiceError =>
-  new ServiceError('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', 400);
-const malformedChunk = (why: string): ServiceError => new ServiceError('InvalidRequest', `Malformed aws-chunked body: ${why}.`, 400);
+  new ServiceError(
+    'IncompleteBody',
+    'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+    400,
+  );
+const malformedChunk = (why: string): ServiceError =>
+  new ServiceError('InvalidRequest', `Malformed aws-chunked body: ${why}.`, 400);
 const malformedTrailer = (): ServiceError =>
-  new ServiceError('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.', 400);
+  new ServiceError(
+    'MalformedTrailerError',
+    'The request contained trailing data that was not well-formed or did not conform to our published schema.',
+    400,
+  );
 
 function isAwsChunked(request: LocalRequest): boolean {
   const encoding = request.headers['content-encoding'] ?? '';
@@ -85,7 +94,11 @@ function verifyChecksum(algorithm: string, claimed: string, data: Buffer): void 
     throw new ServiceError('InvalidRequest', `Value for x-amz-checksum-${algorithm} header is invalid.`, 400);
   }
   if (verifier.compute(data) !== claimed) {
-    throw new ServiceError('BadDigest', `The ${verifier.label} you specified did not match the calculated checksum.`, 400);
+    throw new ServiceError(
+      'BadDigest',
+      `The ${verifier.label} you specified did not match the calculated checksum.`,
+      400,
+    );
   }
 }
 
@@ -121,7 +134,8 @@ export function readPayload(request: LocalRequest): Payload {
     const algorithm = /^x-amz-checksum-([a-z0-9]+)$/.exec(name)?.[1];
     if (!algorithm || algorithm === 'mode' || algorithm === 'type' || algorithm === 'algorithm') continue;
     if (UNVERIFIED.has(algorithm)) continue;
-    if (!VERIFIERS[algorithm]) throw new ServiceError('InvalidRequest', `Unsupported checksum header x-amz-checksum-${algorithm}.`, 400);
+    if (!VERIFIERS[algorithm])
+      throw new ServiceError('InvalidRequest', `Unsupported checksum header x-amz-checksum-${algorithm}.`, 400);
     verifyChecksum(algorithm, value, data);
     checksums[algorithm] = value;
   }

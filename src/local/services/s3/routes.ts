@@ -15,10 +15,35 @@ import * as objects from './objects.js';
 
 /** Subresources this local S3 does not implement (rather than mistaking them for a listing). */
 const UNSUPPORTED = [
-  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'legal-hold',
-  'lifecycle', 'logging', 'metadataConfiguration', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy',
-  'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select', 'tagging',
-  'torrent', 'versioning', 'versions', 'website',
+  'accelerate',
+  'acl',
+  'analytics',
+  'attributes',
+  'cors',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'logging',
+  'metadataConfiguration',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'select',
+  'tagging',
+  'torrent',
+  'versioning',
+  'versions',
+  'website',
 ];
 
 /** Split the raw path into the decoded bucket and key. */
@@ -47,7 +72,11 @@ export async function route(ctx: S3Context): Promise<LocalResponse> {
   const unsupported = UNSUPPORTED.find(has);
   if (unsupported) {
     // S3 would say 501; a 5xx makes every SDK retry, so this says it in a 400.
-    throw new ServiceError('NotImplemented', `The '${unsupported}' subresource is not implemented by the local S3.`, 400);
+    throw new ServiceError(
+      'NotImplemented',
+      `The '${unsupported}' subresource is not implemented by the local S3.`,
+      400,
+    );
   }
   if (!ctx.bucket) {
     if (method === 'GET') return buckets.listBuckets(ctx);

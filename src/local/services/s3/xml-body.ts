@@ -22,7 +22,11 @@ export type XmlElement = { [name: string]: XmlContent };
 export type XmlContent = string | XmlElement | XmlContent[];
 
 export function malformedXml(): ServiceError {
-  return new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema', 400);
+  return new ServiceError(
+    'MalformedXML',
+    'The XML you provided was not well-formed or did not validate against our published schema',
+    400,
+  );
 }
 
 /** The children of the root element `root`, or MalformedXML. */
@@ -40,7 +44,8 @@ export function parseXmlBody(body: Buffer, root: string): XmlElement {
 export function text(value: XmlContent | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'string') return value;
-  if (!Array.isArray(value) && Object.keys(value).every((k) => k === '#text')) return (value['#text'] as string | undefined) ?? '';
+  if (!Array.isArray(value) && Object.keys(value).every((k) => k === '#text'))
+    return (value['#text'] as string | undefined) ?? '';
   throw malformedXml();
 }
 

@@ -25,7 +25,9 @@ export function s3Uri(v: Validator, value: unknown, path: string, required = tru
 /** After Validator.check(): refuse what AWS would accept but the local cloud cannot read. */
 export function requireS3Form(uri: string | undefined, field: string): void {
   if (uri !== undefined && !parseS3Uri(uri)) {
-    throw validationError(`${field} '${uri}' must be an s3://bucket/key URI in the mme local cloud (https:// object URLs are not read).`);
+    throw validationError(
+      `${field} '${uri}' must be an s3://bucket/key URI in the mme local cloud (https:// object URLs are not read).`,
+    );
   }
 }
 
@@ -33,13 +35,17 @@ export function readS3DataSource(v: Validator, value: unknown, path: string): { 
   const source = v.object(value, path, true) ?? {};
   const type = v.string(source.S3DataType, `${path}.s3DataType`, { required: true, enum: S3_DATA_TYPES }) ?? 'S3Prefix';
   const uri = s3Uri(v, source.S3Uri, `${path}.s3Uri`) ?? '';
-  v.string(source.S3DataDistributionType, `${path}.s3DataDistributionType`, { enum: ['FullyReplicated', 'ShardedByS3Key'] });
+  v.string(source.S3DataDistributionType, `${path}.s3DataDistributionType`, {
+    enum: ['FullyReplicated', 'ShardedByS3Key'],
+  });
   return { S3DataType: type, S3Uri: uri };
 }
 
 export function checkReadableSource(source: { S3DataType: string; S3Uri: string }, field: string): void {
   if (source.S3DataType === 'AugmentedManifestFile') {
-    throw validationError(`${field}: S3DataType AugmentedManifestFile is not supported by the mme local cloud; use S3Prefix or ManifestFile.`);
+    throw validationError(
+      `${field}: S3DataType AugmentedManifestFile is not supported by the mme local cloud; use S3Prefix or ManifestFile.`,
+    );
   }
   requireS3Form(source.S3Uri, `${field}.S3Uri`);
 }
@@ -49,7 +55,13 @@ export function readChannels(v: Validator, value: unknown): ChannelInput[] {
   return list.map((item, i) => {
     const at = `inputDataConfig.${i + 1}.member`;
     const channel = v.object(item, at, true) ?? {};
-    const name = v.string(channel.ChannelName, `${at}.channelName`, { required: true, min: 1, max: 64, pattern: '[A-Za-z0-9\\.\\-_]+' }) ?? '';
+    const name =
+      v.string(channel.ChannelName, `${at}.channelName`, {
+        required: true,
+        min: 1,
+        max: 64,
+        pattern: '[A-Za-z0-9\\.\\-_]+',
+      }) ?? '';
     const dataSource = v.object(channel.DataSource, `${at}.dataSource`, true) ?? {};
     if (dataSource.FileSystemDataSource !== undefined) {
       v.fail(dataSource, `${at}.dataSource`, 'The mme local cloud reads channels from S3 only (S3DataSource)');
@@ -67,9 +79,9 @@ export function readChannels(v: Validator, value: unknown): ChannelInput[] {
 export function checkChannels(channels: ChannelInput[]): void {
   const seen = new Set<string>();
   for (const c of channels) {
-    if (seen.has(c.name)) throw validationError(`Channel names must be unique: ${c.name} appears more than once in InputDataConfig.`);
+    if (seen.has(c.name))
+      throw validationError(`Channel names must be unique: ${c.name} appears more than once in InputDataConfig.`);
     seen.add(c.name);
     checkReadableSource(c.source, `InputDataConfig channel ${c.name}`);
   }
 }
-

@@ -50,21 +50,39 @@ function readVariants(v: Validator, value: unknown): EndpointConfigVariant[] {
     const pv = v.object(item, at, true) ?? {};
     const variantName = v.name(pv.VariantName, `${at}.variantName`) ?? '';
     const modelName = v.name(pv.ModelName, `${at}.modelName`) ?? '';
-    if (pv.ServerlessConfig !== undefined) throw validationError('ServerlessConfig is not supported by the mme local cloud; give InstanceType and InitialInstanceCount.');
-    const instanceType = v.string(pv.InstanceType, `${at}.instanceType`, { required: true, enum: HOSTING_INSTANCE_TYPES }) ?? '';
+    if (pv.ServerlessConfig !== undefined)
+      throw validationError(
+        'ServerlessConfig is not supported by the mme local cloud; give InstanceType and InitialInstanceCount.',
+      );
+    const instanceType =
+      v.string(pv.InstanceType, `${at}.instanceType`, { required: true, enum: HOSTING_INSTANCE_TYPES }) ?? '';
     const count = v.integer(pv.InitialInstanceCount, `${at}.initialInstanceCount`, { required: true, min: 1 }) ?? 1;
     let weight = 1;
     if (pv.InitialVariantWeight !== undefined) {
-      if (typeof pv.InitialVariantWeight !== 'number' || !Number.isFinite(pv.InitialVariantWeight)) v.fail(pv.InitialVariantWeight, `${at}.initialVariantWeight`, 'Member must be a number');
-      else if (pv.InitialVariantWeight < 0) v.fail(pv.InitialVariantWeight, `${at}.initialVariantWeight`, 'Member must have value greater than or equal to 0');
+      if (typeof pv.InitialVariantWeight !== 'number' || !Number.isFinite(pv.InitialVariantWeight))
+        v.fail(pv.InitialVariantWeight, `${at}.initialVariantWeight`, 'Member must be a number');
+      else if (pv.InitialVariantWeight < 0)
+        v.fail(
+          pv.InitialVariantWeight,
+          `${at}.initialVariantWeight`,
+          'Member must have value greater than or equal to 0',
+        );
       else weight = pv.InitialVariantWeight;
     }
-    return { ...pv, VariantName: variantName, ModelName: modelName, InstanceType: instanceType, InitialInstanceCount: count, InitialVariantWeight: weight };
+    return {
+      ...pv,
+      VariantName: variantName,
+      ModelName: modelName,
+      InstanceType: instanceType,
+      InitialInstanceCount: count,
+      InitialVariantWeight: weight,
+    };
   });
 }
 
 export function endpointConfigOperations(ctx: SageMakerContext, configs: Table<EndpointConfigRecord>) {
-  const arnOf = (call: ServiceCall, name: string) => sagemakerArn(call.region, call.principal.accountId, 'endpoint-config', name);
+  const arnOf = (call: ServiceCall, name: string) =>
+    sagemakerArn(call.region, call.principal.accountId, 'endpoint-config', name);
 
   return {
     async CreateEndpointConfig(input: Json, call: ServiceCall) {
@@ -74,21 +92,30 @@ export function endpointConfigOperations(ctx: SageMakerContext, configs: Table<E
       v.string(input.KmsKeyId, 'kmsKeyId', { max: 2048 });
       const tags = readTags(v, input.Tags, 'tags');
       v.check();
-      if (input.AsyncInferenceConfig !== undefined) throw validationError('AsyncInferenceConfig is not supported by the mme local cloud.');
+      if (input.AsyncInferenceConfig !== undefined)
+        throw validationError('AsyncInferenceConfig is not supported by the mme local cloud.');
       const names = new Set<string>();
       for (const pv of variants) {
-        if (names.has(pv.VariantName)) throw validationError(`Duplicate VariantName ${pv.VariantName} in ProductionVariants.`);
+        if (names.has(pv.VariantName))
+          throw validationError(`Duplicate VariantName ${pv.VariantName} in ProductionVariants.`);
         names.add(pv.VariantName);
       }
       const arn = arnOf(call, name);
       if (configs.get(name)) throw validationError(`Cannot create already existing endpoint configuration "${arn}".`);
       for (const pv of variants) {
-        if (!ctx.state.models.get(pv.ModelName)) throw modelNotFound(sagemakerArn(call.region, call.principal.accountId, 'model', pv.ModelName));
+        if (!ctx.state.models.get(pv.ModelName))
+          throw modelNotFound(sagemakerArn(call.region, call.principal.accountId, 'model', pv.ModelName));
       }
       const { Tags: _tags, ...request } = input;
       await configs.save({
         tags,
-        describe: { ...request, EndpointConfigName: name, EndpointConfigArn: arn, ProductionVariants: variants, CreationTime: ctx.now() },
+        describe: {
+          ...request,
+          EndpointConfigName: name,
+          EndpointConfigArn: arn,
+          ProductionVariants: variants,
+          CreationTime: ctx.now(),
+        },
       });
       return { EndpointConfigArn: arn };
     },
@@ -120,7 +147,11 @@ export function endpointConfigOperations(ctx: SageMakerContext, configs: Table<E
         { sortBy: ['Name', 'CreationTime'] },
       );
       return {
-        EndpointConfigs: page.map(({ describe: d }) => ({ EndpointConfigName: d.EndpointConfigName, EndpointConfigArn: d.EndpointConfigArn, CreationTime: d.CreationTime })),
+        EndpointConfigs: page.map(({ describe: d }) => ({
+          EndpointConfigName: d.EndpointConfigName,
+          EndpointConfigArn: d.EndpointConfigArn,
+          CreationTime: d.CreationTime,
+        })),
         NextToken: nextToken,
       };
     },

@@ -25,7 +25,17 @@ import { Table, type Tag } from './state.js';
 import { readTags } from './tags.js';
 import { validationError, Validator, type Json } from './validation.js';
 
-const STATUSES = ['OutOfService', 'Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'InService', 'Deleting', 'Failed', 'UpdateRollbackFailed'];
+const STATUSES = [
+  'OutOfService',
+  'Creating',
+  'Updating',
+  'SystemUpdating',
+  'RollingBack',
+  'InService',
+  'Deleting',
+  'Failed',
+  'UpdateRollbackFailed',
+];
 
 export interface EndpointRecord {
   describe: Json & {
@@ -67,7 +77,11 @@ export class EndpointControlPlane {
       if (record.describe.EndpointStatus === 'Deleting') {
         await this.endpoints.delete(record.describe.EndpointName);
       } else if (record.describe.EndpointStatus !== 'Failed') {
-        this.startDeploy(record, record.describe.EndpointConfigName, record.describe.EndpointStatus === 'Creating' ? 'Creating' : 'InService');
+        this.startDeploy(
+          record,
+          record.describe.EndpointConfigName,
+          record.describe.EndpointStatus === 'Creating' ? 'Creating' : 'InService',
+        );
       }
     }
     await this.settled();
@@ -93,14 +107,18 @@ export class EndpointControlPlane {
   /** The host's spec for an endpoint configuration: each variant with its model's containers. */
   private spec(record: EndpointRecord, configName: string) {
     const config = this.configs.get(configName);
-    if (!config) throw endpointConfigNotFound(sagemakerArn(record.region, record.accountId, 'endpoint-config', configName));
+    if (!config)
+      throw endpointConfigNotFound(sagemakerArn(record.region, record.accountId, 'endpoint-config', configName));
     return {
       name: record.describe.EndpointName,
       arn: record.describe.EndpointArn,
       variants: config.describe.ProductionVariants.map((pv) => {
         const model = this.ctx.state.models.get(pv.ModelName);
         if (!model) throw modelNotFound(sagemakerArn(record.region, record.accountId, 'model', pv.ModelName));
-        return { ...pv, model: { name: pv.ModelName, containers: modelContainers(model) as unknown as ContainerDefinition[] } };
+        return {
+          ...pv,
+          model: { name: pv.ModelName, containers: modelContainers(model) as unknown as ContainerDefinition[] },
+        };
       }),
     };
   }
@@ -109,19 +127,43 @@ export class EndpointControlPlane {
    * Deploy in the background; the record follows the host. `previous` is the status to return to
    * if an update fails (SageMaker rolls back to the serving configuration).
    */
-  private startDeploy(record: EndpointRecord, configName: string, initial: 'Creating' | 'Updating' | 'InService'): void {
+  private startDeploy(
+    record: EndpointRecord,
+    configName: string,
+    initial: 'Creating' | 'Updating' | 'InService',
+  ): void {
     const d = record.describe;
     const spec = this.spec(record, configName);
     const run = this.host.deploy(spec).then(
-      (status: EndpointStatus) => this.settle(record, configName, status.state === 'InService' && !status.failureReason, status.failureReason, status.state),
-      (err: unknown) => this.settle(record, configName, false, (err as Error)?.message ?? String(err), d.EndpointStatus === 'Updating' ? 'InService' : 'Failed'),
+      (status: EndpointStatus) =>
+        this.settle(
+          record,
+          configName,
+          status.state === 'InService' && !status.failureReason,
+          status.failureReason,
+          status.state,
+        ),
+      (err: unknown) =>
+        this.settle(
+          record,
+          configName,
+          false,
+          (err as Error)?.message ?? String(err),
+          d.EndpointStatus === 'Updating' ? 'InService' : 'Failed',
+        ),
     );
     d.EndpointStatus = initial;
     this.deploying.add(run);
     void run.finally(() => this.deploying.delete(run));
   }
 
-  private async settle(record: EndpointRecord, configName: string, ok: boolean, reason: string | undefined, state: string): Promise<void> {
+  private async settle(
+    record: EndpointRecord,
+    configName: string,
+    ok: boolean,
+    reason: string | undefined,
+    state: string,
+  ): Promise<void> {
     const d = record.describe;
     if (this.endpoints.get(d.EndpointName) !== record || d.EndpointStatus === 'Deleting') return;
     d.EndpointStatus = ok ? 'InService' : state;
@@ -144,9 +186,15 @@ export class EndpointControlPlane {
       const images = model ? modelContainers(model).map((c) => c.Image as string) : [];
       return {
         VariantName: v.variantName,
-        DeployedImages: images.map((image) => ({ SpecifiedImage: image, ResolvedImage: image, ResolutionTime: record.describe.LastModifiedTime })),
-        CurrentWeight: v.weight, DesiredWeight: v.weight,
-        CurrentInstanceCount: v.currentInstanceCount, DesiredInstanceCount: pv?.InitialInstanceCount ?? v.currentInstanceCount,
+        DeployedImages: images.map((image) => ({
+          SpecifiedImage: image,
+          ResolvedImage: image,
+          ResolutionTime: record.describe.LastModifiedTime,
+        })),
+        CurrentWeight: v.weight,
+        DesiredWeight: v.weight,
+        CurrentInstanceCount: v.currentInstanceCount,
+        DesiredInstanceCount: pv?.InitialInstanceCount ?? v.currentInstanceCount,
       };
     });
     return { ...record.describe, ...(variants && variants.length > 0 ? { ProductionVariants: variants } : {}) };
@@ -167,8 +215,17 @@ export class EndpointControlPlane {
         if (this.endpoints.get(name)) throw validationError(`Cannot create already existing endpoint "${arn}".`);
         const at = ctx.now();
         const record: EndpointRecord = {
-          tags, region: call.region, accountId: call.principal.accountId,
-          describe: { EndpointName: name, EndpointArn: arn, EndpointConfigName: configName, EndpointStatus: 'Creating', CreationTime: at, LastModifiedTime: at },
+          tags,
+          region: call.region,
+          accountId: call.principal.accountId,
+          describe: {
+            EndpointName: name,
+            EndpointArn: arn,
+            EndpointConfigName: configName,
+            EndpointStatus: 'Creating',
+            CreationTime: at,
+            LastModifiedTime: at,
+          },
         };
         this.spec(record, configName); // unknown configuration or model: ValidationException now
         await this.endpoints.save(record);
@@ -195,7 +252,11 @@ export class EndpointControlPlane {
         const status = record.describe.EndpointStatus;
         if (status !== 'InService') {
           // SageMaker's wording for the cases it refuses.
-          throw validationError(status === 'Failed' ? `Cannot update failed endpoint "${record.describe.EndpointArn}".` : `Cannot update in-progress endpoint "${record.describe.EndpointArn}".`);
+          throw validationError(
+            status === 'Failed'
+              ? `Cannot update failed endpoint "${record.describe.EndpointArn}".`
+              : `Cannot update in-progress endpoint "${record.describe.EndpointArn}".`,
+          );
         }
         this.spec(record, configName);
         record.describe.LastModifiedTime = ctx.now();
@@ -216,20 +277,31 @@ export class EndpointControlPlane {
         // Serving stops at once; in-flight requests finish before the instances go.
         const run = this.host.undeploy(name).then(() => this.endpoints.delete(name));
         this.deploying.add(run);
-        void run.finally(() => this.deploying.delete(run)).catch((err: unknown) => ctx.log(`DeleteEndpoint ${name}: ${String(err)}`));
+        void run
+          .finally(() => this.deploying.delete(run))
+          .catch((err: unknown) => ctx.log(`DeleteEndpoint ${name}: ${String(err)}`));
         return {};
       },
 
       ListEndpoints: async (input: Json) => {
         const { page, nextToken } = listPage(
           this.endpoints.values(),
-          (r) => ({ name: r.describe.EndpointName, creationTime: r.describe.CreationTime, lastModifiedTime: r.describe.LastModifiedTime, status: r.describe.EndpointStatus }),
+          (r) => ({
+            name: r.describe.EndpointName,
+            creationTime: r.describe.CreationTime,
+            lastModifiedTime: r.describe.LastModifiedTime,
+            status: r.describe.EndpointStatus,
+          }),
           input,
           { sortBy: ['Name', 'CreationTime', 'Status'], statuses: STATUSES, lastModified: true },
         );
         return {
           Endpoints: page.map(({ describe: d }) => ({
-            EndpointName: d.EndpointName, EndpointArn: d.EndpointArn, CreationTime: d.CreationTime, LastModifiedTime: d.LastModifiedTime, EndpointStatus: d.EndpointStatus,
+            EndpointName: d.EndpointName,
+            EndpointArn: d.EndpointArn,
+            CreationTime: d.CreationTime,
+            LastModifiedTime: d.LastModifiedTime,
+            EndpointStatus: d.EndpointStatus,
           })),
           NextToken: nextToken,
         };

@@ -80,18 +80,31 @@ function resourceFor(operation: string, input: Json, call: ServiceCall): string 
   if (typeof input.ResourceArn === 'string') return input.ResourceArn;
   const target = RESOURCE_OF[operation];
   const name = target && input[target[1]];
-  return target && typeof name === 'string' ? sagemakerArn(call.region, call.principal.accountId, target[0], name) : '*';
+  return target && typeof name === 'string'
+    ? sagemakerArn(call.region, call.principal.accountId, target[0], name)
+    : '*';
 }
 
 export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
   const protocol = jsonProtocol('1.1');
   const log = deps.log ?? (() => {});
   const now = deps.now ?? (() => new Date());
-  const state = new SageMakerState(new DocumentStore(join(deps.stateDir, 'sagemaker')), (err) => log(`sagemaker state: ${(err as Error)?.message ?? err}`));
+  const state = new SageMakerState(new DocumentStore(join(deps.stateDir, 'sagemaker')), (err) =>
+    log(`sagemaker state: ${(err as Error)?.message ?? err}`),
+  );
   const logs = new JobLogs(deps.events ?? new LogEventStore({ now }));
   const pool = new JobPool(deps.poolSize, { entry: deps.workerEntry });
   const runner = new JobRunner({ store: deps.store, logs, pool, workerDelayMs: deps.workerDelayMs });
-  const ctx: SageMakerContext = { state, runner, store: deps.store, logs, now, closing: false, running: new Map(), log };
+  const ctx: SageMakerContext = {
+    state,
+    runner,
+    store: deps.store,
+    logs,
+    now,
+    closing: false,
+    running: new Map(),
+    log,
+  };
   const endpoints = deps.host ? new EndpointControlPlane(ctx, deps.host, deps.stateDir) : undefined;
   const handlers: Record<string, Handler> = {
     ...trainingJobOperations(ctx),

@@ -21,7 +21,12 @@ const TRAINING_MESSAGES: Record<string, string> = {
 export function pushTransition(transitions: StatusTransition[], status: string, at: Date, final = false): void {
   const open = transitions[transitions.length - 1];
   if (open && open.EndTime === undefined) open.EndTime = at;
-  transitions.push({ Status: status, StartTime: at, ...(final ? { EndTime: at } : {}), StatusMessage: TRAINING_MESSAGES[status] ?? status });
+  transitions.push({
+    Status: status,
+    StartTime: at,
+    ...(final ? { EndTime: at } : {}),
+    StatusMessage: TRAINING_MESSAGES[status] ?? status,
+  });
 }
 
 /** FailureReason of a job that was running when the local cloud stopped. */

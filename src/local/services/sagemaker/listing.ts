@@ -44,18 +44,29 @@ function decodeToken(token: string, print: string): number {
   throw validationError('Invalid pagination token: NextToken does not belong to this request; start again without it.');
 }
 
-export function listPage<T>(items: T[], fields: (item: T) => ListFields, input: Json, options: ListOptions): { page: T[]; nextToken?: string } {
+export function listPage<T>(
+  items: T[],
+  fields: (item: T) => ListFields,
+  input: Json,
+  options: ListOptions,
+): { page: T[]; nextToken?: string } {
   const v = new Validator();
   const nameContains = v.string(input.NameContains, 'nameContains', { max: 63, pattern: '[a-zA-Z0-9\\-]+' });
-  const status = options.statuses ? v.string(input.StatusEquals, 'statusEquals', { enum: options.statuses }) : undefined;
+  const status = options.statuses
+    ? v.string(input.StatusEquals, 'statusEquals', { enum: options.statuses })
+    : undefined;
   const sortBy = v.string(input.SortBy, 'sortBy', { enum: options.sortBy }) ?? 'CreationTime';
   const sortOrder = v.string(input.SortOrder, 'sortOrder', { enum: SORT_ORDERS }) ?? 'Descending';
   const maxResults = v.integer(input.MaxResults, 'maxResults', { min: 1, max: 100 }) ?? 10;
   const token = v.string(input.NextToken, 'nextToken', { max: 8192 });
   const createdAfter = v.timestamp(input.CreationTimeAfter, 'creationTimeAfter');
   const createdBefore = v.timestamp(input.CreationTimeBefore, 'creationTimeBefore');
-  const modifiedAfter = options.lastModified ? v.timestamp(input.LastModifiedTimeAfter, 'lastModifiedTimeAfter') : undefined;
-  const modifiedBefore = options.lastModified ? v.timestamp(input.LastModifiedTimeBefore, 'lastModifiedTimeBefore') : undefined;
+  const modifiedAfter = options.lastModified
+    ? v.timestamp(input.LastModifiedTimeAfter, 'lastModifiedTimeAfter')
+    : undefined;
+  const modifiedBefore = options.lastModified
+    ? v.timestamp(input.LastModifiedTimeBefore, 'lastModifiedTimeBefore')
+    : undefined;
   v.check();
 
   const needle = nameContains?.toLowerCase();

@@ -60,13 +60,16 @@ export function modelOperations(ctx: SageMakerContext) {
     }
     for (const [i, c] of containers.entries()) {
       const where = containers.length === 1 && field === 'PrimaryContainer' ? field : `${field}[${i}]`;
-      if (c.image === undefined) throw validationError(`${where}.Image is required by the mme local cloud (model packages are not supported).`);
+      if (c.image === undefined)
+        throw validationError(`${where}.Image is required by the mme local cloud (model packages are not supported).`);
       requireRunnableImage(c.image, `${where}.Image`);
       if (c.modelDataUrl === undefined) continue;
       requireS3Form(c.modelDataUrl, `${where}.ModelDataUrl`);
       if (c.mode === 'MultiModel') continue;
       const location = parseS3Uri(c.modelDataUrl)!;
-      const exists = (await ctx.store.bucketExists(location.bucket)) && (await ctx.store.headObject(location.bucket, location.key)) !== undefined;
+      const exists =
+        (await ctx.store.bucketExists(location.bucket)) &&
+        (await ctx.store.headObject(location.bucket, location.key)) !== undefined;
       if (!exists) throw validationError(`Could not find model data at ${c.modelDataUrl}.`);
     }
   }
@@ -75,7 +78,8 @@ export function modelOperations(ctx: SageMakerContext) {
     async CreateModel(input: Json, call: ServiceCall) {
       const v = new Validator();
       const name = v.name(input.ModelName, 'modelName') ?? '';
-      const primary = input.PrimaryContainer === undefined ? undefined : readContainer(v, input.PrimaryContainer, 'primaryContainer');
+      const primary =
+        input.PrimaryContainer === undefined ? undefined : readContainer(v, input.PrimaryContainer, 'primaryContainer');
       const list = v.list(input.Containers, 'containers', { max: MAX_CONTAINERS });
       const containers = list?.map((c, i) => readContainer(v, c, `containers.${i + 1}.member`));
       v.string(input.ExecutionRoleArn, 'executionRoleArn', { min: 20, max: 2048, pattern: ROLE_ARN_PATTERN });
@@ -133,7 +137,11 @@ export function modelOperations(ctx: SageMakerContext) {
         { sortBy: ['Name', 'CreationTime'] },
       );
       return {
-        Models: page.map(({ describe: d }) => ({ ModelName: d.ModelName, ModelArn: d.ModelArn, CreationTime: d.CreationTime })),
+        Models: page.map(({ describe: d }) => ({
+          ModelName: d.ModelName,
+          ModelArn: d.ModelArn,
+          CreationTime: d.CreationTime,
+        })),
         NextToken: nextToken,
       };
     },

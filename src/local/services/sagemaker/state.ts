@@ -76,11 +76,19 @@ export interface ModelRecord {
 
 /** Only these keys hold timestamps: a tag value or environment variable that looks like a date stays a string. */
 const DATE_KEYS = new Set([
-  'CreationTime', 'LastModifiedTime', 'TrainingStartTime', 'TrainingEndTime', 'StartTime', 'EndTime',
-  'TransformStartTime', 'TransformEndTime', 'Timestamp',
+  'CreationTime',
+  'LastModifiedTime',
+  'TrainingStartTime',
+  'TrainingEndTime',
+  'StartTime',
+  'EndTime',
+  'TransformStartTime',
+  'TransformEndTime',
+  'Timestamp',
 ]);
 
-const reviver = (key: string, value: unknown) => (DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value);
+const reviver = (key: string, value: unknown) =>
+  DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value;
 
 /** One kind of resource: in memory, written through to its collection. */
 export class Table<R extends { describe: Json }> {

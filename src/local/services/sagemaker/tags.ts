@@ -35,7 +35,8 @@ function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
     }
     merged.set(t.Key, t.Value);
   }
-  if (merged.size > MAX_TAGS) throw validationError(`A resource can have at most ${MAX_TAGS} tags; this request would give it ${merged.size}.`);
+  if (merged.size > MAX_TAGS)
+    throw validationError(`A resource can have at most ${MAX_TAGS} tags; this request would give it ${merged.size}.`);
   return [...merged].map(([Key, Value]) => ({ Key, Value }));
 }
 
@@ -44,12 +45,19 @@ type Tagged = { describe: Json; tags: Tag[] };
 function findByArn(state: SageMakerState, arn: string): { record: Tagged; save: () => Promise<void> } {
   const parsed = parseSagemakerArn(arn);
   const table =
-    parsed?.type === 'training-job' ? state.trainingJobs : parsed?.type === 'transform-job' ? state.transformJobs : parsed?.type === 'model' ? state.models : undefined;
+    parsed?.type === 'training-job'
+      ? state.trainingJobs
+      : parsed?.type === 'transform-job'
+        ? state.transformJobs
+        : parsed?.type === 'model'
+          ? state.models
+          : undefined;
   const record = parsed && (table?.get(parsed.name) as Tagged | undefined);
   // AWS answers tagging calls on a resource that does not exist with a ValidationException
   // (aws/amazon-sagemaker-feedback#108), not ResourceNotFound.
   const arnOf = (r: Tagged) => r.describe.TrainingJobArn ?? r.describe.TransformJobArn ?? r.describe.ModelArn;
-  if (!record || !table || arnOf(record) !== arn) throw validationError(`Resource ${arn} was not found, or the mme local cloud does not tag that kind of resource.`);
+  if (!record || !table || arnOf(record) !== arn)
+    throw validationError(`Resource ${arn} was not found, or the mme local cloud does not tag that kind of resource.`);
   return { record, save: () => (table as { save(r: Tagged): Promise<void> }).save(record) };
 }
 
@@ -81,7 +89,8 @@ export function tagOperations(state: SageMakerState) {
       const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
       if (!Number.isInteger(start) || start < 0) throw validationError('Invalid pagination token.');
       const page = record.tags.slice(start, start + max);
-      const next = start + max < record.tags.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
+      const next =
+        start + max < record.tags.length ? Buffer.from(String(start + max)).toString('base64url') : undefined;
       return { Tags: page, NextToken: next };
     },
 
@@ -89,7 +98,9 @@ export function tagOperations(state: SageMakerState) {
       const v = new Validator();
       const arn = readArn(v, input);
       const keys = v.list(input.TagKeys, 'tagKeys', { required: true, min: 1, max: 50 }) ?? [];
-      keys.forEach((k, i) => v.string(k, `tagKeys.${i + 1}.member`, { required: true, min: 1, max: 128, pattern: TAG_PATTERN }));
+      keys.forEach((k, i) =>
+        v.string(k, `tagKeys.${i + 1}.member`, { required: true, min: 1, max: 128, pattern: TAG_PATTERN }),
+      );
       v.check();
       const { record, save } = findByArn(state, arn);
       const drop = new Set(keys as string[]);

@@ -19,7 +19,15 @@ import { failureReason, pushTransition } from './job-status.js';
 import { listPage } from './listing.js';
 import type { TrainingJobRecord } from './state.js';
 import { readTags } from './tags.js';
-import { INSTANCE_TYPES, IMAGE_PATTERN, resourceNotFound, ROLE_ARN_PATTERN, validationError, Validator, type Json } from './validation.js';
+import {
+  INSTANCE_TYPES,
+  IMAGE_PATTERN,
+  resourceNotFound,
+  ROLE_ARN_PATTERN,
+  validationError,
+  Validator,
+  type Json,
+} from './validation.js';
 
 const STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
 /** setTimeout's limit (~24.8 days); MaxRuntimeInSeconds may be up to 28 days. */
@@ -29,11 +37,18 @@ function readCreate(input: Json) {
   const v = new Validator();
   const name = v.name(input.TrainingJobName, 'trainingJobName') ?? '';
   const algo = v.object(input.AlgorithmSpecification, 'algorithmSpecification', true) ?? {};
-  const image = v.string(algo.TrainingImage, 'algorithmSpecification.trainingImage', { max: 255, pattern: IMAGE_PATTERN });
+  const image = v.string(algo.TrainingImage, 'algorithmSpecification.trainingImage', {
+    max: 255,
+    pattern: IMAGE_PATTERN,
+  });
   v.string(algo.AlgorithmName, 'algorithmSpecification.algorithmName', { min: 1, max: 170 });
-  v.string(algo.TrainingInputMode, 'algorithmSpecification.trainingInputMode', { required: true, enum: ['Pipe', 'File', 'FastFile'] });
+  v.string(algo.TrainingInputMode, 'algorithmSpecification.trainingInputMode', {
+    required: true,
+    enum: ['Pipe', 'File', 'FastFile'],
+  });
   v.string(input.RoleArn, 'roleArn', { required: true, min: 20, max: 2048, pattern: ROLE_ARN_PATTERN });
-  const hyperparameters = v.stringMap(input.HyperParameters, 'hyperParameters', { maxEntries: 100, maxKey: 256, maxValue: 2500 }) ?? {};
+  const hyperparameters =
+    v.stringMap(input.HyperParameters, 'hyperParameters', { maxEntries: 100, maxKey: 256, maxValue: 2500 }) ?? {};
   v.stringMap(input.Environment, 'environment', { maxEntries: 100, maxKey: 512, maxValue: 512 });
   const channels = readChannels(v, input.InputDataConfig);
   const output = v.object(input.OutputDataConfig, 'outputDataConfig', true) ?? {};
@@ -43,17 +58,24 @@ function readCreate(input: Json) {
   v.integer(resources.InstanceCount, 'resourceConfig.instanceCount', { min: 1 });
   v.integer(resources.VolumeSizeInGB, 'resourceConfig.volumeSizeInGB', { required: true, min: 0 });
   const stopping = v.object(input.StoppingCondition, 'stoppingCondition', true) ?? {};
-  const maxRuntime = v.integer(stopping.MaxRuntimeInSeconds, 'stoppingCondition.maxRuntimeInSeconds', { min: 1 }) ?? 86_400;
+  const maxRuntime =
+    v.integer(stopping.MaxRuntimeInSeconds, 'stoppingCondition.maxRuntimeInSeconds', { min: 1 }) ?? 86_400;
   const tags = readTags(v, input.Tags, 'tags');
   v.check();
 
   // Beyond the API's constraints: what the local cloud can run.
   if (image === undefined) {
-    throw validationError('AlgorithmSpecification.TrainingImage is required by the mme local cloud (AlgorithmName, for Marketplace algorithms, is not supported).');
+    throw validationError(
+      'AlgorithmSpecification.TrainingImage is required by the mme local cloud (AlgorithmName, for Marketplace algorithms, is not supported).',
+    );
   }
   const algorithm = requireRunnableImage(image, 'AlgorithmSpecification.TrainingImage');
-  if (algo.TrainingInputMode === 'Pipe') throw validationError("TrainingInputMode 'Pipe' is not supported by the mme local cloud; use File.");
-  if (resources.InstanceType === undefined) throw validationError('ResourceConfig.InstanceType is required (instance groups are not supported by the mme local cloud).');
+  if (algo.TrainingInputMode === 'Pipe')
+    throw validationError("TrainingInputMode 'Pipe' is not supported by the mme local cloud; use File.");
+  if (resources.InstanceType === undefined)
+    throw validationError(
+      'ResourceConfig.InstanceType is required (instance groups are not supported by the mme local cloud).',
+    );
   checkChannels(channels);
   requireS3Form(outputPath, 'OutputDataConfig.S3OutputPath');
   return { name, image, algorithm, hyperparameters, channels, outputPath, maxRuntime, tags };
@@ -87,7 +109,8 @@ export function trainingJobOperations(ctx: SageMakerContext) {
     d.TrainingJobStatus = status;
     if (outcome.status === 'Completed') {
       if (outcome.modelArtifacts) d.ModelArtifacts = { S3ModelArtifacts: outcome.modelArtifacts };
-      if (outcome.metrics?.length) d.FinalMetricDataList = outcome.metrics.map((m) => ({ MetricName: m.name, Value: m.value, Timestamp: now }));
+      if (outcome.metrics?.length)
+        d.FinalMetricDataList = outcome.metrics.map((m) => ({ MetricName: m.name, Value: m.value, Timestamp: now }));
     } else if (outcome.status === 'Failed') {
       d.FailureReason = failureReason(outcome.reason);
     }
@@ -104,7 +127,14 @@ export function trainingJobOperations(ctx: SageMakerContext) {
   function start(record: TrainingJobRecord, spec: ReturnType<typeof readCreate>, region: string): void {
     const key = `training-job/${nameKey(spec.name)}`;
     const job = ctx.runner.train(
-      { name: spec.name, algorithm: spec.algorithm, hyperparameters: spec.hyperparameters, channels: spec.channels, outputPath: spec.outputPath, region },
+      {
+        name: spec.name,
+        algorithm: spec.algorithm,
+        hyperparameters: spec.hyperparameters,
+        channels: spec.channels,
+        outputPath: spec.outputPath,
+        region,
+      },
       async (phase) => {
         const d = record.describe;
         if (ctx.closing || d.TrainingJobStatus !== 'InProgress') return;
@@ -118,10 +148,13 @@ export function trainingJobOperations(ctx: SageMakerContext) {
     );
     ctx.running.set(key, job);
     let maxRuntimeHit = false;
-    const timer = setTimeout(() => {
-      maxRuntimeHit = true;
-      job.stop('MaxRuntimeInSeconds reached');
-    }, Math.min(spec.maxRuntime * 1000, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        maxRuntimeHit = true;
+        job.stop('MaxRuntimeInSeconds reached');
+      },
+      Math.min(spec.maxRuntime * 1000, MAX_TIMER_MS),
+    );
     timer.unref();
     void job.done
       .then((outcome) => {
@@ -151,7 +184,10 @@ export function trainingJobOperations(ctx: SageMakerContext) {
           ...request,
           TrainingJobName: spec.name,
           TrainingJobArn: arn,
-          AlgorithmSpecification: { ...(input.AlgorithmSpecification as Json), EnableSageMakerMetricsTimeSeries: false },
+          AlgorithmSpecification: {
+            ...(input.AlgorithmSpecification as Json),
+            EnableSageMakerMetricsTimeSeries: false,
+          },
           HyperParameters: spec.hyperparameters,
           InputDataConfig: describedChannels(input.InputDataConfig),
           OutputDataConfig: { KmsKeyId: '', ...(input.OutputDataConfig as Json) },
@@ -184,7 +220,12 @@ export function trainingJobOperations(ctx: SageMakerContext) {
     async ListTrainingJobs(input: Json) {
       const { page, nextToken } = listPage(
         jobs.values(),
-        (r) => ({ name: r.describe.TrainingJobName, creationTime: r.describe.CreationTime, lastModifiedTime: r.describe.LastModifiedTime, status: r.describe.TrainingJobStatus }),
+        (r) => ({
+          name: r.describe.TrainingJobName,
+          creationTime: r.describe.CreationTime,
+          lastModifiedTime: r.describe.LastModifiedTime,
+          status: r.describe.TrainingJobStatus,
+        }),
         input,
         { sortBy: ['Name', 'CreationTime', 'Status'], statuses: STATUSES, lastModified: true },
       );

@@ -32,14 +32,16 @@ function readCreate(input: Json) {
   const modelName = v.name(input.ModelName, 'modelName') ?? '';
   v.integer(input.MaxConcurrentTransforms, 'maxConcurrentTransforms', { min: 0 });
   const maxPayload = v.integer(input.MaxPayloadInMB, 'maxPayloadInMB', { min: 0 }) ?? 6;
-  const batchStrategy = v.string(input.BatchStrategy, 'batchStrategy', { enum: ['MultiRecord', 'SingleRecord'] }) ?? 'MultiRecord';
+  const batchStrategy =
+    v.string(input.BatchStrategy, 'batchStrategy', { enum: ['MultiRecord', 'SingleRecord'] }) ?? 'MultiRecord';
   v.stringMap(input.Environment, 'environment', { maxEntries: 16, maxKey: 1024, maxValue: 10240 });
   const ti = v.object(input.TransformInput, 'transformInput', true) ?? {};
   const ds = v.object(ti.DataSource, 'transformInput.dataSource', true) ?? {};
   const source = readS3DataSource(v, ds.S3DataSource, 'transformInput.dataSource.s3DataSource');
   const contentType = v.string(ti.ContentType, 'transformInput.contentType', { max: 256 });
   const compression = v.string(ti.CompressionType, 'transformInput.compressionType', { enum: COMPRESSION_TYPES });
-  const splitType = v.string(ti.SplitType, 'transformInput.splitType', { enum: ['None', 'Line', 'RecordIO', 'TFRecord'] }) ?? 'None';
+  const splitType =
+    v.string(ti.SplitType, 'transformInput.splitType', { enum: ['None', 'Line', 'RecordIO', 'TFRecord'] }) ?? 'None';
   const to = v.object(input.TransformOutput, 'transformOutput', true) ?? {};
   const outputPath = s3Uri(v, to.S3OutputPath, 'transformOutput.s3OutputPath') ?? '';
   const accept = v.string(to.Accept, 'transformOutput.accept', { max: 256 });
@@ -56,7 +58,14 @@ function readCreate(input: Json) {
   checkReadableSource(source, 'TransformInput.DataSource.S3DataSource');
   requireS3Form(outputPath, 'TransformOutput.S3OutputPath');
   return {
-    name, modelName, source, contentType, compression, outputPath, accept, tags,
+    name,
+    modelName,
+    source,
+    contentType,
+    compression,
+    outputPath,
+    accept,
+    tags,
     splitType: splitType as 'None' | 'Line',
     batchStrategy: batchStrategy as 'MultiRecord' | 'SingleRecord',
     assembleWith: assembleWith as 'None' | 'Line',
@@ -70,7 +79,8 @@ export function transformJobOperations(ctx: SageMakerContext) {
   function finish(record: TransformJobRecord, outcome: Outcome): void {
     const d = record.describe;
     const now = ctx.now();
-    d.TransformJobStatus = d.TransformJobStatus === 'Stopping' && outcome.status === 'Completed' ? 'Stopped' : outcome.status;
+    d.TransformJobStatus =
+      d.TransformJobStatus === 'Stopping' && outcome.status === 'Completed' ? 'Stopped' : outcome.status;
     if (outcome.status === 'Failed') d.FailureReason = failureReason(outcome.reason);
     d.TransformStartTime ??= now;
     d.TransformEndTime = now;
@@ -83,8 +93,12 @@ export function transformJobOperations(ctx: SageMakerContext) {
     const record = ctx.state.models.get(modelName);
     if (!record) throw modelNotFound(arn);
     return modelContainers(record).map((c, i) => {
-      if (c.Mode === 'MultiModel') throw validationError('Batch transform does not support models with a MultiModel container.');
-      if (typeof c.ModelDataUrl !== 'string') throw validationError(`Container ${i + 1} of model ${modelName} has no ModelDataUrl; the mme local cloud needs the model's artifacts.`);
+      if (c.Mode === 'MultiModel')
+        throw validationError('Batch transform does not support models with a MultiModel container.');
+      if (typeof c.ModelDataUrl !== 'string')
+        throw validationError(
+          `Container ${i + 1} of model ${modelName} has no ModelDataUrl; the mme local cloud needs the model's artifacts.`,
+        );
       const algorithm: AlgorithmId = requireRunnableImage(String(c.Image), `container ${i + 1} of model ${modelName}`);
       return { algorithm, modelDataUrl: c.ModelDataUrl };
     });
@@ -100,12 +114,23 @@ export function transformJobOperations(ctx: SageMakerContext) {
           `Transform job names must be unique within an AWS account and region, and a transform job with this name already exists (${arn})`,
         );
       }
-      const containers = containersOf(spec.modelName, sagemakerArn(call.region, call.principal.accountId, 'model', spec.modelName));
+      const containers = containersOf(
+        spec.modelName,
+        sagemakerArn(call.region, call.principal.accountId, 'model', spec.modelName),
+      );
       const now = ctx.now();
       const { Tags: _tags, ...request } = input;
       const record: TransformJobRecord = {
         tags: spec.tags,
-        describe: { ...request, TransformJobName: spec.name, TransformJobArn: arn, ModelName: spec.modelName, TransformJobStatus: 'InProgress', CreationTime: now, LastModifiedTime: now },
+        describe: {
+          ...request,
+          TransformJobName: spec.name,
+          TransformJobArn: arn,
+          ModelName: spec.modelName,
+          TransformJobStatus: 'InProgress',
+          CreationTime: now,
+          LastModifiedTime: now,
+        },
       };
       ctx.logs.begin('transform-job', spec.name, now);
       await jobs.save(record);
@@ -139,7 +164,12 @@ export function transformJobOperations(ctx: SageMakerContext) {
     async ListTransformJobs(input: Json) {
       const { page, nextToken } = listPage(
         jobs.values(),
-        (r) => ({ name: r.describe.TransformJobName, creationTime: r.describe.CreationTime, lastModifiedTime: r.describe.LastModifiedTime, status: r.describe.TransformJobStatus }),
+        (r) => ({
+          name: r.describe.TransformJobName,
+          creationTime: r.describe.CreationTime,
+          lastModifiedTime: r.describe.LastModifiedTime,
+          status: r.describe.TransformJobStatus,
+        }),
         input,
         { sortBy: ['Name', 'CreationTime', 'Status'], statuses: STATUSES, lastModified: true },
       );
@@ -165,7 +195,9 @@ export function transformJobOperations(ctx: SageMakerContext) {
       if (!record) throw resourceNotFound();
       const d = record.describe;
       if (d.TransformJobStatus !== 'InProgress') {
-        throw validationError(`The request was rejected because the transform job is in status ${d.TransformJobStatus}.`);
+        throw validationError(
+          `The request was rejected because the transform job is in status ${d.TransformJobStatus}.`,
+        );
       }
       d.TransformJobStatus = 'Stopping';
       d.LastModifiedTime = ctx.now();

@@ -59,12 +59,15 @@ export class Validator {
   string(value: unknown, path: string, rules: StringRules = {}): string | undefined {
     if (!this.present(value, path, rules.required)) return undefined;
     if (typeof value !== 'string') throw typeError(path, 'a string');
-    if (rules.min !== undefined && value.length < rules.min) this.fail(value, path, `Member must have length greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value.length > rules.max) this.fail(value, path, `Member must have length less than or equal to ${rules.max}`);
+    if (rules.min !== undefined && value.length < rules.min)
+      this.fail(value, path, `Member must have length greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && value.length > rules.max)
+      this.fail(value, path, `Member must have length less than or equal to ${rules.max}`);
     if (rules.pattern !== undefined && !new RegExp(`^(?:${rules.pattern})$`, 'u').test(value)) {
       this.fail(value, path, `Member must satisfy regular expression pattern: ${rules.pattern}`);
     }
-    if (rules.enum && !rules.enum.includes(value)) this.fail(value, path, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`);
+    if (rules.enum && !rules.enum.includes(value))
+      this.fail(value, path, `Member must satisfy enum value set: [${rules.enum.join(', ')}]`);
     return value;
   }
 
@@ -76,8 +79,10 @@ export class Validator {
   integer(value: unknown, path: string, rules: NumberRules = {}): number | undefined {
     if (!this.present(value, path, rules.required)) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(path, 'an integer');
-    if (rules.min !== undefined && value < rules.min) this.fail(value, path, `Member must have value greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value > rules.max) this.fail(value, path, `Member must have value less than or equal to ${rules.max}`);
+    if (rules.min !== undefined && value < rules.min)
+      this.fail(value, path, `Member must have value greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && value > rules.max)
+      this.fail(value, path, `Member must have value less than or equal to ${rules.max}`);
     return value;
   }
 
@@ -103,21 +108,38 @@ export class Validator {
   list(value: unknown, path: string, rules: NumberRules = {}): unknown[] | undefined {
     if (!this.present(value, path, rules.required)) return undefined;
     if (!Array.isArray(value)) throw typeError(path, 'a list');
-    if (rules.min !== undefined && value.length < rules.min) this.fail(value, path, `Member must have length greater than or equal to ${rules.min}`);
-    if (rules.max !== undefined && value.length > rules.max) this.fail(value, path, `Member must have length less than or equal to ${rules.max}`);
+    if (rules.min !== undefined && value.length < rules.min)
+      this.fail(value, path, `Member must have length greater than or equal to ${rules.min}`);
+    if (rules.max !== undefined && value.length > rules.max)
+      this.fail(value, path, `Member must have length less than or equal to ${rules.max}`);
     return value as unknown[];
   }
 
   /** A string → string map (HyperParameters, Environment). */
-  stringMap(value: unknown, path: string, rules: { maxEntries: number; maxKey: number; maxValue: number }): Record<string, string> | undefined {
+  stringMap(
+    value: unknown,
+    path: string,
+    rules: { maxEntries: number; maxKey: number; maxValue: number },
+  ): Record<string, string> | undefined {
     const map = this.object(value, path);
     if (!map) return undefined;
     const entries = Object.entries(map);
-    if (entries.length > rules.maxEntries) this.fail(map, path, `Member must have length less than or equal to ${rules.maxEntries}`);
+    if (entries.length > rules.maxEntries)
+      this.fail(map, path, `Member must have length less than or equal to ${rules.maxEntries}`);
     for (const [key, v] of entries) {
       if (typeof v !== 'string') throw typeError(`${path}.${key}`, 'a string');
-      if (key.length > rules.maxKey) this.fail(map, path, `Map keys must satisfy constraint: [Member must have length less than or equal to ${rules.maxKey}]`);
-      if (v.length > rules.maxValue) this.fail(map, path, `Map value must satisfy constraint: [Member must have length less than or equal to ${rules.maxValue}]`);
+      if (key.length > rules.maxKey)
+        this.fail(
+          map,
+          path,
+          `Map keys must satisfy constraint: [Member must have length less than or equal to ${rules.maxKey}]`,
+        );
+      if (v.length > rules.maxValue)
+        this.fail(
+          map,
+          path,
+          `Map value must satisfy constraint: [Member must have length less than or equal to ${rules.maxValue}]`,
+        );
     }
     return map as Record<string, string>;
   }
@@ -153,4 +175,6 @@ const FAMILIES: Record<string, string[]> = {
   g5: ['xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge', '24xlarge', '48xlarge'],
 };
 
-export const INSTANCE_TYPES: readonly string[] = Object.entries(FAMILIES).flatMap(([family, sizes]) => sizes.map((s) => `ml.${family}.${s}`));
+export const INSTANCE_TYPES: readonly string[] = Object.entries(FAMILIES).flatMap(([family, sizes]) =>
+  sizes.map((s) => `ml.${family}.${s}`),
+);

@@ -33,11 +33,32 @@ function validate(ctx: StsContext) {
   const p = ctx.params;
   const c = new Constraints();
   const roleArn = c.string('roleArn', p.RoleArn, { min: 20, max: 2048, required: true }) ?? '';
-  const sessionName = c.string('roleSessionName', p.RoleSessionName, { min: 2, max: 64, pattern: PATTERNS.name, patternText: '[\\w+=,.@-]*', required: true }) ?? '';
+  const sessionName =
+    c.string('roleSessionName', p.RoleSessionName, {
+      min: 2,
+      max: 64,
+      pattern: PATTERNS.name,
+      patternText: '[\\w+=,.@-]*',
+      required: true,
+    }) ?? '';
   const duration = c.integer('durationSeconds', p.DurationSeconds, 900, 43200);
-  const policy = c.string('policy', p.Policy, { max: 2048, pattern: PATTERNS.document, patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+' });
-  const externalId = c.string('externalId', p.ExternalId, { min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' });
-  const sourceIdentity = c.string('sourceIdentity', p.SourceIdentity, { min: 2, max: 64, pattern: PATTERNS.name, patternText: '[\\w+=,.@-]*' });
+  const policy = c.string('policy', p.Policy, {
+    max: 2048,
+    pattern: PATTERNS.document,
+    patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+  });
+  const externalId = c.string('externalId', p.ExternalId, {
+    min: 2,
+    max: 1224,
+    pattern: /^[\w+=,.@:/-]*$/,
+    patternText: '[\\w+=,.@:\\/-]*',
+  });
+  const sourceIdentity = c.string('sourceIdentity', p.SourceIdentity, {
+    min: 2,
+    max: 64,
+    pattern: PATTERNS.name,
+    patternText: '[\\w+=,.@-]*',
+  });
   const policyArns = queryList(p, 'PolicyArns').map((item) => item.arn ?? '');
   if (policyArns.length > 10) c.fail('policyArns', undefined, 'have length less than or equal to 10');
   c.done();
@@ -79,17 +100,30 @@ export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
   if (!role) throw deny();
   // Trust side, with the caller's global keys (aws:PrincipalArn, aws:SourceIp, …) available to conditions.
   const trustContext = { ...stsContext, ...globalContext(ctx.iam, principal, now, ctx.call.region) };
-  if (evaluateTrust(ctx.iam.document(role.assumeRolePolicyDocument, 'trust'), principal.arn, 'sts:AssumeRole', trustContext).decision !== 'Allow') {
+  if (
+    evaluateTrust(
+      ctx.iam.document(role.assumeRolePolicyDocument, 'trust'),
+      principal.arn,
+      'sts:AssumeRole',
+      trustContext,
+    ).decision !== 'Allow'
+  ) {
     throw deny();
   }
 
   const chained = principal.kind === 'assumed-role';
   const duration = input.duration ?? 3600;
   if (chained && duration > CHAINED_MAX_SECONDS) {
-    throw new ServiceError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    throw new ServiceError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
   }
   if (duration > role.maxSessionDuration) {
-    throw new ServiceError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    throw new ServiceError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
   }
   const policies = sessionPolicies(ctx, input.policy, input.policyArns);
   const packed = policies.reduce((n, text) => n + text.replace(/\s/g, '').length, 0);
@@ -97,7 +131,10 @@ export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
   // policies … passed in the request" (AssumeRole API reference).
   const packedPercent = Math.ceil((packed * 100) / SESSION_POLICY_MAX);
   if (packedPercent > 100) {
-    throw new ServiceError('PackedPolicyTooLarge', `Packed policy consumes ${packedPercent}% of allotted space, please use smaller policy for this session.`);
+    throw new ServiceError(
+      'PackedPolicyTooLarge',
+      `Packed policy consumes ${packedPercent}% of allotted space, please use smaller policy for this session.`,
+    );
   }
 
   // Expiration is whole seconds, as STS reports it.

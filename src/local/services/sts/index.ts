@@ -45,7 +45,11 @@ export function createStsService(options: StsServiceOptions): LocalService {
       const action = params.Action;
       if (!action) throw new ServiceError('MissingAction', 'Missing Action');
       const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-      if (!handler) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service (the mme local cloud implements: ${Object.keys(ACTIONS).join(', ')}).`);
+      if (!handler)
+        throw new ServiceError(
+          'InvalidAction',
+          `The action ${action} is not valid for this web service (the mme local cloud implements: ${Object.keys(ACTIONS).join(', ')}).`,
+        );
       return handler({
         call,
         params,
