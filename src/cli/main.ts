@@ -29,7 +29,11 @@ export async function main(argv: string[]): Promise<number> {
     if (state.finished) return;
     if (interrupting) process.exit(ExitCode.Interrupted); // a second Ctrl-C: no more reporting
     interrupting = true;
-    void report(interrupted(state), argv, env, state).finally(() => process.exit(ExitCode.Interrupted));
+    // Exit only once stdout and stderr are flushed: on a pipe, process.exit() would cut a long
+    // --json document (the partial result of 10,000 invocations) short.
+    void report(interrupted(state), argv, env, state)
+      .then(flushed)
+      .finally(() => process.exit(ExitCode.Interrupted));
   };
   // `on`, not `once`: signal-exit (loaded by proper-lockfile and ora) re-raises the signal when its
   // own listener is the only one left, and `once` removes ours before the listeners run, so the
@@ -84,6 +88,12 @@ export async function toMmeError(err: unknown): Promise<MmeError> {
   }
   if (isAwsError(err)) return fromAwsError(err);
   return (await import('./output.js')).unexpected(err);
+}
+
+/** Resolves when everything written so far to stdout and stderr has been handed to the OS. */
+function flushed(): Promise<void> {
+  const drain = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+  return Promise.all([drain(process.stdout), drain(process.stderr)]).then(() => undefined);
 }
 
 /** The interrupt, saying which steps were done and which were not (and the command's partial result). */
