@@ -12,6 +12,7 @@
 import { Command, Option } from 'commander';
 import type { CommandFn } from './context.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_HOSTING_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE, DEFAULT_ROWS } from '../workflow/defaults.js';
 import * as parse from './parse.js';
 
 export type Load = () => Promise<CommandFn<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -131,7 +132,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     )
     .addOption(
       new Option('--rows <n>', 'houses per location, before the train/test split')
-        .default(1000)
+        .default(DEFAULT_ROWS)
         .argParser(parse.integer(1)),
     )
     .addOption(
@@ -161,10 +162,14 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       ).argParser(parse.locations),
     )
     .addOption(
-      new Option('--instance-type <type>', "instance of the preprocessor's training job").default('ml.c4.xlarge'),
+      new Option('--instance-type <type>', "instance of the preprocessor's training job").default(
+        DEFAULT_INSTANCE_TYPE,
+      ),
     )
     .addOption(
-      new Option('--transform-instance-type <type>', 'instance of the batch transform jobs').default('ml.c4.xlarge'),
+      new Option('--transform-instance-type <type>', 'instance of the batch transform jobs').default(
+        DEFAULT_INSTANCE_TYPE,
+      ),
     )
     .addOption(
       new Option(
@@ -193,7 +198,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
         'a count (the first N reference cities) or a comma-separated list (default: those preprocessed under s3://{bucket}/{prefix}/preprocessed/)',
       ).argParser(parse.locations),
     )
-    .addOption(new Option('--instance-type <type>', 'instance of each training job').default('ml.c4.xlarge'))
+    .addOption(new Option('--instance-type <type>', 'instance of each training job').default(DEFAULT_INSTANCE_TYPE))
     .addOption(new Option('--parallel <n>', 'training jobs running at once').default(4).argParser(parse.integer(1, 64)))
     .option('--no-wait', 'start the jobs and return without waiting for them')
     .addOption(
@@ -229,7 +234,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .addOption(
       new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
     )
-    .addOption(new Option('--instance-type <type>', 'hosting instance type').default('ml.m4.xlarge'))
+    .addOption(new Option('--instance-type <type>', 'hosting instance type').default(DEFAULT_HOSTING_INSTANCE_TYPE))
     .addOption(
       new Option('--instance-count <n>', 'instances behind the endpoint').default(1).argParser(parse.integer(1, 100)),
     )
@@ -598,7 +603,7 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
     )
     .addOption(
       new Option('--rows <n>', 'houses per location, before the train/test split')
-        .default(1000)
+        .default(DEFAULT_ROWS)
         .argParser(parse.integer(10, 10_000_000)),
     )
     .addOption(

@@ -10,8 +10,6 @@ import { priceProfileFor, type PriceProfile } from './locations.js';
 import { Rng } from './rng.js';
 import { MAX_YEAR, YES_NO, type House, type LabelledHouse } from './schema.js';
 
-/** The notebook's 1,000 houses per location. */
-export const DEFAULT_ROWS = 1_000;
 /** The notebook's 90/10 train/test split. */
 export const DEFAULT_TEST_FRACTION = 0.1;
 /** Normal draws have tails; keep houses and prices physically sensible. */

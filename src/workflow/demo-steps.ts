@@ -22,6 +22,7 @@ import {
 import type { Reporter } from './reporter.js';
 import { DEMO_LOCATIONS, HELD_OUT } from './demo-report.js';
 import type { DemoOptions, DemoAdded, DemoMetrics } from './demo-report.js';
+import { DEFAULT_HOSTING_INSTANCE_TYPE } from './defaults.js';
 
 /** Seconds since a performance.now() reading, to 2 decimals. */
 export const seconds = (since: number) => Math.round((performance.now() - since) / 10) / 100;
@@ -44,7 +45,7 @@ export async function deploy(
     roleArn: o.roleArn,
     endpoint: o.endpoint,
     holdOut: resolveLocations(10).filter((l) => !wanted.includes(l)),
-    instanceType: 'ml.m4.xlarge',
+    instanceType: DEFAULT_HOSTING_INSTANCE_TYPE,
     instanceCount: 1,
     poll: o.endpointPoll,
   };

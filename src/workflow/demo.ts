@@ -61,6 +61,7 @@ import type {
   DemoReport,
 } from './demo-report.js';
 import { deploy, drawModels, addHeldOut, readMetrics, eventually, seconds } from './demo-steps.js';
+import { DEFAULT_INSTANCE_TYPE } from './defaults.js';
 
 export * from './demo-report.js';
 
@@ -180,8 +181,8 @@ export async function runDemo(
         const result = await preprocess(clients, reporter, {
           ...job,
           locations: DEMO_LOCATIONS,
-          instanceType: 'ml.c4.xlarge',
-          transformInstanceType: 'ml.c4.xlarge',
+          instanceType: DEFAULT_INSTANCE_TYPE,
+          transformInstanceType: DEFAULT_INSTANCE_TYPE,
           seed: o.seed,
           validationFraction: DEFAULT_VALIDATION_FRACTION,
           parallel: 4,
@@ -205,7 +206,7 @@ export async function runDemo(
         const result = await train(clients, reporter, {
           ...job,
           locations: DEMO_LOCATIONS,
-          instanceType: 'ml.c4.xlarge',
+          instanceType: DEFAULT_INSTANCE_TYPE,
           parallel: 4,
           wait: true,
           poll: o.jobPoll,

@@ -32,11 +32,6 @@ import { preprocessorEnvironment, s3 } from './requests.js';
 
 /** The notebook's variant: all traffic to one production variant. */
 export const VARIANT_NAME = 'AllTraffic';
-/**
- * The notebook's hosting instance (docs/aws-behaviour.md#multi-model-hosting).
- * @public for the CLI's option defaults, which are to be defined from it (issue #10)
- */
-export const DEFAULT_HOSTING_INSTANCE_TYPE = 'ml.m4.xlarge';
 export type CacheSetting = 'Enabled' | 'Disabled';
 
 /** Where the multi-model container finds its models, and how an invocation names one. */

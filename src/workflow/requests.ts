@@ -28,8 +28,6 @@ const CONTAINER_LOG_LEVEL = 20;
 /** The SDK's defaults for a job: max_run 24 h, volume_size 30 GB. */
 const MAX_RUNTIME_SECONDS = 86_400;
 const VOLUME_SIZE_GB = 30;
-/** @public for the CLI's option defaults, which are to be defined from it (issue #10) */
-export const DEFAULT_INSTANCE_TYPE = 'ml.c4.xlarge';
 /** The notebook's 70/30 train/validation split of each location's transformed data. */
 export const DEFAULT_VALIDATION_FRACTION = 0.3;
 

@@ -28,6 +28,7 @@ import { renderGrant, renderRevoke } from './grant.js';
 import { render as renderMetrics } from './metrics.js';
 import { logTailReader, renderJobs, renderPreprocess, roleFor, whileInterruptible } from './preprocess.js';
 import { render as renderTeardown } from './teardown.js';
+import { DEFAULT_HOSTING_INSTANCE_TYPE } from '../../workflow/defaults.js';
 
 export interface DemoCommandOptions {
   keep?: boolean;
@@ -163,7 +164,12 @@ async function renderStep(
       return section(renderJobs((s.result as TrainResult).jobs, ctx, width - 2));
     case 'deploy':
       return section(
-        renderDeploy(s.result as DeployResult, { ...o, instanceType: 'ml.m4.xlarge', instanceCount: 1 }, ctx, false),
+        renderDeploy(
+          s.result as DeployResult,
+          { ...o, instanceType: DEFAULT_HOSTING_INSTANCE_TYPE, instanceCount: 1 },
+          ctx,
+          false,
+        ),
       );
     case 'invoke': {
       const width = Math.max(...r.predictions.map((p) => p.targetModel.length));
