@@ -16,34 +16,23 @@ function stateDir(options: StateOption, ctx: CommandContext): string {
 }
 
 /** The --json shape of a running local cloud (documented in the brief: keep these keys). */
-function describe(info: LocalCloudInfo) {
-  const {
-    endpoint,
-    region,
-    accountId,
-    accessKeyId,
-    secretAccessKey,
-    userName,
-    userArn,
-    pid,
-    stateDir,
-    port,
-    startedAt,
-  } = info;
-  // The keys are the IAM user's; the root's stay in {state}/account.json, not printed.
-  return {
-    endpoint,
-    region,
-    accountId,
-    accessKeyId,
-    secretAccessKey,
-    userName,
-    userArn,
-    pid,
-    stateDir,
-    port,
-    startedAt,
-  };
+const DESCRIBED = [
+  'endpoint',
+  'region',
+  'accountId',
+  'accessKeyId',
+  'secretAccessKey',
+  'userName',
+  'userArn',
+  'pid',
+  'stateDir',
+  'port',
+  'startedAt',
+] as const;
+
+// The keys are the IAM user's; the root's stay in {state}/account.json, not printed.
+function describe(info: LocalCloudInfo): Pick<LocalCloudInfo, (typeof DESCRIBED)[number]> {
+  return Object.fromEntries(DESCRIBED.map((k) => [k, info[k]])) as Pick<LocalCloudInfo, (typeof DESCRIBED)[number]>;
 }
 
 function summary(ctx: CommandContext, info: LocalCloudInfo): string[] {
