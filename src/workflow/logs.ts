@@ -10,7 +10,7 @@ import { endpointLogGroup, TRAINING_JOB_LOG_GROUP, TRANSFORM_JOB_LOG_GROUP } fro
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { Reporter } from './reporter.js';
 
-export type LogSourceKind = 'training-job' | 'transform-job' | 'endpoint';
+type LogSourceKind = 'training-job' | 'transform-job' | 'endpoint';
 
 export interface LogSource {
   kind: LogSourceKind;
@@ -42,7 +42,7 @@ export interface LogsResult {
 const TERMINAL_JOB = new Set(['Completed', 'Failed', 'Stopped']);
 
 /** A job's log source. */
-export function jobLogSource(kind: 'training-job' | 'transform-job', name: string, status = 'Unknown'): LogSource {
+function jobLogSource(kind: 'training-job' | 'transform-job', name: string, status = 'Unknown'): LogSource {
   return {
     kind,
     name,
@@ -62,12 +62,7 @@ function isNotFound(err: unknown): boolean {
  * What `name` is: asks DescribeTrainingJob, DescribeTransformJob and DescribeEndpoint. Several
  * kinds may share a name; the newest is used and the reporter says which others exist.
  */
-export async function findLogSource(
-  clients: Clients,
-  reporter: Reporter,
-  name: string,
-  region: string,
-): Promise<LogSource> {
+async function findLogSource(clients: Clients, reporter: Reporter, name: string, region: string): Promise<LogSource> {
   const { DescribeTrainingJobCommand, DescribeTransformJobCommand, DescribeEndpointCommand } =
     await import('@aws-sdk/client-sagemaker');
   const sm = await clients.sageMaker();

@@ -8,6 +8,7 @@ import { locationNameProblem } from '../../housing/locations.js';
 import type { AddModelResult } from '../../workflow/add-model.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+import * as wf from '../../workflow/add-model.js';
 
 export interface AddModelCommandOptions {
   as?: string;
@@ -27,7 +28,6 @@ export async function addModel(
   const bucket = requireBucket(ctx.settings);
   const conn = await connect(ctx);
   try {
-    const wf = await import('../../workflow/add-model.js');
     const result = await wf.addModel(conn.clients, ctx.reporter, {
       bucket,
       prefix: ctx.settings.prefix,

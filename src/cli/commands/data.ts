@@ -7,6 +7,8 @@
 import path from 'node:path';
 import type { GenerateDataResult } from '../../workflow/data.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+import { generateData } from '../../workflow/data.js';
+import { s3WriterFromClient } from '../../aws/s3-writer.js';
 
 export interface GenerateOptions {
   locations: number | string[];
@@ -20,14 +22,12 @@ export async function generate(
   options: GenerateOptions,
   ctx: CommandContext,
 ): Promise<CommandResult<GenerateDataResult>> {
-  const { generateData } = await import('../../workflow/data.js');
   const outDir = path.resolve(ctx.cwd, options.out);
 
   let upload: Parameters<typeof generateData>[0]['upload'];
   if (options.upload) {
     const bucket = requireBucket(ctx.settings);
     const { clients } = await connect(ctx);
-    const { s3WriterFromClient } = await import('../../aws/s3-writer.js');
     // On local the bucket is ours to create; on AWS a missing bucket is more likely a typo.
     upload = { s3: s3WriterFromClient(await clients.s3()), bucket, createBucket: ctx.settings.target === 'local' };
   }

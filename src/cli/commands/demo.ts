@@ -26,9 +26,14 @@ import { renderTable as renderData } from './data.js';
 import { render as renderDeploy } from './deploy.js';
 import { renderGrant, renderRevoke } from './grant.js';
 import { render as renderMetrics } from './metrics.js';
-import { logTailReader, renderJobs, renderPreprocess, roleFor, whileInterruptible } from './preprocess.js';
+import { logTailReader, renderJobs, roleFor, whileInterruptible } from '../jobs.js';
+import { renderPreprocess } from './preprocess.js';
 import { render as renderTeardown } from './teardown.js';
 import { DEFAULT_HOSTING_INSTANCE_TYPE } from '../../workflow/defaults.js';
+import * as wf from '../../workflow/demo.js';
+import { POLL } from '../../workflow/jobs.js';
+import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
+import { formatDollars } from '../../workflow/invoke.js';
 
 export interface DemoCommandOptions {
   keep?: boolean;
@@ -40,9 +45,6 @@ export interface DemoCommandOptions {
 
 export async function demo(options: DemoCommandOptions, ctx: CommandContext): Promise<CommandResult<DemoReport>> {
   const startedAt = performance.now();
-  const wf = await import('../../workflow/demo.js');
-  const { POLL } = await import('../../workflow/jobs.js');
-  const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
   const { settings } = ctx;
   const bucket = requireBucket(settings);
   // On a terminal each step's section is printed as the step ends, and the spinner shows the
@@ -142,7 +144,6 @@ async function renderStep(
   ctx: CommandContext,
   width: number,
 ): Promise<string> {
-  const { formatDollars } = await import('../../workflow/invoke.js');
   const { out } = ctx.output;
   const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
   const dollars = (v: number | null, raw?: string) =>

@@ -10,7 +10,12 @@ import { mmeLayout, type CacheSetting } from '../../workflow/endpoint-requests.j
 import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
-import { roleFor } from './preprocess.js';
+import { roleFor } from '../jobs.js';
+import * as wf from '../../workflow/deploy.js';
+import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
+import { localCloudStatus } from '../../local/daemon.js';
+import { renderRequests } from '../../workflow/dry-run.js';
+import { deployRequests } from '../../workflow/endpoint-requests.js';
 
 export interface DeployCommandOptions {
   holdOut?: string[];
@@ -22,7 +27,6 @@ export interface DeployCommandOptions {
 }
 
 export async function deploy(options: DeployCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
   const bucket = requireBucket(ctx.settings);
   const holdOut = (options.holdOut ?? [])
     .flatMap((v) => v.split(','))
@@ -36,7 +40,6 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
 
   const conn = await connect(ctx);
   try {
-    const wf = await import('../../workflow/deploy.js');
     const o: DeployOptions = {
       bucket,
       prefix: ctx.settings.prefix,
@@ -73,7 +76,6 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
 
 /** A dry run reads the target; on local it does not start the cloud for that (nothing could be there). */
 async function requireRunningLocalCloud(ctx: CommandContext): Promise<void> {
-  const { localCloudStatus } = await import('../../local/daemon.js');
   if (await localCloudStatus(ctx.settings.localStateDir)) return;
   throw new MmeError('NoModels', 'the local cloud is not running, so it has no trained models to deploy', {
     exitCode: ExitCode.NotFound,
@@ -82,8 +84,6 @@ async function requireRunningLocalCloud(ctx: CommandContext): Promise<void> {
 }
 
 async function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): Promise<CommandResult> {
-  const { renderRequests } = await import('../../workflow/dry-run.js');
-  const { deployRequests } = await import('../../workflow/endpoint-requests.js');
   const requests = deployRequests(plan, o);
   const { out } = ctx.output;
   const head = [

@@ -18,6 +18,10 @@ import type { CacheExperimentResult } from '../../workflow/experiment.js';
 import type { ReplayReport } from '../../workflow/replay.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+import * as experiment from '../../workflow/experiment.js';
+import * as replayWf from '../../workflow/replay.js';
+import { renderCharts, renderTable, formatValue } from '../../workflow/charts.js';
+import { formatReplayTable } from '../../algorithms/cache/index.js';
 
 export interface CacheCommandOptions {
   models: number;
@@ -34,7 +38,6 @@ export interface CacheCommandOptions {
 }
 
 export async function cache(options: CacheCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const wf = await import('../../workflow/experiment.js');
   if (options.models < 2) throw new UsageError('--models must be at least 2 (the passes use the first half, then all)');
   if (options.keepEndpoint && !options.instanceType)
     throw new UsageError(
@@ -43,7 +46,7 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
   const bucket = requireBucket(ctx.settings);
   const conn = await connect(ctx);
   try {
-    const result = await wf.runCacheExperiment(conn.clients, ctx.reporter, {
+    const result = await experiment.runCacheExperiment(conn.clients, ctx.reporter, {
       target: ctx.settings.target,
       bucket,
       prefix: ctx.settings.prefix,
@@ -64,7 +67,6 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
 }
 
 export async function renderCache(r: CacheExperimentResult, chart: boolean, ctx: CommandContext): Promise<string> {
-  const { renderCharts, renderTable, formatValue } = await import('../../workflow/charts.js');
   const { out } = ctx.output;
   const ms = (v: number | undefined) =>
     v === undefined ? '-' : `${v.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms`;
@@ -133,8 +135,6 @@ export interface ReplayCommandOptions {
 }
 
 export async function replay(options: ReplayCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const wf = await import('../../workflow/replay.js');
-  const { formatReplayTable } = await import('../../algorithms/cache/index.js');
   let trace: { text: string; name: string } | undefined;
   if (options.trace !== undefined) {
     const text = await readFile(options.trace, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -147,19 +147,19 @@ export async function replay(options: ReplayCommandOptions, ctx: CommandContext)
   const zipf = options.zipf === undefined ? undefined : Number(options.zipf);
   if (zipf !== undefined && !Number.isFinite(zipf))
     throw new UsageError(`--zipf '${options.zipf}' is not a number`, 'e.g. --zipf 0.9');
-  const report: ReplayReport = wf.runReplay({
+  const report: ReplayReport = replayWf.runReplay({
     ...(trace ? { trace } : {}),
     ...(zipf !== undefined ? { zipf } : {}),
     models: options.models,
     requests: options.requests,
     seed: options.seed,
     capacityModels: options.capacityModels,
-    ...(options.capacityBytes !== undefined ? { capacityBytes: wf.parseBytes(options.capacityBytes) } : {}),
+    ...(options.capacityBytes !== undefined ? { capacityBytes: replayWf.parseBytes(options.capacityBytes) } : {}),
     policies: options.policies,
   });
   const { out } = ctx.output;
   const human = [
-    out.dim(wf.describeReplay(report)),
+    out.dim(replayWf.describeReplay(report)),
     '',
     formatReplayTable(report.rows),
     '',

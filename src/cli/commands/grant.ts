@@ -25,8 +25,11 @@ import {
 import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
-import { ACCOUNT_PLACEHOLDER } from './preprocess.js';
+import { ACCOUNT_PLACEHOLDER } from '../dry-run.js';
 import { DEFAULT_USER_NAME } from '../../local/daemon.js';
+import * as wf from '../../workflow/grant.js';
+import { renderRequests } from '../../workflow/dry-run.js';
+import { localCloudStatus } from '../../local/daemon.js';
 
 export interface GrantCommandOptions {
   prefix?: string[];
@@ -50,7 +53,6 @@ export async function grant(options: GrantCommandOptions, ctx: CommandContext): 
   const r = resolve(options);
   if (options.dryRun) return dryRun(options, r, ctx);
 
-  const wf = await import('../../workflow/grant.js');
   const conn = await connect(ctx);
   try {
     if (options.remove) {
@@ -97,7 +99,6 @@ function resolve(options: GrantCommandOptions): Resolved {
 }
 
 async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandContext): Promise<CommandResult> {
-  const { renderRequests } = await import('../../workflow/dry-run.js');
   const { settings } = ctx;
   const { out } = ctx.output;
   const notes: string[] = [];
@@ -106,7 +107,6 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
   let account = '<account-id>';
   let localUser = DEFAULT_USER_NAME;
   if (settings.target === 'local') {
-    const { localCloudStatus } = await import('../../local/daemon.js');
     const info = await localCloudStatus(settings.localStateDir);
     if (info) ({ region, accountId: account, userName: localUser } = info);
     else {

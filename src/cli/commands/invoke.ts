@@ -14,6 +14,10 @@ import { MmeError, UsageError } from '../../errors.js';
 import type { Invocation, InvokeResult } from '../../workflow/invoke.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
+import * as wf from '../../workflow/invoke.js';
+import * as roles from '../../workflow/assume-role.js';
+import { targetModelLoads } from '../../aws/local-extension.js';
+import { targetModelsOfRole } from '../../workflow/assume-role.js';
 
 export interface InvokeCommandOptions {
   model: string;
@@ -38,8 +42,6 @@ export interface InvokeCommandResult extends InvokeResult {
 }
 
 export async function invoke(options: InvokeCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const wf = await import('../../workflow/invoke.js');
-  const roles = await import('../../workflow/assume-role.js');
   const targetModel = wf.resolveTargetModel(options.model);
   if (options.sessionName !== undefined && !options.roleArn) {
     throw new UsageError(
@@ -106,7 +108,6 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       };
     });
     // Only the local cloud can tell whether a call loaded the model; AWS says nothing of it.
-    const { targetModelLoads } = await import('../../aws/local-extension.js');
     const root = localRootConnection(conn);
     const loadsNow = () =>
       root && ctx.settings.target === 'local'
@@ -138,7 +139,6 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
 
 /** The AccessDenied as AWS worded it, with what the role may invoke (read with the caller's own keys). */
 async function withAllowedModels(err: MmeError, clients: Pick<Clients, 'iam'>, roleArn: string): Promise<MmeError> {
-  const { targetModelsOfRole } = await import('../../workflow/assume-role.js');
   const allowed = await targetModelsOfRole(clients, roleArn);
   const hint =
     allowed === undefined

@@ -5,6 +5,13 @@
 import path from 'node:path';
 import type { LocalCloudInfo } from '../../local/daemon.js';
 import { displayPath, useLocalCloud, type CommandContext, type CommandResult } from '../context.js';
+import {
+  rememberStartedByHand,
+  startLocalCloud,
+  forgetStartedByHand,
+  stopLocalCloud,
+  localCloudStatus,
+} from '../../local/daemon.js';
 
 interface StateOption {
   state?: string;
@@ -49,7 +56,6 @@ function summary(ctx: CommandContext, info: LocalCloudInfo): string[] {
 }
 
 export async function start(options: StateOption & { port?: number }, ctx: CommandContext): Promise<CommandResult> {
-  const { rememberStartedByHand, startLocalCloud } = await import('../../local/daemon.js');
   const port = options.port ?? (ctx.settings.localPort || undefined);
   const id = 'local.start';
   const dir = stateDir(options, ctx);
@@ -81,7 +87,6 @@ export async function start(options: StateOption & { port?: number }, ctx: Comma
 }
 
 export async function stop(options: StateOption, ctx: CommandContext): Promise<CommandResult> {
-  const { forgetStartedByHand, stopLocalCloud } = await import('../../local/daemon.js');
   const dir = stateDir(options, ctx);
   const result = await stopLocalCloud(dir);
   await forgetStartedByHand(dir);
@@ -92,7 +97,6 @@ export async function stop(options: StateOption, ctx: CommandContext): Promise<C
 }
 
 export async function status(options: StateOption, ctx: CommandContext): Promise<CommandResult> {
-  const { localCloudStatus } = await import('../../local/daemon.js');
   const dir = stateDir(options, ctx);
   const info = await localCloudStatus(dir);
   if (!info) {

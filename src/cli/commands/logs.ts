@@ -8,6 +8,7 @@
 import type { LogLine, LogSource, LogsResult } from '../../workflow/logs.js';
 import { ExitCode } from '../../errors.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
+import * as wf from '../../workflow/logs.js';
 
 export interface LogsCommandOptions {
   /** Seconds to look back. */
@@ -24,7 +25,6 @@ export async function logs(
   args: string[],
 ): Promise<CommandResult<LogsResult>> {
   const name = args[0]!;
-  const wf = await import('../../workflow/logs.js');
   const since = options.since === undefined ? undefined : new Date(Date.now() - options.since * 1000);
   const conn = await connect(ctx);
   let shown = 0;

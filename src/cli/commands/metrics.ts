@@ -7,6 +7,8 @@
 import type { MetricsResult } from '../../workflow/metrics.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
+import * as wf from '../../workflow/metrics.js';
+import { renderCharts, renderTable } from '../../workflow/charts.js';
 
 export interface MetricsCommandOptions {
   endpoint?: string;
@@ -19,7 +21,6 @@ export interface MetricsCommandOptions {
 }
 
 export async function metrics(options: MetricsCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const wf = await import('../../workflow/metrics.js');
   // Everything the user typed is checked before the local cloud is started.
   const period = wf.checkPeriod(options.period);
   const definitions = (options.metric?.length ? options.metric : wf.DEFAULT_METRICS).map(wf.resolveMetric);
@@ -72,7 +73,6 @@ export function timeRange(r: Pick<MetricsResult, 'start' | 'end' | 'period' | 's
 }
 
 export async function render(r: MetricsResult, chart: boolean, ctx: CommandContext): Promise<string> {
-  const { renderCharts, renderTable } = await import('../../workflow/charts.js');
   const { out } = ctx.output;
   const heading = out.dim(`${r.endpoint} / ${r.variant}, ${timeRange(r)}, period ${r.period} s`);
   if (!chart) return `${heading}\n${renderTable(r.series, out)}`;

@@ -6,6 +6,7 @@
  */
 import type { StatusResult, EndpointReport } from '../../workflow/status.js';
 import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
+import { collectStatus } from '../../workflow/status.js';
 
 export interface StatusCommandOptions {
   endpoint?: string;
@@ -13,7 +14,6 @@ export interface StatusCommandOptions {
 }
 
 export async function status(options: StatusCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const { collectStatus } = await import('../../workflow/status.js');
   const conn = await connect(ctx);
   try {
     const result = await collectStatus(conn.clients, ctx.reporter, {

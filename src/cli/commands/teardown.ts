@@ -8,6 +8,8 @@ import { ExitCode, MmeError, UsageError } from '../../errors.js';
 import type { TeardownPlan, TeardownResult } from '../../workflow/teardown.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
+import * as wf from '../../workflow/teardown.js';
+import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
 
 export interface TeardownCommandOptions {
   endpoint?: string;
@@ -15,8 +17,6 @@ export interface TeardownCommandOptions {
 }
 
 export async function teardown(options: TeardownCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const wf = await import('../../workflow/teardown.js');
-  const { ENDPOINT_POLL } = await import('../../workflow/endpoint-waiter.js');
   const o = {
     endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
     bucket: requireBucket(ctx.settings),

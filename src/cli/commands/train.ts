@@ -10,7 +10,13 @@ import { UsageError } from '../../errors.js';
 import { resolveLocations } from '../../housing/locations.js';
 import type { TrainResult } from '../../workflow/train.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
-import { dryRunResult, dryRunTarget, logTailReader, renderJobs, roleFor, whileInterruptible } from './preprocess.js';
+import { dryRunResult, dryRunTarget } from '../dry-run.js';
+import { logTailReader, renderJobs, roleFor, whileInterruptible } from '../jobs.js';
+import * as wf from '../../workflow/train.js';
+import { POLL, newRunId } from '../../workflow/jobs.js';
+import { layout } from '../../workflow/requests.js';
+import { trainRequests } from '../../workflow/dry-run.js';
+import { PREPROCESS_JOB_METADATA, listDataLocations, noLocationsError } from '../../workflow/preprocess.js';
 
 export interface TrainCommandOptions {
   locations?: number | string[];
@@ -24,9 +30,6 @@ export interface TrainCommandOptions {
 }
 
 export async function train(options: TrainCommandOptions, ctx: CommandContext): Promise<CommandResult> {
-  const wf = await import('../../workflow/train.js');
-  const { POLL, newRunId } = await import('../../workflow/jobs.js');
-  const { layout } = await import('../../workflow/requests.js');
   const bucket = requireBucket(ctx.settings);
   const prefix = ctx.settings.prefix;
   const base = {
@@ -41,8 +44,6 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
   };
 
   if (options.dryRun) {
-    const { trainRequests } = await import('../../workflow/dry-run.js');
-    const { PREPROCESS_JOB_METADATA } = await import('../../workflow/preprocess.js');
     const target = await dryRunTarget(ctx);
     const listed = options.locations === undefined;
     const locations = listed ? resolveLocations(4) : resolveLocations(options.locations!);
@@ -71,7 +72,6 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
 
   const conn = await connect(ctx);
   try {
-    const { listDataLocations, noLocationsError } = await import('../../workflow/preprocess.js');
     const locations =
       options.locations !== undefined
         ? resolveLocations(options.locations)
