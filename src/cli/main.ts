@@ -131,6 +131,7 @@ async function report(error: MmeError, argv: string[], env: NodeJS.ProcessEnv, s
   const noColor = args.includes('--no-color') || !!env.NO_COLOR;
   const output = state.output ?? createOutput({ json, color: noColor ? 'off' : 'auto' });
   state.reporter?.close(error.exitCode === ExitCode.Interrupted ? 'interrupted' : 'failed');
+  error = await withLocalCloudHint(error, state);
   // What the command had done (the predictions made before Ctrl-C or before the cloud went away).
   const partial = state.partial?.();
   if (partial) {
@@ -145,4 +146,17 @@ async function report(error: MmeError, argv: string[], env: NodeJS.ProcessEnv, s
   if (json) printJsonError(output, error, debug);
   else printHumanError(output, error, debug);
   return error.exitCode;
+}
+
+/** A connection the local cloud refused: it was stopped or died; say where to look. */
+async function withLocalCloudHint(error: MmeError, state: RunState): Promise<MmeError> {
+  const settings = state.settings;
+  if (settings?.target !== 'local' || error.code !== 'NetworkError' || error.hint) return error;
+  const { localCloudLogPath } = await import('../local/daemon.js');
+  return new MmeError(error.code, error.message, {
+    exitCode: error.exitCode,
+    cause: error.cause,
+    detail: error.detail,
+    hint: `The local cloud stopped answering. 'mme local status' says whether it runs and 'mme local start' starts it again; its log is ${localCloudLogPath(settings.localStateDir)}.`,
+  });
 }

@@ -79,6 +79,11 @@ async function healthy(record: DaemonRecord): Promise<boolean> {
 }
 
 /** The running daemon for this state dir, or undefined (a stale daemon.json is ignored). */
+/** Where the daemon of `stateDir` writes its log (what to read when it went away). */
+export function localCloudLogPath(stateDir: string): string {
+  return statePaths(stateDir).log;
+}
+
 export async function localCloudStatus(stateDir: string): Promise<LocalCloudInfo | undefined> {
   const paths = statePaths(stateDir);
   const record = await readJsonFile<DaemonRecord>(paths.daemon).catch(() => undefined);

@@ -172,6 +172,22 @@ describe('mme experiment cache on the local cloud', () => {
     ).toMatch(/^(Deleting|Deleted)$/);
   }, 30_000);
 
+  it('a re-run on a re-created endpoint charts only its own instance, not the deleted one before it', async () => {
+    // The test above ran 20 models on this endpoint name and deleted it at a plateau of 12. The
+    // re-run's endpoint has the same name (so the same CloudWatch dimensions), at once after.
+    const r = await runCacheExperiment(clients, silentReporter, options({ instanceType: 'ml.m4.xlarge', models: 4 }));
+    expect(r.passes.map((p) => p.hits)).toEqual([0, 2, 2]);
+    expect(r.plateau.loadedModelCount).toBe(4);
+    const [count, memory] = r.charts;
+    expect(count!.points.length).toBeGreaterThan(0);
+    // Every charted figure is the re-run's: never the deleted instance's 12 models or its memory.
+    expect(Math.max(...count!.points.map((p) => p.value))).toBe(4);
+    expect(Math.max(...memory!.points.map((p) => p.value))).toBe(r.plateau.memoryUtilization);
+    const firstPass = r.passes[0]!.startedAt.getTime();
+    for (const s of r.charts)
+      for (const p of s.points) expect(p.timestamp.getTime()).toBeGreaterThanOrEqual(firstPass - 1000);
+  }, 30_000);
+
   it('on the same endpoint again, pass 1 hits what is still loaded, and says so', async () => {
     // Twice with 4 models: the second run's pass 1 finds 0 and 1 loaded by the first one's pass 3.
     // (After the 20-model run, a 20-model rerun would not: LRU evicts 8 and 9, the only survivors

@@ -197,3 +197,28 @@ describe('mme status', () => {
     });
   });
 });
+
+// Last in the file: it kills the local cloud the tests above share.
+describe('when the local cloud goes away midway', () => {
+  it('invoke reports the predictions made and what was not invoked, exit 6 (the service did not answer)', async () => {
+    const { pid } = JSON.parse((await run(['local', 'status', '--json'])).stdout).result;
+    expect(pid).toBeGreaterThan(0);
+    const r = await mme(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--seed', '2'], {
+      cwd,
+      env: { MME_LOCAL_STATE: state },
+      onSpawn: (child) => child.stderr!.once('data', () => setTimeout(() => process.kill(pid, 'SIGKILL'), 700)),
+    });
+    expect(r.code, JSON.stringify({ signal: r.signal, stderr: r.stderr.slice(-800) })).toBe(6);
+    const answered = /(\d+) of 10000 rows answered; (\d+) not invoked/.exec(r.stdout);
+    expect(answered, r.stdout.slice(-500) + r.stderr.slice(-500)).not.toBeNull();
+    expect(Number(answered![1])).toBeGreaterThan(0);
+    expect(Number(answered![1]) + Number(answered![2])).toBe(10000);
+    expect(r.stdout.match(/\$\d/g)?.length).toBe(Number(answered![1]));
+    expect(r.stdout).not.toMatch(/✔/);
+    expect(r.stderr).toMatch(/✖ .*(ECONNREFUSED|ECONNRESET|socket hang up)/);
+    expect(r.stdout).toContain('the run ended before the local cloud could tell which did');
+    expect(r.stderr).toMatch(
+      /hint: The local cloud stopped answering\. 'mme local status' .* its log is .*daemon\.log/s,
+    );
+  }, 30_000);
+});

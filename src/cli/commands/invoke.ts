@@ -174,16 +174,17 @@ function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (val
   const count = `${s.requests} request${s.requests === 1 ? '' : 's'}${r.batch ? ` (${r.invocations.length} rows in one batch)` : ''}`;
   const later = s.laterP50Ms !== undefined ? `; first ${ms(s.firstMs)}, later p50 ${ms(s.laterP50Ms)}` : '';
   lines.push('', out.dim(`${count}: p50 ${ms(s.p50Ms)}, max ${ms(s.maxMs)}${later}`));
-  lines.push(out.dim(loadNote(r.loads)));
+  lines.push(out.dim(loadNote(r.loads, ctx.settings.target)));
   if (r.seed !== undefined)
     lines.push(out.dim(`random houses from seed ${r.seed} (--seed ${r.seed} draws the same ones)`));
   return lines.join('\n');
 }
 
 /** What is known of model loads: counted on the local cloud; on AWS, only what can happen. */
-function loadNote(loads: number | undefined): string {
+function loadNote(loads: number | undefined, target: 'aws' | 'local'): string {
   if (loads === undefined)
-    return 'a call to a model its instance has not loaded includes the download and load (AWS does not say which did)';
+    // On local the count is read after the run: missing when the run was cut short.
+    return `a call to a model its instance has not loaded includes the download and load (${target === 'aws' ? 'AWS does not say' : 'the run ended before the local cloud could tell'} which did)`;
   if (loads === 0) return 'the model was loaded already: no call included a download and load';
   return loads === 1
     ? 'the model was loaded once during the run (a download and load)'
