@@ -151,10 +151,6 @@ export function trustPolicy(principal: string): PolicyDocument {
 }
 
 /** SageMaker lower-cases the endpoint name in its ARN; IAM compares ARNs case-sensitively. */
-export function endpointArn(partition: string, region: string, account: string, endpoint: string): string {
-  return `arn:${partition}:sagemaker:${region}:${account}:endpoint/${endpoint.toLowerCase()}`;
-}
-
 export function invokePolicy(endpointArnValue: string, prefixes: readonly string[]): PolicyDocument {
   return {
     Version: '2012-10-17',

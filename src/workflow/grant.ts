@@ -31,6 +31,7 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { sagemakerArn } from '../aws-names/arns.js';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import {
@@ -38,7 +39,6 @@ import {
   MAX_SESSION_DURATION,
   callerPrincipal,
   documentText,
-  endpointArn,
   grantTags,
   invokePolicy,
   partitionOf,
@@ -99,7 +99,7 @@ export async function grantAccess(
     const principal = o.principal
       ? principalArn(o.principal, partition)
       : await trustedCaller(iam, identity.Arn!, reporter);
-    const resource = endpointArn(partition, o.region, identity.Account!, o.endpoint);
+    const resource = sagemakerArn(o.region, identity.Account!, 'endpoint', o.endpoint);
     const trust = documentText(trustPolicy(principal));
     const policy = documentText(invokePolicy(resource, o.prefixes));
     const policyName = policyNameFor(o.roleName);

@@ -4,7 +4,6 @@ import {
   callerPrincipal,
   defaultRoleName,
   documentText,
-  endpointArn,
   grantPrefixProblem,
   grantRequests,
   grantTags,
@@ -18,6 +17,7 @@ import {
   roleNameProblem,
   trustPolicy,
 } from '../../src/workflow/grant-policies.js';
+import { sagemakerArn } from '../../src/aws-names/arns.js';
 import { partitionIdOf } from '../../src/aws-names/partitions.js';
 
 const ACCT = '123456789012';
@@ -30,7 +30,7 @@ describe('policy documents (golden)', () => {
   });
 
   it('permissions: InvokeEndpoint on the lower-cased endpoint ARN, TargetModel StringLike {prefix}/*', () => {
-    const arn = endpointArn('aws', 'us-east-1', ACCT, 'DEMO-Houses');
+    const arn = sagemakerArn('us-east-1', ACCT, 'endpoint', 'DEMO-Houses');
     expect(arn).toBe('arn:aws:sagemaker:us-east-1:123456789012:endpoint/demo-houses');
     expect(JSON.parse(documentText(invokePolicy(arn, ['NewYork_NY', 'common'])))).toEqual({
       Version: '2012-10-17',
@@ -167,7 +167,7 @@ describe('--dry-run requests', () => {
     roleName: 'mme-invoke-NewYork_NY',
     prefixes: ['NewYork_NY'],
     endpoint: 'mme-linear-learner',
-    endpointArn: endpointArn('aws', 'us-east-1', ACCT, 'mme-linear-learner'),
+    endpointArn: sagemakerArn('us-east-1', ACCT, 'endpoint', 'mme-linear-learner'),
     principal: `arn:aws:iam::${ACCT}:root`,
   };
 

@@ -8,11 +8,11 @@
  * another endpoint gets another role. Global --yes lets grant take over, or
  * --remove delete, a role that mme did not create.
  */
+import { sagemakerArn } from '../../aws-names/arns.js';
 import { partitionIdOf } from '../../aws-names/partitions.js';
 import { UsageError } from '../../errors.js';
 import {
   defaultRoleName,
-  endpointArn,
   grantRequests,
   invokePolicy,
   normalizePrefixes,
@@ -121,7 +121,7 @@ async function dryRun(options: GrantCommandOptions, r: Resolved, ctx: CommandCon
     : settings.target === 'local'
       ? `arn:${partition}:iam::${account}:user/${localUser}`
       : '<you: the Arn from GetCallerIdentity; for a role session, its role>';
-  const arn = endpointArn(partition, region, account, r.endpoint);
+  const arn = sagemakerArn(region, account, 'endpoint', r.endpoint);
   const requests = options.remove
     ? revokeRequests(r.roleName, r.endpoint)
     : grantRequests({
