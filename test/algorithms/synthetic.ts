@@ -1,6 +1,6 @@
 /**
  * Seeded synthetic data for the algorithm tests: generic linear problems and housing rows shaped
- * like workflow.md §1 (with noise, and DECK counting).
+ * like docs/aws-behaviour.md#housing-data (with noise, and DECK counting).
  */
 import type { Dataset } from '../../src/algorithms/linear-learner/data.js';
 import { createRandom } from '../../src/algorithms/random.js';

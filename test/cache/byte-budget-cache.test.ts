@@ -69,7 +69,7 @@ describe('ByteBudgetCache', () => {
   });
 });
 
-describe('the reference cache experiment (workflow.md §6) on a cache that holds 121 of 200 models', () => {
+describe('the reference cache experiment (docs/aws-behaviour.md#multi-model-caching) on a cache that holds 121 of 200 models', () => {
   // 200 equal models, requested 0..99, 0..99, 0..199, into memory for 121 of them (the
   // LoadedModelCount plateau on AWS). Reasoning for LRU:
   //   pass 1: 100 cold misses; the cache holds 0..99, no eviction (100 <= 121);

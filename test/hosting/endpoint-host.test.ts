@@ -334,7 +334,7 @@ describe('EndpointHost: instances and lifecycle', () => {
   });
 });
 
-describe('EndpointHost: the cache experiment of workflow.md §6, at SageMaker scale', () => {
+describe('EndpointHost: the reference cache experiment (docs/aws-behaviour.md#multi-model-caching), at SageMaker scale', () => {
   it('levels off at 121 models near 80% memory on an ml.m4.xlarge, LRU, hit ratio 0 → 1 → 0', async () => {
     const tar = await fx.cityTar();
     for (let i = 0; i < 200; i++)

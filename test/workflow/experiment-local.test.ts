@@ -4,7 +4,7 @@
  * MiB of memory, 80% for models). Through the same Clients and GetMetricData the CLI uses; the
  * test's sleep flushes the endpoint's metrics to CloudWatch at once instead of every 5 s.
  *
- * Expected, as in workflow.md §6 scaled down: pass 1 (0-9) all misses, pass 2 (0-9) all hits,
+ * Expected, as in the reference cache experiment (docs/aws-behaviour.md#multi-model-caching) scaled down: pass 1 (0-9) all misses, pass 2 (0-9) all hits,
  * pass 3 (0-19) hits for 0-9 then misses for 10-19, LoadedModelCount levelling off at 12.
  */
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';

@@ -248,7 +248,7 @@ describe('status', () => {
   });
 });
 
-describe('the reference access scenario (workflow.md §5), through mme grant', () => {
+describe('the reference access scenario (docs/aws-behaviour.md#scoped-access), through mme grant', () => {
   it('grant NewYork_NY; the session invokes NewYork_NY, is refused Chicago_IL and S3, the root is not', async () => {
     const granted = await grantAccess(clients, silentReporter, {
       prefixes: normalizePrefixes(['NewYork_NY']),
