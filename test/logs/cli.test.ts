@@ -4,16 +4,13 @@
  * lines, --json, --since, --follow (a job to its end; an endpoint until SIGINT, exit 130) and a
  * name that is nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type Clients } from '../../src/aws/clients.js';
+import type { Clients } from '../../src/aws/clients.js';
 import type { ChildProcess } from 'node:child_process';
-import { BUILT, mme, type RunOptions } from '../cli/helpers.js';
+import { startCliDaemon, type CliDaemon, type RunOptions } from '../cli/helpers.js';
 import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
 import { INFERENCE_ROW } from '../hosting/helpers.js';
 import { linearCsv, trainingJobInput, waitForTrainingJob } from '../sagemaker/fixtures.js';
@@ -21,25 +18,14 @@ import { linearCsv, trainingJobInput, waitForTrainingJob } from '../sagemaker/fi
 const ENDPOINT = 'mme-linear-learner';
 const JOB = 'logs-cli-job';
 const BAD_JOB = 'logs-cli-bad';
-let cwd: string;
-let state: string;
+let daemon: CliDaemon;
 let clients: Clients;
-let info: { endpoint: string; region: string; accountId: string; accessKeyId: string; secretAccessKey: string };
-const run = (args: string[], onSpawn?: RunOptions['onSpawn']) =>
-  mme(args, { cwd, env: { MME_LOCAL_STATE: state }, onSpawn });
+let info: CliDaemon['info'];
+const run = (args: string[], onSpawn?: RunOptions['onSpawn']) => daemon.run(args, { onSpawn });
 
 beforeAll(async () => {
-  if (!BUILT) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  cwd = mkdtempSync(path.join(tmpdir(), 'mme-logs-e2e-'));
-  state = path.join(cwd, 'state');
-  const started = await run(['local', 'start', '--json']);
-  expect(started.code).toBe(0);
-  info = JSON.parse(started.stdout).result;
-  clients = createClients(
-    { region: info.region },
-    { endpoint: info.endpoint, region: info.region, credentials: info },
-    { maxAttempts: 1 },
-  );
+  daemon = await startCliDaemon('logs-e2e');
+  ({ clients, info } = daemon);
   await createPipelineEndpoint(clients, { accountId: info.accountId, endpoint: ENDPOINT, cities: { NewYork_NY: 450 } });
   const runtime = await clients.sageMakerRuntime();
   await runtime.send(
@@ -78,9 +64,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  clients?.destroy();
-  if (state) await run(['local', 'stop']);
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
+  await daemon?.stop();
 });
 
 describe('mme logs', () => {

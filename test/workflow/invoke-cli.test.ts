@@ -3,37 +3,24 @@
  * (started with `mme local start`, stopped at the end), with an endpoint built through the SDK.
  * What only the CLI decides is checked here: human output, --json shapes, exit codes, hints.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type Clients } from '../../src/aws/clients.js';
-import { BUILT, mme } from '../cli/helpers.js';
+import type { Clients } from '../../src/aws/clients.js';
+import { startCliDaemon, type CliDaemon } from '../cli/helpers.js';
 import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
 import { BUCKET, MME_PREFIX } from '../hosting/helpers.js';
 import { trustAccount } from '../iam/helpers.js';
 
 const ENDPOINT = 'mme-linear-learner'; // the default: no --endpoint needed
 const ROLE = 'mme-invoke-NewYork_NY';
-let cwd: string;
-let state: string;
+let daemon: CliDaemon;
 let clients: Clients;
-let info: { endpoint: string; region: string; accountId: string; accessKeyId: string; secretAccessKey: string };
-const run = (args: string[]) => mme(args, { cwd, env: { MME_LOCAL_STATE: state } });
+let info: CliDaemon['info'];
+const run = (args: string[]) => daemon.run(args);
 
 beforeAll(async () => {
-  if (!BUILT) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  cwd = mkdtempSync(path.join(tmpdir(), 'mme-invoke-e2e-'));
-  state = path.join(cwd, 'state');
-  const started = await run(['local', 'start', '--json']);
-  expect(started.code).toBe(0);
-  info = JSON.parse(started.stdout).result;
-  clients = createClients(
-    { region: info.region },
-    { endpoint: info.endpoint, region: info.region, credentials: info },
-    { maxAttempts: 1 },
-  );
+  daemon = await startCliDaemon('invoke-e2e');
+  ({ clients, info } = daemon);
   await createPipelineEndpoint(clients, {
     accountId: info.accountId,
     endpoint: ENDPOINT,
@@ -61,9 +48,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  clients?.destroy();
-  if (state) await run(['local', 'stop']);
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
+  await daemon?.stop();
 });
 
 describe('mme invoke', () => {
@@ -118,9 +103,7 @@ describe('mme invoke', () => {
   });
 
   it('Ctrl-C midway: exit 130, with the predictions already made and what was not invoked', async () => {
-    const r = await mme(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--seed', '1'], {
-      cwd,
-      env: { MME_LOCAL_STATE: state },
+    const r = await daemon.run(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--seed', '1'], {
       // Once it is invoking (its first progress line), let a few requests through, then interrupt.
       onSpawn: (child) => child.stderr!.once('data', () => setTimeout(() => child.kill('SIGINT'), 700)),
     });
@@ -136,9 +119,7 @@ describe('mme invoke', () => {
   }, 30_000);
 
   it('Ctrl-C with --json: one error document whose detail holds the partial result', async () => {
-    const r = await mme(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--json'], {
-      cwd,
-      env: { MME_LOCAL_STATE: state },
+    const r = await daemon.run(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--json'], {
       // No progress lines with --json to wait for: long enough to be past start-up, well short
       // of 10,000 round trips.
       onSpawn: (child) => setTimeout(() => child.kill('SIGINT'), 4_000),
@@ -203,9 +184,7 @@ describe('when the local cloud goes away midway', () => {
   it('invoke reports the predictions made and what was not invoked, exit 6 (the service did not answer)', async () => {
     const { pid } = JSON.parse((await run(['local', 'status', '--json'])).stdout).result;
     expect(pid).toBeGreaterThan(0);
-    const r = await mme(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--seed', '2'], {
-      cwd,
-      env: { MME_LOCAL_STATE: state },
+    const r = await daemon.run(['invoke', '--model', 'Chicago_IL', '--random', '10000', '--seed', '2'], {
       onSpawn: (child) => child.stderr!.once('data', () => setTimeout(() => process.kill(pid, 'SIGKILL'), 700)),
     });
     expect(r.code, JSON.stringify({ signal: r.signal, stderr: r.stderr.slice(-800) })).toBe(6);
