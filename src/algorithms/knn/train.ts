@@ -9,6 +9,7 @@
  * Pure and synchronous: the job runner calls it in a worker thread.
  */
 import { AlgorithmClientError } from '../errors.js';
+import { pythonFloat } from '../xgboost/hyperparameters.js';
 import { parseTrainingCsv, type Dataset } from '../linear-learner/data.js';
 import { createRandom } from '../random.js';
 import { reservoirSample } from '../reservoir.js';
@@ -106,7 +107,7 @@ export function trainKnn(
     });
     const [name, value] = testScore(model, test, hp.miniBatchSize);
     finalMetrics[`test:${name}`] = value;
-    say(`#test_score (algo-1) : ('${name}', ${value})`);
+    say(`#test_score (algo-1) : ('${name}', ${pythonFloat(value)})`);
   }
   return { model, hyperparameters: hp, log, finalMetrics };
 }
