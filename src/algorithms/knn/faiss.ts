@@ -176,63 +176,97 @@ class TopK {
 export function search(index: VectorIndex, q: ArrayLike<number>, off: number, k: number): Neighbours {
   const top = new TopK(Math.min(k, index.ntotal));
   const { dim } = index;
-  const l2 = index.metric === 'L2';
-  const scan = (vectors: Float32Array, from: number, to: number, idOf: (slot: number) => number) => {
-    for (let s = from; s < to; s++) {
-      let r = 0;
-      const vo = s * dim;
-      if (l2) {
-        for (let j = 0; j < dim; j++) {
-          const t = q[off + j]! - vectors[vo + j]!;
-          r += t * t;
-        }
-      } else {
-        for (let j = 0; j < dim; j++) r -= q[off + j]! * vectors[vo + j]!;
-      }
-      if (r <= top.worst()) top.offer(r, idOf(s));
-    }
-  };
+  const query = new Float64Array(dim);
+  for (let j = 0; j < dim; j++) query[j] = q[off + j]!;
   if (index.kind === 'faiss.Flat') {
-    scan(index.vectors, 0, index.ntotal, (s) => s);
+    scanVectors(index, query, index.vectors, 0, index.ntotal, undefined, top);
   } else {
-    const lists = coarseRank(index, q, off).slice(0, index.nprobe);
-    if (index.kind === 'faiss.IVFFlat') {
-      for (const c of lists)
-        scan(index.vectors, index.listOffsets[c]!, index.listOffsets[c + 1]!, (s) => index.ids[s]!);
-    } else {
-      scanPq(index, q, off, lists, top);
+    const lists = coarseRank(index, query, 0).slice(0, index.nprobe);
+    for (const c of lists) {
+      const from = index.listOffsets[c]!;
+      const to = index.listOffsets[c + 1]!;
+      if (index.kind === 'faiss.IVFFlat') scanVectors(index, query, index.vectors, from, to, index.ids, top);
+      else scanPq(index, query, c, top);
     }
   }
   const distances: number[] = [];
   const ids: number[] = [];
   for (let i = 0; i < top.size; i++) {
-    distances.push(l2 ? top.rank[i]! : -top.rank[i]!);
+    distances.push(index.metric === 'L2' ? top.rank[i]! : -top.rank[i]!);
     ids.push(top.ids[i]!);
   }
   return { distances, ids };
 }
 
-function scanPq(index: VectorIndex, q: ArrayLike<number>, off: number, lists: number[], top: TopK): void {
+/**
+ * The hot loop: rank values of slots from..to. For L2 a row is abandoned as soon as its partial
+ * sum exceeds the current k-th best (every 8 components), which prunes most of the work.
+ */
+function scanVectors(
+  index: VectorIndex,
+  q: Float64Array,
+  vectors: Float32Array,
+  from: number,
+  to: number,
+  ids: Uint32Array | undefined,
+  top: TopK,
+): void {
+  const dim = index.dim;
+  let worst = top.worst();
+  if (index.metric === 'L2') {
+    for (let s = from; s < to; s++) {
+      let r = 0;
+      const vo = s * dim;
+      let j = 0;
+      while (j < dim) {
+        const end = j + 8 < dim ? j + 8 : dim;
+        for (; j < end; j++) {
+          const t = q[j]! - vectors[vo + j]!;
+          r += t * t;
+        }
+        if (r > worst) break;
+      }
+      if (r <= worst) {
+        top.offer(r, ids ? ids[s]! : s);
+        worst = top.worst();
+      }
+    }
+    return;
+  }
+  for (let s = from; s < to; s++) {
+    let r = 0;
+    const vo = s * dim;
+    for (let j = 0; j < dim; j++) r -= q[j]! * vectors[vo + j]!;
+    if (r <= worst) {
+      top.offer(r, ids ? ids[s]! : s);
+      worst = top.worst();
+    }
+  }
+}
+
+function scanPq(index: VectorIndex, q: Float64Array, c: number, top: TopK): void {
   const { dim, m, ksub, codebooks, codes, centroids } = index;
   const dsub = dim / m;
   const table = new Float64Array(m * ksub);
-  for (const c of lists) {
-    for (let s = 0; s < m; s++) {
-      for (let j = 0; j < ksub; j++) {
-        let d = 0;
-        const bo = (s * ksub + j) * dsub;
-        for (let t = 0; t < dsub; t++) {
-          const comp = s * dsub + t;
-          const diff = q[off + comp]! - centroids[c * dim + comp]! - codebooks[bo + t]!;
-          d += diff * diff;
-        }
-        table[s * ksub + j] = d;
-      }
-    }
-    for (let slot = index.listOffsets[c]!; slot < index.listOffsets[c + 1]!; slot++) {
+  for (let s = 0; s < m; s++) {
+    for (let j = 0; j < ksub; j++) {
       let d = 0;
-      for (let s = 0; s < m; s++) d += table[s * ksub + codes[slot * m + s]!]!;
-      if (d <= top.worst()) top.offer(d, index.ids[slot]!);
+      const bo = (s * ksub + j) * dsub;
+      for (let t = 0; t < dsub; t++) {
+        const comp = s * dsub + t;
+        const diff = q[comp]! - centroids[c * dim + comp]! - codebooks[bo + t]!;
+        d += diff * diff;
+      }
+      table[s * ksub + j] = d;
+    }
+  }
+  let worst = top.worst();
+  for (let slot = index.listOffsets[c]!; slot < index.listOffsets[c + 1]!; slot++) {
+    let d = 0;
+    for (let s = 0; s < m; s++) d += table[s * ksub + codes[slot * m + s]!]!;
+    if (d <= worst) {
+      top.offer(d, index.ids[slot]!);
+      worst = top.worst();
     }
   }
 }
