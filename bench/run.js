@@ -23,6 +23,7 @@ const BENCHMARKS = [
   { name: 'invoke', script: 'invoke.js', args: [], timeoutSeconds: 150 },
   { name: 'xgboost', script: 'xgboost.js', args: [], timeoutSeconds: 900 },
   { name: 'knn', script: 'knn.js', args: [], timeoutSeconds: 600 },
+  { name: 'rcf', script: 'rcf.js', args: [], timeoutSeconds: 600 },
 ];
 
 const { values: flags } = parseArgs({
