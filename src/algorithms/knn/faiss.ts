@@ -172,7 +172,10 @@ class TopK {
   }
 }
 
-/** The k nearest stored vectors to q (dim values of q from `off`). Fewer if the index holds fewer. */
+/**
+ * The k nearest stored vectors to q (dim values of q from `off`). Fewer when the index, or for
+ * IVF the probed lists, hold fewer (faiss pads with id −1; mme answers with what it found).
+ */
 export function search(index: VectorIndex, q: ArrayLike<number>, off: number, k: number): Neighbours {
   const top = new TopK(Math.min(k, index.ntotal));
   const { dim } = index;
