@@ -22,6 +22,8 @@ const BENCHMARKS = [
   { name: 'replay', script: 'replay.js', args: [], timeoutSeconds: 300 },
   { name: 'invoke', script: 'invoke.js', args: [], timeoutSeconds: 150 },
   { name: 'xgboost', script: 'xgboost.js', args: [], timeoutSeconds: 900 },
+  { name: 'knn', script: 'knn.js', args: [], timeoutSeconds: 600 },
+  { name: 'rcf', script: 'rcf.js', args: [], timeoutSeconds: 600 },
 ];
 
 const { values: flags } = parseArgs({

@@ -93,7 +93,7 @@ export interface LinearLearnerHyperparameters {
 const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function quoteList(values: readonly string[]): string {
+export function quoteList(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(', ');
 }
 
@@ -112,7 +112,7 @@ function describeNumber(spec: Spec): string {
 }
 
 /** Parse one value against its spec; returns a number, a string (enum or word) or a boolean. */
-function parseValue(name: string, raw: string, spec: Spec): number | string | boolean {
+export function parseValue(name: string, raw: string, spec: Spec): number | string | boolean {
   const value = raw.trim();
   if (spec.type === 'enum' || spec.type === 'boolean') {
     const allowed = spec.type === 'boolean' ? [...(spec.words ?? []), 'true', 'false'] : spec.values!;
