@@ -44,7 +44,7 @@ import {
 } from './metrics.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
-import { latestCompletedTrainingJobs } from './train.js';
+import { newestTrainedModels } from './trained-models.js';
 
 export const EXPERIMENT_ENDPOINT_NAME = 'mme-cache-experiment';
 /** One house (the 8 features): every request is the same, only the target model changes. */
@@ -404,7 +404,7 @@ async function findSource(
 ): Promise<string> {
   const key = mmeLayout.key(o.prefix, o.location);
   if (await headArtifact(s3c, o.bucket, key)) return s3(o.bucket, key);
-  const [trained] = await latestCompletedTrainingJobs(sm, { locations: [o.location], prefix: o.prefix });
+  const [trained] = await newestTrainedModels(sm, { locations: [o.location], prefix: o.prefix });
   if (trained) return trained.artifact;
   throw new MmeError(
     'ModelNotFound',
