@@ -498,6 +498,10 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       ).argParser(parse.duration),
     )
     .option('--no-chart', 'print the metrics as a table instead of charts')
+    .option(
+      '--dry-run',
+      'print the requests (with --json: as a JSON array) and send none; it reads the target to plan (the model to copy, the endpoint)',
+    )
     .action(act(async () => (await import('./commands/experiment.js')).cache));
   leaf(
     experiment,
@@ -594,6 +598,7 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       'mme demo',
       'mme demo --clean         # tear the endpoint and the role down afterwards (the data stays)',
       'mme demo --rows 300 --seed 7 --endpoint demo-houses',
+      "mme demo --dry-run       # the first steps' requests (data, preprocess, train), sent by none",
     ],
   )
     .option('--keep', 'keep the endpoint and data afterwards (the default)')
@@ -618,6 +623,10 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
     )
     .addOption(
       new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
+    )
+    .option(
+      '--dry-run',
+      'print the requests of the data, preprocess and train steps (with --json: as a JSON array) and send none; the later steps plan from what those create, so they are named, not listed',
     )
     .action(act(async () => (await import('./commands/demo.js')).demo));
 

@@ -302,7 +302,7 @@ export function uploadRequests(
         input: {
           Bucket: o.bucket,
           Key: housingDataKey(g.location, split),
-          Body: `<${g.files[split]}: ${o.sizes[g.files[split]] ?? 0} bytes, sha256 ${g.sha256[split]}>`,
+          Body: `<${split}.csv of ${g.location}: ${o.sizes[g.files[split]] ?? 0} bytes, sha256 ${g.sha256[split]}>`,
           ContentType: 'text/csv',
         },
       });
