@@ -58,6 +58,18 @@ export interface ClientOptions {
   credentials?: AwsCredentials;
   /** Override the retry budget (tests use 1). */
   maxAttempts?: number;
+  /**
+   * Called with every request a client sends, as the command was given (before serialization):
+   * how tests compare what a command sends with what its --dry-run printed.
+   */
+  onRequest?: (request: SentRequest) => void;
+}
+
+/** A request as sent: the service (as PlannedRequest names it), the operation and its input. */
+export interface SentRequest {
+  service: string;
+  operation: string;
+  input: Record<string, unknown>;
 }
 
 /**
@@ -85,7 +97,7 @@ export function createClients(
     let client: Promise<T> | undefined;
     return () => {
       if (!client) {
-        client = load().then((c) => instrumentClient(c, timeoutsOf(settings)));
+        client = load().then((c) => recordRequests(instrumentClient(c, timeoutsOf(settings)), options.onRequest));
         built.push(client);
       }
       return client;
@@ -177,4 +189,34 @@ export function clientConfig(
         ? { profile: settings.profile }
         : {}),
   };
+}
+
+/** The SDK's client names, as the request plans (workflow/dry-run.ts) name the services. */
+const SERVICE_OF_CLIENT: Record<string, string> = {
+  S3Client: 'S3',
+  SageMakerClient: 'SageMaker',
+  SageMakerRuntimeClient: 'SageMakerRuntime',
+  IAMClient: 'IAM',
+  STSClient: 'STS',
+  CloudWatchClient: 'CloudWatch',
+  CloudWatchLogsClient: 'CloudWatchLogs',
+};
+
+/** An initialize-step middleware (it sees each command once, before retries) reporting it to `onRequest`. */
+function recordRequests<T>(client: T, onRequest: ClientOptions['onRequest']): T {
+  if (!onRequest) return client;
+  type Next = (args: { input: Record<string, unknown> }) => Promise<unknown>;
+  (client as unknown as { middlewareStack: { add(m: unknown, o: Record<string, unknown>): void } }).middlewareStack.add(
+    (next: Next, context: { clientName?: string; commandName?: string }) =>
+      (args: { input: Record<string, unknown> }) => {
+        onRequest({
+          service: SERVICE_OF_CLIENT[context.clientName ?? ''] ?? context.clientName ?? '',
+          operation: (context.commandName ?? '').replace(/Command$/, ''),
+          input: args.input,
+        });
+        return next(args);
+      },
+    { step: 'initialize', name: 'mmeRecordRequests', override: true },
+  );
+  return client;
 }

@@ -3,6 +3,7 @@
  * sending one, and the plan shown as the requests that would be sent (src/workflow/dry-run.ts
  * builds them).
  */
+import { ExitCode, MmeError } from '../errors.js';
 import { localCloudStatus } from '../local/daemon.js';
 import { renderRequests, type PlannedRequest } from '../workflow/dry-run.js';
 import { executionRoleArn } from '../workflow/jobs.js';
@@ -38,11 +39,42 @@ export function dryRunResult(
   requests: PlannedRequest[],
   target: DryRunTarget,
   ctx: CommandContext,
+  /** The requests name jobs after a run id, which the real run draws anew. */
+  runIds = true,
 ): CommandResult<PlannedRequest[]> {
   const { out } = ctx.output;
   const head = [
-    `Dry run: ${requests.length} requests to ${ctx.settings.target} (${target.region}); none sent. Job names get a new run id on the real run.`,
+    `Dry run: ${requests.length} requests to ${ctx.settings.target} (${target.region}); none sent.${runIds ? ' Job names get a new run id on the real run.' : ''}`,
   ];
   for (const note of target.notes) head.push(`note: ${note}`);
   return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}\n\n${renderRequests(requests, out)}` };
+}
+
+/**
+ * A dry run that must read the target to plan (deploy, add-model, teardown, experiment cache):
+ * on local it needs the cloud running, and does not start it for that (a fresh cloud holds
+ * nothing to plan from).
+ */
+export async function requireRunningLocalCloud(ctx: CommandContext, what: string, hint: string): Promise<void> {
+  if (ctx.settings.target !== 'local' || (await localCloudStatus(ctx.settings.localStateDir))) return;
+  throw new MmeError('NotRunning', `the local cloud is not running, so it has no ${what}`, {
+    exitCode: ExitCode.NotFound,
+    hint,
+  });
+}
+
+/** The plan of a command that read the target: the write requests, and what was found instead when there are none. */
+export function liveDryRunResult(
+  requests: PlannedRequest[],
+  ctx: CommandContext,
+  region: string,
+  notes: readonly string[] = [],
+): CommandResult<PlannedRequest[]> {
+  const { out } = ctx.output;
+  const head = [
+    `Dry run: ${requests.length} requests to ${ctx.settings.target} (${region}); none sent (the target was only read).`,
+    ...notes,
+  ];
+  const body = requests.length ? `\n\n${renderRequests(requests, out)}` : '';
+  return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}${body}` };
 }

@@ -120,6 +120,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       'mme data generate',
       'mme data generate --locations NewYork_NY,Chicago_IL --rows 5000 --seed 7',
       'mme data generate --locations 10 --upload      # all ten reference cities, to s3://{bucket}/housing-data/',
+      'mme data generate --upload --dry-run           # the files, and the upload requests printed, not sent',
     ],
   )
     .addOption(
@@ -142,6 +143,10 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     )
     .addOption(new Option('--out <dir>', 'output directory').default('data', './data'))
     .option('--upload', 'also upload to s3://{bucket}/housing-data/{LOC}/ (on local the bucket is created)')
+    .option(
+      '--dry-run',
+      'with --upload: write the local files, print the upload requests (with --json: as a JSON array) and send none',
+    )
     .action(act(async () => (await import('./commands/data.js')).generate));
 
   // ── the workflow, step by step ─────────────────────────────────────────────────────────
@@ -246,7 +251,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     )
     .option(
       '--dry-run',
-      'print the requests in order (with --json: as a JSON array) and send none that change anything',
+      'print the requests in order (with --json: as a JSON array) and send none that change anything; it reads the target to plan (training jobs, artifacts, the endpoint)',
     )
     .action(act(async () => (await import('./commands/deploy.js')).deploy));
 
@@ -306,6 +311,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     [
       'mme add-model Houston_TX',
       'mme add-model Houston_TX --as Houston_TX_v2     # never overwrite a loaded model: use a new name',
+      'mme add-model Houston_TX --dry-run              # read the target, print the copy and the invocation, send neither',
     ],
   )
     .argument('<location>', 'the location whose trained model to add')
@@ -321,6 +327,10 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       new Option('--endpoint <name>', 'endpoint to invoke it on afterwards (default: mme-linear-learner)').argParser(
         parse.resourceName,
       ),
+    )
+    .option(
+      '--dry-run',
+      'print the requests (with --json: as a JSON array) and send none; it reads the target to plan (the trained model, the key, the endpoint)',
     )
     .action(act(async () => (await import('./commands/add-model.js')).addModel));
 
@@ -488,6 +498,10 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       ).argParser(parse.duration),
     )
     .option('--no-chart', 'print the metrics as a table instead of charts')
+    .option(
+      '--dry-run',
+      'print the requests (with --json: as a JSON array) and send none; it reads the target to plan (the model to copy, the endpoint)',
+    )
     .action(act(async () => (await import('./commands/experiment.js')).cache));
   leaf(
     experiment,
@@ -584,6 +598,7 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       'mme demo',
       'mme demo --clean         # tear the endpoint and the role down afterwards (the data stays)',
       'mme demo --rows 300 --seed 7 --endpoint demo-houses',
+      "mme demo --dry-run       # the first steps' requests (data, preprocess, train), sent by none",
     ],
   )
     .option('--keep', 'keep the endpoint and data afterwards (the default)')
@@ -608,6 +623,10 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
     )
     .addOption(
       new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
+    )
+    .option(
+      '--dry-run',
+      'print the requests of the data, preprocess and train steps (with --json: as a JSON array) and send none; the later steps plan from what those create, so they are named, not listed',
     )
     .action(act(async () => (await import('./commands/demo.js')).demo));
 
@@ -634,6 +653,7 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
     [
       'mme teardown',
       "mme teardown --all --yes     # also the objects under the S3 prefix, the jobs' outputs and the preprocessor models",
+      'mme teardown --all --dry-run # list it and print the delete requests, asking nothing and sending none',
     ],
   )
     .addOption(
@@ -642,6 +662,10 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
     .option(
       '--all',
       'also delete the objects under s3://{bucket}/{prefix}/, the preprocess and transform outputs and the preprocessor models (raw housing-data/ stays)',
+    )
+    .option(
+      '--dry-run',
+      'print the delete requests (with --json: as a JSON array) and send none; it reads the target to find what there is to delete',
     )
     .action(act(async () => (await import('./commands/teardown.js')).teardown));
 

@@ -14,10 +14,11 @@ import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { copyArtifact, headArtifact, isMissing } from './artifacts.js';
 import { housingDataKey } from './data.js';
 import { describeEndpoint } from './endpoint-waiter.js';
-import { mmeLayout } from './endpoint-requests.js';
+import type { PlannedRequest } from './dry-run.js';
+import { copyArtifactInput, mmeLayout } from './endpoint-requests.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
-import { latestCompletedTrainingJobs } from './train.js';
+import { newestTrainedModels } from './trained-models.js';
 
 /** A model name under the prefix: one path segment, and a valid TargetModel (printable, no spaces). */
 const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
@@ -50,11 +51,24 @@ export interface AddModelResult {
   warnings: string[];
 }
 
-export async function addModel(
-  clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime'>,
-  reporter: Reporter,
+/** What add-model would do, read from the target without writing (the run and --dry-run share it). */
+export interface AddModelPlan {
+  source: string;
+  trainingJob?: string;
+  key: string;
+  targetModel: string;
+  /** The key holds something already (overwritten only with --force). */
+  exists: boolean;
+  /** The key holds this very artifact: nothing to copy. */
+  alreadyAdded: boolean;
+  /** The endpoint's status, or undefined when there is none: it is invoked only when InService. */
+  endpointStatus?: string;
+}
+
+export async function inspectAddModel(
+  clients: Pick<Clients, 's3' | 'sageMaker'>,
   o: AddModelOptions,
-): Promise<AddModelResult> {
+): Promise<AddModelPlan> {
   if (!MODEL_NAME_PATTERN.test(o.name)) {
     throw new MmeError('UsageError', `'${o.name}' cannot name a model under the prefix`, {
       exitCode: ExitCode.Usage,
@@ -65,7 +79,6 @@ export async function addModel(
   const { source, trainingJob } = await sourceOf(sm, o);
   const key = mmeLayout.key(o.prefix, o.name);
   const targetModel = mmeLayout.targetModel(o.name);
-  const warnings: string[] = [];
 
   const existing = await headArtifact(s3c, o.bucket, key);
   // The very artifact is there (a re-run, or the demo's second time): done already, nothing to copy.
@@ -78,7 +91,55 @@ export async function addModel(
       hint: `Overwriting a model the endpoint may have loaded gives unpredictable results (an instance can keep the old copy). Add it under a new name: mme add-model ${o.location} --as ${o.name}_v2 (or --force to overwrite anyway).`,
     });
   }
-  if (existing && o.force)
+  const endpoint = await describeEndpoint(sm, o.endpoint);
+  return {
+    source,
+    ...(trainingJob ? { trainingJob } : {}),
+    key,
+    targetModel,
+    exists: existing !== undefined,
+    alreadyAdded,
+    ...(endpoint?.EndpointStatus ? { endpointStatus: endpoint.EndpointStatus } : {}),
+  };
+}
+
+/** The requests of a plan, for --dry-run: the copy (unless already there) and the proving invocation. */
+export function addModelRequests(plan: AddModelPlan, o: AddModelOptions): PlannedRequest[] {
+  const requests: PlannedRequest[] = [];
+  if (!plan.alreadyAdded)
+    requests.push({
+      service: 'S3',
+      operation: 'CopyObject',
+      input: { ...copyArtifactInput(plan.source, o.bucket, plan.key, plan.trainingJob) },
+      note: plan.exists ? 'overwrites the key (--force)' : `${plan.trainingJob ?? plan.source} under the prefix`,
+    });
+  if (plan.endpointStatus === 'InService')
+    requests.push({
+      service: 'SageMakerRuntime',
+      operation: 'InvokeEndpoint',
+      input: {
+        EndpointName: o.endpoint,
+        TargetModel: plan.targetModel,
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+        Body: `<the first row of s3://${o.bucket}/${housingDataKey(o.location, 'test')}, its 8 features>`,
+      },
+      note: 'proves it answers; after a GetObject of that test data',
+    });
+  return requests;
+}
+
+export async function addModel(
+  clients: Pick<Clients, 's3' | 'sageMaker' | 'sageMakerRuntime'>,
+  reporter: Reporter,
+  o: AddModelOptions,
+  planned?: AddModelPlan,
+): Promise<AddModelResult> {
+  const plan = planned ?? (await inspectAddModel(clients, o));
+  const s3c = await clients.s3();
+  const { source, trainingJob, key, targetModel, alreadyAdded } = plan;
+  const warnings: string[] = [];
+  if (plan.exists && o.force)
     warnings.push(
       `overwrote ${targetModel}: instances that loaded the old copy may keep answering with it until they unload it`,
     );
@@ -109,14 +170,13 @@ export async function addModel(
     ...(trainingJob ? { trainingJob } : {}),
     key,
     targetModel,
-    replaced: !!existing && !alreadyAdded,
+    replaced: plan.exists && !alreadyAdded,
     alreadyAdded,
     warnings,
   };
-  const endpoint = await describeEndpoint(sm, o.endpoint);
-  if (endpoint?.EndpointStatus !== 'InService') {
+  if (plan.endpointStatus !== 'InService') {
     warnings.push(
-      `endpoint ${o.endpoint} is ${endpoint?.EndpointStatus ?? 'not deployed'}: the model answers once it is InService (mme deploy)`,
+      `endpoint ${o.endpoint} is ${plan.endpointStatus ?? 'not deployed'}: the model answers once it is InService (mme deploy)`,
     );
     return base;
   }
@@ -149,11 +209,11 @@ export async function addModel(
 }
 
 async function sourceOf(
-  sm: Parameters<typeof latestCompletedTrainingJobs>[0],
+  sm: Parameters<typeof newestTrainedModels>[0],
   o: AddModelOptions,
 ): Promise<{ source: string; trainingJob?: string }> {
   if (o.artifact) return { source: o.artifact };
-  const [latest] = await latestCompletedTrainingJobs(sm, { locations: [o.location], prefix: o.prefix }).catch((err) => {
+  const [latest] = await newestTrainedModels(sm, { locations: [o.location], prefix: o.prefix }).catch((err) => {
     throw fromAwsError(err, 'listing training jobs');
   });
   if (!latest) {

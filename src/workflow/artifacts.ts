@@ -16,12 +16,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { parseS3Uri, type S3Location } from '../aws-names/s3-uri.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
+import { ARTIFACT_JOB_METADATA, ARTIFACT_SOURCE_METADATA, copyArtifactInput } from './endpoint-requests.js';
 import type { TrainedModel } from './train.js';
-
-/** x-amz-meta-mme-source: the s3:// URI the artifact was copied from. */
-const ARTIFACT_SOURCE_METADATA = 'mme-source';
-/** x-amz-meta-mme-training-job: the job that trained it, when known. */
-const ARTIFACT_JOB_METADATA = 'mme-training-job';
 
 /** An artifact's s3://bucket/key (a whole bucket is no artifact), or a usage error. */
 function artifactLocation(uri: string): S3Location {
@@ -120,23 +116,9 @@ export async function copyArtifact(
   key: string,
   trainingJob?: string,
 ): Promise<void> {
-  const from = artifactLocation(source);
+  artifactLocation(source);
   try {
-    await s3c.send(
-      new CopyObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        // x-amz-copy-source is `bucket/key`, URL-encoded; the SDK sends it as given.
-        CopySource: `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`,
-        // REPLACE: without it S3 copies the source's metadata and ignores ours.
-        MetadataDirective: 'REPLACE',
-        ContentType: 'application/x-gzip',
-        Metadata: {
-          [ARTIFACT_SOURCE_METADATA]: source,
-          ...(trainingJob ? { [ARTIFACT_JOB_METADATA]: trainingJob } : {}),
-        },
-      }),
-    );
+    await s3c.send(new CopyObjectCommand(copyArtifactInput(source, bucket, key, trainingJob)));
   } catch (err) {
     // A missing source is NoSuchKey (a missing bucket, NoSuchBucket, stays an ordinary error).
     if ((err as { name?: string })?.name === 'NoSuchKey') {
@@ -181,7 +163,20 @@ export async function listObjects(
   return found;
 }
 
-/** Delete keys, 1,000 per DeleteObjects (S3's limit); per-key failures are collected and thrown. */
+/** Keys per DeleteObjects: S3's limit. */
+export const DELETE_BATCH = 1000;
+
+/** One DeleteObjects request, as sent and as --dry-run shows it. */
+export function deleteObjectsInput(
+  bucket: string,
+  keys: readonly string[],
+): { Bucket: string; Delete: { Objects: { Key: string }[]; Quiet: true }; ChecksumAlgorithm: 'CRC32' } {
+  // S3 requires an integrity checksum on DeleteObjects; the SDK would add CRC32 itself (its
+  // default), so saying it here makes --dry-run show what goes over the wire.
+  return { Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true }, ChecksumAlgorithm: 'CRC32' };
+}
+
+/** Delete keys, DELETE_BATCH per DeleteObjects; per-key failures are collected and thrown. */
 export async function deleteObjects(
   s3c: Pick<S3Client, 'send'>,
   bucket: string,
@@ -189,15 +184,11 @@ export async function deleteObjects(
   onProgress?: (deleted: number) => void,
 ): Promise<number> {
   let deleted = 0;
-  for (let i = 0; i < keys.length; i += 1000) {
-    const batch = keys.slice(i, i + 1000);
-    const out = await s3c
-      .send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
-      )
-      .catch((err) => {
-        throw fromAwsError(err, `deleting objects in s3://${bucket}`);
-      });
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+    const batch = keys.slice(i, i + DELETE_BATCH);
+    const out = await s3c.send(new DeleteObjectsCommand(deleteObjectsInput(bucket, batch))).catch((err) => {
+      throw fromAwsError(err, `deleting objects in s3://${bucket}`);
+    });
     // DeleteObjects answers 200 even when some keys failed: the failures are in Errors.
     const errors = out.Errors ?? [];
     if (errors.length > 0) {

@@ -14,6 +14,7 @@ import { DEFAULT_TEST_FRACTION, formatCsvLine, iterateLocationDataset } from '..
 import { resolveLocations } from '../housing/locations.js';
 import { ensureWritableDir } from '../util/fs.js';
 import type { Reporter } from './reporter.js';
+import type { PlannedRequest } from './dry-run.js';
 
 export interface S3Writer {
   bucketExists(bucket: string): Promise<boolean>;
@@ -263,6 +264,49 @@ async function uploadLocations(
     id: uploadId,
     text: `Uploaded ${plural(count, 'file')} to s3://${bucket}/${HOUSING_DATA_PREFIX}/`,
   });
+}
+
+/**
+ * The upload's requests for --dry-run, in order: the bucket check (and, on local, its creation),
+ * then one PutObject per file. The files are generated for real (they are local, and the bodies
+ * are described by size and SHA-256, which the same seed reproduces); nothing is sent.
+ */
+export function uploadRequests(
+  generated: readonly GeneratedLocation[],
+  o: { bucket: string; createBucket: boolean; region: string; sizes: Readonly<Record<string, number>> },
+): PlannedRequest[] {
+  const requests: PlannedRequest[] = [
+    {
+      service: 'S3',
+      operation: 'HeadBucket',
+      input: { Bucket: o.bucket },
+      note: o.createBucket ? 'then CreateBucket if it is missing' : 'a missing bucket stops the upload (exit 4)',
+    },
+  ];
+  if (o.createBucket)
+    requests.push({
+      service: 'S3',
+      operation: 'CreateBucket',
+      // Outside us-east-1, S3 requires the region as LocationConstraint (src/aws/s3-writer.ts).
+      input: {
+        Bucket: o.bucket,
+        ...(o.region !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: o.region } } : {}),
+      },
+      note: 'only if HeadBucket said it is missing',
+    });
+  for (const g of generated)
+    for (const split of ['train', 'test'] as const)
+      requests.push({
+        service: 'S3',
+        operation: 'PutObject',
+        input: {
+          Bucket: o.bucket,
+          Key: housingDataKey(g.location, split),
+          Body: `<${split}.csv of ${g.location}: ${o.sizes[g.files[split]] ?? 0} bytes, sha256 ${g.sha256[split]}>`,
+          ContentType: 'text/csv',
+        },
+      });
+  return requests;
 }
 
 /** HeadBucket answers 403 for a bucket that exists in another account: say so. */

@@ -22,6 +22,7 @@
  * again under new names, deploy updates the endpoint to the new models, add-model finds
  * Houston_TX already there (see addHeldOut), grant finds the role unchanged.
  */
+import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type { Clients } from '../aws/clients.js';
 import { s3WriterFromClient } from '../aws/s3-writer.js';
@@ -29,7 +30,8 @@ import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { drawHouse, formatFeatures } from '../housing/generator.js';
 import { Rng } from '../housing/rng.js';
 import { assumeRole } from './assume-role.js';
-import { generateData, type GenerateDataResult } from './data.js';
+import { generateData, uploadRequests, type GenerateDataResult } from './data.js';
+import { preprocessRequests, trainRequests, type PlannedRequest } from './dry-run.js';
 import type { DeployResult } from './deploy.js';
 import { mmeLayout } from './endpoint-requests.js';
 import { latencyGroup } from './experiment.js';
@@ -37,11 +39,12 @@ import { defaultRoleName, normalizePrefixes } from './grant-policies.js';
 import { grantAccess, revokeAccess, type GrantResult, type RevokeResult } from './grant.js';
 import { invokeEndpoint, type InvokeResult } from './invoke.js';
 import { newRunId } from './jobs.js';
-import { preprocess, type PreprocessResult } from './preprocess.js';
+import { planPreprocess, preprocess, type PreprocessOptions, type PreprocessResult } from './preprocess.js';
 import { silentReporter, type Reporter } from './reporter.js';
-import { DEFAULT_VALIDATION_FRACTION } from './requests.js';
+import { DEFAULT_VALIDATION_FRACTION, layout } from './requests.js';
+import { packSourcedir } from './sourcedir.js';
 import { applyTeardown, inspectTeardown, type TeardownResult } from './teardown.js';
-import { train, trainingData, type TrainResult } from './train.js';
+import { planTrain, train, trainingData, type TrainOptions, type TrainResult } from './train.js';
 import {
   DEMO_LOCATIONS,
   HELD_OUT,
@@ -178,16 +181,7 @@ export async function runDemo(
       'preprocess',
       'fit one scikit-learn preprocessor on every location, then batch-transform each',
       async (): Promise<Outcome<PreprocessResult>> => {
-        const result = await preprocess(clients, reporter, {
-          ...job,
-          locations: DEMO_LOCATIONS,
-          instanceType: DEFAULT_INSTANCE_TYPE,
-          transformInstanceType: DEFAULT_INSTANCE_TYPE,
-          seed: o.seed,
-          validationFraction: DEFAULT_VALIDATION_FRACTION,
-          parallel: 4,
-          poll: o.jobPoll,
-        });
+        const result = await preprocess(clients, reporter, demoPreprocessOptions(o, job));
         return {
           result,
           ok: result.ok,
@@ -203,15 +197,7 @@ export async function runDemo(
       `one linear learner per location, --parallel 4`,
       async (): Promise<Outcome<TrainResult>> => {
         const preprocessors = await trainingData(clients, o.bucket, o.prefix, DEMO_LOCATIONS);
-        const result = await train(clients, reporter, {
-          ...job,
-          locations: DEMO_LOCATIONS,
-          instanceType: DEFAULT_INSTANCE_TYPE,
-          parallel: 4,
-          wait: true,
-          poll: o.jobPoll,
-          preprocessors,
-        });
+        const result = await train(clients, reporter, demoTrainOptions(o, job, preprocessors));
         const done = result.jobs.filter((j) => j.status === 'Completed').length;
         return { result, ok: result.ok, summary: `${done}/${result.jobs.length} models trained (run ${result.runId})` };
       },
@@ -457,4 +443,68 @@ export async function runDemo(
   }
   report.wallSeconds = seconds(startedAt);
   return report;
+}
+
+// ── the first steps' options, and --dry-run ──────────────────────────────────────────────
+
+type DemoJob = Pick<PreprocessOptions, 'bucket' | 'prefix' | 'region' | 'roleArn' | 'runId'> &
+  Partial<Pick<PreprocessOptions, 'readLogTail' | 'inFlight'>>;
+
+function demoPreprocessOptions(o: Pick<DemoOptions, 'seed' | 'jobPoll'>, job: DemoJob): PreprocessOptions {
+  return {
+    ...job,
+    locations: DEMO_LOCATIONS,
+    instanceType: DEFAULT_INSTANCE_TYPE,
+    transformInstanceType: DEFAULT_INSTANCE_TYPE,
+    seed: o.seed,
+    validationFraction: DEFAULT_VALIDATION_FRACTION,
+    parallel: 4,
+    poll: o.jobPoll,
+  };
+}
+
+function demoTrainOptions(
+  o: Pick<DemoOptions, 'jobPoll'>,
+  job: DemoJob,
+  preprocessors: Readonly<Record<string, string | undefined>>,
+): TrainOptions {
+  return {
+    ...job,
+    locations: DEMO_LOCATIONS,
+    instanceType: DEFAULT_INSTANCE_TYPE,
+    parallel: 4,
+    wait: true,
+    poll: o.jobPoll,
+    preprocessors,
+  };
+}
+
+/**
+ * --dry-run: the requests of the demo's first three steps, exactly as they would be sent (the
+ * data's bodies by size and digest: the same seed writes the same bytes). The steps after them
+ * plan from what those create (the trained models, the endpoint), so they are named, not listed:
+ * each command's own --dry-run shows them once the models exist.
+ */
+export async function demoRequests(
+  o: Pick<DemoOptions, 'bucket' | 'prefix' | 'region' | 'roleArn' | 'rows' | 'seed' | 'createBucket' | 'jobPoll'>,
+  dataDir: string,
+): Promise<PlannedRequest[]> {
+  const data = await generateData(
+    { locations: DEMO_LOCATIONS, rows: o.rows, seed: o.seed, outDir: dataDir },
+    silentReporter,
+  );
+  const files = data.locations.flatMap((l) => [l.files.train, l.files.test]);
+  const sizes = Object.fromEntries(await Promise.all(files.map(async (f) => [f, (await stat(f)).size] as const)));
+  const job: DemoJob = { bucket: o.bucket, prefix: o.prefix, region: o.region, roleArn: o.roleArn, runId: newRunId() };
+  const pre = demoPreprocessOptions(o, job);
+  const prePlan = planPreprocess(pre);
+  // The train data's metadata names the preprocess job that made it: this run's.
+  const preprocessors = Object.fromEntries(DEMO_LOCATIONS.map((l) => [l, prePlan.fit.TrainingJobName]));
+  const tr = demoTrainOptions(o, job, preprocessors);
+  const keys = Object.fromEntries(DEMO_LOCATIONS.map((l) => [l, layout.preprocessedKey(o.prefix, l, 'train')]));
+  return [
+    ...uploadRequests(data.locations, { bucket: o.bucket, createBucket: o.createBucket, region: o.region, sizes }),
+    ...preprocessRequests(prePlan, pre, (await packSourcedir()).byteLength),
+    ...trainRequests(planTrain(tr), tr, keys),
+  ];
 }

@@ -25,7 +25,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
-import { copyArtifact, headArtifact, selectModels, sharedPreprocessor } from './artifacts.js';
+import {
+  copyArtifact,
+  headArtifact,
+  listObjects,
+  selectModels,
+  sharedPreprocessor,
+  type ExistingArtifact,
+} from './artifacts.js';
 import { describeEndpoint, hostingError, isNotFound, waitForEndpoint } from './endpoint-waiter.js';
 import {
   createEndpointRequest,
@@ -41,10 +48,10 @@ import {
   type PreprocessorSource,
 } from './endpoint-requests.js';
 import { imageUri } from './image-uris.js';
-import type { PollOptions } from './jobs.js';
+import { runBounded, type PollOptions } from './jobs.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
-import { latestCompletedTrainingJobs } from './train.js';
+import { newestTrainedModels } from './trained-models.js';
 
 export interface DeployOptions {
   bucket: string;
@@ -88,7 +95,7 @@ export interface DeployPlan {
 
 export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, o: DeployOptions): Promise<DeployPlan> {
   const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
-  const trained = await latestCompletedTrainingJobs(sm, { prefix: o.prefix }).catch((err) => {
+  const trained = await newestTrainedModels(sm, { prefix: o.prefix }).catch((err) => {
     throw fromAwsError(err, 'listing training jobs');
   });
   const selection = selectModels(trained, o.holdOut);
@@ -116,30 +123,29 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
     instanceType: o.instanceType,
     instanceCount: o.instanceCount,
     ...(o.cache ? { cache: o.cache } : {}),
+    artifacts: Object.fromEntries(selection.deploy.map((m) => [mmeLayout.targetModel(m.location), m.artifact])),
   });
+  const existing = await existingArtifacts(
+    s3c,
+    o.bucket,
+    o.prefix,
+    [...selection.heldOut, ...selection.deploy.map((m) => m.location)].map((l) => mmeLayout.key(o.prefix, l)),
+  );
 
   // A held-out location whose model an earlier deploy copied is not held out at all: the
   // endpoint goes on serving it. Say so instead of printing "held out".
-  const present = await Promise.all(
-    selection.heldOut.map(async (l) =>
-      (await headArtifact(s3c, o.bucket, mmeLayout.key(o.prefix, l))) ? l : undefined,
-    ),
-  );
-  const stillServed = present.filter((l): l is string => l !== undefined);
-  const copies = await Promise.all(
-    selection.deploy.map(async (m): Promise<ArtifactCopy> => {
-      const key = mmeLayout.key(o.prefix, m.location);
-      const existing = await headArtifact(s3c, o.bucket, key);
-      return {
-        location: m.location,
-        trainingJob: m.jobName,
-        source: m.artifact,
-        key,
-        targetModel: mmeLayout.targetModel(m.location),
-        action: copyAction(existing, m.artifact),
-      };
-    }),
-  );
+  const stillServed = selection.heldOut.filter((l) => existing.has(mmeLayout.key(o.prefix, l)));
+  const copies = selection.deploy.map((m): ArtifactCopy => {
+    const key = mmeLayout.key(o.prefix, m.location);
+    return {
+      location: m.location,
+      trainingJob: m.jobName,
+      source: m.artifact,
+      key,
+      targetModel: mmeLayout.targetModel(m.location),
+      action: copyAction(existing.get(key), m.artifact),
+    };
+  });
   const [modelExists, configExists, endpoint] = await Promise.all([
     exists(() => sm.send(new DescribeModelCommand({ ModelName: spec.modelName }))),
     exists(() => sm.send(new DescribeEndpointConfigCommand({ EndpointConfigName: spec.configName }))),
@@ -191,24 +197,7 @@ export async function applyDeploy(
 ): Promise<DeployResult> {
   const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
   const warnings: string[] = [];
-  for (const c of plan.copies.filter((x) => x.action !== 'unchanged')) {
-    await copyArtifact(s3c, c.source, o.bucket, c.key, c.trainingJob);
-    reporter.report({
-      kind: 'info',
-      text: `${c.action === 'copy' ? 'Copied' : 'Replaced'} ${c.location}: ${c.source} → ${s3(o.bucket, c.key)}`,
-    });
-  }
-  // A replaced artifact is only a hazard if the endpoint keeps its instances: an update or a
-  // re-creation starts new ones, which load the new copy.
-  const staleCopyWarnings =
-    plan.current?.status === 'InService'
-      ? plan.copies
-          .filter((c) => c.action === 'replace')
-          .map(
-            (c) =>
-              `${c.targetModel} was replaced while the endpoint serves: an instance that has the old copy loaded may keep answering with it until it unloads it. For a clean switch add it under a new name: mme add-model ${c.location} --as ${c.location}_v2`,
-          )
-      : [];
+  await copyArtifacts(s3c, plan.copies, o.bucket, reporter);
   if (plan.createModel) {
     await hostingCall(
       () => sm.send(new CreateModelCommand(plan.spec.model)),
@@ -250,7 +239,6 @@ export async function applyDeploy(
       superseded = await configAndModels(sm, settled!.configName, plan.spec);
   }
   if (action === 'unchanged') {
-    warnings.push(...staleCopyWarnings);
     reporter.report({
       kind: 'succeed',
       id,
@@ -446,4 +434,50 @@ async function hostingCall<T>(
   } catch (err) {
     throw hostingError(err, context, o);
   }
+}
+
+// ── artifacts under the prefix ───────────────────────────────────────────────────────────
+
+/** S3 calls at once for the artifacts: S3 takes thousands a second per prefix; this keeps sockets and memory small. */
+const ARTIFACT_PARALLELISM = 16;
+
+/**
+ * What the wanted keys hold now: one ListObjectsV2 page per 1,000 objects under the prefix says
+ * which exist, and only those are read with HeadObject (their metadata names the source), at
+ * most ARTIFACT_PARALLELISM at once. A first deploy sends no HeadObject at all.
+ */
+async function existingArtifacts(
+  s3c: Parameters<typeof headArtifact>[0],
+  bucket: string,
+  prefix: string,
+  keys: readonly string[],
+): Promise<Map<string, ExistingArtifact>> {
+  const listed = new Set((await listObjects(s3c, bucket, mmeLayout.prefix(prefix))).map((x) => x.key));
+  const present = keys.filter((k) => listed.has(k));
+  const heads = await runBounded(present, ARTIFACT_PARALLELISM, (key) => headArtifact(s3c, bucket, key));
+  const found = new Map<string, ExistingArtifact>();
+  heads.forEach((h, i) => {
+    if (h.status === 'rejected') throw h.reason;
+    if (h.value) found.set(present[i]!, h.value);
+  });
+  return found;
+}
+
+/** The plan's copies, at most ARTIFACT_PARALLELISM at once; the first failure is thrown once all have settled. */
+async function copyArtifacts(
+  s3c: Parameters<typeof copyArtifact>[0],
+  copies: readonly ArtifactCopy[],
+  bucket: string,
+  reporter: Reporter,
+): Promise<void> {
+  const todo = copies.filter((x) => x.action !== 'unchanged');
+  const settled = await runBounded(todo, ARTIFACT_PARALLELISM, async (c) => {
+    await copyArtifact(s3c, c.source, bucket, c.key, c.trainingJob);
+    reporter.report({
+      kind: 'info',
+      text: `${c.action === 'copy' ? 'Copied' : 'Replaced'} ${c.location}: ${c.source} → ${s3(bucket, c.key)}`,
+    });
+  });
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -88,6 +88,11 @@ export interface PipelineInput {
   instanceType: string;
   instanceCount: number;
   cache?: CacheSetting;
+  /**
+   * The artifacts deploy puts under the prefix, TargetModel → source. They go into the
+   * configuration's name (artifactsFingerprint), so serving other artifacts rolls the endpoint.
+   */
+  artifacts?: Readonly<Record<string, string>>;
 }
 
 export interface HostingSpec {
@@ -112,7 +117,8 @@ export function hostingSpec(endpoint: string, p: PipelineInput): HostingSpec {
   ];
   const modelName = suffixedName(endpoint, contentHash({ containers, role: p.roleArn }));
   const variant = { instanceType: p.instanceType, instanceCount: p.instanceCount, modelName };
-  const configName = suffixedName(endpoint, contentHash(variant));
+  const artifacts = p.artifacts ? artifactsFingerprint(p.artifacts) : undefined;
+  const configName = suffixedName(endpoint, contentHash(artifacts ? { ...variant, artifacts } : variant));
   const tags = hostingTags(p.prefix, p.preprocessor.job);
   return {
     modelName,
@@ -130,9 +136,23 @@ export function hostingSpec(endpoint: string, p: PipelineInput): HostingSpec {
           InitialVariantWeight: 1,
         },
       ],
-      Tags: tags,
+      Tags: artifacts ? [...tags, { Key: 'mme:artifacts', Value: artifacts }] : tags,
     },
   };
+}
+
+/**
+ * Why the served artifacts are part of the configuration (docs/aws-behaviour.md#redeploying-retrained-models):
+ * the multi-model container loads a TargetModel once and keeps it, in memory and on disk, while
+ * it has room; a new object under the same key is not noticed (the multi-model endpoints guide:
+ * overwriting a loaded artifact gives unpredictable results, use a new name). So a redeploy after retraining must not stop at copying: naming the configuration after the
+ * artifacts makes new artifacts a new configuration, and UpdateEndpoint moves the endpoint onto
+ * fresh instances (blue/green: the old ones serve until the new ones are InService) that can
+ * only load the new copies. The keys, and so the TargetModel names callers and IAM conditions
+ * use, stay the same. Nothing changed → the same name → nothing sent.
+ */
+function artifactsFingerprint(artifacts: Readonly<Record<string, string>>): string {
+  return contentHash(artifacts);
 }
 
 export function createEndpointRequest(endpoint: string, configName: string, prefix: string): CreateEndpointInput {
@@ -173,6 +193,43 @@ export function suffixedName(base: string, hash: string): string {
 export function isHostingName(endpoint: string, name: string): boolean {
   const base = endpoint.slice(0, MAX_NAME_LENGTH - 9).replace(/-+$/, '');
   return name.length === base.length + 9 && name.startsWith(`${base}-`) && /^[0-9a-f]{8}$/.test(name.slice(-8));
+}
+
+// ── artifacts ───────────────────────────────────────────────────────────────────────────
+
+/** x-amz-meta-mme-source: the s3:// URI the artifact was copied from. */
+export const ARTIFACT_SOURCE_METADATA = 'mme-source';
+/** x-amz-meta-mme-training-job: the job that trained it, when known. */
+export const ARTIFACT_JOB_METADATA = 'mme-training-job';
+
+/** The CopyObject that puts an artifact under the prefix, as sent (artifacts.ts) and as --dry-run shows it. */
+export function copyArtifactInput(
+  source: string,
+  bucket: string,
+  key: string,
+  trainingJob?: string,
+): {
+  Bucket: string;
+  Key: string;
+  CopySource: string;
+  MetadataDirective: 'REPLACE';
+  ContentType: string;
+  Metadata: Record<string, string>;
+} {
+  const from = parseS3Uri(source) ?? { bucket: '', key: '' };
+  return {
+    Bucket: bucket,
+    Key: key,
+    // x-amz-copy-source is `bucket/key`, URL-encoded; the SDK sends it as given.
+    CopySource: `${from.bucket}/${from.key.split('/').map(encodeURIComponent).join('/')}`,
+    // REPLACE: without it S3 copies the source's metadata and ignores ours.
+    MetadataDirective: 'REPLACE',
+    ContentType: 'application/x-gzip',
+    Metadata: {
+      [ARTIFACT_SOURCE_METADATA]: source,
+      ...(trainingJob ? { [ARTIFACT_JOB_METADATA]: trainingJob } : {}),
+    },
+  };
 }
 
 // ── what a re-run does ───────────────────────────────────────────────────────────────────
@@ -226,13 +283,7 @@ export function deployRequests(plan: DeployPlan, o: Pick<DeployOptions, 'bucket'
     .map((c) => ({
       service: 'S3',
       operation: 'CopyObject',
-      input: {
-        Bucket: o.bucket,
-        Key: c.key,
-        CopySource: c.source.slice('s3://'.length),
-        MetadataDirective: 'REPLACE',
-        Metadata: { 'mme-source': c.source, 'mme-training-job': c.trainingJob },
-      },
+      input: { ...copyArtifactInput(c.source, o.bucket, c.key, c.trainingJob) },
       note:
         c.action === 'replace'
           ? `replaces a copy of another artifact (${c.location})`

@@ -29,8 +29,9 @@ import {
 import { InvokeEndpointCommand } from '@aws-sdk/client-sagemaker-runtime';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
-import { copyArtifact, deleteObjects, headArtifact, isMissing } from './artifacts.js';
-import { mmeLayout, VARIANT_NAME } from './endpoint-requests.js';
+import { copyArtifact, DELETE_BATCH, deleteObjects, deleteObjectsInput, headArtifact, isMissing } from './artifacts.js';
+import type { PlannedRequest } from './dry-run.js';
+import { copyArtifactInput, mmeLayout, VARIANT_NAME } from './endpoint-requests.js';
 import { ENDPOINT_POLL, describeEndpoint, waitForEndpoint } from './endpoint-waiter.js';
 import { invokeError } from './invoke.js';
 import { runBounded } from './jobs.js';
@@ -44,7 +45,7 @@ import {
 } from './metrics.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
-import { latestCompletedTrainingJobs } from './train.js';
+import { newestTrainedModels } from './trained-models.js';
 
 export const EXPERIMENT_ENDPOINT_NAME = 'mme-cache-experiment';
 /** One house (the 8 features): every request is the same, only the target model changes. */
@@ -396,6 +397,97 @@ export async function runCacheExperiment(
   };
 }
 
+/**
+ * --dry-run: the requests a run would send, from the model it would copy (read from the target,
+ * like the run does) and the options. The passes' InvokeEndpoint calls are one entry per pass
+ * (TargetModel runs over the pass's range); the metrics reads in between are left out.
+ */
+export async function cacheExperimentRequests(
+  clients: Pick<Clients, 's3' | 'sageMaker'>,
+  o: CacheExperimentOptions,
+): Promise<PlannedRequest[]> {
+  const [s3c, sm] = await Promise.all([clients.s3(), clients.sageMaker()]);
+  const source = await findSource(s3c, sm, o);
+  const key = (i: number) => `${mmeLayout.prefix(o.prefix)}${o.location}/${i}_${o.location}.tar.gz`;
+  const requests: PlannedRequest[] = Array.from({ length: o.models }, (_, i) => ({
+    service: 'S3' as const,
+    operation: 'CopyObject',
+    input: { ...copyArtifactInput(source, o.bucket, key(i)) },
+    note: 'up to 8 at once',
+  }));
+  const endpoint = o.instanceType ? EXPERIMENT_ENDPOINT_NAME : o.endpoint;
+  if (o.instanceType) {
+    const configName = `${EXPERIMENT_ENDPOINT_NAME}-<time in base 36>`;
+    const exists = (await describeEndpoint(sm, EXPERIMENT_ENDPOINT_NAME)) !== undefined;
+    requests.push(
+      {
+        service: 'SageMaker',
+        operation: 'CreateEndpointConfig',
+        input: {
+          EndpointConfigName: configName,
+          ProductionVariants: [
+            {
+              VariantName: VARIANT_NAME,
+              ModelName: `<the model of ${o.endpoint}'s configuration>`,
+              InstanceType: o.instanceType,
+              InitialInstanceCount: 1,
+              InitialVariantWeight: 1,
+            },
+          ],
+          Tags: [{ Key: 'mme:step', Value: 'experiment' }],
+        },
+      },
+      exists
+        ? {
+            service: 'SageMaker',
+            operation: 'UpdateEndpoint',
+            input: { EndpointName: endpoint, EndpointConfigName: configName },
+          }
+        : {
+            service: 'SageMaker',
+            operation: 'CreateEndpoint',
+            input: {
+              EndpointName: endpoint,
+              EndpointConfigName: configName,
+              Tags: [{ Key: 'mme:step', Value: 'experiment' }],
+            },
+          },
+    );
+  }
+  for (const [index, p] of experimentPasses(o.models).entries())
+    requests.push({
+      service: 'SageMakerRuntime',
+      operation: 'InvokeEndpoint',
+      input: {
+        EndpointName: endpoint,
+        TargetModel: `${o.location}/{i}_${o.location}.tar.gz`,
+        ContentType: 'text/csv',
+        Accept: 'application/json',
+        Body: EXPERIMENT_ROW,
+      },
+      note: `pass ${index + 1}: one call for each i from ${p.first} to ${p.last}, in order`,
+    });
+  if (o.instanceType && !o.keepEndpoint)
+    requests.push(
+      { service: 'SageMaker', operation: 'DeleteEndpoint', input: { EndpointName: endpoint } },
+      {
+        service: 'SageMaker',
+        operation: 'DeleteEndpointConfig',
+        input: { EndpointConfigName: `${EXPERIMENT_ENDPOINT_NAME}-<time in base 36>` },
+      },
+    );
+  if (!o.keepCopies) {
+    const keys = Array.from({ length: o.models }, (_, i) => key(i));
+    for (let i = 0; i < keys.length; i += DELETE_BATCH)
+      requests.push({
+        service: 'S3',
+        operation: 'DeleteObjects',
+        input: deleteObjectsInput(o.bucket, keys.slice(i, i + DELETE_BATCH)),
+      });
+  }
+  return requests;
+}
+
 /** The model to copy: the one already under the prefix, else the location's latest training output. */
 async function findSource(
   s3c: Parameters<typeof headArtifact>[0],
@@ -404,7 +496,7 @@ async function findSource(
 ): Promise<string> {
   const key = mmeLayout.key(o.prefix, o.location);
   if (await headArtifact(s3c, o.bucket, key)) return s3(o.bucket, key);
-  const [trained] = await latestCompletedTrainingJobs(sm, { locations: [o.location], prefix: o.prefix });
+  const [trained] = await newestTrainedModels(sm, { locations: [o.location], prefix: o.prefix });
   if (trained) return trained.artifact;
   throw new MmeError(
     'ModelNotFound',

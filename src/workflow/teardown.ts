@@ -25,7 +25,8 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { Clients } from '../aws/clients.js';
 import { fromAwsError } from '../errors.js';
-import { deleteObjects, listObjects, type ObjectSummary } from './artifacts.js';
+import { DELETE_BATCH, deleteObjects, deleteObjectsInput, listObjects, type ObjectSummary } from './artifacts.js';
+import type { PlannedRequest } from './dry-run.js';
 import { HOUSING_DATA_PREFIX } from './data.js';
 import { isHostingName } from './endpoint-requests.js';
 import { describeEndpoint, isNotFound, waitForEndpoint } from './endpoint-waiter.js';
@@ -192,6 +193,50 @@ export async function applyTeardown(
     });
   }
   return result;
+}
+
+/**
+ * The requests applyTeardown sends for a plan, in order, for --dry-run (the DescribeEndpoint
+ * polls are marked as such; a resource found gone meanwhile is skipped on the real run).
+ */
+export function teardownRequests(plan: TeardownPlan, o: Pick<TeardownOptions, 'bucket'>): PlannedRequest[] {
+  const requests: PlannedRequest[] = [];
+  if (plan.endpoint) {
+    const name = plan.endpoint.name;
+    const poll = (note: string): PlannedRequest => ({
+      service: 'SageMaker',
+      operation: 'DescribeEndpoint',
+      input: { EndpointName: name },
+      note,
+    });
+    if (plan.endpoint.status !== 'Deleting')
+      requests.push(poll(`until it is not Creating or Updating (now ${plan.endpoint.status})`), {
+        service: 'SageMaker',
+        operation: 'DeleteEndpoint',
+        input: { EndpointName: name },
+      });
+    requests.push(poll('repeated until it is gone'));
+  }
+  for (const name of plan.configs)
+    requests.push({ service: 'SageMaker', operation: 'DeleteEndpointConfig', input: { EndpointConfigName: name } });
+  for (const name of plan.models)
+    requests.push({ service: 'SageMaker', operation: 'DeleteModel', input: { ModelName: name } });
+  for (const name of plan.preprocessorModels)
+    requests.push({
+      service: 'SageMaker',
+      operation: 'DeleteModel',
+      input: { ModelName: name },
+      note: 'the preprocessor model of this prefix',
+    });
+  const keys = plan.objects.flatMap((x) => x.objects.map((obj) => obj.key));
+  for (let i = 0; i < keys.length; i += DELETE_BATCH)
+    requests.push({
+      service: 'S3',
+      operation: 'DeleteObjects',
+      input: deleteObjectsInput(o.bucket, keys.slice(i, i + DELETE_BATCH)),
+      note: `objects ${i + 1}–${Math.min(i + DELETE_BATCH, keys.length)} of ${keys.length}`,
+    });
+  return requests;
 }
 
 /** True when deleted, false when it was already gone. */

@@ -38,6 +38,9 @@ let clients: Clients;
 let dataDir: string;
 let o: DeployOptions;
 let first: DeployResult;
+/** The endpoint's deploy as of the last test that changed it. */
+let latest: DeployResult;
+let trainJob: Parameters<typeof train>[2];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -73,12 +76,13 @@ beforeAll(async () => {
     validationFraction: 0.3,
   });
   expect(pre.ok).toBe(true);
-  const trained = await train(clients, silentReporter, {
+  trainJob = {
     ...job,
     runId: newRunId(),
     wait: true,
     preprocessors: await trainingData(clients, BUCKET, PREFIX, LOCATIONS),
-  });
+  };
+  const trained = await train(clients, silentReporter, trainJob);
   expect(trained.jobs.map((j) => j.status)).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
   o = {
     bucket: BUCKET,
@@ -200,6 +204,48 @@ describe('deploy, add-model and teardown on the local cloud', () => {
     expect(plan.stillServed).toEqual(['Houston_TX']);
   });
 
+  it('retrain Chicago_IL with other hyperparameters, deploy: the endpoint rolls onto a new configuration and Chicago_IL answers with the new model', async () => {
+    const before = await invoke('Chicago_IL/Chicago_IL.tar.gz', 'Chicago_IL');
+    const retrained = await train(clients, silentReporter, {
+      ...trainJob,
+      runId: newRunId(),
+      locations: ['Chicago_IL'],
+      hyperparameters: { epochs: '2', loss: 'squared_loss' },
+    });
+    expect(retrained.jobs.map((j) => j.status)).toEqual(['Completed']);
+    const plan = await inspectDeploy(clients, o);
+    expect(plan.copies.map((c) => [c.location, c.action])).toEqual([
+      ['Chicago_IL', 'replace'],
+      ['LosAngeles_CA', 'unchanged'],
+      ['NewYork_NY', 'unchanged'],
+    ]);
+    // Same containers, so the same model; new artifacts, so a new configuration to move onto.
+    expect(plan).toMatchObject({ action: 'update', createModel: false, createConfig: true });
+    expect(plan.spec.configName).not.toBe(first.configName);
+    latest = await applyDeploy(clients, silentReporter, plan, o);
+    expect(latest).toMatchObject({
+      action: 'update',
+      status: 'InService',
+      deleted: { configs: [first.configName], models: [] },
+    });
+    const after = await invoke('Chicago_IL/Chicago_IL.tar.gz', 'Chicago_IL');
+    expect(after).not.toBeCloseTo(before, 2);
+    // The new artifact under a key no instance has seen answers the same: it is the new model.
+    const fresh = await addModel(clients, silentReporter, {
+      bucket: BUCKET,
+      prefix: PREFIX,
+      endpoint: o.endpoint,
+      location: 'Chicago_IL',
+      name: 'Chicago_IL_retrained',
+      force: false,
+    });
+    expect(fresh.source).toBe(plan.copies[0]!.source);
+    expect(fresh.invocation!.prediction).toBeCloseTo(after, 6);
+    // And a re-run now finds nothing to do.
+    const again = await inspectDeploy(clients, o);
+    expect([again.action, deployRequests(again, o)]).toEqual(['unchanged', []]);
+  }, 60_000);
+
   it('a changed pipeline (--cache Disabled): new model and configuration, UpdateEndpoint, the old ones deleted', async () => {
     const changed = { ...o, cache: 'Disabled' as const };
     const plan = await inspectDeploy(clients, changed);
@@ -207,13 +253,13 @@ describe('deploy, add-model and teardown on the local cloud', () => {
       action: 'update',
       createModel: true,
       createConfig: true,
-      superseded: { configs: [first.configName], models: [first.modelName] },
+      superseded: { configs: [latest.configName], models: [first.modelName] },
     });
     const result = await applyDeploy(clients, silentReporter, plan, changed);
     expect(result).toMatchObject({
       action: 'update',
       status: 'InService',
-      deleted: { configs: [first.configName], models: [first.modelName] },
+      deleted: { configs: [latest.configName], models: [first.modelName] },
     });
     const sm = await clients.sageMaker();
     await expect(sm.send(new DescribeModelCommand({ ModelName: first.modelName }))).rejects.toThrow(

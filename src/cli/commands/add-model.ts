@@ -1,7 +1,8 @@
 /**
  * `mme add-model LOC [--as NAME] [--artifact s3://…] [--force]`: copy a model under the
  * multi-model prefix of the running endpoint, then invoke it once to show it answers
- * (src/workflow/add-model.ts).
+ * (src/workflow/add-model.ts). With --dry-run the target is read (the trained model, the key, the
+ * endpoint) and the copy and the invocation are printed, not sent.
  */
 import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
@@ -9,12 +10,14 @@ import type { AddModelResult } from '../../workflow/add-model.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/add-model.js';
+import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
 
 export interface AddModelCommandOptions {
   as?: string;
   artifact?: string;
   force?: boolean;
   endpoint?: string;
+  dryRun?: boolean;
 }
 
 export async function addModel(
@@ -26,9 +29,11 @@ export async function addModel(
   const problem = locationNameProblem(location);
   if (problem) throw new UsageError(problem);
   const bucket = requireBucket(ctx.settings);
+  if (options.dryRun)
+    await requireRunningLocalCloud(ctx, 'model to add', 'Run the steps before it first: mme train, then mme deploy');
   const conn = await connect(ctx);
   try {
-    const result = await wf.addModel(conn.clients, ctx.reporter, {
+    const o: wf.AddModelOptions = {
       bucket,
       prefix: ctx.settings.prefix,
       endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
@@ -36,7 +41,13 @@ export async function addModel(
       name: options.as ?? location,
       ...(options.artifact ? { artifact: options.artifact } : {}),
       force: options.force ?? false,
-    });
+    };
+    const plan = await wf.inspectAddModel(conn.clients, o);
+    if (options.dryRun) {
+      const notes = plan.alreadyAdded ? [`${plan.targetModel} already holds ${plan.source}: nothing to copy`] : [];
+      return liveDryRunResult(wf.addModelRequests(plan, o), ctx, conn.region, notes);
+    }
+    const result = await wf.addModel(conn.clients, ctx.reporter, o, plan);
     for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
     return { data: result, human: render(result, ctx) };
   } finally {

@@ -4,10 +4,13 @@
  * four), 1000 rows, seed 42 (any fixed seed would do; 42 is what people expect to see and the
  * same seed always writes byte-identical files), ./data.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { GenerateDataResult } from '../../workflow/data.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
-import { generateData } from '../../workflow/data.js';
+import { generateData, uploadRequests } from '../../workflow/data.js';
+import type { PlannedRequest } from '../../workflow/dry-run.js';
+import { dryRunResult, dryRunTarget } from '../dry-run.js';
 import { s3WriterFromClient } from '../../aws/s3-writer.js';
 
 export interface GenerateOptions {
@@ -16,13 +19,15 @@ export interface GenerateOptions {
   seed: number;
   out: string;
   upload?: boolean;
+  dryRun?: boolean;
 }
 
 export async function generate(
   options: GenerateOptions,
   ctx: CommandContext,
-): Promise<CommandResult<GenerateDataResult>> {
+): Promise<CommandResult<GenerateDataResult | PlannedRequest[]>> {
   const outDir = path.resolve(ctx.cwd, options.out);
+  if (options.upload && options.dryRun) return dryRun(options, outDir, ctx);
 
   let upload: Parameters<typeof generateData>[0]['upload'];
   if (options.upload) {
@@ -37,6 +42,29 @@ export async function generate(
     ctx.reporter,
   );
   return { data: result, human: renderTable(result, ctx) };
+}
+
+/** The files are written (they are local); the upload is printed, not sent. No request reads the target either. */
+async function dryRun(
+  options: GenerateOptions,
+  outDir: string,
+  ctx: CommandContext,
+): Promise<CommandResult<PlannedRequest[]>> {
+  const bucket = requireBucket(ctx.settings);
+  const result = await generateData(
+    { locations: options.locations, rows: options.rows, seed: options.seed, outDir },
+    ctx.reporter,
+  );
+  const files = result.locations.flatMap((l) => [l.files.train, l.files.test]);
+  const sizes = Object.fromEntries(await Promise.all(files.map(async (f) => [f, (await stat(f)).size] as const)));
+  const target = await dryRunTarget(ctx);
+  const requests = uploadRequests(result.locations, {
+    bucket,
+    createBucket: ctx.settings.target === 'local',
+    region: target.region,
+    sizes,
+  });
+  return dryRunResult(requests, target, ctx, false);
 }
 
 /** One row per location: counts, where the files went, and a short digest to compare runs by. */

@@ -7,6 +7,8 @@
  * Exit code: 0 when every step did what it should; else the failed step's (a job that failed: 1,
  * access denied where it should not be: 5, …). With --json the report is the result either way.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GRANTED, type DemoOptions, type DemoReport, type DemoStep } from '../../workflow/demo.js';
@@ -34,6 +36,8 @@ import * as wf from '../../workflow/demo.js';
 import { POLL } from '../../workflow/jobs.js';
 import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
 import { formatDollars } from '../../workflow/invoke.js';
+import type { PlannedRequest } from '../../workflow/dry-run.js';
+import { dryRunResult, dryRunTarget } from '../dry-run.js';
 
 export interface DemoCommandOptions {
   keep?: boolean;
@@ -41,12 +45,17 @@ export interface DemoCommandOptions {
   seed: number;
   rows: number;
   endpoint?: string;
+  dryRun?: boolean;
 }
 
-export async function demo(options: DemoCommandOptions, ctx: CommandContext): Promise<CommandResult<DemoReport>> {
+export async function demo(
+  options: DemoCommandOptions,
+  ctx: CommandContext,
+): Promise<CommandResult<DemoReport | PlannedRequest[]>> {
   const startedAt = performance.now();
   const { settings } = ctx;
   const bucket = requireBucket(settings);
+  if (options.dryRun) return dryRun(options, bucket, ctx);
   // On a terminal each step's section is printed as the step ends, and the spinner shows the
   // work inside it: the steps appear once, not as progress and then again as a report.
   const stream = !settings.json && ctx.output.stdout.isTTY === true;
@@ -97,6 +106,41 @@ export async function demo(options: DemoCommandOptions, ctx: CommandContext): Pr
     };
   } finally {
     conn.clients.destroy();
+  }
+}
+
+/**
+ * The first three steps' requests, sent by none (the data is generated into a temporary
+ * directory for its sizes and digests, then removed); the later steps are named: they plan from
+ * what the first ones create.
+ */
+async function dryRun(
+  options: DemoCommandOptions,
+  bucket: string,
+  ctx: CommandContext,
+): Promise<CommandResult<PlannedRequest[]>> {
+  const target = await dryRunTarget(ctx);
+  const dir = await mkdtemp(path.join(tmpdir(), 'mme-demo-dry-run-'));
+  try {
+    const requests = await wf.demoRequests(
+      {
+        bucket,
+        prefix: ctx.settings.prefix,
+        region: target.region,
+        roleArn: target.roleArn,
+        rows: options.rows,
+        seed: options.seed,
+        createBucket: ctx.settings.target === 'local',
+        jobPoll: POLL[ctx.settings.target],
+      },
+      dir,
+    );
+    target.notes.push(
+      'these are the data, preprocess and train steps; then deploy, invoke, add-model, grant, metrics (and teardown with --clean) plan from the models they create: `mme <step> --dry-run` shows each once they exist',
+    );
+    return dryRunResult(requests, target, ctx);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

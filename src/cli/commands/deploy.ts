@@ -4,7 +4,7 @@
  * Re-running changes only what differs. With --dry-run, the target is read (to know the trained
  * models and what exists) but nothing is written: the write requests are printed.
  */
-import { ExitCode, MmeError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import { mmeLayout, type CacheSetting } from '../../workflow/endpoint-requests.js';
 import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
@@ -13,8 +13,7 @@ import { connect, requireBucket, type CommandContext, type CommandResult } from 
 import { roleFor } from '../jobs.js';
 import * as wf from '../../workflow/deploy.js';
 import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
-import { localCloudStatus } from '../../local/daemon.js';
-import { renderRequests } from '../../workflow/dry-run.js';
+import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
 import { deployRequests } from '../../workflow/endpoint-requests.js';
 
 export interface DeployCommandOptions {
@@ -36,7 +35,12 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
     const problem = locationNameProblem(l);
     if (problem) throw new UsageError(`--hold-out ${l}: ${problem}`);
   }
-  if (options.dryRun && ctx.settings.target === 'local') await requireRunningLocalCloud(ctx);
+  if (options.dryRun)
+    await requireRunningLocalCloud(
+      ctx,
+      'trained models to deploy',
+      'Run the steps before it first: mme data generate --upload && mme preprocess && mme train',
+    );
 
   const conn = await connect(ctx);
   try {
@@ -74,27 +78,14 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
   }
 }
 
-/** A dry run reads the target; on local it does not start the cloud for that (nothing could be there). */
-async function requireRunningLocalCloud(ctx: CommandContext): Promise<void> {
-  if (await localCloudStatus(ctx.settings.localStateDir)) return;
-  throw new MmeError('NoModels', 'the local cloud is not running, so it has no trained models to deploy', {
-    exitCode: ExitCode.NotFound,
-    hint: 'Run the steps before it first: mme data generate --upload && mme preprocess && mme train',
-  });
-}
-
-async function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): Promise<CommandResult> {
+function dryRun(plan: DeployPlan, o: DeployOptions, ctx: CommandContext): CommandResult {
   const requests = deployRequests(plan, o);
-  const { out } = ctx.output;
-  const head = [
-    `Dry run: ${requests.length} requests to ${ctx.settings.target} (${o.region}); none sent (the target was only read).`,
-  ];
+  const head: string[] = [];
   if (plan.action === 'unchanged' && requests.length === 0)
     head.push(`endpoint ${o.endpoint} is already InService on ${plan.spec.configName}: nothing to do`);
   if (plan.heldOut.length) head.push(`held out: ${plan.heldOut.join(', ')}`);
   for (const l of plan.stillServed) head.push(`not held out: ${l} is under the prefix already and stays served`);
-  const body = requests.length ? `\n\n${renderRequests(requests, out)}` : '';
-  return { data: requests, human: `${head.map((l) => out.dim(l)).join('\n')}${body}` };
+  return liveDryRunResult(requests, ctx, o.region, head);
 }
 
 /**
@@ -114,11 +105,18 @@ export function render(
   next = true,
 ): string {
   const { out } = ctx.output;
+  const copied = r.artifacts.filter((a) => a.action !== 'unchanged').length;
   const what = {
     create: 'created',
     recreate: 're-created',
-    update: 'updated',
-    unchanged: 'already InService, nothing changed',
+    update: r.artifacts.some((a) => a.action === 'replace')
+      ? 'updated onto fresh instances, which load the new models'
+      : 'updated',
+    // Unchanged configuration: the same artifacts are served, so a copy here only restored a
+    // missing key with the same source.
+    unchanged: copied
+      ? `already InService; ${copied} missing model(s) copied again`
+      : 'already InService, nothing changed',
     wait: 'InService',
   }[r.action];
   const lines = [`${out.green('✔')} Endpoint ${out.bold(r.endpoint)} InService (${what})`];

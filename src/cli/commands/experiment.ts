@@ -19,6 +19,7 @@ import type { ReplayReport } from '../../workflow/replay.js';
 import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as experiment from '../../workflow/experiment.js';
+import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
 import * as replayWf from '../../workflow/replay.js';
 import { renderCharts, renderTable, formatValue } from '../../workflow/charts.js';
 import { formatReplayTable } from '../../algorithms/cache/index.js';
@@ -35,6 +36,7 @@ export interface CacheCommandOptions {
   metricsTimeout?: number;
   /** false with --no-chart */
   chart: boolean;
+  dryRun?: boolean;
 }
 
 export async function cache(options: CacheCommandOptions, ctx: CommandContext): Promise<CommandResult> {
@@ -44,9 +46,11 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
       '--keep-endpoint goes with --instance-type (without it the experiment runs on --endpoint, which it never deletes)',
     );
   const bucket = requireBucket(ctx.settings);
+  if (options.dryRun)
+    await requireRunningLocalCloud(ctx, 'model to experiment with', 'Run the workflow first: mme demo, or mme train');
   const conn = await connect(ctx);
   try {
-    const result = await experiment.runCacheExperiment(conn.clients, ctx.reporter, {
+    const o: experiment.CacheExperimentOptions = {
       target: ctx.settings.target,
       bucket,
       prefix: ctx.settings.prefix,
@@ -58,7 +62,12 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
       keepCopies: !!options.keepCopies,
       ...(options.pace !== undefined ? { paceMs: options.pace } : {}),
       ...(options.metricsTimeout !== undefined ? { metricsTimeoutMs: options.metricsTimeout * 1000 } : {}),
-    });
+    };
+    if (options.dryRun)
+      return liveDryRunResult(await experiment.cacheExperimentRequests(conn.clients, o), ctx, conn.region, [
+        'between the passes it reads the metrics (GetMetricData); those reads are not listed',
+      ]);
+    const result = await experiment.runCacheExperiment(conn.clients, ctx.reporter, o);
     for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
     return { data: result, human: await renderCache(result, options.chart, ctx) };
   } finally {

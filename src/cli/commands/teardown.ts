@@ -1,7 +1,8 @@
 /**
  * `mme teardown [--endpoint NAME] [--all] [--yes]`: list what would be deleted, ask (on a
  * terminal) unless --yes, delete it (src/workflow/teardown.ts). Without a terminal to ask on and
- * without --yes it refuses (exit 2): a script must say --yes to delete things.
+ * without --yes it refuses (exit 2): a script must say --yes to delete things. --dry-run reads the
+ * target to list it and prints the delete requests, asking nothing and sending none.
  */
 import { createInterface } from 'node:readline/promises';
 import { ExitCode, MmeError, UsageError } from '../../errors.js';
@@ -10,10 +11,12 @@ import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/teardown.js';
 import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
+import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
 
 export interface TeardownCommandOptions {
   endpoint?: string;
   all?: boolean;
+  dryRun?: boolean;
 }
 
 export async function teardown(options: TeardownCommandOptions, ctx: CommandContext): Promise<CommandResult> {
@@ -23,9 +26,15 @@ export async function teardown(options: TeardownCommandOptions, ctx: CommandCont
     prefix: ctx.settings.prefix,
     all: options.all ?? false,
   };
+  if (options.dryRun)
+    await requireRunningLocalCloud(ctx, 'endpoint to tear down', 'Nothing to tear down: no endpoint runs on it.');
   const conn = await connect(ctx);
   try {
     const plan = await wf.inspectTeardown(conn.clients, o);
+    if (options.dryRun) {
+      const kept = plan.kept.map((k) => `kept: ${k}`);
+      return liveDryRunResult(wf.teardownRequests(plan, o), ctx, conn.region, kept);
+    }
     if (wf.isEmptyPlan(plan)) {
       const data: TeardownResult = { configs: [], models: [], objects: 0, kept: plan.kept, nothing: true };
       return {

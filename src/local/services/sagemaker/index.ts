@@ -22,6 +22,7 @@ import { modelOperations } from './models.js';
 import { EndpointControlPlane } from './endpoints.js';
 import type { EndpointHost } from '../../hosting/index.js';
 import { recoverInterruptedJobs } from './recovery.js';
+import { searchOperations } from './search.js';
 import { SageMakerState } from './state.js';
 import { tagOperations } from './tags.js';
 import { trainingJobOperations } from './training-jobs.js';
@@ -111,6 +112,7 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
     ...modelOperations(ctx),
     ...transformJobOperations(ctx),
     ...tagOperations(state),
+    ...searchOperations(state),
     ...(endpoints?.operations() ?? {}),
   };
 
