@@ -36,7 +36,7 @@ export interface PermissionScope {
   executionRoleArn: string;
 }
 
-export interface PolicyStatement {
+interface PolicyStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];
@@ -102,6 +102,19 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
       ResourceArn: sagemakerArn(s.region, s.account, 'training-job', trainJob.request.TrainingJobName!),
     }),
   ];
+  const preprocessOptions = {
+    ...job,
+    locations: [SAMPLE_LOCATION],
+    instanceType: DEFAULT_INSTANCE_TYPE,
+    transformInstanceType: DEFAULT_INSTANCE_TYPE,
+    seed: 1,
+    validationFraction: 0.3,
+    parallel: 1,
+    poll: POLL,
+  };
+  const preprocessPlan = planPreprocess(preprocessOptions);
+  const preprocessJob = preprocessPlan.fit.TrainingJobName!;
+  const transformJob = preprocessPlan.transforms[0]!.request.TransformJobName!;
   const objectKey = mmeLayout.key(s.prefix, SAMPLE_LOCATION);
   const endpoint = { EndpointName: s.endpoint };
   switch (command) {
@@ -122,22 +135,11 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
         req('S3', 'HeadBucket', { Bucket }),
         req('S3', 'PutObject', { Bucket, Key: `${HOUSING_DATA_PREFIX}/${SAMPLE_LOCATION}/train/train.csv` }),
       ];
-    case 'preprocess': {
-      const options = {
-        ...job,
-        locations: [SAMPLE_LOCATION],
-        instanceType: DEFAULT_INSTANCE_TYPE,
-        transformInstanceType: DEFAULT_INSTANCE_TYPE,
-        seed: 1,
-        validationFraction: 0.3,
-        parallel: 1,
-        poll: POLL,
-      };
+    case 'preprocess':
       return [
         req('S3', 'ListObjectsV2', { Bucket, Prefix: `${HOUSING_DATA_PREFIX}/` }),
-        ...preprocessRequests(planPreprocess(options), options, 0),
+        ...preprocessRequests(preprocessPlan, preprocessOptions, 0),
       ];
-    }
     case 'train':
       return trainRequests(
         planTrain({ ...job, locations: [SAMPLE_LOCATION], instanceType: DEFAULT_INSTANCE_TYPE }),
@@ -145,16 +147,6 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
         { [SAMPLE_LOCATION]: layout.preprocessedKey(s.prefix, SAMPLE_LOCATION, 'train') },
       );
     case 'deploy': {
-      const preprocessJob = planPreprocess({
-        ...job,
-        locations: [SAMPLE_LOCATION],
-        instanceType: DEFAULT_INSTANCE_TYPE,
-        transformInstanceType: DEFAULT_INSTANCE_TYPE,
-        seed: 1,
-        validationFraction: 0.3,
-        parallel: 1,
-        poll: POLL,
-      }).fit.TrainingJobName!;
       const spec = hostingSpec(s.endpoint, {
         region: s.region,
         bucket: s.bucket,
@@ -247,7 +239,7 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
     case 'logs':
       return [
         req('SageMaker', 'DescribeTrainingJob', { TrainingJobName: trainJob.request.TrainingJobName }),
-        req('SageMaker', 'DescribeTransformJob', { TransformJobName: 'mme-transform-0' }),
+        req('SageMaker', 'DescribeTransformJob', { TransformJobName: transformJob }),
         req('SageMaker', 'DescribeEndpoint', endpoint),
         req('CloudWatchLogs', 'DescribeLogStreams', { logGroupName: '/aws/sagemaker/TrainingJobs' }),
         req('CloudWatchLogs', 'FilterLogEvents', { logGroupName: '/aws/sagemaker/TrainingJobs' }),
@@ -265,7 +257,10 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
         req('SageMaker', 'DeleteEndpoint', endpoint),
         req('SageMaker', 'DeleteEndpointConfig', { EndpointConfigName: `${s.endpoint}-0` }),
         req('SageMaker', 'DeleteModel', { ModelName: `${s.endpoint}-0` }),
-        req('SageMaker', 'DeleteModel', { ModelName: `mme-preprocess-${SAMPLE_RUN}` }),
+        // --all: the prefix's preprocess and transform jobs (their tags say which), their models and outputs.
+        req('SageMaker', 'ListTags', { ResourceArn: sagemakerArn(s.region, s.account, 'training-job', preprocessJob) }),
+        req('SageMaker', 'ListTags', { ResourceArn: sagemakerArn(s.region, s.account, 'transform-job', transformJob) }),
+        req('SageMaker', 'DeleteModel', { ModelName: preprocessJob }),
         // --all: the objects under the prefix and the jobs' outputs.
         req('S3', 'ListObjectsV2', { Bucket, Prefix: `${s.prefix}/` }),
         req('S3', 'DeleteObjects', { Bucket, Keys: [objectKey] }),
