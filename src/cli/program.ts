@@ -110,6 +110,40 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       .description(description)
       .addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}`);
 
+  leaf(program, 'bootstrap', 'create the bucket and the SageMaker execution role, and make them the defaults', [
+    'mme bootstrap --target aws --region eu-west-1   # a fresh account: bucket mme-ACCOUNT-eu-west-1, role mme-sagemaker-execution',
+    'mme bootstrap --dry-run                         # the requests and the role policy, none sent',
+  ])
+    .option(
+      '--role-name <name>',
+      'execution role name (default: mme-sagemaker-execution; on local the seeded mme-local-sagemaker-execution)',
+    )
+    .addOption(
+      new Option('--endpoint <name>', 'endpoint the role serves (default: mme-linear-learner)').argParser(
+        parse.resourceName,
+      ),
+    )
+    .option('--dry-run', 'print the API requests in order, send none, record nothing')
+    .action(act(async () => (await import('./commands/bootstrap.js')).bootstrapCommand));
+
+  leaf(
+    program,
+    'permissions',
+    'print the least-privilege IAM policies: for you (per command, or all) and the execution role',
+    [
+      'mme permissions                       # every command, and the execution role',
+      'mme permissions invoke metrics --json # only what invoke and metrics send',
+    ],
+  )
+    .argument(
+      '[commands...]',
+      'commands to cover (default: all): bootstrap, data, preprocess, train, deploy, invoke, add-model, grant, metrics, status, logs, teardown',
+    )
+    .addOption(
+      new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
+    )
+    .action(act(async () => (await import('./commands/permissions.js')).permissions));
+
   // ── data ───────────────────────────────────────────────────────────────────────────────
   const data = program.command('data').description('synthetic housing data: generate');
   leaf(

@@ -6,6 +6,12 @@
  *   { "target": "aws", "region": "eu-west-1", "bucket": "my-bucket", "prefix": "MODELS",
  *     "roleArn": "arn:aws:iam::123456789012:role/SageMakerRole", "profile": "ml",
  *     "localStateDir": ".mme/local", "localPort": 4566 }
+ *
+ * `mme bootstrap` records what it made under "bootstrap", per target, so that later commands on
+ * that target default to them (under the top-level keys' precedence: src/config/settings.ts):
+ *
+ *   { "bootstrap": { "aws": { "region": "eu-west-1", "bucket": "mme-123456789012-eu-west-1",
+ *                             "roleArn": "arn:aws:iam::123456789012:role/mme-sagemaker-execution" } } }
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +33,17 @@ export interface ConfigFile {
   requestTimeout?: number;
   retryMode?: string;
   maxAttempts?: number;
+  /** What `mme bootstrap` made, per target. */
+  bootstrap?: Partial<Record<'local' | 'aws', BootstrapDefaults>>;
 }
+
+/** The defaults `mme bootstrap` records for a target. */
+export interface BootstrapDefaults {
+  region?: string;
+  bucket?: string;
+  roleArn?: string;
+}
+const BOOTSTRAP_KEYS = ['region', 'bucket', 'roleArn'] as const;
 
 const STRING_KEYS = [
   'target',
@@ -40,7 +56,7 @@ const STRING_KEYS = [
   'retryMode',
 ] as const;
 const NUMBER_KEYS = ['localPort', 'connectTimeout', 'requestTimeout', 'maxAttempts'] as const;
-const KNOWN_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS];
+const KNOWN_KEYS: readonly string[] = [...STRING_KEYS, ...NUMBER_KEYS, 'bootstrap'];
 /** Editors add "$schema"; comments-as-keys ("//") are a common JSON habit. Both are ignored. */
 const IGNORED_KEYS = new Set(['$schema', '//']);
 
@@ -58,9 +74,13 @@ export function parseConfigFile(text: string, where: string = CONFIG_FILE_NAME):
     throw new ConfigError(`${where} must contain a JSON object, like {"target": "local"}`, HINT);
   }
 
-  const result: Record<string, string | number> = {};
+  const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(data)) {
     if (IGNORED_KEYS.has(key)) continue;
+    if (key === 'bootstrap' && value !== null) {
+      result.bootstrap = parseBootstrap(value, where);
+      continue;
+    }
     if (!KNOWN_KEYS.includes(key)) {
       const guess = closest(key, KNOWN_KEYS);
       throw new ConfigError(`${where}: unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`, HINT);
@@ -78,6 +98,43 @@ export function parseConfigFile(text: string, where: string = CONFIG_FILE_NAME):
     result[key] = value;
   }
   return result as ConfigFile;
+}
+
+function parseBootstrap(value: unknown, where: string): ConfigFile['bootstrap'] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) throw new ConfigError(`${where}: "bootstrap" must be an object of targets`, HINT);
+  const out: ConfigFile['bootstrap'] = {};
+  for (const [target, defaults] of Object.entries(value)) {
+    if (target !== 'local' && target !== 'aws')
+      throw new ConfigError(`${where}: "bootstrap" has an unknown target "${target}" (local or aws)`, HINT);
+    if (!isObject(defaults)) throw new ConfigError(`${where}: "bootstrap.${target}" must be an object`, HINT);
+    const entry: BootstrapDefaults = {};
+    for (const [key, v] of Object.entries(defaults)) {
+      if (!(BOOTSTRAP_KEYS as readonly string[]).includes(key))
+        throw new ConfigError(`${where}: "bootstrap.${target}" has an unknown key "${key}"`, HINT);
+      if (typeof v !== 'string' || v.trim() === '')
+        throw new ConfigError(`${where}: "bootstrap.${target}.${key}" must be a non-empty string`, HINT);
+      entry[key as keyof BootstrapDefaults] = v;
+    }
+    out[target] = entry;
+  }
+  return out;
+}
+
+/**
+ * The file's new text with `defaults` recorded for `target` under "bootstrap": every other key,
+ * and the order of keys, as they were. `text` undefined: no file yet.
+ */
+export function withBootstrapDefaults(
+  text: string | undefined,
+  target: 'local' | 'aws',
+  defaults: BootstrapDefaults,
+): string {
+  const data = (text === undefined ? {} : JSON.parse(text)) as Record<string, unknown>;
+  const bootstrap = (data.bootstrap ?? {}) as Record<string, unknown>;
+  data.bootstrap = { ...bootstrap, [target]: defaults };
+  return `${JSON.stringify(data, null, 2)}\n`;
 }
 
 /** Read `mme.config.json` from `cwd`; undefined when there is none. */

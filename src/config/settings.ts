@@ -143,6 +143,10 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
     (v) => (TARGETS.includes(v as Target) ? undefined : 'must be local or aws'),
   ) ?? 'local') as Target;
 
+  // What `mme bootstrap` recorded for this target: under flags, environment and the file's own top-level keys.
+  const made = file.bootstrap?.[target] ?? {};
+  const madeKey = (key: string): string => fileKey(`bootstrap.${target}.${key}`);
+
   const region =
     pick(
       'region',
@@ -153,6 +157,7 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
         envVar('AWS_REGION'),
         envVar('AWS_DEFAULT_REGION'),
         [file.region, fileKey('region'), 'file'],
+        [made.region, madeKey('region'), 'file'],
       ],
       regionProblem,
     ) ?? DEFAULT_REGION;
@@ -166,7 +171,12 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
   let bucket = pick(
     'bucket',
     '--bucket',
-    [[flags.bucket, '--bucket', 'flag'], envVar('MME_BUCKET'), [file.bucket, fileKey('bucket'), 'file']],
+    [
+      [flags.bucket, '--bucket', 'flag'],
+      envVar('MME_BUCKET'),
+      [file.bucket, fileKey('bucket'), 'file'],
+      [made.bucket, madeKey('bucket'), 'file'],
+    ],
     bucketNameProblem,
   );
   // On aws the bucket is account-specific: leave it unset and let the command ask (requireBucket).
@@ -183,7 +193,12 @@ export function resolveSettings({ flags, env, file = {}, cwd }: SettingsInput): 
   const roleArn = pick(
     'roleArn',
     '--role-arn',
-    [[flags.roleArn, '--role-arn', 'flag'], envVar('MME_ROLE_ARN'), [file.roleArn, fileKey('roleArn'), 'file']],
+    [
+      [flags.roleArn, '--role-arn', 'flag'],
+      envVar('MME_ROLE_ARN'),
+      [file.roleArn, fileKey('roleArn'), 'file'],
+      [made.roleArn, madeKey('roleArn'), 'file'],
+    ],
     roleArnProblem,
   );
 

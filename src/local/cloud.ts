@@ -17,6 +17,7 @@ import { createS3Service } from './services/s3/index.js';
 import { createSageMakerService, type SageMakerDeps } from './services/sagemaker/index.js';
 import { createIamService, IamState } from './services/iam/index.js';
 import { DEFAULT_USER_NAME, seedDefaultUser, type DefaultUserKey } from './services/iam/default-user.js';
+import { executionRoles, seedExecutionRole } from './services/iam/execution-role.js';
 import { createStsService } from './services/sts/index.js';
 import { createCloudWatchService } from './services/cloudwatch/index.js';
 import { createLogsService } from './services/logs/index.js';
@@ -100,6 +101,12 @@ export interface OpenOptions {
   /** The region `mme local env` advertises; requests may be signed for any region. */
   region?: string;
   log?: (line: string) => void;
+  /**
+   * Check execution roles on CreateTrainingJob/CreateModel/CreateTransformJob as SageMaker does
+   * (services/sagemaker/pass-role.ts). Default true; false only for tests of other behaviour that
+   * name roles which do not exist in this account.
+   */
+  checkExecutionRoles?: boolean;
   /** The clock of authentication, IAM and STS (tests: expire sessions without waiting). */
   now?: () => Date;
   /** SageMaker job settings (pool size; tests: a worker delay hook). */
@@ -137,6 +144,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
   const defaultUser = await loadOrCreateDefaultUser(options.stateDir);
   const iamState = await IamState.open({ accountId: account.accountId, dir: paths.iam });
   await seedDefaultUser(iamState, defaultUser, now());
+  await seedExecutionRole(iamState, now());
   // Temporary credentials from STS, layered over the long-term keys (the root's and IAM users').
   const credentials = await SessionStore.open({
     base: new AccountCredentialStore(account, iamState),
@@ -168,6 +176,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     log,
     host,
     events: logEvents,
+    ...(options.checkExecutionRoles === false ? {} : { roles: executionRoles(iamState) }),
   });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });

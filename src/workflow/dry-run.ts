@@ -14,7 +14,7 @@ import { s3 } from './requests.js';
 import type { TrainPlan } from './train.js';
 
 export interface PlannedRequest {
-  service: 'S3' | 'SageMaker' | 'SageMakerRuntime' | 'IAM' | 'STS' | 'CloudWatch';
+  service: 'S3' | 'SageMaker' | 'SageMakerRuntime' | 'IAM' | 'STS' | 'CloudWatch' | 'CloudWatchLogs';
   operation: string;
   input: Record<string, unknown>;
   /** Why the request is sent, or how it repeats. */

@@ -8,6 +8,7 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import type { DescribeTrainingJobResponse, DescribeTransformJobResponse, Tag } from '@aws-sdk/client-sagemaker';
+import { LOCAL_EXECUTION_ROLE_NAME } from '../aws-names/execution-role.js';
 import { ConfigError, ExitCode, MmeError } from '../errors.js';
 
 // ── names ────────────────────────────────────────────────────────────────────────────────
@@ -85,12 +86,11 @@ export function tagValue(tags: readonly Tag[] | undefined, key: string): string 
 
 // ── the execution role ───────────────────────────────────────────────────────────────────
 
-const LOCAL_ROLE_NAME = 'mme-local-sagemaker-execution';
-
 /**
  * The role jobs run as. On aws there is no sensible default (it must trust sagemaker.amazonaws.com
- * and reach the bucket), so a missing one is a configuration error. The local cloud runs jobs as
- * any well-formed role; `account` is asked only then.
+ * and reach the bucket), so a missing one is a configuration error (`mme bootstrap` makes one and
+ * records it). The local cloud seeds a role trusting SageMaker with the account; `account` is asked
+ * only then.
  */
 export async function executionRoleArn(
   target: 'local' | 'aws',
@@ -104,7 +104,7 @@ export async function executionRoleArn(
       'Pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (or set MME_ROLE_ARN): a role that trusts sagemaker.amazonaws.com and may read and write the bucket.',
     );
   }
-  return `arn:aws:iam::${await account()}:role/${LOCAL_ROLE_NAME}`;
+  return `arn:aws:iam::${await account()}:role/${LOCAL_EXECUTION_ROLE_NAME}`;
 }
 
 // ── waiting ──────────────────────────────────────────────────────────────────────────────

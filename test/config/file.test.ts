@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile, parseConfigFile } from '../../src/config/file.js';
+import { loadConfigFile, parseConfigFile, withBootstrapDefaults } from '../../src/config/file.js';
 import { ConfigError } from '../../src/errors.js';
 
 describe('parseConfigFile', () => {
@@ -45,5 +45,25 @@ describe('loadConfigFile', () => {
   it('reads mme.config.json from the directory', () => {
     writeFileSync(path.join(dir, 'mme.config.json'), '{"bucket": "team-bucket"}');
     expect(loadConfigFile(dir)).toEqual({ bucket: 'team-bucket' });
+  });
+});
+
+describe('bootstrap defaults', () => {
+  it('parses them per target and rejects unknown targets and keys', async () => {
+    expect(
+      parseConfigFile('{"bootstrap":{"aws":{"bucket":"b","roleArn":"arn:aws:iam::123456789012:role/r"}}}'),
+    ).toEqual({
+      bootstrap: { aws: { bucket: 'b', roleArn: 'arn:aws:iam::123456789012:role/r' } },
+    });
+    expect(() => parseConfigFile('{"bootstrap":{"gcp":{}}}')).toThrow(/unknown target "gcp"/);
+    expect(() => parseConfigFile('{"bootstrap":{"aws":{"prefix":"x"}}}')).toThrow(/unknown key "prefix"/);
+  });
+
+  it('records them under bootstrap.TARGET, keeping every other key', () => {
+    const text = withBootstrapDefaults('{"prefix":"P","bootstrap":{"local":{"bucket":"l"}}}', 'aws', { bucket: 'a' });
+    expect(JSON.parse(text)).toEqual({ prefix: 'P', bootstrap: { local: { bucket: 'l' }, aws: { bucket: 'a' } } });
+    expect(JSON.parse(withBootstrapDefaults(undefined, 'local', { bucket: 'x' }))).toEqual({
+      bootstrap: { local: { bucket: 'x' } },
+    });
   });
 });

@@ -359,3 +359,35 @@ describe('timeouts and retries (flag > environment > file > default)', () => {
     expect(() => resolve(input as Partial<SettingsInput>)).toThrow(message);
   });
 });
+
+describe('defaults recorded by mme bootstrap', () => {
+  const file = {
+    bucket: undefined,
+    bootstrap: {
+      aws: { region: 'eu-west-1', bucket: 'made-aws', roleArn: 'arn:aws:iam::123456789012:role/made' },
+      local: { bucket: 'made-local' },
+    },
+  };
+  it("apply to their own target only, under flags, environment and the file's top-level keys", () => {
+    const aws = resolveSettings({ flags: { target: 'aws' }, env: {}, file, cwd: '/w' });
+    expect([aws.region, aws.bucket, aws.roleArn]).toEqual([
+      'eu-west-1',
+      'made-aws',
+      'arn:aws:iam::123456789012:role/made',
+    ]);
+    expect(aws.sources.bucket).toBe('mme.config.json "bootstrap.aws.bucket"');
+    const local = resolveSettings({ flags: {}, env: {}, file, cwd: '/w' });
+    expect([local.region, local.bucket, local.roleArn]).toEqual(['us-east-1', 'made-local', undefined]);
+    const over = resolveSettings({
+      flags: { target: 'aws', bucket: 'flag-bucket' },
+      env: { AWS_REGION: 'us-west-2' },
+      file: { ...file, roleArn: 'arn:aws:iam::123456789012:role/top' },
+      cwd: '/w',
+    });
+    expect([over.region, over.bucket, over.roleArn]).toEqual([
+      'us-west-2',
+      'flag-bucket',
+      'arn:aws:iam::123456789012:role/top',
+    ]);
+  });
+});

@@ -37,8 +37,18 @@ export interface TestCloud {
 }
 
 export async function startTestCloud(
-  options: { stateDir?: string; sagemaker?: OpenOptions['sagemaker']; hosting?: OpenOptions['hosting'] } = {},
+  options: {
+    stateDir?: string;
+    sagemaker?: OpenOptions['sagemaker'];
+    hosting?: OpenOptions['hosting'];
+    /**
+     * SageMaker's execution-role checks (PassRole, trust); off unless asked, because most tests
+     * name a fixed role ARN of another account (test/sagemaker/fixtures.ts). The daemon always checks.
+     */
+    checkExecutionRoles?: boolean;
+  } = {},
 ): Promise<TestCloud> {
+  const checkExecutionRoles = options.checkExecutionRoles ?? false;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mme-test-')));
   const ownsState = options.stateDir === undefined;
   let cloud: OpenLocalCloud = await openLocalCloud({
@@ -46,6 +56,7 @@ export async function startTestCloud(
     port: 0,
     sagemaker: options.sagemaker,
     hosting: options.hosting,
+    checkExecutionRoles,
   });
   const clients: { destroy(): void }[] = [];
 
@@ -80,7 +91,13 @@ export async function startTestCloud(
     async restart() {
       const port = cloud.port;
       await cloud.close();
-      cloud = await openLocalCloud({ stateDir, port, sagemaker: options.sagemaker, hosting: options.hosting });
+      cloud = await openLocalCloud({
+        stateDir,
+        port,
+        sagemaker: options.sagemaker,
+        hosting: options.hosting,
+        checkExecutionRoles,
+      });
     },
   };
   return self;

@@ -60,7 +60,7 @@ export async function createPipelineEndpoint(
   await sm.send(
     new CreateModelCommand({
       ModelName: 'mme-pipeline',
-      ExecutionRoleArn: `arn:aws:iam::${accountId}:role/SageMakerRole`,
+      ExecutionRoleArn: `arn:aws:iam::${accountId}:role/mme-local-sagemaker-execution`,
       Containers: [
         {
           Image: SKLEARN_IMAGE,

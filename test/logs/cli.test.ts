@@ -53,11 +53,13 @@ beforeAll(async () => {
   const sm = await clients.sageMaker();
   await sm.send(
     new CreateTrainingJobCommand(
-      trainingJobInput(JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` }),
+      trainingJobInput(JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/mme-local-sagemaker-execution` }),
     ),
   );
   await waitForTrainingJob(sm, JOB);
-  const bad = trainingJobInput(BAD_JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/SageMakerRole` });
+  const bad = trainingJobInput(BAD_JOB, {
+    RoleArn: `arn:aws:iam::${info.accountId}:role/mme-local-sagemaker-execution`,
+  });
   bad.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = 's3://sm-test/bad/train/';
   await sm.send(new CreateTrainingJobCommand(bad));
   await waitForTrainingJob(sm, BAD_JOB);

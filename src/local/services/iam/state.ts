@@ -42,6 +42,8 @@ export class IamState {
   private readonly keyIndex = new Map<string, string>();
   /** See IamSnapshot.defaultUserSeeded. */
   defaultUserSeeded: string | undefined;
+  /** See IamSnapshot.executionRoleSeeded. */
+  executionRoleSeeded = false;
   private readonly parsed = new Map<string, PolicyDocument>();
   private saving: Promise<void> = Promise.resolve();
 
@@ -63,6 +65,7 @@ export class IamState {
         for (const policy of snapshot.policies) state.policyMap.set(policy.arn, policy);
         for (const user of snapshot.users ?? []) state.putUser(user);
         state.defaultUserSeeded = snapshot.defaultUserSeeded;
+        state.executionRoleSeeded = snapshot.executionRoleSeeded === true;
       }
     }
     return state;
@@ -215,6 +218,7 @@ export class IamState {
           policies: [...this.policyMap.values()].filter((p) => !p.awsManaged),
           users: [...this.userMap.values()],
           ...(this.defaultUserSeeded ? { defaultUserSeeded: this.defaultUserSeeded } : {}),
+          ...(this.executionRoleSeeded ? { executionRoleSeeded: true } : {}),
         };
         await writeFileAtomic(file, JSON.stringify(snapshot, null, 2) + '\n', 0o600);
       });

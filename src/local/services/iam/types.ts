@@ -84,4 +84,6 @@ export interface IamSnapshot {
   users?: UserRecord[];
   /** The access key id of the local cloud's default user once it has been created (never again after). */
   defaultUserSeeded?: string;
+  /** True once the default SageMaker execution role has been created (never again after: execution-role.ts). */
+  executionRoleSeeded?: boolean;
 }

@@ -2,6 +2,7 @@
 import type { JobRunner, RunningJob } from '../../jobs/runner.js';
 import type { JobLogs } from '../../jobs/logs.js';
 import type { ObjectStore } from '../../store/object-store.js';
+import type { ExecutionRoles } from './pass-role.js';
 import type { SageMakerState } from './state.js';
 
 export interface SageMakerContext {
@@ -18,6 +19,8 @@ export interface SageMakerContext {
   closing: boolean;
   /** Jobs running or queued, by `{kind}/{lower-cased name}`. */
   running: Map<string, RunningJob>;
+  /** The account's roles, to check execution roles as SageMaker does (pass-role.ts); unset: unchecked. */
+  roles?: ExecutionRoles;
   /** Diagnostics for the daemon log. */
   log(line: string): void;
 }

@@ -18,6 +18,7 @@ import { DocumentStore } from '../../store/documents.js';
 import type { ObjectStore } from '../../store/object-store.js';
 import { sagemakerArn, type SagemakerResourceType } from '../../../aws-names/arns.js';
 import type { SageMakerContext } from './context.js';
+import type { ExecutionRoles } from './pass-role.js';
 import { modelOperations } from './models.js';
 import { EndpointControlPlane } from './endpoints.js';
 import type { EndpointHost } from '../../hosting/index.js';
@@ -44,6 +45,8 @@ export interface SageMakerDeps {
   /** Worker entry override (tests). */
   workerEntry?: () => string;
   log?: (line: string) => void;
+  /** The account's roles: execution roles are checked as SageMaker does (pass-role.ts) when given. */
+  roles?: ExecutionRoles;
   /** The endpoint host (src/local/hosting); without it the endpoint operations are not served. */
   host?: EndpointHost;
 }
@@ -105,6 +108,7 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
     closing: false,
     running: new Map(),
     log,
+    roles: deps.roles,
   };
   const endpoints = deps.host ? new EndpointControlPlane(ctx, deps.host, deps.stateDir) : undefined;
   const handlers: Record<string, Handler> = {

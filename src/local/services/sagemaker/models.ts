@@ -20,6 +20,7 @@ import { listPage } from './listing.js';
 import type { ModelRecord } from './state.js';
 import { readTags } from './tags.js';
 import { IMAGE_PATTERN, NAME_PATTERN, ROLE_ARN_PATTERN, validationError, Validator, type Json } from './validation.js';
+import { checkExecutionRole } from './pass-role.js';
 
 const MAX_CONTAINERS = 15;
 
@@ -88,6 +89,7 @@ export function modelOperations(ctx: SageMakerContext) {
       v.boolean(input.EnableNetworkIsolation, 'enableNetworkIsolation');
       const tags = readTags(v, input.Tags, 'tags');
       v.check();
+      checkExecutionRole(ctx.roles, call, input.ExecutionRoleArn);
 
       if ((primary === undefined) === (containers === undefined || containers.length === 0)) {
         throw validationError('Exactly one of PrimaryContainer or Containers must be specified.');

@@ -28,6 +28,7 @@ import {
   Validator,
   type Json,
 } from './validation.js';
+import { checkExecutionRole } from './pass-role.js';
 
 const STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
 /** setTimeout's limit (~24.8 days); MaxRuntimeInSeconds may be up to 28 days. */
@@ -168,6 +169,7 @@ export function trainingJobOperations(ctx: SageMakerContext) {
   return {
     async CreateTrainingJob(input: Json, call: ServiceCall) {
       const spec = readCreate(input);
+      checkExecutionRole(ctx.roles, call, input.RoleArn);
       const arn = sagemakerArn(call.region, call.principal.accountId, 'training-job', spec.name);
       if (jobs.get(spec.name)) {
         throw new ServiceError(

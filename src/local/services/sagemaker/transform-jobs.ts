@@ -23,6 +23,7 @@ import { modelContainers, modelNotFound } from './models.js';
 import type { TransformJobRecord } from './state.js';
 import { readTags } from './tags.js';
 import { INSTANCE_TYPES, resourceNotFound, validationError, Validator, type Json } from './validation.js';
+import { checkExecutionRole } from './pass-role.js';
 
 const STATUSES = ['InProgress', 'Completed', 'Failed', 'Stopping', 'Stopped'];
 
@@ -118,6 +119,7 @@ export function transformJobOperations(ctx: SageMakerContext) {
         spec.modelName,
         sagemakerArn(call.region, call.principal.accountId, 'model', spec.modelName),
       );
+      checkExecutionRole(ctx.roles, call, ctx.state.models.get(spec.modelName)?.describe.ExecutionRoleArn, false);
       const now = ctx.now();
       const { Tags: _tags, ...request } = input;
       const record: TransformJobRecord = {
