@@ -19,7 +19,7 @@ import { HOUSING_DATA_PREFIX } from './data.js';
 import { DEFAULT_HOSTING_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE } from './defaults.js';
 import { preprocessRequests, trainRequests, type PlannedRequest } from './dry-run.js';
 import { deployRequests, hostingSpec, mmeLayout } from './endpoint-requests.js';
-import { defaultRoleName, endpointArn, grantRequests, revokeRequests } from './grant-policies.js';
+import { defaultRoleName, grantRequests, revokeRequests } from './grant-policies.js';
 import { imageUri, sklearnImages } from './image-uris.js';
 import { planPreprocess } from './preprocess.js';
 import { layout } from './requests.js';
@@ -96,7 +96,10 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
   const Bucket = s.bucket;
   const job = { bucket: s.bucket, prefix: s.prefix, region: s.region, roleArn: s.executionRoleArn, runId: SAMPLE_RUN };
   const trainJob = planTrain({ ...job, locations: [SAMPLE_LOCATION], instanceType: DEFAULT_INSTANCE_TYPE }).jobs[0]!;
+  // deploy, add-model and experiment find models with Search (workflow/trained-models.ts); status
+  // still walks ListTrainingJobs + ListTags.
   const trainingJobs = [
+    req('SageMaker', 'Search', { Resource: 'TrainingJob' }),
     req('SageMaker', 'ListTrainingJobs', {}),
     req('SageMaker', 'ListTags', {
       ResourceArn: sagemakerArn(s.region, s.account, 'training-job', trainJob.request.TrainingJobName!),
@@ -219,7 +222,7 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
           roleName,
           prefixes: [SAMPLE_LOCATION],
           endpoint: s.endpoint,
-          endpointArn: endpointArn(partitionIdOf(s.region), s.region, s.account, s.endpoint),
+          endpointArn: sagemakerArn(s.region, s.account, 'endpoint', s.endpoint),
           principal: '<caller>',
           callerMayBeSession: false,
         }),
@@ -336,7 +339,9 @@ export function requirementsOf(r: PlannedRequest, s: PermissionScope): Requireme
     case 'SageMaker':
     case 'SageMakerRuntime': {
       const action = `sagemaker:${r.operation}`;
-      if (r.operation.startsWith('List') && r.operation !== 'ListTags') return [{ action, resource: '*' }];
+      // List* and Search are authorized on no resource of their own.
+      if ((r.operation.startsWith('List') && r.operation !== 'ListTags') || r.operation === 'Search')
+        return [{ action, resource: '*' }];
       const resource =
         typeof input.ResourceArn === 'string'
           ? input.ResourceArn.replace(/[^/]+$/, (name) => namePattern(name, s))

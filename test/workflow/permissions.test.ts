@@ -24,7 +24,7 @@ describe('permissions', () => {
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
     // Only List* and GetMetricData go on '*'.
     const anywhere = p.Statement.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
-    for (const a of anywhere) expect(a).toMatch(/^sagemaker:List|^cloudwatch:GetMetricData$/);
+    for (const a of anywhere) expect(a).toMatch(/^sagemaker:(List|Search$)|^cloudwatch:GetMetricData$/);
     expect(policySize(p)).toBeLessThanOrEqual(6144);
     expect(new Set(p.Statement.map((s) => s.Sid)).size).toBe(p.Statement.length);
   });
