@@ -263,10 +263,17 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
     await expect.poll(() => page.locator('[data-prediction]').count()).toBe(1);
     await page.selectOption('#chart-window', '300');
     await expect.poll(() => page.locator('#chart-note').textContent()).toContain('one point per 5 s');
-    await page.evaluate(() => window.scrollTo(0, 0));
     mkdirSync(IMAGES, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) {
+    // Light: the endpoint and the charts; dark: the models, the cache and the invoke form.
+    for (const [scheme, top] of [
+      ['light', '#endpoints'],
+      ['dark', '#models'],
+    ] as const) {
       await page.emulateMedia({ colorScheme: scheme });
+      await page.evaluate((selector) => {
+        const y = document.querySelector(selector)!.getBoundingClientRect().top + window.scrollY;
+        window.scrollTo(0, y - 60);
+      }, top);
       await page.waitForTimeout(300); // the charts redraw in the scheme's colours
       await page.screenshot({ path: path.join(IMAGES, `console-${scheme}.png`) });
     }
