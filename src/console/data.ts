@@ -87,7 +87,7 @@ export function consoleData(t: ConsoleTarget) {
         prefix: t.prefix,
         ...status,
         pipelines,
-        refreshMs: t.target === 'local' ? 2000 : 10_000,
+        refreshMs: t.target === 'local' ? 2000 : 15_000,
       };
     },
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { MmeError, UsageError } from '../errors.js';
+import { UsageError, fromAwsError } from '../errors.js';
 import type { ConsoleData } from './data.js';
 import { TOKEN_HEADER, TOKEN_QUERY, checkAccess, newToken, ownHosts, tokenCookie } from './security.js';
 
@@ -134,7 +134,7 @@ export async function startConsoleServer(o: ConsoleServerOptions): Promise<Conso
       const body = req.method === 'POST' ? await readJson(req) : undefined;
       json(res, 200, await route(url.searchParams, body));
     } catch (err) {
-      const e = err instanceof MmeError ? err : new MmeError('Error', (err as Error)?.message ?? String(err));
+      const e = fromAwsError(err);
       json(res, e instanceof UsageError ? 400 : 502, {
         error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
       });

@@ -184,7 +184,7 @@ function renderModels(o) {
             ),
             h('td', { 'data-field': 'loaded' }, (loadedOn.get(m.targetModel) ?? []).join(', ') || '–'),
           ]
-        : [h('td', {}, when(m.lastModified))];
+        : [h('td', { class: 'time' }, when(m.lastModified))];
       return h(
         'tr',
         { 'data-model': m.targetModel },
@@ -215,7 +215,27 @@ function renderModels(o) {
       ),
     );
   }
-  body.replaceChildren(...(parts.length ? parts : [h('p', { class: 'dim' }, 'No multi-model endpoint.')]));
+  if (parts.length === 0) parts.push(h('p', { class: 'dim' }, 'No multi-model endpoint.'));
+  // What `mme deploy` and `mme add-model` would serve: the newest Completed job per location.
+  parts.push(
+    h('h3', {}, `Trained models (latest per location, prefix ${o.prefix})`),
+    o.trainedModels.length
+      ? table(
+          ['location', 'training job', 'artifact', 'created'],
+          o.trainedModels.map((t) =>
+            h(
+              'tr',
+              { 'data-trained': t.location },
+              h('td', {}, t.location),
+              h('td', { class: 'mono' }, t.jobName),
+              h('td', { class: 'mono' }, t.artifact),
+              h('td', { class: 'time' }, when(t.creationTime)),
+            ),
+          ),
+        )
+      : h('p', { class: 'dim' }, "none yet: 'mme train' makes them"),
+  );
+  body.replaceChildren(...parts);
 }
 
 function instances(local) {
@@ -253,8 +273,8 @@ function instances(local) {
                   h('td', {}, badge(m.state)),
                   num('size', size(m.sizeBytes)),
                   num('hits', m.hits),
-                  h('td', {}, time(m.loadedAt)),
-                  h('td', {}, time(m.lastUsedAt)),
+                  h('td', { class: 'time' }, time(m.loadedAt)),
+                  h('td', { class: 'time' }, time(m.lastUsedAt)),
                 ),
               ),
             )
@@ -407,7 +427,7 @@ function renderJobs(jobs) {
           .map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`)
           .join(' · ') || '–',
       ),
-      h('td', {}, when(j.creationTime)),
+      h('td', { class: 'time' }, when(j.creationTime)),
     ),
   );
   body.replaceChildren(table(['kind', 'name', 'location', 'status', 'duration#', 'final metrics', 'created'], rows));
@@ -446,7 +466,7 @@ function renderGrants(grants) {
           h('td', {}, h('div', {}, g.roleName), h('div', { class: 'dim mono' }, g.roleArn)),
           h('td', {}, g.endpoint ?? '–'),
           h('td', { class: 'mono' }, (g.targetModels ?? g.prefixes.map((p) => `${p}/*`)).join(', ')),
-          h('td', {}, when(g.createDate)),
+          h('td', { class: 'time' }, when(g.createDate)),
         ),
       ),
     ),
