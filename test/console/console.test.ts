@@ -9,16 +9,14 @@
  * docs/images/ are written here, light and dark, at 1280×800.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type Clients } from '../../src/aws/clients.js';
-import { BIN, BUILT, cleanEnv, mme } from '../cli/helpers.js';
+import { BIN, cleanEnv, startCliDaemon, type CliDaemon } from '../cli/helpers.js';
 import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
 import { linearCsv, putObjects, trainingJobInput, waitForTrainingJob } from '../sagemaker/fixtures.js';
 
@@ -31,9 +29,7 @@ const NEW_YORK = 'NewYork_NY/NewYork_NY.tar.gz';
 const JOB = 'console-train';
 const IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
-let cwd: string;
-let state: string;
-let clients: Clients;
+let daemon: CliDaemon;
 let consoleProcess: ChildProcess | undefined;
 let consoleExit: Promise<{ code: number | null; stdout: string }>;
 let url: string;
@@ -41,14 +37,13 @@ let browser: Browser | false | undefined;
 let page: Page;
 /** Script errors of the page: none are expected. */
 const pageErrors: string[] = [];
-const env = () => ({ MME_LOCAL_STATE: state });
-const run = (args: string[]) => mme(args, { cwd, env: env() });
+const run = (args: string[]) => daemon.run(args);
 
 /** `mme console --json`, resolved with its first stdout line (the URL) once it serves. */
 function startConsole(): Promise<string> {
   const child = spawn(process.execPath, [BIN, 'console', '--json'], {
-    cwd,
-    env: cleanEnv(env()),
+    cwd: daemon.cwd,
+    env: cleanEnv({ MME_LOCAL_STATE: daemon.state }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   consoleProcess = child;
@@ -85,17 +80,8 @@ function raw(
 }
 
 beforeAll(async () => {
-  if (!BUILT) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` before these tests');
-  cwd = mkdtempSync(path.join(tmpdir(), 'mme-console-'));
-  state = path.join(cwd, 'state');
-  const started = await run(['local', 'start', '--json']);
-  expect(started.code).toBe(0);
-  const info = JSON.parse(started.stdout).result;
-  clients = createClients(
-    { region: info.region },
-    { endpoint: info.endpoint, region: info.region, credentials: info },
-    { maxAttempts: 1 },
-  );
+  daemon = await startCliDaemon('console');
+  const { clients, info } = daemon;
   const trained = async () => {
     const sm = await clients.sageMaker();
     await putObjects(await clients.s3(), { 'linear/train/part-1.csv': linearCsv(40) });
@@ -143,9 +129,7 @@ afterAll(async () => {
   if (browser) await browser.close();
   consoleProcess?.kill('SIGINT');
   await consoleExit?.catch(() => undefined);
-  clients?.destroy();
-  if (state) await run(['local', 'stop']);
-  if (cwd) rmSync(cwd, { recursive: true, force: true });
+  await daemon?.stop();
 });
 
 describe('mme console refuses', () => {
@@ -178,8 +162,8 @@ describe('mme console refuses', () => {
     expect(read.status).toBe(200);
     expect(Object.keys(read.headers).filter((k) => k.startsWith('access-control-'))).toEqual([]);
     // The page's data holds no credential of the target.
-    const info = JSON.parse((await run(['local', 'status', '--json'])).stdout).result;
-    expect(read.body).not.toContain(info.accessKeyId);
+    expect(read.body).not.toContain(daemon.info.accessKeyId);
+    expect(read.body).not.toContain(daemon.info.secretAccessKey);
   });
 });
 
