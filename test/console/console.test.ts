@@ -27,6 +27,8 @@ const ENDPOINT = 'mme-linear-learner';
 const CHICAGO = 'Chicago_IL/Chicago_IL.tar.gz';
 const NEW_YORK = 'NewYork_NY/NewYork_NY.tar.gz';
 const JOB = 'console-train';
+/** How long the page may take to show a change: its polls run every 2 s on the local target. */
+const SOON = { timeout: 10_000 };
 const IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
 let daemon: CliDaemon;
@@ -122,6 +124,7 @@ beforeAll(async () => {
   ]);
   if (!browser) return;
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(10_000);
   page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 90_000);
 
@@ -177,7 +180,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
 
   it('shows the endpoint, its pipeline and its models', async () => {
     const endpoint = page.locator(`[data-endpoint="${ENDPOINT}"]`);
-    await expect.poll(() => endpoint.locator('[data-status]').first().textContent()).toBe('InService');
+    await expect.poll(() => endpoint.locator('[data-status]').first().textContent(), SOON).toBe('InService');
     expect(await endpoint.textContent()).toContain('ml.m4.xlarge');
     const modes = await endpoint
       .locator('ol.pipeline li')
@@ -185,7 +188,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
     expect(modes).toEqual(['SingleModel', 'MultiModel']);
     expect(await endpoint.locator('ol.pipeline').textContent()).toMatch(/sklearn 1\.2-1.*linear-learner 1/s);
     for (const model of [CHICAGO, NEW_YORK]) expect(await page.locator(`tr[data-model="${model}"]`).count()).toBe(1);
-    await expect.poll(() => page.locator('tr[data-role]').textContent()).toContain('NewYork_NY/*');
+    await expect.poll(() => page.locator('tr[data-role]').textContent(), SOON).toContain('NewYork_NY/*');
   });
 
   it('invokes a model through the form: the prediction, its time, cold then warm', async () => {
@@ -197,11 +200,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
     expect(await page.locator('[data-latency]').textContent()).toMatch(/^\d+\.\d ms$/);
     expect(await page.locator('[data-cold]').getAttribute('data-cold')).toBe('true');
     await page.click('#invoke-submit');
-    await expect.poll(() => page.locator('[data-cold]').getAttribute('data-cold')).toBe('false');
+    await expect.poll(() => page.locator('[data-cold]').getAttribute('data-cold'), SOON).toBe('false');
     // A bad row is refused with the CLI's own message, and nothing is sent.
     await page.fill('#invoke-features', '1993,2728');
     await page.click('#invoke-submit');
-    await expect.poll(() => page.locator('[data-error]').textContent()).toContain('it needs 8');
+    await expect.poll(() => page.locator('[data-error]').textContent(), SOON).toContain('it needs 8');
   });
 
   it('follows the counters as `mme invoke` moves them', async () => {
@@ -224,7 +227,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
     await expect.poll(() => row.locator('[data-status]').textContent(), { timeout: 20_000 }).toBe('Completed');
     expect(await row.textContent()).toMatch(/Chicago_IL.*objective_loss \d/);
     await row.click();
-    await expect.poll(() => page.locator('#job-log').textContent()).toMatch(/last \d+ lines/);
+    await expect.poll(() => page.locator('#job-log').textContent(), SOON).toMatch(/last \d+ lines/);
   });
 
   it('is usable on a narrow window, and leaves its screenshots in docs/images', async () => {
@@ -238,15 +241,15 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
           .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}`)
           .slice(0, 5),
       );
-    await expect.poll(wide).toEqual([]);
+    await expect.poll(wide, SOON).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
     await page.setViewportSize({ width: 1280, height: 800 });
     // The pictures show a prediction, from the top of the page.
     await page.fill('#invoke-features', '1993,2728,6,3.0,0.7,1,y,y');
     await page.click('#invoke-submit');
-    await expect.poll(() => page.locator('[data-prediction]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-prediction]').count(), SOON).toBe(1);
     await page.selectOption('#chart-window', '300');
-    await expect.poll(() => page.locator('#chart-note').textContent()).toContain('one point per 5 s');
+    await expect.poll(() => page.locator('#chart-note').textContent(), SOON).toContain('one point per 5 s');
     mkdirSync(IMAGES, { recursive: true });
     // Light: the endpoint and the charts; dark: the models, the cache and the invoke form.
     for (const [scheme, top] of [
