@@ -682,6 +682,20 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
 
   leaf(
     program,
+    'console',
+    'serve a page on 127.0.0.1 showing the endpoints, their models and cache, the charts, jobs and grants, live, with an invoke form; until Ctrl-C',
+    [
+      'mme console                  # prints http://127.0.0.1:PORT/?token=…, the page to open',
+      'mme console --port 8080 --open',
+      'mme --target aws console --json | head -1 | jq -r .url',
+    ],
+  )
+    .addOption(new Option('--port <n>', 'port on 127.0.0.1 (default: a free one)').argParser(parse.integer(0, 65_535)))
+    .option('--open', "open the page in the desktop's browser")
+    .action(act(async () => (await import('./commands/console.js')).serveConsole));
+
+  leaf(
+    program,
     'teardown',
     'delete the endpoint, its configurations and models (lists them and asks first, unless --yes)',
     [
