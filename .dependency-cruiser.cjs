@@ -1,13 +1,13 @@
 /**
  * The layers of src/ (docs/architecture.md), enforced by `npm run lint`:
  * - the local cloud (src/local) is a server: it imports nothing of the client side;
- * - the client side (cli, workflow, aws) talks to the local cloud over HTTP like any AWS client,
+ * - the client side (cli, workflow, aws, console) talks to the local cloud over HTTP like any AWS client,
  *   and takes from src/local only what starts and finds the daemon (src/local/daemon.ts);
  * - what both sides share lives in neutral modules (aws-names, formats, signing, algorithms,
  *   errors, util) that import neither side;
  * - pure layers do no I/O: no files, sockets, servers, processes or AWS clients.
  */
-const CLIENT = '^src/(cli|workflow|aws)/';
+const CLIENT = '^src/(cli|workflow|aws|console)/';
 const LOCAL = '^src/local/';
 /** The client side's one way into src/local: start, stop, find the daemon. */
 const DAEMON = ['^src/local/daemon\\.ts$'];

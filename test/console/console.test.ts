@@ -6,10 +6,10 @@
  * refused, so the page cannot reach the network). The page must find the endpoint and its
  * models, invoke one through its form, follow the counters as `mme invoke` moves them, and the
  * server must refuse whatever lacks the token or names a foreign Host. The screenshots in
- * docs/images/ are written here, light and dark, at 1280×800.
+ * docs/images/ are made here, light and dark, at 1280×800 (MME_UPDATE_SCREENSHOTS=1 writes them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,7 +88,12 @@ beforeAll(async () => {
     const sm = await clients.sageMaker();
     await putObjects(await clients.s3(), { 'linear/train/part-1.csv': linearCsv(40) });
     await sm.send(
-      new CreateTrainingJobCommand(trainingJobInput(JOB, { Tags: [{ Key: 'mme:location', Value: 'Chicago_IL' }] })),
+      new CreateTrainingJobCommand(
+        trainingJobInput(JOB, {
+          RoleArn: `arn:aws:iam::${info.accountId}:role/mme-local-sagemaker-execution`,
+          Tags: [{ Key: 'mme:location', Value: 'Chicago_IL' }],
+        }),
+      ),
     );
     return waitForTrainingJob(sm, JOB);
   };
@@ -262,7 +267,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`mme console in a browser (${CHROMIUM})`, () => 
         window.scrollTo(0, y - 60);
       }, top);
       await page.waitForTimeout(300); // the charts redraw in the scheme's colours
-      await page.screenshot({ path: path.join(IMAGES, `console-${scheme}.png`) });
+      // Taken every run (so a broken page shows); written over the committed ones only when asked,
+      // so that `npm test` leaves the checkout as it found it.
+      const shot = await page.screenshot();
+      expect(shot.byteLength).toBeGreaterThan(10_000);
+      if (process.env.MME_UPDATE_SCREENSHOTS === '1') writeFileSync(path.join(IMAGES, `console-${scheme}.png`), shot);
     }
   });
 
