@@ -6,7 +6,7 @@ import type { LocalRequest, LocalResponse } from '../http.js';
 import { ServiceError } from '../service-error.js';
 import type { Protocol } from './operations.js';
 
-export function operationFromTarget(request: LocalRequest, prefix: string): string {
+function operationFromTarget(request: LocalRequest, prefix: string): string {
   const target = request.headers['x-amz-target'] ?? '';
   const dot = target.lastIndexOf('.');
   if (dot < 0 || target.slice(0, dot) !== prefix) {
@@ -32,7 +32,7 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
   return raw instanceof Date ? raw.getTime() / 1000 : value;
 }
 
-export function jsonResponse(version: '1.0' | '1.1', body: unknown, requestId: string, status = 200): LocalResponse {
+function jsonResponse(version: '1.0' | '1.1', body: unknown, requestId: string, status = 200): LocalResponse {
   return {
     status,
     headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amzn-requestid': requestId },

@@ -51,11 +51,11 @@ export interface Protocol<Raw, Out, Binding = never> extends ErrorFormatter {
    * The operation a request names: its name in the table, or the protocol's own error (the
    * service's `unknownOperation` for a well-formed name the table lacks).
    */
-  operationOf(request: LocalRequest, table: OperationTable<never, Raw, Out, Binding>): string;
+  operationOf: (request: LocalRequest, table: OperationTable<never, Raw, Out, Binding>) => string;
   /** Decode the operation's input (after the operation is known: its errors come second). */
-  inputOf(request: LocalRequest, operation: Operation<never, Raw, unknown, Out, Binding>): Raw;
+  inputOf: (request: LocalRequest, operation: Operation<never, Raw, unknown, Out, Binding>) => Raw;
   /** The successful reply. */
-  encode(operation: string, output: Out, call: ServiceCall): LocalResponse;
+  encode: (operation: string, output: Out, call: ServiceCall) => LocalResponse;
 }
 
 /** The call a handler gets: the request's, with the operation's own action bound. */

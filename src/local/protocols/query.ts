@@ -39,12 +39,7 @@ export function queryAction(params: Record<string, string>): string {
   return action;
 }
 
-export function queryResponse(
-  action: string,
-  result: XmlNode | undefined,
-  xmlns: string,
-  requestId: string,
-): LocalResponse {
+function queryResponse(action: string, result: XmlNode | undefined, xmlns: string, requestId: string): LocalResponse {
   const body: XmlNode = {};
   if (result) body[`${action}Result`] = result;
   body.ResponseMetadata = { RequestId: requestId };
