@@ -149,9 +149,6 @@ export function serveOperations<Ctx, Raw, Out, Binding>(
   return {
     id: def.id,
     protocol: formatter,
-    async handle(call) {
-      if (def.ready) await def.ready();
-      return dispatch(call);
-    },
+    handle: def.ready ? async (call) => (await def.ready!(), dispatch(call)) : dispatch,
   };
 }
