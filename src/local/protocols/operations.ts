@@ -7,8 +7,8 @@
  *
  * Order of work, the same for every service: operation → input → input checks → authorization →
  * handler → encoded output. An operation whose resource needs its handler's lookups (an IAM role's
- * own ARN and tags) leaves `resource` out and calls `call.authorizeOperation` itself; the kit then
- * makes sure the handler did before its answer leaves.
+ * own ARN and tags, each key of a DeleteObjects) leaves `resource` out and calls
+ * `call.authorizeOperation` itself.
  */
 import type { LocalRequest, LocalResponse } from '../http.js';
 import type { ServiceError } from '../service-error.js';
@@ -60,9 +60,6 @@ export interface Protocol<Raw, Out, Binding = never> extends ErrorFormatter {
 
 /** The call a handler gets: the request's, with the operation's own action bound. */
 export class OperationCall implements ServiceCall {
-  /** Whether the operation's action was asked of the authorizer (the kit checks it). */
-  authorized = false;
-
   constructor(
     private readonly call: ServiceCall,
     /** The operation's AWS name. */
@@ -85,7 +82,6 @@ export class OperationCall implements ServiceCall {
 
   authorize(action: string, resource: string, context?: ConditionKeys): void {
     this.call.authorize(action, resource, context);
-    if (action === this.action) this.authorized = true;
   }
 
   /** Authorize the operation's own action (the table's) on a resource its handler found. */
@@ -140,9 +136,6 @@ export function serveOperations<Ctx, Raw, Out, Binding>(
     const pending = operation.run(ctx, input);
     // A warm answer that is not a promise is encoded without waiting a tick (InvokeEndpoint's hot path).
     const output = pending instanceof Promise ? await pending : pending;
-    if (operation.action !== undefined && !opCall.authorized) {
-      throw new Error(`${def.id} ${name} answered without authorizing ${operation.action}`);
-    }
     return protocol.encode(name, output, opCall);
   }
 
