@@ -1,7 +1,9 @@
 /**
  * What every service of the local cloud implements. The app (app.ts) authenticates the request,
  * picks the service from the SigV4 credential scope, and calls `handle`. A service returns a
- * LocalResponse or throws a ServiceError; its `protocol` formats those errors as AWS does.
+ * LocalResponse or throws a ServiceError; its `protocol` formats those errors as AWS does. Every
+ * service is a table of operations served by the protocol kit (protocols/operations.ts), which
+ * also encodes the successful replies.
  */
 import type { LocalRequest, LocalResponse } from './http.js';
 import type { ServiceError } from './service-error.js';

@@ -125,3 +125,14 @@ export function notImplementedError(service: ServiceId, what: string): ServiceEr
       return new ServiceError('UnknownOperationException', message, 400);
   }
 }
+
+/**
+ * IAM's and STS's answer to an Action they do not have (InvalidAction, 400), naming what the
+ * local cloud implements so the caller sees at once what is missing.
+ */
+export function invalidAction(action: string, implemented: string[]): ServiceError {
+  return new ServiceError(
+    'InvalidAction',
+    `The action ${action} is not valid for this web service (the mme local cloud implements: ${implemented.join(', ')}).`,
+  );
+}

@@ -4,9 +4,9 @@
  */
 import type { LocalRequest, LocalResponse } from '../http.js';
 import { ServiceError } from '../service-error.js';
-import type { ErrorFormatter } from '../service.js';
+import type { Protocol } from './operations.js';
 
-export function operationFromTarget(request: LocalRequest, prefix: string): string {
+function operationFromTarget(request: LocalRequest, prefix: string): string {
   const target = request.headers['x-amz-target'] ?? '';
   const dot = target.lastIndexOf('.');
   if (dot < 0 || target.slice(0, dot) !== prefix) {
@@ -32,7 +32,7 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
   return raw instanceof Date ? raw.getTime() / 1000 : value;
 }
 
-export function jsonResponse(version: '1.0' | '1.1', body: unknown, requestId: string, status = 200): LocalResponse {
+function jsonResponse(version: '1.0' | '1.1', body: unknown, requestId: string, status = 200): LocalResponse {
   return {
     status,
     headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amzn-requestid': requestId },
@@ -40,11 +40,18 @@ export function jsonResponse(version: '1.0' | '1.1', body: unknown, requestId: s
   };
 }
 
+/**
+ * AWS JSON of one API: the operation named by `X-Amz-Target: {target}.{Operation}`, the input the
+ * body's JSON object, the output a JSON object (dates as epoch seconds).
+ */
 export function jsonProtocol(
   version: '1.0' | '1.1',
-  options: { queryCompatibleNamespace?: string } = {},
-): ErrorFormatter {
+  options: { target?: string; queryCompatibleNamespace?: string } = {},
+): Protocol<Record<string, unknown>, unknown> {
   return {
+    operationOf: (request) => operationFromTarget(request, options.target ?? ''),
+    inputOf: (request) => parseJsonBody(request),
+    encode: (_operation, output, call) => jsonResponse(version, output, call.requestId),
     formatError(err, requestId) {
       const headers: Record<string, string> = {
         'content-type': `application/x-amz-json-${version}`,

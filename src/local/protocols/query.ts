@@ -5,6 +5,7 @@
 import type { LocalRequest, LocalResponse } from '../http.js';
 import { ServiceError } from '../service-error.js';
 import type { ErrorFormatter } from '../service.js';
+import type { Protocol } from './operations.js';
 import { xmlDocument, type XmlNode } from './xml.js';
 
 /** Form parameters from the body (POST) merged over the query string (GET works too on AWS). */
@@ -38,12 +39,7 @@ export function queryAction(params: Record<string, string>): string {
   return action;
 }
 
-export function queryResponse(
-  action: string,
-  result: XmlNode | undefined,
-  xmlns: string,
-  requestId: string,
-): LocalResponse {
+function queryResponse(action: string, result: XmlNode | undefined, xmlns: string, requestId: string): LocalResponse {
   const body: XmlNode = {};
   if (result) body[`${action}Result`] = result;
   body.ResponseMetadata = { RequestId: requestId };
@@ -54,7 +50,8 @@ export function queryResponse(
   };
 }
 
-export function queryProtocol(xmlns: string): ErrorFormatter {
+/** The Query protocol's error reply: `<ErrorResponse><Error><Type/><Code/><Message/>`. */
+function queryErrors(xmlns: string): ErrorFormatter {
   return {
     formatError(err, requestId) {
       return {
@@ -67,5 +64,18 @@ export function queryProtocol(xmlns: string): ErrorFormatter {
         ),
       };
     },
+  };
+}
+
+/**
+ * The Query protocol of one API (its XML namespace): the operation is `Action`, the input the
+ * form parameters, the output the `<{Action}Result>` children (undefined: an empty result).
+ */
+export function queryProtocol(xmlns: string): Protocol<Record<string, string>, XmlNode | undefined> {
+  return {
+    ...queryErrors(xmlns),
+    operationOf: (request) => queryAction(parseQueryParams(request)),
+    inputOf: (request) => parseQueryParams(request),
+    encode: (operation, output, call) => queryResponse(operation, output, xmlns, call.requestId),
   };
 }

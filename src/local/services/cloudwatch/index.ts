@@ -9,13 +9,14 @@
  * Reference lists "*"); PutMetricData carries the `cloudwatch:namespace` condition key.
  */
 import { notImplementedError } from '../../protocols/index.js';
+import { serveOperations, type Operation, type OperationTable } from '../../protocols/operations.js';
 import type { LocalService } from '../../service.js';
 import { getMetricData } from './get-metric-data.js';
 import { getMetricStatistics } from './get-metric-statistics.js';
 import { listMetrics } from './list-metrics.js';
 import { MetricStore, DEFAULT_RETENTION_MS } from './metric-store.js';
 import { MetricPersistence } from './persistence.js';
-import { cloudWatchProtocol, decodeRequest, encodeResponse } from './protocol.js';
+import { cloudWatchProtocol } from './protocol.js';
 import { putMetricData } from './put-metric-data.js';
 import type { Input } from './wire.js';
 
@@ -44,13 +45,38 @@ export interface CloudWatchService extends LocalService {
   close(): Promise<void>;
 }
 
-type Operation = (input: Input, ctx: { metrics: MetricStore; now: () => Date }) => object;
+interface CloudWatchContext {
+  metrics: MetricStore;
+  now: () => Date;
+}
 
-const OPERATIONS: Readonly<Record<string, Operation>> = {
-  PutMetricData: (input, ctx) => putMetricData(input, { store: ctx.metrics, now: ctx.now }),
-  GetMetricStatistics: (input, ctx) => getMetricStatistics(input, ctx.metrics),
-  GetMetricData: (input, ctx) => getMetricData(input, ctx.metrics),
-  ListMetrics: (input, ctx) => listMetrics(input, ctx.metrics),
+type CloudWatchOperation = Operation<CloudWatchContext, Input, Input, object>;
+
+/** CloudWatch's operations, the same in both protocols. */
+const OPERATIONS: OperationTable<CloudWatchContext, Input, object> = {
+  PutMetricData: {
+    action: 'cloudwatch:PutMetricData',
+    resource: (_ctx, input) => ({
+      arn: '*',
+      context: { 'cloudwatch:namespace': typeof input.Namespace === 'string' ? input.Namespace : undefined },
+    }),
+    run: (ctx, input) => putMetricData(input, { store: ctx.metrics, now: ctx.now }),
+  } satisfies CloudWatchOperation,
+  GetMetricStatistics: {
+    action: 'cloudwatch:GetMetricStatistics',
+    resource: () => '*',
+    run: (ctx, input) => getMetricStatistics(input, ctx.metrics),
+  } satisfies CloudWatchOperation,
+  GetMetricData: {
+    action: 'cloudwatch:GetMetricData',
+    resource: () => '*',
+    run: (ctx, input) => getMetricData(input, ctx.metrics),
+  } satisfies CloudWatchOperation,
+  ListMetrics: {
+    action: 'cloudwatch:ListMetrics',
+    resource: () => '*',
+    run: (ctx, input) => listMetrics(input, ctx.metrics),
+  } satisfies CloudWatchOperation,
 };
 
 export function createCloudWatchService(options: CloudWatchServiceOptions = {}): CloudWatchService {
@@ -64,22 +90,16 @@ export function createCloudWatchService(options: CloudWatchServiceOptions = {}):
   const persistence = options.dir ? new MetricPersistence(options.dir, metrics, now) : undefined;
   const log = options.log ?? (() => {});
 
+  const context: CloudWatchContext = { metrics, now };
   return {
-    id: 'monitoring',
-    protocol: cloudWatchProtocol,
+    ...serveOperations({
+      id: 'monitoring',
+      protocol: cloudWatchProtocol,
+      operations: OPERATIONS,
+      context: () => context,
+      unknownOperation: (name) => notImplementedError('monitoring', `the CloudWatch operation ${name}`),
+    }),
     metrics,
-    async handle(call) {
-      const { protocol, operation, input } = decodeRequest(call.request);
-      const run = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
-      if (!run) throw notImplementedError('monitoring', `the CloudWatch operation ${operation}`);
-      const namespace = typeof input.Namespace === 'string' ? input.Namespace : undefined;
-      call.authorize(
-        `cloudwatch:${operation}`,
-        '*',
-        operation === 'PutMetricData' ? { 'cloudwatch:namespace': namespace } : {},
-      );
-      return encodeResponse(protocol, operation, run(input, { metrics, now }), call.requestId);
-    },
     async open() {
       if (!persistence) return;
       await persistence.load();

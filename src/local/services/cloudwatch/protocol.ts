@@ -6,16 +6,17 @@
  * - Query (older SDKs and CLIs): form `Action=<Op>&Version=2010-08-01&…`, answered by
  *   `<OpResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><OpResult>…`, lists as
  *   `<member>`, maps (ExtendedStatistics) as `<entry><key/><value/></entry>`.
- * Operations return one plain result; this module writes it in the request's protocol.
+ * Operations take one input shape and return one plain result; these two protocols decode and
+ * encode them, each the kit's JSON or Query protocol with CloudWatch's request compression.
  */
 import { gunzipSync } from 'node:zlib';
-import type { LocalRequest, LocalResponse } from '../../http.js';
-import { jsonResponse, operationFromTarget, parseJsonBody } from '../../protocols/json.js';
-import { CLOUDWATCH_XMLNS, errorFormatterFor } from '../../protocols/index.js';
-import { parseQueryParams, queryAction, queryResponse } from '../../protocols/query.js';
+import type { LocalRequest } from '../../http.js';
+import { jsonProtocol, parseJsonBody } from '../../protocols/json.js';
+import { CLOUDWATCH_XMLNS } from '../../protocols/index.js';
+import type { Protocol } from '../../protocols/operations.js';
+import { parseQueryParams, queryAction, queryProtocol } from '../../protocols/query.js';
 import type { XmlNode, XmlValue } from '../../protocols/xml.js';
 import { ServiceError } from '../../service-error.js';
-import type { ErrorFormatter } from '../../service.js';
 import { decodeQueryParams, type Input } from './wire.js';
 
 const JSON_TARGET_PREFIX = 'GraniteServiceVersion20100801';
@@ -23,47 +24,53 @@ const API_VERSION = '2010-08-01';
 /** PutMetricData's request limit is 1 MB; a gzip body may not inflate past a little more. */
 const MAX_INFLATED_BYTES = 2 * 1024 * 1024;
 
-export type WireProtocol = 'json' | 'query';
+const json = jsonProtocol('1.0', { target: JSON_TARGET_PREFIX, queryCompatibleNamespace: 'com.amazonaws.cloudwatch' });
+const query = queryProtocol(CLOUDWATCH_XMLNS);
 
-export interface DecodedRequest {
-  protocol: WireProtocol;
-  operation: string;
-  input: Input;
-}
+/** JSON 1.0: the JSON object is the operations' input, their result the JSON answer. */
+const cloudWatchJson: Protocol<Input, object> = {
+  formatError: (err, requestId, request) => json.formatError(err, requestId, request),
+  operationOf: (request) => json.operationOf(inflated(request), {}),
+  inputOf: (request) => parseJsonBody(inflated(request)),
+  encode: json.encode,
+};
 
-/** The per-request error formatter: JSON when X-Amz-Target is present, Query otherwise. */
-export const cloudWatchProtocol: ErrorFormatter = {
-  formatError(err, requestId, request) {
-    return errorFormatterFor('monitoring', request).formatError(err, requestId, request);
+/** Query: the form's flat keys in the JSON input's shape (wire.ts), the result written as Query XML. */
+const cloudWatchQuery: Protocol<Input, object> = {
+  formatError: (err, requestId, request) => query.formatError(err, requestId, request),
+  operationOf(request) {
+    const params = parseQueryParams(inflated(request));
+    const operation = queryAction(params);
+    if (params.Version !== undefined && params.Version !== API_VERSION) {
+      throw new ServiceError(
+        'InvalidParameterValue',
+        `The value ${params.Version} for parameter Version is invalid: CloudWatch's API version is ${API_VERSION}.`,
+      );
+    }
+    return operation;
+  },
+  inputOf: (request) => decodeQueryParams(parseQueryParams(inflated(request))),
+  encode(operation, result, call) {
+    const node = toXml(result) as XmlNode;
+    return query.encode(operation, Object.keys(node).length > 0 ? node : undefined, call);
   },
 };
 
-export function decodeRequest(request: LocalRequest): DecodedRequest {
-  const body = inflate(request);
-  const plain: LocalRequest = { ...request, body };
-  if (request.headers['x-amz-target'] !== undefined) {
-    return { protocol: 'json', operation: operationFromTarget(plain, JSON_TARGET_PREFIX), input: parseJsonBody(plain) };
-  }
-  const params = parseQueryParams(plain);
-  const operation = queryAction(params);
-  if (params.Version !== undefined && params.Version !== API_VERSION) {
-    throw new ServiceError(
-      'InvalidParameterValue',
-      `The value ${params.Version} for parameter Version is invalid: CloudWatch's API version is ${API_VERSION}.`,
-    );
-  }
-  return { protocol: 'query', operation, input: decodeQueryParams(params) };
+/** The request's protocol: JSON when X-Amz-Target is present, Query otherwise. */
+export function cloudWatchProtocol(request: LocalRequest): Protocol<Input, object> {
+  return request.headers['x-amz-target'] !== undefined ? cloudWatchJson : cloudWatchQuery;
 }
 
-export function encodeResponse(
-  protocol: WireProtocol,
-  operation: string,
-  result: object,
-  requestId: string,
-): LocalResponse {
-  if (protocol === 'json') return jsonResponse('1.0', result, requestId);
-  const node = toXml(result) as XmlNode;
-  return queryResponse(operation, Object.keys(node).length > 0 ? node : undefined, CLOUDWATCH_XMLNS, requestId);
+/** The request with its body inflated, once per request (both the operation and its input read it). */
+const INFLATED = new WeakMap<LocalRequest, LocalRequest>();
+function inflated(request: LocalRequest): LocalRequest {
+  let plain = INFLATED.get(request);
+  if (!plain) {
+    const body = inflate(request);
+    plain = body === request.body ? request : { ...request, body };
+    INFLATED.set(request, plain);
+  }
+  return plain;
 }
 
 /**

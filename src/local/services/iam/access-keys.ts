@@ -6,10 +6,11 @@
  * seconds there (as a deleted one may still work); locally both take effect at once.
  */
 import { awsId, newSecretAccessKey } from '../../auth/credentials.js';
-import type { LocalResponse } from '../../http.js';
-import { authorizedUser, limitExceeded, noSuchEntity, page, reply, type IamContext } from './context.js';
+import type { XmlNode } from '../../protocols/xml.js';
+import { authorizedPrincipal, limitExceeded, noSuchEntity, page, type IamContext } from './context.js';
+import { USER, userNameConstraint } from './principal-kinds.js';
 import type { AccessKeyRecord } from './types.js';
-import { implicitUserName, userNameConstraint } from './users.js';
+import { implicitUserName } from './users.js';
 import { Constraints } from './validation.js';
 
 /** "Access keys assigned to an IAM user: 2" (reference_iam-quotas.html; not adjustable). */
@@ -22,14 +23,14 @@ function userNameParam(ctx: IamContext): string {
   return given ?? implicitUserName(ctx);
 }
 
-export async function createAccessKey(ctx: IamContext): Promise<LocalResponse> {
-  const user = authorizedUser(ctx, 'iam:CreateAccessKey', userNameParam(ctx));
+export async function createAccessKey(ctx: IamContext): Promise<XmlNode | undefined> {
+  const user = authorizedPrincipal(ctx, USER, userNameParam(ctx));
   if (user.accessKeys.length >= ACCESS_KEYS_PER_USER)
     throw limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${ACCESS_KEYS_PER_USER}`);
   const key = newAccessKey(ctx.now());
   ctx.state.putUser({ ...user, accessKeys: [...user.accessKeys, key] });
   await ctx.state.save();
-  return reply(ctx, {
+  return {
     AccessKey: {
       UserName: user.userName,
       AccessKeyId: key.accessKeyId,
@@ -37,13 +38,13 @@ export async function createAccessKey(ctx: IamContext): Promise<LocalResponse> {
       SecretAccessKey: key.secretAccessKey,
       CreateDate: new Date(key.createDate),
     },
-  });
+  };
 }
 
-export async function listAccessKeys(ctx: IamContext): Promise<LocalResponse> {
-  const user = authorizedUser(ctx, 'iam:ListAccessKeys', userNameParam(ctx));
+export async function listAccessKeys(ctx: IamContext): Promise<XmlNode | undefined> {
+  const user = authorizedPrincipal(ctx, USER, userNameParam(ctx));
   const result = page(user.accessKeys, (k) => k.accessKeyId, ctx.params);
-  return reply(ctx, {
+  return {
     AccessKeyMetadata: {
       member: result.items.map((k) => ({
         UserName: user.userName,
@@ -54,10 +55,10 @@ export async function listAccessKeys(ctx: IamContext): Promise<LocalResponse> {
     },
     IsTruncated: result.IsTruncated,
     Marker: result.Marker,
-  });
+  };
 }
 
-export async function deleteAccessKey(ctx: IamContext): Promise<LocalResponse> {
+export async function deleteAccessKey(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const given = userNameConstraint(c, ctx.params.UserName, { required: false });
   const accessKeyId =
@@ -69,12 +70,12 @@ export async function deleteAccessKey(ctx: IamContext): Promise<LocalResponse> {
       required: true,
     }) ?? '';
   c.done();
-  const user = authorizedUser(ctx, 'iam:DeleteAccessKey', given ?? implicitUserName(ctx));
+  const user = authorizedPrincipal(ctx, USER, given ?? implicitUserName(ctx));
   if (!user.accessKeys.some((k) => k.accessKeyId === accessKeyId))
     throw noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
   ctx.state.putUser({ ...user, accessKeys: user.accessKeys.filter((k) => k.accessKeyId !== accessKeyId) });
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }
 
 /** A new key for a user, outside any request: the local cloud's default user at first start. */

@@ -1,17 +1,15 @@
 /**
  * What every IAM handler gets, and the errors and ARNs they share.
  */
-import { queryResponse } from '../../protocols/query.js';
-import { IAM_XMLNS } from '../../protocols/index.js';
-import type { XmlNode } from '../../protocols/xml.js';
-import type { LocalResponse } from '../../http.js';
 import { ServiceError } from '../../service-error.js';
-import type { ServiceCall } from '../../service.js';
+import type { OperationCall } from '../../protocols/operations.js';
+import type { PrincipalKind } from './principal-kinds.js';
 import type { IamState } from './state.js';
 import type { RoleRecord, UserRecord } from './types.js';
 
 export interface IamContext {
-  call: ServiceCall;
+  /** The request, with the operation's IAM action bound (`authorizeOperation`). */
+  call: OperationCall;
   params: Record<string, string>;
   state: IamState;
   now: () => Date;
@@ -19,16 +17,8 @@ export interface IamContext {
   newId: (prefix: string) => string;
 }
 
-export function reply(ctx: IamContext, result?: XmlNode): LocalResponse {
-  return queryResponse(ctx.params.Action!, result, IAM_XMLNS, ctx.call.requestId);
-}
-
-export const roleArn = (accountId: string, path: string, name: string): string =>
-  `arn:aws:iam::${accountId}:role${path}${name}`;
 export const policyArn = (accountId: string, path: string, name: string): string =>
   `arn:aws:iam::${accountId}:policy${path}${name}`;
-export const userArn = (accountId: string, path: string, name: string): string =>
-  `arn:aws:iam::${accountId}:user${path}${name}`;
 
 // Status codes as IAM sends them (the SDK names errors by code; statuses matter to retries).
 export const noSuchEntity = (message: string): ServiceError => new ServiceError('NoSuchEntity', message, 404);
@@ -36,43 +26,25 @@ export const alreadyExists = (message: string): ServiceError => new ServiceError
 export const deleteConflict = (message: string): ServiceError => new ServiceError('DeleteConflict', message, 409);
 export const limitExceeded = (message: string): ServiceError => new ServiceError('LimitExceeded', message, 409);
 
-const noSuchRole = (name: string): ServiceError => noSuchEntity(`The role with name ${name} cannot be found.`);
-const noSuchUser = (name: string): ServiceError => noSuchEntity(`The user with name ${name} cannot be found.`);
-
-/** As authorizedRole, for a user: permission first, then existence. */
-export function authorizedUser(
-  ctx: IamContext,
-  action: string,
-  name: string,
-  context: Record<string, string | string[]> = {},
-): UserRecord {
-  const user = ctx.state.user(name);
-  const tagContext: Record<string, string> = {};
-  for (const t of user?.tags ?? [])
-    tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
-  ctx.call.authorize(action, user?.arn ?? userArn(ctx.state.accountId, '/', name), { ...tagContext, ...context });
-  if (!user) throw noSuchUser(name);
-  return user;
-}
-
 /**
- * Authorize an action on a role, then find it. IAM checks permission before existence: a caller
- * without iam:GetRole learns nothing about which roles exist (AccessDenied either way).
+ * Authorize the operation on a role or user, then find it. IAM checks permission before
+ * existence: a caller without iam:GetRole learns nothing about which roles exist (AccessDenied
+ * either way). The principal's own tags are aws:ResourceTag/… (and the older iam:ResourceTag/…)
+ * condition keys.
  */
-export function authorizedRole(
+export function authorizedPrincipal<R extends RoleRecord | UserRecord>(
   ctx: IamContext,
-  action: string,
+  kind: PrincipalKind<R>,
   name: string,
   context: Record<string, string | string[]> = {},
-): RoleRecord {
-  const role = ctx.state.role(name);
-  // The role's own tags are aws:ResourceTag/… (and the older iam:ResourceTag/…) keys.
+): R {
+  const found = kind.find(ctx.state, name);
   const tagContext: Record<string, string> = {};
-  for (const t of role?.tags ?? [])
+  for (const t of found?.tags ?? [])
     tagContext[`aws:ResourceTag/${t.Key}`] = tagContext[`iam:ResourceTag/${t.Key}`] = t.Value;
-  ctx.call.authorize(action, role?.arn ?? roleArn(ctx.state.accountId, '/', name), { ...tagContext, ...context });
-  if (!role) throw noSuchRole(name);
-  return role;
+  ctx.call.authorizeOperation(found?.arn ?? kind.arn(ctx.state.accountId, '/', name), { ...tagContext, ...context });
+  if (!found) throw noSuchEntity(`The ${kind.noun} with name ${name} cannot be found.`);
+  return found;
 }
 
 /**

@@ -7,7 +7,7 @@
  * later deletes it, or its key, gets what AWS would give: the key stops working.
  */
 import { awsId } from '../../auth/credentials.js';
-import { userArn } from './context.js';
+import { userArn } from './principal-kinds.js';
 import type { IamState } from './state.js';
 import type { UserRecord } from './types.js';
 

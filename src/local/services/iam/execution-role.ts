@@ -8,7 +8,7 @@
 import type { PolicyDocument } from '../../auth/policy/index.js';
 import { awsId } from '../../auth/credentials.js';
 import { LOCAL_EXECUTION_ROLE_NAME, sagemakerTrustPolicy } from '../../../aws-names/execution-role.js';
-import { roleArn } from './context.js';
+import { roleArn } from './principal-kinds.js';
 import type { IamState } from './state.js';
 
 export async function seedExecutionRole(state: IamState, now: Date): Promise<void> {

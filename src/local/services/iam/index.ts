@@ -1,15 +1,16 @@
 /**
  * The local cloud's IAM (Query protocol, API version 2010-05-08): roles, users with access keys,
  * customer managed policies with versions, attachments and inline policies of roles and users,
- * and role tags, over IamState. Every
- * operation is authorized through `call.authorize('iam:…', arn)` before it looks anything up, so
- * a role session can do in IAM only what its own policies allow (no widening itself).
+ * and role tags, over IamState. Every operation is authorized as its table entry says
+ * (operations.ts), on the entity's ARN, before it looks anything up, so a role session can do in
+ * IAM only what its own policies allow (no widening itself).
  */
 import { awsId } from '../../auth/credentials.js';
-import { IAM_XMLNS } from '../../protocols/index.js';
-import { parseQueryParams, queryProtocol } from '../../protocols/query.js';
+import { IAM_XMLNS, invalidAction } from '../../protocols/index.js';
+import { serveOperations } from '../../protocols/operations.js';
+import { queryProtocol } from '../../protocols/query.js';
 import type { LocalService } from '../../service.js';
-import { routeIam } from './routes.js';
+import { IAM_OPERATIONS } from './operations.js';
 import type { IamState } from './state.js';
 
 export { IamState } from './state.js';
@@ -24,12 +25,11 @@ export interface IamServiceOptions {
 export function createIamService(options: IamServiceOptions): LocalService {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? awsId;
-  return {
+  return serveOperations({
     id: 'iam',
     protocol: queryProtocol(IAM_XMLNS),
-    async handle(call) {
-      const params = parseQueryParams(call.request);
-      return routeIam({ call, params, state: options.state, now, newId });
-    },
-  };
+    operations: IAM_OPERATIONS,
+    context: (call, params) => ({ call, params, state: options.state, now, newId }),
+    unknownOperation: invalidAction,
+  });
 }

@@ -6,7 +6,7 @@
 import { validatePolicyDocument } from '../../auth/policy/index.js';
 import { accessDeniedError } from '../../protocols/index.js';
 import { queryList } from '../../protocols/query.js';
-import type { LocalResponse } from '../../http.js';
+import type { XmlNode } from '../../protocols/xml.js';
 import { ServiceError } from '../../service-error.js';
 import {
   alreadyExists,
@@ -15,7 +15,6 @@ import {
   noSuchEntity,
   page,
   policyArn,
-  reply,
   type IamContext,
 } from './context.js';
 import { requestTagContext } from './roles.js';
@@ -69,7 +68,7 @@ export function policyArnParam(ctx: IamContext, member = 'policyArn'): string {
 
 const policyNotFound = (arn: string): ServiceError => noSuchEntity(`Policy ${arn} was not found.`);
 
-export async function createPolicy(ctx: IamContext): Promise<LocalResponse> {
+export async function createPolicy(ctx: IamContext): Promise<XmlNode | undefined> {
   const p = ctx.params;
   const c = new Constraints();
   const name =
@@ -87,7 +86,7 @@ export async function createPolicy(ctx: IamContext): Promise<LocalResponse> {
   checkDuplicateTagKeys(tags);
 
   const arn = policyArn(ctx.state.accountId, path, name);
-  ctx.call.authorize('iam:CreatePolicy', arn, requestTagContext(tags));
+  ctx.call.authorizeOperation(arn, requestTagContext(tags));
   // Managed policy names are unique in the account whatever their path, and regardless of case.
   if (ctx.state.policyNamed(name))
     throw alreadyExists(`A policy called ${name} already exists. Duplicate names are not allowed.`);
@@ -109,25 +108,25 @@ export async function createPolicy(ctx: IamContext): Promise<LocalResponse> {
   };
   ctx.state.putPolicy(policy);
   await ctx.state.save();
-  return reply(ctx, { Policy: policyXml(ctx.state, policy) });
+  return { Policy: policyXml(ctx.state, policy) };
 }
 
 /** Authorize, then find a managed policy (customer or AWS managed). */
-export function authorizedPolicy(ctx: IamContext, action: string, arn: string): ManagedPolicyRecord {
-  ctx.call.authorize(action, arn);
+export function authorizedPolicy(ctx: IamContext, arn: string): ManagedPolicyRecord {
+  ctx.call.authorizeOperation(arn);
   const policy = ctx.state.policy(arn);
   if (!policy) throw policyNotFound(arn);
   return policy;
 }
 
-export async function getPolicy(ctx: IamContext): Promise<LocalResponse> {
-  const policy = authorizedPolicy(ctx, 'iam:GetPolicy', policyArnParam(ctx));
-  return reply(ctx, { Policy: policyXml(ctx.state, policy) });
+export async function getPolicy(ctx: IamContext): Promise<XmlNode | undefined> {
+  const policy = authorizedPolicy(ctx, policyArnParam(ctx));
+  return { Policy: policyXml(ctx.state, policy) };
 }
 
-export async function deletePolicy(ctx: IamContext): Promise<LocalResponse> {
+export async function deletePolicy(ctx: IamContext): Promise<XmlNode | undefined> {
   const arn = policyArnParam(ctx);
-  const policy = authorizedPolicy(ctx, 'iam:DeletePolicy', arn);
+  const policy = authorizedPolicy(ctx, arn);
   // AWS managed policies belong to AWS's account, not the caller's: even the root is refused.
   if (policy.awsManaged) {
     throw accessDeniedError(
@@ -143,10 +142,10 @@ export async function deletePolicy(ctx: IamContext): Promise<LocalResponse> {
   }
   ctx.state.deletePolicy(arn);
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }
 
-export async function listPolicies(ctx: IamContext): Promise<LocalResponse> {
+export async function listPolicies(ctx: IamContext): Promise<XmlNode | undefined> {
   const p = ctx.params;
   const c = new Constraints();
   const scope = p.Scope ?? 'All';
@@ -160,16 +159,16 @@ export async function listPolicies(ctx: IamContext): Promise<LocalResponse> {
     }) ?? '/';
   c.done();
   const onlyAttached = p.OnlyAttached === 'true';
-  ctx.call.authorize('iam:ListPolicies', '*');
+  ctx.call.authorizeOperation('*');
   const policies = ctx.state
     .policies()
     .filter((policy) => (scope === 'All' ? true : scope === 'AWS' ? policy.awsManaged === true : !policy.awsManaged))
     .filter((policy) => policy.path.startsWith(prefix))
     .filter((policy) => !onlyAttached || ctx.state.attachmentCount(policy.arn) > 0);
   const result = page(policies, (policy) => `${policy.policyName.toLowerCase()}\0${policy.arn}`, p);
-  return reply(ctx, {
+  return {
     Policies: { member: result.items.map((policy) => policyXml(ctx.state, policy, 'list')) },
     IsTruncated: result.IsTruncated,
     Marker: result.Marker,
-  });
+  };
 }

@@ -4,9 +4,9 @@
  * one is what attached roles are granted, so changing it changes every session of those roles at
  * once (IAM: "the default version … is the operative version").
  */
-import type { LocalResponse } from '../../http.js';
+import type { XmlNode } from '../../protocols/xml.js';
 import { accessDeniedError } from '../../protocols/index.js';
-import { deleteConflict, limitExceeded, noSuchEntity, reply, type IamContext } from './context.js';
+import { deleteConflict, limitExceeded, noSuchEntity, type IamContext } from './context.js';
 import { authorizedPolicy, checkManagedPolicy, documentMember, policyArnParam } from './policies.js';
 import type { ManagedPolicyRecord, PolicyVersionRecord } from './types.js';
 import { encodeDocument, Constraints } from './validation.js';
@@ -50,28 +50,28 @@ function refuseAwsManaged(ctx: IamContext, action: string, policy: ManagedPolicy
   }
 }
 
-export async function getPolicyVersion(ctx: IamContext): Promise<LocalResponse> {
+export async function getPolicyVersion(ctx: IamContext): Promise<XmlNode | undefined> {
   const arn = policyArnParam(ctx);
   const versionId = versionIdParam(ctx);
-  ctx.call.authorize('iam:GetPolicyVersion', arn);
+  ctx.call.authorizeOperation(arn);
   const policy = ctx.state.policy(arn);
   if (!policy) throw noSuchEntity(`Policy ${arn} version ${versionId} does not exist or is not attachable.`);
-  return reply(ctx, { PolicyVersion: versionXml(policy, findVersion(policy, versionId), true) });
+  return { PolicyVersion: versionXml(policy, findVersion(policy, versionId), true) };
 }
 
-export async function listPolicyVersions(ctx: IamContext): Promise<LocalResponse> {
-  const policy = authorizedPolicy(ctx, 'iam:ListPolicyVersions', policyArnParam(ctx));
+export async function listPolicyVersions(ctx: IamContext): Promise<XmlNode | undefined> {
+  const policy = authorizedPolicy(ctx, policyArnParam(ctx));
   // Newest first, as IAM lists them.
   const versions = [...policy.versions].reverse().map((v) => versionXml(policy, v, false));
-  return reply(ctx, { Versions: { member: versions }, IsTruncated: false });
+  return { Versions: { member: versions }, IsTruncated: false };
 }
 
-export async function createPolicyVersion(ctx: IamContext): Promise<LocalResponse> {
+export async function createPolicyVersion(ctx: IamContext): Promise<XmlNode | undefined> {
   const arn = policyArnParam(ctx);
   const c = new Constraints();
   const document = documentMember(c, 'policyDocument', ctx.params.PolicyDocument);
   c.done();
-  const policy = authorizedPolicy(ctx, 'iam:CreatePolicyVersion', arn);
+  const policy = authorizedPolicy(ctx, arn);
   refuseAwsManaged(ctx, 'iam:CreatePolicyVersion', policy);
   checkManagedPolicy(document);
   if (policy.versions.length >= MAX_VERSIONS) {
@@ -90,28 +90,28 @@ export async function createPolicyVersion(ctx: IamContext): Promise<LocalRespons
   };
   ctx.state.putPolicy(updated);
   await ctx.state.save();
-  return reply(ctx, { PolicyVersion: versionXml(updated, version, false) });
+  return { PolicyVersion: versionXml(updated, version, false) };
 }
 
-export async function deletePolicyVersion(ctx: IamContext): Promise<LocalResponse> {
+export async function deletePolicyVersion(ctx: IamContext): Promise<XmlNode | undefined> {
   const arn = policyArnParam(ctx);
   const versionId = versionIdParam(ctx);
-  const policy = authorizedPolicy(ctx, 'iam:DeletePolicyVersion', arn);
+  const policy = authorizedPolicy(ctx, arn);
   refuseAwsManaged(ctx, 'iam:DeletePolicyVersion', policy);
   findVersion(policy, versionId);
   if (versionId === policy.defaultVersionId) throw deleteConflict('Cannot delete the default version of a policy.');
   ctx.state.putPolicy({ ...policy, versions: policy.versions.filter((v) => v.versionId !== versionId) });
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }
 
-export async function setDefaultPolicyVersion(ctx: IamContext): Promise<LocalResponse> {
+export async function setDefaultPolicyVersion(ctx: IamContext): Promise<XmlNode | undefined> {
   const arn = policyArnParam(ctx);
   const versionId = versionIdParam(ctx);
-  const policy = authorizedPolicy(ctx, 'iam:SetDefaultPolicyVersion', arn);
+  const policy = authorizedPolicy(ctx, arn);
   refuseAwsManaged(ctx, 'iam:SetDefaultPolicyVersion', policy);
   findVersion(policy, versionId);
   ctx.state.putPolicy({ ...policy, defaultVersionId: versionId, updateDate: ctx.now().toISOString() });
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }

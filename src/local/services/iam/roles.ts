@@ -1,41 +1,20 @@
 /**
- * Roles: CreateRole, GetRole, DeleteRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy.
+ * Roles: CreateRole, GetRole, DeleteRole, UpdateRole, UpdateAssumeRolePolicy (ListRoles and a
+ * role's policies are written once for roles and users: principal-policies.ts).
  */
 import { validatePolicyDocument } from '../../auth/policy/index.js';
 import { queryList } from '../../protocols/query.js';
-import type { LocalResponse } from '../../http.js';
-import {
-  alreadyExists,
-  authorizedRole,
-  deleteConflict,
-  limitExceeded,
-  page,
-  reply,
-  roleArn,
-  type IamContext,
-} from './context.js';
+import type { XmlNode } from '../../protocols/xml.js';
+import { alreadyExists, authorizedPrincipal, deleteConflict, limitExceeded, type IamContext } from './context.js';
+import { ROLE, roleArn, roleNameConstraint } from './principal-kinds.js';
 import { roleXml } from './shapes.js';
 import type { RoleRecord } from './types.js';
-import {
-  checkDuplicateTagKeys,
-  Constraints,
-  NAME_PATTERN_TEXT,
-  PATH_PATTERN_TEXT,
-  PATTERNS,
-  parseTags,
-} from './validation.js';
+import { checkDuplicateTagKeys, Constraints, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
 
 /** IAM quotas (reference_iam-quotas.html), at their defaults. */
 const ROLES_PER_ACCOUNT = 1000;
 /** "Role trust policy length: 2,048 characters" (whitespace not counted). */
 const TRUST_POLICY_SIZE = 2048;
-
-export function roleNameConstraint(c: Constraints, value: string | undefined): string {
-  return (
-    c.string('roleName', value, { max: 64, pattern: PATTERNS.name, patternText: NAME_PATTERN_TEXT, required: true }) ??
-    ''
-  );
-}
 
 function pathConstraint(c: Constraints, value: string | undefined): string {
   return c.string('path', value, { max: 512, pattern: PATTERNS.path, patternText: PATH_PATTERN_TEXT }) ?? '/';
@@ -68,7 +47,7 @@ export function requestTagContext(tags: { Key: string; Value: string }[]): Recor
   return context;
 }
 
-export async function createRole(ctx: IamContext): Promise<LocalResponse> {
+export async function createRole(ctx: IamContext): Promise<XmlNode | undefined> {
   const p = ctx.params;
   const c = new Constraints();
   const name = roleNameConstraint(c, p.RoleName);
@@ -81,7 +60,7 @@ export async function createRole(ctx: IamContext): Promise<LocalResponse> {
   checkDuplicateTagKeys(tags);
 
   const arn = roleArn(ctx.state.accountId, path, name);
-  ctx.call.authorize('iam:CreateRole', arn, requestTagContext(tags));
+  ctx.call.authorizeOperation(arn, requestTagContext(tags));
   const existing = ctx.state.role(name);
   // Names are unique regardless of case, and the message names the role as the caller wrote it.
   if (existing) throw alreadyExists(`Role with name ${name} already exists.`);
@@ -107,22 +86,22 @@ export async function createRole(ctx: IamContext): Promise<LocalResponse> {
   // CreateRole answers without RoleLastUsed; tags are echoed.
   const xml = roleXml(role);
   delete xml.RoleLastUsed;
-  return reply(ctx, { Role: xml });
+  return { Role: xml };
 }
 
-export async function getRole(ctx: IamContext): Promise<LocalResponse> {
+export async function getRole(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const name = roleNameConstraint(c, ctx.params.RoleName);
   c.done();
-  const role = authorizedRole(ctx, 'iam:GetRole', name);
-  return reply(ctx, { Role: roleXml(role) });
+  const role = authorizedPrincipal(ctx, ROLE, name);
+  return { Role: roleXml(role) };
 }
 
-export async function deleteRole(ctx: IamContext): Promise<LocalResponse> {
+export async function deleteRole(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const name = roleNameConstraint(c, ctx.params.RoleName);
   c.done();
-  const role = authorizedRole(ctx, 'iam:DeleteRole', name);
+  const role = authorizedPrincipal(ctx, ROLE, name);
   // IAM's two messages, one per kind of policy still on the role (DeleteRole API reference:
   // "you must first remove … inline policies … and detach … managed policies").
   if (role.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
@@ -130,37 +109,17 @@ export async function deleteRole(ctx: IamContext): Promise<LocalResponse> {
     throw deleteConflict('Cannot delete entity, must delete policies first.');
   ctx.state.deleteRole(role.roleName);
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }
 
-export async function listRoles(ctx: IamContext): Promise<LocalResponse> {
-  const c = new Constraints();
-  const prefix =
-    c.string('pathPrefix', ctx.params.PathPrefix, {
-      max: 512,
-      pattern: PATTERNS.pathPrefix,
-      patternText: '\\u002F[\\u0021-\\u007F]*',
-    }) ?? '/';
-  c.done();
-  // ListRoles has no resource type in the service authorization reference: it is authorized on "*".
-  ctx.call.authorize('iam:ListRoles', '*');
-  const roles = ctx.state.roles().filter((r) => r.path.startsWith(prefix));
-  const result = page(roles, (r) => r.roleName.toLowerCase(), ctx.params);
-  return reply(ctx, {
-    Roles: { member: result.items.map((r) => roleXml(r, 'list')) },
-    IsTruncated: result.IsTruncated,
-    Marker: result.Marker,
-  });
-}
-
-export async function updateRole(ctx: IamContext): Promise<LocalResponse> {
+export async function updateRole(ctx: IamContext): Promise<XmlNode | undefined> {
   const p = ctx.params;
   const c = new Constraints();
   const name = roleNameConstraint(c, p.RoleName);
   const description = c.string('description', p.Description, { min: 0, max: 1000, pattern: PATTERNS.description });
   const maxSession = c.integer('maxSessionDuration', p.MaxSessionDuration, 3600, 43200);
   c.done();
-  const role = authorizedRole(ctx, 'iam:UpdateRole', name);
+  const role = authorizedPrincipal(ctx, ROLE, name);
   const updated: RoleRecord = { ...role, ...(maxSession !== undefined ? { maxSessionDuration: maxSession } : {}) };
   if (description !== undefined) {
     if (description) updated.description = description;
@@ -168,17 +127,17 @@ export async function updateRole(ctx: IamContext): Promise<LocalResponse> {
   }
   ctx.state.putRole(updated);
   await ctx.state.save();
-  return reply(ctx, {});
+  return {};
 }
 
-export async function updateAssumeRolePolicy(ctx: IamContext): Promise<LocalResponse> {
+export async function updateAssumeRolePolicy(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const name = roleNameConstraint(c, ctx.params.RoleName);
   const trust = documentConstraint(c, 'policyDocument', ctx.params.PolicyDocument);
   c.done();
-  const role = authorizedRole(ctx, 'iam:UpdateAssumeRolePolicy', name);
+  const role = authorizedPrincipal(ctx, ROLE, name);
   checkTrustPolicy(trust);
   ctx.state.putRole({ ...role, assumeRolePolicyDocument: trust });
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }

@@ -1,51 +1,22 @@
 /**
- * IAM users: CreateUser, GetUser, ListUsers, DeleteUser. A user is a long-term principal: its
+ * IAM users: CreateUser, GetUser, DeleteUser (ListUsers with ListRoles, principal-policies.ts). A user is a long-term principal: its
  * access keys (access-keys.ts) sign requests, and its attached and inline policies
- * (user-policies.ts) are what the authorizer evaluates for them. Groups, login profiles, MFA
+ * (principal-policies.ts) are what the authorizer evaluates for them. Groups, login profiles, MFA
  * devices and permissions boundaries are not implemented.
  */
 import { notImplementedError } from '../../protocols/index.js';
 import { queryList } from '../../protocols/query.js';
-import type { LocalResponse } from '../../http.js';
+import type { XmlNode } from '../../protocols/xml.js';
 import { ServiceError } from '../../service-error.js';
-import {
-  alreadyExists,
-  authorizedUser,
-  deleteConflict,
-  limitExceeded,
-  page,
-  reply,
-  userArn,
-  type IamContext,
-} from './context.js';
+import { alreadyExists, authorizedPrincipal, deleteConflict, limitExceeded, type IamContext } from './context.js';
+import { USER, userArn, userNameConstraint } from './principal-kinds.js';
 import { requestTagContext } from './roles.js';
 import { userXml } from './shapes.js';
 import type { UserRecord } from './types.js';
-import {
-  checkDuplicateTagKeys,
-  Constraints,
-  NAME_PATTERN_TEXT,
-  PATH_PATTERN_TEXT,
-  PATTERNS,
-  parseTags,
-} from './validation.js';
+import { checkDuplicateTagKeys, Constraints, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
 
 /** "IAM users per account: 5000" (default quota, reference_iam-quotas.html). */
 const USERS_PER_ACCOUNT = 5000;
-
-/** CreateUser's userNameType is 1-64 characters; the other operations take existingUserNameType, 1-128. */
-export function userNameConstraint(
-  c: Constraints,
-  value: string | undefined,
-  opts: { max?: number; required?: boolean } = {},
-): string | undefined {
-  return c.string('userName', value, {
-    max: opts.max ?? 128,
-    pattern: PATTERNS.name,
-    patternText: NAME_PATTERN_TEXT,
-    required: opts.required ?? true,
-  });
-}
 
 /**
  * The user an operation without UserName acts on: "IAM determines the user name implicitly based
@@ -60,7 +31,7 @@ export function implicitUserName(ctx: IamContext): string {
   throw new ServiceError('ValidationError', 'Must specify userName when calling with non-User credentials');
 }
 
-export async function createUser(ctx: IamContext): Promise<LocalResponse> {
+export async function createUser(ctx: IamContext): Promise<XmlNode | undefined> {
   const p = ctx.params;
   const c = new Constraints();
   const name = userNameConstraint(c, p.UserName, { max: 64 }) ?? '';
@@ -73,7 +44,7 @@ export async function createUser(ctx: IamContext): Promise<LocalResponse> {
   }
 
   const arn = userArn(ctx.state.accountId, path, name);
-  ctx.call.authorize('iam:CreateUser', arn, requestTagContext(tags));
+  ctx.call.authorizeOperation(arn, requestTagContext(tags));
   if (ctx.state.user(name)) throw alreadyExists(`User with name ${name} already exists.`);
   if (ctx.state.users().length >= USERS_PER_ACCOUNT)
     throw limitExceeded(`Cannot exceed quota for UsersPerAccount: ${USERS_PER_ACCOUNT}`);
@@ -91,41 +62,22 @@ export async function createUser(ctx: IamContext): Promise<LocalResponse> {
   };
   ctx.state.putUser(user);
   await ctx.state.save();
-  return reply(ctx, { User: userXml(user) });
+  return { User: userXml(user) };
 }
 
-export async function getUser(ctx: IamContext): Promise<LocalResponse> {
+export async function getUser(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const given = userNameConstraint(c, ctx.params.UserName, { required: false });
   c.done();
-  const user = authorizedUser(ctx, 'iam:GetUser', given ?? implicitUserName(ctx));
-  return reply(ctx, { User: userXml(user) });
+  const user = authorizedPrincipal(ctx, USER, given ?? implicitUserName(ctx));
+  return { User: userXml(user) };
 }
 
-export async function listUsers(ctx: IamContext): Promise<LocalResponse> {
-  const c = new Constraints();
-  const prefix =
-    c.string('pathPrefix', ctx.params.PathPrefix, {
-      max: 512,
-      pattern: PATTERNS.pathPrefix,
-      patternText: '\\u002F[\\u0021-\\u007F]*',
-    }) ?? '/';
-  c.done();
-  ctx.call.authorize('iam:ListUsers', '*');
-  const users = ctx.state.users().filter((u) => u.path.startsWith(prefix));
-  const result = page(users, (u) => u.userName.toLowerCase(), ctx.params);
-  return reply(ctx, {
-    Users: { member: result.items.map((u) => userXml(u, 'list')) },
-    IsTruncated: result.IsTruncated,
-    Marker: result.Marker,
-  });
-}
-
-export async function deleteUser(ctx: IamContext): Promise<LocalResponse> {
+export async function deleteUser(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const name = userNameConstraint(c, ctx.params.UserName) ?? '';
   c.done();
-  const user = authorizedUser(ctx, 'iam:DeleteUser', name);
+  const user = authorizedPrincipal(ctx, USER, name);
   // "you must delete the items attached to the user manually" (DeleteUser API reference), one
   // DeleteConflict per kind, keys first as IAM reports them.
   if (user.accessKeys.length > 0) throw deleteConflict('Cannot delete entity, must delete access keys first.');
@@ -134,5 +86,5 @@ export async function deleteUser(ctx: IamContext): Promise<LocalResponse> {
   if (user.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
   ctx.state.deleteUser(user.userName);
   await ctx.state.save();
-  return reply(ctx);
+  return undefined;
 }

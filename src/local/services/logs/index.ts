@@ -9,11 +9,19 @@
  * Authorization: `logs:<Op>` on the log group (`…:log-group:NAME:*`), the stream for
  * GetLogEvents, and `…:log-group::log-stream:` for DescribeLogGroups, as AWS checks them.
  */
-import { jsonProtocol, jsonResponse, operationFromTarget, parseJsonBody } from '../../protocols/json.js';
+import { jsonProtocol } from '../../protocols/json.js';
 import { notImplementedError } from '../../protocols/index.js';
+import { serveOperations, type OperationTable } from '../../protocols/operations.js';
 import type { LocalService } from '../../service.js';
 import { LogEventStore } from '../../store/log-events.js';
-import { describeLogGroups, describeLogStreams, filterLogEvents, getLogEvents, type Operation } from './operations.js';
+import type { Json } from '../sagemaker/validation.js';
+import {
+  describeLogGroups,
+  describeLogStreams,
+  filterLogEvents,
+  getLogEvents,
+  type LogsContext,
+} from './operations.js';
 
 export interface LogsService extends LocalService {
   readonly events: LogEventStore;
@@ -23,27 +31,24 @@ export interface LogsService extends LocalService {
   close(): Promise<void>;
 }
 
-const OPERATIONS: Readonly<Record<string, Operation<never>>> = {
-  DescribeLogGroups: describeLogGroups as Operation<never>,
-  DescribeLogStreams: describeLogStreams as Operation<never>,
-  GetLogEvents: getLogEvents as Operation<never>,
-  FilterLogEvents: filterLogEvents as Operation<never>,
+/** CloudWatch Logs' operations by their X-Amz-Target names (each says its action and resource: operations.ts). */
+const OPERATIONS: OperationTable<LogsContext, Json, object> = {
+  DescribeLogGroups: describeLogGroups,
+  DescribeLogStreams: describeLogStreams,
+  GetLogEvents: getLogEvents,
+  FilterLogEvents: filterLogEvents,
 };
 
 export function createLogsService(events: LogEventStore): LogsService {
   return {
-    id: 'logs',
-    protocol: jsonProtocol('1.1'),
+    ...serveOperations({
+      id: 'logs',
+      protocol: jsonProtocol('1.1', { target: 'Logs_20140328' }),
+      operations: OPERATIONS,
+      context: (call): LogsContext => ({ store: events, region: call.region, accountId: call.principal.accountId }),
+      unknownOperation: (name) => notImplementedError('logs', `the CloudWatch Logs operation ${name}`),
+    }),
     events,
-    async handle(call) {
-      const operation = operationFromTarget(call.request, 'Logs_20140328');
-      const op = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
-      if (!op) throw notImplementedError('logs', `the CloudWatch Logs operation ${operation}`);
-      const scope = { region: call.region, accountId: call.principal.accountId };
-      const request = op.read(parseJsonBody(call.request));
-      call.authorize(`logs:${operation}`, op.resource(request, scope));
-      return jsonResponse('1.1', op.run(request, events, scope), call.requestId);
-    },
     open: () => events.open(),
     close: () => events.flush(),
   };

@@ -5,6 +5,7 @@
  * the resource it acts on for the authorizer, then runs. Pure over the store: no I/O.
  */
 import { logGroupArn } from '../../../aws-names/arns.js';
+import type { Operation } from '../../protocols/operations.js';
 import { ServiceError } from '../../service-error.js';
 import { compareEvents, compareNames, eventBytes, type LogEvent, type LogEventStore } from '../../store/log-events.js';
 import { Validator, type Json } from '../sagemaker/validation.js';
@@ -17,16 +18,20 @@ const MAX_LIST = 50;
 const LOG_GROUP_PATTERN = '[\\.\\-_/#A-Za-z0-9]+';
 const LOG_STREAM_PATTERN = '[^:*]*';
 
-interface Scope {
+/** What every operation gets: the log-event store and the caller's region and account. */
+export interface LogsContext {
+  store: LogEventStore;
   region: string;
   accountId: string;
 }
 
-export interface Operation<R> {
-  read(input: Json): R;
-  resource(request: R, scope: Scope): string;
-  run(request: R, store: LogEventStore, scope: Scope): object;
-}
+type Scope = Pick<LogsContext, 'region' | 'accountId'>;
+
+/** A Logs operation: its input checks (`input`), the resource it acts on, its handler (`run`). */
+type LogsOperation<R> = Operation<LogsContext, Json, R, object> & {
+  input(ctx: LogsContext, raw: Json): R;
+  resource(ctx: LogsContext, request: R): string;
+};
 
 const invalidParameter = (message: string) => new ServiceError('InvalidParameterException', message);
 const groupNotFound = () => new ServiceError('ResourceNotFoundException', 'The specified log group does not exist.');
@@ -86,8 +91,9 @@ interface DescribeGroups {
   after?: string;
 }
 
-export const describeLogGroups: Operation<DescribeGroups> = {
-  read(input) {
+export const describeLogGroups: LogsOperation<DescribeGroups> = {
+  action: 'logs:DescribeLogGroups',
+  input(_ctx, input) {
     const v = new Validator();
     const prefix = v.string(input.logGroupNamePrefix, 'logGroupNamePrefix', {
       min: 1,
@@ -107,8 +113,9 @@ export const describeLogGroups: Operation<DescribeGroups> = {
     return { prefix, pattern, limit, after: decodeKey(token, isString) };
   },
   // AWS checks DescribeLogGroups on this odd resource, whatever the prefix (terraform-provider-aws#8804).
-  resource: (_r, scope) => `${logGroupArn(scope.region, scope.accountId, '')}:log-stream:`,
-  run(request, store, scope) {
+  resource: (scope, _r) => `${logGroupArn(scope.region, scope.accountId, '')}:log-stream:`,
+  run(scope, request) {
+    const store = scope.store;
     // logGroupNamePattern: a case-sensitive substring of the name.
     const all = store
       .groups()
@@ -146,8 +153,9 @@ interface DescribeStreams {
 const isTimeKey = (k: unknown): k is [number, string] =>
   Array.isArray(k) && k.length === 2 && typeof k[0] === 'number' && typeof k[1] === 'string';
 
-export const describeLogStreams: Operation<DescribeStreams> = {
-  read(input) {
+export const describeLogStreams: LogsOperation<DescribeStreams> = {
+  action: 'logs:DescribeLogStreams',
+  input(_ctx, input) {
     const v = new Validator();
     const prefix = v.string(input.logStreamNamePrefix, 'logStreamNamePrefix', {
       min: 1,
@@ -170,8 +178,9 @@ export const describeLogStreams: Operation<DescribeStreams> = {
       after: decodeKey(token, isTimeKey),
     };
   },
-  resource: (r, scope) => groupResource(scope, r.group),
-  run(request, store, scope) {
+  resource: (scope, r) => groupResource(scope, r.group),
+  run(scope, request) {
+    const store = scope.store;
     const streams = store.streams(request.group);
     if (!streams) throw groupNotFound();
     const key = (s: { name: string; lastEventTimestamp?: number }): [number, string] => [
@@ -242,8 +251,9 @@ interface GetEvents {
   token?: string;
 }
 
-export const getLogEvents: Operation<GetEvents> = {
-  read(input) {
+export const getLogEvents: LogsOperation<GetEvents> = {
+  action: 'logs:GetLogEvents',
+  input(_ctx, input) {
     const v = new Validator();
     const stream = v.string(input.logStreamName, 'logStreamName', {
       required: true,
@@ -260,8 +270,8 @@ export const getLogEvents: Operation<GetEvents> = {
     if (token !== undefined) decodeCursor(token);
     return { group, stream: stream!, startTime, endTime, limit, startFromHead, token };
   },
-  resource: (r, scope) => `${logGroupArn(scope.region, scope.accountId, r.group)}:log-stream:${r.stream}`,
-  run(request, store) {
+  resource: (scope, r) => `${logGroupArn(scope.region, scope.accountId, r.group)}:log-stream:${r.stream}`,
+  run({ store }, request) {
     const all = store.events(request.group, request.stream);
     if (!all) throw store.hasGroup(request.group) ? streamNotFound() : groupNotFound();
     // The time range first: startTime included, endTime excluded.
@@ -349,8 +359,9 @@ function eventId(streamName: string, e: LogEvent): string {
   return `${String(e.timestamp).padStart(14, '0')}${String(h).padStart(10, '0')}${String(e.seq).padStart(16, '0')}`;
 }
 
-export const filterLogEvents: Operation<FilterEvents> = {
-  read(input) {
+export const filterLogEvents: LogsOperation<FilterEvents> = {
+  action: 'logs:FilterLogEvents',
+  input(_ctx, input) {
     const v = new Validator();
     const streams = v.list(input.logStreamNames, 'logStreamNames', { min: 1, max: 100 });
     const names = streams?.map(
@@ -380,8 +391,8 @@ export const filterLogEvents: Operation<FilterEvents> = {
       after: decodeKey(token, isFilterKey),
     };
   },
-  resource: (r, scope) => groupResource(scope, r.group),
-  run(request, store) {
+  resource: (scope, r) => groupResource(scope, r.group),
+  run({ store }, request) {
     const streams = store.streams(request.group);
     if (!streams) throw groupNotFound();
     const wanted = request.streams ? new Set(request.streams) : undefined;

@@ -9,76 +9,91 @@
  * Anything the host throws that is not a ServiceError answers 500 (InternalFailure) through the
  * app, and the host stays up.
  */
-import { safeDecode, type LocalResponse } from '../../http.js';
 import { notImplementedError } from '../../protocols/index.js';
-import { restJson } from '../../protocols/rest-json.js';
-import type { LocalService, ServiceCall } from '../../service.js';
+import {
+  serveOperations,
+  type Operation,
+  type OperationCall,
+  type OperationTable,
+} from '../../protocols/operations.js';
+import { restJson, type RestJsonBinding, type RestJsonOutput } from '../../protocols/rest-json.js';
+import type { LocalService } from '../../service.js';
 import { sagemakerArn } from '../../../aws-names/arns.js';
 import type { EndpointHost } from '../../hosting/index.js';
 import { oversizeBody, validationError } from '../../hosting/errors.js';
-import { isLocalStatusRequest, localEndpointStatus } from './local-status.js';
+import { LOCAL_STATUS_PATH, localEndpointStatus } from './local-status.js';
 
 /** InvokeEndpoint's payload limit: 6 MiB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-const INVOCATIONS_PATH = /^\/endpoints\/([^/]+)\/invocations$/;
 const TARGET_MODEL = 'x-amzn-sagemaker-target-model';
 const TARGET_VARIANT = 'x-amzn-sagemaker-target-variant';
 const CUSTOM_ATTRIBUTES = 'x-amzn-sagemaker-custom-attributes';
 
-export function createRuntimeService(host: EndpointHost): LocalService {
-  return {
-    id: 'sagemaker-runtime',
-    protocol: restJson,
-    async handle(call: ServiceCall): Promise<LocalResponse> {
+type RuntimeOperation = Operation<OperationCall, string[], string[], RestJsonOutput, RestJsonBinding>;
+
+function runtimeOperations(
+  host: EndpointHost,
+): OperationTable<OperationCall, string[], RestJsonOutput, RestJsonBinding> {
+  const invokeEndpoint: RuntimeOperation = {
+    action: 'sagemaker:InvokeEndpoint',
+    http: { method: 'POST', path: /^\/endpoints\/([^/]+)\/invocations$/ },
+    resource: (call, [endpointName]) => ({
+      arn: sagemakerArn(call.region, call.principal.accountId, 'endpoint', endpointName!),
+      context: { 'sagemaker:TargetModel': call.request.headers[TARGET_MODEL] },
+    }),
+    run(call, [endpointName]) {
       const { request } = call;
-      if (isLocalStatusRequest(request)) return localEndpointStatus(call, host); // not AWS: see local-status.ts
-      const match = request.method === 'POST' ? INVOCATIONS_PATH.exec(request.rawPath) : null;
-      if (!match)
-        throw notImplementedError(
-          'sagemaker-runtime',
-          `${request.method} ${request.rawPath} (only InvokeEndpoint is served)`,
-        );
-      // decodeURIComponent leaves a name without '%' as it is: skip the call (and its try) then.
-      const rawName = match[1]!;
-      const endpointName = rawName.includes('%') ? safeDecode(rawName) : rawName;
-      const headers = request.headers;
-      const targetModel = headers[TARGET_MODEL];
-      call.authorize(
-        'sagemaker:InvokeEndpoint',
-        sagemakerArn(call.region, call.principal.accountId, 'endpoint', endpointName),
-        {
-          'sagemaker:TargetModel': targetModel,
-        },
-      );
       if (request.body.length > MAX_PAYLOAD_BYTES) throw oversizeBody(call.requestId);
-      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(endpointName) || endpointName.length > 63) {
+      if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(endpointName!) || endpointName!.length > 63) {
         throw validationError(
           `1 validation error detected: Value at 'endpointName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9])*`,
         );
       }
+      const headers = request.headers;
       // serve, not invoke: a warm model answers without a promise per container (hot path).
       const served = host.serve({
-        endpointName,
+        endpointName: endpointName!,
         body: request.body,
         contentType: headers['content-type'],
         accept: headers.accept,
-        targetModel,
+        targetModel: headers[TARGET_MODEL],
         targetVariant: headers[TARGET_VARIANT],
         customAttributes: headers[CUSTOM_ATTRIBUTES],
         accountId: call.principal.accountId,
         region: call.region,
         requestId: call.requestId,
       });
-      const result = served instanceof Promise ? await served : served;
-      const out: Record<string, string> = {
-        'content-type': result.contentType,
-        'x-amzn-requestid': call.requestId,
-        'x-amzn-invoked-production-variant': result.invokedProductionVariant,
-      };
-      // SageMaker returns the container's custom attributes; ours echo the request's.
-      if (result.customAttributes !== undefined) out[CUSTOM_ATTRIBUTES] = result.customAttributes;
-      return { status: 200, headers: out, body: result.body };
+      return served instanceof Promise ? served.then(answer) : answer(served);
     },
   };
+  return {
+    InvokeEndpoint: invokeEndpoint,
+    // Not AWS: the local cloud's endpoint status, for the account root only (see local-status.ts).
+    LocalEndpointStatus: {
+      action: undefined,
+      http: { method: 'GET', path: LOCAL_STATUS_PATH },
+      run: (call, [name]) => localEndpointStatus(call, host, name!),
+    } satisfies RuntimeOperation,
+  };
+}
+
+function answer(result: Awaited<ReturnType<EndpointHost['serve']>>): RestJsonOutput {
+  const headers: Record<string, string> = {
+    'content-type': result.contentType,
+    'x-amzn-invoked-production-variant': result.invokedProductionVariant,
+  };
+  // SageMaker returns the container's custom attributes; ours echo the request's.
+  if (result.customAttributes !== undefined) headers[CUSTOM_ATTRIBUTES] = result.customAttributes;
+  return { headers, body: result.body };
+}
+
+export function createRuntimeService(host: EndpointHost): LocalService {
+  return serveOperations({
+    id: 'sagemaker-runtime',
+    protocol: restJson,
+    operations: runtimeOperations(host),
+    context: (call) => call,
+    unknownOperation: (name) => notImplementedError('sagemaker-runtime', `${name} (only InvokeEndpoint is served)`),
+  });
 }

@@ -14,7 +14,6 @@
  * Errors are REST-JSON errors like the runtime's: AccessDeniedException (403), ValidationError
  * "Endpoint … of account … not found." (400).
  */
-import { safeDecode, type LocalRequest, type LocalResponse } from '../../http.js';
 import { sagemakerArn } from '../../../aws-names/arns.js';
 import type { EndpointHost } from '../../hosting/index.js';
 import {
@@ -25,16 +24,12 @@ import {
 } from '../../../formats/endpoint-status.js';
 import { endpointNotFound } from '../../hosting/errors.js';
 import { accessDeniedError } from '../../protocols/index.js';
+import type { RestJsonOutput } from '../../protocols/rest-json.js';
 import type { ServiceCall } from '../../service.js';
 
-const LOCAL_STATUS_PATH = /^\/__mme\/endpoints\/([^/]+)\/status$/;
+export const LOCAL_STATUS_PATH = /^\/__mme\/endpoints\/([^/]+)\/status$/;
 
-export function isLocalStatusRequest(request: LocalRequest): boolean {
-  return request.method === 'GET' && LOCAL_STATUS_PATH.test(request.rawPath);
-}
-
-export function localEndpointStatus(call: ServiceCall, host: EndpointHost): LocalResponse {
-  const name = safeDecode(LOCAL_STATUS_PATH.exec(call.request.rawPath)![1]!);
+export function localEndpointStatus(call: ServiceCall, host: EndpointHost, name: string): RestJsonOutput {
   const resource = sagemakerArn(call.region, call.principal.accountId, 'endpoint', name);
   if (call.principal.kind !== 'root') {
     throw accessDeniedError(
@@ -52,11 +47,7 @@ export function localEndpointStatus(call: ServiceCall, host: EndpointHost): Loca
       cache: cacheTotals(status.models.filter((m) => m.variantName === v.variantName)),
     })),
   };
-  return {
-    status: 200,
-    headers: { 'content-type': 'application/json', 'x-amzn-requestid': call.requestId },
-    body: JSON.stringify(document),
-  };
+  return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(document) };
 }
 
 function cacheTotals(models: EndpointStatus['models']): CacheFigures {

@@ -1,11 +1,10 @@
 /** Bucket operations: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, GetBucketLocation. */
+import { xmlOutput, S3_XMLNS, type RestXmlOutput } from '../../protocols/rest-xml.js';
 import { createHash } from 'node:crypto';
-import type { LocalResponse } from '../../http.js';
-import { S3_XMLNS, s3RequestHeaders, xmlResponse } from '../../protocols/rest-xml.js';
 import { escapeXml } from '../../protocols/xml.js';
 import { ServiceError } from '../../service-error.js';
 import { validateBucketName } from '../../store/names.js';
-import { bucketArn, type S3Context } from './context.js';
+import type { S3Context } from './context.js';
 import { readPayload } from './payload.js';
 import { parseXmlBody, text } from './xml-body.js';
 
@@ -15,8 +14,7 @@ export function owner(ctx: S3Context): { ID: string; DisplayName: string } {
   return { ID: id, DisplayName: 'local' };
 }
 
-export async function createBucket(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:CreateBucket', bucketArn(ctx.bucket));
+export async function createBucket(ctx: S3Context): Promise<RestXmlOutput> {
   validateBucketName(ctx.bucket);
   const { data } = readPayload(ctx.request);
   let constraint: string | undefined;
@@ -33,52 +31,42 @@ export async function createBucket(ctx: S3Context): Promise<LocalResponse> {
     );
   }
   await ctx.store.createBucket(ctx.bucket, { region: constraint ?? ctx.call.region });
-  return { status: 200, headers: { ...s3RequestHeaders(ctx.requestId), location: `/${ctx.bucket}` } };
+  return { headers: { location: `/${ctx.bucket}` } };
 }
 
-export async function headBucket(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:ListBucket', bucketArn(ctx.bucket));
+export async function headBucket(ctx: S3Context): Promise<RestXmlOutput> {
   const info = await ctx.store.getBucket(ctx.bucket);
   return {
     status: 200,
     headers: {
-      ...s3RequestHeaders(ctx.requestId),
       'x-amz-bucket-region': info.region,
       'x-amz-access-point-alias': 'false',
     },
   };
 }
 
-export async function listBuckets(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:ListAllMyBuckets', '*');
+export async function listBuckets(ctx: S3Context): Promise<RestXmlOutput> {
   const prefix = ctx.request.query.prefix ?? '';
   const buckets = (await ctx.store.listBuckets()).filter((b) => b.name.startsWith(prefix));
-  return xmlResponse(
-    200,
-    'ListAllMyBucketsResult',
-    {
-      Owner: owner(ctx),
-      Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: b.creationDate, BucketRegion: b.region })) },
-      Prefix: ctx.request.query.prefix,
-    },
-    ctx.requestId,
-  );
+  return xmlOutput('ListAllMyBucketsResult', {
+    Owner: owner(ctx),
+    Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: b.creationDate, BucketRegion: b.region })) },
+    Prefix: ctx.request.query.prefix,
+  });
 }
 
-export async function deleteBucket(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:DeleteBucket', bucketArn(ctx.bucket));
+export async function deleteBucket(ctx: S3Context): Promise<RestXmlOutput> {
   await ctx.store.deleteBucket(ctx.bucket);
-  return { status: 204, headers: s3RequestHeaders(ctx.requestId) };
+  return { status: 204 };
 }
 
 /** S3 writes us-east-1 as an empty LocationConstraint (a quirk SDKs and the CLI expect). */
-export async function getBucketLocation(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:GetBucketLocation', bucketArn(ctx.bucket));
+export async function getBucketLocation(ctx: S3Context): Promise<RestXmlOutput> {
   const { region } = await ctx.store.getBucket(ctx.bucket);
   const value = region === 'us-east-1' ? '' : escapeXml(region);
   return {
     status: 200,
-    headers: { 'content-type': 'application/xml', ...s3RequestHeaders(ctx.requestId) },
+    headers: { 'content-type': 'application/xml' },
     body: `<?xml version="1.0" encoding="UTF-8"?><LocationConstraint xmlns="${S3_XMLNS}">${value}</LocationConstraint>`,
   };
 }

@@ -1,11 +1,12 @@
 /** What every S3 handler gets: the call, the store, and the bucket and key from the path. */
 import type { LocalRequest } from '../../http.js';
 import { ServiceError } from '../../service-error.js';
-import type { ServiceCall } from '../../service.js';
+import type { OperationCall } from '../../protocols/operations.js';
 import type { ObjectStore } from '../../store/object-store.js';
 
 export interface S3Context {
-  call: ServiceCall;
+  /** The request, with the operation's IAM action bound (`authorizeOperation`). */
+  call: OperationCall;
   request: LocalRequest;
   store: ObjectStore;
   requestId: string;

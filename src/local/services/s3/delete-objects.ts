@@ -4,8 +4,7 @@
  * reports only the failures. S3 requires Content-MD5 or an x-amz-checksum header on this call;
  * current SDKs always send one and readPayload verifies it, but a body without one is accepted.
  */
-import type { LocalResponse } from '../../http.js';
-import { xmlResponse } from '../../protocols/rest-xml.js';
+import { xmlOutput, type RestXmlOutput } from '../../protocols/rest-xml.js';
 import { ServiceError } from '../../service-error.js';
 import { validateObjectKey } from '../../store/names.js';
 import { noSuchBucket } from '../../store/object-store.js';
@@ -15,7 +14,7 @@ import { children, malformedXml, parseXmlBody, text } from './xml-body.js';
 
 const MAX_KEYS = 1000;
 
-export async function deleteObjects(ctx: S3Context): Promise<LocalResponse> {
+export async function deleteObjects(ctx: S3Context): Promise<RestXmlOutput> {
   const { data } = readPayload(ctx.request);
   const body = parseXmlBody(data, 'Delete');
   const entries = children(body, 'Object').map((o) => text(o.Key));
@@ -27,7 +26,7 @@ export async function deleteObjects(ctx: S3Context): Promise<LocalResponse> {
   for (const key of entries as string[]) {
     try {
       validateObjectKey(key);
-      ctx.call.authorize('s3:DeleteObject', objectArn(ctx.bucket, key));
+      ctx.call.authorizeOperation(objectArn(ctx.bucket, key));
       await ctx.store.deleteObject(ctx.bucket, key);
       deleted.push({ Key: key });
     } catch (err) {
@@ -35,5 +34,5 @@ export async function deleteObjects(ctx: S3Context): Promise<LocalResponse> {
       errors.push({ Key: key, Code: err.code, Message: err.message });
     }
   }
-  return xmlResponse(200, 'DeleteResult', { Deleted: quiet ? undefined : deleted, Error: errors }, ctx.requestId);
+  return xmlOutput('DeleteResult', { Deleted: quiet ? undefined : deleted, Error: errors });
 }

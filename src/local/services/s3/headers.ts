@@ -2,7 +2,6 @@
  * Object metadata to and from HTTP headers, Range and conditional requests, as S3 does them.
  */
 import type { LocalRequest, LocalResponse } from '../../http.js';
-import { s3RequestHeaders } from '../../protocols/rest-xml.js';
 import { ServiceError } from '../../service-error.js';
 import type { ObjectInit, ObjectMeta } from '../../store/object-store.js';
 
@@ -44,10 +43,9 @@ export function objectInit(request: LocalRequest): ObjectInit {
 }
 
 /** Headers GetObject/HeadObject answer with (content-length is the caller's: ranges change it). */
-export function objectHeaders(meta: ObjectMeta, request: LocalRequest, requestId: string): Record<string, string> {
+export function objectHeaders(meta: ObjectMeta, request: LocalRequest): Record<string, string> {
   const q = request.query;
   const headers: Record<string, string> = {
-    ...s3RequestHeaders(requestId),
     'accept-ranges': 'bytes',
     'content-type': q['response-content-type'] ?? meta.contentType,
     etag: meta.etag,

@@ -4,8 +4,7 @@
  * (default and ceiling 1,000, as on S3). The v2 continuation token is opaque to clients: here
  * it is the base64 of the last key or common prefix returned.
  */
-import type { LocalResponse } from '../../http.js';
-import { xmlResponse } from '../../protocols/rest-xml.js';
+import { xmlOutput, type RestXmlOutput } from '../../protocols/rest-xml.js';
 import type { XmlNode } from '../../protocols/xml.js';
 import type { ListResult, ObjectMeta } from '../../store/object-store.js';
 import { bucketArn, intParam, invalidArgument, type S3Context } from './context.js';
@@ -45,7 +44,7 @@ async function list(ctx: S3Context, marker: string): Promise<{ params: ListParam
   if (encodingType !== undefined && encodingType !== 'url')
     throw invalidArgument('Invalid Encoding Method specified in Request', 'encoding-type', encodingType);
   // IAM condition keys of s3:ListBucket (s3:prefix, s3:delimiter, s3:max-keys).
-  ctx.call.authorize('s3:ListBucket', bucketArn(ctx.bucket), {
+  ctx.call.authorizeOperation(bucketArn(ctx.bucket), {
     's3:prefix': prefix,
     's3:delimiter': delimiter || undefined,
     's3:max-keys': String(maxKeys),
@@ -69,7 +68,7 @@ function contents(ctx: S3Context, objects: ObjectMeta[], encode: (v: string) => 
   }));
 }
 
-export async function listObjectsV2(ctx: S3Context): Promise<LocalResponse> {
+export async function listObjectsV2(ctx: S3Context): Promise<RestXmlOutput> {
   const q = ctx.request.query;
   const token = q['continuation-token'] || undefined;
   const startAfter = q['start-after'] || undefined;
@@ -78,47 +77,37 @@ export async function listObjectsV2(ctx: S3Context): Promise<LocalResponse> {
   const { params, page } = await list(ctx, marker);
   const { encode } = params;
   const keyCount = page.objects.length + page.commonPrefixes.length;
-  return xmlResponse(
-    200,
-    'ListBucketResult',
-    {
-      Name: ctx.bucket,
-      Prefix: encode(params.prefix),
-      Delimiter: params.delimiter ? encode(params.delimiter) : undefined,
-      MaxKeys: params.maxKeys,
-      EncodingType: params.encodingType,
-      KeyCount: keyCount,
-      IsTruncated: page.isTruncated,
-      ContinuationToken: token,
-      NextContinuationToken: page.isTruncated && page.last !== undefined ? encodeToken(page.last) : undefined,
-      StartAfter: startAfter !== undefined ? encode(startAfter) : undefined,
-      Contents: contents(ctx, page.objects, encode, q['fetch-owner'] === 'true'),
-      CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
-    },
-    ctx.requestId,
-  );
+  return xmlOutput('ListBucketResult', {
+    Name: ctx.bucket,
+    Prefix: encode(params.prefix),
+    Delimiter: params.delimiter ? encode(params.delimiter) : undefined,
+    MaxKeys: params.maxKeys,
+    EncodingType: params.encodingType,
+    KeyCount: keyCount,
+    IsTruncated: page.isTruncated,
+    ContinuationToken: token,
+    NextContinuationToken: page.isTruncated && page.last !== undefined ? encodeToken(page.last) : undefined,
+    StartAfter: startAfter !== undefined ? encode(startAfter) : undefined,
+    Contents: contents(ctx, page.objects, encode, q['fetch-owner'] === 'true'),
+    CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
+  });
 }
 
 /** v1 pages by `marker`; NextMarker is the last key or common prefix returned. */
-export async function listObjectsV1(ctx: S3Context): Promise<LocalResponse> {
+export async function listObjectsV1(ctx: S3Context): Promise<RestXmlOutput> {
   const marker = ctx.request.query.marker ?? '';
   const { params, page } = await list(ctx, marker);
   const { encode } = params;
-  return xmlResponse(
-    200,
-    'ListBucketResult',
-    {
-      Name: ctx.bucket,
-      Prefix: encode(params.prefix),
-      Marker: encode(marker),
-      NextMarker: page.isTruncated && page.last !== undefined ? encode(page.last) : undefined,
-      MaxKeys: params.maxKeys,
-      Delimiter: params.delimiter ? encode(params.delimiter) : undefined,
-      EncodingType: params.encodingType,
-      IsTruncated: page.isTruncated,
-      Contents: contents(ctx, page.objects, encode, true),
-      CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
-    },
-    ctx.requestId,
-  );
+  return xmlOutput('ListBucketResult', {
+    Name: ctx.bucket,
+    Prefix: encode(params.prefix),
+    Marker: encode(marker),
+    NextMarker: page.isTruncated && page.last !== undefined ? encode(page.last) : undefined,
+    MaxKeys: params.maxKeys,
+    Delimiter: params.delimiter ? encode(params.delimiter) : undefined,
+    EncodingType: params.encodingType,
+    IsTruncated: page.isTruncated,
+    Contents: contents(ctx, page.objects, encode, true),
+    CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
+  });
 }

@@ -1,6 +1,5 @@
 /** Object operations: PutObject, GetObject, HeadObject, CopyObject, DeleteObject. */
-import type { LocalResponse } from '../../http.js';
-import { s3RequestHeaders, xmlResponse } from '../../protocols/rest-xml.js';
+import { xmlOutput, type RestXmlOutput } from '../../protocols/rest-xml.js';
 import { ServiceError } from '../../service-error.js';
 import { validateObjectKey } from '../../store/names.js';
 import { noSuchBucket, noSuchKey } from '../../store/object-store.js';
@@ -19,27 +18,25 @@ export function checksumHeaders(checksums: Record<string, string>): Record<strin
   return headers;
 }
 
-export async function putObject(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:PutObject', objectArn(ctx.bucket, ctx.key));
+export async function putObject(ctx: S3Context): Promise<RestXmlOutput> {
   if (!(await ctx.store.bucketExists(ctx.bucket))) throw noSuchBucket(ctx.bucket);
   const payload = readPayload(ctx.request);
   const meta = await ctx.store.putObject(ctx.bucket, ctx.key, payload.data, objectInit(ctx.request));
   return {
     status: 200,
-    headers: { ...s3RequestHeaders(ctx.requestId), etag: meta.etag, ...checksumHeaders(payload.checksums) },
+    headers: { etag: meta.etag, ...checksumHeaders(payload.checksums) },
   };
 }
 
 /** GetObject and HeadObject: the same headers, ranges and conditions; HEAD without the body. */
-export async function getObject(ctx: S3Context, head: boolean): Promise<LocalResponse> {
-  ctx.call.authorize('s3:GetObject', objectArn(ctx.bucket, ctx.key));
+export async function getObject(ctx: S3Context, head: boolean): Promise<RestXmlOutput> {
   const { meta, handle } = await ctx.store.openObject(ctx.bucket, ctx.key);
   let streaming = false;
   try {
     const notModified = checkConditions(ctx.request.headers, meta);
-    if (notModified) return { ...notModified, headers: { ...s3RequestHeaders(ctx.requestId), ...notModified.headers } };
+    if (notModified) return notModified;
     const range = parseRange(ctx.request.headers.range, meta.size);
-    const headers = objectHeaders(meta, ctx.request, ctx.requestId);
+    const headers = objectHeaders(meta, ctx.request);
     if (meta.partsCount) headers['x-amz-mp-parts-count'] = String(meta.partsCount);
     const start = range?.start ?? 0;
     const length = range ? range.end - range.start + 1 : meta.size;
@@ -91,12 +88,12 @@ function copySource(header: string): { bucket: string; key: string } {
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
 }
 
-export async function copyObject(ctx: S3Context): Promise<LocalResponse> {
+export async function copyObject(ctx: S3Context): Promise<RestXmlOutput> {
   const h = ctx.request.headers;
   const source = copySource(h['x-amz-copy-source']!);
   validateObjectKey(source.key);
   ctx.call.authorize('s3:GetObject', objectArn(source.bucket, source.key));
-  ctx.call.authorize('s3:PutObject', objectArn(ctx.bucket, ctx.key));
+  ctx.call.authorizeOperation(objectArn(ctx.bucket, ctx.key));
   const directive = (h['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE')
     throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
@@ -118,22 +115,16 @@ export async function copyObject(ctx: S3Context): Promise<LocalResponse> {
     ctx.key,
     directive === 'REPLACE' ? objectInit(ctx.request) : undefined,
   );
-  return xmlResponse(
-    200,
-    'CopyObjectResult',
-    {
-      LastModified: meta.lastModified,
-      ETag: meta.etag,
-      ChecksumType: meta.crc32 && 'FULL_OBJECT',
-      ChecksumCRC32: meta.crc32,
-    },
-    ctx.requestId,
-  );
+  return xmlOutput('CopyObjectResult', {
+    LastModified: meta.lastModified,
+    ETag: meta.etag,
+    ChecksumType: meta.crc32 && 'FULL_OBJECT',
+    ChecksumCRC32: meta.crc32,
+  });
 }
 
 /** S3 answers 204 whether or not the key existed; only a missing bucket is an error. */
-export async function deleteObject(ctx: S3Context): Promise<LocalResponse> {
-  ctx.call.authorize('s3:DeleteObject', objectArn(ctx.bucket, ctx.key));
+export async function deleteObject(ctx: S3Context): Promise<RestXmlOutput> {
   await ctx.store.deleteObject(ctx.bucket, ctx.key);
-  return { status: 204, headers: s3RequestHeaders(ctx.requestId) };
+  return { status: 204 };
 }

@@ -1,7 +1,7 @@
 /**
  * The SageMaker control plane of the local cloud (AWS JSON 1.1, `X-Amz-Target: SageMaker.<Op>`):
- * training jobs, models, transform jobs and their tags. Operations are split by resource;
- * this file wires them to the protocol and to the job runner.
+ * training jobs, models, transform jobs, endpoints and their tags. Operations are split by
+ * resource; operations.ts is their table, this file wires them to the protocol kit and the job runner.
  *
  * Files on disk (under the local cloud's state dir; job logs go to the log-event store, `events`):
  *   sagemaker/{training-jobs,transform-jobs,models}/{name}.json   one document per resource
@@ -11,12 +11,12 @@ import { JobLogs, type JobKind } from '../../jobs/logs.js';
 import { LogEventStore } from '../../store/log-events.js';
 import { JobPool } from '../../jobs/pool.js';
 import { JobRunner } from '../../jobs/runner.js';
-import { jsonProtocol, jsonResponse, operationFromTarget, parseJsonBody } from '../../protocols/json.js';
+import { jsonProtocol } from '../../protocols/json.js';
 import { notImplementedError } from '../../protocols/index.js';
-import type { LocalService, ServiceCall } from '../../service.js';
+import { serveOperations } from '../../protocols/operations.js';
+import type { LocalService } from '../../service.js';
 import { DocumentStore } from '../../store/documents.js';
 import type { ObjectStore } from '../../store/object-store.js';
-import { sagemakerArn, type SagemakerResourceType } from '../../../aws-names/arns.js';
 import type { SageMakerContext } from './context.js';
 import type { ExecutionRoles } from './pass-role.js';
 import { modelOperations } from './models.js';
@@ -28,7 +28,7 @@ import { SageMakerState } from './state.js';
 import { tagOperations } from './tags.js';
 import { trainingJobOperations } from './training-jobs.js';
 import { transformJobOperations } from './transform-jobs.js';
-import type { Json } from './validation.js';
+import { sagemakerOperations } from './operations.js';
 
 export interface SageMakerDeps {
   /** The local cloud's state dir: documents go to {stateDir}/sagemaker. */
@@ -58,39 +58,7 @@ export interface SageMakerService extends LocalService {
   close(): Promise<void>;
 }
 
-type Handler = (input: Json, call: ServiceCall) => Promise<unknown>;
-
-/** The resource an operation acts on, for the authorizer (List operations act on '*'). */
-const RESOURCE_OF: Record<string, [SagemakerResourceType, string]> = {
-  CreateTrainingJob: ['training-job', 'TrainingJobName'],
-  DescribeTrainingJob: ['training-job', 'TrainingJobName'],
-  StopTrainingJob: ['training-job', 'TrainingJobName'],
-  CreateTransformJob: ['transform-job', 'TransformJobName'],
-  DescribeTransformJob: ['transform-job', 'TransformJobName'],
-  StopTransformJob: ['transform-job', 'TransformJobName'],
-  CreateModel: ['model', 'ModelName'],
-  DescribeModel: ['model', 'ModelName'],
-  DeleteModel: ['model', 'ModelName'],
-  CreateEndpointConfig: ['endpoint-config', 'EndpointConfigName'],
-  DescribeEndpointConfig: ['endpoint-config', 'EndpointConfigName'],
-  DeleteEndpointConfig: ['endpoint-config', 'EndpointConfigName'],
-  CreateEndpoint: ['endpoint', 'EndpointName'],
-  DescribeEndpoint: ['endpoint', 'EndpointName'],
-  UpdateEndpoint: ['endpoint', 'EndpointName'],
-  DeleteEndpoint: ['endpoint', 'EndpointName'],
-};
-
-function resourceFor(operation: string, input: Json, call: ServiceCall): string {
-  if (typeof input.ResourceArn === 'string') return input.ResourceArn;
-  const target = RESOURCE_OF[operation];
-  const name = target && input[target[1]];
-  return target && typeof name === 'string'
-    ? sagemakerArn(call.region, call.principal.accountId, target[0], name)
-    : '*';
-}
-
 export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
-  const protocol = jsonProtocol('1.1');
   const log = deps.log ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const state = new SageMakerState(new DocumentStore(join(deps.stateDir, 'sagemaker')), (err) =>
@@ -111,14 +79,14 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
     roles: deps.roles,
   };
   const endpoints = deps.host ? new EndpointControlPlane(ctx, deps.host, deps.stateDir) : undefined;
-  const handlers: Record<string, Handler> = {
-    ...trainingJobOperations(ctx),
-    ...modelOperations(ctx),
-    ...transformJobOperations(ctx),
-    ...tagOperations(state),
-    ...searchOperations(state),
-    ...(endpoints?.operations() ?? {}),
-  };
+  const operations = sagemakerOperations({
+    training: trainingJobOperations(ctx),
+    transform: transformJobOperations(ctx),
+    models: modelOperations(ctx),
+    tags: tagOperations(state),
+    search: searchOperations(state),
+    endpoints: endpoints?.operations(),
+  });
 
   let opening: Promise<void> | undefined;
   const open = () =>
@@ -130,18 +98,15 @@ export function createSageMakerService(deps: SageMakerDeps): SageMakerService {
     })());
 
   return {
-    id: 'sagemaker',
-    protocol,
+    ...serveOperations({
+      id: 'sagemaker',
+      protocol: jsonProtocol('1.1', { target: 'SageMaker' }),
+      operations,
+      context: (call) => call,
+      unknownOperation: (name) => notImplementedError('sagemaker', `the SageMaker operation ${name}`),
+      ready: open,
+    }),
     open,
-    async handle(call) {
-      await open();
-      const operation = operationFromTarget(call.request, 'SageMaker');
-      const handler = Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
-      if (!handler) throw notImplementedError('sagemaker', `the SageMaker operation ${operation}`);
-      const input = parseJsonBody(call.request);
-      call.authorize(`sagemaker:${operation}`, resourceFor(operation, input, call));
-      return jsonResponse('1.1', await handler(input, call), call.requestId);
-    },
     async close() {
       ctx.closing = true;
       await opening?.catch(() => undefined);

@@ -17,12 +17,12 @@
 import { evaluateTrust, formatAccessDenied, validatePolicyDocument } from '../../auth/policy/index.js';
 import { globalContext } from '../../auth/authorizer.js';
 import type { SessionRecord } from '../../auth/sessions.js';
-import type { LocalResponse } from '../../http.js';
+import type { XmlNode } from '../../protocols/xml.js';
 import { accessDeniedError } from '../../protocols/index.js';
 import { queryList } from '../../protocols/query.js';
 import { ServiceError } from '../../service-error.js';
 import { Constraints, PATTERNS } from '../iam/validation.js';
-import { reply, type StsContext } from './context.js';
+import type { StsContext } from './context.js';
 
 /** Role chaining: "limits your … role session to a maximum of one hour" (id_roles_terms-and-concepts.html). */
 const CHAINED_MAX_SECONDS = 3600;
@@ -82,7 +82,7 @@ function sessionPolicies(ctx: StsContext, policy: string | undefined, policyArns
   return texts;
 }
 
-export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
+export async function assumeRole(ctx: StsContext): Promise<XmlNode> {
   const input = validate(ctx);
   const principal = ctx.call.principal;
   if (principal.kind === 'root') throw accessDeniedError('sts', 'Roles may not be assumed by root accounts.');
@@ -95,7 +95,7 @@ export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
     'sts:SourceIdentity': input.sourceIdentity,
   };
   // Identity side: throws AccessDenied unless the caller's policies allow it (root: always).
-  ctx.call.authorize('sts:AssumeRole', input.roleArn, stsContext);
+  ctx.call.authorizeOperation(input.roleArn, stsContext);
   const role = ctx.iam.roleByArn(input.roleArn);
   if (!role) throw deny();
   // Trust side, with the caller's global keys (aws:PrincipalArn, aws:SourceIp, …) available to conditions.
@@ -156,7 +156,7 @@ export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
   };
   await ctx.sessions.add(session);
 
-  return reply(ctx, {
+  return {
     SourceIdentity: input.sourceIdentity,
     AssumedRoleUser: {
       AssumedRoleId: `${role.roleId}:${input.sessionName}`,
@@ -170,5 +170,5 @@ export async function assumeRole(ctx: StsContext): Promise<LocalResponse> {
       Expiration: expiresAt,
     },
     PackedPolicySize: policies.length > 0 ? packedPercent : undefined,
-  });
+  };
 }

@@ -4,11 +4,11 @@
  * sts:GetCallerIdentity action, you can still perform this operation" (STS API reference), so it
  * is never authorized.
  */
-import type { LocalResponse } from '../../http.js';
-import { reply, type StsContext } from './context.js';
+import type { XmlNode } from '../../protocols/xml.js';
+import type { StsContext } from './context.js';
 
-export async function getCallerIdentity(ctx: StsContext): Promise<LocalResponse> {
+export async function getCallerIdentity(ctx: StsContext): Promise<XmlNode> {
   const p = ctx.call.principal;
   // Root: UserId is the account id; a role session: AROA…:session-name.
-  return reply(ctx, { UserId: p.userId, Account: p.accountId, Arn: p.arn });
+  return { UserId: p.userId, Account: p.accountId, Arn: p.arn };
 }

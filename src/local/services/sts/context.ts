@@ -1,14 +1,11 @@
 /** What every STS handler gets. */
-import type { LocalResponse } from '../../http.js';
-import { STS_XMLNS } from '../../protocols/index.js';
-import { queryResponse } from '../../protocols/query.js';
-import type { XmlNode } from '../../protocols/xml.js';
-import type { ServiceCall } from '../../service.js';
+import type { OperationCall } from '../../protocols/operations.js';
 import type { SessionStore } from '../../auth/sessions.js';
 import type { IamState } from '../iam/state.js';
 
 export interface StsContext {
-  call: ServiceCall;
+  /** The request, with the operation's IAM action bound (`authorizeOperation`). */
+  call: OperationCall;
   params: Record<string, string>;
   iam: IamState;
   sessions: SessionStore;
@@ -17,8 +14,4 @@ export interface StsContext {
   newId: (prefix: string) => string;
   newSecret: () => string;
   newSessionToken: () => string;
-}
-
-export function reply(ctx: StsContext, result?: XmlNode): LocalResponse {
-  return queryResponse(ctx.params.Action!, result, STS_XMLNS, ctx.call.requestId);
 }

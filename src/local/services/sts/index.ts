@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { awsId, newSecretAccessKey } from '../../auth/credentials.js';
 import type { SessionStore } from '../../auth/sessions.js';
-import type { LocalResponse } from '../../http.js';
-import { STS_XMLNS } from '../../protocols/index.js';
-import { parseQueryParams, queryProtocol } from '../../protocols/query.js';
-import { ServiceError } from '../../service-error.js';
+import { invalidAction, STS_XMLNS } from '../../protocols/index.js';
+import { serveOperations, type Operation } from '../../protocols/operations.js';
+import { queryProtocol } from '../../protocols/query.js';
+import type { XmlNode } from '../../protocols/xml.js';
 import type { LocalService } from '../../service.js';
 import type { IamState } from '../iam/state.js';
 import { assumeRole } from './assume-role.js';
@@ -31,35 +31,28 @@ export interface StsServiceOptions {
  */
 const newSessionToken = (): string => randomBytes(256).toString('base64');
 
-const ACTIONS: Readonly<Record<string, (ctx: StsContext) => Promise<LocalResponse>>> = {
-  AssumeRole: assumeRole,
-  GetCallerIdentity: getCallerIdentity,
+/** STS's operations: each its Query Action, the IAM action it is authorized as, its handler. */
+const STS_OPERATIONS: Readonly<Record<string, Operation<StsContext, Record<string, string>, unknown, XmlNode>>> = {
+  // AssumeRole is authorized on the RoleArn it names, with the sts:… condition keys, after its input checks.
+  AssumeRole: { action: 'sts:AssumeRole', run: assumeRole },
+  // "No permissions are required to perform this operation" (see caller-identity.ts).
+  GetCallerIdentity: { action: undefined, run: getCallerIdentity },
 };
 
 export function createStsService(options: StsServiceOptions): LocalService {
-  return {
+  const deps = {
+    iam: options.iam,
+    sessions: options.sessions,
+    now: options.now ?? (() => new Date()),
+    newId: options.newId ?? awsId,
+    newSecret: options.newSecret ?? newSecretAccessKey,
+    newSessionToken: options.newSessionToken ?? newSessionToken,
+  };
+  return serveOperations({
     id: 'sts',
     protocol: queryProtocol(STS_XMLNS),
-    async handle(call) {
-      const params = parseQueryParams(call.request);
-      const action = params.Action;
-      if (!action) throw new ServiceError('MissingAction', 'Missing Action');
-      const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-      if (!handler)
-        throw new ServiceError(
-          'InvalidAction',
-          `The action ${action} is not valid for this web service (the mme local cloud implements: ${Object.keys(ACTIONS).join(', ')}).`,
-        );
-      return handler({
-        call,
-        params,
-        iam: options.iam,
-        sessions: options.sessions,
-        now: options.now ?? (() => new Date()),
-        newId: options.newId ?? awsId,
-        newSecret: options.newSecret ?? newSecretAccessKey,
-        newSessionToken: options.newSessionToken ?? newSessionToken,
-      });
-    },
-  };
+    operations: STS_OPERATIONS,
+    context: (call, params): StsContext => ({ call, params, ...deps }),
+    unknownOperation: invalidAction,
+  });
 }
