@@ -14,6 +14,7 @@ import type { CommandFn } from './context.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_HOSTING_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE, DEFAULT_ROWS } from '../workflow/defaults.js';
 import * as parse from './parse.js';
+import { algorithmOption } from './algorithm.js';
 
 export type Load = () => Promise<CommandFn<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Runner = (command: Command, load: Load) => Promise<void>;
@@ -211,6 +212,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
         (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
       ),
     )
+    .addOption(algorithmOption())
     .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
     .action(act(async () => (await import('./commands/train.js')).train));
 
@@ -244,6 +246,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
         'MultiModelConfig.ModelCacheSetting of the linear-learner container (SageMaker default: Enabled)',
       ).choices(['Enabled', 'Disabled']),
     )
+    .addOption(algorithmOption())
     .option(
       '--dry-run',
       'print the requests in order (with --json: as a JSON array) and send none that change anything',
@@ -297,6 +300,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .addOption(
       new Option('--session-name <name>', 'role session name, with --role-arn').default(undefined, 'mme-invoke'),
     )
+    .addOption(algorithmOption())
     .action(act(async () => (await import('./commands/invoke.js')).invoke));
 
   leaf(
@@ -322,6 +326,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
         parse.resourceName,
       ),
     )
+    .addOption(algorithmOption())
     .action(act(async () => (await import('./commands/add-model.js')).addModel));
 
   leaf(

@@ -6,11 +6,13 @@
 import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import type { AddModelResult } from '../../workflow/add-model.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/add-model.js';
 
 export interface AddModelCommandOptions {
+  algorithm?: AlgorithmName;
   as?: string;
   artifact?: string;
   force?: boolean;
@@ -26,12 +28,13 @@ export async function addModel(
   const problem = locationNameProblem(location);
   if (problem) throw new UsageError(problem);
   const bucket = requireBucket(ctx.settings);
+  const target = algorithmTarget(ctx.settings.prefix, options.algorithm, options.endpoint);
   const conn = await connect(ctx);
   try {
     const result = await wf.addModel(conn.clients, ctx.reporter, {
       bucket,
-      prefix: ctx.settings.prefix,
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      prefix: target.modelPrefix,
+      endpoint: target.endpoint,
       location,
       name: options.as ?? location,
       ...(options.artifact ? { artifact: options.artifact } : {}),
