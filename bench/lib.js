@@ -170,8 +170,22 @@ export async function makeHousingArtifacts(perSqfts) {
       ]),
     );
   }
-  return { preprocessorTar, cityTar: (perSqft) => tars.get(perSqft) };
+  /** An XGBoost model of `rounds` trees (depth 6) on the same transformed rows, as `xgboost-model` (binary). */
+  const xgboostTar = async (rounds, perSqft = 250) => {
+    const { trainXGBoost, saveModel } = await load('algorithms/xgboost/index.js');
+    const rows = parseCsv(housingCsv(400, perSqft)).map((r) => transformRow(pre, r));
+    const cols = rows[0].features.length;
+    const train = {
+      x: { rows: rows.length, cols, values: Float32Array.from(rows.flatMap((r) => Array.from(r.features))) },
+      labels: Float32Array.from(rows, (r) => r.label),
+    };
+    const { model } = trainXGBoost({ train }, { num_round: String(rounds), max_depth: '6', eta: '0.1' });
+    return packModelTar([{ name: 'xgboost-model', data: saveModel(model, 'binary') }]);
+  };
+  return { preprocessorTar, cityTar: (perSqft) => tars.get(perSqft), xgboostTar };
 }
+
+export const XGBOOST_IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
 /**
  * CreateModel `model` (the preprocessor at s3://bucket/preprocessorKey → a MultiModel linear
@@ -180,7 +194,19 @@ export async function makeHousingArtifacts(perSqfts) {
  */
 export async function createPipelineEndpoint(
   sm,
-  { accountId, bucket, preprocessorKey, prefix, model, config, endpoint, instanceType, maxWaitTime },
+  {
+    accountId,
+    bucket,
+    preprocessorKey,
+    prefix,
+    model,
+    config,
+    endpoint,
+    instanceType,
+    maxWaitTime,
+    image = LINEAR_LEARNER_IMAGE,
+    preprocessorAccept,
+  },
 ) {
   const { CreateModelCommand, CreateEndpointConfigCommand, CreateEndpointCommand, waitUntilEndpointInService } =
     await import('@aws-sdk/client-sagemaker');
@@ -192,9 +218,13 @@ export async function createPipelineEndpoint(
         {
           Image: SKLEARN_IMAGE,
           ModelDataUrl: `s3://${bucket}/${preprocessorKey}`,
-          Environment: { SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py' },
+          Environment: {
+            SAGEMAKER_PROGRAM: 'sklearn_preprocessor.py',
+            // XGBoost reads CSV, not the preprocessor's default JSON (src/algorithms/registry.ts).
+            ...(preprocessorAccept ? { SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT: preprocessorAccept } : {}),
+          },
         },
-        { Image: LINEAR_LEARNER_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${bucket}/${prefix}` },
+        { Image: image, Mode: 'MultiModel', ModelDataUrl: `s3://${bucket}/${prefix}` },
       ],
     }),
   );

@@ -2,6 +2,7 @@
  * ECR repositories, tags and registry accounts of the images mme runs, per region. Generated from
  * /work/shared/reference/image-uris.json (do not edit by hand; regenerate from a newer SDK table):
  *   source: aws/sagemaker-python-sdk@v2.257.6 src/sagemaker/image_uri_config/{linear-learner,sklearn}.json
+ *   and src/sagemaker/image_uri_config/xgboost.json (the sagemaker-xgboost framework versions).
  * A TS table rather than a JSON import: tsc emits no JSON to dist/ without resolveJsonModule.
  *
  * Each image is one entry of IMAGES, data only: another built-in algorithm (knn:1,
@@ -15,6 +16,8 @@ export interface ImageEntry {
   readonly repository: string;
   /** The tag of a version: `{version}` stands for it. */
   readonly tagFormat: string;
+  /** Versions whose tag is written otherwise (the oldest XGBoost images carry `-cpu-py3`). */
+  readonly tagFormats?: Readonly<Record<string, string>>;
   /** Versions with an image, for training jobs and for models (hosting, batch transform). */
   readonly versions: { readonly training: readonly string[]; readonly inference: readonly string[] };
   /** The version used when none is asked for. */
@@ -131,8 +134,31 @@ const SKLEARN: ImageEntry = {
   },
 };
 
+/**
+ * sagemaker-xgboost: the XGBoost framework container (algorithm mode), in the registries of the
+ * scikit-learn image (the SDK's xgboost.json lists the same account per region for every
+ * version). The SDK gives 0.90-1, 0.90-2 and 1.0-1 `processors: [cpu]` and `py_versions: [py3]`,
+ * so their tag is `{version}-cpu-py3`; from 1.2-1 on the tag is the version alone. The legacy
+ * version "1" (repository `xgboost`, XGBoost 0.72, other accounts) is not included, nor 3.0-5 and
+ * later, whose container writes UBJSON models and lives in aws/deep-learning-containers.
+ */
+const XGBOOST: ImageEntry = {
+  repository: 'sagemaker-xgboost',
+  tagFormat: '{version}',
+  tagFormats: { '0.90-1': '{version}-cpu-py3', '0.90-2': '{version}-cpu-py3', '1.0-1': '{version}-cpu-py3' },
+  versions: {
+    training: ['0.90-1', '0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1'],
+    inference: ['0.90-1', '0.90-2', '1.0-1', '1.2-1', '1.2-2', '1.3-1', '1.5-1', '1.7-1'],
+  },
+  /** 1.7-1: the newest of the listed versions; its xgboost (1.7.4) is the one mme's model format follows. */
+  defaultVersion: '1.7-1',
+  versionLabel: 'XGBoost version',
+  registries: SKLEARN.registries,
+};
+
 /** The images by the name callers use for them. */
 export const IMAGES = {
   'linear-learner': LINEAR_LEARNER,
   sklearn: SKLEARN,
+  xgboost: XGBOOST,
 } as const satisfies Record<string, ImageEntry>;

@@ -7,7 +7,7 @@
  * own: the workflow (src/workflow/image-uris.ts) and the local cloud
  * (src/local/jobs/images.ts) each say no in their own error model.
  */
-import { IMAGES } from './image-uri-table.js';
+import { IMAGES, type ImageEntry } from './image-uri-table.js';
 import { PARTITIONS, partitionOf } from './partitions.js';
 
 export type ImageAlgorithm = keyof typeof IMAGES;
@@ -19,9 +19,16 @@ export function imageRegistry(algorithm: ImageAlgorithm, region: string): string
   return IMAGES[algorithm].registries[region];
 }
 
+/** The tag of `version` of an image (most images write every version's tag the same way). */
+function tagOf(entry: ImageEntry, version: string): string {
+  return (entry.tagFormats?.[version] ?? entry.tagFormat).replace('{version}', version);
+}
+
+const allVersions = (entry: ImageEntry) => [...new Set([...entry.versions.training, ...entry.versions.inference])];
+
 export function formatImageUri(algorithm: ImageAlgorithm, account: string, region: string, version: string): string {
   const entry = IMAGES[algorithm];
-  return `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}/${entry.repository}:${entry.tagFormat.replace('{version}', version)}`;
+  return `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}/${entry.repository}:${tagOf(entry, version)}`;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -50,12 +57,10 @@ export function parseImageUri(uri: string): ParsedImageUri | undefined {
   if (!match) return undefined;
   const [, account, region, repository, tag = 'latest'] = match as unknown as [string, string, string, string, string?];
   for (const algorithm of Object.keys(IMAGES) as ImageAlgorithm[]) {
-    const entry = IMAGES[algorithm];
+    const entry: ImageEntry = IMAGES[algorithm];
     if (entry.repository !== repository) continue;
     if (entry.aliasTags?.includes(tag)) return { algorithm, version: entry.defaultVersion, account, region };
-    const version = [...new Set([...entry.versions.training, ...entry.versions.inference])].find(
-      (v) => entry.tagFormat.replace('{version}', v) === tag,
-    );
+    const version = allVersions(entry).find((v) => tagOf(entry, v) === tag);
     return version === undefined ? undefined : { algorithm, version, account, region };
   }
   return undefined;
@@ -63,8 +68,17 @@ export function parseImageUri(uri: string): ParsedImageUri | undefined {
 
 /** `{account}.dkr.ecr.{region}.amazonaws.com/{repo}:{tag1|tag2|…}`, for messages. */
 export function imageUriPattern(algorithm: ImageAlgorithm): string {
-  const entry = IMAGES[algorithm];
-  const versions = [...new Set([...entry.versions.training, ...entry.versions.inference])];
-  const tag = versions.length === 1 ? versions[0]! : `{${versions.join('|')}}`;
-  return `{account}.dkr.ecr.{region}.amazonaws.com/${entry.repository}:${entry.tagFormat.replace('{version}', tag)}`;
+  const entry: ImageEntry = IMAGES[algorithm];
+  const versions = allVersions(entry);
+  // One pattern per tag format, so every tag the image has is spelled out.
+  const byFormat = new Map<string, string[]>();
+  for (const v of versions) {
+    const format = entry.tagFormats?.[v] ?? entry.tagFormat;
+    byFormat.set(format, [...(byFormat.get(format) ?? []), v]);
+  }
+  const tags = [...byFormat].map(([format, vs]) =>
+    format.replace('{version}', vs.length === 1 ? vs[0]! : `{${vs.join('|')}}`),
+  );
+  const tag = tags.length === 1 ? tags[0]! : `{${tags.join('|')}}`;
+  return `{account}.dkr.ecr.{region}.amazonaws.com/${entry.repository}:${tag}`;
 }

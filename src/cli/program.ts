@@ -14,6 +14,7 @@ import type { CommandFn } from './context.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_HOSTING_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE, DEFAULT_ROWS } from '../workflow/defaults.js';
 import * as parse from './parse.js';
+import { algorithmOption } from './algorithm.js';
 
 export type Load = () => Promise<CommandFn<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Runner = (command: Command, load: Load) => Promise<void>;
@@ -250,6 +251,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
         (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
       ),
     )
+    .addOption(algorithmOption())
     .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
     .action(act(async () => (await import('./commands/train.js')).train));
 
@@ -283,6 +285,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
         'MultiModelConfig.ModelCacheSetting of the linear-learner container (SageMaker default: Enabled)',
       ).choices(['Enabled', 'Disabled']),
     )
+    .addOption(algorithmOption())
     .option(
       '--dry-run',
       'print the requests in order (with --json: as a JSON array) and send none that change anything; it reads the target to plan (training jobs, artifacts, the endpoint)',
@@ -336,6 +339,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .addOption(
       new Option('--session-name <name>', 'role session name, with --role-arn').default(undefined, 'mme-invoke'),
     )
+    .addOption(algorithmOption())
     .action(act(async () => (await import('./commands/invoke.js')).invoke));
 
   leaf(
@@ -366,6 +370,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       '--dry-run',
       'print the requests (with --json: as a JSON array) and send none; it reads the target to plan (the trained model, the key, the endpoint)',
     )
+    .addOption(algorithmOption())
     .action(act(async () => (await import('./commands/add-model.js')).addModel));
 
   leaf(

@@ -19,6 +19,7 @@ import { copyArtifactInput, mmeLayout } from './endpoint-requests.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
 import { newestTrainedModels } from './trained-models.js';
+import { parsePredictions } from './invoke.js';
 
 /** A model name under the prefix: one path segment, and a valid TargetModel (printable, no spaces). */
 const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
@@ -274,12 +275,10 @@ export async function invokeOnce(
   }
 }
 
-/** The linear learner's regressor answer: {"predictions":[{"score": 439972.62}]}. */
+/**
+ * The first prediction of a JSON answer: the linear learner's {"predictions":[{"score": 439972.62}]}
+ * or the XGBoost multi-model handler's bare [439972.62] (invoke.ts parsePredictions reads both).
+ */
 export function score(body: string): number | undefined {
-  try {
-    const value = (JSON.parse(body) as { predictions?: { score?: unknown }[] }).predictions?.[0]?.score;
-    return typeof value === 'number' ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return parsePredictions(body, 'application/json')[0] ?? undefined;
 }

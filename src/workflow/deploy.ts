@@ -52,6 +52,7 @@ import { runBounded, type PollOptions } from './jobs.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
 import { newestTrainedModels } from './trained-models.js';
+import { algorithmSpec, type AlgorithmName } from '../algorithms/registry.js';
 
 export interface DeployOptions {
   bucket: string;
@@ -64,6 +65,8 @@ export interface DeployOptions {
   instanceCount: number;
   cache?: CacheSetting;
   poll: PollOptions;
+  /** The multi-model container's algorithm (default: the linear learner); `prefix` is its model prefix. */
+  algorithm?: AlgorithmName;
 }
 
 interface ArtifactCopy {
@@ -119,7 +122,10 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
     prefix: o.prefix,
     roleArn: o.roleArn,
     preprocessor,
-    linearLearnerImage: imageUri('linear-learner', o.region),
+    linearLearnerImage: imageUri(algorithmSpec(o.algorithm).image, o.region),
+    ...(algorithmSpec(o.algorithm).preprocessorAccept
+      ? { preprocessorAccept: algorithmSpec(o.algorithm).preprocessorAccept }
+      : {}),
     instanceType: o.instanceType,
     instanceCount: o.instanceCount,
     ...(o.cache ? { cache: o.cache } : {}),
@@ -206,7 +212,7 @@ export async function applyDeploy(
     );
     reporter.report({
       kind: 'info',
-      text: `Created model ${plan.spec.modelName} (${plan.preprocessorJob} → linear-learner, MultiModel)`,
+      text: `Created model ${plan.spec.modelName} (${plan.preprocessorJob} → ${algorithmSpec(o.algorithm).name}, MultiModel)`,
     });
   }
   if (plan.createConfig) {

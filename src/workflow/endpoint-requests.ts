@@ -52,13 +52,19 @@ export interface PreprocessorSource {
 }
 
 /** The pipeline's first container: the fitted scikit-learn preprocessor, as the preprocess step's model has it. */
-function preprocessorContainer(p: PreprocessorSource & { region: string }): ContainerDefinition {
+function preprocessorContainer(
+  p: PreprocessorSource & { region: string; accept?: string | undefined },
+): ContainerDefinition {
   // The script lives beside the job's model, in the same bucket (layout.sourcedirKey).
   const bucket = parseS3Uri(p.modelDataUrl)?.bucket ?? '';
   return {
     Image: p.image,
     ModelDataUrl: p.modelDataUrl,
-    Environment: preprocessorEnvironment(bucket, p.job, p.region),
+    Environment: {
+      ...preprocessorEnvironment(bucket, p.job, p.region),
+      // What the next container reads, when not the preprocessor's JSON default (registry.ts).
+      ...(p.accept ? { SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT: p.accept } : {}),
+    },
   };
 }
 
@@ -84,7 +90,10 @@ export interface PipelineInput {
   prefix: string;
   roleArn: string;
   preprocessor: PreprocessorSource;
+  /** The image of the multi-model container (the linear learner's, or another built-in algorithm's). */
   linearLearnerImage: string;
+  /** SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT of the preprocessor (registry.ts preprocessorAccept). */
+  preprocessorAccept?: string;
   instanceType: string;
   instanceCount: number;
   cache?: CacheSetting;
@@ -107,7 +116,7 @@ export function hostingSpec(endpoint: string, p: PipelineInput): HostingSpec {
   // The order is the pipeline: each container's output is the next one's input (CSV in, 10
   // features out of the preprocessor, a prediction out of the linear learner).
   const containers = [
-    preprocessorContainer({ ...p.preprocessor, region: p.region }),
+    preprocessorContainer({ ...p.preprocessor, region: p.region, accept: p.preprocessorAccept }),
     multiModelContainer({
       image: p.linearLearnerImage,
       bucket: p.bucket,

@@ -20,6 +20,7 @@ import type {
   TransformInstanceType,
 } from '@aws-sdk/client-sagemaker';
 import { HOUSING_DATA_PREFIX } from './data.js';
+import { algorithmSpec, type AlgorithmName } from '../algorithms/registry.js';
 
 /** The script the scikit-learn container runs (python/ in the package). */
 export const SKLEARN_PROGRAM = 'sklearn_preprocessor.py';
@@ -31,21 +32,7 @@ const VOLUME_SIZE_GB = 30;
 /** The notebook's 70/30 train/validation split of each location's transformed data. */
 export const DEFAULT_VALIDATION_FRACTION = 0.3;
 
-/** The reference notebook's linear-learner settings (docs/aws-behaviour.md#linear-learner-training). */
-const LINEAR_LEARNER_HYPERPARAMETERS: Readonly<Record<string, string>> = {
-  feature_dim: '10',
-  mini_batch_size: '100',
-  predictor_type: 'regressor',
-  epochs: '10',
-  num_models: '32',
-  loss: 'absolute_loss',
-};
-
-/**
- * Training channels of transformed data: label first, then the 10 features. SageMaker's "Common
- * data formats for training" names the label column with `label_size`; 1 is also the default.
- */
-const LINEAR_LEARNER_CONTENT_TYPE = 'text/csv;label_size=1';
+/** The built-in algorithm's settings and channel content type: src/algorithms/registry.ts. */
 
 /**
  * Where each step reads and writes in the bucket: the notebook's layout (docs/aws-behaviour.md#housing-data), plus
@@ -196,12 +183,16 @@ export interface LinearLearnerJobInput {
   roleArn: string;
   image: string;
   instanceType: string;
-  /** Merged over LINEAR_LEARNER_HYPERPARAMETERS. */
+  /** Merged over the algorithm's hyperparameters (registry.ts). */
   hyperparameters?: Readonly<Record<string, string>>;
   tags: Tag[];
+  /** Default: the linear learner. */
+  algorithm?: AlgorithmName;
 }
 
+/** One location's training job of a built-in algorithm (the linear learner unless told otherwise). */
 export function linearLearnerTrainingJob(p: LinearLearnerJobInput): CreateTrainingJobRequest {
+  const spec = algorithmSpec(p.algorithm);
   const channel = (name: 'train' | 'validation') => ({
     ChannelName: name,
     DataSource: {
@@ -212,16 +203,18 @@ export function linearLearnerTrainingJob(p: LinearLearnerJobInput): CreateTraini
         S3DataDistributionType: 'FullyReplicated' as const,
       },
     },
-    ContentType: LINEAR_LEARNER_CONTENT_TYPE,
+    ContentType: spec.trainingContentType,
     InputMode: 'File' as const,
   });
   return {
     TrainingJobName: p.name,
     AlgorithmSpecification: { TrainingImage: p.image, TrainingInputMode: 'File' },
     RoleArn: p.roleArn,
-    HyperParameters: { ...LINEAR_LEARNER_HYPERPARAMETERS, ...p.hyperparameters },
+    HyperParameters: { ...spec.hyperparameters, ...p.hyperparameters },
     InputDataConfig: [channel('train'), channel('validation')],
-    OutputDataConfig: { S3OutputPath: s3(p.bucket, layout.modelArtifactsPrefix(p.prefix, p.location)) },
+    OutputDataConfig: {
+      S3OutputPath: s3(p.bucket, layout.modelArtifactsPrefix(spec.modelPrefix(p.prefix), p.location)),
+    },
     ResourceConfig: {
       InstanceType: p.instanceType as TrainingInstanceType,
       InstanceCount: 1,

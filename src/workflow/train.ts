@@ -35,12 +35,15 @@ import {
 import { PREPROCESS_JOB_METADATA, firstLine, trackIn, type JobTarget } from './preprocess.js';
 import type { Reporter } from './reporter.js';
 import { layout, linearLearnerTrainingJob } from './requests.js';
+import { algorithmSpec, type AlgorithmName } from '../algorithms/registry.js';
 
 export interface TrainOptions extends JobTarget {
   locations: string[];
   instanceType: string;
   /** Overrides of the notebook's hyperparameters (e.g. epochs). */
   hyperparameters?: Readonly<Record<string, string>>;
+  /** The built-in algorithm (default: the linear learner); its jobs are tagged with its model prefix. */
+  algorithm?: AlgorithmName;
   parallel: number;
   wait: boolean;
   poll: PollOptions;
@@ -57,7 +60,8 @@ export interface TrainPlan {
 
 /** The CreateTrainingJob requests, from the options alone: the run and --dry-run both use it. */
 export function planTrain(o: Omit<TrainOptions, 'poll' | 'wait' | 'parallel'>): TrainPlan {
-  const image = imageUri('linear-learner', o.region);
+  const spec = algorithmSpec(o.algorithm);
+  const image = imageUri(spec.image, o.region);
   return {
     runId: o.runId,
     jobs: o.locations.map((location) => ({
@@ -71,11 +75,13 @@ export function planTrain(o: Omit<TrainOptions, 'poll' | 'wait' | 'parallel'>): 
         image,
         instanceType: o.instanceType,
         ...(o.hyperparameters ? { hyperparameters: o.hyperparameters } : {}),
+        ...(o.algorithm ? { algorithm: o.algorithm } : {}),
         tags: jobTags({
           step: 'train',
           location,
           run: o.runId,
-          prefix: o.prefix,
+          // Deploy finds an algorithm's models by this tag: its own model prefix.
+          prefix: spec.modelPrefix(o.prefix),
           preprocessor: o.preprocessors?.[location],
         }),
       }),

@@ -7,12 +7,14 @@
 import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import type { AddModelResult } from '../../workflow/add-model.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/add-model.js';
 import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
 
 export interface AddModelCommandOptions {
+  algorithm?: AlgorithmName;
   as?: string;
   artifact?: string;
   force?: boolean;
@@ -31,12 +33,13 @@ export async function addModel(
   const bucket = requireBucket(ctx.settings);
   if (options.dryRun)
     await requireRunningLocalCloud(ctx, 'model to add', 'Run the steps before it first: mme train, then mme deploy');
+  const target = algorithmTarget(ctx.settings.prefix, options.algorithm, options.endpoint);
   const conn = await connect(ctx);
   try {
     const o: wf.AddModelOptions = {
       bucket,
-      prefix: ctx.settings.prefix,
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      prefix: target.modelPrefix,
+      endpoint: target.endpoint,
       location,
       name: options.as ?? location,
       ...(options.artifact ? { artifact: options.artifact } : {}),

@@ -8,7 +8,8 @@ import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import { mmeLayout, type CacheSetting } from '../../workflow/endpoint-requests.js';
 import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import { roleFor } from '../jobs.js';
 import * as wf from '../../workflow/deploy.js';
@@ -22,6 +23,7 @@ export interface DeployCommandOptions {
   instanceType: string;
   instanceCount: number;
   cache?: CacheSetting;
+  algorithm?: AlgorithmName;
   dryRun?: boolean;
 }
 
@@ -44,12 +46,15 @@ export async function deploy(options: DeployCommandOptions, ctx: CommandContext)
 
   const conn = await connect(ctx);
   try {
+    // Each algorithm's models and endpoint apart (registry.ts): both can be live at once.
+    const target = algorithmTarget(ctx.settings.prefix, options.algorithm, options.endpoint);
     const o: DeployOptions = {
       bucket,
-      prefix: ctx.settings.prefix,
+      prefix: target.modelPrefix,
       region: conn.region,
       roleArn: await roleFor(ctx, conn.clients),
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      endpoint: target.endpoint,
+      ...(options.algorithm ? { algorithm: options.algorithm } : {}),
       holdOut,
       instanceType: options.instanceType,
       instanceCount: options.instanceCount,
@@ -100,7 +105,7 @@ function stillServedWarning(location: string, o: Pick<DeployOptions, 'bucket' | 
 /** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
 export function render(
   r: DeployResult,
-  o: Pick<DeployOptions, 'bucket' | 'prefix' | 'endpoint' | 'instanceType' | 'instanceCount' | 'cache'>,
+  o: Pick<DeployOptions, 'bucket' | 'prefix' | 'endpoint' | 'instanceType' | 'instanceCount' | 'cache' | 'algorithm'>,
   ctx: CommandContext,
   next = true,
 ): string {
@@ -149,7 +154,7 @@ export function render(
   if (first && next)
     lines.push(
       '',
-      `Next: mme invoke --model ${first}${o.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${o.endpoint}`}`,
+      `Next: mme invoke --model ${first}${o.algorithm ? ` --algorithm ${o.algorithm}` : ''}${o.endpoint === algorithmTarget('', o.algorithm).endpoint ? '' : ` --endpoint ${o.endpoint}`}`,
     );
   return lines.join('\n');
 }

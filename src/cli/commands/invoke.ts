@@ -12,7 +12,8 @@ import { randomInt } from 'node:crypto';
 import type { Clients } from '../../aws/clients.js';
 import { MmeError, UsageError } from '../../errors.js';
 import type { Invocation, InvokeResult } from '../../workflow/invoke.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmTarget } from '../algorithm.js';
 import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/invoke.js';
 import * as roles from '../../workflow/assume-role.js';
@@ -30,6 +31,7 @@ export interface InvokeCommandOptions {
   accept: string;
   roleArn?: string;
   sessionName?: string;
+  algorithm?: AlgorithmName;
 }
 
 export interface InvokeCommandResult extends InvokeResult {
@@ -62,7 +64,7 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     seed = options.seed ?? randomInt(0, 0xffff_ffff);
     rows = wf.randomRows(options.random ?? 1, seed, targetModel);
   }
-  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT_NAME;
+  const endpoint = algorithmTarget('', options.algorithm, options.endpoint).endpoint;
 
   const conn = await connect(ctx);
   let clients = conn.clients;

@@ -7,6 +7,7 @@
  * i.e. what `mme preprocess` prepared (raw data alone cannot be trained on).
  */
 import { UsageError } from '../../errors.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
 import { resolveLocations } from '../../housing/locations.js';
 import type { TrainResult } from '../../workflow/train.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
@@ -26,6 +27,7 @@ export interface TrainCommandOptions {
   wait: boolean;
   epochs?: number;
   hyperparameter?: string[];
+  algorithm?: AlgorithmName;
   dryRun?: boolean;
 }
 
@@ -38,6 +40,7 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
     runId: newRunId(),
     instanceType: options.instanceType,
     hyperparameters: hyperparameters(options),
+    ...(options.algorithm ? { algorithm: options.algorithm } : {}),
     parallel: options.parallel,
     wait: options.wait,
     poll: POLL[ctx.settings.target],
@@ -107,8 +110,10 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
 
 /** --epochs and --hyperparameter k=v over the notebook's settings (the algorithm validates them). */
 export function hyperparameters(
-  options: Pick<TrainCommandOptions, 'epochs' | 'hyperparameter'>,
+  options: Pick<TrainCommandOptions, 'epochs' | 'hyperparameter' | 'algorithm'>,
 ): Record<string, string> | undefined {
+  if (options.epochs !== undefined && options.algorithm === 'xgboost')
+    throw new UsageError('--epochs is a linear-learner setting', 'For XGBoost: --hyperparameter num_round=N');
   const out: Record<string, string> = {};
   for (const pair of options.hyperparameter ?? []) {
     const eq = pair.indexOf('=');

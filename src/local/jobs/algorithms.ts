@@ -19,10 +19,12 @@ import { parseHyperparameters } from '../../algorithms/linear-learner/hyperparam
 import { invokeLinearLearner } from '../../algorithms/linear-learner/predict.js';
 import { trainLinearLearner } from '../../algorithms/linear-learner/train.js';
 import { fitPreprocessorFromCsv, invokePreprocessor } from '../../algorithms/preprocessor.js';
+import { parseChannel, parseXGBoostHyperparameters, saveModel, trainXGBoost } from '../../algorithms/xgboost/index.js';
 import type { ModelFile } from '../../formats/model-tar.js';
+import { serveXGBoost } from '../hosting/containers/xgboost.js';
 
 /** The containers the local cloud can run (images.ts maps image URIs to these). */
-export type AlgorithmId = 'linear-learner' | 'sklearn-preprocessor';
+export type AlgorithmId = 'linear-learner' | 'sklearn-preprocessor' | 'xgboost';
 
 export interface ChannelData {
   name: string;
@@ -98,13 +100,47 @@ function fitSklearn(channels: ChannelData[], log: Log): TrainingOutput {
   return { files: [{ name: PREPROCESSOR_ARTIFACT_FILE, data: serializePreprocessor(model) }], metrics: [] };
 }
 
+/** The file the XGBoost container writes (constants/xgb_constants.py MODEL_NAME). */
+export const XGBOOST_MODEL_FILE = 'xgboost-model';
+
+/**
+ * The XGBoost container's training (algorithm_mode/train.py; docs/aws-behaviour.md#xgboost):
+ * hyperparameters validated first (a bad one fails the job with the container's message), then
+ * the `train` channel and the optional `validation` one, text/csv (label first) or text/libsvm
+ * (no ContentType reads as libsvm, as the container reads it), every file of a channel
+ * together. The log carries xgboost's per-round lines; FinalMetricDataList the last round's
+ * values (`train:rmse`, `validation:rmse`, …). The model is saved as the 1.3-1 … 1.7-1
+ * containers save it: `save_model('xgboost-model')`, xgboost's binary format.
+ */
+function trainXgb(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+  const h = parseXGBoostHyperparameters(hyperparameters);
+  const train = channel(channels, 'train', true)!;
+  const validation = channel(channels, 'validation', false);
+  const read = (c: ChannelData) =>
+    parseChannel(
+      c.files.map((f) => text(f.data)),
+      c.contentType,
+      { csvWeights: h.csvWeights, channel: c.name },
+    );
+  const result = trainXGBoost({ train: read(train), validation: validation && read(validation) }, h, { log });
+  const metrics = Object.entries(result.finalMetrics).map(([name, value]) => ({ name, value }));
+  return { files: [{ name: XGBOOST_MODEL_FILE, data: saveModel(result.model, 'binary') }], metrics };
+}
+
 export function train(
   algorithm: AlgorithmId,
   hyperparameters: Record<string, string>,
   channels: ChannelData[],
   log: Log,
 ): TrainingOutput {
-  return algorithm === 'linear-learner' ? trainLinear(hyperparameters, channels, log) : fitSklearn(channels, log);
+  switch (algorithm) {
+    case 'linear-learner':
+      return trainLinear(hyperparameters, channels, log);
+    case 'xgboost':
+      return trainXgb(hyperparameters, channels, log);
+    case 'sklearn-preprocessor':
+      return fitSklearn(channels, log);
+  }
 }
 
 /** A loaded model: one container's answer to one request. */
@@ -118,6 +154,11 @@ export interface NativeModel {
 
 /** Load a container's model from the files of its model.tar.gz. */
 export function loadModel(algorithm: AlgorithmId, files: ModelFile[]): NativeModel {
+  // Batch transform runs the image's single-model server with SAGEMAKER_BATCH set.
+  if (algorithm === 'xgboost') {
+    const served = serveXGBoost(files, 'batch', {});
+    return { invoke: (body, contentType, accept) => served.invoke(text(body), contentType, accept) };
+  }
   const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
   const file = files.find((f) => f.name === wanted);
   if (!file) {

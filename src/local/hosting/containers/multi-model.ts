@@ -161,10 +161,18 @@ export class MultiModelContainer implements Container {
       const started = monotonicMs();
       let model: NativeModel;
       try {
-        model = loadNativeModel(this.spec.algorithm, await unpackModelTar(await readFile(file.path)));
+        model = loadNativeModel(this.spec.algorithm, await unpackModelTar(await readFile(file.path)), {
+          multiModel: true,
+          environment: this.spec.environment,
+        });
       } catch (err) {
-        // A multi-model server answers a model it cannot load with a server error.
-        throw new ContainerFailure(500, `Failed to load model ${targetModel}: ${(err as Error).message}`);
+        // A multi-model server answers a model it cannot load with a server error; XGBoost's
+        // handler words it "Unable to load model: …" itself (xgboost.ts).
+        const message = (err as Error).message;
+        throw new ContainerFailure(
+          500,
+          this.spec.algorithm === 'xgboost' ? message : `Failed to load model ${targetModel}: ${message}`,
+        );
       }
       events.loaded(targetModel, Math.round((monotonicMs() - started) * 1000));
       this.loadedEtags.set(targetModel, file.etag);

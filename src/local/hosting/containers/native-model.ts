@@ -18,6 +18,7 @@ import { invokeLinearLearner } from '../../../algorithms/linear-learner/predict.
 import { invokePreprocessor, type PreprocessorModel } from '../../../algorithms/preprocessor.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
 import type { ModelFile } from '../../../formats/model-tar.js';
+import { serveXGBoost } from './xgboost.js';
 
 export interface NativeModel {
   readonly algorithm: AlgorithmId;
@@ -39,8 +40,31 @@ function preprocessorBytes(model: PreprocessorModel): number {
   return bytes;
 }
 
-/** Throws ArtifactError when the archive does not hold a model of this container's algorithm. */
-export function loadNativeModel(algorithm: AlgorithmId, files: readonly ModelFile[]): NativeModel {
+export interface LoadOptions {
+  /** Served by the image's multi-model server (XGBoost answers differently there). */
+  multiModel?: boolean;
+  /** The container's Environment (XGBoost reads SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT, SAGEMAKER_INFERENCE_ENSEMBLE). */
+  environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Throws ArtifactError when the archive does not hold a model of this container's algorithm.
+ * An XGBoost model counts the bytes of its trees' arrays (modelByteSize: what grows with the
+ * trees, including the packed copy scoring uses) plus the same fixed 1 KiB.
+ */
+export function loadNativeModel(
+  algorithm: AlgorithmId,
+  files: readonly ModelFile[],
+  options: LoadOptions = {},
+): NativeModel {
+  if (algorithm === 'xgboost') {
+    const served = serveXGBoost(files, options.multiModel ? 'multi-model' : 'single-model', options.environment ?? {});
+    return {
+      algorithm,
+      sizeBytes: served.sizeBytes + OBJECT_OVERHEAD_BYTES,
+      invoke: (body, contentType, accept) => served.invoke(body, contentType, accept),
+    };
+  }
   const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
   const file = files.find((f) => f.name === wanted);
   if (!file) {

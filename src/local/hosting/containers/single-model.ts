@@ -72,7 +72,9 @@ export class SingleModelContainer implements Container {
       throw err;
     }
     try {
-      this.model = loadNativeModel(this.spec.algorithm, await unpackModelTar(data));
+      this.model = loadNativeModel(this.spec.algorithm, await unpackModelTar(data), {
+        environment: this.spec.environment,
+      });
     } catch (err) {
       // SageMaker reports a container that failed to start this way; the detail is ours.
       throw new DeployFailure(
