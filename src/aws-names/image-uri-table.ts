@@ -1,6 +1,6 @@
 /**
- * ECR repositories, tags and registry accounts of the images mme runs, per region. Generated from
- * /work/shared/reference/image-uris.json (do not edit by hand; regenerate from a newer SDK table):
+ * ECR repositories, tags and registry accounts of the images mme runs, per region, transcribed from
+ * the SageMaker Python SDK's image URI configuration (update it from a newer SDK's table):
  *   source: aws/sagemaker-python-sdk@v2.257.6 src/sagemaker/image_uri_config/{linear-learner,sklearn}.json
  *   and src/sagemaker/image_uri_config/xgboost.json (the sagemaker-xgboost framework versions).
  * A TS table rather than a JSON import: tsc emits no JSON to dist/ without resolveJsonModule.
