@@ -8,6 +8,7 @@ import {
   captureLogger,
   createFixture,
   INFERENCE_ROW,
+  invoke,
   invokeRequest,
   LINEAR_LEARNER_IMAGE,
   MME_PREFIX,
@@ -45,7 +46,8 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
     const host = fx.host();
     const status = await host.deploy(pipelineEndpoint());
     expect(status.state).toBe('InService');
-    const out = await host.invoke(
+    const out = await invoke(
+      host,
       invokeRequest('mme-ep', 'Chicago_IL/Chicago_IL.tar.gz', { customAttributes: 'trace=1' }),
     );
     expect(out.contentType).toBe('application/json');
@@ -54,7 +56,8 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
     expect(text(out.body)).toBe(await expectedPrediction(180));
     expect(JSON.parse(text(out.body)).predictions[0].score).toBeGreaterThan(100_000);
     // The client's Accept reaches the last container.
-    const lines = await host.invoke(
+    const lines = await invoke(
+      host,
       invokeRequest('mme-ep', 'Chicago_IL/Chicago_IL.tar.gz', { accept: 'application/jsonlines' }),
     );
     expect(lines.contentType).toBe('application/jsonlines');
@@ -67,10 +70,10 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
     const spec = pipelineEndpoint();
     spec.variants[0]!.model.containers[0]!.Environment = { SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT: 'text/csv' };
     await host.deploy(spec);
-    const out = await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'));
+    const out = await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'));
     expect(text(out.body)).toBe(await expectedPrediction(150));
     // text/csv is the preprocessor's to give, not the linear learner's: the last container refuses it.
-    const err = await errorOf(host.invoke(invokeRequest('mme-ep', 'A.tar.gz', { accept: 'text/csv' })));
+    const err = await errorOf(invoke(host, invokeRequest('mme-ep', 'A.tar.gz', { accept: 'text/csv' })));
     expect(err?.code).toBe('ModelError');
     expect(err?.extra.OriginalStatusCode).toBe(406);
     expect(err?.message).toMatch(
@@ -82,7 +85,7 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
     await fx.putModel('A.tar.gz');
     const host = fx.host();
     await host.deploy(pipelineEndpoint());
-    const err = await errorOf(host.invoke(invokeRequest('mme-ep', 'A.tar.gz', { body: Buffer.from('1,2,3\n') })));
+    const err = await errorOf(invoke(host, invokeRequest('mme-ep', 'A.tar.gz', { body: Buffer.from('1,2,3\n') })));
     expect(err?.status).toBe(424);
     expect(err?.extra).toEqual({
       OriginalStatusCode: 400,
@@ -93,25 +96,25 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
       `". See https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#logEventViewer:group=/aws/sagemaker/Endpoints/mme-ep in account ${ACCOUNT} for more information.`,
     );
     expect(seriesTotal(host, 'Invocation4XXErrors')?.sum).toBe(1);
-    expect((await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))).invokedProductionVariant).toBe('AllTraffic');
+    expect((await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'))).invokedProductionVariant).toBe('AllTraffic');
   });
 
   it('refuses TargetModel problems with ValidationError', async () => {
     await fx.putModel('A.tar.gz');
     const host = fx.host();
     await host.deploy(pipelineEndpoint());
-    const missing = await errorOf(host.invoke(invokeRequest('mme-ep', undefined, { requestId: 'r-42' })));
+    const missing = await errorOf(invoke(host, invokeRequest('mme-ep', undefined, { requestId: 'r-42' })));
     expect(missing?.message).toMatch(/^Request r-42 is missing a target model header/);
-    const unknown = await errorOf(host.invoke(invokeRequest('mme-ep', 'Nowhere/x.tar.gz')));
+    const unknown = await errorOf(invoke(host, invokeRequest('mme-ep', 'Nowhere/x.tar.gz')));
     expect(unknown?.message).toBe(
       `Failed to download model data(bucket: ${BUCKET}, key: ${MME_PREFIX}Nowhere/x.tar.gz). Please ensure that there is an object located at the URL and that the role passed to CreateModel has permissions to download the model.`,
     );
     for (const hostile of ['../A.tar.gz', '/etc/passwd', '%2e%2e/A.tar.gz', 'x'.repeat(1025), 'a\u0001b']) {
-      const err = await errorOf(host.invoke(invokeRequest('mme-ep', hostile)));
+      const err = await errorOf(invoke(host, invokeRequest('mme-ep', hostile)));
       expect([err?.code, err?.status]).toEqual(['ValidationError', 400]);
     }
-    expect(text((await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))).body)).toContain('predictions');
-    const gone = await errorOf(host.invoke(invokeRequest('nope', 'A.tar.gz')));
+    expect(text((await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'))).body)).toContain('predictions');
+    const gone = await errorOf(invoke(host, invokeRequest('nope', 'A.tar.gz')));
     expect(gone?.message).toBe(`Endpoint nope of account ${ACCOUNT} not found.`);
   });
 
@@ -129,14 +132,14 @@ describe('EndpointHost: the reference pipeline (preprocessor → multi-model lin
         },
       ],
     });
-    const err = await errorOf(host.invoke(invokeRequest('single', 'A.tar.gz')));
+    const err = await errorOf(invoke(host, invokeRequest('single', 'A.tar.gz')));
     expect(err?.message).toBe(
       'Endpoint single is not a multi-model endpoint and does not support target model header.',
     );
-    const ok = await host.invoke(invokeRequest('single', undefined, { accept: 'text/csv' }));
+    const ok = await invoke(host, invokeRequest('single', undefined, { accept: 'text/csv' }));
     expect(ok.contentType).toBe('text/csv');
     // A lone container is "primary" in ModelError messages.
-    const bad = await errorOf(host.invoke(invokeRequest('single', undefined, { contentType: 'application/json' })));
+    const bad = await errorOf(invoke(host, invokeRequest('single', undefined, { contentType: 'application/json' })));
     expect(bad?.message).toMatch(/^Received client error \(415\) from primary with message/);
   });
 });
@@ -149,7 +152,7 @@ describe('EndpointHost: multi-model cache', () => {
     await host.deploy(pipelineEndpoint());
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        host.invoke(invokeRequest('mme-ep', 'Houston_TX/Houston_TX.tar.gz', { requestId: `r${i}` })),
+        invoke(host, invokeRequest('mme-ep', 'Houston_TX/Houston_TX.tar.gz', { requestId: `r${i}` })),
       ),
     );
     const expected = await expectedPrediction(150);
@@ -173,7 +176,7 @@ describe('EndpointHost: multi-model cache', () => {
       beforeDownload: () => void downloads++,
     });
     await host.deploy(pipelineEndpoint());
-    for (const m of ['A', 'B', 'A', 'C']) await host.invoke(invokeRequest('mme-ep', `${m}.tar.gz`));
+    for (const m of ['A', 'B', 'A', 'C']) await invoke(host, invokeRequest('mme-ep', `${m}.tar.gz`));
     const loaded = () =>
       host
         .status('mme-ep')!
@@ -182,7 +185,7 @@ describe('EndpointHost: multi-model cache', () => {
     expect(loaded()).toEqual(['A.tar.gz', 'C.tar.gz']);
     const figures = (m: string) => host.status('mme-ep')!.models.find((f) => f.targetModel === m)!;
     expect(figures('B.tar.gz').evictions).toBe(1);
-    await host.invoke(invokeRequest('mme-ep', 'B.tar.gz'));
+    await invoke(host, invokeRequest('mme-ep', 'B.tar.gz'));
     expect(figures('B.tar.gz').loads).toBe(2);
     expect(downloads).toBe(3); // B came back from the instance's disk
     expect(seriesTotal(host, 'ModelCacheHit')?.average).toBeCloseTo(1 / 5);
@@ -195,7 +198,7 @@ describe('EndpointHost: multi-model cache', () => {
     let downloads = 0;
     const host = fx.host({ instance: { diskBytes: size * 2 + 10 }, beforeDownload: () => void downloads++ });
     await host.deploy(pipelineEndpoint());
-    for (const m of ['A', 'B', 'C']) await host.invoke(invokeRequest('mme-ep', `${m}.tar.gz`));
+    for (const m of ['A', 'B', 'C']) await invoke(host, invokeRequest('mme-ep', `${m}.tar.gz`));
     const disk = host.status('mme-ep')!.variants[0]!.instances[0]!.disk;
     expect(disk.files).toBe(2);
     expect(disk.usedBytes).toBe(size * 2);
@@ -208,10 +211,10 @@ describe('EndpointHost: multi-model cache', () => {
     const { lines, logger } = captureLogger();
     const host = fx.host({ logger, modelOverheadBytes: 6000, instance: { memoryBytes: 10_000 } });
     await host.deploy(pipelineEndpoint());
-    const before = text((await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))).body);
+    const before = text((await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'))).body);
     await fx.putModel('A.tar.gz', 400); // overwritten in place
-    await host.invoke(invokeRequest('mme-ep', 'B.tar.gz')); // evicts A from memory (one model fits)
-    const after = text((await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))).body);
+    await invoke(host, invokeRequest('mme-ep', 'B.tar.gz')); // evicts A from memory (one model fits)
+    const after = text((await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'))).body);
     expect(after).toBe(before); // the copy on the instance's disk, as on SageMaker
     expect(
       lines.filter((l) => l.startsWith('warn:') && l.includes('A.tar.gz') && l.includes('was overwritten')),
@@ -223,8 +226,8 @@ describe('EndpointHost: multi-model cache', () => {
     let downloads = 0;
     const host = fx.host({ beforeDownload: () => void downloads++ });
     await host.deploy(pipelineEndpoint('mme-ep', { cacheSetting: 'Disabled' }));
-    await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'));
-    await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'));
+    await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'));
+    await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'));
     const instance = host.status('mme-ep')!.variants[0]!.instances[0]!;
     expect(instance.loadedModels).toEqual([]);
     expect(host.status('mme-ep')!.models[0]).toMatchObject({ loads: 2, cacheHits: 0, cacheMisses: 2 });
@@ -238,13 +241,13 @@ describe('EndpointHost: multi-model cache', () => {
     const gate = new Promise<void>((r) => (open = r));
     const host = fx.host({ modelLoadWaitLimitMs: 30, beforeDownload: () => gate });
     await host.deploy(pipelineEndpoint());
-    const err = await errorOf(host.invoke(invokeRequest('mme-ep', 'Slow.tar.gz')));
+    const err = await errorOf(invoke(host, invokeRequest('mme-ep', 'Slow.tar.gz')));
     expect([err?.code, err?.status]).toEqual(['ModelNotReadyException', 429]);
     open();
     await new Promise((r) => setTimeout(r, 100));
     const instance = host.status('mme-ep')!.variants[0]!.instances[0]!;
     expect(instance.loadedModels.map((m) => [m.key, m.inUse])).toEqual([['Slow.tar.gz', 0]]);
-    await host.invoke(invokeRequest('mme-ep', 'Slow.tar.gz'));
+    await invoke(host, invokeRequest('mme-ep', 'Slow.tar.gz'));
     expect(host.status('mme-ep')!.models[0]).toMatchObject({ cacheHits: 1 });
   });
 });
@@ -259,9 +262,9 @@ describe('EndpointHost: instances and lifecycle', () => {
       )(0),
     });
     await host.deploy(pipelineEndpoint('mme-ep', { instances: 2 }));
-    await Promise.all(Array.from({ length: 10 }, () => host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))));
-    for (let i = 0; i < 5; i++) await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'));
-    await host.invoke(invokeRequest('mme-ep', 'B.tar.gz'));
+    await Promise.all(Array.from({ length: 10 }, () => invoke(host, invokeRequest('mme-ep', 'A.tar.gz'))));
+    for (let i = 0; i < 5; i++) await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'));
+    await invoke(host, invokeRequest('mme-ep', 'B.tar.gz'));
     const instances = host.status('mme-ep')!.variants[0]!.instances;
     const holders = (m: string) =>
       instances.filter((i) => i.loadedModels.some((l) => l.key === m)).map((i) => i.instanceId);
@@ -285,7 +288,7 @@ describe('EndpointHost: instances and lifecycle', () => {
         },
       ],
     });
-    for (let i = 0; i < 4; i++) await host.invoke(invokeRequest('pre', undefined));
+    for (let i = 0; i < 4; i++) await invoke(host, invokeRequest('pre', undefined));
     expect(host.status('pre')!.variants[0]!.instances.map((i) => i.invocations)).toEqual([2, 2]);
   });
 
@@ -298,7 +301,7 @@ describe('EndpointHost: instances and lifecycle', () => {
     expect(status.failureReason).toBe(
       `Failed to download model data for container "container_1" from URL: "s3://${BUCKET}/missing/model.tar.gz". Please ensure that there is an object located at the URL and that the role passed to CreateModel has permissions to download the object.`,
     );
-    const err = await errorOf(host.invoke(invokeRequest('broken', 'A.tar.gz')));
+    const err = await errorOf(invoke(host, invokeRequest('broken', 'A.tar.gz')));
     expect(err?.message).toBe(`Endpoint broken of account ${ACCOUNT} not found.`);
   });
 
@@ -326,11 +329,11 @@ describe('EndpointHost: instances and lifecycle', () => {
     await host.deploy(pipelineEndpoint());
     const update = host.deploy(pipelineEndpoint('mme-ep', { instances: 2 }));
     expect(host.status('mme-ep')!.state).toBe('Updating');
-    await host.invoke(invokeRequest('mme-ep', 'A.tar.gz'));
+    await invoke(host, invokeRequest('mme-ep', 'A.tar.gz'));
     expect((await update).state).toBe('InService');
     expect(host.status('mme-ep')!.variants[0]!.currentInstanceCount).toBe(2);
     expect(await host.undeploy('mme-ep')).toBe(true);
-    expect((await errorOf(host.invoke(invokeRequest('mme-ep', 'A.tar.gz'))))?.code).toBe('ValidationError');
+    expect((await errorOf(invoke(host, invokeRequest('mme-ep', 'A.tar.gz'))))?.code).toBe('ValidationError');
   });
 });
 
@@ -348,7 +351,7 @@ describe('EndpointHost: the reference cache experiment (docs/aws-behaviour.md#mu
       [0, 200],
     ]) {
       const before = seriesTotal(host, 'ModelCacheHit')?.sum ?? 0;
-      for (let i = from; i < to; i++) await host.invoke(invokeRequest('mme-ep', `Houston_TX/${i}_Houston_TX.tar.gz`));
+      for (let i = from; i < to; i++) await invoke(host, invokeRequest('mme-ep', `Houston_TX/${i}_Houston_TX.tar.gz`));
       hits.push((seriesTotal(host, 'ModelCacheHit')!.sum - before) / (to - from));
     }
     expect(hits).toEqual([0, 1, 0.5]);
@@ -365,7 +368,7 @@ describe('EndpointHost: the reference cache experiment (docs/aws-behaviour.md#mu
     for (const m of ['A', 'B', 'C']) await fx.putModel(`${m}.tar.gz`);
     const host = fx.host({ evictionPolicy: 'sieve', modelOverheadBytes: 2000, instance: { memoryBytes: 8000 } });
     await host.deploy(pipelineEndpoint());
-    for (const m of ['A', 'B', 'A', 'C']) await host.invoke(invokeRequest('mme-ep', `${m}.tar.gz`));
+    for (const m of ['A', 'B', 'A', 'C']) await invoke(host, invokeRequest('mme-ep', `${m}.tar.gz`));
     // SIEVE keeps A (visited) and evicts B.
     expect(
       host

@@ -176,7 +176,7 @@ export function pipelineEndpoint(
 export function invokeRequest(
   endpointName: string,
   targetModel?: string,
-  overrides: Partial<Parameters<EndpointHost['invoke']>[0]> = {},
+  overrides: Partial<Parameters<EndpointHost['serve']>[0]> = {},
 ) {
   return {
     endpointName,
@@ -200,4 +200,9 @@ export function captureLogger() {
     lines,
     logger: { info: (m: string) => lines.push(`info: ${m}`), warn: (m: string) => lines.push(`warn: ${m}`) },
   };
+}
+
+/** EndpointHost.serve as a promise: its synchronous throws become rejections, as InvokeEndpoint's caller sees them. */
+export async function invoke(host: EndpointHost, request: Parameters<EndpointHost['serve']>[0]) {
+  return host.serve(request);
 }

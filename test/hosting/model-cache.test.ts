@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LruPolicy } from '../../src/algorithms/cache/index.js';
 import { ContainerFailure } from '../../src/local/hosting/errors.js';
-import { ModelCache, type Acquired, type Lease } from '../../src/local/hosting/model-cache.js';
+import { ModelCache, type Acquired, type Held } from '../../src/local/hosting/model-cache.js';
 
 function cache(budgetBytes: number) {
   const unloaded: string[] = [];
@@ -15,8 +15,8 @@ function cache(budgetBytes: number) {
   return { c, unloaded };
 }
 
-async function leaseOf(a: Acquired<string>): Promise<Lease<string>> {
-  return a.outcome === 'hit' ? a.lease : a.pending;
+async function heldOf(a: Acquired<string>): Promise<Held<string>> {
+  return a.outcome === 'hit' ? a.held : a.pending;
 }
 
 const loader = (key: string, size: number) => async () => ({ model: `model-${key}`, sizeBytes: size });
@@ -24,12 +24,12 @@ const loader = (key: string, size: number) => async () => ({ model: `model-${key
 describe('ModelCache (memory tier)', () => {
   it('evicts the least recently used model when the byte budget is exceeded', async () => {
     const { c, unloaded } = cache(300);
-    for (const k of ['a', 'b', 'c']) (await leaseOf(c.acquire(k, loader(k, 100)))).release();
+    for (const k of ['a', 'b', 'c']) c.release(await heldOf(c.acquire(k, loader(k, 100))));
     // Touch a: b is now the least recently used.
     const hit = c.acquire('a', loader('a', 100));
     expect(hit.outcome).toBe('hit');
-    (await leaseOf(hit)).release();
-    (await leaseOf(c.acquire('d', loader('d', 100)))).release();
+    c.release(await heldOf(hit));
+    c.release(await heldOf(c.acquire('d', loader('d', 100))));
     expect(unloaded).toEqual(['evicted:b']);
     expect(
       c
@@ -42,23 +42,23 @@ describe('ModelCache (memory tier)', () => {
 
   it('accounts bytes, not models: one big model evicts several small ones', async () => {
     const { c, unloaded } = cache(300);
-    for (const k of ['a', 'b', 'c']) (await leaseOf(c.acquire(k, loader(k, 100)))).release();
-    (await leaseOf(c.acquire('big', loader('big', 250)))).release();
+    for (const k of ['a', 'b', 'c']) c.release(await heldOf(c.acquire(k, loader(k, 100))));
+    c.release(await heldOf(c.acquire('big', loader('big', 250))));
     expect(unloaded).toEqual(['evicted:a', 'evicted:b', 'evicted:c']);
     expect(c.loadedCount).toBe(1);
   });
 
   it('never evicts a model serving a request; admits over budget and trims on release', async () => {
     const { c, unloaded } = cache(200);
-    const a = await leaseOf(c.acquire('a', loader('a', 100)));
-    const b = await leaseOf(c.acquire('b', loader('b', 100)));
-    const d = await leaseOf(c.acquire('d', loader('d', 100)));
+    const a = await heldOf(c.acquire('a', loader('a', 100)));
+    const b = await heldOf(c.acquire('b', loader('b', 100)));
+    const d = await heldOf(c.acquire('d', loader('d', 100)));
     expect(unloaded).toEqual([]);
     expect(c.usedBytes).toBe(300);
-    a.release();
+    c.release(a);
     expect(unloaded).toEqual(['evicted:a']);
-    b.release();
-    d.release();
+    c.release(b);
+    c.release(d);
     expect(c.usedBytes).toBe(200);
   });
 
@@ -76,11 +76,11 @@ describe('ModelCache (memory tier)', () => {
     expect(acquired.map((a) => a.outcome).filter((o) => o === 'loaded')).toHaveLength(1);
     expect(acquired.filter((a) => a.outcome === 'joined')).toHaveLength(99);
     finish();
-    const leases = await Promise.all(acquired.map(leaseOf));
+    const leases = await Promise.all(acquired.map(heldOf));
     expect(loads).toBe(1);
     expect(leases.every((l) => l.model === 'm')).toBe(true);
     expect(c.list()[0]!.inUse).toBe(100);
-    for (const l of leases) l.release();
+    for (const l of leases) c.release(l);
     expect(c.list()[0]!.inUse).toBe(0);
   });
 
@@ -91,25 +91,25 @@ describe('ModelCache (memory tier)', () => {
     };
     const first = c.acquire('m', failing);
     const second = c.acquire('m', failing);
-    await expect(leaseOf(first)).rejects.toThrow('bad archive');
-    await expect(leaseOf(second)).rejects.toThrow('bad archive');
+    await expect(heldOf(first)).rejects.toThrow('bad archive');
+    await expect(heldOf(second)).rejects.toThrow('bad archive');
     expect(c.has('m')).toBe(false);
-    expect((await leaseOf(c.acquire('m', loader('m', 10)))).model).toBe('model-m');
+    expect((await heldOf(c.acquire('m', loader('m', 10)))).model).toBe('model-m');
   });
 
   it('refuses a model larger than the whole budget with 507', async () => {
     const { c } = cache(100);
-    const err = await leaseOf(c.acquire('huge', loader('huge', 101))).catch((e: unknown) => e);
+    const err = await heldOf(c.acquire('huge', loader('huge', 101))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContainerFailure);
     expect((err as ContainerFailure).status).toBe(507);
   });
 
   it('unload() (ModelCacheSetting Disabled) leaves a model that is still in use', async () => {
     const { c, unloaded } = cache(1000);
-    const a = await leaseOf(c.acquire('a', loader('a', 10)));
+    const a = await heldOf(c.acquire('a', loader('a', 10)));
     c.unload('a');
     expect(c.has('a')).toBe(true);
-    a.release();
+    c.release(a);
     c.unload('a');
     expect(unloaded).toEqual(['unloaded:a']);
   });

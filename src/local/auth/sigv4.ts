@@ -105,39 +105,14 @@ function amzDate(raw: string | undefined): { raw: string; ms: number; formatted:
   return (lastAmzDate = { raw: raw!, ms: date.getTime(), formatted: formatAmzDate(date) });
 }
 
-/** Signing keys per (secret, date, region, service): HMAC chain from `AWS4{secret}`. */
+/**
+ * Signing keys per (secret, date, region, service): the HMAC chain from `AWS4{secret}`, derived
+ * once a day per caller (smithy's signer keeps the same cache on the client side).
+ */
 const signingKeys = new Map<string, Buffer>();
 const SIGNING_KEY_CACHE_LIMIT = 1000;
 
-let lastKey: { secretAccessKey: string; shortDate: string; region: string; service: string; key: Buffer } = {
-  secretAccessKey: '',
-  shortDate: '',
-  region: '',
-  service: '',
-  key: Buffer.alloc(0),
-};
-
 function signingKey(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer {
-  // The last key answers most requests without building the cache key.
-  const last = lastKey;
-  if (
-    last.secretAccessKey === secretAccessKey &&
-    last.shortDate === shortDate &&
-    last.region === region &&
-    last.service === service
-  )
-    return last.key;
-  lastKey = {
-    secretAccessKey,
-    shortDate,
-    region,
-    service,
-    key: derivedKey(secretAccessKey, shortDate, region, service),
-  };
-  return lastKey.key;
-}
-
-function derivedKey(secretAccessKey: string, shortDate: string, region: string, service: string): Buffer {
   const cacheKey = `${secretAccessKey}\0${shortDate}\0${region}\0${service}`;
   let key = signingKeys.get(cacheKey);
   if (key) return key;

@@ -183,18 +183,10 @@ export class EndpointHost {
     return true;
   }
 
-  invoke(request: InvokeRequest): Promise<InvokeResult> {
-    try {
-      return Promise.resolve(this.serve(request));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
   /**
-   * InvokeEndpoint's hot path: `invoke`, but synchronous when every container can answer at once
-   * (models in memory), a promise only when a model must load. Errors found before any container
-   * runs are thrown, not returned as a rejected promise.
+   * InvokeEndpoint: synchronous when every container can answer at once (models in memory), a
+   * promise only when a model must load, so a warm request allocates no promise per container.
+   * Errors found before any container runs are thrown, not returned as a rejected promise.
    */
   serve(request: InvokeRequest): InvokeResult | Promise<InvokeResult> {
     const endpoint = this.endpoints.get(key(request.endpointName));

@@ -39,21 +39,18 @@ interface Entry<M> {
   hits: number;
 }
 
-/** A model held with `hold` (the cache's own entry: no allocation on the hot path); give it back with `release`. */
+/**
+ * A model held by one request: the cache's own entry, so taking it allocates nothing on the hot
+ * path. Whoever holds it gives it back once, with `release`.
+ */
 export interface Held<M> {
   readonly key: string;
   readonly model?: M;
 }
 
-export interface Lease<M> {
-  readonly key: string;
-  readonly model: M;
-  release(): void;
-}
-
 /** A hit is answered at once; a miss gives a promise (its own load, or one already running). */
 export type Acquired<M> =
-  { outcome: 'hit'; lease: Lease<M> } | { outcome: 'loaded' | 'joined'; pending: Promise<Lease<M>> };
+  { outcome: 'hit'; held: Held<M> } | { outcome: 'loaded' | 'joined'; pending: Promise<Held<M>> };
 
 export interface ModelCacheOptions {
   budgetBytes: number;
@@ -89,7 +86,7 @@ export class ModelCache<M> {
 
   /**
    * The hot path of `acquire`: a model in memory, held (a hit, counted as `acquire` counts it),
-   * or undefined when it is not loaded (then `acquire`). Give it back with `release`.
+   * or undefined when it is not loaded (then `acquire`).
    */
   hold(key: string): Held<M> | undefined {
     const entry = this.entries.get(key);
@@ -98,7 +95,7 @@ export class ModelCache<M> {
     return entry;
   }
 
-  /** Give back a model taken with `hold` (once). */
+  /** Give back a model taken with `hold` or `acquire` (once per take). */
   release(held: Held<M>): void {
     const entry = held as Entry<M>;
     entry.refs--;
@@ -116,17 +113,17 @@ export class ModelCache<M> {
     const entry = this.entries.get(key);
     if (entry?.state === 'ready') {
       this.hit(entry);
-      return { outcome: 'hit', lease: this.lease(entry) };
+      return { outcome: 'hit', held: entry };
     }
     if (entry) {
       // Each waiter holds its own ref from now on, so the model cannot go before it is served.
       entry.refs++;
-      return { outcome: 'joined', pending: entry.ready!.then(() => this.lease(entry)) };
+      return { outcome: 'joined', pending: entry.ready!.then(() => entry) };
     }
     const fresh: Entry<M> = { key, state: 'loading', sizeBytes: 0, refs: 1, hits: 0 };
     this.entries.set(key, fresh);
     fresh.ready = this.load(fresh, load);
-    return { outcome: 'loaded', pending: fresh.ready.then(() => this.lease(fresh)) };
+    return { outcome: 'loaded', pending: fresh.ready.then(() => fresh) };
   }
 
   private async load(entry: Entry<M>, load: () => Promise<Loaded<M>>): Promise<void> {
@@ -153,20 +150,6 @@ export class ModelCache<M> {
       if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
       throw err;
     }
-  }
-
-  /** One request's hold on a loaded model; releasing twice is harmless. */
-  private lease(entry: Entry<M>): Lease<M> {
-    let released = false;
-    return {
-      key: entry.key,
-      model: entry.model!,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.release(entry);
-      },
-    };
   }
 
   /** Unload `key` now if nothing uses it (ModelCacheSetting Disabled). */

@@ -13,7 +13,7 @@ import { unpackModelTar } from '../../../formats/model-tar.js';
 import type { S3Location } from '../../../aws-names/s3-uri.js';
 import type { DiskTier } from '../disk-tier.js';
 import { ContainerFailure, modelNotReady } from '../errors.js';
-import type { Held, Lease, Loaded, ModelCache } from '../model-cache.js';
+import type { Held, Loaded, ModelCache } from '../model-cache.js';
 import { targetModelLocation } from '../target-model.js';
 import type { Container, ContainerResponse, InvocationContext } from './container.js';
 import { loadNativeModel, type NativeModel } from './native-model.js';
@@ -86,24 +86,24 @@ export class MultiModelContainer implements Container {
   ): Promise<ContainerResponse> {
     const { cache, monotonicMs } = this.runtime;
     const acquired = cache.acquire(targetModel, () => this.loadModel(targetModel));
-    let lease: Lease<NativeModel>;
+    let held: Held<NativeModel>;
     if (acquired.outcome === 'hit') {
       context.cacheHit = true;
-      lease = acquired.lease;
+      held = acquired.held;
     } else {
       context.cacheHit = false;
       const started = monotonicMs();
       try {
-        lease = await this.waitFor(acquired.pending, targetModel);
+        held = await this.waitFor(acquired.pending, targetModel);
       } finally {
         context.loadWaitMicros += Math.round((monotonicMs() - started) * 1000);
       }
     }
-    return this.answer(lease, targetModel, body, contentType, accept, context);
+    return this.answer(held, targetModel, body, contentType, accept, context);
   }
 
   private answer(
-    held: Held<NativeModel> | Lease<NativeModel>,
+    held: Held<NativeModel>,
     targetModel: string,
     body: string,
     contentType: string | undefined,
@@ -116,14 +116,13 @@ export class MultiModelContainer implements Container {
       return held.model!.invoke(body, contentType, accept);
     } finally {
       context.modelMicros += Math.round((monotonicMs() - started) * 1000);
-      if ('release' in held) held.release();
-      else cache.release(held);
+      cache.release(held);
       if (!this.spec.cacheEnabled) cache.unload(targetModel);
     }
   }
 
   /** The load, or ModelNotReadyException once the wait limit passes (the load carries on). */
-  private waitFor(pending: Promise<Lease<NativeModel>>, targetModel: string): Promise<Lease<NativeModel>> {
+  private waitFor(pending: Promise<Held<NativeModel>>, targetModel: string): Promise<Held<NativeModel>> {
     const limit = this.runtime.loadWaitLimitMs;
     return new Promise((resolve, reject) => {
       let timedOut = false;
@@ -132,11 +131,11 @@ export class MultiModelContainer implements Container {
         reject(modelNotReady(targetModel, limit));
       }, limit);
       pending.then(
-        (lease) => {
+        (held) => {
           clearTimeout(timer);
           // Nobody waits any more: give the model back so it can be evicted.
-          if (timedOut) lease.release();
-          else resolve(lease);
+          if (timedOut) this.runtime.cache.release(held);
+          else resolve(held);
         },
         (err: unknown) => {
           clearTimeout(timer);
