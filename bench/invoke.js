@@ -58,6 +58,7 @@ import {
   round,
   startWatchdog,
 } from './lib.js';
+import { answerProfileRequests, WARM_PATH_GROUPS } from './profile.js';
 
 const self = fileURLToPath(import.meta.url);
 
@@ -91,6 +92,7 @@ if (flags.serve === 'bare') {
     });
   });
   server.keepAliveTimeout = 5_000;
+  answerProfileRequests();
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
   process.on('disconnect', () => process.exit(0));
 } else if (flags.serve === 'cloud') {
@@ -102,6 +104,7 @@ if (flags.serve === 'bare') {
       process.send({ memory: process.memoryUsage() });
     }
   });
+  answerProfileRequests();
   process.on('disconnect', () => void cloud.close().finally(() => process.exit(0)));
   process.send({ port: cloud.port, endpoint: cloud.endpoint, region: cloud.region, account: cloud.account });
 } else {
@@ -167,11 +170,13 @@ async function main() {
       ),
     ]);
     progress(`bare server on ${bare.port}, local cloud on ${cloud.port}`);
-    const memory = () =>
+    /** Send a child one message; resolves with its answer. */
+    const ask = (c, message) =>
       new Promise((resolve) => {
-        cloud.process.once('message', (m) => resolve(m.memory));
-        cloud.process.send('memory');
+        c.process.once('message', resolve);
+        c.process.send(message);
       });
+    const memory = async () => (await ask(cloud, 'memory')).memory;
 
     // ---- setup through the SDK (not timed) ----
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -412,6 +417,27 @@ end
     warm.xgboost = summarise(runs.xgboost);
     warm.xgboostVsLinear = round(warm.xgboost.requestsPerSecond / warm.cloud.requestsPerSecond, 3);
 
+    // ---- where a warm request's CPU goes: one profiled window of each server (bench/profile.js) ----
+    const profiles = {};
+    for (const [name, c] of [
+      ['bare', bare],
+      ['cloud', cloud],
+    ]) {
+      progress(`profiling ${name}: wrk -d${duration}s with the CPU profiler on`);
+      await ask(c, 'profile-start');
+      const { requests } = await wrk(name, duration);
+      const { profile } = await ask(c, 'profile-stop');
+      profiles[name] = Object.fromEntries(
+        Object.entries(profile).map(([group, us]) => [group, round(us / requests, 2)]),
+      );
+    }
+    const busy = (p) =>
+      round(
+        WARM_PATH_GROUPS.reduce((n, g) => n + (p[g] ?? 0), 0),
+        1,
+      );
+    warm.microsecondsPerRequest = profiles;
+
     // ---- cold: each copy invoked once, signed just before it is sent ----
     let cold;
     if (coldCount > 0) {
@@ -493,6 +519,24 @@ end
               warm.xgboost.p90Ms,
               warm.xgboost.p99Ms,
               round(warm.xgboost.requestsPerSecond / warm.bare.requestsPerSecond, 3),
+            ],
+          ],
+        },
+        {
+          title: `Where a warm request's CPU goes: µs per request by group, from a CPU profile (100 µs sampling) of one more wrk -d${duration}s window of each server; idle time left out`,
+          columns: ['group', 'bare node:http', 'local cloud', 'local cloud − bare'],
+          rows: [
+            ...WARM_PATH_GROUPS.map((g) => [
+              g,
+              profiles.bare[g] ?? 0,
+              profiles.cloud[g] ?? 0,
+              round((profiles.cloud[g] ?? 0) - (profiles.bare[g] ?? 0), 2),
+            ]),
+            [
+              'busy, all groups',
+              busy(profiles.bare),
+              busy(profiles.cloud),
+              round(busy(profiles.cloud) - busy(profiles.bare), 1),
             ],
           ],
         },

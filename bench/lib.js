@@ -7,6 +7,12 @@ const dist = new URL('../dist/', import.meta.url);
 /** Import a module of the build, by its path in dist/. */
 export const load = (path) => import(new URL(path, dist).href);
 
+/** The execution role each local account seeds (it trusts SageMaker, so CreateModel and CreateTrainingJob pass). */
+export async function executionRoleArn(accountId) {
+  const { LOCAL_EXECUTION_ROLE_NAME } = await load('aws-names/execution-role.js');
+  return `arn:aws:iam::${accountId}:role/${LOCAL_EXECUTION_ROLE_NAME}`;
+}
+
 /** Whether the build has `path` (in dist/). */
 export const built = (path) => existsSync(new URL(path, dist));
 
@@ -213,7 +219,7 @@ export async function createPipelineEndpoint(
   await sm.send(
     new CreateModelCommand({
       ModelName: model,
-      ExecutionRoleArn: `arn:aws:iam::${accountId}:role/SageMakerRole`,
+      ExecutionRoleArn: await executionRoleArn(accountId),
       Containers: [
         {
           Image: SKLEARN_IMAGE,

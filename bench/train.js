@@ -27,6 +27,7 @@ import {
   bounded,
   cleanupStack,
   cleanUpOnSigint,
+  executionRoleArn,
   LINEAR_LEARNER_IMAGE,
   load,
   median,
@@ -312,6 +313,7 @@ async function endToEnd(count, poolSize) {
     InputMode: 'File',
   });
   const jobName = (d) => `${run}-${d.name.replace(/_/g, '-')}`;
+  const roleArn = await executionRoleArn(cloud.account.accountId);
   progress(`end to end: CreateTrainingJob × ${count}, polling until all are Completed`);
   const start = now();
   await bounded(chosen, 16, (d) =>
@@ -319,7 +321,7 @@ async function endToEnd(count, poolSize) {
       new CreateTrainingJobCommand({
         TrainingJobName: jobName(d),
         AlgorithmSpecification: { TrainingImage: LINEAR_LEARNER_IMAGE, TrainingInputMode: 'File' },
-        RoleArn: `arn:aws:iam::${cloud.account.accountId}:role/SageMakerRole`,
+        RoleArn: roleArn,
         HyperParameters: HYPERPARAMETERS,
         InputDataConfig: [channel(d, 'train'), channel(d, 'validation')],
         OutputDataConfig: { S3OutputPath: `s3://${bucket}/bench/model_artifacts/${d.name}/` },
