@@ -39,7 +39,8 @@ export interface AppOptions {
   onInternalError?: (err: unknown, request: LocalRequest) => void;
 }
 
-export type App = (request: LocalRequest) => Promise<LocalResponse>;
+/** A response at once when the service's work is synchronous (a warm InvokeEndpoint), else a promise; never throws. */
+export type App = (request: LocalRequest) => LocalResponse | Promise<LocalResponse>;
 
 const SCOPE_SERVICES: Record<string, ServiceId> = {
   s3: 's3',
@@ -126,7 +127,7 @@ export function createApp(options: AppOptions): App {
     return formatter.formatError(internal, requestId, request);
   }
 
-  // Authentication is synchronous; the only await is the service's own work.
+  // Authentication is synchronous; a promise only when the service's own work is asynchronous.
   return function handle(request) {
     const requestId = nextRequestId();
     let serviceId: ServiceId | undefined;
@@ -156,11 +157,12 @@ export function createApp(options: AppOptions): App {
       const service = options.services[serviceId];
       if (!service) throw notImplementedError(serviceId, `the ${serviceId} API`);
       const id = serviceId;
-      return service
-        .handle(new AppCall(request, record.principal, auth.region, requestId, id, authorizer))
-        .then(undefined, (err: unknown) => fail(err, request, requestId, id));
+      const answer = service.handle(new AppCall(request, record.principal, auth.region, requestId, id, authorizer));
+      return answer instanceof Promise
+        ? answer.then(undefined, (err: unknown) => fail(err, request, requestId, id))
+        : answer;
     } catch (err) {
-      return Promise.resolve(fail(err, request, requestId, serviceId));
+      return fail(err, request, requestId, serviceId);
     }
   };
 }

@@ -120,20 +120,22 @@ export function listen(
           send(res, { status: 413, headers: { connection: 'close' }, body: 'Request body too large' });
           return;
         }
-        let answer: Promise<LocalResponse>;
+        const reply = (response: LocalResponse) => {
+          try {
+            send(res, response);
+          } catch (err) {
+            fail(err);
+          }
+        };
+        let answer: LocalResponse | Promise<LocalResponse>;
         try {
           answer = app(toLocalRequest(req, body, new Date()));
         } catch (err) {
           fail(err);
           return;
         }
-        answer.then((response) => {
-          try {
-            send(res, response);
-          } catch (err) {
-            fail(err);
-          }
-        }, fail);
+        if (answer instanceof Promise) answer.then(reply, fail);
+        else reply(answer);
       },
       fail,
     );

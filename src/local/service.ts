@@ -45,7 +45,8 @@ export interface LocalService {
   /** Stable id: s3, sagemaker, sagemaker-runtime, iam, sts, monitoring, logs. */
   readonly id: ServiceId;
   readonly protocol: ErrorFormatter;
-  handle(call: ServiceCall): Promise<LocalResponse>;
+  /** A plain response when the work is synchronous (a warm InvokeEndpoint), a promise otherwise; may throw. */
+  handle(call: ServiceCall): LocalResponse | Promise<LocalResponse>;
 }
 
 export type ServiceId = 's3' | 'sagemaker' | 'sagemaker-runtime' | 'iam' | 'sts' | 'monitoring' | 'logs';

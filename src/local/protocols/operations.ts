@@ -119,7 +119,8 @@ export function serveOperations<Ctx, Raw, Out, Binding>(
     formatError: (err, requestId, request) => protocolOf(request).formatError(err, requestId, request),
   };
 
-  async function dispatch(call: ServiceCall): Promise<LocalResponse> {
+  // Not async: a warm InvokeEndpoint is answered without a promise from here to the socket.
+  function dispatch(call: ServiceCall): LocalResponse | Promise<LocalResponse> {
     const protocol = protocolOf(call.request);
     const name = protocol.operationOf(call.request, operations);
     const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
@@ -134,9 +135,9 @@ export function serveOperations<Ctx, Raw, Out, Binding>(
       else opCall.authorize(operation.action, resource.arn, resource.context);
     }
     const pending = operation.run(ctx, input);
-    // A warm answer that is not a promise is encoded without waiting a tick (InvokeEndpoint's hot path).
-    const output = pending instanceof Promise ? await pending : pending;
-    return protocol.encode(name, output, opCall);
+    return pending instanceof Promise
+      ? pending.then((output) => protocol.encode(name, output, opCall))
+      : protocol.encode(name, pending, opCall);
   }
 
   return {
