@@ -3,8 +3,9 @@
  * (docs/aws-behaviour.md#xgboost, "One framework per multi-model container"): for each, its
  * image (a key of src/aws-names' image table, which the local cloud recognises by), the
  * hyperparameters `mme train` starts from, the content type of its training channels, what the
- * preprocessor in front of it must answer, and where its models and endpoint live. Adding k-NN
- * or RCF is one more entry here plus their image in src/aws-names/image-uri-table.ts.
+ * preprocessor in front of it must answer, where its models and endpoint live, and what its
+ * answers mean. Another algorithm is one more entry here plus its image in
+ * src/aws-names/image-uri-table.ts.
  *
  * Pure data, neutral: the client side (cli, workflow) reads all of it; the local cloud needs
  * only the image, which it gets from src/aws-names.
@@ -18,8 +19,16 @@ export interface AlgorithmSpec {
   readonly image: ImageAlgorithm;
   /** The hyperparameters `mme train` sends unless --hyperparameter overrides them (plain `str(v)` strings). */
   readonly hyperparameters: Readonly<Record<string, string>>;
-  /** ContentType of the train and validation channels: the preprocessed CSV, label first. */
+  /** ContentType of the training channels: the preprocessed CSV, label first. */
   readonly trainingContentType: string;
+  /**
+   * The channel the preprocessed validation split goes to: `validation` for the linear learner
+   * and XGBoost, `test` for k-NN (it has no validation channel); none for RCF, whose test
+   * channel's label must say anomaly or not, and the split's label is the price.
+   */
+  readonly evaluationChannel?: 'validation' | 'test';
+  /** S3DataDistributionType of the train channel: RCF's train channel takes ShardedByS3Key only ("RCF Hyperparameters", input). */
+  readonly trainDistribution: 'FullyReplicated' | 'ShardedByS3Key';
   /**
    * SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT of the preprocessor container in front of it, when its
    * default (application/json `{"instances": …}`) is not what this algorithm reads. SageMaker
@@ -37,9 +46,11 @@ export interface AlgorithmSpec {
   modelPrefix(prefix: string): string;
   /** The endpoint `mme deploy` creates unless told otherwise (lower case: see workflow/names.ts). */
   readonly defaultEndpoint: string;
-  /** The Accept `mme invoke` asks for, and the answer's shape (both decoded by workflow/invoke.ts parsePredictions). */
+  /** The Accept `mme invoke` asks for, and the answer's shape (both decoded by workflow/invoke.ts parseAnswers). */
   readonly accept: string;
   readonly responseShape: string;
+  /** What its answer is: a house's price, or how anomalous the house is (RCF's score, about 1 when normal). */
+  readonly predicts: 'price' | 'anomaly score';
 }
 
 /** The reference notebook's linear learner (docs/aws-behaviour.md#linear-learner-training). */
@@ -57,10 +68,13 @@ const LINEAR_LEARNER: AlgorithmSpec = {
   },
   // SageMaker's "Common data formats for training" names the label column with label_size; 1 is the default.
   trainingContentType: 'text/csv;label_size=1',
+  evaluationChannel: 'validation',
+  trainDistribution: 'FullyReplicated',
   modelPrefix: (prefix) => prefix,
   defaultEndpoint: 'mme-linear-learner',
   accept: 'application/json',
   responseShape: '{"predictions":[{"score":…}]}',
+  predicts: 'price',
 };
 
 /**
@@ -81,6 +95,8 @@ const XGBOOST: AlgorithmSpec = {
     early_stopping_rounds: '10',
   },
   trainingContentType: 'text/csv',
+  evaluationChannel: 'validation',
+  trainDistribution: 'FullyReplicated',
   // XGBoost reads no JSON: the preprocessor must hand it CSV.
   preprocessorAccept: 'text/csv',
   modelPrefix: (prefix) => `${prefix}/xgboost`,
@@ -88,12 +104,54 @@ const XGBOOST: AlgorithmSpec = {
   // The multi-model handler's JSON is a bare array, `[439972.62]`.
   accept: 'application/json',
   responseShape: '[…]',
+  predicts: 'price',
 };
 
-const ALGORITHMS = { 'linear-learner': LINEAR_LEARNER, xgboost: XGBOOST } as const satisfies Record<
-  string,
-  AlgorithmSpec
->;
+/**
+ * k-NN regression of the price: the mean price of the 5 nearest houses in the preprocessed
+ * (scaled, one-hot) feature space, every training point kept (sample_size above any location's
+ * row count), exact search. The verbose answer carries the neighbours, which `mme invoke` shows.
+ */
+const KNN: AlgorithmSpec = {
+  name: 'knn',
+  label: 'k-NN',
+  image: 'knn',
+  hyperparameters: { feature_dim: '10', k: '5', predictor_type: 'regressor', sample_size: '100000' },
+  trainingContentType: 'text/csv;label_size=1',
+  evaluationChannel: 'test',
+  trainDistribution: 'FullyReplicated',
+  modelPrefix: (prefix) => `${prefix}/knn`,
+  defaultEndpoint: 'mme-knn',
+  accept: 'application/json; verbose=true',
+  responseShape: '{"predictions":[{"predicted_label":…,"distances":[…],"labels":[…]}]}',
+  predicts: 'price',
+};
+
+/**
+ * Random Cut Forest over each location's houses: how little a house fits among its city's
+ * (SageMaker's defaults of 100 trees of 256 samples). It trains on the same preprocessed files,
+ * their price column ignored (algorithms/rcf/data.ts), and needs no label.
+ */
+const RANDOM_CUT_FOREST: AlgorithmSpec = {
+  name: 'rcf',
+  label: 'Random Cut Forest',
+  image: 'randomcutforest',
+  hyperparameters: { feature_dim: '10', num_trees: '100', num_samples_per_tree: '256' },
+  trainingContentType: 'text/csv;label_size=1',
+  trainDistribution: 'ShardedByS3Key',
+  modelPrefix: (prefix) => `${prefix}/rcf`,
+  defaultEndpoint: 'mme-rcf',
+  accept: 'application/json',
+  responseShape: '{"scores":[{"score":…}]}',
+  predicts: 'anomaly score',
+};
+
+const ALGORITHMS = {
+  'linear-learner': LINEAR_LEARNER,
+  xgboost: XGBOOST,
+  knn: KNN,
+  rcf: RANDOM_CUT_FOREST,
+} as const satisfies Record<string, AlgorithmSpec>;
 
 export type AlgorithmName = keyof typeof ALGORITHMS;
 export const DEFAULT_ALGORITHM: AlgorithmName = 'linear-learner';

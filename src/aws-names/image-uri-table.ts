@@ -2,11 +2,12 @@
  * ECR repositories, tags and registry accounts of the images mme runs, per region, transcribed from
  * the SageMaker Python SDK's image URI configuration (update it from a newer SDK's table):
  *   source: aws/sagemaker-python-sdk@v2.257.6 src/sagemaker/image_uri_config/{linear-learner,sklearn}.json
- *   and src/sagemaker/image_uri_config/xgboost.json (the sagemaker-xgboost framework versions).
+ *   and src/sagemaker/image_uri_config/xgboost.json (the sagemaker-xgboost framework versions);
+ *   knn.json and randomcutforest.json for the other first-party algorithms.
  * A TS table rather than a JSON import: tsc emits no JSON to dist/ without resolveJsonModule.
  *
- * Each image is one entry of IMAGES, data only: another built-in algorithm (knn:1,
- * randomcutforest:1) or framework (sagemaker-xgboost:0.90-1 … 1.7-1) is one more entry, and both
+ * Each image is one entry of IMAGES, data only: another built-in algorithm or framework version
+ * is one more entry, and both
  * the URIs the workflow builds and the ones the local cloud recognises follow from it
  * (image-uris.ts).
  */
@@ -78,6 +79,19 @@ const LINEAR_LEARNER: ImageEntry = {
     'us-west-2': '174872318107',
   },
 };
+
+/**
+ * The other first-party algorithms mme runs, from the linear learner's registries: the SDK's
+ * knn.json and randomcutforest.json name the same account in every region they list (they list
+ * fewer regions than linear-learner.json; the first-party algorithms share one registry a region).
+ */
+const firstParty = (repository: string, versionLabel: string): ImageEntry => ({
+  ...LINEAR_LEARNER,
+  repository,
+  versionLabel,
+});
+const KNN = firstParty('knn', 'k-NN version');
+const RANDOM_CUT_FOREST = firstParty('randomcutforest', 'Random Cut Forest version');
 
 /** sagemaker-scikit-learn: the framework container; tags are {version}-cpu-py3. */
 const SKLEARN: ImageEntry = {
@@ -161,4 +175,6 @@ export const IMAGES = {
   'linear-learner': LINEAR_LEARNER,
   sklearn: SKLEARN,
   xgboost: XGBOOST,
+  knn: KNN,
+  randomcutforest: RANDOM_CUT_FOREST,
 } as const satisfies Record<string, ImageEntry>;

@@ -11,6 +11,7 @@ import {
   type AlgorithmName,
   type AlgorithmSpec,
 } from '../algorithms/registry.js';
+import { formatDollars } from '../workflow/invoke.js';
 
 export function algorithmOption(): Option {
   return new Option('--algorithm <name>', 'built-in algorithm (default: linear-learner)').choices(ALGORITHM_NAMES);
@@ -29,4 +30,9 @@ export function algorithmTarget(prefix: string, name: AlgorithmName | undefined,
   const algorithm = name ?? DEFAULT_ALGORITHM;
   const spec = algorithmSpec(algorithm);
   return { algorithm, spec, modelPrefix: spec.modelPrefix(prefix), endpoint: endpoint ?? spec.defaultEndpoint };
+}
+
+/** An answer as a user reads it: a price in dollars, RCF's anomaly score as a number (about 1 for a house that fits its city). */
+export function formatAnswer(predicts: AlgorithmSpec['predicts']): (value: number) => string {
+  return predicts === 'price' ? formatDollars : (v) => `score ${v.toFixed(3)}`;
 }

@@ -247,9 +247,10 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       ),
     )
     .addOption(
-      new Option('--hyperparameter <key=value>', 'override a linear-learner hyperparameter (repeatable)').argParser(
-        (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
-      ),
+      new Option(
+        '--hyperparameter <key=value>',
+        "override one of the algorithm's hyperparameters (repeatable)",
+      ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
     )
     .addOption(algorithmOption())
     .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
@@ -330,7 +331,12 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       ),
     )
     .addOption(new Option('--content-type <type>', 'request body type').default('text/csv'))
-    .addOption(new Option('--accept <type>', 'response type').default('application/json'))
+    .addOption(
+      new Option('--accept <type>', 'response type').default(
+        undefined,
+        "the algorithm's: application/json; k-NN's with verbose=true, for the neighbours",
+      ),
+    )
     .addOption(
       new Option('--role-arn <arn>', 'assume this role first and invoke with its session (see `mme grant`)').argParser(
         parse.roleArn,

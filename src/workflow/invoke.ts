@@ -87,18 +87,40 @@ export function formatDollars(value: number): string {
   return DOLLARS.format(value);
 }
 
+/** One of k-NN's nearest neighbours, from its verbose answer: the distance and the neighbour's label. */
+interface Neighbour {
+  distance: number;
+  label: number;
+}
+
+export interface Answer {
+  /** The prediction (a price, or RCF's anomaly score); null when it was not understood. */
+  value: number | null;
+  /** k-NN with `Accept: application/json; verbose=true`: the neighbours, nearest first. */
+  neighbours?: Neighbour[];
+}
+
 /**
- * The numbers in a response: the linear learner's `{"predictions":[{"score":…}]}` (application/
- * json), one `{"score":…}` per line (application/jsonlines), or plain CSV numbers. A value that is
- * not understood is null; the raw body is always kept beside it.
+ * The answers in a response, whichever built-in algorithm gave it (src/algorithms/registry.ts
+ * lists their shapes): the linear learner's `{"predictions":[{"score":…}]}`, k-NN's
+ * `{"predictions":[{"predicted_label":…, "distances":[…], "labels":[…]}]}`, RCF's
+ * `{"scores":[{"score":…}]}`, the same one object per line as application/jsonlines, the XGBoost
+ * multi-model handler's bare `[439972.62]`, or plain CSV numbers. A value that is not understood
+ * is null; the raw body is always kept beside it.
  */
-export function parsePredictions(body: string, contentType: string | undefined): (number | null)[] {
-  const scoreOf = (p: unknown): number | null => {
-    if (typeof p === 'number') return p;
-    const v =
-      (p as { score?: unknown; predicted_label?: unknown } | null)?.score ??
-      (p as { predicted_label?: unknown } | null)?.predicted_label;
-    return typeof v === 'number' ? v : null;
+export function parseAnswers(body: string, contentType: string | undefined): Answer[] {
+  const answerOf = (p: unknown): Answer => {
+    if (typeof p === 'number') return { value: p };
+    const o = (p ?? {}) as { score?: unknown; predicted_label?: unknown; distances?: unknown; labels?: unknown };
+    const v = o.score ?? o.predicted_label;
+    const answer: Answer = { value: typeof v === 'number' ? v : null };
+    if (Array.isArray(o.distances) && Array.isArray(o.labels) && o.distances.length === o.labels.length) {
+      answer.neighbours = o.distances.map((d, i) => ({
+        distance: Number(d),
+        label: Number((o.labels as unknown[])[i]),
+      }));
+    }
+    return answer;
   };
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   try {
@@ -106,20 +128,27 @@ export function parsePredictions(body: string, contentType: string | undefined):
       return body
         .split('\n')
         .filter((l) => l.trim())
-        .map((l) => scoreOf(JSON.parse(l)));
+        .map((l) => answerOf(JSON.parse(l)));
     }
     if (type === 'application/json' || body.trimStart().startsWith('{') || body.trimStart().startsWith('[')) {
       const doc = JSON.parse(body) as unknown;
-      const list = Array.isArray(doc) ? doc : (doc as { predictions?: unknown })?.predictions;
-      return Array.isArray(list) ? list.map(scoreOf) : [scoreOf(doc)];
+      const list = Array.isArray(doc)
+        ? doc
+        : ((doc as { predictions?: unknown; scores?: unknown })?.predictions ?? (doc as { scores?: unknown })?.scores);
+      return Array.isArray(list) ? list.map(answerOf) : [answerOf(doc)];
     }
   } catch {
-    return [null];
+    return [{ value: null }];
   }
   return body
     .split(/[\n,]/)
     .filter((c) => c.trim())
-    .map((c) => (Number.isFinite(Number(c)) ? Number(c) : null));
+    .map((c) => ({ value: Number.isFinite(Number(c)) ? Number(c) : null }));
+}
+
+/** The numbers in a response (parseAnswers without the neighbours). */
+export function parsePredictions(body: string, contentType: string | undefined): (number | null)[] {
+  return parseAnswers(body, contentType).map((a) => a.value);
 }
 
 export interface LatencySummary {
@@ -166,6 +195,8 @@ export interface InvokeOptions {
 export interface Invocation {
   features: string;
   prediction: number | null;
+  /** k-NN's neighbours, when its answer was verbose. */
+  neighbours?: Neighbour[];
   /** The response body as received (for a batch: the whole body, on each row). */
   raw: string;
   latencyMs: number;
@@ -222,11 +253,12 @@ export async function invokeEndpoint(
     }
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const raw = Buffer.from(out.Body ?? new Uint8Array()).toString('utf8');
-    const predictions = parsePredictions(raw, out.ContentType);
+    const answers = parseAnswers(raw, out.ContentType);
     rows.forEach((features, j) =>
       invocations.push({
         features,
-        prediction: predictions[j] ?? null,
+        prediction: answers[j]?.value ?? null,
+        ...(answers[j]?.neighbours ? { neighbours: answers[j].neighbours } : {}),
         raw,
         latencyMs,
         ...(out.InvokedProductionVariant ? { invokedProductionVariant: out.InvokedProductionVariant } : {}),

@@ -15,6 +15,7 @@ import type {
   CreateModelInput,
   CreateTrainingJobRequest,
   CreateTransformJobRequest,
+  S3DataDistribution,
   Tag,
   TrainingInstanceType,
   TransformInstanceType,
@@ -193,25 +194,27 @@ export interface LinearLearnerJobInput {
 /** One location's training job of a built-in algorithm (the linear learner unless told otherwise). */
 export function linearLearnerTrainingJob(p: LinearLearnerJobInput): CreateTrainingJobRequest {
   const spec = algorithmSpec(p.algorithm);
-  const channel = (name: 'train' | 'validation') => ({
+  const channel = (name: string, split: 'train' | 'validation', distribution: S3DataDistribution) => ({
     ChannelName: name,
     DataSource: {
       S3DataSource: {
         S3DataType: 'S3Prefix' as const,
         // The folder, with its slash: a bare key prefix would also match `train.csv.bak`.
-        S3Uri: s3(p.bucket, layout.preprocessedKey(p.prefix, p.location, name).replace(/[^/]+$/, '')),
-        S3DataDistributionType: 'FullyReplicated' as const,
+        S3Uri: s3(p.bucket, layout.preprocessedKey(p.prefix, p.location, split).replace(/[^/]+$/, '')),
+        S3DataDistributionType: distribution,
       },
     },
     ContentType: spec.trainingContentType,
     InputMode: 'File' as const,
   });
+  const channels = [channel('train', 'train', spec.trainDistribution)];
+  if (spec.evaluationChannel) channels.push(channel(spec.evaluationChannel, 'validation', 'FullyReplicated'));
   return {
     TrainingJobName: p.name,
     AlgorithmSpecification: { TrainingImage: p.image, TrainingInputMode: 'File' },
     RoleArn: p.roleArn,
     HyperParameters: { ...spec.hyperparameters, ...p.hyperparameters },
-    InputDataConfig: [channel('train'), channel('validation')],
+    InputDataConfig: channels,
     OutputDataConfig: {
       S3OutputPath: s3(p.bucket, layout.modelArtifactsPrefix(spec.modelPrefix(p.prefix), p.location)),
     },

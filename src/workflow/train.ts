@@ -177,12 +177,12 @@ export async function train(
   return { runId: o.runId, ok: jobs.every((j) => good.has(j.status)), waited: o.wait, jobs };
 }
 
-/** The validation error in the label's units (else any validation metric), for a progress line. */
+/** The validation error in the label's units (else any validation or test metric: k-NN's test:mse), for a progress line. */
 function metricText(result: JobResult): string {
   const entries = Object.entries(result.metrics ?? {});
   const pick =
     ['validation:absolute_loss', 'validation:rmse'].map((k) => entries.find(([name]) => name === k)).find(Boolean) ??
-    entries.find(([k]) => k.startsWith('validation:'));
+    entries.find(([k]) => k.startsWith('validation:') || k.startsWith('test:'));
   return pick ? `, ${pick[0]} ${Number(pick[1].toPrecision(6))}` : '';
 }
 

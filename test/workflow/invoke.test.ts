@@ -12,6 +12,7 @@ import {
   formatDollars,
   invokeError,
   locationOf,
+  parseAnswers,
   parseFeatures,
   parsePredictions,
   randomRows,
@@ -93,6 +94,27 @@ describe('predictions and dollars', () => {
     expect(parsePredictions('1.5\n2.5\n', 'text/csv')).toEqual([1.5, 2.5]);
     expect(parsePredictions('{"predictions":[{"label":"x"}]}', 'application/json')).toEqual([null]);
     expect(parsePredictions('{not json', 'application/json')).toEqual([null]);
+  });
+
+  it("reads XGBoost's, k-NN's (with the neighbours when verbose) and RCF's answers", () => {
+    expect(parsePredictions('[439972.62,1.5]', 'application/json')).toEqual([439972.62, 1.5]);
+    expect(
+      parseAnswers(
+        '{"predictions":[{"predicted_label":2.5,"distances":[0.5,1.25],"labels":[2,3]},{"predicted_label":1}]}',
+        'application/json',
+      ),
+    ).toEqual([
+      {
+        value: 2.5,
+        neighbours: [
+          { distance: 0.5, label: 2 },
+          { distance: 1.25, label: 3 },
+        ],
+      },
+      { value: 1 },
+    ]);
+    expect(parsePredictions('{"scores":[{"score":0.98},{"score":3.2}]}', 'application/json')).toEqual([0.98, 3.2]);
+    expect(parsePredictions('{"score":0.98}\n', 'application/jsonlines')).toEqual([0.98]);
   });
 });
 

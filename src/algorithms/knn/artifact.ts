@@ -6,6 +6,7 @@
  *   model_algo-1.json    the metadata, editable (model.ts)
  * Here as bytes by file name; the tar is the caller's (src/formats/model-tar.ts).
  */
+import { ownBuffer } from '../bytes.js';
 import { ArtifactError } from '../errors.js';
 import { readIndex, writeIndex } from './faiss.js';
 import type { KnnMetadata, KnnModel } from './model.js';
@@ -54,5 +55,5 @@ export function readKnnArtifact(files: Record<string, Uint8Array | undefined>): 
   if (labelBytes.byteLength !== index.ntotal * 4) {
     throw new ArtifactError(`${KNN_LABELS_FILE} holds ${labelBytes.byteLength / 4} labels for ${index.ntotal} points`);
   }
-  return { meta, index, labels: new Float32Array(labelBytes.slice().buffer) };
+  return { meta, index, labels: new Float32Array(ownBuffer(labelBytes)) };
 }

@@ -14,6 +14,7 @@
  * "distances" are what faiss returns: squared L2 for L2 (ascending), inner products for
  * INNER_PRODUCT and COSINE (descending: the most similar first). Ties rank the lower id first.
  */
+import { ownBuffer } from '../bytes.js';
 import { createRandom } from '../random.js';
 import { kmeans, nearestCentroid } from './kmeans.js';
 
@@ -331,7 +332,7 @@ export function readIndex(bytes: Uint8Array): VectorIndex {
   const take = (bytesPer: number, count: number): Uint8Array => {
     const end = at + bytesPer * count;
     if (end > bytes.length) throw new Error('model_algo-1 is truncated');
-    const slice = bytes.slice(at, end); // a copy: aligned for the typed-array views
+    const slice = new Uint8Array(ownBuffer(bytes, at, end));
     at = end;
     return slice;
   };

@@ -14,6 +14,7 @@
  * Bounding boxes are recomputed at load. Points stay float64 so that a training point scores
  * as "seen" (equal to its leaf) after a round trip.
  */
+import { ownBuffer } from '../bytes.js';
 import { ArtifactError } from '../errors.js';
 import type { RandomCutForest } from './forest.js';
 import { withBoxes, type RandomCutTree } from './tree.js';
@@ -101,7 +102,7 @@ export function readRcfArtifact(bytes: Uint8Array): RcfModel {
   const take = (kind: Column, count: number): Float64Array | Int32Array => {
     const size = (kind === 'f64' ? 8 : 4) * count;
     need(size);
-    const copy = bytes.slice(at, at + size).buffer; // aligned
+    const copy = ownBuffer(bytes, at, at + size);
     at += size;
     return kind === 'f64' ? new Float64Array(copy) : new Int32Array(copy);
   };

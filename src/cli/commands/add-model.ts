@@ -7,8 +7,8 @@
 import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import type { AddModelResult } from '../../workflow/add-model.js';
-import type { AlgorithmName } from '../../algorithms/registry.js';
-import { algorithmTarget } from '../algorithm.js';
+import type { AlgorithmName, AlgorithmSpec } from '../../algorithms/registry.js';
+import { algorithmTarget, formatAnswer } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/add-model.js';
 import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
@@ -52,14 +52,19 @@ export async function addModel(
     }
     const result = await wf.addModel(conn.clients, ctx.reporter, o, plan);
     for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
-    return { data: result, human: render(result, ctx) };
+    return { data: result, human: render(result, ctx, true, target.spec.predicts) };
   } finally {
     conn.clients.destroy();
   }
 }
 
 /** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
-export function render(r: AddModelResult, ctx: CommandContext, next = true): string {
+export function render(
+  r: AddModelResult,
+  ctx: CommandContext,
+  next = true,
+  predicts: AlgorithmSpec['predicts'] = 'price',
+): string {
   const { out } = ctx.output;
   const verb = r.alreadyAdded ? 'Already added:' : r.replaced ? 'Replaced' : 'Added';
   const lines = [
@@ -67,9 +72,7 @@ export function render(r: AddModelResult, ctx: CommandContext, next = true): str
   ];
   if (r.invocation) {
     const price =
-      r.invocation.prediction === undefined
-        ? r.invocation.body
-        : `$${Math.round(r.invocation.prediction).toLocaleString('en-US')}`;
+      r.invocation.prediction === undefined ? r.invocation.body : formatAnswer(predicts)(r.invocation.prediction);
     // A fresh copy has never been loaded; one already there may be loaded already.
     const note = r.alreadyAdded ? '' : ' (first call: download and load)';
     lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms${note}`)}`);

@@ -12,8 +12,8 @@ import { randomInt } from 'node:crypto';
 import type { Clients } from '../../aws/clients.js';
 import { MmeError, UsageError } from '../../errors.js';
 import type { Invocation, InvokeResult } from '../../workflow/invoke.js';
-import type { AlgorithmName } from '../../algorithms/registry.js';
-import { algorithmTarget } from '../algorithm.js';
+import type { AlgorithmName, AlgorithmSpec } from '../../algorithms/registry.js';
+import { algorithmTarget, formatAnswer } from '../algorithm.js';
 import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/invoke.js';
 import * as roles from '../../workflow/assume-role.js';
@@ -28,13 +28,17 @@ export interface InvokeCommandOptions {
   batch?: boolean;
   endpoint?: string;
   contentType: string;
-  accept: string;
+  /** Default: the algorithm's (registry.ts), e.g. k-NN's verbose JSON with the neighbours. */
+  accept?: string;
   roleArn?: string;
   sessionName?: string;
   algorithm?: AlgorithmName;
 }
 
 export interface InvokeCommandResult extends InvokeResult {
+  /** The algorithm behind the endpoint, and what its answers are. */
+  algorithm: AlgorithmName;
+  predicts: AlgorithmSpec['predicts'];
   /** Loads of the model during the run, where the target can tell (the local cloud); absent on AWS. */
   loads?: number;
   /** Who invoked: the assumed role's session ARN with --role-arn. */
@@ -64,7 +68,8 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     seed = options.seed ?? randomInt(0, 0xffff_ffff);
     rows = wf.randomRows(options.random ?? 1, seed, targetModel);
   }
-  const endpoint = algorithmTarget('', options.algorithm, options.endpoint).endpoint;
+  const { algorithm, spec, endpoint } = algorithmTarget('', options.algorithm, options.endpoint);
+  const about = { algorithm, predicts: spec.predicts };
 
   const conn = await connect(ctx);
   let clients = conn.clients;
@@ -91,7 +96,7 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       targetModel,
       rows,
       contentType: options.contentType,
-      accept: options.accept,
+      accept: options.accept ?? spec.accept,
       batch: !!options.batch,
     };
     // The predictions already made survive a Ctrl-C or a failure of a later request.
@@ -100,13 +105,14 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
       if (made.length === 0) return undefined;
       const partial: InvokeCommandResult = {
         ...wf.invokeResult(request, made),
+        ...about,
         ...(identity ? { identity } : {}),
         ...(seed !== undefined ? { seed } : {}),
       };
       const left = rows.length - made.length;
       return {
         data: { ...partial, notInvoked: left },
-        human: `${render(partial, ctx, wf.formatDollars)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}`,
+        human: `${render(partial, ctx)}\n${ctx.output.out.dim(`${made.length} of ${rows.length} rows answered; ${left} not invoked`)}`,
       };
     });
     // Only the local cloud can tell whether a call loaded the model; AWS says nothing of it.
@@ -128,11 +134,12 @@ export async function invoke(options: InvokeCommandOptions, ctx: CommandContext)
     const loads = before !== undefined && after !== undefined ? after - before : undefined;
     const data: InvokeCommandResult = {
       ...result,
+      ...about,
       ...(identity ? { identity } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(loads !== undefined ? { loads } : {}),
     };
-    return { data, human: render(data, ctx, wf.formatDollars) };
+    return { data, human: render(data, ctx) };
   } finally {
     if (clients !== conn.clients) clients.destroy();
     conn.clients.destroy();
@@ -156,13 +163,14 @@ async function withAllowedModels(err: MmeError, clients: Pick<Clients, 'iam'>, r
   });
 }
 
-function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (value: number) => string): string {
+function render(r: InvokeCommandResult, ctx: CommandContext): string {
   const { out } = ctx.output;
+  const format = formatAnswer(r.predicts);
   const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
   const lines = [`${out.bold(r.targetModel)} on ${r.endpoint}${r.identity ? ` as ${out.cyan(r.identity)}` : ''}`];
   const width = Math.max(...r.invocations.map((i) => i.features.length), 8);
   // Padded before colouring: escape codes would count as width.
-  const shown = r.invocations.map((i) => (i.prediction === null ? oneLine(i.raw) : formatDollars(i.prediction)));
+  const shown = r.invocations.map((i) => (i.prediction === null ? oneLine(i.raw) : format(i.prediction)));
   const dollarsWidth = Math.max(...shown.map((s) => s.length));
   r.invocations.forEach((inv, i) => {
     const text = shown[i]!.padStart(dollarsWidth);
@@ -171,6 +179,10 @@ function render(r: InvokeCommandResult, ctx: CommandContext, formatDollars: (val
     lines.push(
       `  ${inv.features.padEnd(width)}  ${inv.prediction === null ? out.yellow(text) : out.green(text)}  ${latency}${note}`,
     );
+    if (inv.neighbours?.length) {
+      const near = inv.neighbours.map((n) => `${format(n.label)} ${out.dim(`at ${n.distance.toPrecision(3)}`)}`);
+      lines.push(`  ${' '.repeat(width)}  ${out.dim(`the ${near.length} nearest:`)} ${near.join(', ')}`);
+    }
   });
   const s = r.summary;
   const count = `${s.requests} request${s.requests === 1 ? '' : 's'}${r.batch ? ` (${r.invocations.length} rows in one batch)` : ''}`;

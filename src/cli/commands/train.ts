@@ -112,8 +112,14 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
 export function hyperparameters(
   options: Pick<TrainCommandOptions, 'epochs' | 'hyperparameter' | 'algorithm'>,
 ): Record<string, string> | undefined {
-  if (options.epochs !== undefined && options.algorithm === 'xgboost')
-    throw new UsageError('--epochs is a linear-learner setting', 'For XGBoost: --hyperparameter num_round=N');
+  if (options.epochs !== undefined && (options.algorithm ?? 'linear-learner') !== 'linear-learner') {
+    const instead: Record<string, string> = {
+      xgboost: 'For XGBoost: --hyperparameter num_round=N',
+      knn: 'k-NN trains in one pass over the data; its size is --hyperparameter sample_size=N',
+      rcf: 'Random Cut Forest trains in one pass; its size is --hyperparameter num_trees=N / num_samples_per_tree=N',
+    };
+    throw new UsageError('--epochs is a linear-learner setting', instead[options.algorithm!]);
+  }
   const out: Record<string, string> = {};
   for (const pair of options.hyperparameter ?? []) {
     const eq = pair.indexOf('=');

@@ -9,22 +9,22 @@
 import {
   LINEAR_LEARNER_ARTIFACT_FILE,
   PREPROCESSOR_ARTIFACT_FILE,
-  parseArtifact,
   serializeLinearLearner,
   serializePreprocessor,
 } from '../../algorithms/artifact.js';
 import { AlgorithmClientError } from '../../algorithms/errors.js';
 import { parseTrainingCsv } from '../../algorithms/linear-learner/data.js';
 import { parseHyperparameters } from '../../algorithms/linear-learner/hyperparameters.js';
-import { invokeLinearLearner } from '../../algorithms/linear-learner/predict.js';
 import { trainLinearLearner } from '../../algorithms/linear-learner/train.js';
-import { fitPreprocessorFromCsv, invokePreprocessor } from '../../algorithms/preprocessor.js';
+import { fitPreprocessorFromCsv } from '../../algorithms/preprocessor.js';
 import { parseChannel, parseXGBoostHyperparameters, saveModel, trainXGBoost } from '../../algorithms/xgboost/index.js';
+import { trainKnn, writeKnnArtifact } from '../../algorithms/knn/index.js';
+import { RCF_MODEL_FILE, trainRcf, writeRcfArtifact } from '../../algorithms/rcf/index.js';
 import type { ModelFile } from '../../formats/model-tar.js';
-import { serveXGBoost } from '../hosting/containers/xgboost.js';
+import { loadNativeModel } from '../hosting/containers/native-model.js';
 
 /** The containers the local cloud can run (images.ts maps image URIs to these). */
-export type AlgorithmId = 'linear-learner' | 'sklearn-preprocessor' | 'xgboost';
+export type AlgorithmId = 'linear-learner' | 'sklearn-preprocessor' | 'xgboost' | 'knn' | 'rcf';
 
 export interface ChannelData {
   name: string;
@@ -43,6 +43,16 @@ export type Log = (line: string) => void;
 
 const text = (data: Uint8Array) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
 
+/** Every file of a channel, as text (the built-in algorithms read a channel's files together). */
+function channelText(c: ChannelData): string[];
+function channelText(c: ChannelData | undefined): string[] | undefined;
+function channelText(c: ChannelData | undefined): string[] | undefined {
+  return c?.files.map((f) => text(f.data));
+}
+
+const metricList = (metrics: Record<string, number>) =>
+  Object.entries(metrics).map(([name, value]) => ({ name, value }));
+
 function channel(channels: ChannelData[], name: string, required: boolean): ChannelData | undefined {
   const found = channels.find((c) => c.name === name);
   if (!found && required) {
@@ -59,11 +69,7 @@ function trainLinear(hyperparameters: Record<string, string>, channels: ChannelD
   const train = channel(channels, 'train', true)!;
   const validation = channel(channels, 'validation', false);
   const read = (c: ChannelData) =>
-    parseTrainingCsv(
-      c.files.map((f) => text(f.data)),
-      hp.featureDim,
-      { contentType: c.contentType, channel: c.name },
-    );
+    parseTrainingCsv(channelText(c), hp.featureDim, { contentType: c.contentType, channel: c.name });
   const trainData = read(train);
   const validationData = validation && read(validation);
   log(`#train records: ${trainData.rows}${validationData ? `, #validation records: ${validationData.rows}` : ''}`);
@@ -73,7 +79,7 @@ function trainLinear(hyperparameters: Record<string, string>, channels: ChannelD
       log(`#quality_metric: host=algo-1, epoch=${e.epoch}, ${e.lossKind} objective_loss <loss>=${e.bestLoss}`),
   });
   log(`Selected model ${result.selected.index} of ${hp.numModels}`);
-  const metrics = Object.entries(result.metrics).map(([name, value]) => ({ name, value }));
+  const metrics = metricList(result.metrics);
   for (const m of metrics) log(`#quality_metric: host=algo-1, ${m.name} <score>=${m.value}`);
   return { files: [{ name: LINEAR_LEARNER_ARTIFACT_FILE, data: serializeLinearLearner(result.model) }], metrics };
 }
@@ -117,14 +123,50 @@ function trainXgb(hyperparameters: Record<string, string>, channels: ChannelData
   const train = channel(channels, 'train', true)!;
   const validation = channel(channels, 'validation', false);
   const read = (c: ChannelData) =>
-    parseChannel(
-      c.files.map((f) => text(f.data)),
-      c.contentType,
-      { csvWeights: h.csvWeights, channel: c.name },
-    );
+    parseChannel(channelText(c), c.contentType, { csvWeights: h.csvWeights, channel: c.name });
   const result = trainXGBoost({ train: read(train), validation: validation && read(validation) }, h, { log });
-  const metrics = Object.entries(result.finalMetrics).map(([name, value]) => ({ name, value }));
+  const metrics = metricList(result.finalMetrics);
   return { files: [{ name: XGBOOST_MODEL_FILE, data: saveModel(result.model, 'binary') }], metrics };
+}
+
+/**
+ * k-NN and Random Cut Forest as their containers train (docs/aws-behaviour.md#k-nn,
+ * #random-cut-forest): the `train` channel and the optional `test` one (these algorithms have
+ * no `validation` channel), hyperparameters validated first. Seeded with the algorithms'
+ * defaults, so the same data trains the same model.
+ */
+function trainKnnJob(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+  const train = channel(channels, 'train', true)!;
+  const test = channel(channels, 'test', false);
+  const result = trainKnn(
+    {
+      train: channelText(train),
+      test: channelText(test),
+      contentTypes: { train: train.contentType, test: test?.contentType },
+    },
+    hyperparameters,
+    { log },
+  );
+  const files = Object.entries(writeKnnArtifact(result.model)).map(([name, data]) => ({ name, data }));
+  return { files, metrics: metricList(result.finalMetrics) };
+}
+
+function trainRcfJob(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+  const train = channel(channels, 'train', true)!;
+  const test = channel(channels, 'test', false);
+  const result = trainRcf(
+    {
+      train: channelText(train),
+      test: channelText(test),
+      contentTypes: { train: train.contentType, test: test?.contentType },
+    },
+    hyperparameters,
+    { log },
+  );
+  return {
+    files: [{ name: RCF_MODEL_FILE, data: writeRcfArtifact(result.model) }],
+    metrics: metricList(result.finalMetrics),
+  };
 }
 
 export function train(
@@ -140,6 +182,10 @@ export function train(
       return trainXgb(hyperparameters, channels, log);
     case 'sklearn-preprocessor':
       return fitSklearn(channels, log);
+    case 'knn':
+      return trainKnnJob(hyperparameters, channels, log);
+    case 'rcf':
+      return trainRcfJob(hyperparameters, channels, log);
   }
 }
 
@@ -152,31 +198,11 @@ export interface NativeModel {
   ): { body: string; contentType: string };
 }
 
-/** Load a container's model from the files of its model.tar.gz. */
+/**
+ * Load a container's model from the files of its model.tar.gz, as hosting loads it; batch
+ * transform runs the image's single-model server with SAGEMAKER_BATCH set (which XGBoost reads).
+ */
 export function loadModel(algorithm: AlgorithmId, files: ModelFile[]): NativeModel {
-  // Batch transform runs the image's single-model server with SAGEMAKER_BATCH set.
-  if (algorithm === 'xgboost') {
-    const served = serveXGBoost(files, 'batch', {});
-    return { invoke: (body, contentType, accept) => served.invoke(text(body), contentType, accept) };
-  }
-  const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
-  const file = files.find((f) => f.name === wanted);
-  if (!file) {
-    throw new AlgorithmClientError(
-      `The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`,
-    );
-  }
-  const artifact = parseArtifact(file.data);
-  if (artifact.kind !== algorithm) {
-    throw new AlgorithmClientError(
-      `The model archive holds a ${artifact.kind} model, but the container is ${algorithm}`,
-    );
-  }
-  return {
-    invoke(body, contentType, accept) {
-      return artifact.kind === 'linear-learner'
-        ? invokeLinearLearner(artifact.model, text(body), contentType, accept)
-        : invokePreprocessor(artifact.model, text(body), contentType, accept);
-    },
-  };
+  const model = loadNativeModel(algorithm, files, { server: 'batch' });
+  return { invoke: (body, contentType, accept) => model.invoke(text(body), contentType, accept) };
 }

@@ -8,9 +8,10 @@
  *     {account}.dkr.ecr.{region}.amazonaws.com[.cn]/linear-learner:1
  *     {account}.dkr.ecr.{region}.amazonaws.com[.cn]/sagemaker-scikit-learn:{version}-cpu-py3
  *     {account}.dkr.ecr.{region}.amazonaws.com[.cn]/sagemaker-xgboost:{1.2-1 … 1.7-1 | 0.90-1-cpu-py3 …}
+ *     {account}.dkr.ecr.{region}.amazonaws.com[.cn]/{knn,randomcutforest}:1
  *   A known repository with a tag it has no image for is not runnable: the message lists the tags.
  * - Short local aliases, for users of the local cloud alone: mme/linear-learner,
- *   mme/sklearn-preprocessor, mme/xgboost (any tag, or none).
+ *   mme/sklearn-preprocessor, mme/xgboost, mme/knn, mme/rcf (any tag, or none).
  *
  * Used by the SageMaker service (jobs, models) and by hosting (container plans) alike.
  */
@@ -23,12 +24,16 @@ const NATIVE: Record<ImageAlgorithm, AlgorithmId> = {
   'linear-learner': 'linear-learner',
   sklearn: 'sklearn-preprocessor',
   xgboost: 'xgboost',
+  knn: 'knn',
+  randomcutforest: 'rcf',
 };
 
 const LOCAL_ALIASES: Record<string, AlgorithmId> = {
   'mme/linear-learner': 'linear-learner',
   'mme/sklearn-preprocessor': 'sklearn-preprocessor',
   'mme/xgboost': 'xgboost',
+  'mme/knn': 'knn',
+  'mme/rcf': 'rcf',
 };
 
 const SUPPORTED_IMAGES_TEXT = [

@@ -114,7 +114,11 @@ describe('k-NN artifact', () => {
       const files = writeKnnArtifact(model);
       expect(Object.keys(files).sort()).toEqual([KNN_INDEX_FILE, KNN_METADATA_FILE, KNN_LABELS_FILE]);
       expect(files[KNN_LABELS_FILE]!.byteLength).toBe(100 * 4);
-      const back = readKnnArtifact(files);
+      // As model.tar.gz hands them over: Buffers at odd offsets into one archive.
+      const unaligned = Object.fromEntries(
+        Object.entries(files).map(([name, b]) => [name, Buffer.concat([Buffer.alloc(1), b]).subarray(1)]),
+      );
+      const back = readKnnArtifact(unaligned);
       const body = featuresCsv(queries);
       expect(invokeKnn(back, body, 'text/csv', 'application/json; verbose=true')).toEqual(
         invokeKnn(model, body, 'text/csv', 'application/json; verbose=true'),

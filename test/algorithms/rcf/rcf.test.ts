@@ -144,7 +144,8 @@ describe('RCF artifact and inference', () => {
 
   it('round-trips model_algo-1', () => {
     const bytes = writeRcfArtifact(result.model);
-    const back = readRcfArtifact(bytes);
+    // As model.tar.gz hands it over: a Buffer at an odd offset into the archive.
+    const back = readRcfArtifact(Buffer.concat([Buffer.alloc(1), bytes]).subarray(1));
     expect(back.meta).toEqual(result.model.meta);
     expect(invokeRcf(back, body, 'text/csv', undefined)).toEqual(invokeRcf(result.model, body, 'text/csv', undefined));
     expect(() => readRcfArtifact(bytes.slice(0, bytes.length - 3))).toThrow(/truncated/);
@@ -217,13 +218,23 @@ describe('RCF hyperparameters and data', () => {
     ).toEqual(['precision_recall_fscore']);
   });
 
-  it('trains on unlabelled CSV only', () => {
+  it('trains on unlabelled CSV, or labelled CSV with the label ignored', () => {
     expect(() => trainRcf({ train: '1,2,3\n' }, { feature_dim: '2' })).toThrow(
       /found 3 columns, expected feature_dim=2/,
     );
     expect(() =>
       trainRcf({ train: '1,2\n', contentTypes: { train: 'text/csv;label_size=1' } }, { feature_dim: '2' }),
-    ).toThrow(/label_size must be 0/);
+    ).toThrow(/found 2 columns, expected a label and feature_dim=2/);
+    expect(() =>
+      trainRcf({ train: '1,2\n', contentTypes: { train: 'text/csv;label_size=2' } }, { feature_dim: '2' }),
+    ).toThrow(/label_size=2 is not supported/);
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 5}`);
+    const unlabelled = trainRcf({ train: rows.join('\n') }, { feature_dim: '2', num_trees: '50' });
+    const labelled = trainRcf(
+      { train: rows.map((r, i) => `${1000 + i},${r}`).join('\n'), contentTypes: { train: 'text/csv;label_size=1' } },
+      { feature_dim: '2', num_trees: '50' },
+    );
+    expect(labelled.model.meta).toEqual(unlabelled.model.meta);
     expect(() => trainRcf({ train: '1,b\n' }, { feature_dim: '2' })).toThrow(/'b' is not a number/);
   });
 

@@ -161,7 +161,7 @@ export class MultiModelContainer implements Container {
       let model: NativeModel;
       try {
         model = loadNativeModel(this.spec.algorithm, await unpackModelTar(await readFile(file.path)), {
-          multiModel: true,
+          server: 'multi-model',
           environment: this.spec.environment,
         });
       } catch (err) {

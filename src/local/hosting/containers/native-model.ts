@@ -1,12 +1,14 @@
 /**
  * A model loaded from the files of its model.tar.gz, ready to answer: the native equivalent of
- * what the linear-learner and scikit-learn containers hold in memory after loading.
+ * what each container holds in memory after loading. Hosting (single- and multi-model) and batch
+ * transform (jobs/algorithms.ts) load through here alike.
  *
  * Memory accounting (what the multi-model cache counts against the instance's memory): the bytes
  * of the model's own arrays (Float64Array weights and bias; 8 bytes a number for the
- * preprocessor's statistics, 2 a character for its names and categories) plus a fixed 1 KiB for
- * the objects around them. The host adds a per-model overhead on top (modelOverheadBytes) that
- * stands for what a real model server spends per loaded model; see endpoint-host.ts.
+ * preprocessor's statistics, 2 a character for its names and categories; every typed array of a
+ * k-NN index or a random cut forest) plus a fixed 1 KiB for the objects around them. The host
+ * adds a per-model overhead on top (modelOverheadBytes) that stands for what a real model server
+ * spends per loaded model; see endpoint-host.ts.
  */
 import {
   LINEAR_LEARNER_ARTIFACT_FILE,
@@ -14,11 +16,13 @@ import {
   parseArtifact,
 } from '../../../algorithms/artifact.js';
 import { ArtifactError } from '../../../algorithms/errors.js';
+import { invokeKnn, KNN_METADATA_FILE, readKnnArtifact } from '../../../algorithms/knn/index.js';
 import { invokeLinearLearner } from '../../../algorithms/linear-learner/predict.js';
+import { invokeRcf, RCF_MODEL_FILE, readRcfArtifact } from '../../../algorithms/rcf/index.js';
 import { invokePreprocessor, type PreprocessorModel } from '../../../algorithms/preprocessor.js';
 import type { AlgorithmId } from '../../jobs/algorithms.js';
 import type { ModelFile } from '../../../formats/model-tar.js';
-import { serveXGBoost } from './xgboost.js';
+import { serveXGBoost, type XGBoostServer } from './xgboost.js';
 
 export interface NativeModel {
   readonly algorithm: AlgorithmId;
@@ -40,9 +44,19 @@ function preprocessorBytes(model: PreprocessorModel): number {
   return bytes;
 }
 
+/** The bytes of every typed array in a model's data (objects and arrays walked; each array counted once). */
+function typedArrayBytes(value: unknown, seen = new Set<unknown>()): number {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return 0;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  let bytes = 0;
+  for (const v of Object.values(value)) bytes += typedArrayBytes(v, seen);
+  return bytes;
+}
+
 export interface LoadOptions {
-  /** Served by the image's multi-model server (XGBoost answers differently there). */
-  multiModel?: boolean;
+  /** Which of the image's servers loads it (XGBoost answers differently in each); default single-model. */
+  server?: XGBoostServer;
   /** The container's Environment (XGBoost reads SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT, SAGEMAKER_INFERENCE_ENSEMBLE). */
   environment?: Readonly<Record<string, string>>;
 }
@@ -58,20 +72,36 @@ export function loadNativeModel(
   options: LoadOptions = {},
 ): NativeModel {
   if (algorithm === 'xgboost') {
-    const served = serveXGBoost(files, options.multiModel ? 'multi-model' : 'single-model', options.environment ?? {});
+    const served = serveXGBoost(files, options.server ?? 'single-model', options.environment ?? {});
     return {
       algorithm,
       sizeBytes: served.sizeBytes + OBJECT_OVERHEAD_BYTES,
       invoke: (body, contentType, accept) => served.invoke(body, contentType, accept),
     };
   }
+  if (algorithm === 'knn') {
+    const byName = Object.fromEntries(files.map((f) => [f.name, f.data]));
+    if (!byName[KNN_METADATA_FILE]) throw notTrainedBy(algorithm, files, KNN_METADATA_FILE);
+    const model = readKnnArtifact(byName);
+    return {
+      algorithm,
+      sizeBytes: typedArrayBytes(model) + OBJECT_OVERHEAD_BYTES,
+      invoke: (body, contentType, accept) => invokeKnn(model, body, contentType, accept),
+    };
+  }
+  if (algorithm === 'rcf') {
+    const file = files.find((f) => f.name === RCF_MODEL_FILE);
+    if (!file) throw notTrainedBy(algorithm, files, RCF_MODEL_FILE);
+    const model = readRcfArtifact(file.data);
+    return {
+      algorithm,
+      sizeBytes: typedArrayBytes(model) + OBJECT_OVERHEAD_BYTES,
+      invoke: (body, contentType, accept) => invokeRcf(model, body, contentType, accept),
+    };
+  }
   const wanted = algorithm === 'linear-learner' ? LINEAR_LEARNER_ARTIFACT_FILE : PREPROCESSOR_ARTIFACT_FILE;
   const file = files.find((f) => f.name === wanted);
-  if (!file) {
-    throw new ArtifactError(
-      `The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`,
-    );
-  }
+  if (!file) throw notTrainedBy(algorithm, files, wanted);
   const artifact = parseArtifact(file.data);
   if (artifact.kind === 'linear-learner' && algorithm === 'linear-learner') {
     const model = artifact.model;
@@ -90,4 +120,10 @@ export function loadNativeModel(
     };
   }
   throw new ArtifactError(`The model archive holds a ${artifact.kind} model, but the container runs ${algorithm}`);
+}
+
+function notTrainedBy(algorithm: AlgorithmId, files: readonly ModelFile[], wanted: string): ArtifactError {
+  return new ArtifactError(
+    `The model archive has no ${wanted} (files: ${files.map((f) => f.name).join(', ') || 'none'}); was it trained by a ${algorithm} job?`,
+  );
 }
