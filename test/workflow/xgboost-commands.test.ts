@@ -2,7 +2,8 @@
  * `--algorithm xgboost` through the built CLI (bin/mme → dist/): `train --dry-run` on aws
  * prints the XGBoost training requests (its image in the region, its hyperparameters and
  * --hyperparameter overrides, text/csv channels, the algorithm's model prefix), sending none;
- * --epochs, a linear-learner setting, is refused; an unknown algorithm is a usage error.
+ * --epochs, a linear-learner setting, is refused; an unknown algorithm is a usage error. The same
+ * for --algorithm knn and rcf: their first-party images and channels.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,8 +63,58 @@ describe.skipIf(!BUILT)('mme train --algorithm xgboost', () => {
     });
     expect(epochs.code).toBe(2);
     expect(epochs.stderr + epochs.stdout).toContain('num_round');
-    const unknown = await mme(['train', '--dry-run', ...AWS, '--algorithm', 'knn'], { cwd: dir, env: env() });
+    const unknown = await mme(['train', '--dry-run', ...AWS, '--algorithm', 'kmeans'], { cwd: dir, env: env() });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr + unknown.stdout).toMatch(/linear-learner, xgboost/);
+    expect(unknown.stderr + unknown.stdout).toMatch(/linear-learner, xgboost, knn, rcf/);
+  });
+});
+
+describe.skipIf(!BUILT)('mme train --algorithm knn | rcf', () => {
+  const dryRun = async (algorithm: string) => {
+    const r = await mme(
+      ['train', '--dry-run', '--json', ...AWS, '--algorithm', algorithm, '--locations', 'Chicago_IL'],
+      {
+        cwd: dir,
+        env: env(),
+      },
+    );
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout).result.find((x: { operation: string }) => x.operation === 'CreateTrainingJob').input;
+  };
+
+  it('--dry-run on aws: the first-party image of the region, its channels and model prefix', async () => {
+    const knn = await dryRun('knn');
+    expect(knn.AlgorithmSpecification.TrainingImage).toBe('438346466558.dkr.ecr.eu-west-1.amazonaws.com/knn:1');
+    expect(knn.HyperParameters).toMatchObject({ feature_dim: '10', k: '5', predictor_type: 'regressor' });
+    // k-NN has no validation channel: the validation split is its test channel.
+    expect(knn.InputDataConfig.map((c: { ChannelName: string }) => c.ChannelName)).toEqual(['train', 'test']);
+    expect(knn.InputDataConfig[1].DataSource.S3DataSource.S3Uri).toBe(
+      's3://my-bucket/DEMO_MME_LINEAR_LEARNER/preprocessed/Chicago_IL/validation/',
+    );
+    expect(knn.OutputDataConfig.S3OutputPath).toBe(
+      's3://my-bucket/DEMO_MME_LINEAR_LEARNER/knn/model_artifacts/Chicago_IL/',
+    );
+    const rcf = await dryRun('rcf');
+    expect(rcf.AlgorithmSpecification.TrainingImage).toBe(
+      '438346466558.dkr.ecr.eu-west-1.amazonaws.com/randomcutforest:1',
+    );
+    expect(rcf.InputDataConfig).toEqual([
+      expect.objectContaining({
+        ChannelName: 'train',
+        ContentType: 'text/csv;label_size=1',
+        DataSource: {
+          S3DataSource: expect.objectContaining({ S3DataDistributionType: 'ShardedByS3Key' }),
+        },
+      }),
+    ]);
+  });
+
+  it('refuses --epochs with what to use instead', async () => {
+    const r = await mme(['train', '--dry-run', ...AWS, '--algorithm', 'rcf', '--epochs', '3'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toContain('num_trees');
   });
 });
