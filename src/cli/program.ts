@@ -506,8 +506,10 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       'mme experiment cache                                   # 200 models, 400 calls, on the deployed endpoint',
       'mme experiment cache --models 60 --instance-type ml.t2.medium   # own endpoint; 4 GiB: plateau near 30 models',
       'mme --target aws --bucket my-bucket experiment cache --instance-type ml.m4.xlarge',
+      'mme experiment cache --algorithm xgboost --models 100     # copies of the XGBoost model, on mme-xgboost',
     ],
   )
+    .addOption(algorithmOption())
     .addOption(
       new Option('--models <n>', 'copies of the model under the prefix ({LOC}/{i}_{LOC}.tar.gz)')
         .default(200)

@@ -16,7 +16,8 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
 import type { CacheExperimentResult } from '../../workflow/experiment.js';
 import type { ReplayReport } from '../../workflow/replay.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as experiment from '../../workflow/experiment.js';
 import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
@@ -37,6 +38,7 @@ export interface CacheCommandOptions {
   /** false with --no-chart */
   chart: boolean;
   dryRun?: boolean;
+  algorithm?: AlgorithmName;
 }
 
 export async function cache(options: CacheCommandOptions, ctx: CommandContext): Promise<CommandResult> {
@@ -48,15 +50,17 @@ export async function cache(options: CacheCommandOptions, ctx: CommandContext): 
   const bucket = requireBucket(ctx.settings);
   if (options.dryRun)
     await requireRunningLocalCloud(ctx, 'model to experiment with', 'Run the workflow first: mme demo, or mme train');
+  // The algorithm's multi-model prefix and endpoint: copies of its model, served by its container.
+  const target = algorithmTarget(ctx.settings.prefix, options.algorithm, options.endpoint);
   const conn = await connect(ctx);
   try {
     const o: experiment.CacheExperimentOptions = {
       target: ctx.settings.target,
       bucket,
-      prefix: ctx.settings.prefix,
+      prefix: target.modelPrefix,
       location: options.model,
       models: options.models,
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      endpoint: target.endpoint,
       ...(options.instanceType ? { instanceType: options.instanceType } : {}),
       keepEndpoint: !!options.keepEndpoint,
       keepCopies: !!options.keepCopies,
