@@ -17,7 +17,7 @@ import {
 import { parseS3Uri, type S3Location } from '../aws-names/s3-uri.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { ARTIFACT_JOB_METADATA, ARTIFACT_SOURCE_METADATA, copyArtifactInput } from './endpoint-requests.js';
-import type { TrainedModel } from './train.js';
+import type { TrainedModel } from './trained-models.js';
 
 /** An artifact's s3://bucket/key (a whole bucket is no artifact), or a usage error. */
 function artifactLocation(uri: string): S3Location {

@@ -3,8 +3,8 @@
  * bounded queue, and a waiter that polls a job until it ends.
  *
  * Why tags and no local state file: `deploy` (and `status`) find "the latest Completed training
- * job per location" on the target itself (ListTrainingJobs + ListTags: latestCompletedTrainingJobs
- * in train.ts), so a second machine, or a wiped working directory, sees the same thing.
+ * job per location" on the target itself (SageMaker Search on these tags: trained-models.ts), so a
+ * second machine, or a wiped working directory, sees the same thing.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import type { DescribeTrainingJobResponse, DescribeTransformJobResponse, Tag } from '@aws-sdk/client-sagemaker';

@@ -96,15 +96,8 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
   const Bucket = s.bucket;
   const job = { bucket: s.bucket, prefix: s.prefix, region: s.region, roleArn: s.executionRoleArn, runId: SAMPLE_RUN };
   const trainJob = planTrain({ ...job, locations: [SAMPLE_LOCATION], instanceType: DEFAULT_INSTANCE_TYPE }).jobs[0]!;
-  // deploy, add-model and experiment find models with Search (workflow/trained-models.ts); status
-  // still walks ListTrainingJobs + ListTags.
-  const trainingJobs = [
-    req('SageMaker', 'Search', { Resource: 'TrainingJob' }),
-    req('SageMaker', 'ListTrainingJobs', {}),
-    req('SageMaker', 'ListTags', {
-      ResourceArn: sagemakerArn(s.region, s.account, 'training-job', trainJob.request.TrainingJobName!),
-    }),
-  ];
+  // deploy, add-model, experiment and status find models with Search (workflow/trained-models.ts).
+  const trainingJobs = [req('SageMaker', 'Search', { Resource: 'TrainingJob' })];
   const preprocessOptions = {
     ...job,
     locations: [SAMPLE_LOCATION],
@@ -254,7 +247,8 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
         req('SageMaker', 'ListEndpointConfigs', {}),
         req('SageMaker', 'ListModels', {}),
         req('SageMaker', 'ListTransformJobs', {}),
-        ...trainingJobs,
+        // --all finds the prefix's preprocess jobs by name (teardown.ts prefixJobs).
+        req('SageMaker', 'ListTrainingJobs', {}),
         req('SageMaker', 'DescribeEndpointConfig', { EndpointConfigName: `${s.endpoint}-0` }),
         req('SageMaker', 'DescribeModel', { ModelName: `${s.endpoint}-0` }),
         req('SageMaker', 'DeleteEndpoint', endpoint),

@@ -3,7 +3,7 @@
  * - endpoints: ListEndpoints, DescribeEndpoint, DescribeEndpointConfig, and DescribeModel of each
  *   variant's model to find its MultiModel container, whose ModelDataUrl is the prefix the
  *   TargetModels live under; ListObjectsV2 of that prefix lists the models it can serve;
- * - the latest Completed `mme train` job per location (latestCompletedTrainingJobs);
+ * - the latest Completed `mme train` job per location (trained-models.ts: one Search a 100 jobs);
  * - on the local target only, what SageMaker keeps inside its instances: loaded models per
  *   instance, memory against the cache budget, cache hits/misses/loads/evictions, per-model
  *   figures. No AWS API has them, so they come from the local cloud's own route (a documented
@@ -26,7 +26,7 @@ import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { LocalEndpointStatus } from '../formats/endpoint-status.js';
 import { localEndpointStatus } from '../aws/local-extension.js';
 import type { Reporter } from './reporter.js';
-import { latestCompletedTrainingJobs, type TrainedModel } from './train.js';
+import { newestTrainedModels, type TrainedModel } from './trained-models.js';
 
 /** One page of ListObjectsV2: enough to show; the count says when there are more. */
 const MAX_LISTED_MODELS = 1000;
@@ -92,7 +92,7 @@ export async function collectStatus(
     const names = o.endpoint ? [o.endpoint] : await endpointNames(sm);
     const [endpoints, trainedModels] = await Promise.all([
       Promise.all(names.map((name) => describeEndpoint(clients, sm, name, o.local))),
-      latestCompletedTrainingJobs(sm, { prefix: o.prefix }).catch((err: unknown) => {
+      newestTrainedModels(sm, { prefix: o.prefix }).catch((err: unknown) => {
         errors.push(`training jobs: ${fromAwsError(err).message}`);
         return [] as TrainedModel[];
       }),

@@ -2,7 +2,7 @@
  * Workflow step 3, `mme train` (docs/aws-behaviour.md#linear-learner-training): one linear-learner
  * training job per location on its preprocessed train/validation channels, at most `parallel`
  * running at once; the rest wait in a client-side queue. Each job is tagged (jobs.ts) so that `deploy` finds the latest
- * Completed job per location on the target itself: latestCompletedTrainingJobs below.
+ * Completed job per location on the target itself (trained-models.ts).
  *
  * --no-wait returns once every job has been CREATED: with more locations than `parallel`, it
  * still waits for slots to start the queued ones, but not for the last jobs to finish.
@@ -11,20 +11,15 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
-  ListTagsCommand,
-  ListTrainingJobsCommand,
   type CreateTrainingJobRequest,
-  type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { imageUri } from './image-uris.js';
 import {
-  TAG_KEYS,
   jobName,
   jobTags,
   runBounded,
-  tagValue,
   trainingJobResult,
   waitForJob,
   withLogTail,
@@ -224,76 +219,4 @@ export async function trainingData(
     );
   }
   return found;
-}
-
-export interface TrainedModel {
-  location: string;
-  jobName: string;
-  jobArn: string;
-  /** s3://…/model.tar.gz */
-  artifact: string;
-  creationTime?: Date;
-  runId?: string;
-  /** The preprocess job (and model) whose features the model was trained on. */
-  preprocessor?: string;
-}
-
-/**
- * The latest Completed `mme train` job per location, found on the target: ListTrainingJobs
- * (newest first, names containing mme-train) and each job's tags. With `locations`, it stops as
- * soon as each has been found. `prefix` keeps to jobs of that S3 prefix. Works the same on AWS
- * and the local cloud (AWS's Search API could filter by tag server-side; the local cloud has no
- * Search, and one code path matters more than the saved calls).
- */
-export async function latestCompletedTrainingJobs(
-  sm: Pick<SageMakerClient, 'send'>,
-  options: { locations?: readonly string[]; prefix?: string } = {},
-): Promise<TrainedModel[]> {
-  const wanted = options.locations ? new Set(options.locations) : undefined;
-  const found = new Map<string, TrainedModel>();
-  let token: string | undefined;
-  do {
-    const page = await sm.send(
-      new ListTrainingJobsCommand({
-        StatusEquals: 'Completed',
-        NameContains: 'mme-train',
-        SortBy: 'CreationTime',
-        SortOrder: 'Descending',
-        MaxResults: 100,
-        NextToken: token,
-      }),
-    );
-    for (const summary of page.TrainingJobSummaries ?? []) {
-      if (!summary.TrainingJobArn || !summary.TrainingJobName) continue;
-      const { Tags: tags } = await sm.send(new ListTagsCommand({ ResourceArn: summary.TrainingJobArn }));
-      const location = tagValue(tags, TAG_KEYS.location);
-      if (tagValue(tags, TAG_KEYS.step) !== 'train' || !location || found.has(location)) continue;
-      if (wanted && !wanted.has(location)) continue;
-      if (options.prefix !== undefined && tagValue(tags, TAG_KEYS.prefix) !== options.prefix) continue;
-      const d = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: summary.TrainingJobName }));
-      const artifact = d.ModelArtifacts?.S3ModelArtifacts;
-      if (!artifact) continue;
-      found.set(location, {
-        location,
-        jobName: summary.TrainingJobName,
-        jobArn: summary.TrainingJobArn,
-        artifact,
-        ...(summary.CreationTime ? { creationTime: summary.CreationTime } : {}),
-        ...optionalTag('runId', tagValue(tags, TAG_KEYS.run)),
-        ...optionalTag('preprocessor', tagValue(tags, TAG_KEYS.preprocessor)),
-      });
-      if (wanted && found.size === wanted.size) return ordered(found, options.locations);
-    }
-    token = page.NextToken;
-  } while (token);
-  return ordered(found, options.locations);
-}
-
-function ordered(found: Map<string, TrainedModel>, locations: readonly string[] | undefined): TrainedModel[] {
-  const order = locations ?? [...found.keys()].sort();
-  return order.flatMap((l) => (found.has(l) ? [found.get(l)!] : []));
-}
-
-function optionalTag<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }

@@ -11,7 +11,18 @@
  */
 import { SearchCommand, type SearchCommandInput, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { TAG_KEYS, tagValue } from './jobs.js';
-import type { TrainedModel } from './train.js';
+
+export interface TrainedModel {
+  location: string;
+  jobName: string;
+  jobArn: string;
+  /** s3://…/model.tar.gz */
+  artifact: string;
+  creationTime?: Date;
+  runId?: string;
+  /** The preprocess job (and model) whose features the model was trained on. */
+  preprocessor?: string;
+}
 
 /** Search's largest page. */
 const PAGE_SIZE = 100;

@@ -25,7 +25,8 @@ import { DEFAULT_ENDPOINT_NAME } from '../../src/workflow/names.js';
 import { preprocess } from '../../src/workflow/preprocess.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
 import { applyTeardown, inspectTeardown, isEmptyPlan } from '../../src/workflow/teardown.js';
-import { latestCompletedTrainingJobs, train, trainingData } from '../../src/workflow/train.js';
+import { train, trainingData } from '../../src/workflow/train.js';
+import { newestTrainedModels } from '../../src/workflow/trained-models.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 
 const BUCKET = 'mme-deploy-test';
@@ -188,7 +189,7 @@ describe('deploy, add-model and teardown on the local cloud', () => {
     expect(again).toMatchObject({ alreadyAdded: true, replaced: false, source: added.source });
     plausible(again.invocation!.prediction!);
     const other = (
-      await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'], prefix: PREFIX })
+      await newestTrainedModels(await clients.sageMaker(), { locations: ['Chicago_IL'], prefix: PREFIX })
     )[0]!.artifact;
     await expect(addModel(clients, silentReporter, { ...base, artifact: other })).rejects.toMatchObject({
       code: 'ModelExists',

@@ -19,7 +19,7 @@ import {
   type PipelineInput,
 } from '../../src/workflow/endpoint-requests.js';
 import { failureHint, hostingError } from '../../src/workflow/endpoint-waiter.js';
-import type { TrainedModel } from '../../src/workflow/train.js';
+import type { TrainedModel } from '../../src/workflow/trained-models.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole';
 const SKLEARN = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';

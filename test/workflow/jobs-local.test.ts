@@ -21,7 +21,8 @@ import {
   type PreprocessResult,
 } from '../../src/workflow/preprocess.js';
 import { recordingReporter, silentReporter } from '../../src/workflow/reporter.js';
-import { latestCompletedTrainingJobs, train, trainingData, type TrainResult } from '../../src/workflow/train.js';
+import { train, trainingData, type TrainResult } from '../../src/workflow/train.js';
+import { newestTrainedModels } from '../../src/workflow/trained-models.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 
 const BUCKET = 'mme-jobs-test';
@@ -159,14 +160,14 @@ describe('preprocess and train on the local cloud', () => {
   });
 
   it("deploy's lookup finds the jobs just trained, with their preprocessor", async () => {
-    const found = await latestCompletedTrainingJobs(await clients.sageMaker(), {
+    const found = await newestTrainedModels(await clients.sageMaker(), {
       locations: LOCATIONS,
       prefix: PREFIX,
     });
     expect(found.map((f) => [f.location, f.jobName, f.artifact, f.preprocessor])).toEqual(
       trained.jobs.map((j) => [j.location, j.name, j.artifact, pre.preprocessJob.name]),
     );
-    expect(await latestCompletedTrainingJobs(await clients.sageMaker(), { prefix: 'SOME_OTHER_PREFIX' })).toEqual([]);
+    expect(await newestTrainedModels(await clients.sageMaker(), { prefix: 'SOME_OTHER_PREFIX' })).toEqual([]);
   });
 
   it('a failing job is reported with its FailureReason and the end of its log', async () => {
@@ -192,7 +193,10 @@ describe('preprocess and train on the local cloud', () => {
       new RegExp(`\\(CloudWatch Logs group /aws/sagemaker/TrainingJobs, stream ${result.jobs[0]!.name}/algo-1-\\d+\\)`),
     );
     // The failed job is not "the latest Completed" one.
-    const [latest] = await latestCompletedTrainingJobs(await clients.sageMaker(), { locations: ['Chicago_IL'] });
+    const [latest] = await newestTrainedModels(await clients.sageMaker(), {
+      locations: ['Chicago_IL'],
+      prefix: PREFIX,
+    });
     expect(latest!.jobName).toBe(trained.jobs.find((j) => j.location === 'Chicago_IL')!.name);
   });
 });

@@ -6,7 +6,7 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { describe, expect, it } from 'vitest';
 import type { Clients } from '../../src/aws/clients.js';
 import { recordingReporter } from '../../src/workflow/reporter.js';
-import { latestCompletedTrainingJobs, train, type TrainOptions } from '../../src/workflow/train.js';
+import { train, type TrainOptions } from '../../src/workflow/train.js';
 
 type Tag = { Key: string; Value: string };
 interface FakeJob {
@@ -208,50 +208,5 @@ describe('train: the client-side queue', () => {
     expect(result.waited).toBe(false);
     expect(result.ok).toBe(true);
     expect(result.jobs.some((j) => j.status === 'InProgress')).toBe(true);
-  });
-});
-
-describe('latestCompletedTrainingJobs', () => {
-  const tags = (location: string, step = 'train', prefix = 'P', extra: Tag[] = []) => [
-    { Key: 'mme:location', Value: location },
-    { Key: 'mme:step', Value: step },
-    { Key: 'mme:run', Value: 'r' },
-    { Key: 'mme:prefix', Value: prefix },
-    ...extra,
-  ];
-
-  function history(): FakeSageMaker {
-    const sm = new FakeSageMaker();
-    sm.add('mme-train-NewYork-NY-old', tags('NewYork_NY'));
-    sm.add('mme-train-Chicago-IL-old', tags('Chicago_IL'));
-    sm.add(
-      'mme-train-NewYork-NY-new',
-      tags('NewYork_NY', 'train', 'P', [{ Key: 'mme:preprocessor', Value: 'mme-preprocess-1' }]),
-    );
-    sm.add('mme-train-Chicago-IL-failed', tags('Chicago_IL'), 'Failed');
-    sm.add('mme-train-Chicago-IL-other-prefix', tags('Chicago_IL', 'train', 'OTHER'));
-    sm.add('someone-elses-job', []);
-    return sm;
-  }
-
-  it('finds the newest Completed job per location, by tags, with its artifact', async () => {
-    // DescribeTrainingJob of the fake advances InProgress jobs only: these are already ended.
-    const found = await latestCompletedTrainingJobs(history() as unknown as SageMakerClient, { prefix: 'P' });
-    expect(found.map((f) => [f.location, f.jobName, f.preprocessor])).toEqual([
-      ['Chicago_IL', 'mme-train-Chicago-IL-old', undefined],
-      ['NewYork_NY', 'mme-train-NewYork-NY-new', 'mme-preprocess-1'],
-    ]);
-    expect(found[1]!.artifact).toBe('s3://b/P/model_artifacts/x/mme-train-NewYork-NY-new/output/model.tar.gz');
-    expect(found[1]!.runId).toBe('r');
-  });
-
-  it('without a prefix, any prefix counts; with locations, it stops once each is found', async () => {
-    const sm = history();
-    const found = await latestCompletedTrainingJobs(sm as unknown as SageMakerClient, { locations: ['Chicago_IL'] });
-    expect(found.map((f) => f.jobName)).toEqual(['mme-train-Chicago-IL-other-prefix']);
-    expect(sm.calls.filter((c) => c === 'ListTags')).toHaveLength(1);
-    expect(await latestCompletedTrainingJobs(sm as unknown as SageMakerClient, { locations: ['Phoenix_AZ'] })).toEqual(
-      [],
-    );
   });
 });
