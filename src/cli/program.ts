@@ -228,10 +228,17 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     .option('--dry-run', 'print the API requests in order (with --json: as a JSON array) and send none')
     .action(act(async () => (await import('./commands/preprocess.js')).preprocess));
 
-  leaf(program, 'train', 'train one linear-learner model per location (regressor, absolute loss, 10 features)', [
-    'mme train',
-    'mme train --parallel 2 --no-wait      # start the jobs and return; `mme status` follows them',
-  ])
+  leaf(
+    program,
+    'train',
+    'train one model per location on its preprocessed data (default: the linear learner; --algorithm xgboost, knn or rcf)',
+    [
+      'mme train',
+      'mme train --parallel 2 --no-wait      # start the jobs and return; `mme status` follows them',
+      'mme train --algorithm knn --hyperparameter k=10',
+      'mme train --algorithm rcf             # anomaly scores: no label needed',
+    ],
+  )
     .addOption(
       new Option(
         '--locations <names|count>',
@@ -298,6 +305,8 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     'mme invoke --model NewYork_NY --random 5 --seed 7',
     'mme invoke --model NewYork_NY/NewYork_NY.tar.gz --random 100 --batch    # one request of 100 rows',
     'mme invoke --model NewYork_NY --role-arn arn:aws:iam::123456789012:role/mme-invoke-NewYork_NY@mme-linear-learner',
+    'mme invoke --algorithm knn --model Chicago_IL       # the price and the 5 nearest houses',
+    'mme invoke --algorithm rcf --model Chicago_IL --features 1900,40000,12,10,30,9,y,y   # anomaly score',
   ])
     .addOption(
       required(
@@ -332,9 +341,9 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     )
     .addOption(new Option('--content-type <type>', 'request body type').default('text/csv'))
     .addOption(
-      new Option('--accept <type>', 'response type').default(
-        undefined,
-        "the algorithm's: application/json; k-NN's with verbose=true, for the neighbours",
+      new Option(
+        '--accept <type>',
+        "response type (default: the algorithm's, application/json; for k-NN with verbose=true, which adds the neighbours)",
       ),
     )
     .addOption(

@@ -7,7 +7,7 @@
 import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import type { AddModelResult } from '../../workflow/add-model.js';
-import type { AlgorithmName, AlgorithmSpec } from '../../algorithms/registry.js';
+import { algorithmSpec, type AlgorithmName } from '../../algorithms/registry.js';
 import { algorithmTarget, formatAnswer } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/add-model.js';
@@ -52,19 +52,14 @@ export async function addModel(
     }
     const result = await wf.addModel(conn.clients, ctx.reporter, o, plan);
     for (const w of result.warnings) ctx.reporter.report({ kind: 'warn', text: w });
-    return { data: result, human: render(result, ctx, true, target.spec.predicts) };
+    return { data: result, human: render(result, ctx, true, options.algorithm) };
   } finally {
     conn.clients.destroy();
   }
 }
 
 /** `next: false` leaves out the closing "Next: …" hint (mme demo goes on by itself). */
-export function render(
-  r: AddModelResult,
-  ctx: CommandContext,
-  next = true,
-  predicts: AlgorithmSpec['predicts'] = 'price',
-): string {
+export function render(r: AddModelResult, ctx: CommandContext, next = true, algorithm?: AlgorithmName): string {
   const { out } = ctx.output;
   const verb = r.alreadyAdded ? 'Already added:' : r.replaced ? 'Replaced' : 'Added';
   const lines = [
@@ -72,11 +67,14 @@ export function render(
   ];
   if (r.invocation) {
     const price =
-      r.invocation.prediction === undefined ? r.invocation.body : formatAnswer(predicts)(r.invocation.prediction);
+      r.invocation.prediction === undefined
+        ? r.invocation.body
+        : formatAnswer(algorithmSpec(algorithm).predicts)(r.invocation.prediction);
     // A fresh copy has never been loaded; one already there may be loaded already.
     const note = r.alreadyAdded ? '' : ' (first call: download and load)';
     lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms${note}`)}`);
-    if (next) lines.push('', `Next: mme invoke --model ${r.name === r.location ? r.location : r.targetModel}`);
+    const model = r.name === r.location ? r.location : r.targetModel;
+    if (next) lines.push('', `Next: mme invoke --model ${model}${algorithm ? ` --algorithm ${algorithm}` : ''}`);
   }
   return lines.join('\n');
 }

@@ -102,7 +102,7 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
         inFlight,
       }),
     );
-    return { data: result, human: renderTrain(result, ctx), exitCode: result.ok ? 0 : 1 };
+    return { data: result, human: renderTrain(result, ctx, options.algorithm), exitCode: result.ok ? 0 : 1 };
   } finally {
     conn.clients.destroy();
   }
@@ -149,7 +149,7 @@ function warnMixedPreprocessors(preprocessors: Record<string, string | undefined
   }
 }
 
-function renderTrain(result: TrainResult, ctx: CommandContext): string {
+function renderTrain(result: TrainResult, ctx: CommandContext, algorithm?: AlgorithmName): string {
   const { out } = ctx.output;
   const lines = [renderJobs(result.jobs, ctx), ''];
   const failed = result.jobs.filter((j) => !['Completed', 'InProgress', 'Stopping'].includes(j.status));
@@ -161,6 +161,9 @@ function renderTrain(result: TrainResult, ctx: CommandContext): string {
     );
   else if (!result.waited)
     lines.push(`Started ${result.jobs.length} training jobs (run ${result.runId}); follow them with 'mme status'.`);
-  else lines.push(`${out.green('✔')} ${result.jobs.length} models trained (run ${result.runId}). Next: mme deploy`);
+  else
+    lines.push(
+      `${out.green('✔')} ${result.jobs.length} models trained (run ${result.runId}). Next: mme deploy${algorithm ? ` --algorithm ${algorithm}` : ''}`,
+    );
   return lines.join('\n');
 }
