@@ -694,12 +694,14 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       'mme status',
       'mme status --models      # local target: hits, loads, evictions and latency per TargetModel',
       'mme --target aws status --json',
+      'mme status --algorithm knn   # the trained k-NN models (each algorithm keeps its own)',
     ],
   )
     .addOption(
       new Option('--endpoint <name>', 'only this endpoint (default: every endpoint)').argParser(parse.resourceName),
     )
     .option('--models', 'add figures per TargetModel (local target only: SageMaker does not offer them)')
+    .addOption(algorithmOption())
     .action(act(async () => (await import('./commands/status.js')).status));
 
   leaf(

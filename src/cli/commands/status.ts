@@ -7,22 +7,30 @@
 import type { StatusResult, EndpointReport } from '../../workflow/status.js';
 import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 import { collectStatus } from '../../workflow/status.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmTarget } from '../algorithm.js';
 
 export interface StatusCommandOptions {
   endpoint?: string;
   models?: boolean;
+  /** Whose trained models to list (each algorithm keeps its own under its model prefix). */
+  algorithm?: AlgorithmName;
 }
 
 export async function status(options: StatusCommandOptions, ctx: CommandContext): Promise<CommandResult> {
+  const { modelPrefix } = algorithmTarget(ctx.settings.prefix, options.algorithm);
   const conn = await connect(ctx);
   try {
     const result = await collectStatus(conn.clients, ctx.reporter, {
       region: conn.region,
-      prefix: ctx.settings.prefix,
+      prefix: modelPrefix,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(localRootConnection(conn) ? { local: localRootConnection(conn)! } : {}),
     });
-    return { data: { target: ctx.settings.target, ...result }, human: render(result, ctx, !!options.models) };
+    return {
+      data: { target: ctx.settings.target, ...result },
+      human: render(result, ctx, !!options.models, modelPrefix, options.algorithm),
+    };
   } finally {
     conn.clients.destroy();
   }
@@ -42,14 +50,21 @@ function size(bytes: number): string {
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 const day = (d: Date | string | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '?');
 
-function render(r: StatusResult, ctx: CommandContext, models: boolean): string {
+function render(
+  r: StatusResult,
+  ctx: CommandContext,
+  models: boolean,
+  prefix: string,
+  algorithm: AlgorithmName | undefined,
+): string {
   const { out } = ctx.output;
   const lines: string[] = [out.bold(`Endpoints (${ctx.settings.target}, ${r.region})`)];
   if (r.endpoints.length === 0) lines.push(`  none. Create one with 'mme deploy'.`);
   for (const e of r.endpoints) lines.push(...renderEndpoint(e, ctx, models));
 
-  lines.push('', out.bold(`Trained models (latest Completed job per location, prefix ${ctx.settings.prefix})`));
-  if (r.trainedModels.length === 0) lines.push(`  none. Train with 'mme train'.`);
+  lines.push('', out.bold(`Trained models (latest Completed job per location, prefix ${prefix})`));
+  const flag = algorithm ? ` --algorithm ${algorithm}` : '';
+  if (r.trainedModels.length === 0) lines.push(`  none. Train with 'mme train${flag}'.`);
   const width = Math.max(0, ...r.trainedModels.map((t) => t.location.length));
   for (const t of r.trainedModels)
     lines.push(`  ${t.location.padEnd(width)}  ${t.jobName}  ${out.dim(day(t.creationTime))}  ${out.dim(t.artifact)}`);
