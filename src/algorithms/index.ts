@@ -18,7 +18,8 @@ export {
   type PreprocessorModel,
 } from './preprocessor.js';
 export { parseHyperparameters, type LinearLearnerHyperparameters } from './linear-learner/hyperparameters.js';
-export { parseInferenceRequest, parseTrainingCsv, validateLabels, type Dataset } from './linear-learner/data.js';
+export { parseInferenceRequest, parseTrainingCsv, type Dataset } from './first-party/data.js';
+export { validateLabels } from './linear-learner/labels.js';
 export { DEFAULT_SEED, trainLinearLearner, type TrainOptions, type TrainResult } from './linear-learner/train.js';
 export {
   invokeLinearLearner,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlgorithmClientError } from '../../src/algorithms/errors.js';
-import { parseInferenceRequest, parseTrainingCsv } from '../../src/algorithms/linear-learner/data.js';
+import { parseInferenceRequest, parseTrainingCsv } from '../../src/algorithms/first-party/data.js';
 import type { LinearLearnerModel } from '../../src/algorithms/linear-learner/model.js';
 import { invokeLinearLearner } from '../../src/algorithms/linear-learner/predict.js';
 import { inferenceError } from '../helpers/inference-error.js';

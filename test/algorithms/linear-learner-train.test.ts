@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlgorithmClientError } from '../../src/algorithms/errors.js';
 import { leastSquares } from '../../src/algorithms/linalg.js';
-import { parseTrainingCsv, type Dataset } from '../../src/algorithms/linear-learner/data.js';
+import { parseTrainingCsv, type Dataset } from '../../src/algorithms/first-party/data.js';
 import { parseHyperparameters } from '../../src/algorithms/linear-learner/hyperparameters.js';
 import { predict } from '../../src/algorithms/linear-learner/predict.js';
 import { trainLinearLearner } from '../../src/algorithms/linear-learner/train.js';

@@ -2,7 +2,7 @@
  * Seeded synthetic data for the algorithm tests: generic linear problems and housing rows shaped
  * like docs/aws-behaviour.md#housing-data (with noise, and DECK counting).
  */
-import type { Dataset } from '../../src/algorithms/linear-learner/data.js';
+import type { Dataset } from '../../src/algorithms/first-party/data.js';
 import { createRandom } from '../../src/algorithms/random.js';
 
 export interface LinearProblem {

@@ -1,7 +1,7 @@
 /**
  * k-NN hyperparameters as the SageMaker developer guide lists them ("k-NN Hyperparameters";
  * docs/aws-behaviour.md#k-nn), validated with the first-party framework's messages
- * (first-party-hyperparameters.ts). Rules beyond single values, each with the guide's words:
+ * (first-party/hyperparameters.ts). Rules beyond single values, each with the guide's words:
  * - dimension_reduction_target is "Required when you specify the dimension_reduction_type
  *   parameter" and must be "greater than 0 and less than feature_dim";
  * - "the INNER_PRODUCT distance and COSINE similarity are not supported" with faiss.IVFPQ;
@@ -11,7 +11,7 @@
  * k larger than sample_size is refused too: the index could never return k neighbours.
  */
 import { hyperparameterValidationError } from '../errors.js';
-import { parseFirstPartyHyperparameters, requiredError, type Spec } from '../first-party-hyperparameters.js';
+import { parseFirstPartyHyperparameters, requiredError, type Spec } from '../first-party/hyperparameters.js';
 
 export type KnnPredictorType = 'classifier' | 'regressor';
 export type KnnIndexType = 'faiss.Flat' | 'faiss.IVFFlat' | 'faiss.IVFPQ';

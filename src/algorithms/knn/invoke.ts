@@ -11,7 +11,7 @@
  */
 import { negotiateAccept, parseMediaType } from '../content-types.js';
 import type { InvocationResponse } from '../preprocessor.js';
-import { parseInferenceRequest } from '../linear-learner/data.js';
+import { parseInferenceRequest } from '../first-party/data.js';
 import { predictKnn, type KnnModel } from './model.js';
 
 const ACCEPTS = ['application/json', 'application/jsonlines'] as const;

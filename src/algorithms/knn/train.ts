@@ -9,8 +9,8 @@
  * Pure and synchronous: the job runner calls it in a worker thread.
  */
 import { AlgorithmClientError } from '../errors.js';
-import { pythonFloat } from '../xgboost/hyperparameters.js';
-import { parseTrainingCsv, type Dataset } from '../linear-learner/data.js';
+import { pythonFloat } from '../python-str.js';
+import { parseTrainingCsv, type Dataset } from '../first-party/data.js';
 import { createRandom } from '../random.js';
 import { reservoirSample } from '../reservoir.js';
 import { buildIndex } from './faiss.js';

@@ -2,7 +2,7 @@
  * Scoring every variant on a data set at once (validation each epoch, final selection), with
  * the same kernels as training.
  */
-import type { Dataset } from './data.js';
+import type { Dataset } from '../first-party/data.js';
 import { lossesForExample, scoreAll } from './kernels.js';
 import type { LossCode, LossParams } from './losses.js';
 

@@ -1,18 +1,9 @@
 /**
  * The linear learner's hyperparameter table (SageMaker developer guide, ll_hyperparameters),
- * as data: type, range, the words allowed besides numbers ("auto", "balanced") and the default.
- * `min`/`max` are inclusive, `exclusiveMin` is for "positive" floats.
+ * as data: type, range, the words allowed besides numbers ("auto", "balanced") and the default
+ * (checked by first-party/hyperparameters.ts).
  */
-export interface Spec {
-  type: 'integer' | 'number' | 'enum' | 'boolean';
-  min?: number;
-  max?: number;
-  exclusiveMin?: number;
-  /** Non-numeric words accepted (auto, balanced); for booleans, words besides true/false. */
-  words?: string[];
-  values?: string[];
-  default: number | string | boolean;
-}
+import type { Spec } from '../first-party/hyperparameters.js';
 
 /** Per predictor type: 'auto' first, then the loss auto resolves to, then the other valid ones. */
 export const LOSSES_BY_PREDICTOR: Record<string, string[]> = {

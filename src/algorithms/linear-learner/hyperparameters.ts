@@ -16,7 +16,8 @@
  * _tuning_objective_metric) are accepted and ignored, as the container does.
  */
 import { hyperparameterValidationError } from '../errors.js';
-import { HYPERPARAMETER_SPECS, LOSSES_BY_PREDICTOR, type Spec } from './hyperparameter-specs.js';
+import { parseValue, quoteList } from '../first-party/hyperparameters.js';
+import { HYPERPARAMETER_SPECS, LOSSES_BY_PREDICTOR } from './hyperparameter-specs.js';
 
 export type PredictorType = 'regressor' | 'binary_classifier' | 'multiclass_classifier';
 export type Loss =
@@ -88,53 +89,6 @@ export interface LinearLearnerHyperparameters {
   initScale: number;
   initSigma: number;
   initBias: number;
-}
-
-const INTEGER = /^[+-]?\d+$/;
-const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-export function quoteList(values: readonly string[]): string {
-  return values.map((v) => `'${v}'`).join(', ');
-}
-
-function describeNumber(spec: Spec): string {
-  const article = spec.type === 'integer' ? 'an' : 'a';
-  const kind = spec.type === 'integer' ? 'integer' : 'number';
-  let text = `${article} ${kind}`;
-  const min = spec.min ?? spec.exclusiveMin;
-  if (min !== undefined && spec.max !== undefined) text += ` between ${min} and ${spec.max}`;
-  else if (min !== undefined) text += ` greater than ${min}`;
-  else if (spec.max !== undefined) text += ` less than ${spec.max}`;
-  const words = spec.words ?? [];
-  return words.length
-    ? `${words.map((w) => `a string which matches the pattern '^${w}$'`).join('; or ')}; or ${text}`
-    : text;
-}
-
-/** Parse one value against its spec; returns a number, a string (enum or word) or a boolean. */
-export function parseValue(name: string, raw: string, spec: Spec): number | string | boolean {
-  const value = raw.trim();
-  if (spec.type === 'enum' || spec.type === 'boolean') {
-    const allowed = spec.type === 'boolean' ? [...(spec.words ?? []), 'true', 'false'] : spec.values!;
-    const hit = allowed.find((v) => v === (spec.type === 'boolean' ? value.toLowerCase() : value));
-    if (hit === undefined) {
-      throw hyperparameterValidationError(
-        `The value '${raw}' is not valid for the '${name}' hyperparameter which accepts one of the following: ${quoteList(allowed)}`,
-      );
-    }
-    if (spec.type === 'boolean' && (hit === 'true' || hit === 'false')) return hit === 'true';
-    return hit;
-  }
-  if (spec.words?.includes(value)) return value;
-  const ok = spec.type === 'integer' ? INTEGER.test(value) : FLOAT.test(value);
-  const n = Number(value);
-  const exclusiveMinOk = spec.exclusiveMin === undefined || n > spec.exclusiveMin;
-  if (!ok || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max) || !exclusiveMinOk) {
-    throw hyperparameterValidationError(
-      `The value '${raw}' is not valid for the '${name}' hyperparameter which expects one of the following: ${describeNumber(spec)}`,
-    );
-  }
-  return n;
 }
 
 export function parseHyperparameters(input: Record<string, string>): LinearLearnerHyperparameters {

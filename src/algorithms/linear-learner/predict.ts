@@ -7,7 +7,7 @@
  * application/jsonlines puts one prediction object a line. Input formats: see data.ts.
  */
 import { negotiateAccept } from '../content-types.js';
-import { parseInferenceRequest, readInferenceJsonFast, type Dataset } from './data.js';
+import { parseInferenceRequest, readInferenceJsonFast, type Dataset } from '../first-party/data.js';
 import { scoreRow, sigmoid, type LinearLearnerModel } from './model.js';
 
 export interface Prediction {

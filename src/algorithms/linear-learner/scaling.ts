@@ -5,7 +5,7 @@
  * weights on raw features and labels, so the saved model needs no scaler.
  */
 import type { LinearLearnerHyperparameters } from './hyperparameters.js';
-import type { Dataset } from './data.js';
+import type { Dataset } from '../first-party/data.js';
 
 export interface Scaling {
   featureShift: Float64Array;

@@ -8,7 +8,7 @@
  * criterion, and the variant with the best calibrated value wins; loss_function and
  * cross_entropy_loss pick by loss with the natural threshold (0.5, or 0 for hinge_loss).
  */
-import type { Dataset } from './data.js';
+import type { Dataset } from '../first-party/data.js';
 import type { BinarySelectionCriteria, LinearLearnerHyperparameters } from './hyperparameters.js';
 import { LossCode, type LossParams } from './losses.js';
 import { sigmoid } from './model.js';

@@ -11,7 +11,8 @@
  */
 import { AlgorithmClientError } from '../errors.js';
 import { createRandom, shuffleInPlace } from '../random.js';
-import { validateLabels, type Dataset } from './data.js';
+import type { Dataset } from '../first-party/data.js';
+import { validateLabels } from './labels.js';
 import type { LinearLearnerHyperparameters } from './hyperparameters.js';
 import { accumulateGradient, extractVariant, lossesForExample, scoreAll } from './kernels.js';
 import { LOSS_CODES, type LossParams } from './losses.js';

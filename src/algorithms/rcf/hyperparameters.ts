@@ -6,7 +6,7 @@
  * ignored: the SageMaker Python SDK sends it (its RandomCutForest estimator fixes it at 1000).
  */
 import { hyperparameterValidationError } from '../errors.js';
-import { parseFirstPartyHyperparameters, type Spec } from '../first-party-hyperparameters.js';
+import { parseFirstPartyHyperparameters, type Spec } from '../first-party/hyperparameters.js';
 
 type RcfEvalMetric = 'accuracy' | 'precision_recall_fscore';
 const EVAL_METRICS: readonly RcfEvalMetric[] = ['accuracy', 'precision_recall_fscore'];

@@ -6,7 +6,7 @@
  *   application/jsonlines  {"score":0.02} a line
  */
 import { negotiateAccept } from '../content-types.js';
-import { parseInferenceRequest } from '../linear-learner/data.js';
+import { parseInferenceRequest } from '../first-party/data.js';
 import type { InvocationResponse } from '../preprocessor.js';
 import type { RcfModel } from './artifact.js';
 import { scoreForest } from './forest.js';

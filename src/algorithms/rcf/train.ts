@@ -9,8 +9,8 @@
  *
  * Pure and synchronous: the job runner calls it in a worker thread.
  */
-import { parseTrainingCsv } from '../linear-learner/data.js';
-import { pythonFloat } from '../xgboost/hyperparameters.js';
+import { parseTrainingCsv } from '../first-party/data.js';
+import { pythonFloat } from '../python-str.js';
 import type { RcfModel } from './artifact.js';
 import { parseUnlabelledCsv } from './data.js';
 import { buildForest, scoreForest } from './forest.js';

@@ -13,6 +13,7 @@
  * do not change the model (nthread, verbosity, …) are accepted and reported as ignored;
  * tree_method auto/exact/approx/gpu_hist are trained with hist and reported.
  */
+import { pythonFloat } from '../python-str.js';
 import { AlgorithmClientError } from '../errors.js';
 import { canonicalObjective, defaultMetric, isMulticlass, type ObjectiveName } from './objectives.js';
 
@@ -230,20 +231,6 @@ const ALIASES: Record<string, string> = {
   reg_lambda: 'lambda',
   reg_alpha: 'alpha',
 };
-
-/** Python's str() of a float: 2.0, 0.001, 1e-05, 1e+16, inf. */
-export function pythonFloat(v: number): string {
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  const abs = Math.abs(v);
-  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
-    const [m, e] = v.toExponential().split('e') as [string, string];
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const s = String(v);
-  return Number.isInteger(v) ? `${s}.0` : s;
-}
 
 /** Python's str() of a list of strings. */
 const pythonList = (items: readonly string[]) => `[${items.map((s) => `'${s}'`).join(', ')}]`;

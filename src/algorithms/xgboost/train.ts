@@ -23,9 +23,9 @@ import {
   metricMaximized,
   metricsOf,
   parseXGBoostHyperparameters,
-  pythonFloat,
   type XGBoostHyperparameters,
 } from './hyperparameters.js';
+import { pythonFloat } from '../python-str.js';
 import { finalMetrics, formatEvaluationLine, type EvaluationRound, type MetricValue } from './log.js';
 import { evaluateMetric } from './metrics.js';
 import type { Tree, XGBoostModel } from './model.js';

@@ -13,7 +13,7 @@ import {
   serializePreprocessor,
 } from '../../algorithms/artifact.js';
 import { AlgorithmClientError } from '../../algorithms/errors.js';
-import { parseTrainingCsv } from '../../algorithms/linear-learner/data.js';
+import { parseTrainingCsv } from '../../algorithms/first-party/data.js';
 import { parseHyperparameters } from '../../algorithms/linear-learner/hyperparameters.js';
 import { trainLinearLearner } from '../../algorithms/linear-learner/train.js';
 import { fitPreprocessorFromCsv } from '../../algorithms/preprocessor.js';

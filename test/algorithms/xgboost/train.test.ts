@@ -9,9 +9,9 @@ import { AlgorithmClientError } from '../../../src/algorithms/errors.js';
 import { dataFormat, parseChannel, parseCsvData, parseLibsvmData } from '../../../src/algorithms/xgboost/data.js';
 import {
   parseXGBoostHyperparameters,
-  pythonFloat,
   XGBoostHyperparameterError,
 } from '../../../src/algorithms/xgboost/hyperparameters.js';
+import { pythonFloat } from '../../../src/algorithms/python-str.js';
 import { finalMetrics, formatEvaluationLine } from '../../../src/algorithms/xgboost/log.js';
 import { binaryAuc } from '../../../src/algorithms/xgboost/metrics.js';
 import { boostedRounds } from '../../../src/algorithms/xgboost/model.js';

@@ -34,7 +34,7 @@ import {
   type DenseMatrix,
   type XGBoostModel,
 } from '../../../algorithms/xgboost/index.js';
-import { pythonFloat } from '../../../algorithms/xgboost/hyperparameters.js';
+import { pythonFloat } from '../../../algorithms/python-str.js';
 import type { ModelFile } from '../../../formats/model-tar.js';
 import { ContainerFailure } from '../errors.js';
 

@@ -1,5 +1,6 @@
 /**
- * Linear learner input data.
+ * The input data of the first-party algorithms (linear learner, k-NN, Random Cut Forest's test
+ * channel), read by the reader their framework shares.
  *
  * Training channels: `text/csv;label_size=1` — the label is the FIRST column, then feature_dim
  * features, no header (SageMaker "Common data formats for training": for CSV the target is the
@@ -14,7 +15,6 @@
 import { AlgorithmClientError, InferenceError } from '../errors.js';
 import { parseCsv, parseNumberField } from '../csv.js';
 import { parseMediaType, requireContentType } from '../content-types.js';
-import type { LinearLearnerHyperparameters } from './hyperparameters.js';
 
 /** Row-major examples: features[i * featureDim + j]. */
 export interface Dataset {
@@ -64,21 +64,6 @@ export function parseTrainingCsv(
     }
   });
   return { rows: rows.length, featureDim, features, labels };
-}
-
-/** Labels must be 0/1 for binary_classifier and 0..num_classes-1 for multiclass_classifier. */
-export function validateLabels(data: Dataset, hp: LinearLearnerHyperparameters, channel = 'train'): void {
-  if (hp.predictorType === 'regressor') return;
-  const classes = hp.predictorType === 'binary_classifier' ? 2 : hp.numClasses;
-  for (let i = 0; i < data.rows; i++) {
-    const y = data.labels[i]!;
-    if (!Number.isInteger(y) || y < 0 || y >= classes) {
-      throw new AlgorithmClientError(
-        `Channel '${channel}', example ${i + 1}: label ${y} is invalid for predictor_type ` +
-          `${hp.predictorType}; labels must be integers from 0 to ${classes - 1}`,
-      );
-    }
-  }
 }
 
 const INFERENCE_CONTENT_TYPES = ['text/csv', 'application/json', 'application/jsonlines'] as const;
