@@ -8,30 +8,22 @@
  * built job worker; the scikit-learn comparison is skipped, with the reason printed, where
  * python3-sklearn is absent.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeKnn, readKnnArtifact } from '../../src/algorithms/knn/index.js';
 import { algorithmSpec, type AlgorithmName } from '../../src/algorithms/registry.js';
-import { createClients, type Clients } from '../../src/aws/clients.js';
-import { s3WriterFromClient } from '../../src/aws/s3-writer.js';
-import { algorithmTarget } from '../../src/cli/algorithm.js';
 import { unpackModelTar } from '../../src/formats/model-tar.js';
-import { generateData } from '../../src/workflow/data.js';
-import { applyDeploy, inspectDeploy, type DeployOptions } from '../../src/workflow/deploy.js';
-import { ENDPOINT_POLL } from '../../src/workflow/endpoint-waiter.js';
+import { applyDeploy, inspectDeploy } from '../../src/workflow/deploy.js';
 import { parseAnswers } from '../../src/workflow/invoke.js';
-import { executionRoleArn, POLL, newRunId } from '../../src/workflow/jobs.js';
-import { preprocess } from '../../src/workflow/preprocess.js';
+import { newRunId } from '../../src/workflow/jobs.js';
 import { silentReporter } from '../../src/workflow/reporter.js';
 import { layout } from '../../src/workflow/requests.js';
-import { train, trainingData } from '../../src/workflow/train.js';
-import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { train } from '../../src/workflow/train.js';
+import type { Clients } from '../../src/aws/clients.js';
+import type { TestCloud } from '../helpers/local-cloud.js';
+import { preprocessedWorkflow, type PreprocessedWorkflow } from '../helpers/preprocessed-workflow.js';
 import { python, sklearnNeighbours, warnIfNoPython } from '../algorithms/knn/reference.js';
 
 warnIfNoPython('k-NN training job against scikit-learn');
@@ -45,47 +37,20 @@ const ODD = '1900,40000,12,10,30,9,y,y';
 
 let cloud: TestCloud;
 let clients: Clients;
-let dataDir: string;
-let roleArn: string;
-let job: Parameters<typeof train>[2];
+let deployOptions: PreprocessedWorkflow['deployOptions'];
+let job: PreprocessedWorkflow['job'];
+let stop: (() => Promise<void>) | undefined;
 const artifacts: Partial<Record<AlgorithmName, string>> = {};
 const jobNames: Partial<Record<AlgorithmName, string>> = {};
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  clients = createClients({ region: cloud.region }, cloud.clientConfig());
-  dataDir = await mkdtemp(join(tmpdir(), 'mme-knn-rcf-data-'));
-  await generateData(
-    {
-      locations: LOCATIONS,
-      rows: 300,
-      seed: 5,
-      outDir: dataDir,
-      upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true },
-    },
-    silentReporter,
-  );
-  const account = async () => (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Account!;
-  roleArn = await executionRoleArn('local', undefined, account);
-  const common = {
+  ({ cloud, clients, job, deployOptions, stop } = await preprocessedWorkflow({
     bucket: BUCKET,
     prefix: PREFIX,
-    region: cloud.region,
-    roleArn,
     locations: LOCATIONS,
-    instanceType: 'ml.c4.xlarge',
-    poll: POLL.local,
-    parallel: 2,
-  };
-  const pre = await preprocess(clients, silentReporter, {
-    ...common,
-    runId: newRunId(),
-    transformInstanceType: 'ml.c4.xlarge',
-    seed: 42,
-    validationFraction: 0.3,
-  });
-  expect(pre.ok).toBe(true);
-  job = { ...common, runId: '', wait: true, preprocessors: await trainingData(clients, BUCKET, PREFIX, LOCATIONS) };
+    rows: 300,
+    seed: 5,
+  }));
   for (const algorithm of ['knn', 'rcf'] as const) {
     const trained = await train(clients, silentReporter, { ...job, runId: newRunId(), algorithm });
     expect(trained.jobs.map((j) => j.status)).toEqual(['Completed', 'Completed']);
@@ -94,11 +59,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  clients?.destroy();
-  await cloud?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stop?.());
 
 async function object(key: string): Promise<Uint8Array> {
   const out = await (await clients.s3()).send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -113,22 +74,6 @@ async function split(name: 'train' | 'validation'): Promise<{ y: number[]; x: nu
     .split('\n')
     .map((l) => l.split(',').map(Number));
   return { y: rows.map((r) => r[0]!), x: rows.map((r) => r.slice(1)), csv };
-}
-
-function deployOptions(algorithm: AlgorithmName): DeployOptions {
-  const target = algorithmTarget(PREFIX, algorithm);
-  return {
-    bucket: BUCKET,
-    prefix: target.modelPrefix,
-    region: cloud.region,
-    roleArn,
-    endpoint: target.endpoint,
-    holdOut: [],
-    instanceType: 'ml.m4.xlarge',
-    instanceCount: 1,
-    poll: ENDPOINT_POLL.local,
-    algorithm,
-  };
 }
 
 async function invoke(algorithm: AlgorithmName, body: string) {

@@ -4,27 +4,20 @@
  * the same preprocessed data → deploy both (each its own endpoint and multi-model prefix, live at
  * once) → invoke each → add-model on the XGBoost endpoint. Needs the built job worker.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DescribeModelCommand, DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { algorithmSpec } from '../../src/algorithms/registry.js';
-import { createClients, type Clients } from '../../src/aws/clients.js';
-import { s3WriterFromClient } from '../../src/aws/s3-writer.js';
+import type { Clients } from '../../src/aws/clients.js';
 import { algorithmTarget } from '../../src/cli/algorithm.js';
 import { addModel, testRow } from '../../src/workflow/add-model.js';
-import { generateData } from '../../src/workflow/data.js';
-import { applyDeploy, inspectDeploy, type DeployOptions } from '../../src/workflow/deploy.js';
-import { ENDPOINT_POLL } from '../../src/workflow/endpoint-waiter.js';
+import { applyDeploy, inspectDeploy } from '../../src/workflow/deploy.js';
 import { parsePredictions } from '../../src/workflow/invoke.js';
-import { executionRoleArn, POLL, newRunId } from '../../src/workflow/jobs.js';
-import { preprocess } from '../../src/workflow/preprocess.js';
+import { newRunId } from '../../src/workflow/jobs.js';
 import { silentReporter } from '../../src/workflow/reporter.js';
-import { train, trainingData } from '../../src/workflow/train.js';
-import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
+import { train } from '../../src/workflow/train.js';
+import type { TestCloud } from '../helpers/local-cloud.js';
+import { preprocessedWorkflow, type PreprocessedWorkflow } from '../helpers/preprocessed-workflow.js';
 
 const BUCKET = 'mme-xgb-test';
 const PREFIX = 'DEMO_MME';
@@ -32,67 +25,25 @@ const LOCATIONS = ['NewYork_NY', 'Chicago_IL', 'Houston_TX'];
 
 let cloud: TestCloud;
 let clients: Clients;
-let dataDir: string;
-let roleArn: string;
+let fixture: PreprocessedWorkflow;
+let stop: (() => Promise<void>) | undefined;
 const jobs: Record<string, string> = {};
 
-const deployOptions = (algorithm: 'xgboost' | 'linear-learner'): DeployOptions => {
-  const target = algorithmTarget(PREFIX, algorithm);
-  return {
-    bucket: BUCKET,
-    prefix: target.modelPrefix,
-    region: cloud.region,
-    roleArn,
-    endpoint: target.endpoint,
-    holdOut: ['Houston_TX'],
-    instanceType: 'ml.m4.xlarge',
-    instanceCount: 1,
-    poll: ENDPOINT_POLL.local,
-    algorithm,
-  };
-};
+const deployOptions = (algorithm: 'xgboost' | 'linear-learner') => fixture.deployOptions(algorithm, ['Houston_TX']);
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  clients = createClients({ region: cloud.region }, cloud.clientConfig());
-  dataDir = await mkdtemp(join(tmpdir(), 'mme-xgb-data-'));
-  await generateData(
-    {
-      locations: LOCATIONS,
-      rows: 300,
-      seed: 9,
-      outDir: dataDir,
-      upload: { s3: s3WriterFromClient(await clients.s3()), bucket: BUCKET, createBucket: true },
-    },
-    silentReporter,
-  );
-  const account = async () => (await (await clients.sts()).send(new GetCallerIdentityCommand({}))).Account!;
-  roleArn = await executionRoleArn('local', undefined, account);
-  const job = {
+  fixture = await preprocessedWorkflow({
     bucket: BUCKET,
     prefix: PREFIX,
-    region: cloud.region,
-    roleArn,
     locations: LOCATIONS,
-    instanceType: 'ml.c4.xlarge',
-    poll: POLL.local,
-    parallel: 3,
-  };
-  const pre = await preprocess(clients, silentReporter, {
-    ...job,
-    runId: newRunId(),
-    transformInstanceType: 'ml.c4.xlarge',
-    seed: 42,
-    validationFraction: 0.3,
+    rows: 300,
+    seed: 9,
   });
-  expect(pre.ok).toBe(true);
-  const preprocessors = await trainingData(clients, BUCKET, PREFIX, LOCATIONS);
+  ({ cloud, clients, stop } = fixture);
   for (const algorithm of ['xgboost', 'linear-learner'] as const) {
     const trained = await train(clients, silentReporter, {
-      ...job,
+      ...fixture.job,
       runId: newRunId(),
-      wait: true,
-      preprocessors,
       ...(algorithm === 'xgboost' ? { algorithm } : {}),
     });
     expect(trained.jobs.map((j) => j.status)).toEqual(['Completed', 'Completed', 'Completed']);
@@ -100,11 +51,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  clients?.destroy();
-  await cloud?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stop?.());
 
 async function invokeOn(endpoint: string, location: string): Promise<{ body: string; price: number }> {
   const runtime = new SageMakerRuntimeClient(cloud.clientConfig());

@@ -132,41 +132,29 @@ function trainXgb(hyperparameters: Record<string, string>, channels: ChannelData
 /**
  * k-NN and Random Cut Forest as their containers train (docs/aws-behaviour.md#k-nn,
  * #random-cut-forest): the `train` channel and the optional `test` one (these algorithms have
- * no `validation` channel), hyperparameters validated first. Seeded with the algorithms'
- * defaults, so the same data trains the same model.
+ * no `validation` channel). Seeded with the algorithms' defaults, so the same data trains the
+ * same model.
  */
-function trainKnnJob(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+function trainAndTest(channels: ChannelData[]) {
   const train = channel(channels, 'train', true)!;
   const test = channel(channels, 'test', false);
-  const result = trainKnn(
-    {
-      train: channelText(train),
-      test: channelText(test),
-      contentTypes: { train: train.contentType, test: test?.contentType },
-    },
-    hyperparameters,
-    { log },
-  );
+  return {
+    train: channelText(train),
+    test: channelText(test),
+    contentTypes: { train: train.contentType, test: test?.contentType },
+  };
+}
+
+function trainKnnJob(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
+  const result = trainKnn(trainAndTest(channels), hyperparameters, { log });
   const files = Object.entries(writeKnnArtifact(result.model)).map(([name, data]) => ({ name, data }));
   return { files, metrics: metricList(result.finalMetrics) };
 }
 
 function trainRcfJob(hyperparameters: Record<string, string>, channels: ChannelData[], log: Log): TrainingOutput {
-  const train = channel(channels, 'train', true)!;
-  const test = channel(channels, 'test', false);
-  const result = trainRcf(
-    {
-      train: channelText(train),
-      test: channelText(test),
-      contentTypes: { train: train.contentType, test: test?.contentType },
-    },
-    hyperparameters,
-    { log },
-  );
-  return {
-    files: [{ name: RCF_MODEL_FILE, data: writeRcfArtifact(result.model) }],
-    metrics: metricList(result.finalMetrics),
-  };
+  const result = trainRcf(trainAndTest(channels), hyperparameters, { log });
+  const files = [{ name: RCF_MODEL_FILE, data: writeRcfArtifact(result.model) }];
+  return { files, metrics: metricList(result.finalMetrics) };
 }
 
 export function train(
