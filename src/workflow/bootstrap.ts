@@ -9,14 +9,6 @@
  * policy) is brought back, and the result says which, so a second run reports "unchanged".
  * The same requests, as values, are what `--dry-run` prints (bootstrapRequests).
  */
-import {
-  CreateRoleCommand,
-  GetRoleCommand,
-  GetRolePolicyCommand,
-  PutRolePolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
 import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sagemakerTrustPolicy } from '../aws-names/execution-role.js';
@@ -26,6 +18,7 @@ import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import type { PlannedRequest } from './dry-run.js';
 import { executionRolePolicy, type PermissionScope } from './permissions.js';
 import type { Reporter } from './reporter.js';
+import { call, findOrCreateRole, putPolicyIfChanged, updateTrustIfChanged } from './iam-roles.js';
 
 /** The execution role `mme bootstrap` makes on aws unless told otherwise. */
 export const DEFAULT_EXECUTION_ROLE_NAME = 'mme-sagemaker-execution';
@@ -123,44 +116,22 @@ export async function bootstrap(
   reporter.report({ kind: 'start', id: 'bootstrap.role', text: `Role ${o.roleName}` });
   const trust = JSON.stringify(sagemakerTrustPolicy());
   const policy = JSON.stringify(executionRolePolicy(policyScope(o, account)));
-  let roleStatus: Change = 'unchanged';
-  let role = await findRole(iam, o.roleName);
-  if (!role) {
-    try {
-      role = (
-        await iam.send(
-          new CreateRoleCommand({
-            RoleName: o.roleName,
-            AssumeRolePolicyDocument: trust,
-            Description: ROLE_DESCRIPTION,
-          }),
-        )
-      ).Role!;
-      roleStatus = 'created';
-    } catch (err) {
-      // Another bootstrap created it between GetRole and CreateRole: converge on it.
-      if (!isIamError(err, 'EntityAlreadyExists')) throw fromAwsError(err, `creating role ${o.roleName}`);
-      role = await findRole(iam, o.roleName);
-      if (!role) throw fromAwsError(err, `creating role ${o.roleName}`);
-    }
-  }
-  if (roleStatus !== 'created' && canonical(decodeURIComponent(role.AssumeRolePolicyDocument ?? '')) !== trust) {
-    await call(
-      () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: o.roleName, PolicyDocument: trust })),
-      `updating the trust policy of ${o.roleName}`,
-    );
-    roleStatus = 'updated';
-  }
-  const current = roleStatus === 'created' ? undefined : await inlinePolicy(iam, o.roleName);
-  let policyStatus: Change = 'unchanged';
-  if (current === undefined || canonical(current) !== policy) {
-    await call(
-      () =>
-        iam.send(new PutRolePolicyCommand({ RoleName: o.roleName, PolicyName: POLICY_NAME, PolicyDocument: policy })),
-      `putting policy ${POLICY_NAME} on ${o.roleName}`,
-    );
-    policyStatus = current === undefined ? 'created' : 'updated';
-  }
+  const { role, created } = await findOrCreateRole(iam, {
+    RoleName: o.roleName,
+    AssumeRolePolicyDocument: trust,
+    Description: ROLE_DESCRIPTION,
+  });
+  const roleStatus: Change = created
+    ? 'created'
+    : (await updateTrustIfChanged(iam, role, trust))
+      ? 'updated'
+      : 'unchanged';
+  const policyStatus: Change = await putPolicyIfChanged(iam, {
+    roleName: o.roleName,
+    policyName: POLICY_NAME,
+    policy,
+    roleCreated: created,
+  });
   reporter.report({
     kind: 'succeed',
     id: 'bootstrap.role',
@@ -200,46 +171,4 @@ async function ensureBucket(
     throw fromAwsError(err, `creating bucket ${o.bucket}`);
   }
   return 'created';
-}
-
-async function findRole(iam: IAMClient, roleName: string) {
-  try {
-    return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-  } catch (err) {
-    if (isIamError(err, 'NoSuchEntity')) return undefined;
-    throw fromAwsError(err, `reading role ${roleName}`);
-  }
-}
-
-async function inlinePolicy(iam: IAMClient, roleName: string): Promise<string | undefined> {
-  try {
-    const { PolicyDocument } = await iam.send(
-      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: POLICY_NAME }),
-    );
-    return decodeURIComponent(PolicyDocument ?? '');
-  } catch (err) {
-    if (isIamError(err, 'NoSuchEntity')) return undefined;
-    throw fromAwsError(err, `reading policy ${POLICY_NAME} of ${roleName}`);
-  }
-}
-
-function canonical(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
-}
-
-async function call<T>(fn: () => Promise<T>, context: string): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw fromAwsError(err, context);
-  }
-}
-
-function isIamError(err: unknown, code: string): boolean {
-  const e = err as { name?: string; Code?: string };
-  return e?.Code === code || e?.name === code || e?.name === `${code}Exception`;
 }

@@ -15,15 +15,11 @@
  * assumable, or not in effect, for about 10 seconds. Nothing here waits for it; the CLI says so.
  */
 import {
-  CreateRoleCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetRoleCommand,
-  GetRolePolicyCommand,
-  PutRolePolicyCommand,
   TagRoleCommand,
-  UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
   paginateListAttachedRolePolicies,
   paginateListRolePolicies,
@@ -50,6 +46,7 @@ import {
   trustPolicy,
 } from './grant-policies.js';
 import type { Reporter } from './reporter.js';
+import { call, findOrCreateRole, findRole, isIamError, putPolicyIfChanged, updateTrustIfChanged } from './iam-roles.js';
 
 export interface GrantOptions {
   /** Normalised (normalizePrefixes). */
@@ -106,39 +103,19 @@ export async function grantAccess(
     const tags = grantTags(o.prefixes, o.endpoint);
     const description = roleDescription(o.prefixes, o.endpoint);
 
-    let role = await findRole(iam, o.roleName);
-    let status: GrantResult['status'] = 'unchanged';
-    if (!role) {
-      try {
-        const created = await iam.send(
-          new CreateRoleCommand({
-            RoleName: o.roleName,
-            AssumeRolePolicyDocument: trust,
-            MaxSessionDuration: MAX_SESSION_DURATION,
-            Description: description,
-            Tags: tags,
-          }),
-        );
-        role = created.Role!;
-        status = 'created';
-      } catch (err) {
-        // Another `mme grant` created it between GetRole and CreateRole: converge on it instead.
-        if (!isIamError(err, 'EntityAlreadyExists')) throw fromAwsError(err, `creating role ${o.roleName}`);
-        role = await findRole(iam, o.roleName);
-        if (!role) throw fromAwsError(err, `creating role ${o.roleName}`);
-      }
-    }
+    const { role, created } = await findOrCreateRole(iam, {
+      RoleName: o.roleName,
+      AssumeRolePolicyDocument: trust,
+      MaxSessionDuration: MAX_SESSION_DURATION,
+      Description: description,
+      Tags: tags,
+    });
+    let status: GrantResult['status'] = created ? 'created' : 'unchanged';
     if (status !== 'created') {
       checkManaged(role, o.force, 'change');
       checkEndpoint(role, o.endpoint, o.force, 'change');
       await warnAboutOtherPolicies(iam, o.roleName, policyName, reporter);
-      if (canonical(decodeURIComponent(role.AssumeRolePolicyDocument ?? '')) !== trust) {
-        await call(
-          () => iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: o.roleName, PolicyDocument: trust })),
-          `updating the trust policy of ${o.roleName}`,
-        );
-        status = 'updated';
-      }
+      if (await updateTrustIfChanged(iam, role, trust)) status = 'updated';
       if (role.MaxSessionDuration !== MAX_SESSION_DURATION || role.Description !== description) {
         await call(
           () =>
@@ -153,7 +130,7 @@ export async function grantAccess(
         );
         status = 'updated';
       }
-      if (tags.some((t) => role!.Tags?.find((r) => r.Key === t.Key)?.Value !== t.Value)) {
+      if (tags.some((t) => role.Tags?.find((r) => r.Key === t.Key)?.Value !== t.Value)) {
         await call(
           () => iam.send(new TagRoleCommand({ RoleName: o.roleName, Tags: tags })),
           `tagging role ${o.roleName}`,
@@ -161,15 +138,13 @@ export async function grantAccess(
         status = 'updated';
       }
     }
-    const current = status === 'created' ? undefined : await inlinePolicy(iam, o.roleName, policyName);
-    if (current === undefined || canonical(current) !== policy) {
-      await call(
-        () =>
-          iam.send(new PutRolePolicyCommand({ RoleName: o.roleName, PolicyName: policyName, PolicyDocument: policy })),
-        `putting policy ${policyName} on ${o.roleName}`,
-      );
-      if (status === 'unchanged') status = 'updated';
-    }
+    const policyChange = await putPolicyIfChanged(iam, {
+      roleName: o.roleName,
+      policyName,
+      policy,
+      roleCreated: created,
+    });
+    if (policyChange !== 'unchanged' && status === 'unchanged') status = 'updated';
     reporter.report({
       kind: 'succeed',
       id,
@@ -307,25 +282,6 @@ async function trustedCaller(iam: IAMClient, callerArn: string, reporter: Report
   }
 }
 
-async function findRole(iam: IAMClient, roleName: string): Promise<Role | undefined> {
-  try {
-    return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
-  } catch (err) {
-    if (isIamError(err, 'NoSuchEntity')) return undefined;
-    throw fromAwsError(err, `reading role ${roleName}`);
-  }
-}
-
-async function inlinePolicy(iam: IAMClient, roleName: string, policyName: string): Promise<string | undefined> {
-  try {
-    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
-    return decodeURIComponent(PolicyDocument ?? '');
-  } catch (err) {
-    if (isIamError(err, 'NoSuchEntity')) return undefined;
-    throw fromAwsError(err, `reading policy ${policyName} of ${roleName}`);
-  }
-}
-
 /**
  * Without the mme:grant tag the role is someone else's: replacing its trust policy or deleting it
  * could lock people out of something that matters. --yes says the user means it.
@@ -394,32 +350,6 @@ async function warnAboutOtherPolicies(
       kind: 'warn',
       text: `role ${roleName} also has ${others.join(', ')}: it may do more than invoke these models`,
     });
-}
-
-/** The same document as compact JSON, to compare what IAM returns with what we would send. */
-function canonical(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text));
-  } catch {
-    return text;
-  }
-}
-
-async function call<T>(fn: () => Promise<T>, context: string): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw fromAwsError(err, context);
-  }
-}
-
-/**
- * An IAM error by its wire code. The SDK names its classes {Code}Exception (NoSuchEntityException)
- * and keeps the wire code in `Code`; match either, never `instanceof`.
- */
-function isIamError(err: unknown, code: string): boolean {
-  const e = err as { name?: string; Code?: string };
-  return e?.Code === code || e?.name === code || e?.name === `${code}Exception`;
 }
 
 /** Run a deletion; NoSuchEntity means it is already done. */
