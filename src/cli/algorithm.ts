@@ -11,7 +11,7 @@ import {
   type AlgorithmName,
   type AlgorithmSpec,
 } from '../algorithms/registry.js';
-import { formatDollars } from '../workflow/invoke.js';
+import { formatDollars } from '../workflow/answers.js';
 
 export function algorithmOption(): Option {
   return new Option('--algorithm <name>', 'built-in algorithm (default: linear-learner)').choices(ALGORITHM_NAMES);

@@ -19,7 +19,7 @@ import { copyArtifactInput, mmeLayout } from './endpoint-requests.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
 import { newestTrainedModels } from './trained-models.js';
-import { parsePredictions } from './invoke.js';
+import { parsePredictions } from './answers.js';
 
 /** A model name under the prefix: one path segment, and a valid TargetModel (printable, no spaces). */
 const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;

@@ -9,16 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, MmeError, UsageError } from '../../src/errors.js';
 import { checkSessionName, sessionNameProblem, targetModelsAllowed } from '../../src/workflow/assume-role.js';
 import {
-  formatDollars,
   invokeError,
   locationOf,
-  parseAnswers,
   parseFeatures,
-  parsePredictions,
   randomRows,
   resolveTargetModel,
   summarizeLatencies,
 } from '../../src/workflow/invoke.js';
+import { formatDollars, parseAnswers, parsePredictions } from '../../src/workflow/answers.js';
 import { BUILT, mme } from '../cli/helpers.js';
 
 describe('resolveTargetModel', () => {

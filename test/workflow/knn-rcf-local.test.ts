@@ -16,7 +16,7 @@ import { invokeKnn, readKnnArtifact } from '../../src/algorithms/knn/index.js';
 import { algorithmSpec, type AlgorithmName } from '../../src/algorithms/registry.js';
 import { unpackModelTar } from '../../src/formats/model-tar.js';
 import { applyDeploy, inspectDeploy } from '../../src/workflow/deploy.js';
-import { parseAnswers } from '../../src/workflow/invoke.js';
+import { parseAnswers } from '../../src/workflow/answers.js';
 import { newRunId } from '../../src/workflow/jobs.js';
 import { silentReporter } from '../../src/workflow/reporter.js';
 import { layout } from '../../src/workflow/requests.js';

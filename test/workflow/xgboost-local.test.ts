@@ -12,7 +12,7 @@ import type { Clients } from '../../src/aws/clients.js';
 import { algorithmTarget } from '../../src/cli/algorithm.js';
 import { addModel, testRow } from '../../src/workflow/add-model.js';
 import { applyDeploy, inspectDeploy } from '../../src/workflow/deploy.js';
-import { parsePredictions } from '../../src/workflow/invoke.js';
+import { parsePredictions } from '../../src/workflow/answers.js';
 import { newRunId } from '../../src/workflow/jobs.js';
 import { silentReporter } from '../../src/workflow/reporter.js';
 import { train } from '../../src/workflow/train.js';

@@ -35,7 +35,7 @@ import { DEFAULT_HOSTING_INSTANCE_TYPE } from '../../workflow/defaults.js';
 import * as wf from '../../workflow/demo.js';
 import { POLL } from '../../workflow/jobs.js';
 import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
-import { formatDollars } from '../../workflow/invoke.js';
+import { formatDollars } from '../../workflow/answers.js';
 import type { PlannedRequest } from '../../workflow/dry-run.js';
 import { dryRunResult, dryRunTarget } from '../dry-run.js';
 
