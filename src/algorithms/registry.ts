@@ -51,6 +51,8 @@ export interface AlgorithmSpec {
   readonly responseShape: string;
   /** What its answer is: a house's price, or how anomalous the house is (RCF's score, about 1 when normal). */
   readonly predicts: 'price' | 'anomaly score';
+  /** For an algorithm without the linear learner's `epochs`: what `mme train --epochs` should be instead. */
+  readonly insteadOfEpochs?: string;
 }
 
 /** The reference notebook's linear learner (docs/aws-behaviour.md#linear-learner-training). */
@@ -105,6 +107,7 @@ const XGBOOST: AlgorithmSpec = {
   accept: 'application/json',
   responseShape: '[…]',
   predicts: 'price',
+  insteadOfEpochs: 'For XGBoost: --hyperparameter num_round=N',
 };
 
 /**
@@ -125,6 +128,7 @@ const KNN: AlgorithmSpec = {
   accept: 'application/json; verbose=true',
   responseShape: '{"predictions":[{"predicted_label":…,"distances":[…],"labels":[…]}]}',
   predicts: 'price',
+  insteadOfEpochs: 'k-NN trains in one pass over the data; its size is --hyperparameter sample_size=N',
 };
 
 /**
@@ -144,6 +148,8 @@ const RANDOM_CUT_FOREST: AlgorithmSpec = {
   accept: 'application/json',
   responseShape: '{"scores":[{"score":…}]}',
   predicts: 'anomaly score',
+  insteadOfEpochs:
+    'Random Cut Forest trains in one pass; its size is --hyperparameter num_trees=N / num_samples_per_tree=N',
 };
 
 const ALGORITHMS = {

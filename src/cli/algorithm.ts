@@ -36,3 +36,8 @@ export function algorithmTarget(prefix: string, name: AlgorithmName | undefined,
 export function formatAnswer(predicts: AlgorithmSpec['predicts']): (value: number) => string {
   return predicts === 'price' ? formatDollars : (v) => `score ${v.toFixed(3)}`;
 }
+
+/** ` --algorithm NAME` for the next command a message suggests, or nothing for the default. */
+export function algorithmFlag(name: AlgorithmName | undefined): string {
+  return name ? ` --algorithm ${name}` : '';
+}

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import type { AddModelResult } from '../../workflow/add-model.js';
 import { algorithmSpec, type AlgorithmName } from '../../algorithms/registry.js';
-import { algorithmTarget, formatAnswer } from '../algorithm.js';
+import { algorithmFlag, algorithmTarget, formatAnswer } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import * as wf from '../../workflow/add-model.js';
 import { liveDryRunResult, requireRunningLocalCloud } from '../dry-run.js';
@@ -74,7 +74,7 @@ export function render(r: AddModelResult, ctx: CommandContext, next = true, algo
     const note = r.alreadyAdded ? '' : ' (first call: download and load)';
     lines.push(`  ${r.invocation.features}  →  ${out.bold(price)}  ${out.dim(`${r.invocation.latencyMs} ms${note}`)}`);
     const model = r.name === r.location ? r.location : r.targetModel;
-    if (next) lines.push('', `Next: mme invoke --model ${model}${algorithm ? ` --algorithm ${algorithm}` : ''}`);
+    if (next) lines.push('', `Next: mme invoke --model ${model}${algorithmFlag(algorithm)}`);
   }
   return lines.join('\n');
 }

@@ -9,7 +9,7 @@ import { locationNameProblem } from '../../housing/locations.js';
 import { mmeLayout, type CacheSetting } from '../../workflow/endpoint-requests.js';
 import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
 import type { AlgorithmName } from '../../algorithms/registry.js';
-import { algorithmTarget } from '../algorithm.js';
+import { algorithmFlag, algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import { roleFor } from '../jobs.js';
 import * as wf from '../../workflow/deploy.js';
@@ -154,7 +154,7 @@ export function render(
   if (first && next)
     lines.push(
       '',
-      `Next: mme invoke --model ${first}${o.algorithm ? ` --algorithm ${o.algorithm}` : ''}${o.endpoint === algorithmTarget('', o.algorithm).endpoint ? '' : ` --endpoint ${o.endpoint}`}`,
+      `Next: mme invoke --model ${first}${algorithmFlag(o.algorithm)}${o.endpoint === algorithmTarget('', o.algorithm).endpoint ? '' : ` --endpoint ${o.endpoint}`}`,
     );
   return lines.join('\n');
 }

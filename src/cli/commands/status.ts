@@ -8,7 +8,7 @@ import type { StatusResult, EndpointReport } from '../../workflow/status.js';
 import { connect, localRootConnection, type CommandContext, type CommandResult } from '../context.js';
 import { collectStatus } from '../../workflow/status.js';
 import type { AlgorithmName } from '../../algorithms/registry.js';
-import { algorithmTarget } from '../algorithm.js';
+import { algorithmFlag, algorithmTarget } from '../algorithm.js';
 
 export interface StatusCommandOptions {
   endpoint?: string;
@@ -63,8 +63,7 @@ function render(
   for (const e of r.endpoints) lines.push(...renderEndpoint(e, ctx, models));
 
   lines.push('', out.bold(`Trained models (latest Completed job per location, prefix ${prefix})`));
-  const flag = algorithm ? ` --algorithm ${algorithm}` : '';
-  if (r.trainedModels.length === 0) lines.push(`  none. Train with 'mme train${flag}'.`);
+  if (r.trainedModels.length === 0) lines.push(`  none. Train with 'mme train${algorithmFlag(algorithm)}'.`);
   const width = Math.max(0, ...r.trainedModels.map((t) => t.location.length));
   for (const t of r.trainedModels)
     lines.push(`  ${t.location.padEnd(width)}  ${t.jobName}  ${out.dim(day(t.creationTime))}  ${out.dim(t.artifact)}`);

@@ -7,7 +7,8 @@
  * i.e. what `mme preprocess` prepared (raw data alone cannot be trained on).
  */
 import { UsageError } from '../../errors.js';
-import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmSpec, type AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmFlag } from '../algorithm.js';
 import { resolveLocations } from '../../housing/locations.js';
 import type { TrainResult } from '../../workflow/train.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
@@ -112,14 +113,8 @@ export async function train(options: TrainCommandOptions, ctx: CommandContext): 
 export function hyperparameters(
   options: Pick<TrainCommandOptions, 'epochs' | 'hyperparameter' | 'algorithm'>,
 ): Record<string, string> | undefined {
-  if (options.epochs !== undefined && (options.algorithm ?? 'linear-learner') !== 'linear-learner') {
-    const instead: Record<string, string> = {
-      xgboost: 'For XGBoost: --hyperparameter num_round=N',
-      knn: 'k-NN trains in one pass over the data; its size is --hyperparameter sample_size=N',
-      rcf: 'Random Cut Forest trains in one pass; its size is --hyperparameter num_trees=N / num_samples_per_tree=N',
-    };
-    throw new UsageError('--epochs is a linear-learner setting', instead[options.algorithm!]);
-  }
+  const instead = algorithmSpec(options.algorithm).insteadOfEpochs;
+  if (options.epochs !== undefined && instead) throw new UsageError('--epochs is a linear-learner setting', instead);
   const out: Record<string, string> = {};
   for (const pair of options.hyperparameter ?? []) {
     const eq = pair.indexOf('=');
@@ -163,7 +158,7 @@ function renderTrain(result: TrainResult, ctx: CommandContext, algorithm?: Algor
     lines.push(`Started ${result.jobs.length} training jobs (run ${result.runId}); follow them with 'mme status'.`);
   else
     lines.push(
-      `${out.green('✔')} ${result.jobs.length} models trained (run ${result.runId}). Next: mme deploy${algorithm ? ` --algorithm ${algorithm}` : ''}`,
+      `${out.green('✔')} ${result.jobs.length} models trained (run ${result.runId}). Next: mme deploy${algorithmFlag(algorithm)}`,
     );
   return lines.join('\n');
 }
