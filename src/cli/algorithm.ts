@@ -11,7 +11,6 @@ import {
   type AlgorithmName,
   type AlgorithmSpec,
 } from '../algorithms/registry.js';
-import { formatDollars } from '../workflow/answers.js';
 
 export function algorithmOption(): Option {
   return new Option('--algorithm <name>', 'built-in algorithm (default: linear-learner)').choices(ALGORITHM_NAMES);
@@ -32,12 +31,13 @@ export function algorithmTarget(prefix: string, name: AlgorithmName | undefined,
   return { algorithm, spec, modelPrefix: spec.modelPrefix(prefix), endpoint: endpoint ?? spec.defaultEndpoint };
 }
 
-/** An answer as a user reads it: a price in dollars, RCF's anomaly score as a number (about 1 for a house that fits its city). */
-export function formatAnswer(predicts: AlgorithmSpec['predicts']): (value: number) => string {
-  return predicts === 'price' ? formatDollars : (v) => `score ${v.toFixed(3)}`;
-}
-
 /** ` --algorithm NAME` for the next command a message suggests, or nothing for the default. */
 export function algorithmFlag(name: AlgorithmName | undefined): string {
-  return name ? ` --algorithm ${name}` : '';
+  return name && name !== DEFAULT_ALGORITHM ? ` --algorithm ${name}` : '';
+}
+
+/** The endpoints the commands default to, one per algorithm, for help texts: "mme-linear-learner, mme-xgboost with --algorithm xgboost, …". */
+export function defaultEndpoints(): string {
+  const [first, ...others] = ALGORITHM_NAMES.map((n) => [n, algorithmSpec(n).defaultEndpoint] as const);
+  return [first![1], ...others.map(([n, e]) => `${e} with --algorithm ${n}`)].join(', ');
 }

@@ -14,7 +14,7 @@ import type { CommandFn } from './context.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_HOSTING_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE, DEFAULT_ROWS } from '../workflow/defaults.js';
 import * as parse from './parse.js';
-import { algorithmOption } from './algorithm.js';
+import { algorithmOption, defaultEndpoints } from './algorithm.js';
 
 export type Load = () => Promise<CommandFn<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Runner = (command: Command, load: Load) => Promise<void>;
@@ -281,7 +281,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       ).argParser(parse.list),
     )
     .addOption(
-      new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
+      new Option('--endpoint <name>', `endpoint name (default: ${defaultEndpoints()})`).argParser(parse.resourceName),
     )
     .addOption(new Option('--instance-type <type>', 'hosting instance type').default(DEFAULT_HOSTING_INSTANCE_TYPE))
     .addOption(
@@ -377,7 +377,7 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
     )
     .option('--force', 'overwrite an existing model of that name (unsafe while the endpoint may have it loaded)')
     .addOption(
-      new Option('--endpoint <name>', 'endpoint to invoke it on afterwards (default: mme-linear-learner)').argParser(
+      new Option('--endpoint <name>', `endpoint to invoke it on afterwards (default: ${defaultEndpoints()})`).argParser(
         parse.resourceName,
       ),
     )
@@ -654,6 +654,7 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
       'mme demo',
       'mme demo --clean         # tear the endpoint and the role down afterwards (the data stays)',
       'mme demo --rows 300 --seed 7 --endpoint demo-houses',
+      'mme demo --algorithm xgboost   # the same journey with XGBoost, on its own endpoint mme-xgboost',
       "mme demo --dry-run       # the first steps' requests (data, preprocess, train), sent by none",
     ],
   )
@@ -677,8 +678,9 @@ Exit codes: 0 ok, 1 a followed job Failed, 4 no job or endpoint of that name, 5 
         .default(DEFAULT_ROWS)
         .argParser(parse.integer(10, 10_000_000)),
     )
+    .addOption(algorithmOption())
     .addOption(
-      new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
+      new Option('--endpoint <name>', `endpoint name (default: ${defaultEndpoints()})`).argParser(parse.resourceName),
     )
     .option(
       '--dry-run',

@@ -4,11 +4,18 @@
  * without loading a client (src/cli/algorithm.ts is loaded for every command's --help).
  */
 
+import type { AlgorithmSpec } from '../algorithms/registry.js';
+
 const DOLLARS = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
 /** `$439,972.62`, as the reference prints a prediction. */
 export function formatDollars(value: number): string {
   return DOLLARS.format(value);
+}
+
+/** An answer as a user reads it: a price in dollars, RCF's anomaly score as a number (about 1 for a house that fits its city). */
+export function formatAnswer(predicts: AlgorithmSpec['predicts']): (value: number) => string {
+  return predicts === 'price' ? formatDollars : (v) => `score ${v.toFixed(3)}`;
 }
 
 /** One of k-NN's nearest neighbours, from its verbose answer: the distance and the neighbour's label. */

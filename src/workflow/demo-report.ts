@@ -1,6 +1,7 @@
 /**
  * The demo's cast and the shape of its report (`mme demo --json`): see demo.ts for the run.
  */
+import type { AlgorithmName } from '../algorithms/registry.js';
 import { resolveLocations } from '../housing/locations.js';
 import type { AddModelResult } from './add-model.js';
 import type { LatencyGroup } from './experiment.js';
@@ -35,7 +36,10 @@ export interface DemoOptions {
   onStep?: (step: DemoStep, report: DemoReport) => void | Promise<void>;
   target: 'aws' | 'local';
   bucket: string;
+  /** The data's prefix; the models go under the algorithm's model prefix (registry.ts modelPrefix). */
   prefix: string;
+  /** The built-in algorithm trained and served (default: the linear learner). */
+  algorithm?: AlgorithmName;
   region: string;
   /** The SageMaker execution role of the jobs and the model. */
   roleArn: string;
@@ -79,7 +83,7 @@ export interface DemoStep {
 interface DemoPrediction {
   targetModel: string;
   features: string;
-  /** Dollars; null when the answer was not a score (the raw body is in `raw`). */
+  /** A price in dollars (RCF: the anomaly score); null when the answer was not understood (the raw body is in `raw`). */
   prediction: number | null;
   raw?: string;
   latencyMs: number;
@@ -132,6 +136,7 @@ export interface DemoReport {
   region: string;
   bucket: string;
   prefix: string;
+  algorithm: AlgorithmName;
   endpoint: string;
   seed: number;
   rows: number;

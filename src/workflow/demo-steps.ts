@@ -3,6 +3,7 @@
  * models, adding the held-out one on a re-run, waiting for the metrics, retrying while IAM propagates.
  */
 import { performance } from 'node:perf_hooks';
+import { algorithmSpec } from '../algorithms/registry.js';
 import type { Clients } from '../aws/clients.js';
 import { ExitCode, MmeError, fromAwsError } from '../errors.js';
 import { drawHouse, formatFeatures } from '../housing/generator.js';
@@ -27,6 +28,10 @@ import { DEFAULT_HOSTING_INSTANCE_TYPE } from './defaults.js';
 /** Seconds since a performance.now() reading, to 2 decimals. */
 export const seconds = (since: number) => Math.round((performance.now() - since) / 10) / 100;
 
+/** Where the demo's algorithm keeps its models: apart from the data and from the other algorithms' models. */
+export const demoModelPrefix = (o: Pick<DemoOptions, 'prefix' | 'algorithm'>) =>
+  algorithmSpec(o.algorithm).modelPrefix(o.prefix);
+
 /**
  * Deploy the demo's 3 models: every other location that has a trained model (an earlier `mme
  * train --locations 10`?) is held out too, so the endpoint serves what the demo trained, behind
@@ -40,7 +45,8 @@ export async function deploy(
   const wanted = DEMO_LOCATIONS.filter((l) => l !== HELD_OUT);
   const d: DeployOptions = {
     bucket: o.bucket,
-    prefix: o.prefix,
+    prefix: demoModelPrefix(o),
+    ...(o.algorithm ? { algorithm: o.algorithm } : {}),
     region: o.region,
     roleArn: o.roleArn,
     endpoint: o.endpoint,
@@ -82,7 +88,13 @@ export async function addHeldOut(
   deployAction: DeployResult['action'],
 ): Promise<DemoAdded> {
   // No artifact given: add-model takes the location's latest trained model, this run's `source`.
-  const base = { bucket: o.bucket, prefix: o.prefix, endpoint: o.endpoint, location: HELD_OUT, name: HELD_OUT };
+  const base = {
+    bucket: o.bucket,
+    prefix: demoModelPrefix(o),
+    endpoint: o.endpoint,
+    location: HELD_OUT,
+    name: HELD_OUT,
+  };
   const fromResult = (r: AddModelResult, status: DemoAdded['status']): DemoAdded => ({
     targetModel: r.targetModel,
     status,

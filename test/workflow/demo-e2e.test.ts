@@ -1,7 +1,8 @@
 /**
  * `mme demo` end to end, as a user runs it: the built CLI in a fresh working directory with a
  * fresh local cloud (MME_LOCAL_STATE), the whole journey with --json, then again in human form
- * with --clean (a re-run on the same state must converge, and then tear down). The daemon the
+ * with --clean (a re-run on the same state must converge, and then tear down); between them the
+ * XGBoost demo, on its own endpoint beside the linear learner's. The daemon the
  * demo started is stopped at the end, whatever happened.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -160,6 +161,56 @@ describe('mme demo --json', () => {
     expect(Math.max(...loaded.map((p) => p.value))).toBeGreaterThan(1);
     expect(m.note).toContain('every 5 s');
   });
+});
+
+describe('mme demo --algorithm xgboost --clean, beside the linear learner', () => {
+  let xgb: Record<string, any>;
+  let code: number | null;
+  const xstep = (name: string): Step => xgb.steps.find((s: Step) => s.name === name);
+
+  beforeAll(async () => {
+    const r = await run(['demo', '--algorithm', 'xgboost', '--rows', '300', '--clean', '--json']);
+    code = r.code;
+    xgb = JSON.parse(r.stdout).result;
+  }, 60_000);
+
+  it('runs every step on its own endpoint, models under its own prefix, and tears only that down', async () => {
+    expect(code).toBe(0);
+    expect(xgb).toMatchObject({ ok: true, algorithm: 'xgboost', endpoint: 'mme-xgboost', kept: false });
+    expect(xgb.steps.map((s: Step) => s.ok)).toEqual(Array(10).fill(true));
+    for (const j of xstep('train').result!.jobs)
+      expect(j.artifact).toMatch(/^s3:\/\/mme-local\/DEMO_MME_LINEAR_LEARNER\/xgboost\/model_artifacts\//);
+    expect(xstep('deploy').result).toMatchObject({
+      endpoint: 'mme-xgboost',
+      action: 'create',
+      heldOut: ['Houston_TX'],
+    });
+    for (const p of xgb.predictions) {
+      expect(p.prediction).toBeGreaterThan(10_000);
+      expect(p.prediction).toBeLessThan(10_000_000);
+    }
+    expect(xgb.added).toMatchObject({ targetModel: 'Houston_TX/Houston_TX.tar.gz', status: 'added' });
+    expect(xgb.denied.message).toMatch(/on resource: arn:aws:sagemaker:us-east-1:\d{12}:endpoint\/mme-xgboost$/);
+    // The linear learner's endpoint, deployed by the first run, is untouched.
+    const status = JSON.parse((await run(['status', '--json'])).stdout).result;
+    expect(status.endpoints.map((e: { name: string }) => e.name)).toEqual(['mme-linear-learner']);
+  });
+});
+
+describe.each([
+  ['knn', 'mme-knn', [10_000, 10_000_000]],
+  ['rcf', 'mme-rcf', [0.1, 20]], // anomaly scores: about 0.7 for a house that fits its city
+])('mme demo --algorithm %s --clean', (algorithm, endpoint, [low, high]) => {
+  it('runs every step and answers in its own terms', async () => {
+    const r = await run(['demo', '--algorithm', algorithm!, '--rows', '300', '--clean', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout).result;
+    expect(out).toMatchObject({ ok: true, algorithm, endpoint, kept: false });
+    for (const p of [...out.predictions, out.added.invocation, out.asRole.allowed]) {
+      expect(p.prediction).toBeGreaterThan(low!);
+      expect(p.prediction).toBeLessThan(high!);
+    }
+  }, 60_000);
 });
 
 describe('mme demo --clean, re-run on the same state', () => {

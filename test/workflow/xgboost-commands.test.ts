@@ -2,7 +2,7 @@
  * `--algorithm xgboost` through the built CLI (bin/mme → dist/): `train --dry-run` on aws
  * prints the XGBoost training requests (its image in the region, its hyperparameters and
  * --hyperparameter overrides, text/csv channels, the algorithm's model prefix), sending none;
- * --epochs, a linear-learner setting, is refused; an unknown algorithm is a usage error. The same
+ * `demo --dry-run` plans XGBoost jobs the same way; --epochs, a linear-learner setting, is refused; an unknown algorithm is a usage error. The same
  * for --algorithm knn and rcf: their first-party images and channels.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -53,6 +53,25 @@ describe.skipIf(!BUILT)('mme train --algorithm xgboost', () => {
     );
     expect(create.OutputDataConfig.S3OutputPath).toBe(
       's3://my-bucket/DEMO_MME_LINEAR_LEARNER/xgboost/model_artifacts/NewYork_NY/',
+    );
+  });
+
+  it('mme demo --algorithm xgboost --dry-run on aws: the same data and preprocessing, XGBoost training jobs', async () => {
+    const r = await mme(['demo', '--dry-run', '--json', ...AWS, '--algorithm', 'xgboost', '--rows', '100'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const { result } = JSON.parse(r.stdout);
+    const jobs = result
+      .filter((x: { operation: string }) => x.operation === 'CreateTrainingJob')
+      .map((x: any) => x.input);
+    const images = jobs.map((j: any) => j.AlgorithmSpecification?.TrainingImage).filter(Boolean);
+    // One preprocess job (scikit-learn, script mode) and one XGBoost job per location.
+    expect(images.filter((i: string) => i.endsWith('/sagemaker-xgboost:1.7-1'))).toHaveLength(4);
+    const outputs = jobs.map((j: any) => j.OutputDataConfig.S3OutputPath);
+    expect(outputs.filter((o: string) => o.startsWith('s3://my-bucket/DEMO_MME_LINEAR_LEARNER/xgboost/'))).toHaveLength(
+      4,
     );
   });
 

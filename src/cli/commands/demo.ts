@@ -1,5 +1,5 @@
 /**
- * `mme demo [--seed N] [--rows N] [--endpoint NAME] [--keep | --clean]`: the whole reference
+ * `mme demo [--algorithm NAME] [--seed N] [--rows N] [--endpoint NAME] [--keep | --clean]`: the whole reference
  * workflow on the current target (src/workflow/demo.ts), then what each step did, rendered with
  * the individual commands' own helpers, the predictions (cold and warm), the denied call as AWS
  * words it, the metrics charts, and each step's time.
@@ -19,7 +19,8 @@ import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import type { PreprocessResult } from '../../workflow/preprocess.js';
 import type { TeardownResult } from '../../workflow/teardown.js';
 import type { TrainResult } from '../../workflow/train.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
+import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmFlag, algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import { fitToWidth, terminalColumns } from '../fit.js';
 import type { CliReporter } from '../progress.js';
@@ -35,7 +36,7 @@ import { DEFAULT_HOSTING_INSTANCE_TYPE } from '../../workflow/defaults.js';
 import * as wf from '../../workflow/demo.js';
 import { POLL } from '../../workflow/jobs.js';
 import { ENDPOINT_POLL } from '../../workflow/endpoint-waiter.js';
-import { formatDollars } from '../../workflow/answers.js';
+import { formatAnswer } from '../../workflow/answers.js';
 import type { PlannedRequest } from '../../workflow/dry-run.js';
 import { dryRunResult, dryRunTarget } from '../dry-run.js';
 
@@ -45,6 +46,7 @@ export interface DemoCommandOptions {
   seed: number;
   rows: number;
   endpoint?: string;
+  algorithm?: AlgorithmName;
   dryRun?: boolean;
 }
 
@@ -67,9 +69,10 @@ export async function demo(
       target: settings.target,
       bucket,
       prefix: settings.prefix,
+      ...(options.algorithm ? { algorithm: options.algorithm } : {}),
       region: conn.region,
       roleArn: await roleFor(ctx, conn.clients),
-      endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+      endpoint: algorithmTarget(settings.prefix, options.algorithm, options.endpoint).endpoint,
       rows: options.rows,
       seed: options.seed,
       dataDir: path.resolve(ctx.cwd, 'data'),
@@ -126,6 +129,7 @@ async function dryRun(
       {
         bucket,
         prefix: ctx.settings.prefix,
+        ...(options.algorithm ? { algorithm: options.algorithm } : {}),
         region: target.region,
         roleArn: target.roleArn,
         rows: options.rows,
@@ -176,7 +180,7 @@ function demoReporter(inner: CliReporter, stream: boolean): CliReporter {
 
 function heading(r: DemoReport, ctx: CommandContext): string {
   return ctx.output.out.bold(
-    `mme demo on ${r.target} (${r.region}): bucket ${r.bucket}, prefix ${r.prefix}, endpoint ${r.endpoint}, ${r.rows} houses per location, seed ${r.seed}`,
+    `mme demo on ${r.target} (${r.region}): ${r.algorithm}, bucket ${r.bucket}, prefix ${r.prefix}, endpoint ${r.endpoint}, ${r.rows} houses per location, seed ${r.seed}`,
   );
 }
 
@@ -190,8 +194,8 @@ async function renderStep(
 ): Promise<string> {
   const { out } = ctx.output;
   const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
-  const dollars = (v: number | null, raw?: string) =>
-    v === null ? out.yellow(raw ?? '?') : out.green(formatDollars(v));
+  const format = formatAnswer(algorithmTarget('', r.algorithm).spec.predicts);
+  const answer = (v: number | null, raw?: string) => (v === null ? out.yellow(raw ?? '?') : out.green(format(v)));
   const section = (body?: string) => {
     const mark = s.ok ? out.green('✔') : out.red('✖');
     const lines = [`${mark} ${out.bold(`${s.name}`)} ${out.dim(`(${s.seconds} s)`)}  ${s.summary}`];
@@ -211,7 +215,7 @@ async function renderStep(
       return section(
         renderDeploy(
           s.result as DeployResult,
-          { ...o, instanceType: DEFAULT_HOSTING_INSTANCE_TYPE, instanceCount: 1 },
+          { ...o, prefix: wf.demoModelPrefix(o), instanceType: DEFAULT_HOSTING_INSTANCE_TYPE, instanceCount: 1 },
           ctx,
           false,
         ),
@@ -219,13 +223,13 @@ async function renderStep(
     case 'invoke': {
       const width = Math.max(...r.predictions.map((p) => p.targetModel.length));
       const featureWidth = Math.max(...r.predictions.map((p) => p.features.length));
-      const shown = r.predictions.map((p) => (p.prediction === null ? (p.raw ?? '?') : formatDollars(p.prediction)));
-      const dollarWidth = Math.max(...shown.map((t) => t.length));
+      const shown = r.predictions.map((p) => (p.prediction === null ? (p.raw ?? '?') : format(p.prediction)));
+      const answerWidth = Math.max(...shown.map((t) => t.length));
       const rows = r.predictions.map((p, i) => {
         const price =
           p.prediction === null
-            ? out.yellow(shown[i]!.padStart(dollarWidth))
-            : out.green(shown[i]!.padStart(dollarWidth));
+            ? out.yellow(shown[i]!.padStart(answerWidth))
+            : out.green(shown[i]!.padStart(answerWidth));
         return `${p.targetModel.padEnd(width)}  ${p.features.padEnd(featureWidth)}  ${price}  ${ms(p.latencyMs).padStart(10)}  ${p.cold ? out.yellow('cold') : out.dim('warm')}`;
       });
       const { cold, warm } = r.latency;
@@ -249,7 +253,7 @@ async function renderStep(
       if (a.addModel) return section(renderAddModel(a.addModel, ctx, false));
       const inv = a.invocation;
       return section(
-        `${a.targetModel} ${out.dim(`(from ${a.source})`)}${inv ? `\n  ${inv.features}  →  ${out.bold(dollars(inv.prediction))}  ${out.dim(`${inv.latencyMs} ms (its first call in this run)`)}` : ''}`,
+        `${a.targetModel} ${out.dim(`(from ${a.source})`)}${inv ? `\n  ${inv.features}  →  ${out.bold(answer(inv.prediction))}  ${out.dim(`${inv.latencyMs} ms (its first call in this run)`)}` : ''}`,
       );
     }
     case 'grant':
@@ -259,7 +263,7 @@ async function renderStep(
       if (r.asRole) {
         const a = r.asRole.allowed;
         body.push(
-          `${out.green('✔')} ${a.targetModel}  ${a.features}  →  ${dollars(a.prediction)}  ${out.dim(ms(a.latencyMs))}`,
+          `${out.green('✔')} ${a.targetModel}  ${a.features}  →  ${answer(a.prediction)}  ${out.dim(ms(a.latencyMs))}`,
         );
       }
       if (r.denied) {
@@ -301,14 +305,15 @@ function renderSummary(r: DemoReport, ctx: CommandContext): string {
   else lines.push(`${out.green('✔')} The whole journey in ${r.wallSeconds.toFixed(1)} s on ${r.target}.`);
   if (r.kept && r.steps.some((s) => s.name === 'deploy' && s.ok) && !r.steps.some((s) => s.name === 'teardown')) {
     const billed = r.target === 'aws' ? ' (billed while it runs)' : '';
-    const teardown = `mme teardown --yes${r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`}`;
-    const endpointFlag = r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`;
+    // The commands default to the linear learner's endpoint: another endpoint is named.
+    const endpointFlag = r.endpoint === algorithmTarget('', undefined).endpoint ? '' : ` --endpoint ${r.endpoint}`;
+    const teardown = `mme teardown --yes${endpointFlag}`;
     const role = r.steps.find((s) => s.name === 'grant' && s.ok)
       ? ` and role ${defaultRoleName([GRANTED], r.endpoint)} ('mme grant --prefix ${GRANTED}${endpointFlag} --remove')`
       : '';
     lines.push(
       out.dim(
-        `Kept${billed}: endpoint ${r.endpoint} ('${teardown}')${role}; 'mme demo --clean' removes them at the end.`,
+        `Kept${billed}: endpoint ${r.endpoint} ('${teardown}')${role}; 'mme demo${algorithmFlag(r.algorithm)} --clean' removes them at the end.`,
       ),
     );
   }

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { locationNameProblem } from '../../housing/locations.js';
 import { mmeLayout, type CacheSetting } from '../../workflow/endpoint-requests.js';
 import type { DeployOptions, DeployPlan, DeployResult } from '../../workflow/deploy.js';
-import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmSpec, type AlgorithmName } from '../../algorithms/registry.js';
 import { algorithmFlag, algorithmTarget } from '../algorithm.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import { roleFor } from '../jobs.js';
@@ -126,12 +126,12 @@ export function render(
   }[r.action];
   const lines = [`${out.green('✔')} Endpoint ${out.bold(r.endpoint)} InService (${what})`];
   lines.push(
-    `  model     ${r.modelName}${r.created.model ? '' : out.dim(' (existed)')}: ${r.preprocessorJob} (scikit-learn) → linear-learner (MultiModel)`,
+    `  model     ${r.modelName}${r.created.model ? '' : out.dim(' (existed)')}: ${r.preprocessorJob} (scikit-learn) → ${algorithmSpec(o.algorithm).name} (MultiModel)`,
   );
   lines.push(
     `  config    ${r.configName}${r.created.config ? '' : out.dim(' (existed)')}: ${o.instanceCount} × ${o.instanceType}${o.cache ? `, cache ${o.cache}` : ''}`,
   );
-  lines.push(`  models    s3://${o.bucket}/${o.prefix}/multi_model_artifacts/`);
+  lines.push(`  models    s3://${o.bucket}/${mmeLayout.prefix(o.prefix)}`);
   const width = Math.max(...r.artifacts.map((a) => a.targetModel.length));
   for (const a of r.artifacts) {
     const action =

@@ -92,7 +92,7 @@ export function renderPreprocess(
   const { out } = ctx.output;
   const lines = [renderJobs([result.preprocessJob, ...result.transforms], ctx, width)];
   if (result.datasets.length > 0) {
-    lines.push('', out.bold('Training data for the linear learner (70/30, label first, 10 features):'));
+    lines.push('', out.bold('Training data, for every algorithm (70/30, label first, 10 features):'));
     const width = Math.max(...result.datasets.map((d) => d.location.length));
     for (const d of result.datasets) {
       lines.push(
