@@ -422,6 +422,7 @@ end
     for (const [name, c] of [
       ['bare', bare],
       ['cloud', cloud],
+      ['xgboost', cloud],
     ]) {
       progress(`profiling ${name}: wrk -d${duration}s with the CPU profiler on`);
       await ask(c, 'profile-start');
@@ -524,19 +525,21 @@ end
         },
         {
           title: `Where a warm request's CPU goes: µs per request by group, from a CPU profile (100 µs sampling) of one more wrk -d${duration}s window of each server; idle time left out`,
-          columns: ['group', 'bare node:http', 'local cloud', 'local cloud − bare'],
+          columns: ['group', 'bare node:http', 'local cloud', 'local cloud − bare', 'local cloud, XGBoost'],
           rows: [
             ...WARM_PATH_GROUPS.map((g) => [
               g,
               profiles.bare[g] ?? 0,
               profiles.cloud[g] ?? 0,
               round((profiles.cloud[g] ?? 0) - (profiles.bare[g] ?? 0), 2),
+              profiles.xgboost[g] ?? 0,
             ]),
             [
               'busy, all groups',
               busy(profiles.bare),
               busy(profiles.cloud),
               round(busy(profiles.cloud) - busy(profiles.bare), 1),
+              busy(profiles.xgboost),
             ],
           ],
         },

@@ -58,6 +58,11 @@ const lines = (texts: string | readonly string[]) => {
 };
 
 function number(s: string, where: () => string): number {
+  // Number() skips the same surrounding whitespace trim() does, so a non-zero number is the
+  // answer as it stands; '' and blanks (0) and junk (NaN) take the careful way. Served requests
+  // parse here, one row each: this keeps them from paying a trim per field.
+  const fast = Number(s);
+  if (fast !== 0 && !Number.isNaN(fast)) return fast;
   const t = s.trim();
   if (t === '') return Number.NaN;
   const v = Number(t);
@@ -84,8 +89,8 @@ export function parseCsvData(texts: string | readonly string[], options: ParseOp
   const values = new Float32Array(rows.length * cols);
   const labels = new Float32Array(options.labeled ? rows.length : 0);
   const weights = options.weights ? new Float32Array(rows.length) : undefined;
-  rows.forEach((line, i) => {
-    const fields = line.split(',');
+  for (let i = 0; i < rows.length; i++) {
+    const fields = rows[i]!.split(',');
     if (fields.length !== first)
       throw new AlgorithmClientError(
         `Channel '${channel}', row ${i + 1}: ${fields.length} columns, the first row has ${first}`,
@@ -98,7 +103,7 @@ export function parseCsvData(texts: string | readonly string[], options: ParseOp
     }
     if (weights) weights[i] = number(fields[options.labeled ? 1 : 0]!, where);
     for (let j = 0; j < cols; j++) values[i * cols + j] = number(fields[skip + j]!, where);
-  });
+  }
   return { x: { rows: rows.length, cols, values }, labels, weights };
 }
 
