@@ -119,11 +119,6 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       '--role-name <name>',
       'execution role name (default: mme-sagemaker-execution; on local the seeded mme-local-sagemaker-execution)',
     )
-    .addOption(
-      new Option('--endpoint <name>', 'endpoint the role serves (default: mme-linear-learner)').argParser(
-        parse.resourceName,
-      ),
-    )
     .option('--dry-run', 'print the API requests in order, send none, record nothing')
     .action(act(async () => (await import('./commands/bootstrap.js')).bootstrapCommand));
 
@@ -141,7 +136,10 @@ export function buildProgram(run: Runner, version: string, io: ProgramOutput = {
       'commands to cover (default: all): bootstrap, data, preprocess, train, deploy, invoke, add-model, grant, metrics, status, logs, teardown',
     )
     .addOption(
-      new Option('--endpoint <name>', 'endpoint name (default: mme-linear-learner)').argParser(parse.resourceName),
+      new Option(
+        '--endpoint <name>',
+        `the one endpoint every algorithm is deployed on (default: each its own: ${defaultEndpoints()})`,
+      ).argParser(parse.resourceName),
     )
     .action(act(async () => (await import('./commands/permissions.js')).permissions));
 

@@ -30,7 +30,6 @@ export interface BootstrapOptions {
   region: string;
   bucket: string;
   prefix: string;
-  endpoint: string;
   roleName: string;
 }
 
@@ -53,7 +52,6 @@ function policyScope(o: BootstrapOptions, account: string): PermissionScope {
     account,
     bucket: o.bucket,
     prefix: o.prefix,
-    endpoint: o.endpoint,
     executionRoleArn: roleArnFor(o.region, account, o.roleName),
   };
 }

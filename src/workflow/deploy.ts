@@ -47,7 +47,6 @@ import {
   type HostingSpec,
   type PreprocessorSource,
 } from './endpoint-requests.js';
-import { imageUri } from './image-uris.js';
 import { runBounded, type PollOptions } from './jobs.js';
 import type { Reporter } from './reporter.js';
 import { s3 } from './requests.js';
@@ -122,10 +121,7 @@ export async function inspectDeploy(clients: Pick<Clients, 's3' | 'sageMaker'>, 
     prefix: o.prefix,
     roleArn: o.roleArn,
     preprocessor,
-    linearLearnerImage: imageUri(algorithmSpec(o.algorithm).image, o.region),
-    ...(algorithmSpec(o.algorithm).preprocessorAccept
-      ? { preprocessorAccept: algorithmSpec(o.algorithm).preprocessorAccept }
-      : {}),
+    ...(o.algorithm ? { algorithm: o.algorithm } : {}),
     instanceType: o.instanceType,
     instanceCount: o.instanceCount,
     ...(o.cache ? { cache: o.cache } : {}),

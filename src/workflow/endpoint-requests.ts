@@ -16,6 +16,7 @@
  * nothing; a re-run after a change computes new names.
  */
 import { createHash } from 'node:crypto';
+import { algorithmSpec, type AlgorithmName } from '../algorithms/registry.js';
 import { parseS3Uri } from '../aws-names/s3-uri.js';
 import type {
   ContainerDefinition,
@@ -27,6 +28,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { DeployOptions, DeployPlan } from './deploy.js';
 import type { PlannedRequest } from './dry-run.js';
+import { imageUri } from './image-uris.js';
 import { MAX_NAME_LENGTH } from './jobs.js';
 import { preprocessorEnvironment, s3 } from './requests.js';
 
@@ -68,7 +70,7 @@ function preprocessorContainer(
   };
 }
 
-/** The second container: linear learner in MultiModel mode over the prefix (ModelDataUrl ends in '/'). */
+/** The second container: the built-in algorithm in MultiModel mode over the prefix (ModelDataUrl ends in '/'). */
 function multiModelContainer(p: {
   image: string;
   bucket: string;
@@ -90,10 +92,11 @@ export interface PipelineInput {
   prefix: string;
   roleArn: string;
   preprocessor: PreprocessorSource;
-  /** The image of the multi-model container (the linear learner's, or another built-in algorithm's). */
-  linearLearnerImage: string;
-  /** SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT of the preprocessor (registry.ts preprocessorAccept). */
-  preprocessorAccept?: string;
+  /**
+   * The built-in algorithm of the multi-model container (default: the linear learner): its image
+   * in the region, and what the preprocessor must answer it (registry.ts preprocessorAccept).
+   */
+  algorithm?: AlgorithmName;
   instanceType: string;
   instanceCount: number;
   cache?: CacheSetting;
@@ -114,11 +117,12 @@ export interface HostingSpec {
 /** The pipeline model and its endpoint configuration, named after their content. */
 export function hostingSpec(endpoint: string, p: PipelineInput): HostingSpec {
   // The order is the pipeline: each container's output is the next one's input (CSV in, 10
-  // features out of the preprocessor, a prediction out of the linear learner).
+  // features out of the preprocessor, a prediction out of the algorithm).
+  const algorithm = algorithmSpec(p.algorithm);
   const containers = [
-    preprocessorContainer({ ...p.preprocessor, region: p.region, accept: p.preprocessorAccept }),
+    preprocessorContainer({ ...p.preprocessor, region: p.region, accept: algorithm.preprocessorAccept }),
     multiModelContainer({
-      image: p.linearLearnerImage,
+      image: imageUri(algorithm.image, p.region),
       bucket: p.bucket,
       prefix: p.prefix,
       ...(p.cache ? { cache: p.cache } : {}),

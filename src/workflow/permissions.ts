@@ -12,6 +12,7 @@
  *   CreateTrainingJob, CreateModel and CreateTransformJob (docs/aws-behaviour.md#permissions).
  * Pure: a scope in, documents out.
  */
+import { ALGORITHM_NAMES, algorithmSpec, type AlgorithmName } from '../algorithms/registry.js';
 import { logGroupArn, sagemakerArn } from '../aws-names/arns.js';
 import { SAGEMAKER_PRINCIPAL, sagemakerTrustPolicy } from '../aws-names/execution-role.js';
 import { partitionIdOf } from '../aws-names/partitions.js';
@@ -20,7 +21,7 @@ import { DEFAULT_HOSTING_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE } from './defaults
 import { preprocessRequests, trainRequests, type PlannedRequest } from './dry-run.js';
 import { deployRequests, hostingSpec, mmeLayout } from './endpoint-requests.js';
 import { defaultRoleName, grantRequests, revokeRequests } from './grant-policies.js';
-import { imageUri, sklearnImages } from './image-uris.js';
+import { sklearnImages } from './image-uris.js';
 import { planPreprocess } from './preprocess.js';
 import { layout } from './requests.js';
 import { planTrain } from './train.js';
@@ -31,7 +32,8 @@ export interface PermissionScope {
   account: string;
   bucket: string;
   prefix: string;
-  endpoint: string;
+  /** The one endpoint every algorithm is deployed on (--endpoint); absent: each algorithm's own (registry.ts). */
+  endpoint?: string;
   /** The execution role the commands pass to SageMaker. */
   executionRoleArn: string;
 }
@@ -91,11 +93,44 @@ const req = (
   input,
 });
 
-/** The requests a command sends, with sample names where a run makes new ones. */
+/**
+ * What the deploying commands act on: each built-in algorithm on its endpoint. One execution role
+ * and one caller serve all of them (bootstrap makes one role), so the policies cover every
+ * algorithm: its image, its model prefix, its endpoint.
+ */
+interface Serving {
+  algorithm: AlgorithmName;
+  endpoint: string;
+}
+
+function servings(s: Pick<PermissionScope, 'endpoint'>): Serving[] {
+  return ALGORITHM_NAMES.map((algorithm) => ({
+    algorithm,
+    endpoint: s.endpoint ?? algorithmSpec(algorithm).defaultEndpoint,
+  }));
+}
+
+/** The endpoints the policies name: --endpoint's, else each algorithm's own. */
+function scopeEndpoints(s: Pick<PermissionScope, 'endpoint'>): string[] {
+  return [...new Set(servings(s).map((t) => t.endpoint))];
+}
+
+/** The requests a command sends, for every algorithm, with sample names where a run makes new ones. */
 export function commandRequests(command: PermissionCommand, s: PermissionScope): PlannedRequest[] {
+  return servings(s).flatMap((t, i) => servingRequests(command, s, t, i === 0));
+}
+
+/**
+ * One algorithm's share of a command's requests; `first` adds the requests that are the same for
+ * every algorithm (the bucket, the data, the preprocessing, the metrics) once.
+ */
+function servingRequests(command: PermissionCommand, s: PermissionScope, t: Serving, first: boolean): PlannedRequest[] {
   const Bucket = s.bucket;
+  const { algorithm } = t;
+  const modelPrefix = algorithmSpec(algorithm).modelPrefix(s.prefix);
   const job = { bucket: s.bucket, prefix: s.prefix, region: s.region, roleArn: s.executionRoleArn, runId: SAMPLE_RUN };
-  const trainJob = planTrain({ ...job, locations: [SAMPLE_LOCATION], instanceType: DEFAULT_INSTANCE_TYPE }).jobs[0]!;
+  const trainPlan = planTrain({ ...job, algorithm, locations: [SAMPLE_LOCATION], instanceType: DEFAULT_INSTANCE_TYPE });
+  const trainJob = trainPlan.jobs[0]!;
   // deploy, add-model, experiment and status find models with Search (workflow/trained-models.ts).
   const trainingJobs = [req('SageMaker', 'Search', { Resource: 'TrainingJob' })];
   const preprocessOptions = {
@@ -111,10 +146,11 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
   const preprocessPlan = planPreprocess(preprocessOptions);
   const preprocessJob = preprocessPlan.fit.TrainingJobName!;
   const transformJob = preprocessPlan.transforms[0]!.request.TransformJobName!;
-  const objectKey = mmeLayout.key(s.prefix, SAMPLE_LOCATION);
-  const endpoint = { EndpointName: s.endpoint };
+  const objectKey = mmeLayout.key(modelPrefix, SAMPLE_LOCATION);
+  const endpoint = { EndpointName: t.endpoint };
   switch (command) {
     case 'bootstrap': {
+      if (!first) return [];
       const RoleName = roleNameOf(s.executionRoleArn);
       return [
         req('S3', 'HeadBucket', { Bucket }),
@@ -127,45 +163,49 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
       ];
     }
     case 'data':
-      return [
-        req('S3', 'HeadBucket', { Bucket }),
-        req('S3', 'PutObject', { Bucket, Key: `${HOUSING_DATA_PREFIX}/${SAMPLE_LOCATION}/train/train.csv` }),
-      ];
+      return first
+        ? [
+            req('S3', 'HeadBucket', { Bucket }),
+            req('S3', 'PutObject', { Bucket, Key: `${HOUSING_DATA_PREFIX}/${SAMPLE_LOCATION}/train/train.csv` }),
+          ]
+        : [];
     case 'preprocess':
-      return [
-        req('S3', 'ListObjectsV2', { Bucket, Prefix: `${HOUSING_DATA_PREFIX}/` }),
-        ...preprocessRequests(preprocessPlan, preprocessOptions, 0),
-      ];
+      return first
+        ? [
+            req('S3', 'ListObjectsV2', { Bucket, Prefix: `${HOUSING_DATA_PREFIX}/` }),
+            ...preprocessRequests(preprocessPlan, preprocessOptions, 0),
+          ]
+        : [];
     case 'train':
       return trainRequests(
-        planTrain({ ...job, locations: [SAMPLE_LOCATION], instanceType: DEFAULT_INSTANCE_TYPE }),
+        trainPlan,
         { bucket: s.bucket, parallel: 1, wait: true },
         { [SAMPLE_LOCATION]: layout.preprocessedKey(s.prefix, SAMPLE_LOCATION, 'train') },
       );
     case 'deploy': {
-      const spec = hostingSpec(s.endpoint, {
+      const spec = hostingSpec(t.endpoint, {
         region: s.region,
         bucket: s.bucket,
-        prefix: s.prefix,
+        prefix: modelPrefix,
         roleArn: s.executionRoleArn,
         preprocessor: {
           job: preprocessJob,
           image: sklearnImages(s.region).inference,
           modelDataUrl: `s3://${Bucket}/${preprocessJob}/output/model.tar.gz`,
         },
-        linearLearnerImage: imageUri('linear-learner', s.region),
+        algorithm,
         instanceType: DEFAULT_HOSTING_INSTANCE_TYPE,
         instanceCount: 1,
       });
       // Every branch the plan can take (create, update, re-create, supersede), from the plan's own builder.
       const writes = deployRequests(
         {
-          endpoint: s.endpoint,
+          endpoint: t.endpoint,
           copies: [
             {
               location: SAMPLE_LOCATION,
               trainingJob: trainJob.request.TrainingJobName!,
-              source: `s3://${Bucket}/${layout.modelArtifactKey(`${s.prefix}/`, trainJob.request.TrainingJobName!)}`,
+              source: trainJob.request.OutputDataConfig!.S3OutputPath!,
               key: objectKey,
               targetModel: mmeLayout.targetModel(SAMPLE_LOCATION),
               action: 'copy',
@@ -182,12 +222,12 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
           action: 'recreate',
           superseded: { configs: [spec.configName], models: [spec.modelName] },
         },
-        { bucket: s.bucket, prefix: s.prefix },
+        { bucket: s.bucket, prefix: modelPrefix },
       );
       return [
         ...trainingJobs,
         req('SageMaker', 'DescribeModel', { ModelName: preprocessJob }),
-        req('S3', 'ListObjectsV2', { Bucket, Prefix: mmeLayout.prefix(s.prefix) }),
+        req('S3', 'ListObjectsV2', { Bucket, Prefix: mmeLayout.prefix(modelPrefix) }),
         req('S3', 'HeadObject', { Bucket, Key: objectKey }),
         req('SageMaker', 'DescribeEndpoint', endpoint),
         req('SageMaker', 'DescribeEndpointConfig', { EndpointConfigName: spec.configName }),
@@ -199,37 +239,37 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
       return [
         req('SageMakerRuntime', 'InvokeEndpoint', endpoint),
         // --role-arn: the session of a role `mme grant` made.
-        req('STS', 'AssumeRole', { RoleArn: grantRoleArn(s) }),
+        req('STS', 'AssumeRole', { RoleArn: grantRoleArn(s, t.endpoint) }),
       ];
     case 'add-model':
       return [
         ...trainingJobs,
         req('S3', 'HeadObject', { Bucket, Key: objectKey }),
-        req('S3', 'CopyObject', { Bucket, Key: objectKey, CopySource: `${Bucket}/${s.prefix}/model.tar.gz` }),
+        req('S3', 'CopyObject', { Bucket, Key: objectKey, CopySource: `${Bucket}/${modelPrefix}/model.tar.gz` }),
         req('SageMakerRuntime', 'InvokeEndpoint', endpoint),
       ];
     case 'grant': {
-      const roleName = defaultRoleName([SAMPLE_LOCATION], s.endpoint);
+      const roleName = defaultRoleName([SAMPLE_LOCATION], t.endpoint);
       return [
         ...grantRequests({
           roleName,
           prefixes: [SAMPLE_LOCATION],
-          endpoint: s.endpoint,
-          endpointArn: sagemakerArn(s.region, s.account, 'endpoint', s.endpoint),
+          endpoint: t.endpoint,
+          endpointArn: sagemakerArn(s.region, s.account, 'endpoint', t.endpoint),
           principal: '<caller>',
           callerMayBeSession: false,
         }),
-        ...revokeRequests(roleName, s.endpoint),
+        ...revokeRequests(roleName, t.endpoint),
       ];
     }
     case 'metrics':
-      return [req('CloudWatch', 'GetMetricData', {})];
+      return first ? [req('CloudWatch', 'GetMetricData', {})] : [];
     case 'status':
       return [
         req('SageMaker', 'DescribeEndpoint', endpoint),
-        req('SageMaker', 'DescribeEndpointConfig', { EndpointConfigName: `${s.endpoint}-0` }),
-        req('SageMaker', 'DescribeModel', { ModelName: `${s.endpoint}-0` }),
-        req('S3', 'ListObjectsV2', { Bucket, Prefix: mmeLayout.prefix(s.prefix) }),
+        req('SageMaker', 'DescribeEndpointConfig', { EndpointConfigName: `${t.endpoint}-0` }),
+        req('SageMaker', 'DescribeModel', { ModelName: `${t.endpoint}-0` }),
+        req('S3', 'ListObjectsV2', { Bucket, Prefix: mmeLayout.prefix(modelPrefix) }),
         ...trainingJobs,
       ];
     case 'logs':
@@ -249,11 +289,11 @@ export function commandRequests(command: PermissionCommand, s: PermissionScope):
         req('SageMaker', 'ListTransformJobs', {}),
         // --all finds the prefix's preprocess jobs by name (teardown.ts prefixJobs).
         req('SageMaker', 'ListTrainingJobs', {}),
-        req('SageMaker', 'DescribeEndpointConfig', { EndpointConfigName: `${s.endpoint}-0` }),
-        req('SageMaker', 'DescribeModel', { ModelName: `${s.endpoint}-0` }),
+        req('SageMaker', 'DescribeEndpointConfig', { EndpointConfigName: `${t.endpoint}-0` }),
+        req('SageMaker', 'DescribeModel', { ModelName: `${t.endpoint}-0` }),
         req('SageMaker', 'DeleteEndpoint', endpoint),
-        req('SageMaker', 'DeleteEndpointConfig', { EndpointConfigName: `${s.endpoint}-0` }),
-        req('SageMaker', 'DeleteModel', { ModelName: `${s.endpoint}-0` }),
+        req('SageMaker', 'DeleteEndpointConfig', { EndpointConfigName: `${t.endpoint}-0` }),
+        req('SageMaker', 'DeleteModel', { ModelName: `${t.endpoint}-0` }),
         // --all: the prefix's preprocess and transform jobs (their tags say which), their models and outputs.
         req('SageMaker', 'ListTags', { ResourceArn: sagemakerArn(s.region, s.account, 'training-job', preprocessJob) }),
         req('SageMaker', 'ListTags', { ResourceArn: sagemakerArn(s.region, s.account, 'transform-job', transformJob) }),
@@ -281,8 +321,10 @@ const SAGEMAKER_RESOURCES: [suffix: string, key: string, type: Parameters<typeof
  * as `{endpoint}-*`; what a run names (`mme-train-…-{run}`, `mme-invoke-…`) as `mme-{step}-*`.
  */
 function namePattern(name: string, s: PermissionScope): string {
-  if (name === s.endpoint) return name;
-  if (name.startsWith(`${s.endpoint}-`)) return `${s.endpoint}-*`;
+  for (const endpoint of scopeEndpoints(s)) {
+    if (name === endpoint) return name;
+    if (name.startsWith(`${endpoint}-`)) return `${endpoint}-*`;
+  }
   const step = /^(mme-[a-z]+)-/i.exec(name);
   return step ? `${step[1]}-*` : name;
 }
@@ -295,8 +337,8 @@ function roleArnOf(s: PermissionScope, name: string): string {
   return `arn:${partitionIdOf(s.region)}:iam::${s.account}:role/${name}`;
 }
 
-function grantRoleArn(s: PermissionScope): string {
-  return roleArnOf(s, defaultRoleName([SAMPLE_LOCATION], s.endpoint));
+function grantRoleArn(s: PermissionScope, endpoint: string): string {
+  return roleArnOf(s, defaultRoleName([SAMPLE_LOCATION], endpoint));
 }
 
 /** What IAM authorizes one request on: AWS's Service Authorization Reference, per operation. */

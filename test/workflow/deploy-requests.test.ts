@@ -32,7 +32,6 @@ const input = (over: Partial<PipelineInput> = {}): PipelineInput => ({
   prefix: 'DEMO_MME_LINEAR_LEARNER',
   roleArn: ROLE,
   preprocessor: { job: JOB, image: SKLEARN, modelDataUrl: `s3://my-bucket/${JOB}/output/model.tar.gz` },
-  linearLearnerImage: LL,
   instanceType: 'ml.m4.xlarge',
   instanceCount: 1,
   ...over,

@@ -3,7 +3,8 @@
  * checks on:
  * 1. an IAM user holding only the policy `mme permissions` prints runs the whole workflow —
  *    bootstrap, then the demo's steps (data --upload, preprocess, train, deploy, invoke,
- *    add-model, grant, as the granted role, metrics), status, logs and teardown;
+ *    add-model, grant, as the granted role, metrics) for every built-in algorithm on its own
+ *    endpoint, status, logs and teardown;
  * 2. without any one of its statements, a request of some command is refused with AccessDenied
  *    (checked per statement with one request of the commands that need it, cheaper than
  *    re-running the workflow once per statement).
@@ -21,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type Clients } from '../../src/aws/clients.js';
 import { bootstrap } from '../../src/workflow/bootstrap.js';
+import { ALGORITHM_NAMES, algorithmSpec } from '../../src/algorithms/registry.js';
 import { runDemo } from '../../src/workflow/demo.js';
 import { ENDPOINT_POLL } from '../../src/workflow/endpoint-waiter.js';
 import { POLL } from '../../src/workflow/jobs.js';
@@ -78,7 +80,6 @@ beforeAll(async () => {
     account: cloud.accountId,
     bucket: 'mme-least-privilege',
     prefix: 'LEAST',
-    endpoint: 'mme-least',
     executionRoleArn: `arn:aws:iam::${cloud.accountId}:role/mme-sagemaker-execution`,
   };
   policy = callerPolicy([], scope);
@@ -92,7 +93,7 @@ afterAll(async () => {
 });
 
 describe('a user holding only the printed policy', () => {
-  it('runs the whole workflow: bootstrap, the demo, status, logs, teardown', async () => {
+  it('runs the whole workflow: bootstrap, the demo of each algorithm, status, logs, teardown', async () => {
     expect(policySize(policy)).toBeLessThanOrEqual(6144);
     const user = await userWith('mme-least', policy);
 
@@ -102,7 +103,6 @@ describe('a user holding only the printed policy', () => {
         region: scope.region,
         bucket: scope.bucket,
         prefix: scope.prefix,
-        endpoint: scope.endpoint,
         roleName: 'mme-sagemaker-execution',
       },
       silentReporter,
@@ -115,51 +115,59 @@ describe('a user holding only the printed policy', () => {
         region: scope.region,
         bucket: scope.bucket,
         prefix: scope.prefix,
-        endpoint: scope.endpoint,
         roleName: 'mme-sagemaker-execution',
       },
       silentReporter,
     );
     expect(again.changed).toBe(false);
 
-    const report = await runDemo(user, silentReporter, {
-      target: 'local',
-      bucket: scope.bucket,
-      prefix: scope.prefix,
-      region: scope.region,
-      roleArn: scope.executionRoleArn,
-      endpoint: scope.endpoint,
-      rows: 200,
-      seed: 7,
-      dataDir,
-      createBucket: false,
-      clean: false,
-      jobPoll: POLL.local,
-      endpointPoll: ENDPOINT_POLL.local,
-      paceMs: 0,
-      metricsTimeoutMs: 15_000,
-    });
-    const failed = report.steps.filter((s) => !s.ok);
-    expect(failed, JSON.stringify(failed)).toEqual([]);
-    expect(report.ok).toBe(true);
+    for (const algorithm of ALGORITHM_NAMES) {
+      const endpoint = algorithmSpec(algorithm).defaultEndpoint;
+      const report = await runDemo(user, silentReporter, {
+        target: 'local',
+        bucket: scope.bucket,
+        prefix: scope.prefix,
+        algorithm,
+        region: scope.region,
+        roleArn: scope.executionRoleArn,
+        endpoint,
+        rows: 200,
+        seed: 7,
+        dataDir,
+        createBucket: false,
+        clean: false,
+        jobPoll: POLL.local,
+        endpointPoll: ENDPOINT_POLL.local,
+        paceMs: 0,
+        metricsTimeoutMs: 15_000,
+      });
+      const failed = report.steps.filter((s) => !s.ok);
+      expect(failed, `${algorithm}: ${JSON.stringify(failed)}`).toEqual([]);
+      expect(report.ok).toBe(true);
 
-    const status = await collectStatus(user, silentReporter, {
-      region: scope.region,
-      prefix: scope.prefix,
-      endpoint: scope.endpoint,
-    });
-    expect(JSON.stringify(status)).toContain(scope.endpoint);
+      const status = await collectStatus(user, silentReporter, {
+        region: scope.region,
+        prefix: scope.prefix,
+        endpoint,
+      });
+      expect(JSON.stringify(status)).toContain(endpoint);
 
-    const trainJob = (report.steps.find((s) => s.name === 'train')!.result as { jobs: { name: string }[] }).jobs[0]!
-      .name;
-    const logs = await readLogs(user, silentReporter, { name: trainJob, region: scope.region });
-    expect(logs.lines.length).toBeGreaterThan(0);
+      const trainJob = (report.steps.find((s) => s.name === 'train')!.result as { jobs: { name: string }[] }).jobs[0]!
+        .name;
+      const logs = await readLogs(user, silentReporter, { name: trainJob, region: scope.region });
+      expect(logs.lines.length).toBeGreaterThan(0);
+    }
 
-    const teardown = { endpoint: scope.endpoint, bucket: scope.bucket, prefix: scope.prefix, all: true };
-    const plan = await inspectTeardown(user, teardown);
-    const removed = await applyTeardown(user, silentReporter, plan, { ...teardown, poll: ENDPOINT_POLL.local });
-    expect(removed.models.length).toBeGreaterThan(0);
-  }, 120_000);
+    for (const [i, algorithm] of ALGORITHM_NAMES.entries()) {
+      // The last teardown, --all, also removes the prefix's objects and preprocessor models.
+      const all = i === ALGORITHM_NAMES.length - 1;
+      const endpoint = algorithmSpec(algorithm).defaultEndpoint;
+      const teardown = { endpoint, bucket: scope.bucket, prefix: scope.prefix, all };
+      const plan = await inspectTeardown(user, teardown);
+      const removed = await applyTeardown(user, silentReporter, plan, { ...teardown, poll: ENDPOINT_POLL.local });
+      expect(removed.models.length).toBeGreaterThan(0);
+    }
+  }, 240_000);
 });
 
 describe('without any one statement', () => {

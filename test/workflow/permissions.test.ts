@@ -29,6 +29,24 @@ describe('permissions', () => {
     expect(new Set(p.Statement.map((s) => s.Sid)).size).toBe(p.Statement.length);
   });
 
+  it("without --endpoint: every algorithm's own endpoint, and the images of all of them for the role", () => {
+    const { endpoint: _one, ...every } = scope;
+    const resources = callerPolicy(['deploy', 'invoke'], every).Statement.flatMap((s) => s.Resource);
+    for (const e of ['mme-linear-learner', 'mme-xgboost', 'mme-knn', 'mme-rcf']) {
+      expect(resources).toContain(`arn:aws:sagemaker:eu-west-1:123456789012:endpoint/${e}`);
+      expect(resources).toContain(`arn:aws:sagemaker:eu-west-1:123456789012:endpoint-config/${e}-*`);
+    }
+    const repositories = executionRolePolicy(every).Statement.find((s) => s.Sid === 'EcrPull')!.Resource;
+    expect(repositories.map((r) => r.split('/').at(-1)).sort()).toEqual([
+      'knn',
+      'linear-learner',
+      'randomcutforest',
+      'sagemaker-scikit-learn',
+      'sagemaker-xgboost',
+    ]);
+    expect(policySize(callerPolicy([], every))).toBeLessThanOrEqual(6144);
+  });
+
   it('per command: invoke needs InvokeEndpoint (and AssumeRole for --role-arn), nothing of S3', () => {
     const actions = callerPolicy(['invoke'], scope).Statement.flatMap((s) => s.Action);
     expect(actions.sort()).toEqual(['sagemaker:InvokeEndpoint', 'sts:AssumeRole']);

@@ -12,14 +12,12 @@ import { ConfigError, UsageError } from '../../errors.js';
 import { DEFAULT_EXECUTION_ROLE_NAME, bootstrapRequests, type BootstrapResult } from '../../workflow/bootstrap.js';
 import { renderRequests } from '../../workflow/dry-run.js';
 import { roleNameProblem } from '../../workflow/grant-policies.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, type CommandContext, type CommandResult } from '../context.js';
 import { ACCOUNT_PLACEHOLDER } from '../dry-run.js';
 import { localCloudStatus } from '../../local/daemon.js';
 
 export interface BootstrapCommandOptions {
   roleName?: string;
-  endpoint?: string;
   dryRun?: boolean;
 }
 
@@ -34,8 +32,7 @@ export async function bootstrapCommand(options: BootstrapCommandOptions, ctx: Co
     options.roleName ?? (settings.target === 'local' ? LOCAL_EXECUTION_ROLE_NAME : DEFAULT_EXECUTION_ROLE_NAME);
   const problem = roleNameProblem(roleName);
   if (problem) throw new UsageError(`--role-name '${roleName}' ${problem}`);
-  const endpoint = options.endpoint ?? DEFAULT_ENDPOINT_NAME;
-  if (options.dryRun) return dryRun(roleName, endpoint, ctx);
+  if (options.dryRun) return dryRun(roleName, ctx);
 
   const conn = await connect(ctx);
   try {
@@ -45,7 +42,7 @@ export async function bootstrapCommand(options: BootstrapCommandOptions, ctx: Co
     const { bootstrap } = await import('../../workflow/bootstrap.js');
     const result = await bootstrap(
       conn.clients,
-      { region: conn.region, bucket, prefix: settings.prefix, endpoint, roleName },
+      { region: conn.region, bucket, prefix: settings.prefix, roleName },
       ctx.reporter,
     );
     const recorded = recordDefaults(ctx, { region: conn.region, bucket, roleArn: result.role.arn });
@@ -104,7 +101,7 @@ function render(r: BootstrapResult, recorded: Recorded, ctx: CommandContext): st
   ].join('\n');
 }
 
-async function dryRun(roleName: string, endpoint: string, ctx: CommandContext): Promise<CommandResult> {
+async function dryRun(roleName: string, ctx: CommandContext): Promise<CommandResult> {
   const { settings } = ctx;
   const { out } = ctx.output;
   let region = settings.region;
@@ -119,7 +116,7 @@ async function dryRun(roleName: string, endpoint: string, ctx: CommandContext): 
     }
   }
   const bucket = settings.bucket ?? defaultBucket(account, region);
-  const requests = bootstrapRequests({ region, bucket, prefix: settings.prefix, endpoint, roleName }, account);
+  const requests = bootstrapRequests({ region, bucket, prefix: settings.prefix, roleName }, account);
   const head = [
     `Dry run: up to ${requests.length} requests to ${settings.target} (${region}); none sent, nothing recorded. Which ones go depends on what HeadBucket and GetRole answer.`,
     ...notes.map((n) => `note: ${n}`),

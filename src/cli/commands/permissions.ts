@@ -7,7 +7,6 @@
 import { LOCAL_EXECUTION_ROLE_NAME } from '../../aws-names/execution-role.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_EXECUTION_ROLE_NAME } from '../../workflow/bootstrap.js';
-import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import {
   PERMISSION_COMMANDS,
   callerPolicy,
@@ -78,7 +77,7 @@ async function scopeOf(options: PermissionsCommandOptions, ctx: CommandContext):
     account,
     bucket: settings.bucket ?? `mme-${account === '*' ? '*' : account}-${region}`,
     prefix: settings.prefix,
-    endpoint: options.endpoint ?? DEFAULT_ENDPOINT_NAME,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     executionRoleArn: settings.roleArn ?? `arn:${partitionIdOf(region)}:iam::${account}:role/${roleName}`,
   };
 }
