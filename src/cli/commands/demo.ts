@@ -19,8 +19,9 @@ import type { GrantResult, RevokeResult } from '../../workflow/grant.js';
 import type { PreprocessResult } from '../../workflow/preprocess.js';
 import type { TeardownResult } from '../../workflow/teardown.js';
 import type { TrainResult } from '../../workflow/train.js';
-import type { AlgorithmName } from '../../algorithms/registry.js';
+import { algorithmSpec, type AlgorithmName } from '../../algorithms/registry.js';
 import { algorithmFlag, algorithmTarget } from '../algorithm.js';
+import { DEFAULT_ENDPOINT_NAME } from '../../workflow/names.js';
 import { connect, requireBucket, type CommandContext, type CommandResult } from '../context.js';
 import { fitToWidth, terminalColumns } from '../fit.js';
 import type { CliReporter } from '../progress.js';
@@ -194,7 +195,7 @@ async function renderStep(
 ): Promise<string> {
   const { out } = ctx.output;
   const ms = (v: number) => `${v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
-  const format = formatAnswer(algorithmTarget('', r.algorithm).spec.predicts);
+  const format = formatAnswer(algorithmSpec(r.algorithm).predicts);
   const answer = (v: number | null, raw?: string) => (v === null ? out.yellow(raw ?? '?') : out.green(format(v)));
   const section = (body?: string) => {
     const mark = s.ok ? out.green('✔') : out.red('✖');
@@ -305,8 +306,8 @@ function renderSummary(r: DemoReport, ctx: CommandContext): string {
   else lines.push(`${out.green('✔')} The whole journey in ${r.wallSeconds.toFixed(1)} s on ${r.target}.`);
   if (r.kept && r.steps.some((s) => s.name === 'deploy' && s.ok) && !r.steps.some((s) => s.name === 'teardown')) {
     const billed = r.target === 'aws' ? ' (billed while it runs)' : '';
-    // The commands default to the linear learner's endpoint: another endpoint is named.
-    const endpointFlag = r.endpoint === algorithmTarget('', undefined).endpoint ? '' : ` --endpoint ${r.endpoint}`;
+    // teardown and grant default to the linear learner's endpoint: another endpoint is named.
+    const endpointFlag = r.endpoint === DEFAULT_ENDPOINT_NAME ? '' : ` --endpoint ${r.endpoint}`;
     const teardown = `mme teardown --yes${endpointFlag}`;
     const role = r.steps.find((s) => s.name === 'grant' && s.ok)
       ? ` and role ${defaultRoleName([GRANTED], r.endpoint)} ('mme grant --prefix ${GRANTED}${endpointFlag} --remove')`

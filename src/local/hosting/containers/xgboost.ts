@@ -176,11 +176,11 @@ function score(models: readonly XGBoostModel[], x: DenseMatrix): { values: Float
  */
 function rowsOf(values: Float32Array, width: number): (number | number[])[] {
   const rows: (number | number[])[] = new Array<number | number[]>(values.length / width);
+  if (width === 1) {
+    for (let r = 0; r < rows.length; r++) rows[r] = values[r]!;
+    return rows;
+  }
   for (let r = 0; r < rows.length; r++) {
-    if (width === 1) {
-      rows[r] = values[r]!;
-      continue;
-    }
     const row = new Array<number>(width);
     for (let j = 0; j < width; j++) row[j] = values[r * width + j]!;
     rows[r] = row;
