@@ -14,27 +14,21 @@
  * text/csv or application/json `{"instances":[{"features":[...]}]}`, application/json when the
  * caller has no preference. The batch transform that feeds training uses Accept text/csv.
  *
- * The column contract is defined here and not imported from the data generator on purpose:
- * it is the contract of the preprocessing script, which must not change when the generator does.
+ * The column contract is the housing schema's (housing/schema.ts), which the generator writes
+ * to and the script reads: one list, so the two cannot drift apart.
  */
 import { formatCsvRows, parseCsv, parseNumberField, type CsvRow } from './csv.js';
 import { negotiateAccept, requireContentType } from './content-types.js';
 import { InferenceError } from './errors.js';
 import { standardScalerStats } from './sklearn-stats.js';
+import { CATEGORICAL_FEATURES, FEATURE_COLUMNS, LABEL_COLUMN, NUMERIC_FEATURES } from '../housing/schema.js';
 
-export const PREPROCESSOR_COLUMNS = [
-  'YEAR_BUILT',
-  'SQUARE_FEET',
-  'NUM_BEDROOMS',
-  'NUM_BATHROOMS',
-  'LOT_ACRES',
-  'GARAGE_SPACES',
-  'FRONT_PORCH',
-  'DECK',
-] as const;
-export const LABEL_COLUMN = 'PRICE';
-export const NUMERIC_INDICES = [0, 1, 2, 3, 4, 5] as const;
-export const CATEGORICAL_INDICES = [6, 7] as const;
+/** The columns the reference notebook's script reads are the housing schema's (housing/schema.ts). */
+export const PREPROCESSOR_COLUMNS = FEATURE_COLUMNS;
+export { LABEL_COLUMN };
+/** Where the StandardScaler's columns stand in a row. */
+export const NUMERIC_INDICES: readonly number[] = NUMERIC_FEATURES.map((name) => FEATURE_COLUMNS.indexOf(name));
+export const CATEGORICAL_INDICES: readonly number[] = CATEGORICAL_FEATURES.map((name) => FEATURE_COLUMNS.indexOf(name));
 /** Columns of an unlabelled row; a labelled row has the label after them. */
 export const UNLABELLED_WIDTH = PREPROCESSOR_COLUMNS.length;
 export const LABELLED_WIDTH = UNLABELLED_WIDTH + 1;

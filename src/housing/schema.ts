@@ -22,7 +22,7 @@ export const FEATURE_COLUMNS = [
 export type FeatureColumn = (typeof FEATURE_COLUMNS)[number];
 
 /** The label, written last in training/test files. */
-const LABEL_COLUMN = 'PRICE';
+export const LABEL_COLUMN = 'PRICE';
 
 /** Every column of a labelled (training or test) row, in CSV order. */
 export const CSV_COLUMNS = [...FEATURE_COLUMNS, LABEL_COLUMN] as const;

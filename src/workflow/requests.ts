@@ -30,6 +30,21 @@ const CONTAINER_LOG_LEVEL = 20;
 /** The SDK's defaults for a job: max_run 24 h, volume_size 30 GB. */
 const MAX_RUNTIME_SECONDS = 86_400;
 const VOLUME_SIZE_GB = 30;
+
+/** One instance of the given type, its volume and its time limit: what every training job here asks for. */
+function trainingResources(
+  instanceType: string,
+): Pick<CreateTrainingJobRequest, 'ResourceConfig' | 'StoppingCondition'> {
+  return {
+    // The service validates the instance type (the SDK's enum is a type only, and grows).
+    ResourceConfig: {
+      InstanceType: instanceType as TrainingInstanceType,
+      InstanceCount: 1,
+      VolumeSizeInGB: VOLUME_SIZE_GB,
+    },
+    StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
+  };
+}
 /** The notebook's 70/30 train/validation split of each location's transformed data. */
 export const DEFAULT_VALIDATION_FRACTION = 0.3;
 
@@ -100,13 +115,7 @@ export function preprocessTrainingJob(p: PreprocessJobInput): CreateTrainingJobR
     ],
     // The SDK's default output path, the bucket's root: the model lands at {job}/output/model.tar.gz.
     OutputDataConfig: { S3OutputPath: s3(p.bucket, '') },
-    // The service validates the instance type (the SDK's enum is a type only, and grows).
-    ResourceConfig: {
-      InstanceType: p.instanceType as TrainingInstanceType,
-      InstanceCount: 1,
-      VolumeSizeInGB: VOLUME_SIZE_GB,
-    },
-    StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
+    ...trainingResources(p.instanceType),
     Tags: p.tags,
   };
 }
@@ -218,12 +227,7 @@ export function linearLearnerTrainingJob(p: LinearLearnerJobInput): CreateTraini
     OutputDataConfig: {
       S3OutputPath: s3(p.bucket, layout.modelArtifactsPrefix(spec.modelPrefix(p.prefix), p.location)),
     },
-    ResourceConfig: {
-      InstanceType: p.instanceType as TrainingInstanceType,
-      InstanceCount: 1,
-      VolumeSizeInGB: VOLUME_SIZE_GB,
-    },
-    StoppingCondition: { MaxRuntimeInSeconds: MAX_RUNTIME_SECONDS },
+    ...trainingResources(p.instanceType),
     Tags: p.tags,
   };
 }

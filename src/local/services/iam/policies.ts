@@ -23,6 +23,7 @@ import type { ManagedPolicyRecord } from './types.js';
 import {
   checkDuplicateTagKeys,
   Constraints,
+  documentMember,
   NAME_PATTERN_TEXT,
   PATH_PATTERN_TEXT,
   PATTERNS,
@@ -41,17 +42,6 @@ export function checkIdentityPolicy(text: string, maxSize: number, quota: string
 
 export function checkManagedPolicy(text: string): void {
   checkIdentityPolicy(text, MANAGED_POLICY_SIZE, 'PolicySize');
-}
-
-export function documentMember(c: Constraints, member: string, value: string | undefined): string {
-  return (
-    c.string(member, value, {
-      max: 131072,
-      pattern: PATTERNS.document,
-      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
-      required: true,
-    }) ?? ''
-  );
 }
 
 /** A PolicyArn parameter: present, of IAM's length bounds, and shaped like an ARN. */

@@ -7,9 +7,9 @@
 import type { XmlNode } from '../../protocols/xml.js';
 import { accessDeniedError } from '../../protocols/index.js';
 import { deleteConflict, limitExceeded, noSuchEntity, type IamContext } from './context.js';
-import { authorizedPolicy, checkManagedPolicy, documentMember, policyArnParam } from './policies.js';
+import { authorizedPolicy, checkManagedPolicy, policyArnParam } from './policies.js';
 import type { ManagedPolicyRecord, PolicyVersionRecord } from './types.js';
-import { encodeDocument, Constraints } from './validation.js';
+import { Constraints, documentMember, encodeDocument } from './validation.js';
 
 const MAX_VERSIONS = 5;
 

@@ -9,10 +9,10 @@
 import type { XmlNode } from '../../protocols/xml.js';
 import { ServiceError } from '../../service-error.js';
 import { authorizedPrincipal, limitExceeded, noSuchEntity, page, type IamContext } from './context.js';
-import { checkIdentityPolicy, documentMember, policyArnParam } from './policies.js';
+import { checkIdentityPolicy, policyArnParam } from './policies.js';
 import type { PrincipalKind } from './principal-kinds.js';
 import type { RoleRecord, UserRecord } from './types.js';
-import { Constraints, encodeDocument, NAME_PATTERN_TEXT, PATTERNS } from './validation.js';
+import { Constraints, documentMember, encodeDocument, NAME_PATTERN_TEXT, PATTERNS } from './validation.js';
 
 type Handler = (ctx: IamContext) => Promise<XmlNode | undefined>;
 

@@ -9,7 +9,14 @@ import { alreadyExists, authorizedPrincipal, deleteConflict, limitExceeded, type
 import { ROLE, roleArn, roleNameConstraint } from './principal-kinds.js';
 import { roleXml } from './shapes.js';
 import type { RoleRecord } from './types.js';
-import { checkDuplicateTagKeys, Constraints, PATH_PATTERN_TEXT, PATTERNS, parseTags } from './validation.js';
+import {
+  checkDuplicateTagKeys,
+  Constraints,
+  documentMember,
+  PATH_PATTERN_TEXT,
+  PATTERNS,
+  parseTags,
+} from './validation.js';
 
 /** IAM quotas (reference_iam-quotas.html), at their defaults. */
 const ROLES_PER_ACCOUNT = 1000;
@@ -28,17 +35,6 @@ function checkTrustPolicy(text: string): void {
     throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_SIZE}`);
 }
 
-function documentConstraint(c: Constraints, member: string, value: string | undefined): string {
-  return (
-    c.string(member, value, {
-      max: 131072,
-      pattern: PATTERNS.document,
-      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
-      required: true,
-    }) ?? ''
-  );
-}
-
 /** Condition keys of a request that sets tags (aws:RequestTag/…, aws:TagKeys). */
 export function requestTagContext(tags: { Key: string; Value: string }[]): Record<string, string | string[]> {
   if (tags.length === 0) return {};
@@ -52,7 +48,7 @@ export async function createRole(ctx: IamContext): Promise<XmlNode | undefined> 
   const c = new Constraints();
   const name = roleNameConstraint(c, p.RoleName);
   const path = pathConstraint(c, p.Path);
-  const trust = documentConstraint(c, 'assumeRolePolicyDocument', p.AssumeRolePolicyDocument);
+  const trust = documentMember(c, 'assumeRolePolicyDocument', p.AssumeRolePolicyDocument);
   const maxSession = c.integer('maxSessionDuration', p.MaxSessionDuration, 3600, 43200) ?? 3600;
   const description = c.string('description', p.Description, { min: 0, max: 1000, pattern: PATTERNS.description });
   const tags = parseTags(queryList(p, 'Tags'), c);
@@ -133,7 +129,7 @@ export async function updateRole(ctx: IamContext): Promise<XmlNode | undefined> 
 export async function updateAssumeRolePolicy(ctx: IamContext): Promise<XmlNode | undefined> {
   const c = new Constraints();
   const name = roleNameConstraint(c, ctx.params.RoleName);
-  const trust = documentConstraint(c, 'policyDocument', ctx.params.PolicyDocument);
+  const trust = documentMember(c, 'policyDocument', ctx.params.PolicyDocument);
   c.done();
   const role = authorizedPrincipal(ctx, ROLE, name);
   checkTrustPolicy(trust);

@@ -79,6 +79,18 @@ export class Constraints {
 export const NAME_PATTERN_TEXT = '[\\w+=,.@-]+';
 export const PATH_PATTERN_TEXT = '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)';
 
+/** A policy document member (a policy, an inline policy, a trust policy): IAM's bounds and character set. */
+export function documentMember(c: Constraints, member: string, value: string | undefined): string {
+  return (
+    c.string(member, value, {
+      max: 131072,
+      pattern: PATTERNS.document,
+      patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+      required: true,
+    }) ?? ''
+  );
+}
+
 /**
  * IAM returns every policy document URL-encoded (RFC 3986), exactly as written: the SDKs hand it
  * over undecoded and callers run decodeURIComponent / urllib.parse.unquote on it
