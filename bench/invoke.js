@@ -44,8 +44,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   bounded,
-  cleanupStack,
-  cleanUpOnSigint,
+  guardedCleanups,
   createPipelineEndpoint,
   load,
   XGBOOST_IMAGE,
@@ -56,7 +55,6 @@ import {
   progressTo,
   requireBuild,
   round,
-  startWatchdog,
 } from './lib.js';
 import { answerProfileRequests, WARM_PATH_GROUPS } from './profile.js';
 
@@ -129,10 +127,8 @@ async function main() {
       p,
     ) ?? NaN;
 
-  const cleanups = cleanupStack();
+  const cleanups = guardedCleanups('invoke bench', int('timeout', 1));
   const cleanup = cleanups.run;
-  startWatchdog(int('timeout', 1), `invoke bench: gave up after --timeout ${flags.timeout} s`, cleanup);
-  cleanUpOnSigint(cleanup);
 
   if (spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error) {
     console.error('invoke bench: wrk is not installed (apt-get install wrk)');

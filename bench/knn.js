@@ -20,18 +20,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
-  cleanupStack,
-  cleanUpOnSigint,
+  bytesPerLoad,
+  guardedCleanups,
   load,
   numberFlag,
   printTables,
   progressTo,
   requireBuild,
   round,
-  startWatchdog,
 } from './lib.js';
 
 requireBuild('algorithms/knn/index.js');
@@ -57,9 +54,7 @@ const single = numberFlag(flags, 'single', 1);
 const repeat = numberFlag(flags, 'repeat', 1);
 const copies = numberFlag(flags, 'copies', 1);
 const progress = progressTo('knn bench');
-const cleanups = cleanupStack();
-startWatchdog(numberFlag(flags, 'timeout', 1), `knn bench: gave up after --timeout ${flags.timeout} s`, cleanups.run);
-cleanUpOnSigint(cleanups.run);
+const cleanups = guardedCleanups('knn bench', numberFlag(flags, 'timeout', 1));
 
 const { trainKnn, predictKnn, invokeKnn, writeKnnArtifact, readKnnArtifact } = await load('algorithms/knn/index.js');
 const python = ['/usr/bin/python3', 'python3'].find(
@@ -151,21 +146,9 @@ try {
   }
 
   progress('memory per loaded model');
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc');
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
   const files = writeKnnArtifact(model);
   const artifactBytes = Object.values(files).reduce((s, b) => s + b.byteLength, 0);
-  const before = used();
-  const loaded = [];
-  for (let i = 0; i < copies; i++) loaded.push(readKnnArtifact(files));
-  const bytesPerModel = Math.round((used() - before) / copies);
-  loaded.length = 0;
+  const { bytesPerModel } = bytesPerLoad(copies, () => readKnnArtifact(files));
 
   const qps = (seconds, n) => round(n / seconds, 0);
   const ratio = (a, b) => (a === undefined || b === undefined ? 'n/a' : round(a / b, 2));

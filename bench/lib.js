@@ -1,6 +1,8 @@
 // What the benchmark scripts share: the build they load, flags, cleanup and the watchdog,
 // statistics, the tables they print, and the housing pipeline they deploy (invoke, soak).
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const dist = new URL('../dist/', import.meta.url);
 
@@ -72,6 +74,37 @@ export function cleanUpOnSigint(cleanup) {
     await cleanup();
     process.exit(130);
   });
+}
+
+/**
+ * A script's cleanup stack, run by the watchdog after `timeoutSeconds` (exit 3) and by Ctrl-C
+ * (exit 130) as well as by the script itself at the end.
+ */
+export function guardedCleanups(label, timeoutSeconds, onError) {
+  const cleanups = cleanupStack(onError);
+  startWatchdog(timeoutSeconds, `${label}: gave up after --timeout ${timeoutSeconds} s`, cleanups.run);
+  cleanUpOnSigint(cleanups.run);
+  return cleanups;
+}
+
+/**
+ * The memory one loaded model keeps: heap plus array buffers (after two full collections)
+ * grown over `copies` calls of `loadOne`, all held at once, divided by `copies`. Returns the
+ * first copy too, for figures of its own.
+ */
+export function bytesPerLoad(copies, loadOne) {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const used = () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const loaded = [];
+  for (let i = 0; i < copies; i++) loaded.push(loadOne());
+  return { bytesPerModel: Math.round((used() - before) / copies), first: loaded[0] };
 }
 
 export const round = (x, places = 2) => (Number.isFinite(x) ? Math.round(x * 10 ** places) / 10 ** places : x);

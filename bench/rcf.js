@@ -14,18 +14,15 @@
 //   node bench/rcf.js [--sizes 10000,100000] [--dim 8] [--trees 100] [--samples 256] [--repeat 3]
 //                     [--copies 10] [--timeout 600] [--json]
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
-  cleanupStack,
-  cleanUpOnSigint,
+  bytesPerLoad,
+  guardedCleanups,
   load,
   numberFlag,
   printTables,
   progressTo,
   requireBuild,
   round,
-  startWatchdog,
 } from './lib.js';
 
 requireBuild('algorithms/rcf/index.js');
@@ -53,9 +50,7 @@ const samples = numberFlag(flags, 'samples', 1);
 const repeat = numberFlag(flags, 'repeat', 1);
 const copies = numberFlag(flags, 'copies', 1);
 const progress = progressTo('rcf bench');
-const cleanups = cleanupStack();
-startWatchdog(numberFlag(flags, 'timeout', 1), `rcf bench: gave up after --timeout ${flags.timeout} s`, cleanups.run);
-cleanUpOnSigint(cleanups.run);
+const cleanups = guardedCleanups('rcf bench', numberFlag(flags, 'timeout', 1));
 
 const { trainRcf, invokeRcf, scoreForest, writeRcfArtifact, readRcfArtifact } = await load('algorithms/rcf/index.js');
 
@@ -101,20 +96,8 @@ try {
   const [scoreSeconds] = best(() => scoreForest(model.forest, parsed, 1000));
 
   progress('memory per loaded model');
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc');
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
   const bytes = writeRcfArtifact(model);
-  const before = used();
-  const loaded = [];
-  for (let i = 0; i < copies; i++) loaded.push(readRcfArtifact(bytes));
-  const bytesPerModel = Math.round((used() - before) / copies);
-  loaded.length = 0;
+  const { bytesPerModel } = bytesPerLoad(copies, () => readRcfArtifact(bytes));
 
   const result = {
     benchmark: 'rcf',

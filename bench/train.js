@@ -25,8 +25,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import {
   bounded,
-  cleanupStack,
-  cleanUpOnSigint,
+  guardedCleanups,
   executionRoleArn,
   LINEAR_LEARNER_IMAGE,
   load,
@@ -36,7 +35,6 @@ import {
   progressTo,
   requireBuild,
   round,
-  startWatchdog,
 } from './lib.js';
 
 requireBuild('local/jobs/worker.js');
@@ -83,10 +81,8 @@ const progress = progressTo('train bench');
 const now = () => performance.now();
 const seconds = (ms) => Math.round(ms) / 1000;
 
-const cleanups = cleanupStack();
+const cleanups = guardedCleanups('train bench', int('timeout', 1));
 const cleanup = cleanups.run;
-startWatchdog(int('timeout', 1), `train bench: gave up after --timeout ${flags.timeout} s`, cleanup);
-cleanUpOnSigint(cleanup);
 
 // ---- data (not timed) ----------------------------------------------------------------------
 

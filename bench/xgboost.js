@@ -25,18 +25,15 @@ import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
-  cleanupStack,
-  cleanUpOnSigint,
+  bytesPerLoad,
+  guardedCleanups,
   load,
   numberFlag,
   printTables,
   progressTo,
   requireBuild,
   round,
-  startWatchdog,
 } from './lib.js';
 
 requireBuild('algorithms/xgboost/index.js');
@@ -67,13 +64,7 @@ const calls = numberFlag(flags, 'calls', 100);
 const copies = numberFlag(flags, 'copies', 1);
 const COLS = 10;
 const progress = progressTo('xgboost bench');
-const cleanups = cleanupStack();
-startWatchdog(
-  numberFlag(flags, 'timeout', 1),
-  `xgboost bench: gave up after --timeout ${flags.timeout} s`,
-  cleanups.run,
-);
-cleanUpOnSigint(cleanups.run);
+const cleanups = guardedCleanups('xgboost bench', numberFlag(flags, 'timeout', 1));
 
 const { trainXGBoost, parseCsvData, loadModel, predict, modelByteSize } = await load('algorithms/xgboost/index.js');
 const SCRIPT = new URL('../python/xgboost_reference.py', import.meta.url).pathname;
@@ -221,29 +212,17 @@ try {
   };
 
   // ---- memory per loaded model -----------------------------------------------------------------
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc');
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const before = used();
-  const loaded = [];
-  for (let i = 0; i < copies; i++) {
+  const { bytesPerModel, first } = bytesPerLoad(copies, () => {
     const m = loadModel(modelBytes).model;
     predict(m, parsedRow); // a loaded model has been scored: its packed scoring copy exists
-    loaded.push(m);
-  }
-  const after = used();
+    return m;
+  });
   memory = {
     copies,
-    bytesPerModel: Math.round((after - before) / copies),
-    typedArrayBytes: modelByteSize(loaded[0]),
+    bytesPerModel,
+    typedArrayBytes: modelByteSize(first),
     artifactBytes: modelBytes.length,
   };
-  loaded.length = 0;
 
   const goal = (r) => (r === undefined ? 'n/a' : r <= 2 ? 'met' : 'NOT met');
   const result = {

@@ -16,11 +16,8 @@ export interface TrainTask {
   delayMs?: number;
 }
 
-export interface TransformTask {
-  type: 'transform';
-  /** The model's containers in pipeline order (one for a single-container model). */
-  containers: { algorithm: AlgorithmId; files: ModelFile[] }[];
-  inputs: { relativeKey: string; data: Uint8Array }[];
+/** How a transform job splits, batches and assembles records: CreateTransformJob's settings, as the runner and the worker both take them. */
+export interface TransformBatching {
   splitType: 'None' | 'Line';
   batchStrategy: 'MultiRecord' | 'SingleRecord';
   /** 0 = no limit (TransformJob MaxPayloadInMB 0). */
@@ -28,6 +25,13 @@ export interface TransformTask {
   contentType?: string;
   accept?: string;
   assembleWith: 'None' | 'Line';
+}
+
+export interface TransformTask extends TransformBatching {
+  type: 'transform';
+  /** The model's containers in pipeline order (one for a single-container model). */
+  containers: { algorithm: AlgorithmId; files: ModelFile[] }[];
+  inputs: { relativeKey: string; data: Uint8Array }[];
   delayMs?: number;
 }
 

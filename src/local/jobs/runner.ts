@@ -10,6 +10,7 @@ import { ChannelError, readDataSource, type S3DataSourceSpec } from './channels.
 import { describeLocation, type JobKind, type JobLogs } from './logs.js';
 import { packModelTar, unpackModelTar, type ModelFile } from '../../formats/model-tar.js';
 import { JobCancelled, JobPool, WorkerTaskFailed, type Slot } from './pool.js';
+import type { TransformBatching } from './protocol.js';
 import { joinS3Key, parseS3Uri } from '../../aws-names/s3-uri.js';
 
 export type TrainingPhase = 'Downloading' | 'Training' | 'Uploading';
@@ -24,17 +25,11 @@ export interface TrainingSpec {
   region: string;
 }
 
-export interface TransformSpec {
+export interface TransformSpec extends TransformBatching {
   name: string;
   containers: { algorithm: AlgorithmId; modelDataUrl: string }[];
   source: S3DataSourceSpec;
   compression?: string;
-  splitType: 'None' | 'Line';
-  batchStrategy: 'MultiRecord' | 'SingleRecord';
-  maxPayloadBytes: number;
-  contentType?: string;
-  accept?: string;
-  assembleWith: 'None' | 'Line';
   outputPath: string;
   region: string;
 }
