@@ -11,8 +11,8 @@ export const load = (path) => import(new URL(path, dist).href);
 
 /** The execution role each local account seeds (it trusts SageMaker, so CreateModel and CreateTrainingJob pass). */
 export async function executionRoleArn(accountId) {
-  const { LOCAL_EXECUTION_ROLE_NAME } = await load('aws-names/execution-role.js');
-  return `arn:aws:iam::${accountId}:role/${LOCAL_EXECUTION_ROLE_NAME}`;
+  const { localExecutionRoleArn } = await load('aws-names/execution-role.js');
+  return localExecutionRoleArn(accountId);
 }
 
 /** Whether the build has `path` (in dist/). */

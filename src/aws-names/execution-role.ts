@@ -8,6 +8,10 @@
 /** The default execution role on the local target; seeded with the account (it trusts SageMaker). */
 export const LOCAL_EXECUTION_ROLE_NAME = 'mme-local-sagemaker-execution';
 
+/** That role's ARN in a local account (the local cloud is one aws-partition account). */
+export const localExecutionRoleArn = (accountId: string): string =>
+  `arn:aws:iam::${accountId}:role/${LOCAL_EXECUTION_ROLE_NAME}`;
+
 export const SAGEMAKER_PRINCIPAL = 'sagemaker.amazonaws.com';
 
 /** The trust policy of an execution role: SageMaker, and only SageMaker, may assume it. */

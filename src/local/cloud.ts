@@ -101,12 +101,6 @@ export interface OpenOptions {
   /** The region `mme local env` advertises; requests may be signed for any region. */
   region?: string;
   log?: (line: string) => void;
-  /**
-   * Check execution roles on CreateTrainingJob/CreateModel/CreateTransformJob as SageMaker does
-   * (services/sagemaker/pass-role.ts). Default true; false only for tests of other behaviour that
-   * name roles which do not exist in this account.
-   */
-  checkExecutionRoles?: boolean;
   /** The clock of authentication, IAM and STS (tests: expire sessions without waiting). */
   now?: () => Date;
   /** SageMaker job settings (pool size; tests: a worker delay hook). */
@@ -176,7 +170,7 @@ export async function openLocalCloud(options: OpenOptions): Promise<OpenLocalClo
     log,
     host,
     events: logEvents,
-    ...(options.checkExecutionRoles === false ? {} : { roles: executionRoles(iamState) }),
+    roles: executionRoles(iamState),
   });
   await sagemaker.open();
   const cloudwatch = createCloudWatchService({ dir: paths.cloudwatch, now, log });

@@ -8,7 +8,7 @@
  */
 import { randomBytes, createHash } from 'node:crypto';
 import type { DescribeTrainingJobResponse, DescribeTransformJobResponse, Tag } from '@aws-sdk/client-sagemaker';
-import { LOCAL_EXECUTION_ROLE_NAME } from '../aws-names/execution-role.js';
+import { localExecutionRoleArn } from '../aws-names/execution-role.js';
 import { ConfigError, ExitCode, MmeError } from '../errors.js';
 
 // ── names ────────────────────────────────────────────────────────────────────────────────
@@ -104,7 +104,7 @@ export async function executionRoleArn(
       'Pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (or set MME_ROLE_ARN): a role that trusts sagemaker.amazonaws.com and may read and write the bucket.',
     );
   }
-  return `arn:aws:iam::${await account()}:role/${LOCAL_EXECUTION_ROLE_NAME}`;
+  return localExecutionRoleArn(await account());
 }
 
 // ── waiting ──────────────────────────────────────────────────────────────────────────────

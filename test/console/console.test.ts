@@ -18,7 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, startCliDaemon, type CliDaemon } from '../cli/helpers.js';
 import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
-import { linearCsv, putObjects, trainingJobInput, waitForTrainingJob } from '../sagemaker/fixtures.js';
+import { linearCsv, seededRole, putObjects, trainingJobInput, waitForTrainingJob } from '../sagemaker/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Debian's chromium (.ci/run installs it); without it the browser tests skip, visibly. */
@@ -89,8 +89,7 @@ beforeAll(async () => {
     await putObjects(await clients.s3(), { 'linear/train/part-1.csv': linearCsv(40) });
     await sm.send(
       new CreateTrainingJobCommand(
-        trainingJobInput(JOB, {
-          RoleArn: `arn:aws:iam::${info.accountId}:role/mme-local-sagemaker-execution`,
+        trainingJobInput(seededRole(info.accountId), JOB, {
           Tags: [{ Key: 'mme:location', Value: 'Chicago_IL' }],
         }),
       ),

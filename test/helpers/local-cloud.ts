@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { localExecutionRoleArn } from '../../src/aws-names/execution-role.js';
 import { openLocalCloud, type OpenLocalCloud, type OpenOptions } from '../../src/local/cloud.js';
 import type { LogEventStore } from '../../src/local/store/log-events.js';
 
@@ -18,6 +19,11 @@ export interface TestCloud {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** The default user's ARN. */
   userArn: string;
+  /**
+   * The execution role the cloud seeds (it trusts SageMaker, and the default user may pass it):
+   * what a CreateTrainingJob, CreateModel or CreateTransformJob names to pass SageMaker's checks.
+   */
+  executionRoleArn: string;
   /** The account root's keys, for what only the root may do (and for tests about the root). */
   rootCredentials: { accessKeyId: string; secretAccessKey: string };
   stateDir: string;
@@ -41,14 +47,8 @@ export async function startTestCloud(
     stateDir?: string;
     sagemaker?: OpenOptions['sagemaker'];
     hosting?: OpenOptions['hosting'];
-    /**
-     * SageMaker's execution-role checks (PassRole, trust); off unless asked, because most tests
-     * name a fixed role ARN of another account (test/sagemaker/fixtures.ts). The daemon always checks.
-     */
-    checkExecutionRoles?: boolean;
   } = {},
 ): Promise<TestCloud> {
-  const checkExecutionRoles = options.checkExecutionRoles ?? false;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'mme-test-')));
   const ownsState = options.stateDir === undefined;
   let cloud: OpenLocalCloud = await openLocalCloud({
@@ -56,7 +56,6 @@ export async function startTestCloud(
     port: 0,
     sagemaker: options.sagemaker,
     hosting: options.hosting,
-    checkExecutionRoles,
   });
   const clients: { destroy(): void }[] = [];
 
@@ -68,6 +67,7 @@ export async function startTestCloud(
     accountId: cloud.account.accountId,
     credentials: { accessKeyId: cloud.defaultUser.accessKeyId, secretAccessKey: cloud.defaultUser.secretAccessKey },
     userArn: cloud.defaultUser.arn,
+    executionRoleArn: localExecutionRoleArn(cloud.account.accountId),
     rootCredentials: { accessKeyId: cloud.account.accessKeyId, secretAccessKey: cloud.account.secretAccessKey },
     stateDir,
     clientConfig: () => ({ endpoint: cloud.endpoint, region: cloud.region, credentials: { ...self.credentials } }),
@@ -96,7 +96,6 @@ export async function startTestCloud(
         port,
         sagemaker: options.sagemaker,
         hosting: options.hosting,
-        checkExecutionRoles,
       });
     },
   };

@@ -22,11 +22,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localExecutionRoleArn } from '../../src/aws-names/execution-role.js';
 import { createApp } from '../../src/local/app.js';
 import { InMemoryCredentialStore, newRootAccount, type RootAccount } from '../../src/local/auth/credentials.js';
 import { EndpointHost } from '../../src/local/hosting/index.js';
 import { listen, type RunningServer } from '../../src/local/server.js';
 import { createRuntimeService } from '../../src/local/services/runtime/index.js';
+import { executionRoles, seedExecutionRole } from '../../src/local/services/iam/execution-role.js';
+import { IamState } from '../../src/local/services/iam/index.js';
 import { createS3Service } from '../../src/local/services/s3/index.js';
 import { createSageMakerService, type SageMakerService } from '../../src/local/services/sagemaker/index.js';
 import {
@@ -39,7 +42,6 @@ import {
   SKLEARN_IMAGE,
 } from './helpers.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole';
 const REGION = 'us-east-1';
 
 interface Cloud {
@@ -54,7 +56,11 @@ interface Cloud {
 async function startCloud(stateDir: string, account: RootAccount): Promise<Cloud> {
   const s3 = createS3Service({ dataDir: join(stateDir, 's3') });
   const host = new EndpointHost(s3.store, { workDir: join(stateDir, 'hosting'), modelOverheadBytes: 1000 });
-  const sagemaker = createSageMakerService({ stateDir, store: s3.store, host, poolSize: 1 });
+  // No IAM service here (the root signs every call), but the account's roles as the cloud keeps and seeds them.
+  const iam = await IamState.open({ accountId: account.accountId, dir: join(stateDir, 'iam') });
+  await seedExecutionRole(iam, new Date());
+  const roles = executionRoles(iam);
+  const sagemaker = createSageMakerService({ stateDir, store: s3.store, host, poolSize: 1, roles });
   await sagemaker.open();
   const app = createApp({
     credentials: new InMemoryCredentialStore(account),
@@ -132,7 +138,7 @@ beforeAll(async () => {
   await clients.sm.send(
     new CreateModelCommand({
       ModelName: 'housing-pipeline',
-      ExecutionRoleArn: ROLE,
+      ExecutionRoleArn: localExecutionRoleArn(cloud.account.accountId),
       Containers: [
         {
           Image: SKLEARN_IMAGE,

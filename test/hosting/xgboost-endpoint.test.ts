@@ -41,7 +41,6 @@ import { putObjects } from '../sagemaker/fixtures.js';
 warnIfNoPython('XGBoost models of xgboost 1.7 on a local multi-model endpoint');
 
 const BUCKET = 'sm-test';
-const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole';
 const IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 const ROWS = 2500;
 const FORMATS = { binary: '', json: '.json', ubjson: '.ubj', pickle: '.pkl' } as const;
@@ -87,7 +86,7 @@ async function endpoint(name: string, container: Record<string, unknown>): Promi
   await sm.send(
     new CreateModelCommand({
       ModelName: name,
-      ExecutionRoleArn: ROLE,
+      ExecutionRoleArn: cloud.executionRoleArn,
       PrimaryContainer: { Image: IMAGE, ...container },
     }),
   );

@@ -13,7 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { startCliDaemon, type CliDaemon, type RunOptions } from '../cli/helpers.js';
 import { createPipelineEndpoint } from '../helpers/pipeline-endpoint.js';
 import { INFERENCE_ROW } from '../hosting/helpers.js';
-import { linearCsv, trainingJobInput, waitForTrainingJob } from '../sagemaker/fixtures.js';
+import { linearCsv, seededRole, trainingJobInput, waitForTrainingJob } from '../sagemaker/fixtures.js';
 
 const ENDPOINT = 'mme-linear-learner';
 const JOB = 'logs-cli-job';
@@ -51,15 +51,9 @@ beforeAll(async () => {
   await s3.send(new PutObjectCommand({ Bucket: 'sm-test', Key: 'linear/train/part-1.csv', Body: linearCsv(40) }));
   await s3.send(new PutObjectCommand({ Bucket: 'sm-test', Key: 'bad/train/train.csv', Body: '5,1,2\n7,1,oops\n' }));
   const sm = await clients.sageMaker();
-  await sm.send(
-    new CreateTrainingJobCommand(
-      trainingJobInput(JOB, { RoleArn: `arn:aws:iam::${info.accountId}:role/mme-local-sagemaker-execution` }),
-    ),
-  );
+  await sm.send(new CreateTrainingJobCommand(trainingJobInput(seededRole(info.accountId), JOB)));
   await waitForTrainingJob(sm, JOB);
-  const bad = trainingJobInput(BAD_JOB, {
-    RoleArn: `arn:aws:iam::${info.accountId}:role/mme-local-sagemaker-execution`,
-  });
+  const bad = trainingJobInput(seededRole(info.accountId), BAD_JOB);
   bad.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = 's3://sm-test/bad/train/';
   await sm.send(new CreateTrainingJobCommand(bad));
   await waitForTrainingJob(sm, BAD_JOB);

@@ -11,7 +11,6 @@ import {
   BUCKET,
   linearCsv,
   putObjects,
-  ROLE,
   LINEAR_LEARNER_IMAGE,
   trainingJobInput,
   waitForTrainingJob,
@@ -41,7 +40,7 @@ describe('job logs in CloudWatch Logs', () => {
 
   it('a training job writes {job}/algo-1-{epoch seconds} in /aws/sagemaker/TrainingJobs', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('logged-job')));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'logged-job')));
     const d = await waitForTrainingJob(sm, 'logged-job');
     expect(d.TrainingJobStatus).toBe('Completed');
     const streams = await streamsOf('/aws/sagemaker/TrainingJobs', 'logged-job/');
@@ -62,7 +61,7 @@ describe('job logs in CloudWatch Logs', () => {
 
   it('a failed training job points to its stream, which holds the whole log', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('logged-bad');
+    const input = trainingJobInput(cloud, 'logged-bad');
     input.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = `s3://${BUCKET}/bad/train/`;
     await sm.send(new CreateTrainingJobCommand(input));
     const d = await waitForTrainingJob(sm, 'logged-bad');
@@ -84,7 +83,7 @@ describe('job logs in CloudWatch Logs', () => {
     await sm.send(
       new CreateModelCommand({
         ModelName: 'logged-model',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: { Image: LINEAR_LEARNER_IMAGE, ModelDataUrl: trained.ModelArtifacts!.S3ModelArtifacts },
       }),
     );

@@ -38,7 +38,7 @@ describe('the logs workflow', () => {
   });
 
   it('follows a running job to its end: every line once, in order', async () => {
-    await cloud.sagemaker().send(new CreateTrainingJobCommand(trainingJobInput('slow-job')));
+    await cloud.sagemaker().send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'slow-job')));
     const streamed: LogLine[] = [];
     const result = await readLogs(clients, silentReporter, {
       name: 'slow-job',
@@ -96,7 +96,7 @@ describe('the logs workflow', () => {
   });
 
   it('the tail of a failed job, as its report shows it', async () => {
-    const input = trainingJobInput('tail-job', {
+    const input = trainingJobInput(cloud, 'tail-job', {
       HyperParameters: { feature_dim: '2', predictor_type: 'regressor', loss: 'bogus' },
     });
     await cloud.sagemaker().send(new CreateTrainingJobCommand(input));
@@ -110,7 +110,7 @@ describe('the logs workflow', () => {
   it('a name that is two things: the newest is shown and the reporter says so', async () => {
     const reporter = recordingReporter();
     // A training job named like the endpoint, created after it.
-    await cloud.sagemaker().send(new CreateTrainingJobCommand(trainingJobInput(ENDPOINT)));
+    await cloud.sagemaker().send(new CreateTrainingJobCommand(trainingJobInput(cloud, ENDPOINT)));
     await waitForTrainingJob(cloud.sagemaker(), ENDPOINT);
     const result = await readLogs(clients, reporter, { name: ENDPOINT, region: cloud.region });
     expect(result.source.kind).toBe('training-job');

@@ -8,11 +8,11 @@ import {
   type DescribeTransformJobCommandOutput,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { localExecutionRoleArn } from '../../src/aws-names/execution-role.js';
 import { housingCsv as hostingHousingCsv, LINEAR_LEARNER_IMAGE } from '../hosting/helpers.js';
 
 export { LINEAR_LEARNER_IMAGE, SKLEARN_IMAGE } from '../hosting/helpers.js';
 export { rejection } from '../helpers/rejection.js';
-export const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole';
 export const BUCKET = 'sm-test';
 
 /** Headerless `label,x1,x2` rows of y = 3·x1 − 2·x2 + 5: what text/csv;label_size=1 means. */
@@ -41,14 +41,21 @@ export async function putObjects(
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 }
 
+/** The execution role a local account seeds, for a cloud known by its account (a daemon's). */
+export const seededRole = (accountId: string) => ({
+  executionRoleArn: localExecutionRoleArn(accountId),
+});
+
+/** A small linear-learner training job, run under the cloud's seeded execution role unless overridden. */
 export function trainingJobInput(
+  cloud: { executionRoleArn: string },
   name: string,
   overrides: Partial<CreateTrainingJobCommandInput> = {},
 ): CreateTrainingJobCommandInput {
   return {
     TrainingJobName: name,
     AlgorithmSpecification: { TrainingImage: LINEAR_LEARNER_IMAGE, TrainingInputMode: 'File' },
-    RoleArn: ROLE,
+    RoleArn: cloud.executionRoleArn,
     HyperParameters: {
       feature_dim: '2',
       predictor_type: 'regressor',

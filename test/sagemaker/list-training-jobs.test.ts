@@ -21,7 +21,7 @@ beforeAll(async () => {
   await putObjects(cloud.s3(), { 'linear/train/data.csv': linearCsv(30) });
   const sm = cloud.sagemaker();
   for (const [i, name] of NAMES.entries()) {
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput(name)));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, name)));
     await waitForTrainingJob(sm, name);
     // CreationTime filters compare instants; leave a gap after the third job.
     if (i === 2) {
@@ -30,7 +30,7 @@ beforeAll(async () => {
       await new Promise((r) => setTimeout(r, 1_100));
     }
   }
-  await sm.send(new CreateTrainingJobCommand(trainingJobInput('slow-stopped')));
+  await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'slow-stopped')));
   await sm.send(new StopTrainingJobCommand({ TrainingJobName: 'slow-stopped' }));
   await waitForTrainingJob(sm, 'slow-stopped');
 });

@@ -25,7 +25,6 @@ import {
   LINEAR_LEARNER_IMAGE,
   putObjects,
   rejection,
-  ROLE,
   SKLEARN_IMAGE,
   trainingJobInput,
   waitForTrainingJob,
@@ -80,7 +79,7 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     // 1. One scikit-learn job over housing-data/: fitted on the train/ files of every location.
     await sm.send(
       new CreateTrainingJobCommand(
-        trainingJobInput('sklearn-job', {
+        trainingJobInput(cloud, 'sklearn-job', {
           AlgorithmSpecification: { TrainingImage: SKLEARN_IMAGE, TrainingInputMode: 'File' },
           HyperParameters: {
             sagemaker_program: '"sklearn_preprocessor.py"',
@@ -113,7 +112,7 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     await sm.send(
       new CreateModelCommand({
         ModelName: 'preprocessor',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: { Image: SKLEARN_IMAGE, ModelDataUrl: sk.ModelArtifacts!.S3ModelArtifacts },
       }),
     );
@@ -135,7 +134,7 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     // 3. Linear learner on the transformed rows (label first: text/csv;label_size=1).
     await sm.send(
       new CreateTrainingJobCommand(
-        trainingJobInput('ll-ny', {
+        trainingJobInput(cloud, 'll-ny', {
           HyperParameters: {
             feature_dim: '10',
             predictor_type: 'regressor',
@@ -161,7 +160,7 @@ describe('the preprocessing → transform → training → pipeline flow', () =>
     await sm.send(
       new CreateModelCommand({
         ModelName: 'pipeline',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         Containers: [
           { Image: SKLEARN_IMAGE, ModelDataUrl: sk.ModelArtifacts!.S3ModelArtifacts },
           { Image: LINEAR_LEARNER_IMAGE, ModelDataUrl: ll.ModelArtifacts!.S3ModelArtifacts },
@@ -244,7 +243,7 @@ describe('models', () => {
     const created = await sm.send(
       new CreateModelCommand({
         ModelName: 'MME-Model',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: { Image: 'mme/linear-learner', Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/art/` },
       }),
     );
@@ -253,7 +252,7 @@ describe('models', () => {
     expect(d).toMatchObject({
       ModelName: 'MME-Model',
       ModelArn: arn,
-      ExecutionRoleArn: ROLE,
+      ExecutionRoleArn: cloud.executionRoleArn,
       EnableNetworkIsolation: false,
       PrimaryContainer: { Mode: 'MultiModel' },
     });
@@ -263,7 +262,7 @@ describe('models', () => {
       sm.send(
         new CreateModelCommand({
           ModelName: 'MME-Model',
-          ExecutionRoleArn: ROLE,
+          ExecutionRoleArn: cloud.executionRoleArn,
           PrimaryContainer: { Image: 'mme/linear-learner' },
         }),
       ),
@@ -275,7 +274,7 @@ describe('models', () => {
       sm.send(
         new CreateModelCommand({
           ModelName: 'no-data',
-          ExecutionRoleArn: ROLE,
+          ExecutionRoleArn: cloud.executionRoleArn,
           PrimaryContainer: { Image: 'mme/linear-learner', ModelDataUrl: `s3://${BUCKET}/nope/model.tar.gz` },
         }),
       ),
@@ -302,7 +301,9 @@ describe('models', () => {
     const sm = cloud.sagemaker();
     const mm = { Image: 'mme/linear-learner', Mode: 'MultiModel' as const, ModelDataUrl: `s3://${BUCKET}/art/` };
     const err = await rejection(
-      sm.send(new CreateModelCommand({ ModelName: 'two-mm', ExecutionRoleArn: ROLE, Containers: [mm, mm] })),
+      sm.send(
+        new CreateModelCommand({ ModelName: 'two-mm', ExecutionRoleArn: cloud.executionRoleArn, Containers: [mm, mm] }),
+      ),
     );
     expect(err.message).toBe('An inference pipeline can have at most one container in MultiModel mode.');
   });

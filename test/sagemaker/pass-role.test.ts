@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateModelCommand, CreateTrainingJobCommand, CreateTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_EXECUTION_ROLE_NAME } from '../../src/aws-names/execution-role.js';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
 import { destroyClients, iam, trustAccount } from '../iam/helpers.js';
 import { BUCKET, LINEAR_LEARNER_IMAGE, linearCsv, putObjects, rejection, trainingJobInput } from './fixtures.js';
@@ -23,8 +22,8 @@ const couldNotAssume = (arn: string) =>
   `Could not assume role ${arn}. Please ensure that the role exists and allows principal 'sagemaker.amazonaws.com' to assume the role.`;
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ checkExecutionRoles: true });
-  seeded = `arn:aws:iam::${cloud.accountId}:role/${LOCAL_EXECUTION_ROLE_NAME}`;
+  cloud = await startTestCloud();
+  seeded = cloud.executionRoleArn;
   await putObjects(cloud.s3(), { 'linear/train/part-1.csv': linearCsv(20), 'models/m.tar.gz': 'x' });
 });
 afterAll(async () => {
@@ -41,14 +40,16 @@ const modelInput = (name: string, role: string) => ({
 describe('execution role checks', () => {
   it('accepts the seeded default role, which trusts SageMaker', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('pass-role-ok', { RoleArn: seeded })));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'pass-role-ok', { RoleArn: seeded })));
     await sm.send(new CreateModelCommand(modelInput('pass-role-ok', seeded)));
   });
 
   it('refuses a role that does not exist, or does not trust SageMaker, as SageMaker words it', async () => {
     const sm = cloud.sagemaker();
     const ghost = `arn:aws:iam::${cloud.accountId}:role/ghost`;
-    const e1 = await rejection(sm.send(new CreateTrainingJobCommand(trainingJobInput('ghost', { RoleArn: ghost }))));
+    const e1 = await rejection(
+      sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'ghost', { RoleArn: ghost }))),
+    );
     expect(e1.name).toBe('ValidationException');
     expect(e1.message).toBe(couldNotAssume(ghost));
 

@@ -15,7 +15,6 @@ import {
   linearCsv,
   putObjects,
   rejection,
-  ROLE,
   trainingJobInput,
   waitForTrainingJob,
   waitForTransformJob,
@@ -36,13 +35,13 @@ describe('restart', () => {
   it('keeps finished jobs and models, and fails jobs that were running or queued', async () => {
     const sm = cloud.sagemaker();
     await sm.send(
-      new CreateTrainingJobCommand(trainingJobInput('done-before', { Tags: [{ Key: 'team', Value: 'ml' }] })),
+      new CreateTrainingJobCommand(trainingJobInput(cloud, 'done-before', { Tags: [{ Key: 'team', Value: 'ml' }] })),
     );
     await waitForTrainingJob(sm, 'done-before');
     await sm.send(
       new CreateModelCommand({
         ModelName: 'kept',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: {
           Image: 'mme/linear-learner',
           ModelDataUrl: `s3://${BUCKET}/models/done-before/output/model.tar.gz`,
@@ -59,7 +58,7 @@ describe('restart', () => {
       }),
     );
     // One slot: the transform runs (waiting in its worker), the training job waits in the queue.
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('slow-queued')));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'slow-queued')));
 
     await cloud.restart();
 
@@ -82,13 +81,13 @@ describe('restart', () => {
     expect((await sm2.send(new DescribeModelCommand({ ModelName: 'kept' }))).ModelName).toBe('kept');
 
     // And the restarted cloud runs jobs again.
-    await sm2.send(new CreateTrainingJobCommand(trainingJobInput('after-restart')));
+    await sm2.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'after-restart')));
     expect((await waitForTrainingJob(sm2, 'after-restart')).TrainingJobStatus).toBe('Completed');
   });
 
   it('fails a job that was training when the cloud restarted', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('slow-training')));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'slow-training')));
     await waitForTrainingJob(sm, 'slow-training', (d) => d.SecondaryStatus === 'Training');
     await cloud.restart();
     const d = await waitForTrainingJob(cloud.sagemaker(), 'slow-training', () => true);
@@ -109,7 +108,7 @@ describe('tags', () => {
     const { ModelArn: arn } = await sm.send(
       new CreateModelCommand({
         ModelName: 'tagged',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: { Image: 'mme/linear-learner' },
         Tags: [{ Key: 'a', Value: '1' }],
       }),

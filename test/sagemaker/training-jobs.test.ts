@@ -33,7 +33,9 @@ describe('a training job', () => {
   it('runs to Completed through AWS secondary statuses and writes a real model.tar.gz', async () => {
     const sm = cloud.sagemaker();
     const created = await sm.send(
-      new CreateTrainingJobCommand(trainingJobInput('Linear-Job-1', { Tags: [{ Key: 'project', Value: 'mme' }] })),
+      new CreateTrainingJobCommand(
+        trainingJobInput(cloud, 'Linear-Job-1', { Tags: [{ Key: 'project', Value: 'mme' }] }),
+      ),
     );
     expect(created.TrainingJobArn).toBe(
       `arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:training-job/linear-job-1`,
@@ -94,7 +96,7 @@ describe('a training job', () => {
     await putObjects(cloud.s3(), {
       'manifests/train.manifest': JSON.stringify([{ prefix: `s3://${BUCKET}/linear/train/` }, 'part-2.csv']),
     });
-    const input = trainingJobInput('manifest-job');
+    const input = trainingJobInput(cloud, 'manifest-job');
     input.InputDataConfig![0]!.DataSource!.S3DataSource = {
       S3DataType: 'ManifestFile',
       S3Uri: `s3://${BUCKET}/manifests/train.manifest`,
@@ -108,7 +110,7 @@ describe('a training job', () => {
 
   it('fails with a ClientError FailureReason when the CSV is bad', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('bad-csv');
+    const input = trainingJobInput(cloud, 'bad-csv');
     input.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = `s3://${BUCKET}/bad/train/`;
     await sm.send(new CreateTrainingJobCommand(input));
     const d = await waitForTrainingJob(sm, 'bad-csv');
@@ -120,7 +122,7 @@ describe('a training job', () => {
 
   it('fails with the algorithm message for a bad hyperparameter', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('bad-hp', {
+    const input = trainingJobInput(cloud, 'bad-hp', {
       HyperParameters: { feature_dim: '2', predictor_type: 'regressor', epochs: '0' },
     });
     await sm.send(new CreateTrainingJobCommand(input));
@@ -133,7 +135,7 @@ describe('a training job', () => {
 
   it('fails with the AWS message when the channel prefix holds no objects', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('empty-channel');
+    const input = trainingJobInput(cloud, 'empty-channel');
     input.InputDataConfig![0]!.DataSource!.S3DataSource!.S3Uri = `s3://${BUCKET}/nothing-here/`;
     await sm.send(new CreateTrainingJobCommand(input));
     const d = await waitForTrainingJob(sm, 'empty-channel');
@@ -142,8 +144,8 @@ describe('a training job', () => {
 
   it('refuses a duplicate name, whatever its case, with ResourceInUse', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('dup-job')));
-    const err = await rejection(sm.send(new CreateTrainingJobCommand(trainingJobInput('DUP-job'))));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'dup-job')));
+    const err = await rejection(sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'DUP-job'))));
     expect(err.name).toBe('ResourceInUse');
     expect(err.message).toBe(
       `Training job names must be unique within an AWS account and region, and a training job with this name already exists (arn:aws:sagemaker:${cloud.region}:${cloud.accountId}:training-job/dup-job)`,
@@ -166,7 +168,7 @@ describe('a training job', () => {
 
   it('stops a running job: Stopping, then Stopped, worker terminated', async () => {
     const sm = cloud.sagemaker();
-    await sm.send(new CreateTrainingJobCommand(trainingJobInput('slow-stop')));
+    await sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'slow-stop')));
     await waitForTrainingJob(sm, 'slow-stop', (d) => d.SecondaryStatus === 'Training');
     await sm.send(new StopTrainingJobCommand({ TrainingJobName: 'slow-stop' }));
     const d = await waitForTrainingJob(sm, 'slow-stop', undefined, 5_000);
@@ -187,7 +189,9 @@ describe('a training job', () => {
   it('stops a job at MaxRuntimeInSeconds with SecondaryStatus MaxRuntimeExceeded', async () => {
     const sm = cloud.sagemaker();
     await sm.send(
-      new CreateTrainingJobCommand(trainingJobInput('slow-timeout', { StoppingCondition: { MaxRuntimeInSeconds: 1 } })),
+      new CreateTrainingJobCommand(
+        trainingJobInput(cloud, 'slow-timeout', { StoppingCondition: { MaxRuntimeInSeconds: 1 } }),
+      ),
     );
     const d = await waitForTrainingJob(sm, 'slow-timeout', undefined, 5_000);
     expect(d.TrainingJobStatus).toBe('Stopped');

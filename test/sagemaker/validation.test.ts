@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCloud, type TestCloud } from '../helpers/local-cloud.js';
-import { rejection, ROLE, trainingJobInput } from './fixtures.js';
+import { rejection, trainingJobInput } from './fixtures.js';
 
 let cloud: TestCloud;
 beforeAll(async () => {
@@ -25,18 +25,18 @@ async function validationMessage(promise: Promise<unknown>): Promise<string> {
 describe('validation', () => {
   it('checks names against the SageMaker pattern', async () => {
     const sm = cloud.sagemaker();
-    expect(await validationMessage(sm.send(new CreateTrainingJobCommand(trainingJobInput('x_y'))))).toBe(
+    expect(await validationMessage(sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, 'x_y'))))).toBe(
       "1 validation error detected: Value 'x_y' at 'trainingJobName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}",
     );
     const long = 'a'.repeat(64);
-    expect(await validationMessage(sm.send(new CreateTrainingJobCommand(trainingJobInput(long))))).toContain(
+    expect(await validationMessage(sm.send(new CreateTrainingJobCommand(trainingJobInput(cloud, long))))).toContain(
       `Value '${long}' at 'trainingJobName' failed to satisfy constraint: Member must have length less than or equal to 63`,
     );
   });
 
   it('reports every failure at once, with member paths', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('many-errors', {
+    const input = trainingJobInput(cloud, 'many-errors', {
       RoleArn: undefined,
       ResourceConfig: { InstanceType: 'ml.banana.huge' as never, InstanceCount: 1, VolumeSizeInGB: 10 },
     });
@@ -61,7 +61,7 @@ describe('validation', () => {
     const message = await validationMessage(
       sm.send(
         new CreateTrainingJobCommand(
-          trainingJobInput('bad-uri', { OutputDataConfig: { S3OutputPath: 'bucket/models' } }),
+          trainingJobInput(cloud, 'bad-uri', { OutputDataConfig: { S3OutputPath: 'bucket/models' } }),
         ),
       ),
     );
@@ -72,7 +72,7 @@ describe('validation', () => {
 
   it('names the supported images when it cannot run one', async () => {
     const sm = cloud.sagemaker();
-    const input = trainingJobInput('xgb', {
+    const input = trainingJobInput(cloud, 'xgb', {
       AlgorithmSpecification: {
         TrainingImage: '683313688378.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1',
         TrainingInputMode: 'File',
@@ -91,7 +91,7 @@ describe('validation', () => {
       ['china', '390948362332.dkr.ecr.cn-north-1.amazonaws.com.cn/linear-learner:1'],
       ['alias', 'mme/linear-learner'],
     ] as const) {
-      const input = trainingJobInput(name, {
+      const input = trainingJobInput(cloud, name, {
         AlgorithmSpecification: { TrainingImage: image, TrainingInputMode: 'File' },
       });
       await expect(sm.send(new CreateTrainingJobCommand(input))).resolves.toHaveProperty('TrainingJobArn');
@@ -100,11 +100,11 @@ describe('validation', () => {
 
   it('refuses Pipe mode and duplicate channel names', async () => {
     const sm = cloud.sagemaker();
-    const pipe = trainingJobInput('pipe', {
+    const pipe = trainingJobInput(cloud, 'pipe', {
       AlgorithmSpecification: { TrainingImage: 'mme/linear-learner', TrainingInputMode: 'Pipe' },
     });
     expect(await validationMessage(sm.send(new CreateTrainingJobCommand(pipe)))).toContain("'Pipe' is not supported");
-    const twice = trainingJobInput('twice');
+    const twice = trainingJobInput(cloud, 'twice');
     twice.InputDataConfig = [twice.InputDataConfig![0]!, twice.InputDataConfig![0]!];
     expect(await validationMessage(sm.send(new CreateTrainingJobCommand(twice)))).toContain(
       'Channel names must be unique',
@@ -127,7 +127,9 @@ describe('validation', () => {
   it('checks models and transform jobs', async () => {
     const sm = cloud.sagemaker();
     expect(
-      await validationMessage(sm.send(new CreateModelCommand({ ModelName: 'no-containers', ExecutionRoleArn: ROLE }))),
+      await validationMessage(
+        sm.send(new CreateModelCommand({ ModelName: 'no-containers', ExecutionRoleArn: cloud.executionRoleArn })),
+      ),
     ).toBe('Exactly one of PrimaryContainer or Containers must be specified.');
     const message = await validationMessage(
       sm.send(

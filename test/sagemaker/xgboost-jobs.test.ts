@@ -35,7 +35,6 @@ import {
   BUCKET,
   putObjects,
   rejection,
-  ROLE,
   trainingJobInput,
   waitForTrainingJob,
   waitForTransformJob,
@@ -75,7 +74,7 @@ function xgbJob(
     ContentType: contentType,
     DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: `s3://${BUCKET}/${prefix}` } },
   });
-  return trainingJobInput(name, {
+  return trainingJobInput(cloud, name, {
     AlgorithmSpecification: { TrainingImage: XGB_IMAGE, TrainingInputMode: 'File' },
     HyperParameters: hyperparameters,
     InputDataConfig: [channel('train', 'xgb/train/'), channel('validation', 'xgb/validation/')],
@@ -113,7 +112,7 @@ describe('the sagemaker-xgboost images', () => {
         await sm.send(
           new CreateModelCommand({
             ModelName: name,
-            ExecutionRoleArn: ROLE,
+            ExecutionRoleArn: cloud.executionRoleArn,
             PrimaryContainer: { Image: image, ModelDataUrl: `s3://${BUCKET}/none/model.tar.gz` },
           }),
         );
@@ -123,7 +122,7 @@ describe('the sagemaker-xgboost images', () => {
     await sm.send(
       new CreateModelCommand({
         ModelName: 'xgb-mme',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: { Image: XGB_IMAGE, Mode: 'MultiModel', ModelDataUrl: `s3://${BUCKET}/mme/` },
       }),
     );
@@ -271,7 +270,7 @@ describe('an XGBoost batch transform', () => {
     await sm.send(
       new CreateModelCommand({
         ModelName: 'xgb-transform-model',
-        ExecutionRoleArn: ROLE,
+        ExecutionRoleArn: cloud.executionRoleArn,
         PrimaryContainer: { Image: XGB_IMAGE, ModelDataUrl: d.ModelArtifacts!.S3ModelArtifacts },
       }),
     );

@@ -72,7 +72,7 @@ async function userWith(name: string, doc: PolicyDocument): Promise<Clients> {
 }
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ checkExecutionRoles: true });
+  cloud = await startTestCloud();
   admin = new IAMClient({ ...cloud.clientConfig(), maxAttempts: 1 });
   dataDir = await mkdtemp(path.join(tmpdir(), 'mme-perm-data-'));
   scope = {

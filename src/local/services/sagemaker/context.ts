@@ -19,8 +19,8 @@ export interface SageMakerContext {
   closing: boolean;
   /** Jobs running or queued, by `{kind}/{lower-cased name}`. */
   running: Map<string, RunningJob>;
-  /** The account's roles, to check execution roles as SageMaker does (pass-role.ts); unset: unchecked. */
-  roles?: ExecutionRoles;
+  /** The account's roles, to check execution roles as SageMaker does (pass-role.ts). */
+  roles: ExecutionRoles;
   /** Diagnostics for the daemon log. */
   log(line: string): void;
 }

@@ -45,8 +45,8 @@ export interface SageMakerDeps {
   /** Worker entry override (tests). */
   workerEntry?: () => string;
   log?: (line: string) => void;
-  /** The account's roles: execution roles are checked as SageMaker does (pass-role.ts) when given. */
-  roles?: ExecutionRoles;
+  /** The account's roles: execution roles are checked as SageMaker does (pass-role.ts). */
+  roles: ExecutionRoles;
   /** The endpoint host (src/local/hosting); without it the endpoint operations are not served. */
   host?: EndpointHost;
 }

@@ -26,15 +26,9 @@ export interface ExecutionRoles {
 
 /**
  * Throws unless the caller may pass `roleArn` (when `passed`) and SageMaker may assume it.
- * Without `roles` (a SageMaker service built on its own, as some tests do) nothing is checked.
  */
-export function checkExecutionRole(
-  roles: ExecutionRoles | undefined,
-  call: ServiceCall,
-  roleArn: unknown,
-  passed = true,
-): void {
-  if (!roles || typeof roleArn !== 'string') return;
+export function checkExecutionRole(roles: ExecutionRoles, call: ServiceCall, roleArn: unknown, passed = true): void {
+  if (typeof roleArn !== 'string') return;
   if (passed) call.authorize('iam:PassRole', roleArn, { 'iam:PassedToService': SAGEMAKER_PRINCIPAL });
   const trust = roles.trustPolicy(roleArn);
   if (!trust || evaluateTrust(trust, SAGEMAKER_PRINCIPAL).decision !== 'Allow') {
