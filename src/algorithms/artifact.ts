@@ -33,7 +33,8 @@
  */
 import { ArtifactError } from './errors.js';
 import type { LinearLearnerModel } from './linear-learner/model.js';
-import { PREPROCESSOR_COLUMNS, LABEL_COLUMN, type PreprocessorModel } from './preprocessor.js';
+import { FEATURE_COLUMNS, LABEL_COLUMN } from '../housing/schema.js';
+import type { PreprocessorModel } from './preprocessor.js';
 
 export const LINEAR_LEARNER_ARTIFACT_FILE = 'model.json';
 export const PREPROCESSOR_ARTIFACT_FILE = 'preprocessor.json';
@@ -70,7 +71,7 @@ export function serializePreprocessor(model: PreprocessorModel): Uint8Array {
   return encode({
     format: PREPROCESSOR_FORMAT,
     version: SUPPORTED_VERSION,
-    columns: [...PREPROCESSOR_COLUMNS],
+    columns: [...FEATURE_COLUMNS],
     label: LABEL_COLUMN,
     numeric: model.numeric,
     categorical: model.categorical,
@@ -141,9 +142,9 @@ function readLinearLearner(doc: Json): Artifact {
 function readPreprocessor(doc: Json): Artifact {
   const f = PREPROCESSOR_FORMAT;
   check(
-    Array.isArray(doc.columns) && doc.columns.join(',') === PREPROCESSOR_COLUMNS.join(','),
+    Array.isArray(doc.columns) && doc.columns.join(',') === FEATURE_COLUMNS.join(','),
     f,
-    `columns must be ${PREPROCESSOR_COLUMNS.join(',')}`,
+    `columns must be ${FEATURE_COLUMNS.join(',')}`,
   );
   const numeric = doc.numeric as PreprocessorModel['numeric'];
   check(Array.isArray(numeric), f, 'bad numeric');

@@ -11,8 +11,6 @@ export {
   fitPreprocessorFromCsv,
   invokePreprocessor,
   transformRow,
-  LABEL_COLUMN,
-  PREPROCESSOR_COLUMNS,
   PREPROCESSOR_DEFAULT_ACCEPT,
   type InvocationResponse,
   type PreprocessorModel,

@@ -23,14 +23,11 @@ import { InferenceError } from './errors.js';
 import { standardScalerStats } from './sklearn-stats.js';
 import { CATEGORICAL_FEATURES, FEATURE_COLUMNS, LABEL_COLUMN, NUMERIC_FEATURES } from '../housing/schema.js';
 
-/** The columns the reference notebook's script reads are the housing schema's (housing/schema.ts). */
-export const PREPROCESSOR_COLUMNS = FEATURE_COLUMNS;
-export { LABEL_COLUMN };
 /** Where the StandardScaler's columns stand in a row. */
 export const NUMERIC_INDICES: readonly number[] = NUMERIC_FEATURES.map((name) => FEATURE_COLUMNS.indexOf(name));
 export const CATEGORICAL_INDICES: readonly number[] = CATEGORICAL_FEATURES.map((name) => FEATURE_COLUMNS.indexOf(name));
 /** Columns of an unlabelled row; a labelled row has the label after them. */
-export const UNLABELLED_WIDTH = PREPROCESSOR_COLUMNS.length;
+export const UNLABELLED_WIDTH = FEATURE_COLUMNS.length;
 export const LABELLED_WIDTH = UNLABELLED_WIDTH + 1;
 const LABEL_INDEX = UNLABELLED_WIDTH;
 
@@ -66,7 +63,7 @@ function checkWidth(row: CsvRow): boolean {
   throw new InferenceError(
     'BadInput',
     `CSV row ${row.line} has ${n} columns; expected ${UNLABELLED_WIDTH} (unlabelled: ` +
-      `${PREPROCESSOR_COLUMNS.join(',')}) or ${LABELLED_WIDTH} (labelled, ${LABEL_COLUMN} last)`,
+      `${FEATURE_COLUMNS.join(',')}) or ${LABELLED_WIDTH} (labelled, ${LABEL_COLUMN} last)`,
   );
 }
 
@@ -86,7 +83,7 @@ export function fitPreprocessor(rows: CsvRow[]): PreprocessorModel {
   if (rows.length === 0) throw new InferenceError('BadInput', 'Cannot fit the preprocessor on no rows');
   for (const row of rows) checkWidth(row);
   const numeric = NUMERIC_INDICES.map((index) => {
-    const name = PREPROCESSOR_COLUMNS[index];
+    const name = FEATURE_COLUMNS[index];
     const column = Float64Array.from(rows, (row) => numberAt(row, index, name));
     return { index, name, ...standardScalerStats(column) };
   });
@@ -94,7 +91,7 @@ export function fitPreprocessor(rows: CsvRow[]): PreprocessorModel {
     const seen = new Set(rows.map((row) => row.fields[index]!));
     // OneHotEncoder sorts categories (np.unique): code-point order, which is what < does here.
     const categories = [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { index, name: PREPROCESSOR_COLUMNS[index], categories };
+    return { index, name: FEATURE_COLUMNS[index], categories };
   });
   return { numeric, categorical, samples: rows.length };
 }
