@@ -16,7 +16,10 @@ export interface TrainTask {
   delayMs?: number;
 }
 
-/** How a transform job splits, batches and assembles records: CreateTransformJob's settings, as the runner and the worker both take them. */
+/**
+ * How a transform job splits, batches and assembles records: CreateTransformJob's settings, as
+ * the runner and the worker both take them.
+ */
 export interface TransformBatching {
   splitType: 'None' | 'Line';
   batchStrategy: 'MultiRecord' | 'SingleRecord';
